@@ -1,0 +1,22 @@
+package io.asisim.api.kernel;
+
+/**
+ * A workload: a sequence of operations against the simulated {@link Kernel}. Plugins of kind
+ * {@code workload}; every workload declares an {@code ops} parameter (DESIGN §4). The runner calls
+ * {@link #setUp}, then {@link #step} for op {@code 0..ops()-1} (running the checker between steps
+ * when asked), then {@link #tearDown}.
+ */
+public interface Workload {
+
+  /** Operations this run performs. */
+  long ops();
+
+  /** Prepares state (files, processes, warm memory) before op 0; not counted as ops. */
+  default void setUp(Kernel kernel) {}
+
+  /** Performs operation {@code index}. */
+  void step(Kernel kernel, long index);
+
+  /** Releases what the workload still holds, after the last op. */
+  default void tearDown(Kernel kernel) {}
+}

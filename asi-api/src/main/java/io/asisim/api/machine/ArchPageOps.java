@@ -1,0 +1,52 @@
+package io.asisim.api.machine;
+
+/**
+ * What the page allocator and its ASI strategies may ask of the architecture: zeroing, direct-map
+ * permission changes and kernel TLB flushes. All addresses are physical frame numbers; the
+ * implementation translates them to direct-map virtual addresses. Every call charges its cycles to
+ * {@code cpu} and updates the standard metrics.
+ */
+public interface ArchPageOps {
+
+  /** Number of CPUs. */
+  int nrCpus();
+
+  /** Number of 4 KiB physical frames. */
+  long nrFrames();
+
+  /**
+   * Frames {@code [0, n)} that memblock reserved at boot (kernel image, boot page tables); the page
+   * allocator must never hand them out.
+   */
+  long bootReservedFrames();
+
+  /** {@code clear_page()} on {@code count} frames from {@code pfn}: counts {@code pages_zeroed}. */
+  void clearPages(int cpu, long pfn, long count);
+
+  /**
+   * Makes {@code [pfn, pfn+count)} present ({@code true}, nonsensitive) or not present in the
+   * restricted direct map. Whole aligned pageblocks change one 2 MiB PMD; anything finer splits the
+   * PMD into a PTE table first ({@code restricted_map_splits}, one table page). Does not flush.
+   */
+  void setRestrictedMapped(int cpu, long pfn, long count, boolean present);
+
+  /** Whether frame {@code pfn} is mapped in the restricted direct map. */
+  boolean isRestrictedMapped(long pfn);
+
+  /**
+   * {@code set_direct_map_invalid_noflush()} / {@code set_direct_map_default_noflush()} over a
+   * range of the unrestricted direct map, splitting 1 GiB/2 MiB leaves as needed
+   * ({@code direct_map_splits}). Does not flush.
+   */
+  void setDirectMapped(int cpu, long pfn, long count, boolean present);
+
+  /** Whether frame {@code pfn} is mapped in the unrestricted direct map. */
+  boolean isDirectMapped(long pfn);
+
+  /**
+   * {@code flush_tlb_kernel_range()} for the direct-map addresses of {@code [pfn, pfn+count)}:
+   * flushes locally and shoots down every other CPU ({@code tlb_shootdowns},
+   * {@code tlb_shootdown_ipis}), in every PCID that may cache kernel translations.
+   */
+  void flushKernelRange(int cpu, long pfn, long count);
+}

@@ -1,0 +1,79 @@
+package io.asisim.api.metrics;
+
+import static io.asisim.api.metrics.Better.HIGHER;
+import static io.asisim.api.metrics.Better.LOWER;
+import static io.asisim.api.metrics.Better.NEITHER;
+
+import java.util.List;
+
+/**
+ * The metric names of DESIGN §5: a contract with users' scripts. Add new metrics freely; never
+ * rename these.
+ */
+public final class StandardMetrics {
+  private StandardMetrics() {}
+
+  private static MetricDescriptor m(String name, String unit, Better b, String desc) {
+    return new MetricDescriptor(name, unit, b, desc);
+  }
+
+  public static final MetricDescriptor OPS = m("ops", "ops", NEITHER, "workload operations completed");
+  public static final MetricDescriptor SIM_TIME_NS = m("sim_time_ns", "ns", LOWER, "simulated wall time");
+  public static final MetricDescriptor THROUGHPUT = m("throughput_ops_per_s", "ops/s", HIGHER, "ops per simulated second");
+  public static final MetricDescriptor CYCLES_PER_OP = m("cycles_per_op", "cycles", LOWER, "CPU cycles per op, all CPUs");
+  public static final MetricDescriptor ASI_EXITS = m("asi_exits", "count", LOWER, "asi_exit() from restricted to unrestricted");
+  public static final MetricDescriptor ASI_EXIT_SITES = m("asi_exit_sites", "count", LOWER, "asi_exit() by kernel path that touched sensitive memory");
+  public static final MetricDescriptor ASI_ENTERS = m("asi_enters", "count", LOWER, "asi_enter() into the restricted address space");
+  public static final MetricDescriptor IBPB = m("ibpb", "count", LOWER, "indirect branch prediction barriers issued");
+  public static final MetricDescriptor RSB_FILLS = m("rsb_fills", "count", LOWER, "return stack buffer fills");
+  public static final MetricDescriptor L1D_FLUSHES = m("l1d_flushes", "count", LOWER, "L1D cache flushes");
+  public static final MetricDescriptor MITIGATION_CYCLES = m("mitigation_cycles", "cycles", LOWER, "cycles spent in IBPB, RSB fill and L1D flush");
+  public static final MetricDescriptor CR3_WRITES = m("cr3_writes", "count", LOWER, "CR3 writes");
+  public static final MetricDescriptor TLB_MISSES = m("tlb_misses", "count", LOWER, "TLB misses (page walks)");
+  public static final MetricDescriptor TLB_FLUSHES_LOCAL = m("tlb_flushes_local", "count", LOWER, "local TLB flush operations (INVLPG, INVPCID, full)");
+  public static final MetricDescriptor TLB_SHOOTDOWNS = m("tlb_shootdowns", "count", LOWER, "TLB shootdowns (flushes sent to other CPUs)");
+  public static final MetricDescriptor TLB_SHOOTDOWN_IPIS = m("tlb_shootdown_ipis", "count", LOWER, "IPIs sent for TLB shootdowns");
+  public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_SENSITIVE = m("pageblock_flips_to_sensitive", "count", LOWER, "pageblocks changed nonsensitive -> sensitive");
+  public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_NONSENSITIVE = m("pageblock_flips_to_nonsensitive", "count", LOWER, "pageblocks changed sensitive -> nonsensitive");
+  public static final MetricDescriptor PAGES_ZEROED = m("pages_zeroed", "pages", LOWER, "4 KiB pages zeroed");
+  public static final MetricDescriptor DIRECT_MAP_SPLITS = m("direct_map_splits", "count", LOWER, "large leaves of the unrestricted direct map split");
+  public static final MetricDescriptor RESTRICTED_MAP_SPLITS = m("restricted_map_splits", "count", LOWER, "2 MiB leaves of the restricted direct map split");
+  public static final MetricDescriptor PAGETABLE_PAGES = m("pagetable_pages", "pages", LOWER, "page-table pages in use at the end of the run");
+  public static final MetricDescriptor ALLOC_REQUESTS = m("alloc_requests", "count", NEITHER, "page allocation requests");
+  public static final MetricDescriptor ALLOC_FAILURES = m("alloc_failures", "count", LOWER, "page allocation requests that failed");
+  public static final MetricDescriptor ALLOC_FALLBACKS = m("alloc_fallbacks", "count", LOWER, "migratetype fallbacks (mm_page_alloc_extfrag)");
+  public static final MetricDescriptor POOL_REFILLS = m("pool_refills", "count", LOWER, "unmapped-pool refills from the main allocator");
+  public static final MetricDescriptor POOL_SHRINKS = m("pool_shrinks", "count", LOWER, "unmapped-pool blocks returned by the shrinker");
+  public static final MetricDescriptor POOL_STRANDED_PAGES = m("pool_stranded_pages", "pages", LOWER, "free pages held by the pool at the end");
+  public static final MetricDescriptor TRANSIENT_MAPS = m("transient_maps", "count", NEITHER, "temporary mappings of sensitive pages created");
+  public static final MetricDescriptor TRANSIENT_MAP_FALLBACKS = m("transient_map_fallbacks", "count", LOWER, "temporary mappings refused (caller exits instead)");
+  public static final MetricDescriptor LEAK_EXPOSURES = m("leak_exposures", "count", LOWER, "(cpu, sensitive frame) pairs reachable restricted without logical access");
+  public static final MetricDescriptor LEAK_EXPOSURE_CYCLES = m("leak_exposure_cycles", "cycles", LOWER, "cycles such exposures stayed reachable");
+  public static final MetricDescriptor INVARIANT_VIOLATIONS = m("invariant_violations", "count", LOWER, "checker invariant violations");
+  public static final MetricDescriptor TRACE_EVENTS = m("trace_events", "count", NEITHER, "alloc/free trace events replayed");
+  public static final MetricDescriptor TRACE_OTHER_EVENTS = m("trace_other_events", "count", NEITHER, "trace events of other types seen");
+  public static final MetricDescriptor TRACE_UNMATCHED_FREES = m("trace_unmatched_frees", "count", NEITHER, "frees of pages not allocated in the trace");
+  public static final MetricDescriptor TRACE_SKIPPED_LINES = m("trace_skipped_lines", "count", LOWER, "trace lines skipped as malformed or out of range");
+
+  /** All standard metrics in DESIGN §5 order. */
+  public static final List<MetricDescriptor> ALL = List.of(
+      OPS, SIM_TIME_NS, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
+      L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
+      TLB_SHOOTDOWN_IPIS, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
+      DIRECT_MAP_SPLITS, RESTRICTED_MAP_SPLITS, PAGETABLE_PAGES, ALLOC_REQUESTS, ALLOC_FAILURES,
+      ALLOC_FALLBACKS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
+      TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
+      TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES);
+
+  /** The standard descriptor named {@code name} (families match their children), or null. */
+  public static MetricDescriptor find(String name) {
+    int dot = name.indexOf('.');
+    String family = dot < 0 ? name : name.substring(0, dot);
+    for (MetricDescriptor d : ALL) {
+      if (d.name().equals(family)) {
+        return dot < 0 ? d : d.child(name.substring(dot + 1));
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+package io.asisim.api.mm;
+
+/**
+ * The page allocator of one variant: a buddy allocator plus, under ASI, a strategy that keeps
+ * sensitive and nonsensitive memory apart. Plugins of kind {@code allocator}. Hot paths take and
+ * return primitives; nothing is allocated per call.
+ */
+public interface PageAllocator {
+  /** Returned by {@link #alloc} when the request cannot be satisfied. */
+  long NO_PAGE = -1;
+
+  /**
+   * {@code __alloc_pages()}: a naturally aligned block of {@code 2^order} frames.
+   *
+   * @param cpu the CPU the request runs on (pcp lists, cycle accounting)
+   * @param order 0..{@link PageOrder#MAX_PAGE_ORDER}
+   * @param gfpMask the request's GFP flags ({@link Gfp})
+   * @return the first pfn of the block, or {@link #NO_PAGE}
+   */
+  long alloc(int cpu, int order, int gfpMask);
+
+  /** {@code __free_pages()}: frees a block previously returned by {@link #alloc}. */
+  void free(int cpu, long pfn, int order);
+
+  /** The sensitivity of frame {@code pfn} (allocated or free) under this allocator's strategy. */
+  Sensitivity sensitivity(long pfn);
+
+  /** Free pages, including those on pcp lists and in strategy-private pools. */
+  long freePages();
+
+  /**
+   * Verifies internal consistency (free lists against counters, no frame both free and allocated,
+   * no merge across sensitivity, pageblock sensitivity against the restricted map).
+   *
+   * @return {@code null} when consistent, else a one-line description of the first violation
+   */
+  default String checkConsistency() {
+    return null;
+  }
+
+  /** Called once when the run ends, to sample end-of-run gauges such as {@code pool_stranded_pages}. */
+  default void finish() {}
+}

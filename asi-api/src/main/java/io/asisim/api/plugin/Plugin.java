@@ -1,0 +1,40 @@
+package io.asisim.api.plugin;
+
+import java.util.List;
+
+/**
+ * A plugin descriptor: a stable name, a kind, a one-line description, the declared parameters, and a
+ * factory for the implementation. Register an implementation with
+ * {@code @AutoService(Plugin.class)} (or a {@code META-INF/services/io.asisim.api.plugin.Plugin}
+ * line); the runtime discovers it with {@link java.util.ServiceLoader}.
+ *
+ * <p>The runtime calls {@link #create} once per simulated variant, with the parameters validated
+ * against {@link #params()} and a context giving access to the rest of the variant. New extension
+ * points arrive as {@code default} methods so that existing plugins keep compiling.
+ *
+ * @param <T> the implementation type; must be {@link PluginKind#type()} of {@link #kind()}
+ */
+public interface Plugin<T> {
+
+  /** The kind of this plugin. */
+  PluginKind kind();
+
+  /** Stable kebab-case name, unique within the kind, e.g. {@code pageblock-migratetype}. */
+  String name();
+
+  /** One line saying what the plugin models, shown by {@code asi-sim plugins}. */
+  String description();
+
+  /** Declared parameters, in display order. Values reach {@link #create} validated. */
+  default List<ParamSpec> params() {
+    return List.of();
+  }
+
+  /**
+   * Builds the implementation for one variant.
+   *
+   * @param params the validated parameter values (defaults applied)
+   * @param ctx the variant being built: machine, metrics, other selected plugins
+   */
+  T create(Params params, SimContext ctx);
+}
