@@ -20,6 +20,9 @@ public interface ArchPageOps {
    */
   long bootReservedFrames();
 
+  /** Charges {@code cycles} of work to {@code cpu} (e.g. an allocator path's own cost). */
+  void charge(int cpu, long cycles);
+
   /** {@code clear_page()} on {@code count} frames from {@code pfn}: counts {@code pages_zeroed}. */
   void clearPages(int cpu, long pfn, long count);
 

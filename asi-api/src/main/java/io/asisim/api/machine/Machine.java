@@ -12,9 +12,6 @@ public interface Machine extends ArchPageOps {
   /** Cycles elapsed on {@code cpu}. */
   long cycles(int cpu);
 
-  /** Charges {@code cycles} of work to {@code cpu}. */
-  void charge(int cpu, long cycles);
-
   /**
    * Sets where page-table pages come from once the page allocator exists (the machine's boot page
    * tables come from {@link #bootReservedFrames()}).
