@@ -1,0 +1,98 @@
+package io.asisim.sim.run;
+
+import com.google.inject.Inject;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.kernel.SimKernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One variant's object graph, built by its injector, and the loop that runs its workload. */
+final class Simulation {
+  private final VariantConfig config;
+  private final Machine machine;
+  private final PageAllocator allocator;
+  private final Metrics metrics;
+  private final Workload workload;
+  private final SimKernel kernel;
+
+  @Inject
+  Simulation(VariantConfig config, Machine machine, PageAllocator allocator, Metrics metrics, Workload workload,
+      SimKernel kernel) {
+    this.config = config;
+    this.machine = machine;
+    this.allocator = allocator;
+    this.metrics = metrics;
+    this.workload = workload;
+    this.kernel = kernel;
+  }
+
+  RunResult run(ProgressListener progress) {
+    long ops = workload.ops();
+    long every = config.checkEvery();
+    long reportEvery = Math.max(1, ops / 200);
+    workload.setUp(kernel);
+    check(every, -1);
+    for (long i = 0; i < ops; i++) {
+      workload.step(kernel, i);
+      if (every > 0 && (i + 1) % every == 0) {
+        check(every, i);
+      }
+      if ((i + 1) % reportEvery == 0) {
+        progress.progress(i + 1, ops);
+      }
+    }
+    workload.tearDown(kernel);
+    check(every, ops);
+    allocator.finish();
+    return collect(ops);
+  }
+
+  /** Runs the consistency checks; a violation ends the run (exit 3). */
+  private void check(long every, long op) {
+    if (every <= 0) {
+      return;
+    }
+    String violation = allocator.checkConsistency();
+    if (violation != null) {
+      metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
+      String where = op < 0 ? "after workload set-up" : op >= workload.ops() ? "after workload tear-down" : "after op " + op;
+      throw new CheckViolationException("invariant violated: allocator consistency: " + violation + " (" + where
+          + ", sim time " + Math.round(simTimeNs()) + " ns)");
+    }
+  }
+
+  private double simTimeNs() {
+    long max = 0;
+    for (int c = 0; c < machine.nrCpus(); c++) {
+      max = Math.max(max, machine.cycles(c));
+    }
+    return machine.profile().cyclesToNs(max);
+  }
+
+  private RunResult collect(long ops) {
+    long total = 0;
+    for (int c = 0; c < machine.nrCpus(); c++) {
+      total += machine.cycles(c);
+    }
+    metrics.counter(StandardMetrics.OPS).set(ops);
+    metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS); // present (zero) in every result
+    double simNs = simTimeNs();
+    List<MetricValue> out = new ArrayList<>();
+    for (Map.Entry<String, Counter> e : metrics.all().entrySet()) {
+      out.add(new MetricValue(e.getValue().descriptor(), e.getValue().get(), true));
+    }
+    out.add(new MetricValue(StandardMetrics.SIM_TIME_NS, Math.rint(simNs), true));
+    out.add(new MetricValue(StandardMetrics.THROUGHPUT, simNs > 0 ? ops / (simNs / 1e9) : 0, false));
+    out.add(new MetricValue(StandardMetrics.CYCLES_PER_OP, ops > 0 ? (double) total / ops : 0, false));
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return new RunResult(config, out);
+  }
+}
