@@ -14,7 +14,7 @@ final class PluginsCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+  @Option(names = "--format", paramLabel = "table|markdown|json", defaultValue = "table",
       description = "output format (default: ${DEFAULT-VALUE})")
   OutputFormat format;
 
@@ -24,10 +24,12 @@ final class PluginsCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     if (format == OutputFormat.json) {
       PluginsReport.json(registry, out);
+    } else if (format == OutputFormat.markdown) {
+      PluginsReport.markdown(registry, out);
     } else if (format == OutputFormat.table) {
       PluginsReport.table(registry, out);
     } else {
-      throw new io.asisim.sim.BadInputException("--format " + format + ": plugins supports table, json");
+      throw new io.asisim.sim.BadInputException("--format " + format + ": plugins supports table, markdown, json");
     }
     return 0;
   }

@@ -23,6 +23,15 @@ public final class PluginsReport {
     t.printText(out);
   }
 
+  /** A Markdown table kind | name | description, as the README embeds it. */
+  public static void markdown(PluginRegistry registry, PrintWriter out) {
+    TextTable t = new TextTable("kind", "name", "description");
+    for (Plugin<?> p : registry.all()) {
+      t.row(p.kind().id(), "`" + p.name() + "`", p.description().replace("|", "\\|"));
+    }
+    t.printMarkdown(out);
+  }
+
   /** {@code {"plugins":[{kind,name,description,class,params:[...]}]}} in kind then name order. */
   public static void json(PluginRegistry registry, PrintWriter out) {
     ObjectNode root = Json.object();
