@@ -1,5 +1,6 @@
 package io.asisim.cli;
 
+import io.asisim.report.Charts;
 import io.asisim.report.CompareReport;
 import io.asisim.report.Json;
 import io.asisim.sim.BadInputException;
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,7 @@ final class CompareCommand implements Callable<Integer> {
       description = "output format (default: ${DEFAULT-VALUE})")
   OutputFormat format;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "also write comparison CSV and JSON files into DIR")
+  @Option(names = "--out", paramLabel = "DIR", description = "also write comparison CSV, JSON, Markdown and PNG + SVG charts into DIR")
   Path outDir;
 
   @Override
@@ -91,14 +93,15 @@ final class CompareCommand implements Callable<Integer> {
       files.put("comparison.json", render(sections, results, OutputFormat.json));
       files.put("comparison.md", render(sections, results, OutputFormat.markdown));
     }
+    List<String> written = new ArrayList<>(files.keySet());
     if (outDir != null) {
-      writeAll(outDir, files);
+      written = writeAll(outDir, files, results);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(stdout);
     out.flush();
     spec.commandLine().getErr().println(String.format(Locale.ROOT, "host: %d runs in %.2f s", runs, secs)
-        + (outDir != null ? "; wrote " + String.join(", ", files.keySet()) + " to " + outDir : ""));
+        + (outDir != null ? "; wrote " + written.size() + " files to " + outDir : ""));
     return 0;
   }
 
@@ -140,17 +143,40 @@ final class CompareCommand implements Callable<Integer> {
     return sw.toString();
   }
 
-  private static void writeAll(Path dir, Map<String, String> files) {
+  /** Writes into a staging directory first, then moves: a failure leaves no partial output. */
+  private static List<String> writeAll(Path dir, Map<String, String> files, List<ComparisonResult> results) {
+    Path stage = null;
     try {
       Files.createDirectories(dir);
+      stage = Files.createTempDirectory(dir, ".asi-sim-staging-");
+      List<String> names = new ArrayList<>();
       for (Map.Entry<String, String> e : files.entrySet()) {
-        Path tmp = Files.createTempFile(dir, ".asi-sim-", ".tmp");
-        Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(e.getKey()), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(stage.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+        names.add(e.getKey());
       }
+      for (int i = 0; i < results.size(); i++) {
+        names.addAll(Charts.write(results.get(i), stage, "s" + (i + 1)));
+      }
+      for (String n : names) {
+        Files.move(stage.resolve(n), dir.resolve(n), StandardCopyOption.REPLACE_EXISTING);
+      }
+      return names;
     } catch (IOException e) {
       throw new BadInputException("--out " + dir + ": cannot write: " + e.getMessage());
+    } finally {
+      deleteQuietly(stage);
     }
   }
+
+  private static void deleteQuietly(Path stage) {
+    if (stage == null) {
+      return;
+    }
+    try (var walk = Files.walk(stage)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a leftover hidden staging directory is harmless
+    }
+  }
+
 }

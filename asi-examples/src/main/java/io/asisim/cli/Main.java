@@ -37,6 +37,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true"); // charts render without a display
     System.exit(execute(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
         new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
   }

@@ -32,7 +32,14 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    return new Stats(samples.size(), sum / samples.size(), min, max);
+    double mean = sum / samples.size();
+    double sq = 0;
+    for (RunResult r : samples) {
+      double d = r.get(metric) - mean;
+      sq += d * d;
+    }
+    double stddev = samples.size() > 1 ? Math.sqrt(sq / (samples.size() - 1)) : 0;
+    return new Stats(samples.size(), mean, min, max, stddev);
   }
 
   /** The descriptor of {@code metric} as the samples report it, or null if none has it. */
@@ -54,6 +61,7 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
    * @param mean arithmetic mean
    * @param min smallest sample
    * @param max largest sample
+   * @param stddev sample standard deviation (0 for one sample)
    */
-  public record Stats(int n, double mean, double min, double max) {}
+  public record Stats(int n, double mean, double min, double max, double stddev) {}
 }
