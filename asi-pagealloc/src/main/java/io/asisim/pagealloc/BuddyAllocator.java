@@ -135,6 +135,8 @@ public final class BuddyAllocator implements PageAllocator {
   private int curGfp;
   private int curCpu;
   private int rmqueueMode;
+  /** Whether the request in progress was refused a flip because it may not block. */
+  private boolean flipRefused;
   /** Hook run when the fast path fails (kswapd would be woken): the unmapped pool's shrinker. */
   private Runnable slowpathHook;
 
@@ -231,6 +233,9 @@ public final class BuddyAllocator implements PageAllocator {
     allocRequests.inc();
     int pfn = allocPages(cpu, order, gfpMask, sensIndex(gfpMask));
     if (pfn < 0) {
+      if (flipRefused) {
+        flipsRefused.inc();
+      }
       allocFailures.inc();
       return NO_PAGE;
     }
@@ -318,6 +323,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     curGfp = gfp;
     curCpu = cpu;
+    flipRefused = false;
     int highest = Gfp.gfpZone(gfp);
     Zone preferred = preferredZone(highest);
     if (preferred == null) {
@@ -633,7 +639,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     if (!Gfp.allowBlocking(curGfp)) {
       if (hasFlippable(z, order, mt, 1 - sens, flags)) {
-        flipsRefused.inc();
+        flipRefused = true;
       }
       return -1;
     }
@@ -1124,6 +1130,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   /** {@code __free_one_page()}: merge with free buddies, then add to the head or tail of the list. */
   void freeOnePage(Zone z, int pfn, int order, int freetype, boolean toTail) {
+    ft.state[pfn] = 0; // no longer an allocated or pcp head; becomes a tail if it merges
     int buddy = pfn;
     while (order < FrameTable.MAX_ORDER) {
       buddy = pfn ^ (1 << order);

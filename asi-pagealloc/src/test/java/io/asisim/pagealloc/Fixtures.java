@@ -15,11 +15,12 @@ final class Fixtures {
       gfp -> (gfp & Gfp.__GFP_SENSITIVE) != 0 ? Sensitivity.SENSITIVE : Sensitivity.NONSENSITIVE;
 
   /**
-   * Watermarks that never get in the way of a hand-checked scenario: min_free_kbytes 4 (1 page)
-   * and watermark_scale_factor 1, so min = low = high = 0 in a 16 MiB zone.
+   * Watermarks that never get in the way of a hand-checked scenario: min_free_kbytes 1 (0 pages,
+   * below the kernel's floor of 128) and watermark_scale_factor 1, so min = low = high = 0 in a
+   * 16 MiB zone and only {@code (1 << order) - 1} unusable pages remain in the check.
    */
   static BuddyConfig tinyWatermarks(boolean asi) {
-    return new BuddyConfig(asi, 0, false, 4, 1, 100, 400, 1500);
+    return new BuddyConfig(asi, 0, false, 1, 1, 100, 400, 1500);
   }
 
   /** One DMA32 zone of {@code frames} frames from pfn 0 (no Normal zone, so no ALLOC_NOFRAGMENT). */
