@@ -138,7 +138,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** Whether the request in progress was refused a flip because it may not block. */
   private boolean flipRefused;
   /** Hook run when the fast path fails (kswapd would be woken): the unmapped pool's shrinker. */
-  private Runnable slowpathHook;
+  private java.util.function.IntConsumer slowpathHook;
 
   /**
    * Builds the allocator and frees every non-reserved frame ({@code memblock_free_all()}).
@@ -284,7 +284,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   /** Installs the hook run when a request leaves the fast path (kswapd wake-up point). */
-  void setSlowpathHook(Runnable hook) {
+  void setSlowpathHook(java.util.function.IntConsumer hook) {
     this.slowpathHook = hook;
   }
 
@@ -349,7 +349,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code __alloc_pages_slowpath()} minus reclaim, compaction and the OOM killer. */
   private int allocSlowpath(int order, int gfp, int mt, int sens, int highest, int cma) {
     if (slowpathHook != null) {
-      slowpathHook.run();
+      slowpathHook.accept(curCpu);
     }
     int flags = gfpToAllocFlags(gfp, order) | cma;
     int pfn = getPageFromFreelist(order, mt, sens, highest, flags);
