@@ -121,6 +121,10 @@ public final class BuddyAllocator implements PageAllocator {
   private final int nrCpus;
   final long reservedFrames;
   final long minFreeKbytes;
+  /** Whether any pageblock is MIGRATE_CMA (configured or seeded). */
+  boolean hasCma;
+  /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
+  java.util.List<io.asisim.api.mm.Migratetype> seededTypes;
 
   private final Counter allocRequests;
   private final Counter allocFailures;
@@ -178,8 +182,9 @@ public final class BuddyAllocator implements PageAllocator {
     flipsToNonsensitive = metrics.counter(StandardMetrics.PAGEBLOCK_FLIPS_TO_NONSENSITIVE);
     flipsRefused = asi ? metrics.counter(ASI_FLIPS_REFUSED_NONBLOCKING) : new Metrics().counter(ASI_FLIPS_REFUSED_NONBLOCKING);
     highatomicMisses = asi ? metrics.counter(ASI_HIGHATOMIC_SENSITIVITY_MISSES) : new Metrics().counter(ASI_HIGHATOMIC_SENSITIVITY_MISSES);
-    cmaFlips = asi && cfg.cmaPageblocks() > 0 ? metrics.counter(ASI_CMA_FLIPS) : new Metrics().counter(ASI_CMA_FLIPS);
+    cmaFlips = asi ? metrics.counter(ASI_CMA_FLIPS) : new Metrics().counter(ASI_CMA_FLIPS);
 
+    hasCma = cfg.cmaPageblocks() > 0;
     initPageblocks();
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
   }
@@ -456,7 +461,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   private long freeCmaPages(Zone z) {
-    if (cfg.cmaPageblocks() == 0) {
+    if (!hasCma) {
       return 0;
     }
     long n = 0;
@@ -653,7 +658,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code __rmqueue()} with its {@code rmqueue_mode} state machine. */
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
-    if (cfg.cmaPageblocks() > 0 && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
+    if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
       int pfn = rmqueueSmallest(z, order, base + MT_CMA);
       if (pfn >= 0) {
         return pfn;
@@ -668,7 +673,7 @@ public final class BuddyAllocator implements PageAllocator {
         }
         // fall through
       case RMQUEUE_CMA:
-        if ((flags & ALLOC_CMA) != 0 && cfg.cmaPageblocks() > 0) {
+        if ((flags & ALLOC_CMA) != 0 && hasCma) {
           pfn = rmqueueSmallest(z, order, base + MT_CMA);
           if (pfn >= 0) {
             rmqueueMode = RMQUEUE_CMA;
