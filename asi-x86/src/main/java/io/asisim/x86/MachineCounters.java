@@ -42,6 +42,6 @@ final class MachineCounters {
     pagesZeroed = m.counter(StandardMetrics.PAGES_ZEROED);
     directMapSplits = m.counter(StandardMetrics.DIRECT_MAP_SPLITS);
     restrictedMapSplits = m.counter(StandardMetrics.RESTRICTED_MAP_SPLITS);
-    pagetablePages = m.counter(StandardMetrics.PAGETABLE_PAGES);
+    pagetablePages = m.gauge(StandardMetrics.PAGETABLE_PAGES);
   }
 }

@@ -40,6 +40,9 @@ final class Simulation {
     long reportEvery = Math.max(1, ops / 200);
     workload.setUp(kernel);
     check(every, -1);
+    // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
+    Map<String, Long> base = snapshot();
+    long[] baseCycles = cycles();
     for (long i = 0; i < ops; i++) {
       workload.step(kernel, i);
       if (every > 0 && (i + 1) % every == 0) {
@@ -52,7 +55,25 @@ final class Simulation {
     workload.tearDown(kernel);
     check(every, ops);
     allocator.finish();
-    return collect(ops);
+    return collect(ops, base, baseCycles);
+  }
+
+  private Map<String, Long> snapshot() {
+    Map<String, Long> m = new java.util.HashMap<>();
+    for (Map.Entry<String, Counter> e : metrics.all().entrySet()) {
+      if (!e.getValue().isGauge()) {
+        m.put(e.getKey(), e.getValue().get());
+      }
+    }
+    return m;
+  }
+
+  private long[] cycles() {
+    long[] c = new long[machine.nrCpus()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = machine.cycles(i);
+    }
+    return c;
   }
 
   /** Runs the consistency checks; a violation ends the run (exit 3). */
@@ -77,17 +98,23 @@ final class Simulation {
     return machine.profile().cyclesToNs(max);
   }
 
-  private RunResult collect(long ops) {
+  /** Metrics of the measured interval: counters minus their value after set-up, gauges as they are. */
+  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles) {
     long total = 0;
+    long maxCpu = 0;
     for (int c = 0; c < machine.nrCpus(); c++) {
-      total += machine.cycles(c);
+      long used = machine.cycles(c) - baseCycles[c];
+      total += used;
+      maxCpu = Math.max(maxCpu, used);
     }
-    metrics.counter(StandardMetrics.OPS).set(ops);
     metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS); // present (zero) in every result
-    double simNs = simTimeNs();
+    double simNs = machine.profile().cyclesToNs(maxCpu);
     List<MetricValue> out = new ArrayList<>();
+    out.add(new MetricValue(StandardMetrics.OPS, ops, true));
     for (Map.Entry<String, Counter> e : metrics.all().entrySet()) {
-      out.add(new MetricValue(e.getValue().descriptor(), e.getValue().get(), true));
+      Counter c = e.getValue();
+      long v = c.isGauge() ? c.get() : c.get() - base.getOrDefault(e.getKey(), 0L);
+      out.add(new MetricValue(c.descriptor(), v, true));
     }
     out.add(new MetricValue(StandardMetrics.SIM_TIME_NS, Math.rint(simNs), true));
     out.add(new MetricValue(StandardMetrics.THROUGHPUT, simNs > 0 ? ops / (simNs / 1e9) : 0, false));
