@@ -52,10 +52,12 @@ final class Simulation {
         progress.progress(i + 1, ops);
       }
     }
+    // the result covers the ops; tear-down (closing files, exits) runs after it is taken
+    allocator.finish();
+    RunResult result = collect(ops, base, baseCycles);
     workload.tearDown(kernel);
     check(every, ops);
-    allocator.finish();
-    return collect(ops, base, baseCycles);
+    return result;
   }
 
   private Map<String, Long> snapshot() {
