@@ -35,6 +35,19 @@ class AddressSpacesTest {
   }
 
   @Test
+  void oneTebibyteMachineBootsInAFewMegabytes() {
+    boot(1L << 40, 8, true);
+    // PGD 1 + direct-map PUDs 2 (1024 x 1G leaves) + vmalloc PUDs 64 + restricted PGD 1 +
+    // restricted PUDs 2 + restricted PMD tables 1024 (one per GiB, every entry empty)
+    assertThat(metrics.get("pagetable_pages")).isEqualTo(1094);
+    assertThat(m.nrFrames()).isEqualTo(1L << 28);
+    assertThat(m.addressSpaces().leafShift(AddressSpaces.INIT_MM, false, directMapVa(m.nrFrames() - 1))).isEqualTo(30);
+    assertThat(m.isRestrictedMapped(m.nrFrames() - 1)).isFalse();
+    // the zeroed bitset (1 bit per frame = 32 MiB) dominates: well under a byte per frame
+    assertThat(m.arrayBytes()).isLessThan(m.nrFrames() / 4);
+  }
+
+  @Test
   void directMapUses1GLeavesAndSplitsOnDemand() {
     boot(2L << 30, 1, true);
     AddressSpaces as = m.addressSpaces();
