@@ -185,7 +185,11 @@ public final class X86Machine implements Machine {
   }
 
   @Override
-  public X86AddressSpaces addressSpaces() {
+  public AddressSpaces addressSpaces() {
+    return addressSpaces;
+  }
+
+  X86AddressSpaces spaces() {
     return addressSpaces;
   }
 
