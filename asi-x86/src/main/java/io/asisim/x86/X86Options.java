@@ -1,11 +1,9 @@
 package io.asisim.x86;
 
-import io.asisim.api.plugin.ParamSpec;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Knobs of the simulated machine that are not properties of the CPU.
+ * Knobs of the simulated machine that are not properties of the CPU; declared as the parameters of
+ * machine plugin {@code x86} ({@link X86MachinePlugin}).
  *
  * @param cr3NoFlush whether ASI transitions write CR3 with the NOFLUSH bit (bit 63). The posted
  *     ASI code ({@code __asi_enter()} and {@code asi_exit()} in arch/x86/mm/asi.c build the CR3
@@ -41,46 +39,6 @@ public record X86Options(
     if (spareTablePages < 0 || singlePageFlushCeiling < 1) {
       throw new IllegalArgumentException("spareTablePages >= 0 and singlePageFlushCeiling >= 1 required");
     }
-  }
-
-  /**
-   * The knobs as declared parameters (e.g. for {@code --set machine.cr3-noflush=true}); defaults
-   * are those of {@link #DEFAULT}.
-   */
-  public static final List<ParamSpec> PARAMS = List.of(
-      ParamSpec.bool("cr3-noflush", false,
-          "ASI transitions write CR3 with NOFLUSH (the posted code flushes the target PCID on every transition)"),
-      ParamSpec.integer("mm-local-slots", 2, 1, 64, "ephmap slots per CPU in each mm-local region"),
-      ParamSpec.size("kernel-image", "32M", 0, 1L << 40,
-          "memory memblock reserves for the kernel image and early allocations (estimate)"),
-      ParamSpec.integer("spare-table-pages", 1024, 0, 1 << 20,
-          "boot-reserved frames for page tables needed before the page allocator exists"),
-      ParamSpec.integer("tlb-single-page-flush-ceiling", 33, 1, 1 << 20,
-          "tlb_single_page_flush_ceiling of arch/x86/mm/tlb.c"));
-
-  /**
-   * Options from textual values keyed by {@link #PARAMS} names; missing keys take defaults.
-   *
-   * @throws IllegalArgumentException for an unknown key or an invalid value, naming it
-   */
-  public static X86Options fromMap(Map<String, String> values) {
-    for (String k : values.keySet()) {
-      if (PARAMS.stream().noneMatch(p -> p.name().equals(k))) {
-        throw new IllegalArgumentException("unknown machine option '" + k + "' (valid: cr3-noflush, "
-            + "mm-local-slots, kernel-image, spare-table-pages, tlb-single-page-flush-ceiling)");
-      }
-    }
-    Object[] v = new Object[PARAMS.size()];
-    for (int i = 0; i < v.length; i++) {
-      ParamSpec p = PARAMS.get(i);
-      try {
-        v[i] = p.parse(values.getOrDefault(p.name(), p.defaultValue()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("machine." + p.name() + ": " + e.getMessage(), e);
-      }
-    }
-    return new X86Options((Boolean) v[0], Math.toIntExact((Long) v[1]), (Long) v[2],
-        Math.toIntExact((Long) v[3]), Math.toIntExact((Long) v[4]));
   }
 
   /** This options record with {@code cr3NoFlush} replaced. */
