@@ -222,8 +222,9 @@ final class X86TlbOps implements TlbOps {
     invlpg(cpu, va);
     if (asi) {
       invpcidSingle(cpu, otherPcid(cpu), va);
-      if (va < 0) {
-        invalidateOtherAsids(cpu);
+      if (va < 0 && (Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_START) < 0
+          || Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_END) >= 0)) {
+        invalidateOtherAsids(cpu); // shared kernel mapping: cached under every ASID
       }
     }
   }

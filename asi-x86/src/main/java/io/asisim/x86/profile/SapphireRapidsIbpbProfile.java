@@ -10,6 +10,7 @@ public final class SapphireRapidsIbpbProfile extends CpuProfilePlugin {
   /** The plugin name. */
   public static final String NAME = "sapphire-rapids-ibpb";
 
+  /** The descriptor, with this CPU's defaults as parameters. */
   public SapphireRapidsIbpbProfile() {
     super(Profiles.sapphireRapidsIbpb());
   }

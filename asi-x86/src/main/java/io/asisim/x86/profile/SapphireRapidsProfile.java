@@ -10,6 +10,7 @@ public final class SapphireRapidsProfile extends CpuProfilePlugin {
   /** The plugin name. */
   public static final String NAME = "sapphire-rapids";
 
+  /** The descriptor, with this CPU's defaults as parameters. */
   public SapphireRapidsProfile() {
     super(Profiles.sapphireRapids());
   }

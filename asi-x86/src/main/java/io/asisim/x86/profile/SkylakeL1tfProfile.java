@@ -10,6 +10,7 @@ public final class SkylakeL1tfProfile extends CpuProfilePlugin {
   /** The plugin name. */
   public static final String NAME = "skylake-l1tf";
 
+  /** The descriptor, with this CPU's defaults as parameters. */
   public SkylakeL1tfProfile() {
     super(Profiles.skylakeL1tf());
   }

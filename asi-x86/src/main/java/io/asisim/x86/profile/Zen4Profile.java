@@ -10,6 +10,7 @@ public final class Zen4Profile extends CpuProfilePlugin {
   /** The plugin name. */
   public static final String NAME = "zen4";
 
+  /** The descriptor, with this CPU's defaults as parameters. */
   public Zen4Profile() {
     super(Profiles.zen4());
   }
