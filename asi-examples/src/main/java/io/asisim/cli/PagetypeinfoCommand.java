@@ -1,15 +1,45 @@
 package io.asisim.cli;
 
+import io.asisim.pagealloc.ProcFs;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.Runner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code asi-sim pagetypeinfo}: MERGE-PENDING (asi-pagealloc renderers). */
-@Command(name = "pagetypeinfo", mixinStandardHelpOptions = true,
-    description = "Print the simulated allocator state as /proc/pagetypeinfo and /proc/buddyinfo.")
+/**
+ * {@code asi-sim pagetypeinfo}: the simulated allocator state in the kernel's /proc formats, right
+ * after boot or after a workload's last op.
+ */
+@Command(name = "pagetypeinfo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Print the simulated allocator state as /proc/pagetypeinfo (and /proc/buddyinfo), after boot "
+        + "or, with --workload, after the workload's last op.",
+        "Strategies that keep sensitivities apart print extra rows per sensitivity."})
 final class PagetypeinfoCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  VariantOptions options;
+
+  @Option(names = "--buddyinfo", description = "print /proc/buddyinfo instead")
+  boolean buddyinfo;
+
   @Override
   public Integer call() {
-    throw new BadInputException("MERGE-PENDING");
+    Runner runner = new Runner(PluginRegistry.discover());
+    VariantConfig config = options.variants(runner.registry(), false).get(0);
+    boolean runWorkload = spec.commandLine().getParseResult().hasMatchedOption("--workload");
+    StringBuilder text = new StringBuilder();
+    runner.inspect(config, runWorkload, a -> text.append(buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));
+    if (text.length() == 0) {
+      throw new BadInputException("pagetypeinfo: the allocator produced no state");
+    }
+    spec.commandLine().getOut().print(text);
+    return 0;
   }
 }

@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
  * every option takes a comma list and the cross product is run.
  */
 final class VariantOptions {
-  @Option(names = "--workload", paramLabel = "W", description = "workload plugin (default: ${DEFAULT-VALUE})",
-      defaultValue = "alloc-stress")
+  @Option(names = "--workload", paramLabel = "W", description = "workload plugin (default: alloc-stress)")
   String workload;
 
   @Option(names = "--asi", paramLabel = "on|off", description = "ASI on, or off for the baseline (default: ${DEFAULT-VALUE})",
@@ -49,9 +48,14 @@ final class VariantOptions {
   @Option(names = "--cpus", paramLabel = "N", description = "simulated CPUs (default: ${DEFAULT-VALUE})", defaultValue = "8")
   String cpus;
 
-  @Option(names = "--memory", paramLabel = "SIZE", description = "simulated memory, e.g. 16G (default: ${DEFAULT-VALUE})",
-      defaultValue = "16G")
-  String memory;
+  String memory = "16G";
+  boolean memoryGiven;
+
+  @Option(names = "--memory", paramLabel = "SIZE", description = "simulated memory, e.g. 16G (default: 16G)")
+  void memory(String m) {
+    memory = m;
+    memoryGiven = true;
+  }
 
   @Option(names = "--seed", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
   long seed;
@@ -59,6 +63,10 @@ final class VariantOptions {
   @Option(names = "--set", paramLabel = "KIND.NAME.PARAM=VALUE",
       description = "override a plugin parameter, e.g. workload.alloc-stress.ops=20000 (repeatable)")
   List<String> sets = new ArrayList<>();
+
+  @Option(names = "--initial-state", paramLabel = "FILE",
+      description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it")
+  java.nio.file.Path initialState;
 
   @Option(names = "--check", description = "verify invariants after every op (exit 3 on a violation)")
   boolean check;
@@ -81,7 +89,7 @@ final class VariantOptions {
 
   private static boolean isVariantOption(String name) {
     return List.of("--workload", "--asi", "--allocator", "--mapper", "--flush", "--context-switch", "--sensitivity",
-        "--cpu-profile", "--cpus", "--memory", "--set").contains(name);
+        "--cpu-profile", "--cpus", "--memory", "--set", "--initial-state").contains(name);
   }
 
   /**
@@ -94,8 +102,26 @@ final class VariantOptions {
       throw new BadInputException("--check-every " + checkEvery + ": must be >= 1");
     }
     Settings settings = Settings.parse(sets, registry);
+    if (initialState != null) {
+      long implied;
+      try {
+        implied = io.asisim.pagealloc.proc.PagetypeInfo.impliedMemoryBytes(initialState);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--initial-state " + e.getMessage());
+      }
+      if (memoryGiven && ParamSpec.parseSize(memory) != implied) {
+        throw new BadInputException("--initial-state " + initialState + " implies --memory "
+            + ParamSpec.formatSize(implied) + ", not " + memory);
+      }
+      memory = ParamSpec.formatSize(implied);
+      for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
+        if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
+          settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());
+        }
+      }
+    }
     Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
-    Set<PluginKind> explicit = EnumSet.of(PluginKind.WORKLOAD);
+    Set<PluginKind> explicit = EnumSet.noneOf(PluginKind.class);
     put(choices, explicit, PluginKind.WORKLOAD, "--workload", workload, lists, registry);
     put(choices, explicit, PluginKind.ALLOCATOR, "--allocator", allocator, lists, registry);
     put(choices, explicit, PluginKind.MAPPER, "--mapper", mapper, lists, registry);

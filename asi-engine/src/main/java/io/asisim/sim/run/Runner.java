@@ -62,6 +62,25 @@ public final class Runner {
     }
   }
 
+  /**
+   * Builds the variant and hands its page allocator to {@code inspector}: right after boot when
+   * {@code runWorkload} is false, else after the workload's last op (before its tear-down).
+   */
+  public void inspect(VariantConfig config, boolean runWorkload,
+      java.util.function.Consumer<io.asisim.api.mm.PageAllocator> inspector) {
+    validate(config);
+    try {
+      Injector injector = Guice.createInjector(Stage.DEVELOPMENT, new VariantModule(config, registry));
+      if (runWorkload) {
+        injector.getInstance(Simulation.class).run(ProgressListener.NONE, inspector);
+      } else {
+        inspector.accept(injector.getInstance(io.asisim.api.mm.PageAllocator.class));
+      }
+    } catch (ProvisionException | CreationException | ConfigurationException e) {
+      throw unwrap(e);
+    }
+  }
+
   /** Guice wraps what providers throw; surface our own exceptions unchanged. */
   private static RuntimeException unwrap(RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -35,6 +35,11 @@ final class Simulation {
   }
 
   RunResult run(ProgressListener progress) {
+    return run(progress, null);
+  }
+
+  /** Runs; {@code atEnd} sees the allocator after the last op, before tear-down. */
+  RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd) {
     long ops = workload.ops();
     long every = config.checkEvery();
     long reportEvery = Math.max(1, ops / 200);
@@ -55,6 +60,9 @@ final class Simulation {
     // the result covers the ops; tear-down (closing files, exits) runs after it is taken
     allocator.finish();
     RunResult result = collect(ops, base, baseCycles);
+    if (atEnd != null) {
+      atEnd.accept(allocator);
+    }
     workload.tearDown(kernel);
     check(every, ops);
     return result;
