@@ -51,6 +51,7 @@ final class X86Asi implements AsiOps {
     currAsi = new boolean[n];
     target = new boolean[n];
     taints = new int[n];
+    exitSite("unknown"); // SITE_UNKNOWN = 0
   }
 
   @Override

@@ -68,7 +68,7 @@ public final class X86Machine implements Machine {
     loadedMm = new long[n];
     zeroed = new long[(int) ((nrFrames + 63) >>> 6)];
     bootNext = options.kernelImageBytes() >>> 12;
-    if (bootNext >= nrFrames / 2) {
+    if (bootNext >= nrFrames) {
       throw new IllegalArgumentException("kernel image does not fit in memory");
     }
     pageTables = new PageTables(new PageTables.FrameSource() {

@@ -184,8 +184,9 @@ final class X86TlbOps implements TlbOps {
       m.written(pfn, write);
       return pfn;
     }
-    if (restricted) {
-      // #PF path: exc_page_fault() -> asi_exit(), return, and the access retries unrestricted
+    if (restricted && pt.walk(m.addressSpaces().root(m.loadedMm[cpu], false), va) >= 0) {
+      // #PF path: the fault is ASI's (the unrestricted tables map va): exc_page_fault() ->
+      // asi_exit(), return, and the access retries unrestricted. Other faults are real ones.
       m.charge(cpu, k.pageFault);
       m.asiOps().asiExit(cpu, AsiExitReason.PAGE_FAULT, site);
       return access(cpu, va, write, site);

@@ -28,6 +28,9 @@ public interface AsiOps {
   /** {@code ASI_TAINTS_DATA_MASK}. */
   int TAINTS_DATA_MASK = TAINT_KERNEL_DATA | TAINT_USER_DATA | TAINT_OTHER_MM_DATA;
 
+  /** The site id of exits no caller attributed, counted as {@code asi_exit_sites.unknown}. */
+  int SITE_UNKNOWN = 0;
+
   /**
    * Resolves an exit site name (e.g. {@code pagecache_read}) to an id, registering the counter
    * {@code asi_exit_sites.<name>}. Call once at setup and keep the id; ids are small ints.

@@ -17,7 +17,7 @@ public interface TlbOps {
   /**
    * A data access by {@code cpu} to {@code va} in its current address space: a TLB lookup, on a
    * miss a page walk of the loaded CR3 and a fill. While restricted, a miss on an address absent
-   * from the restricted tables takes the #PF path: {@code asi_exit(page_fault)} attributed to
+   * from the restricted tables but mapped in the unrestricted ones takes the #PF path: {@code asi_exit(page_fault)} attributed to
    * {@code site}, then the access is retried unrestricted (another lookup and walk).
    *
    * @param site an id from {@link AsiOps#exitSite}
