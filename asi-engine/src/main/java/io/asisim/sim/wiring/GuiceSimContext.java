@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Provider;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.SensitivityClassifier;
@@ -18,15 +19,18 @@ final class GuiceSimContext implements SimContext {
   private final Provider<Metrics> metrics;
   private final Provider<SensitivityClassifier> sensitivity;
   private final Provider<PageAllocator> allocator;
+  private final Provider<FlushPolicy> flushPolicy;
 
   @Inject
   GuiceSimContext(VariantConfig config, Provider<Machine> machine, Provider<Metrics> metrics,
-      Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator) {
+      Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator,
+      Provider<FlushPolicy> flushPolicy) {
     this.config = config;
     this.machine = machine;
     this.metrics = metrics;
     this.sensitivity = sensitivity;
     this.allocator = allocator;
+    this.flushPolicy = flushPolicy;
   }
 
   @Override
@@ -52,6 +56,11 @@ final class GuiceSimContext implements SimContext {
   @Override
   public PageAllocator allocator() {
     return allocator.get();
+  }
+
+  @Override
+  public FlushPolicy flushPolicy() {
+    return flushPolicy.get();
   }
 
   @Override
