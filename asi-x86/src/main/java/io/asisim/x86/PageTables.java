@@ -50,6 +50,18 @@ final class PageTables {
     this.pagetablePages = pagetablePages;
   }
 
+  /** Bytes held by the table storage arrays (allocated chunks). */
+  long arrayBytes() {
+    long b = slotPfn.length * 8L + freeSlots.length * 4L;
+    for (long[] e : entries) {
+      b += e == null ? 0 : e.length * 8L;
+    }
+    for (int[] c : children) {
+      b += c == null ? 0 : c.length * 4L;
+    }
+    return b;
+  }
+
   /** Table pages in use. */
   long inUse() {
     return inUse;

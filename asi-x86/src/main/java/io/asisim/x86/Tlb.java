@@ -215,6 +215,15 @@ final class Tlb {
     return n;
   }
 
+  /** Bytes held by the TLB arrays. */
+  long arrayBytes() {
+    long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L;
+    for (int c = 0; c < 3; c++) {
+      b += 4L * 8 * tag[c].length;
+    }
+    return b;
+  }
+
   /** Capacity of size class 0/1/2 per CPU. */
   int capacity(int c) {
     return sets[c] * ways[c];

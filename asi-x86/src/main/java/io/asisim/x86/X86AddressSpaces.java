@@ -50,7 +50,7 @@ final class X86AddressSpaces implements AddressSpaces {
       asiGlobalPgd = mustAlloc();
       buildRestrictedDirectMap();
       for (int i = KERNEL_PGD_BOUNDARY; i < PageTables.ENTRIES; i++) {
-        if (i != PageTables.index(PAGE_OFFSET, 39) && pt.child(kernPgd, i) >= 0) {
+        if (pt.child(asiGlobalPgd, i) < 0 && pt.child(kernPgd, i) >= 0) { // not the direct map
           pt.copyEntry(kernPgd, asiGlobalPgd, i); // vmalloc PUDs are shared: visible restricted
         }
       }

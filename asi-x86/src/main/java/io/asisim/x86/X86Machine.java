@@ -40,6 +40,7 @@ public final class X86Machine implements Machine {
   private final X86AddressSpaces addressSpaces;
   private final X86TlbOps tlbOps;
   private final X86Asi asi;
+  private final Tlb tlb;
 
   private long bootNext;
   private boolean booting = true;
@@ -83,7 +84,7 @@ public final class X86Machine implements Machine {
       }
     }, counters.pagetablePages);
     asi = new X86Asi(this, metrics, options.cr3NoFlush());
-    Tlb tlb = new Tlb(n, profile);
+    tlb = new Tlb(n, profile);
     tlbOps = new X86TlbOps(this, tlb, options.singlePageFlushCeiling());
     addressSpaces = new X86AddressSpaces(this, pageTables, options.mmLocalSlotsPerCpu());
     booting = false;
@@ -153,6 +154,14 @@ public final class X86Machine implements Machine {
     }
   }
 
+  /**
+   * Bytes held by the machine's large arrays (zeroed-frame bitset, page-table storage, TLBs,
+   * per-CPU state): what the simulated memory size and CPU count cost in host heap.
+   */
+  public long arrayBytes() {
+    return zeroed.length * 8L + pageTables.arrayBytes() + tlb.arrayBytes() + cycles.length * 16L;
+  }
+
   /** The options this machine was built with. */
   public X86Options options() {
     return options;
@@ -176,7 +185,11 @@ public final class X86Machine implements Machine {
   }
 
   @Override
-  public X86AddressSpaces addressSpaces() {
+  public AddressSpaces addressSpaces() {
+    return addressSpaces;
+  }
+
+  X86AddressSpaces spaces() {
     return addressSpaces;
   }
 

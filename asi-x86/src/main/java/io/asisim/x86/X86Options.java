@@ -1,7 +1,9 @@
 package io.asisim.x86;
 
+
 /**
- * Knobs of the simulated machine that are not properties of the CPU.
+ * Knobs of the simulated machine that are not properties of the CPU; declared as the parameters of
+ * machine plugin {@code x86} ({@link X86MachinePlugin}).
  *
  * @param cr3NoFlush whether ASI transitions write CR3 with the NOFLUSH bit (bit 63). The posted
  *     ASI code ({@code __asi_enter()} and {@code asi_exit()} in arch/x86/mm/asi.c build the CR3

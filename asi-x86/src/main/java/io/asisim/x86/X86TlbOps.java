@@ -123,7 +123,7 @@ final class X86TlbOps implements TlbOps {
       nextAsid[cpu] = asid + 1 >= NR_DYN_ASIDS ? 0 : asid + 1;
       long evicted = asidMm[base + asid];
       if (evicted >= 0) {
-        m.addressSpaces().cpumask(evicted).clear(cpu); // its entries go with the flush below
+        m.spaces().cpumask(evicted).clear(cpu); // its entries go with the flush below
       }
       asidMm[base + asid] = mm;
       needFlush = true;
@@ -134,7 +134,7 @@ final class X86TlbOps implements TlbOps {
     }
     loadedAsid[cpu] = asid;
     m.loadedMm[cpu] = mm;
-    m.addressSpaces().cpumask(mm).set(cpu);
+    m.spaces().cpumask(mm).set(cpu);
     writeCr3(cpu, false, !needFlush);
   }
 
@@ -170,7 +170,7 @@ final class X86TlbOps implements TlbOps {
     m.counters().tlbMisses.inc();
     boolean restricted = m.asiOps().isRestricted(cpu);
     PageTables pt = m.pageTables();
-    int root = m.addressSpaces().root(m.loadedMm[cpu], restricted);
+    int root = m.spaces().root(m.loadedMm[cpu], restricted);
     pfn = pt.walk(root, va);
     m.charge(cpu, pt.lastLevels * k.walkLevel);
     if (pfn >= 0) {
@@ -184,7 +184,7 @@ final class X86TlbOps implements TlbOps {
       m.written(pfn, write);
       return pfn;
     }
-    if (restricted && pt.walk(m.addressSpaces().root(m.loadedMm[cpu], false), va) >= 0) {
+    if (restricted && pt.walk(m.spaces().root(m.loadedMm[cpu], false), va) >= 0) {
       // #PF path: the fault is ASI's (the unrestricted tables map va): exc_page_fault() ->
       // asi_exit(), return, and the access retries unrestricted. Other faults are real ones.
       m.charge(cpu, k.pageFault);
@@ -222,8 +222,9 @@ final class X86TlbOps implements TlbOps {
     invlpg(cpu, va);
     if (asi) {
       invpcidSingle(cpu, otherPcid(cpu), va);
-      if (va < 0) {
-        invalidateOtherAsids(cpu);
+      if (va < 0 && (Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_START) < 0
+          || Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_END) >= 0)) {
+        invalidateOtherAsids(cpu); // shared kernel mapping: cached under every ASID
       }
     }
   }
@@ -307,7 +308,7 @@ final class X86TlbOps implements TlbOps {
 
   @Override
   public void flushMmRange(int cpu, long mm, long start, long pages) {
-    tmpMask.copyFrom(m.addressSpaces().cpumask(mm));
+    tmpMask.copyFrom(m.spaces().cpumask(mm));
     tmpMask.set(cpu);
     if (m.loadedMm[cpu] != mm) {
       tmpMask.clear(cpu);
@@ -323,7 +324,7 @@ final class X86TlbOps implements TlbOps {
 
   @Override
   public void batchAdd(int cpu, long mm) {
-    batchMask[cpu].or(m.addressSpaces().cpumask(mm));
+    batchMask[cpu].or(m.spaces().cpumask(mm));
     if (batchN[cpu] < batchMms[cpu].length) {
       batchMms[cpu][batchN[cpu]++] = mm;
     } else {
@@ -375,7 +376,7 @@ final class X86TlbOps implements TlbOps {
 
   @Override
   public CpuMask mmCpumask(long mm) {
-    return m.addressSpaces().cpumask(mm);
+    return m.spaces().cpumask(mm);
   }
 
   @Override

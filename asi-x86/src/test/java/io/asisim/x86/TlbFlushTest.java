@@ -179,6 +179,32 @@ class TlbFlushTest {
   }
 
   @Test
+  void mmLocalFlushKeepsOtherAsidsButSharedKernelFlushDropsThem() {
+    boot("sapphire-rapids", 1, true, false);
+    var as = m.addressSpaces();
+    as.switchMm(0, mm);
+    touchTen(0); // 10 entries under mm's ASID
+    long other = as.mmCreate(0);
+    as.switchMm(0, other);
+    long slot = as.mmLocalSlotVa(0, 0);
+    as.mapMmLocal(0, other, slot, FIRST_PFN + 30);
+    m.tlb().access(0, slot, false, 0);
+    as.unmapMmLocal(0, other, slot);
+    m.tlb().flushOne(0, slot); // ephmap-style local flush: INVLPG + INVPCID, other ASIDs untouched
+    as.switchMm(0, mm);
+    assertThat(touchTen(0)).isZero();
+    as.switchMm(0, other);
+    long kva = io.asisim.api.machine.AddressSpaces.VMALLOC_START;
+    as.mapKernel(0, kva, FIRST_PFN + 31);
+    as.unmapKernel(0, kva);
+    m.tlb().flushOne(0, kva); // flush_tlb_one_kernel: invalidate_other_asid()
+    long cr3 = metrics.get("cr3_writes");
+    as.switchMm(0, mm);
+    assertThat(metrics.get("cr3_writes")).isEqualTo(cr3 + 1);
+    assertThat(touchTen(0)).isEqualTo(10);
+  }
+
+  @Test
   void writeToReadOnlyPteFaults() {
     boot("zen4", 1, true, false);
     long ro = 0x7f0000000000L;

@@ -40,8 +40,9 @@ public interface TlbOps {
 
   /**
    * {@code flush_tlb_one_user()} / {@code flush_tlb_one_kernel()} on this CPU only: drops
-   * {@code va} from both PCIDs (restricted and unrestricted) of the loaded ASID; for kernel
-   * addresses the other ASIDs are marked stale ({@code invalidate_other_asid()}).
+   * {@code va} from both PCIDs (restricted and unrestricted) of the loaded ASID; for shared kernel
+   * addresses (not the per-mm mm-local region) the other ASIDs are marked stale
+   * ({@code invalidate_other_asid()}), since without global pages every ASID may cache them.
    */
   void flushOne(int cpu, long va);
 

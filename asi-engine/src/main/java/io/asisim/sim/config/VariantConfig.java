@@ -41,6 +41,7 @@ public record VariantConfig(
     d.put(PluginKind.CPU_PROFILE, "sapphire-rapids");
     d.put(PluginKind.WORKLOAD, "alloc-stress");
     d.put(PluginKind.TRACE_FORMAT, "perf-script");
+    d.put(PluginKind.MACHINE, "x86");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 

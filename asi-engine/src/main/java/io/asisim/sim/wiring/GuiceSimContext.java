@@ -2,6 +2,7 @@ package io.asisim.sim.wiring;
 
 import com.google.inject.Inject;
 import com.google.inject.Provider;
+import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.mapper.FlushPolicy;
@@ -15,6 +16,7 @@ import java.util.SplittableRandom;
 /** {@link SimContext} backed by the variant's injector; everything is built on first request. */
 final class GuiceSimContext implements SimContext {
   private final VariantConfig config;
+  private final Provider<CpuProfile> cpuProfile;
   private final Provider<Machine> machine;
   private final Provider<Metrics> metrics;
   private final Provider<SensitivityClassifier> sensitivity;
@@ -22,10 +24,11 @@ final class GuiceSimContext implements SimContext {
   private final Provider<FlushPolicy> flushPolicy;
 
   @Inject
-  GuiceSimContext(VariantConfig config, Provider<Machine> machine, Provider<Metrics> metrics,
-      Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator,
+  GuiceSimContext(VariantConfig config, Provider<CpuProfile> cpuProfile, Provider<Machine> machine,
+      Provider<Metrics> metrics, Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator,
       Provider<FlushPolicy> flushPolicy) {
     this.config = config;
+    this.cpuProfile = cpuProfile;
     this.machine = machine;
     this.metrics = metrics;
     this.sensitivity = sensitivity;
@@ -36,6 +39,11 @@ final class GuiceSimContext implements SimContext {
   @Override
   public MachineConfig machineConfig() {
     return config.machine();
+  }
+
+  @Override
+  public CpuProfile cpuProfile() {
+    return cpuProfile.get();
   }
 
   @Override

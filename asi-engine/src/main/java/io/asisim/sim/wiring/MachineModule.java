@@ -4,12 +4,13 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.asisim.api.machine.Machine;
+import io.asisim.api.plugin.PluginKind;
 
-/** TEMPORARY until the asi-x86 merge: binds the simulated machine. */
+/** Binds the simulated machine: the selected plugin of kind {@code machine} ({@code x86}). */
 final class MachineModule extends AbstractModule {
   @Provides
   @Singleton
-  Machine machine() {
-    throw new UnsupportedOperationException("MERGE-PENDING: X86Machine");
+  Machine machine(PluginFactory f) {
+    return f.create(PluginKind.MACHINE, Machine.class);
   }
 }

@@ -8,6 +8,7 @@ import com.google.inject.name.Names;
 import io.asisim.api.kernel.ContextSwitchPolicy;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.machine.CpuProfile;
+import io.asisim.api.machine.Machine;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
@@ -63,8 +64,10 @@ public final class VariantModule extends AbstractModule {
 
   @Provides
   @Singleton
-  PageAllocator allocator(PluginFactory f) {
-    return f.create(PluginKind.ALLOCATOR, PageAllocator.class);
+  PageAllocator allocator(PluginFactory f, Machine machine) {
+    PageAllocator a = f.create(PluginKind.ALLOCATOR, PageAllocator.class);
+    machine.setTablePageSource(new AllocatorTablePages(a)); // from now on page tables come from the buddy
+    return a;
   }
 
   @Provides

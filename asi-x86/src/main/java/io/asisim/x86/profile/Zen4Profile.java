@@ -5,10 +5,12 @@ import io.asisim.api.plugin.Plugin;
 
 /** CPU profile {@code zen4}: AMD EPYC 9004 Genoa (Zen 4). Values and sources in {@link Profiles#zen4()}. */
 @AutoService(Plugin.class)
+@SuppressWarnings("rawtypes")
 public final class Zen4Profile extends CpuProfilePlugin {
   /** The plugin name. */
   public static final String NAME = "zen4";
 
+  /** The descriptor, with this CPU's defaults as parameters. */
   public Zen4Profile() {
     super(Profiles.zen4());
   }

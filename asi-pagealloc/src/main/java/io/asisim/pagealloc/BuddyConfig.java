@@ -1,0 +1,36 @@
+package io.asisim.pagealloc;
+
+/**
+ * Tunables of the buddy allocator.
+ *
+ * @param asiPageblock whether free lists are doubled by sensitivity and pageblocks flip (the
+ *     {@code pageblock-migratetype} strategy)
+ * @param cmaPageblocks pageblocks reserved as {@code MIGRATE_CMA} at the top of the highest zone
+ * @param thpMinFree apply {@code set_recommended_min_free_kbytes()} (mm/khugepaged.c), as a kernel
+ *     with {@code CONFIG_TRANSPARENT_HUGEPAGE} does when khugepaged starts
+ * @param minFreeKbytes {@code vm.min_free_kbytes}; 0 computes it as the kernel does
+ * @param watermarkScaleFactor {@code vm.watermark_scale_factor} (default 10)
+ * @param costPcp cycles of an order-0..3 allocation or free served by the pcp lists
+ * @param costBuddy cycles of a zone-lock path (buddy allocation/free, pcp refill or drain per block)
+ * @param costFallback extra cycles of a migratetype fallback (claim or steal)
+ */
+public record BuddyConfig(
+    boolean asiPageblock,
+    int cmaPageblocks,
+    boolean thpMinFree,
+    long minFreeKbytes,
+    int watermarkScaleFactor,
+    long costPcp,
+    long costBuddy,
+    long costFallback) {
+
+  /** Estimates (not measured on hardware; see the plugin parameter descriptions). */
+  public static final long DEFAULT_COST_PCP = 100;
+  public static final long DEFAULT_COST_BUDDY = 400;
+  public static final long DEFAULT_COST_FALLBACK = 1500;
+
+  /** Defaults for a plain buddy. */
+  public static BuddyConfig defaults(boolean asiPageblock) {
+    return new BuddyConfig(asiPageblock, 0, true, 0, 10, DEFAULT_COST_PCP, DEFAULT_COST_BUDDY, DEFAULT_COST_FALLBACK);
+  }
+}

@@ -1,0 +1,171 @@
+package io.asisim.pagealloc;
+
+/**
+ * Verifies a {@link BuddyAllocator} (the checks {@code CONFIG_DEBUG_VM} and the checker of
+ * DESIGN §7 ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
+ * the lists; every free block is an aligned {@code PageBuddy} head on the list of its pageblock's
+ * freetype; every managed frame is covered by exactly one block (free, on a pcp list, in a pool
+ * or allocated); no two free buddies were left unmerged; and under ASI every pageblock's
+ * sensitivity equals its restricted-map state. Linear in memory size: run it periodically.
+ */
+final class ConsistencyChecker {
+  private final BuddyAllocator a;
+  private final FrameTable ft;
+
+  ConsistencyChecker(BuddyAllocator a) {
+    this.a = a;
+    this.ft = a.ft;
+  }
+
+  String check() {
+    for (Zone z : a.zones) {
+      String r = checkFreeLists(z);
+      if (r == null) {
+        r = checkPcp(z);
+      }
+      if (r == null) {
+        r = checkCoverage(z);
+      }
+      if (r != null) {
+        return "zone " + z.name + ": " + r;
+      }
+    }
+    if (a.asi) {
+      return checkSensitivityMapping();
+    }
+    return null;
+  }
+
+  private String checkFreeLists(Zone z) {
+    long free = 0;
+    for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      long nr = 0;
+      for (int t = 0; t < z.nrFreetypes; t++) {
+        int l = z.list(o, t);
+        int len = 0;
+        int prev = Zone.NIL;
+        for (int p = z.head[l]; p != Zone.NIL; p = ft.next[p]) {
+          if (ft.prev[p] != prev) {
+            return "broken prev link at pfn " + p;
+          }
+          prev = p;
+          if (++len > z.spannedPages()) {
+            return "cycle in free list order " + o + " type " + t;
+          }
+          if (!z.contains(p) || (p & ((1 << o) - 1)) != 0) {
+            return "free block pfn " + p + " order " + o + " misaligned or outside the zone";
+          }
+          if (!ft.isBuddy(p, o)) {
+            return "pfn " + p + " on free list order " + o + " is not a free head of that order";
+          }
+          int blocks = o > FrameTable.PB_ORDER ? 1 << (o - FrameTable.PB_ORDER) : 1;
+          for (int b = 0; b < blocks; b++) {
+            if (a.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
+              return "free block pfn " + p + " order " + o + " on list type " + t
+                  + " but its pageblock says " + a.freetypeOf(p + b * FrameTable.PB_PAGES)
+                  + (b > 0 ? " (merged across freetypes)" : "");
+            }
+          }
+          if (o < FrameTable.MAX_ORDER) {
+            int buddy = p ^ (1 << o);
+            if (z.contains(buddy) && ft.isBuddy(buddy, o)) {
+              int bt = a.freetypeOf(buddy);
+              boolean mergeable = bt == t || (o >= FrameTable.PB_ORDER
+                  && t % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
+                  && bt % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
+                  && bt / FrameTable.MIGRATE_TYPES == t / FrameTable.MIGRATE_TYPES);
+              if (mergeable) {
+                return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
+              }
+            }
+          }
+        }
+        if (z.tail[l] != prev) {
+          return "tail of list order " + o + " type " + t + " is stale";
+        }
+        if (len != z.listLen[l]) {
+          return "list order " + o + " type " + t + " has " + len + " blocks, counter says " + z.listLen[l];
+        }
+        nr += len;
+        if (t % FrameTable.MIGRATE_TYPES != BuddyAllocator.MT_ISOLATE) {
+          free += (long) len << o;
+        }
+      }
+      if (nr != z.nrFree[o]) {
+        return "nr_free[" + o + "] is " + z.nrFree[o] + " but the lists hold " + nr;
+      }
+    }
+    if (free != z.freePages) {
+      return "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
+    }
+    return null;
+  }
+
+  private String checkPcp(Zone z) {
+    for (int c = 0; c < a.nrCpus(); c++) {
+      long pages = 0;
+      for (int i = 0; i < z.nrPcpLists; i++) {
+        int l = c * z.nrPcpLists + i;
+        int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / BuddyAllocator.MT_PCPTYPES;
+        int len = 0;
+        for (int p = z.pcpHead[l]; p != Zone.NIL; p = ft.next[p]) {
+          if (ft.stateOf(p) != (FrameTable.PCP | order) || !z.contains(p)) {
+            return "pfn " + p + " on cpu " + c + " pcp list " + i + " is not a pcp page of order " + order;
+          }
+          if (++len > z.spannedPages()) {
+            return "cycle in pcp list";
+          }
+          pages += 1L << order;
+        }
+        if (len != z.pcpLen[l]) {
+          return "pcp list length mismatch on cpu " + c;
+        }
+      }
+      if (pages != z.pcpCount[c]) {
+        return "cpu " + c + " pcp->count is " + z.pcpCount[c] + " but its lists hold " + pages;
+      }
+    }
+    return null;
+  }
+
+  private String checkCoverage(Zone z) {
+    int p = z.startPfn;
+    while (p < z.endPfn) {
+      int s = ft.stateOf(p);
+      boolean head = (s & FrameTable.WHERE_MASK) != 0 || (s & FrameTable.ALLOC) != 0;
+      if (!head) {
+        if (p < a.reservedFrames) {
+          p++;
+          continue;
+        }
+        return "frame " + p + " is neither free nor allocated (lost)";
+      }
+      int n = 1 << (s & FrameTable.ORDER_MASK);
+      if ((p & (n - 1)) != 0 || p + n > z.endPfn) {
+        return "block at pfn " + p + " of order " + (s & FrameTable.ORDER_MASK) + " misaligned or crossing the zone end";
+      }
+      for (int q = p + 1; q < p + n; q++) {
+        if (ft.state[q] != 0) {
+          return "frame " + q + " is inside the block at pfn " + p + " and also a block head (both free and allocated)";
+        }
+      }
+      p += n;
+    }
+    return null;
+  }
+
+  private String checkSensitivityMapping() {
+    for (Zone z : a.zones) {
+      int start = (int) Math.max(z.startPfn, (a.reservedFrames + FrameTable.PB_PAGES - 1) & ~(FrameTable.PB_PAGES - 1L));
+      for (int p = start; p < z.endPfn; p += FrameTable.PB_PAGES) {
+        boolean nonsensitive = ft.pbNonsensitive(p);
+        if (a.arch().isRestrictedMapped(p) != nonsensitive
+            || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
+          return "pageblock at pfn " + p + " is " + (nonsensitive ? "nonsensitive" : "sensitive")
+              + " but the restricted direct map says " + (a.arch().isRestrictedMapped(p) ? "mapped" : "unmapped");
+        }
+      }
+    }
+    return null;
+  }
+}

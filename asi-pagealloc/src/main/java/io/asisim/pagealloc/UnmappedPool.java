@@ -1,0 +1,263 @@
+package io.asisim.pagealloc;
+
+import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.Sensitivity;
+import java.util.Arrays;
+
+/**
+ * The separate buddy cache of Mike Rapoport's "mm: introduce __GFP_UNMAPPED and unmapped_alloc()"
+ * (RFC, March 2023, mm/unmapped-alloc.c), holding one sensitivity class apart from the main
+ * allocator.
+ *
+ * <ul>
+ *   <li>{@code unmapped_alloc()}: the smallest pool block of at least the requested order, split
+ *       like {@code expand()};</li>
+ *   <li>refill ({@code unmapped_alloc_refill()} in spirit): take a pageblock-order (2 MiB) block
+ *       from the main allocator, else the next smaller order down to the request's, change its
+ *       mapping for the whole block — to sensitive: unmap from the restricted direct map
+ *       (optionally also the unrestricted one, as the RFC's {@code set_direct_map_invalid_noflush})
+ *       and one {@code flush_tlb_kernel_range()}; to nonsensitive: zero, then map — and count
+ *       {@code pool_refills}; blocks smaller than 2 MiB split 2 MiB leaves in the arch;</li>
+ *   <li>{@code unmapped_free()}: merge with free pool buddies (never with main-allocator memory);</li>
+ *   <li>the shrinker ({@code unmapped_alloc_shrink_scan()}): run when the main allocator leaves
+ *       its fast path (where kswapd would be woken), returning up to {@code shrinkBatch} free pool
+ *       blocks of at least {@code shrinkMinOrder} to the main allocator. A block becoming
+ *       nonsensitive is zeroed (the checker's rule: no sensitive data reachable restricted) and
+ *       mapped again with no flush; a block becoming sensitive is unmapped and flushed.</li>
+ * </ul>
+ * Free pool pages at the end of a run are {@code pool_stranded_pages}.
+ */
+final class UnmappedPool {
+  private final BuddyAllocator main;
+  private final FrameTable ft;
+  private final ArchPageOps arch;
+  private final Sensitivity pooled;
+  private final boolean unmapDirect;
+  private final int shrinkMinOrder;
+  private final int shrinkBatch;
+  private final long costPool;
+
+  private final int[] head = new int[FrameTable.NR_PAGE_ORDERS];
+  private final int[] tail = new int[FrameTable.NR_PAGE_ORDERS];
+  private final int[] len = new int[FrameTable.NR_PAGE_ORDERS];
+  /** One bit per frame: the frame belongs to the pool (free or allocated from it). */
+  private final long[] inPool;
+  private long freePages;
+  private long poolPages;
+
+  private final Counter refills;
+  private final Counter shrinks;
+  private final Counter stranded;
+
+  UnmappedPool(BuddyAllocator main, Metrics metrics, Sensitivity pooled, boolean unmapDirect,
+      int shrinkMinOrder, int shrinkBatch, long costPool) {
+    this.main = main;
+    this.ft = main.ft;
+    this.arch = main.arch();
+    this.pooled = pooled;
+    this.unmapDirect = unmapDirect;
+    this.shrinkMinOrder = shrinkMinOrder;
+    this.shrinkBatch = shrinkBatch;
+    this.costPool = costPool;
+    Arrays.fill(head, Zone.NIL);
+    Arrays.fill(tail, Zone.NIL);
+    inPool = new long[(ft.nrFrames + 63) >>> 6];
+    refills = metrics.counter(StandardMetrics.POOL_REFILLS);
+    shrinks = metrics.counter(StandardMetrics.POOL_SHRINKS);
+    stranded = metrics.counter(StandardMetrics.POOL_STRANDED_PAGES);
+  }
+
+  Sensitivity pooled() {
+    return pooled;
+  }
+
+  boolean contains(int pfn) {
+    return (inPool[pfn >>> 6] & (1L << pfn)) != 0;
+  }
+
+  private void setInPool(int pfn, int n, boolean v) {
+    for (int p = pfn; p < pfn + n; p++) {
+      if (v) {
+        inPool[p >>> 6] |= 1L << p;
+      } else {
+        inPool[p >>> 6] &= ~(1L << p);
+      }
+    }
+  }
+
+  long freePages() {
+    return freePages;
+  }
+
+  long poolPages() {
+    return poolPages;
+  }
+
+  /** Free pool blocks of {@code order}. */
+  int freeBlocks(int order) {
+    return len[order];
+  }
+
+  /** {@code unmapped_alloc()}: from the pool, refilling it when empty. */
+  int alloc(int cpu, int order, int gfp) {
+    int pfn = take(order);
+    if (pfn < 0) {
+      if (!refill(cpu, order, gfp)) {
+        return -1;
+      }
+      pfn = take(order);
+    }
+    arch.charge(cpu, costPool);
+    return pfn;
+  }
+
+  private int take(int order) {
+    for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      int pfn = head[o];
+      if (pfn == Zone.NIL) {
+        continue;
+      }
+      del(pfn, o);
+      int size = 1 << o;
+      while (o > order) {
+        o--;
+        size >>= 1;
+        add(pfn + size, o, false);
+      }
+      main.markAllocated(pfn, order, BuddyAllocator.MT_UNMOVABLE);
+      return pfn;
+    }
+    return -1;
+  }
+
+  private void add(int pfn, int order, boolean toTail) {
+    ft.listAdd(head, tail, len, order, pfn, toTail);
+    ft.state[pfn] = (byte) (FrameTable.POOL | order);
+    freePages += 1L << order;
+  }
+
+  private void del(int pfn, int order) {
+    ft.listDel(head, tail, len, order, pfn);
+    ft.state[pfn] = 0;
+    freePages -= 1L << order;
+  }
+
+  /** Refill: a 2 MiB block when possible, else the largest smaller order down to {@code order}. */
+  private boolean refill(int cpu, int order, int gfp) {
+    int refillGfp = gfp & ~(Gfp.GFP_MOVABLE_MASK | Gfp.__GFP_UNMAPPED | Gfp.__GFP_ZERO);
+    for (int o = Math.max(FrameTable.PB_ORDER, order); o >= order; o--) {
+      int pfn = main.allocPages(cpu, o, refillGfp, 0);
+      if (pfn < 0) {
+        continue;
+      }
+      int n = 1 << o;
+      setInPool(pfn, n, true);
+      poolPages += n;
+      if (pooled == Sensitivity.SENSITIVE) {
+        arch.setRestrictedMapped(cpu, pfn, n, false);
+        if (unmapDirect) {
+          arch.setDirectMapped(cpu, pfn, n, false);
+        }
+        arch.flushKernelRange(cpu, pfn, n);
+      } else {
+        arch.clearPages(cpu, pfn, n);
+        arch.setRestrictedMapped(cpu, pfn, n, true);
+      }
+      ft.state[pfn] = 0;
+      add(pfn, o, false);
+      refills.inc();
+      return true;
+    }
+    return false;
+  }
+
+  /** {@code unmapped_free()}: merges with free pool buddies of the same zone. */
+  void free(int cpu, int pfn, int order) {
+    Zone z = main.zoneOf(pfn);
+    ft.state[pfn] = 0;
+    while (order < FrameTable.MAX_ORDER) {
+      int buddy = pfn ^ (1 << order);
+      if (!z.contains(buddy) || !contains(buddy) || ft.stateOf(buddy) != (FrameTable.POOL | order)) {
+        break;
+      }
+      del(buddy, order);
+      pfn &= buddy;
+      order++;
+    }
+    add(pfn, order, false);
+    arch.charge(cpu, costPool);
+  }
+
+  /** The shrinker: returns up to {@code shrinkBatch} free blocks of at least {@code shrinkMinOrder}. */
+  int shrink(int cpu) {
+    int returned = 0;
+    for (int o = FrameTable.MAX_ORDER; o >= shrinkMinOrder && returned < shrinkBatch; o--) {
+      while (head[o] != Zone.NIL && returned < shrinkBatch) {
+        int pfn = head[o];
+        del(pfn, o);
+        int n = 1 << o;
+        setInPool(pfn, n, false);
+        poolPages -= n;
+        if (pooled == Sensitivity.SENSITIVE) {
+          if (unmapDirect) {
+            arch.setDirectMapped(cpu, pfn, n, true);
+          }
+          arch.clearPages(cpu, pfn, n);
+          arch.setRestrictedMapped(cpu, pfn, n, true);
+        } else {
+          arch.setRestrictedMapped(cpu, pfn, n, false);
+          arch.flushKernelRange(cpu, pfn, n);
+        }
+        main.markAllocated(pfn, o, BuddyAllocator.MT_UNMOVABLE);
+        main.freePages(cpu, pfn, o);
+        shrinks.inc();
+        returned++;
+      }
+    }
+    return returned;
+  }
+
+  void finish() {
+    stranded.set(freePages);
+  }
+
+  /** Pool lists against counters and the pool bitmap; pool frames' mapping against the class. */
+  String check() {
+    long free = 0;
+    for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      int n = 0;
+      for (int p = head[o]; p != Zone.NIL; p = ft.next[p]) {
+        if (ft.stateOf(p) != (FrameTable.POOL | o) || !contains(p) || (p & ((1 << o) - 1)) != 0) {
+          return "pool: pfn " + p + " on the order-" + o + " list is not a free pool block";
+        }
+        if (++n > ft.nrFrames) {
+          return "pool: cycle in the order-" + o + " list";
+        }
+        free += 1L << o;
+      }
+      if (n != len[o]) {
+        return "pool: order-" + o + " list length mismatch";
+      }
+    }
+    if (free != freePages) {
+      return "pool: free pages counter " + freePages + " but lists hold " + free;
+    }
+    boolean wantMapped = pooled == Sensitivity.NONSENSITIVE;
+    for (int p = 0; p < ft.nrFrames; p++) {
+      boolean in = contains(p);
+      if (p < main.reservedFrames && !in) {
+        continue;
+      }
+      boolean mapped = arch.isRestrictedMapped(p);
+      if (mapped != (in == wantMapped)) {
+        return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
+            + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
+      }
+    }
+    return null;
+  }
+}

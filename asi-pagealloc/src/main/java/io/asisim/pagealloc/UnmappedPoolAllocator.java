@@ -1,0 +1,100 @@
+package io.asisim.pagealloc;
+
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.Sensitivity;
+import io.asisim.api.mm.SensitivityClassifier;
+
+/**
+ * The {@code unmapped-pool} strategy: a plain {@link BuddyAllocator} for one sensitivity class
+ * and an {@link UnmappedPool} for the other. A request goes to the pool when it carries
+ * {@code __GFP_UNMAPPED} or the classifier puts it in the pooled class. With the sensitive class
+ * pooled, all memory starts mapped in the restricted direct map (nonsensitive) and pool refills
+ * unmap it; with the nonsensitive class pooled, the restricted map starts empty and refills map.
+ */
+public final class UnmappedPoolAllocator implements PageAllocator {
+  private final BuddyAllocator main;
+  private final UnmappedPool pool;
+  private final SensitivityClassifier classifier;
+  private final Sensitivity pooled;
+  private final Counter allocRequests;
+  private final Counter allocFailures;
+
+  UnmappedPoolAllocator(BuddyAllocator main, Metrics metrics, SensitivityClassifier classifier,
+      Sensitivity pooled, boolean unmapDirect, int shrinkMinOrder, int shrinkBatch) {
+    this.main = main;
+    this.classifier = classifier;
+    this.pooled = pooled;
+    this.pool = new UnmappedPool(main, metrics, pooled, unmapDirect, shrinkMinOrder, shrinkBatch,
+        main.config().costBuddy());
+    this.allocRequests = metrics.counter(StandardMetrics.ALLOC_REQUESTS);
+    this.allocFailures = metrics.counter(StandardMetrics.ALLOC_FAILURES);
+    if (pooled == Sensitivity.SENSITIVE) {
+      // Everything outside the pool is nonsensitive: map all memory in the restricted direct map.
+      main.arch().setRestrictedMapped(0, 0, main.ft.nrFrames, true);
+    }
+    main.setSlowpathHook(pool::shrink);
+  }
+
+  @Override
+  public long alloc(int cpu, int order, int gfpMask) {
+    if ((gfpMask & Gfp.__GFP_UNMAPPED) != 0 || classifier.classify(gfpMask) == pooled) {
+      allocRequests.inc();
+      int pfn = pool.alloc(cpu, order, gfpMask);
+      if (pfn < 0) {
+        allocFailures.inc();
+        return NO_PAGE;
+      }
+      return pfn;
+    }
+    return main.alloc(cpu, order, gfpMask);
+  }
+
+  @Override
+  public void free(int cpu, long pfn, int order) {
+    if (pfn >= 0 && pfn < main.ft.nrFrames && pool.contains((int) pfn)) {
+      int p = (int) pfn;
+      int s = main.ft.stateOf(p);
+      if ((s & FrameTable.WHERE_MASK) != 0 || (s & FrameTable.ALLOC) == 0 || (s & FrameTable.ORDER_MASK) != order) {
+        throw new IllegalStateException("free of pool pfn " + pfn + " order " + order + " that is not an allocated pool block");
+      }
+      pool.free(cpu, p, order);
+      return;
+    }
+    main.free(cpu, pfn, order);
+  }
+
+  @Override
+  public Sensitivity sensitivity(long pfn) {
+    return pool.contains((int) pfn) ? pooled : pooled.other();
+  }
+
+  @Override
+  public long freePages() {
+    return main.freePages() + pool.freePages();
+  }
+
+  @Override
+  public String checkConsistency() {
+    String r = main.checkConsistency();
+    return r != null ? r : pool.check();
+  }
+
+  @Override
+  public void finish() {
+    pool.finish();
+  }
+
+  /** The main allocator (for /proc rendering). */
+  BuddyAllocator main() {
+    return main;
+  }
+
+  /** The pool (for /proc rendering and tests). */
+  UnmappedPool pool() {
+    return pool;
+  }
+}

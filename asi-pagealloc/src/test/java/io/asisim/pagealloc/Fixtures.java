@@ -1,0 +1,39 @@
+package io.asisim.pagealloc;
+
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.Sensitivity;
+import io.asisim.api.mm.SensitivityClassifier;
+import java.util.List;
+
+/** Small machines for hand-checked scenarios. */
+final class Fixtures {
+  private Fixtures() {}
+
+  /** The RFC's rule: sensitive iff {@code __GFP_SENSITIVE}. */
+  static final SensitivityClassifier GFP_SENSITIVE =
+      gfp -> (gfp & Gfp.__GFP_SENSITIVE) != 0 ? Sensitivity.SENSITIVE : Sensitivity.NONSENSITIVE;
+
+  /**
+   * Watermarks that never get in the way of a hand-checked scenario: min_free_kbytes 1 (0 pages,
+   * below the kernel's floor of 128) and watermark_scale_factor 1, so min = low = high = 0 in a
+   * 16 MiB zone and only {@code (1 << order) - 1} unusable pages remain in the check.
+   */
+  static BuddyConfig tinyWatermarks(boolean asi) {
+    return new BuddyConfig(asi, 0, false, 1, 1, 100, 400, 1500);
+  }
+
+  /** One DMA32 zone of {@code frames} frames from pfn 0 (no Normal zone, so no ALLOC_NOFRAGMENT). */
+  static BuddyAllocator singleZone(FakeArch arch, Metrics m, boolean asi) {
+    BuddyAllocator a = new BuddyAllocator(arch, m, GFP_SENSITIVE, tinyWatermarks(asi),
+        List.of(new ZoneSpan(1, "DMA32", 0, arch.frames)));
+    a.freeAllBootMemory();
+    return a;
+  }
+
+  /** Free blocks of {@code freetype} at {@code order} in the only zone. */
+  static int count(BuddyAllocator a, int order, int freetype) {
+    Zone z = a.zones[0];
+    return z.listLen[z.list(order, freetype)];
+  }
+}
