@@ -33,6 +33,7 @@ public final class EphmapMapper implements Mapper {
   private final Counter fallbacks;
   /** Frame mapped in slot {@code (mm * nrCpus + cpu) * slots + s}, or -1. Grows with the mm ids. */
   private long[] slotPfn = new long[0];
+  private int live;
 
   /**
    * @param as the address spaces (mm-local slots must number at least {@code slots} per CPU)
@@ -79,6 +80,7 @@ public final class EphmapMapper implements Mapper {
         flush.beforeReuse(cpu, mm, va);
         as.mapMmLocal(cpu, mm, va, pfn);
         slotPfn[b + s] = pfn;
+        live++;
         flush.onTransientMap(cpu, mm, va, pfn);
         transientMaps.inc();
         return va;
@@ -99,6 +101,7 @@ public final class EphmapMapper implements Mapper {
     }
     as.unmapMmLocal(cpu, mm, va);
     slotPfn[b + s] = -1;
+    live--;
     flush.onTransientUnmap(cpu, mm, va, pfn);
   }
 
@@ -123,8 +126,10 @@ public final class EphmapMapper implements Mapper {
 
   @Override
   public void forEachAlias(AliasVisitor v) {
-    for (int i = 0; i < slotPfn.length; i++) {
+    int seen = 0;
+    for (int i = 0; i < slotPfn.length && seen < live; i++) {
       if (slotPfn[i] >= 0) {
+        seen++;
         int s = i % slots;
         int cpu = (i / slots) % nrCpus;
         long mm = i / slots / nrCpus;
