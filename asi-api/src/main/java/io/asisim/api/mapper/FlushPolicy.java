@@ -13,6 +13,9 @@ package io.asisim.api.mapper;
  * calls are on the simulated CPU given, which is charged for the flushes it issues; implementations
  * allocate nothing on these paths.
  *
+ * <p>There is no context-switch or migration event: a task that migrates leaves its aliases in the
+ * old CPU's TLB, which the per-CPU records of a policy (or the mm cpumask) already cover.
+ *
  * <p>Addresses in the mm-local region belong to {@code mm}; all other alias addresses are in the
  * shared kernel area ({@code mm} then still names the process the alias was made for, or is
  * {@link AliasVisitor#ALL_MM}).
