@@ -3,6 +3,7 @@ package io.asisim.api.plugin;
 import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.SensitivityClassifier;
@@ -31,6 +32,14 @@ public interface SimContext {
 
   /** The selected page allocator. */
   PageAllocator allocator();
+
+  /**
+   * The selected TLB flush policy. Mappers call it on every map and unmap, so a mapper plugin asks
+   * for it in {@code create}; the flush policy must not ask for the mapper.
+   */
+  default FlushPolicy flushPolicy() {
+    throw new UnsupportedOperationException("this SimContext provides no flush policy");
+  }
 
   /** The run's seed. */
   long seed();

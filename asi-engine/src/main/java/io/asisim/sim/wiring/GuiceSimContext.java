@@ -5,6 +5,7 @@ import com.google.inject.Provider;
 import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.SensitivityClassifier;
@@ -20,16 +21,19 @@ final class GuiceSimContext implements SimContext {
   private final Provider<Metrics> metrics;
   private final Provider<SensitivityClassifier> sensitivity;
   private final Provider<PageAllocator> allocator;
+  private final Provider<FlushPolicy> flushPolicy;
 
   @Inject
-  GuiceSimContext(VariantConfig config, Provider<CpuProfile> cpuProfile, Provider<Machine> machine, Provider<Metrics> metrics,
-      Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator) {
+  GuiceSimContext(VariantConfig config, Provider<CpuProfile> cpuProfile, Provider<Machine> machine,
+      Provider<Metrics> metrics, Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator,
+      Provider<FlushPolicy> flushPolicy) {
     this.config = config;
     this.cpuProfile = cpuProfile;
     this.machine = machine;
     this.metrics = metrics;
     this.sensitivity = sensitivity;
     this.allocator = allocator;
+    this.flushPolicy = flushPolicy;
   }
 
   @Override
@@ -60,6 +64,11 @@ final class GuiceSimContext implements SimContext {
   @Override
   public PageAllocator allocator() {
     return allocator.get();
+  }
+
+  @Override
+  public FlushPolicy flushPolicy() {
+    return flushPolicy.get();
   }
 
   @Override
