@@ -584,6 +584,11 @@ public final class SimKernel implements Kernel {
         }
       }
     }
+    if (asi.enabled()) {
+      // per-mm state of the temporary-mapping design (ephmap slots, pending flushes) goes first
+      mapper().mmExit(cpu, m.mm);
+      flush().onMmExit(cpu, m.mm);
+    }
     as.mmDestroy(cpu, m.mm);
   }
 
@@ -626,8 +631,7 @@ public final class SimKernel implements Kernel {
       return;
     }
     tlb.access(cpu, va, write, site);
-    mp.unmap(cpu, mm, va);
-    flush().onTransientUnmap(cpu, mm, va, pfn);
+    mp.unmap(cpu, mm, va); // the mapper reports the release to the flush policy
   }
 
   /** {@code clear_user_highpage()} of a newly allocated page. */
@@ -648,7 +652,6 @@ public final class SimKernel implements Kernel {
       if (vd == Mapper.NO_ALIAS) {
         if (vs != Mapper.NO_ALIAS) {
           mp.unmap(cpu, mm, vs);
-          flush().onTransientUnmap(cpu, mm, vs, src);
         }
         tlb.access(cpu, AddressSpaces.directMapVa(src), false, siteCow);
         tlb.access(cpu, AddressSpaces.directMapVa(dst), true, siteCow);
@@ -656,9 +659,7 @@ public final class SimKernel implements Kernel {
         tlb.access(cpu, vs, false, siteCow);
         tlb.access(cpu, vd, true, siteCow);
         mp.unmap(cpu, mm, vd);
-        flush().onTransientUnmap(cpu, mm, vd, dst);
         mp.unmap(cpu, mm, vs);
-        flush().onTransientUnmap(cpu, mm, vs, src);
       }
     }
     machine.charge(cpu, profile.get(Cost.COPY_PAGE));
@@ -744,8 +745,15 @@ public final class SimKernel implements Kernel {
     if (prevMm != AddressSpaces.INIT_MM && (prevMm != nextMm || cs().mustExit(prevMm, nextMm))) {
       asi.asiExit(cpu, AsiExitReason.CONTEXT_SWITCH, siteContextSwitch);
     }
+    int prev = current[cpu];
+    if (asi.enabled() && prev != IDLE) {
+      mapper().schedOut(cpu, prev); // e.g. kmap_local: __kmap_local_sched_out()
+    }
     as.switchMm(cpu, nextMm);
     current[cpu] = pid;
+    if (asi.enabled()) {
+      mapper().schedIn(cpu, pid);
+    }
   }
 
   /** The running task leaves {@code cpu} (migration): a switch to idle, mm kept lazily. */
@@ -755,6 +763,9 @@ public final class SimKernel implements Kernel {
     machine.charge(cpu, KernelCosts.CONTEXT_SWITCH);
     if (mm != AddressSpaces.INIT_MM && cs().mustExit(mm, mm)) {
       asi.asiExit(cpu, AsiExitReason.CONTEXT_SWITCH, siteContextSwitch);
+    }
+    if (asi.enabled() && current[cpu] != IDLE) {
+      mapper().schedOut(cpu, current[cpu]);
     }
     current[cpu] = IDLE;
   }
