@@ -180,14 +180,24 @@ final class KmemLineParser {
     return true;
   }
 
-  /** The irq-info column of ftrace/trace-cmd: irqs-off, need-resched, hardirq/softirq, preempt depth, migrate. */
+  /**
+   * The irq-info column of ftrace/trace-cmd ({@code trace_print_lat_fmt()} in
+   * kernel/trace/trace_output.c): irqs-off ({@code d}, {@code D}, {@code b}, {@code X} or
+   * {@code .}), need-resched ({@code N}, {@code n}, {@code p}, {@code P} or {@code .}),
+   * hardirq/softirq ({@code h}, {@code H}, {@code s}, {@code z}, {@code Z} or {@code .}),
+   * preempt depth, and since 5.15 migrate-disable depth ({@code .}, digit or hex).
+   */
   private static boolean isFlags(CharSequence s, int a, int b) {
-    if (b - a < 3 || b - a > 6) {
+    if (b - a < 4 || b - a > 5) {
       return false;
     }
-    for (int i = a; i < b; i++) {
+    if (".dDbBX".indexOf(s.charAt(a)) < 0 || ".nNpP".indexOf(s.charAt(a + 1)) < 0
+        || ".hHsSzZ".indexOf(s.charAt(a + 2)) < 0) {
+      return false;
+    }
+    for (int i = a + 3; i < b; i++) {
       char c = s.charAt(i);
-      if (!(c == '.' || isDigit(c) || "dDbBnNpPhHsSzZXx".indexOf(c) >= 0)) {
+      if (!(c == '.' || isDigit(c) || (c >= 'a' && c <= 'f'))) {
         return false;
       }
     }
