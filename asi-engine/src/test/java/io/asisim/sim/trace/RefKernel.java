@@ -45,23 +45,34 @@ final class RefKernel implements Kernel {
   public long allocPages(int cpu, int order, int gfpMask) {
     check(cpu);
     int n = 1 << order;
-    for (int start = 0; start + n <= frames; start += n) {
-      int next = used.nextSetBit(start);
-      if (next < 0 || next >= start + n) {
-        used.set(start, start + n);
-        blockOrder[start] = (byte) (order + 1);
-        allocs++;
-        if (record) {
-          calls.add("alloc cpu" + cpu + " order" + order + " gfp=0x" + Integer.toHexString(gfpMask) + " -> " + start);
-        }
-        return start;
+    int start = 0;
+    while (true) {
+      start = align(used.nextClearBit(start), n);
+      if (start + n > frames) {
+        break;
       }
+      int next = used.nextSetBit(start);
+      if (next >= 0 && next < start + n) {
+        start = next + 1; // first fit: skip past the used frame
+        continue;
+      }
+      used.set(start, start + n);
+      blockOrder[start] = (byte) (order + 1);
+      allocs++;
+      if (record) {
+        calls.add("alloc cpu" + cpu + " order" + order + " gfp=0x" + Integer.toHexString(gfpMask) + " -> " + start);
+      }
+      return start;
     }
     failures++;
     if (record) {
       calls.add("alloc cpu" + cpu + " order" + order + " -> fail");
     }
     return -1;
+  }
+
+  private static int align(int i, int n) {
+    return (i + n - 1) & -n;
   }
 
   @Override
