@@ -198,6 +198,23 @@ class KmemLineParserTest {
     assertThat(r.error).doesNotContain("\n");
   }
 
+  /**
+   * GFP names real kernels print that {@link io.asisim.api.mm.Gfp} (the 6.18 x86-64 table) rejects:
+   * __GFP_NOLOCKDEP (CONFIG_LOCKDEP), __GFP_SKIP_ZERO and __GFP_SKIP_KASAN (arm64
+   * CONFIG_KASAN_HW_TAGS), __GFP_ATOMIC (until 6.3), __GFP_SKIP_KASAN_(UN)POISON (5.17..6.7),
+   * __GFP_COLD, __GFP_NOTRACK, __GFP_OTHER_NODE, __GFP_WAIT and __GFP_REPEAT (4.x and older). Such a
+   * line is skipped with the reason rather than replayed with a guessed mask.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"__GFP_NOLOCKDEP", "__GFP_SKIP_ZERO", "__GFP_SKIP_KASAN",
+      "__GFP_ATOMIC", "__GFP_SKIP_KASAN_POISON", "__GFP_SKIP_KASAN_UNPOISON", "__GFP_COLD", "__GFP_NOTRACK",
+      "__GFP_OTHER_NODE", "__GFP_WAIT", "__GFP_REPEAT"})
+  void gfpNamesOfOtherConfigsAndKernelsAreSkipped(String flag) {
+    assertThat(parse("perf 1 [001] 298.507100: kmem:mm_page_alloc: page=0x10 pfn=0x10 order=0 migratetype=0 "
+        + "gfp_flags=GFP_KERNEL|" + flag)).isEqualTo(Kind.MALFORMED);
+    assertThat(r.error).startsWith("bad gfp_flags: unknown GFP flag '" + flag + "' in 'GFP_KERNEL|" + flag + "'");
+  }
+
   @Test
   void dialectsRecognizeTheirOwnLines() {
     KmemTextFormat perf = new KmemTextFormat(KmemTextFormat.Dialect.PERF_SCRIPT);
