@@ -14,6 +14,7 @@ import io.asisim.api.trace.TraceRecord.Kind;
  *  perf script:       COMM PID [CPU] SECS.USECS: kmem:EVENT: FIELDS
  *  trace-cmd report:  [INSTANCE: ]COMM-PID [CPU] [FLAGS] SECS.USECS: EVENT: FIELDS
  *  ftrace 'trace':    COMM-PID [CPU] [FLAGS] SECS.USECS: EVENT: FIELDS     (FLAGS with irq-info on)
+ *  trace-cmd -l:      [INSTANCE: ]COMM-PID CPU+FLAGS SECS.USECS: EVENT: FIELDS (latency format)
  * </pre>
  *
  * The comm column has variable width and may contain spaces and brackets ({@code C2
@@ -59,6 +60,7 @@ final class KmemLineParser {
   private long tsNs;
   private int tsEnd;
   private String headerError;
+  private int latencyCpu;
 
   /** Parses {@code s} into {@code out}; never throws. */
   Kind parse(CharSequence s, TraceRecord out) {
@@ -106,6 +108,15 @@ final class KmemLineParser {
       out.timestampNs = tsNs;
       return event(s, tsEnd, end, out);
     }
+    int latencyEnd = latencyHeader(s, p, end);
+    if (latencyEnd >= 0) {
+      if (latencyCpu > MAX_CPU) {
+        return malformed(out, "cpu " + latencyCpu + " out of range (valid: 0.." + MAX_CPU + ")");
+      }
+      out.cpu = latencyCpu;
+      out.timestampNs = tsNs;
+      return event(s, latencyEnd, end, out);
+    }
     if (notice(s, p, end, out)) {
       return out.kind = Kind.IGNORED;
     }
@@ -144,6 +155,37 @@ final class KmemLineParser {
           : "bad timestamp '" + s.subSequence(c, d) + "' (valid: seconds.fraction:, e.g. 298.507100:)";
     }
     return false;
+  }
+
+  /**
+   * The latency format of {@code trace-cmd report -l}: {@code COMM-PID CPU+FLAGS SECS.USECS:}, the
+   * CPU number glued to the irq flags ({@code kworker/-3406    0...1.   609.814081:}). Returns the
+   * index after the timestamp's colon, or -1; sets {@link #latencyCpu} and {@link #tsNs}.
+   */
+  private int latencyHeader(CharSequence s, int p, int end) {
+    int prevA = -1;
+    int prevB = -1;
+    for (int a = skipSpace(s, p, end); a < end; a = skipSpace(s, a, end)) {
+      int b = tokenEnd(s, a, end);
+      if (s.charAt(b - 1) == ':' && prevA >= 0 && timestamp(s, a, b - 1)) {
+        int d = prevA;
+        int cpu = 0;
+        while (d < prevB && d - prevA < 6 && isDigit(s.charAt(d))) {
+          cpu = cpu * 10 + (s.charAt(d) - '0');
+          d++;
+        }
+        if (d > prevA && isFlags(s, d, prevB)) {
+          latencyCpu = cpu;
+          lastFlagsColumn = true;
+          return b;
+        }
+        return -1;
+      }
+      prevA = a;
+      prevB = b;
+      a = b;
+    }
+    return -1;
   }
 
   /** {@code SECS.FRACTION} with 1..9 fraction digits, into {@link #tsNs}. */

@@ -127,6 +127,7 @@ public final class TraceLoader {
     TraceInput.Opened in = TraceInput.open(file);
     String firstLine = null;
     long firstLineNo = 0;
+    TraceRecord probe = new TraceRecord();
     try (LineReader r = new LineReader(in.text())) {
       while (r.lineNumber() < SNIFF_LINES && next(r, file, in)) {
         if (r.tooLong()) {
@@ -140,7 +141,7 @@ public final class TraceLoader {
         if (line.isBlank()) {
           continue;
         }
-        if (firstLine == null && !line.strip().startsWith("#")) {
+        if (firstLine == null && formats[0].parse(line, probe) != TraceRecord.Kind.IGNORED) {
           firstLine = line;
           firstLineNo = r.lineNumber();
         }

@@ -130,6 +130,20 @@ class KmemLineParserTest {
     assertThat(r.lostEvents).isEqualTo(12);
   }
 
+  /** trace-cmd report -l (latency format): the CPU number glued to the irq flags (second line adapted by hand: CPU 1, irqs off). */
+  @Test
+  void traceCmdLatencyFormat() {
+    assertThat(parse("asix: kworker/-3406    0...1.   609.814081: mm_page_free:         page=0x146210 pfn=0x146210 "
+        + "order=0")).isEqualTo(Kind.FREE);
+    assertThat(r.cpu).isZero();
+    assertThat(r.pfn).isEqualTo(0x146210L);
+    assertThat(r.timestampNs).isEqualTo(609_814_081_000L);
+    assertThat(parser.lastFlagsColumn).isTrue();
+    assertThat(parse("asix:    java-7992    1d..2.   609.815458: mm_page_alloc:        page=0x17adb0 pfn=0x17adb0 "
+        + "order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_WRITE|__GFP_COMP")).isEqualTo(Kind.ALLOC);
+    assertThat(r.cpu).isEqualTo(1);
+  }
+
   /** Hand-made from the pre-5.14 TP_printk ("pfn=%lu"): the decimal pfn of older kernels. */
   @Test
   void decimalPfnOfOlderKernels() {
