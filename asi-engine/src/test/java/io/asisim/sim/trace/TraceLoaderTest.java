@@ -141,6 +141,16 @@ class TraceLoaderTest {
   }
 
   @Test
+  void lastLineWithoutNewlineAndCrLfLineEnds() throws IOException {
+    Path f = tmp.resolve("crlf.txt");
+    Files.writeString(f, Traces.alloc(0, 0x10, 0, "GFP_KERNEL") + "\r\n" + Traces.free(0, 0x10, 0),
+        StandardCharsets.ISO_8859_1);
+    TraceSummary s = TraceLoader.load(f, "auto", true, 0).summary();
+    assertThat(s.lines()).isEqualTo(2);
+    assertThat(s.replayableEvents()).isEqualTo(2);
+  }
+
+  @Test
   void readingStopsAtTheRequestedNumberOfEvents() {
     ParsedTrace t = TraceLoader.load(Traces.resource("tar-gzip-docs.perf.txt.xz"), "perf-script", false, 100);
     assertThat(t.size()).isEqualTo(100);
