@@ -23,7 +23,8 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * Trace replay speed on a real capture: {@link #parse} is text to {@link ParsedTrace} (lines per
- * second, from decompressed bytes in memory), {@link #replay} is the replay of every alloc/free
+ * second, from decompressed bytes in memory), {@link #loadXz} the same from the .xz file,
+ * {@link #replay} is the replay of every alloc/free
  * event through {@link TraceReplayer} against a trivial O(1) allocator (events per second). Both
  * report per line/event thanks to the operations-per-invocation count of the shared trace; pass
  * another trace with {@code -p trace=PATH} (the counts then scale the same way only for that file's
@@ -60,6 +61,16 @@ public class TraceReplayBench {
   @org.openjdk.jmh.annotations.OperationsPerInvocation(SHARED_EVENTS)
   public ParsedTrace parse() {
     return TraceLoader.parse(new ByteArrayInputStream(text), "bench", "plain text", "perf-script", false, 0);
+  }
+
+  /** Decompressing the .xz file and parsing it: lines per second as a user's replay reads them. */
+  @Benchmark
+  @org.openjdk.jmh.annotations.OperationsPerInvocation(SHARED_EVENTS)
+  public ParsedTrace loadXz() throws IOException {
+    try (InputStream in = new XZInputStream(new java.io.BufferedInputStream(Files.newInputStream(Path.of(trace)),
+        1 << 16))) {
+      return TraceLoader.parse(in, "bench", "xz", "perf-script", false, 0);
+    }
   }
 
   /** Replay through the pfn remapping: events per second (tear-down of live blocks included). */
