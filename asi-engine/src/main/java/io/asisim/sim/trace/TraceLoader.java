@@ -1,0 +1,285 @@
+package io.asisim.sim.trace;
+
+import io.asisim.api.trace.TraceFormat;
+import io.asisim.api.trace.TraceRecord;
+import io.asisim.api.trace.TraceRecord.Event;
+import io.asisim.api.trace.TraceRecord.Kind;
+import io.asisim.sim.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a kmem trace file into a {@link ParsedTrace}: opens it ({@link TraceInput}: plain, gzip or
+ * xz by magic bytes), sniffs the format from the first event lines when asked ({@code auto}), and
+ * parses every line. Malformed lines are skipped and counted, the first {@value #LOGGED_SKIPS}
+ * logged at WARN with line number and reason; in strict mode the first one is a
+ * {@link BadInputException} naming {@code file:line} and why. A trace without a single alloc/free
+ * event is bad input too (empty file, binary junk, wrong format).
+ *
+ * <p>The last trace read is cached (keyed by the file's real path, size, modification time and the
+ * options), so the variants of a comparison parse the file once.
+ */
+public final class TraceLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(TraceLoader.class);
+
+  /** {@code format=auto}. */
+  public static final String AUTO = "auto";
+  /** The valid format choices. */
+  public static final List<String> FORMATS = List.of(AUTO, KmemTextFormat.Dialect.PERF_SCRIPT.pluginName(),
+      KmemTextFormat.Dialect.TRACE_CMD.pluginName());
+  /** Lines looked at to sniff the format. */
+  public static final int SNIFF_LINES = 1000;
+  /** Skipped lines kept in the summary. */
+  public static final int REPORTED_SKIPS = 10;
+  /** Skipped lines logged at WARN. */
+  public static final int LOGGED_SKIPS = 5;
+
+  private static final String VALID =
+      "valid: text from 'perf script' or 'trace-cmd report' of the kmem:mm_page_alloc/mm_page_free events";
+
+  private static final Object CACHE_LOCK = new Object();
+  private static CacheKey cachedKey;
+  private static ParsedTrace cached;
+
+  private TraceLoader() {}
+
+  private record CacheKey(Path real, long size, long modified, String format, boolean strict, long maxEvents) {}
+
+  /**
+   * Loads {@code file}.
+   *
+   * @param format {@code auto}, {@code perf-script} or {@code trace-cmd}
+   * @param strict whether a skipped line is an error
+   * @param maxEvents stop after this many alloc/free events; 0 = all
+   * @throws BadInputException on an unreadable file, a corrupt stream, an unrecognizable format, a
+   *     trace without events, or (strict) any malformed line
+   */
+  public static ParsedTrace load(Path file, String format, boolean strict, long maxEvents) {
+    if (!FORMATS.contains(format)) {
+      throw new BadInputException("trace format '" + format + "' (valid: " + String.join(", ", FORMATS) + ")");
+    }
+    if (maxEvents < 0) {
+      throw new BadInputException("trace: number of events " + maxEvents + " < 0 (valid: 0 = all, or a positive count)");
+    }
+    CacheKey key = key(file, format, strict, maxEvents);
+    if (key != null) {
+      synchronized (CACHE_LOCK) {
+        if (key.equals(cachedKey)) {
+          return cached;
+        }
+      }
+    }
+    String chosen = format.equals(AUTO) ? sniff(file) : format;
+    TraceInput.Opened in = TraceInput.open(file);
+    ParsedTrace t;
+    try (InputStream s = in.text()) {
+      t = parse(s, file.toString(), in.compression().label, chosen, strict, maxEvents);
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot read: " + e.getMessage());
+    }
+    if (key != null) {
+      synchronized (CACHE_LOCK) {
+        cachedKey = key;
+        cached = t;
+      }
+    }
+    return t;
+  }
+
+  private static CacheKey key(Path file, String format, boolean strict, long maxEvents) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return new CacheKey(file.toRealPath(), a.size(), a.lastModifiedTime().toMillis(), format, strict, maxEvents);
+    } catch (IOException | SecurityException e) {
+      return null; // not cacheable; open() reports the problem
+    }
+  }
+
+  /** A new format instance for a plugin name. */
+  static TraceFormat format(String name) {
+    for (KmemTextFormat.Dialect d : KmemTextFormat.Dialect.values()) {
+      if (d.pluginName().equals(name)) {
+        return new KmemTextFormat(d);
+      }
+    }
+    throw new BadInputException("trace format '" + name + "' (valid: " + String.join(", ", FORMATS) + ")");
+  }
+
+  /**
+   * Decides the format from the first {@value #SNIFF_LINES} lines: the first line one dialect
+   * recognizes decides.
+   */
+  static String sniff(Path file) {
+    KmemTextFormat.Dialect[] dialects = KmemTextFormat.Dialect.values();
+    TraceFormat[] formats = new TraceFormat[dialects.length];
+    for (int i = 0; i < dialects.length; i++) {
+      formats[i] = new KmemTextFormat(dialects[i]);
+    }
+    TraceInput.Opened in = TraceInput.open(file);
+    String firstLine = null;
+    long firstLineNo = 0;
+    TraceRecord probe = new TraceRecord();
+    try (LineReader r = new LineReader(in.text())) {
+      while (r.lineNumber() < SNIFF_LINES && next(r, file, in)) {
+        if (r.tooLong()) {
+          if (firstLine == null) {
+            firstLine = r.line().toString();
+            firstLineNo = r.lineNumber();
+          }
+          continue;
+        }
+        String line = r.line().toString();
+        if (line.isBlank()) {
+          continue;
+        }
+        if (firstLine == null && formats[0].parse(line, probe) != TraceRecord.Kind.IGNORED) {
+          firstLine = line;
+          firstLineNo = r.lineNumber();
+        }
+        for (int i = 0; i < formats.length; i++) {
+          if (formats[i].recognizes(line)) {
+            LOG.debug("{}: format {} recognized at line {}", file, dialects[i].pluginName(), r.lineNumber());
+            return dialects[i].pluginName();
+          }
+        }
+      }
+      if (r.lineNumber() == 0) {
+        throw new BadInputException(file + ": empty file: no kmem events (" + VALID + ")");
+      }
+      throw new BadInputException(file + ": not a kmem trace: none of the first " + r.lineNumber()
+          + " lines is a perf script or trace-cmd kmem event"
+          + (firstLine == null ? "" : " (line " + firstLineNo + ": '" + excerpt(firstLine) + "')") + " (" + VALID
+          + "; or set the format explicitly)");
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static boolean next(LineReader r, Path file, TraceInput.Opened in) {
+    try {
+      return r.next();
+    } catch (IOException e) {
+      throw corrupt(file.toString(), r.lineNumber() + 1, in.compression().label, e);
+    }
+  }
+
+  private static BadInputException corrupt(String file, long line, String compression, IOException e) {
+    return new BadInputException(file + ":" + line + ": corrupt " + compression + " stream: " + e.getMessage()
+        + " (the file is damaged or truncated)");
+  }
+
+  /**
+   * Parses a whole trace from {@code text} (already decompressed) with the named format.
+   *
+   * @param name how to name the input in messages (the file)
+   * @param compression the input's compression, for the summary and messages
+   */
+  public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
+      boolean strict, long maxEvents) {
+    TraceFormat format = format(formatName);
+    LineReader r = new LineReader(text);
+    TraceRecord rec = new TraceRecord();
+    ParsedTrace.Builder b = new ParsedTrace.Builder();
+    long[] counts = new long[Event.values().length];
+    long other = 0;
+    long skipped = 0;
+    long lost = 0;
+    int maxCpu = 0;
+    boolean stopped = false;
+    List<TraceSummary.SkippedLine> firstSkipped = new ArrayList<>();
+    while (true) {
+      try {
+        if (!r.next()) {
+          break;
+        }
+      } catch (IOException e) {
+        throw corrupt(name, r.lineNumber() + 1, compression, e);
+      }
+      Kind kind;
+      if (r.tooLong()) {
+        rec.clear();
+        rec.error = "line longer than " + LineReader.MAX_LINE + " characters (binary data?)";
+        kind = rec.kind = Kind.MALFORMED;
+      } else {
+        kind = format.parse(r.line(), rec);
+      }
+      switch (kind) {
+        case ALLOC:
+        case FREE:
+          counts[rec.event.ordinal()]++;
+          maxCpu = Math.max(maxCpu, rec.cpu);
+          b.add(rec);
+          break;
+        case OTHER:
+          counts[rec.event.ordinal()]++;
+          other++;
+          break;
+        case IGNORED:
+          lost += rec.lostEvents;
+          break;
+        case MALFORMED:
+        default:
+          skipped++;
+          if (strict) {
+            throw new BadInputException(name + ":" + r.lineNumber() + ": " + rec.error + " (strict mode: every line "
+                + "must be a kmem event or a header; line: '" + excerpt(r.line().toString()) + "')");
+          }
+          if (firstSkipped.size() < REPORTED_SKIPS) {
+            firstSkipped.add(new TraceSummary.SkippedLine(r.lineNumber(), rec.error));
+          }
+          if (skipped <= LOGGED_SKIPS) {
+            LOG.warn("{}:{}: skipped: {}", name, r.lineNumber(), rec.error);
+          }
+      }
+      if (maxEvents > 0 && b.size() >= maxEvents) {
+        stopped = true;
+        break;
+      }
+    }
+    Map<Event, Long> events = new EnumMap<>(Event.class);
+    for (Event e : Event.values()) {
+      events.put(e, counts[e.ordinal()]);
+    }
+    TraceSummary summary = new TraceSummary(name, formatName, compression, r.lineNumber(), events, other, skipped,
+        lost, firstSkipped, maxCpu, stopped);
+    if (b.size() == 0) {
+      if (r.lineNumber() == 0) {
+        throw new BadInputException(name + ": empty file: no kmem events (" + VALID + ")");
+      }
+      String first = firstSkipped.isEmpty() ? ""
+          : "; first at line " + firstSkipped.get(0).line() + ": " + firstSkipped.get(0).reason();
+      throw new BadInputException(name + ": no mm_page_alloc/mm_page_free events in " + r.lineNumber() + " lines ("
+          + skipped + " skipped" + first + ") (" + VALID + ")");
+    }
+    if (skipped > LOGGED_SKIPS) {
+      LOG.warn("{}: {} lines skipped in all ({} more not shown)", name, skipped, skipped - LOGGED_SKIPS);
+    }
+    if (lost > 0) {
+      LOG.warn("{}: the tracer reports {} lost events: expect unmatched frees", name, lost);
+    }
+    LOG.info("{}", summary.describe());
+    return b.build(summary);
+  }
+
+  /** The start of a line, printable ASCII only, for one-line messages. */
+  static String excerpt(String line) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < line.length() && sb.length() < 80; i++) {
+      char c = line.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    if (line.length() > 80) {
+      sb.append("...");
+    }
+    return sb.toString().strip();
+  }
+}

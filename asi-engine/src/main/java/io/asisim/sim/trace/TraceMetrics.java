@@ -1,0 +1,39 @@
+package io.asisim.sim.trace;
+
+import io.asisim.api.metrics.Better;
+import io.asisim.api.metrics.MetricDescriptor;
+
+/**
+ * Trace-replay metrics beyond the standard {@code trace_*} ones of
+ * {@link io.asisim.api.metrics.StandardMetrics}: how the replay resolved what a real trace leaves
+ * inconsistent.
+ */
+public final class TraceMetrics {
+  private TraceMetrics() {}
+
+  private static MetricDescriptor m(String name, String desc) {
+    return new MetricDescriptor(name, "count", Better.NEITHER, desc);
+  }
+
+  /** An alloc of a pfn still live in the replay: its free was lost; the stale block is freed first. */
+  public static final MetricDescriptor TRACE_LOST_FREES =
+      m("trace_lost_frees", "live blocks freed because the trace allocated over them (their free was not captured)");
+  /** A free of a pfn inside a live higher-order block (also counted in trace_unmatched_frees). */
+  public static final MetricDescriptor TRACE_TAIL_FREES =
+      m("trace_tail_frees", "frees of a tail pfn of a live higher-order block, not replayed");
+  /** A free whose order differs from the live block's: the whole block is freed, as __free_pages() of the head. */
+  public static final MetricDescriptor TRACE_ORDER_MISMATCHES =
+      m("trace_order_mismatches", "frees whose order differs from the live block's (the whole block is freed)");
+  /** mm_page_free_batched of a page that its mm_page_free already freed. */
+  public static final MetricDescriptor TRACE_BATCHED_DUPLICATES =
+      m("trace_batched_duplicates", "mm_page_free_batched events of pages already freed by their mm_page_free");
+  /** mm_page_alloc that failed in the traced kernel (pfn 0): not replayed. */
+  public static final MetricDescriptor TRACE_TRACED_ALLOC_FAILURES =
+      m("trace_traced_alloc_failures", "allocations that failed in the traced kernel, not replayed");
+  /** Events the tracer reported lost. */
+  public static final MetricDescriptor TRACE_LOST_EVENTS =
+      m("trace_lost_events", "events the tracer reported as lost (trace-cmd EVENTS DROPPED)");
+  /** Blocks still allocated when the trace ends, freed by the workload's tear-down. */
+  public static final MetricDescriptor TRACE_LIVE_AT_END =
+      m("trace_live_blocks_at_end", "blocks still allocated at the end of the trace, freed at tear-down");
+}

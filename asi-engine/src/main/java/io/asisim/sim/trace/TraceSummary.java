@@ -1,0 +1,73 @@
+package io.asisim.sim.trace;
+
+import io.asisim.api.trace.TraceRecord.Event;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What reading a trace found, for the CLI and the log.
+ *
+ * @param file the file as given
+ * @param format the trace format used ({@code perf-script} or {@code trace-cmd})
+ * @param compression {@code plain text}, {@code gzip} or {@code xz}
+ * @param lines lines read
+ * @param events events per tracepoint, in {@link Event} order (all tracepoints present, 0 if none)
+ * @param otherEvents well-formed kmem events that are not replayed (extfrag, zone_locked, pcpu_drain)
+ * @param skippedLines malformed lines, unknown events and lines of other subsystems
+ * @param lostEvents events the tracer itself reported as lost ({@code [N EVENTS DROPPED]})
+ * @param firstSkipped the first few skipped lines with their reasons
+ * @param maxCpu highest CPU number seen in an alloc/free event
+ * @param stoppedEarly whether reading stopped at the requested number of events
+ */
+public record TraceSummary(String file, String format, String compression, long lines, Map<Event, Long> events,
+    long otherEvents, long skippedLines, long lostEvents, List<SkippedLine> firstSkipped, int maxCpu,
+    boolean stoppedEarly) {
+
+  /**
+   * A skipped line.
+   *
+   * @param line 1-based line number
+   * @param reason why it was skipped
+   */
+  public record SkippedLine(long line, String reason) {}
+
+  public TraceSummary {
+    events = Collections.unmodifiableMap(new EnumMap<>(events));
+    firstSkipped = List.copyOf(firstSkipped);
+  }
+
+  /** Events of one tracepoint. */
+  public long count(Event e) {
+    Long n = events.get(e);
+    return n == null ? 0 : n;
+  }
+
+  /** The alloc and free events that replay ({@code mm_page_alloc}, {@code mm_page_free}, {@code mm_page_free_batched}). */
+  public long replayableEvents() {
+    return count(Event.MM_PAGE_ALLOC) + count(Event.MM_PAGE_FREE) + count(Event.MM_PAGE_FREE_BATCHED);
+  }
+
+  /** One line: file, format, lines, events per tracepoint, other, skipped, lost. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(file).append(": ").append(format).append(" (").append(compression).append("), ")
+        .append(lines).append(" lines");
+    for (Map.Entry<Event, Long> e : events.entrySet()) {
+      if (e.getValue() > 0) {
+        sb.append(", ").append(e.getKey().tracepoint()).append('=').append(e.getValue());
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "; %d replayable, %d other, %d skipped", replayableEvents(), otherEvents,
+        skippedLines));
+    if (lostEvents > 0) {
+      sb.append(", ").append(lostEvents).append(" lost by the tracer");
+    }
+    if (stoppedEarly) {
+      sb.append(" (stopped at the requested number of events)");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,52 @@
+package io.asisim.sim.trace;
+
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+
+/**
+ * The {@code trace} workload: op {@code i} replays alloc/free event {@code i} of a pre-parsed
+ * trace ({@link TraceReplayer}); tear-down frees what the trace left allocated. What reading the
+ * file found ({@code trace_skipped_lines}, {@code trace_other_events}, {@code trace_lost_events})
+ * is recorded once, when the workload is built.
+ */
+public final class TraceWorkload implements Workload {
+  private final ParsedTrace trace;
+  private final TraceReplayer replayer;
+  private final long ops;
+
+  /**
+   * A workload replaying the first {@code ops} events of {@code trace} (all when 0 or more than
+   * the trace has).
+   */
+  public TraceWorkload(ParsedTrace trace, long ops, Metrics metrics) {
+    this.trace = trace;
+    this.ops = ops <= 0 ? trace.size() : Math.min(ops, trace.size());
+    this.replayer = new TraceReplayer(trace, metrics);
+    TraceSummary s = trace.summary();
+    metrics.counter(StandardMetrics.TRACE_SKIPPED_LINES).set(s.skippedLines());
+    metrics.counter(StandardMetrics.TRACE_OTHER_EVENTS).set(s.otherEvents());
+    metrics.counter(TraceMetrics.TRACE_LOST_EVENTS).set(s.lostEvents());
+  }
+
+  /** The trace being replayed. */
+  public ParsedTrace trace() {
+    return trace;
+  }
+
+  @Override
+  public long ops() {
+    return ops;
+  }
+
+  @Override
+  public void step(Kernel kernel, long index) {
+    replayer.replay(kernel, (int) index);
+  }
+
+  @Override
+  public void tearDown(Kernel kernel) {
+    replayer.releaseAll(kernel);
+  }
+}

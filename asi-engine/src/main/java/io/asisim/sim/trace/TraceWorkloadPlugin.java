@@ -1,0 +1,69 @@
+package io.asisim.sim.trace;
+
+import com.google.auto.service.AutoService;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.Params;
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
+import io.asisim.sim.BadInputException;
+import java.nio.file.Path;
+import java.nio.file.InvalidPathException;
+import java.util.List;
+
+/**
+ * The {@code trace} workload (DESIGN §6): replays a real kmem allocation trace captured with
+ * {@code perf record -e kmem:mm_page_alloc -e kmem:mm_page_free -a -- CMD; perf script} or
+ * {@code trace-cmd}. The file is parsed when the workload is built, so {@code ops} is known before
+ * the first step; bad input fails then, before anything runs.
+ */
+@AutoService(Plugin.class)
+public final class TraceWorkloadPlugin implements Plugin<Workload> {
+  /** The plugin name. */
+  public static final String NAME = "trace";
+
+  @Override
+  public PluginKind kind() {
+    return PluginKind.WORKLOAD;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "replay of a perf script / trace-cmd kmem trace (mm_page_alloc, mm_page_free) through the allocator";
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of(
+        ParamSpec.string("file", "", "the trace: perf script or trace-cmd report text, plain, .gz or .xz (required)"),
+        ParamSpec.choice("format", TraceLoader.AUTO, TraceLoader.FORMATS,
+            "trace text format; auto sniffs it from the first event lines"),
+        ParamSpec.bool("strict", false, "fail on the first malformed or unknown line instead of skipping it"),
+        ParamSpec.integer("ops", 0, 0, Integer.MAX_VALUE,
+            "alloc/free events to replay from the start of the trace; 0 = all (reading stops after that many)"));
+  }
+
+  @Override
+  public Workload create(Params params, SimContext ctx) {
+    String file = params.getString("file").trim();
+    if (file.isEmpty()) {
+      throw new BadInputException("workload.trace.file is not set (valid: a perf script or trace-cmd report text "
+          + "file, plain, .gz or .xz; e.g. --set workload.trace.file=trace.txt.xz, or use 'asi-sim replay TRACE')");
+    }
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw new BadInputException("workload.trace.file '" + file + "': not a valid path: " + e.getReason());
+    }
+    long ops = params.getLong("ops");
+    ParsedTrace trace = TraceLoader.load(path, params.getString("format"), params.getBoolean("strict"), ops);
+    return new TraceWorkload(trace, ops, ctx.metrics());
+  }
+}
