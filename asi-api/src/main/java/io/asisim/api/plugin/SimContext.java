@@ -18,8 +18,10 @@ public interface SimContext {
   /** Memory, CPU count and whether ASI is on. */
   MachineConfig machineConfig();
 
-  /** The selected CPU profile. */
-  CpuProfile cpuProfile();
+  /** The selected CPU profile (the runtime builds it before the machine, which needs it). */
+  default CpuProfile cpuProfile() {
+    return machine().profile();
+  }
 
   /** The simulated machine. */
   Machine machine();
