@@ -55,6 +55,8 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
         ParamSpec.size("build-memory", "256M", 16L << 20, 1L << 42,
             "memory left to the build; the rest is held in 2 MiB blocks, so reclaim must evict page cache"),
         ParamSpec.integer("kthread-every", 200, 0, Integer.MAX_VALUE, "ops between kernel-thread runs (0: none)"),
+        ParamSpec.integer("burst", 100, 1, Integer.MAX_VALUE,
+            "steps a process runs before another is picked (trace: ~700 steps and ~7 switches per process)"),
         ParamSpec.integer("migrate-one-in", 8, 1, Integer.MAX_VALUE, "a make process migrates after 1 in N compiles"));
   }
 
@@ -63,6 +65,6 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
     return new KernelBuildWorkload(new KernelBuildParams(p.getLong("ops"), p.getInt("jobs"), p.getInt("source-files"),
         p.getInt("pages-per-source"), p.getInt("files-per-job"), p.getInt("anon-pages"), p.getInt("make-pages"),
         p.getInt("cow-pages"), p.getInt("kernel-allocs"), p.getInt("object-pages"), p.getLong("build-memory"),
-        p.getInt("kthread-every"), p.getInt("migrate-one-in")), ctx.random("kernel-build"));
+        p.getInt("kthread-every"), p.getInt("burst"), p.getInt("migrate-one-in")), ctx.random("kernel-build"));
   }
 }

@@ -45,6 +45,8 @@ final class KernelBuildWorkload implements Workload {
   private int[] sources;
   private long reservedBlocks;
   private long[] reserved;
+  private int runningJob;
+  private int burstLeft;
 
   KernelBuildWorkload(KernelBuildParams p, SplittableRandom random) {
     this.p = p;
@@ -111,8 +113,12 @@ final class KernelBuildWorkload implements Workload {
       k.runKthread(random.nextInt(k.nrCpus()));
       return;
     }
-    int j = random.nextInt(p.jobs());
-    advance(k, j);
+    // a process runs for a time slice (a burst of steps) before the next one gets its CPU
+    if (burstLeft-- <= 0) {
+      runningJob = random.nextInt(p.jobs());
+      burstLeft = p.burst() - 1;
+    }
+    advance(k, runningJob);
   }
 
   private void advance(Kernel k, int j) {
