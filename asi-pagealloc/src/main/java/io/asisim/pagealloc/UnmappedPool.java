@@ -68,7 +68,7 @@ final class UnmappedPool {
     inPool = new long[(ft.nrFrames + 63) >>> 6];
     refills = metrics.counter(StandardMetrics.POOL_REFILLS);
     shrinks = metrics.counter(StandardMetrics.POOL_SHRINKS);
-    stranded = metrics.counter(StandardMetrics.POOL_STRANDED_PAGES);
+    stranded = metrics.gauge(StandardMetrics.POOL_STRANDED_PAGES);
   }
 
   Sensitivity pooled() {

@@ -4,7 +4,10 @@ import java.util.SplittableRandom;
 
 /**
  * The simulated kernel as a workload drives it. Every call runs on a simulated CPU and charges its
- * cycles there. This interface grows (by default methods) as the simulated kernel gains syscalls.
+ * cycles there; process-level calls run on the CPU the scheduler placed the process on,
+ * context-switching to it first if needed. Methods beyond the page allocator are {@code default}
+ * so that small kernels (e.g. a test's allocator-only kernel) need not implement them; the
+ * simulated kernel of asi-engine implements all of them.
  */
 public interface Kernel {
 
@@ -25,4 +28,94 @@ public interface Kernel {
 
   /** Total pages of simulated memory. */
   long totalPages();
+
+  /**
+   * Creates a process with a fresh mm and one anonymous page as its I/O buffer, placed on the
+   * least-loaded CPU ({@code kernel_clone()} + {@code exec} of a new program).
+   *
+   * @return its pid, or {@code -1} when memory is exhausted
+   */
+  default int spawn() {
+    throw unsupported("spawn");
+  }
+
+  /** {@code fork()}: a child sharing the parent's anonymous pages copy-on-write and its open files. */
+  default int fork(int pid) {
+    throw unsupported("fork");
+  }
+
+  /** {@code execve()}: replaces the process's mm with a fresh one (files stay open). */
+  default void exec(int pid) {
+    throw unsupported("exec");
+  }
+
+  /** {@code exit()}: closes the files, tears the mm down, frees the pid. */
+  default void exit(int pid) {
+    throw unsupported("exit");
+  }
+
+  /**
+   * Creates a file of {@code pages} pages with no cached contents.
+   *
+   * @param evictable {@code false} for tmpfs (pages stay until the file is truncated), {@code true}
+   *     for a disk-backed file whose clean pages reclaim may evict
+   * @return the file id
+   */
+  default int createFile(long pages, boolean evictable) {
+    throw unsupported("createFile");
+  }
+
+  /** {@code open()}: returns a file descriptor of {@code pid} for {@code file}. */
+  default int open(int pid, int file) {
+    throw unsupported("open");
+  }
+
+  /** {@code close()}. */
+  default void close(int pid, int fd) {
+    throw unsupported("close");
+  }
+
+  /** {@code read()} of {@code pages} 4 KiB pages from page {@code index}: page cache to the user buffer. */
+  default void read(int pid, int fd, long index, int pages) {
+    throw unsupported("read");
+  }
+
+  /** {@code write()} of {@code pages} 4 KiB pages at page {@code index}: user buffer to the page cache. */
+  default void write(int pid, int fd, long index, int pages) {
+    throw unsupported("write");
+  }
+
+  /** Anonymous {@code mmap()} of {@code pages} pages; returns the start address (pages fault in on touch). */
+  default long mmapAnon(int pid, int pages) {
+    throw unsupported("mmapAnon");
+  }
+
+  /** {@code munmap()} of {@code pages} pages at {@code va}. */
+  default void munmap(int pid, long va, int pages) {
+    throw unsupported("munmap");
+  }
+
+  /** A user access to {@code va}: anonymous fault, copy-on-write fault, or a plain TLB access. */
+  default void touch(int pid, long va, boolean write) {
+    throw unsupported("touch");
+  }
+
+  /** A kernel thread runs on {@code cpu} (borrowing the loaded mm) and the previous task resumes. */
+  default void runKthread(int cpu) {
+    throw unsupported("runKthread");
+  }
+
+  /** Moves {@code pid} to {@code cpu} (load balancing); it runs there from its next call. */
+  default void migrate(int pid, int cpu) {
+    throw unsupported("migrate");
+  }
+
+  /** The CPU {@code pid} runs on. */
+  default int cpuOf(int pid) {
+    throw unsupported("cpuOf");
+  }
+
+  private static UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException(what + " is not supported by this kernel");
+  }
 }

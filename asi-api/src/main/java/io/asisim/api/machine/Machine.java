@@ -17,4 +17,19 @@ public interface Machine extends ArchPageOps {
    * tables come from {@link #bootReservedFrames()}).
    */
   void setTablePageSource(TablePageSource source);
+
+  /** The page tables and address spaces. */
+  AddressSpaces addressSpaces();
+
+  /** The TLBs and flush operations. */
+  TlbOps tlb();
+
+  /** The ASI core: enter, exit, taints. */
+  AsiOps asi();
+
+  /**
+   * Whether frame {@code pfn} has been zeroed by {@link #clearPages} and not written through
+   * {@link TlbOps#access} since (frames start dirty: boot memory holds unknown data).
+   */
+  boolean isZeroed(long pfn);
 }

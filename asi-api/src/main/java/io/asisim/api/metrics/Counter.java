@@ -6,10 +6,20 @@ package io.asisim.api.metrics;
  */
 public final class Counter {
   private final MetricDescriptor descriptor;
+  private final boolean gauge;
   private long value;
 
-  Counter(MetricDescriptor descriptor) {
+  Counter(MetricDescriptor descriptor, boolean gauge) {
     this.descriptor = descriptor;
+    this.gauge = gauge;
+  }
+
+  /**
+   * Whether this is a gauge (a level, e.g. page-table pages in use) rather than a count of events;
+   * reports of a measured interval take a gauge's final value instead of its change.
+   */
+  public boolean isGauge() {
+    return gauge;
   }
 
   /** Adds one. */

@@ -11,14 +11,25 @@ import java.util.TreeMap;
 public final class Metrics {
   private final Map<String, Counter> counters = new TreeMap<>();
 
-  /** The counter for {@code d}, created at zero on first use. */
+  /** The counter for {@code d}, created at zero on first use (an existing gauge of that name is returned as is). */
   public Counter counter(MetricDescriptor d) {
+    return get(d, false);
+  }
+
+  /** The gauge for {@code d} (a level that goes up and down, see {@link Counter#isGauge()}). */
+  public Counter gauge(MetricDescriptor d) {
+    return get(d, true);
+  }
+
+  private Counter get(MetricDescriptor d, boolean gauge) {
     Counter c = counters.get(d.name());
     if (c == null) {
-      c = new Counter(d);
+      c = new Counter(d, gauge);
       counters.put(d.name(), c);
-    } else if (!c.descriptor().unit().equals(d.unit()) || c.descriptor().better() != d.better()) {
-      throw new IllegalArgumentException("metric " + d.name() + " registered twice with different unit/direction");
+    } else if (!c.descriptor().unit().equals(d.unit()) || c.descriptor().better() != d.better()
+        || (gauge && !c.isGauge())) {
+      // counter() may fetch an existing gauge to read it; a gauge cannot be re-declared as a counter's twin
+      throw new IllegalArgumentException("metric " + d.name() + " registered twice with different unit/direction/kind");
     }
     return c;
   }

@@ -34,7 +34,8 @@ public record ParamSpec(
     if (!name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
       throw new IllegalArgumentException("parameter name must be kebab-case: " + name);
     }
-    parse(defaultValue); // a default outside the declared range is a plugin bug
+    // a default outside the declared range is a plugin bug: fail at declaration
+    parse(type, min, max, choices, defaultValue);
   }
 
   /** An integer parameter in {@code [min, max]}. */
@@ -74,6 +75,10 @@ public record ParamSpec(
    * @throws IllegalArgumentException with a message saying what is valid
    */
   public Object parse(String text) {
+    return parse(type, min, max, choices, text);
+  }
+
+  private static Object parse(ParamType type, double min, double max, List<String> choices, String text) {
     String v = text.trim();
     switch (type) {
       case INT: {
@@ -81,14 +86,14 @@ public record ParamSpec(
         try {
           n = Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("'" + text + "' is not an integer (valid: " + range() + ")");
+          throw new IllegalArgumentException("'" + text + "' is not an integer (valid: " + range(type, min, max, choices) + ")");
         }
-        checkRange(n, text);
+        checkRange(type, min, max, choices, n, text);
         return n;
       }
       case SIZE: {
         long n = parseSize(v);
-        checkRange(n, text);
+        checkRange(type, min, max, choices, n, text);
         return n;
       }
       case DOUBLE: {
@@ -96,10 +101,10 @@ public record ParamSpec(
         try {
           d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("'" + text + "' is not a number (valid: " + range() + ")");
+          throw new IllegalArgumentException("'" + text + "' is not a number (valid: " + range(type, min, max, choices) + ")");
         }
         if (Double.isNaN(d) || d < min || d > max) {
-          throw new IllegalArgumentException("'" + text + "' is out of range (valid: " + range() + ")");
+          throw new IllegalArgumentException("'" + text + "' is out of range (valid: " + range(type, min, max, choices) + ")");
         }
         return d;
       }
@@ -119,14 +124,18 @@ public record ParamSpec(
     }
   }
 
-  private void checkRange(long n, String text) {
+  private static void checkRange(ParamType type, double min, double max, List<String> choices, long n, String text) {
     if (n < min || n > max) {
-      throw new IllegalArgumentException("'" + text + "' is out of range (valid: " + range() + ")");
+      throw new IllegalArgumentException("'" + text + "' is out of range (valid: " + range(type, min, max, choices) + ")");
     }
   }
 
   /** Human description of the valid values, e.g. {@code 1..1000000} or {@code local, mm-global}. */
   public String range() {
+    return range(type, min, max, choices);
+  }
+
+  private static String range(ParamType type, double min, double max, List<String> choices) {
     switch (type) {
       case INT:
         return fmtBound(min) + ".." + fmtBound(max);

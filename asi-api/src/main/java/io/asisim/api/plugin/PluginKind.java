@@ -3,6 +3,7 @@ package io.asisim.api.plugin;
 import io.asisim.api.kernel.ContextSwitchPolicy;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.machine.CpuProfile;
+import io.asisim.api.machine.Machine;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.mm.PageAllocator;
@@ -22,7 +23,9 @@ public enum PluginKind {
   SENSITIVITY("sensitivity", SensitivityClassifier.class),
   CPU_PROFILE("cpu-profile", CpuProfile.class),
   WORKLOAD("workload", Workload.class),
-  TRACE_FORMAT("trace-format", TraceFormat.class);
+  TRACE_FORMAT("trace-format", TraceFormat.class),
+  /** The simulated machine; its parameters are the knobs that are not CPU properties (e.g. CR3 NOFLUSH). */
+  MACHINE("machine", Machine.class);
 
   private final String id;
   private final Class<?> type;

@@ -1,5 +1,6 @@
 package io.asisim.api.plugin;
 
+import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.metrics.Metrics;
@@ -15,6 +16,9 @@ public interface SimContext {
 
   /** Memory, CPU count and whether ASI is on. */
   MachineConfig machineConfig();
+
+  /** The selected CPU profile. */
+  CpuProfile cpuProfile();
 
   /** The simulated machine. */
   Machine machine();

@@ -1,0 +1,91 @@
+package io.asisim.api.machine;
+
+/**
+ * The x86-64 page tables (4-level, real PTE layout) and the address spaces built from them
+ * (Documentation/arch/x86/x86_64/mm.rst layout): per-process mms whose user half is shared by the
+ * mm's unrestricted and restricted page tables, the unrestricted direct map (1 GiB/2 MiB leaves),
+ * the restricted direct map (2 MiB leaves, present iff the pageblock is nonsensitive), the shared
+ * kernel virtual area (vmalloc-like, visible in every restricted space) and the mm-local region
+ * with per-CPU slots that ephmap uses. Map/unmap calls write PTEs only: callers flush TLBs
+ * themselves through {@link TlbOps}, as kernel code does. Page-table pages are counted in
+ * {@code pagetable_pages}.
+ */
+public interface AddressSpaces {
+  /** {@code page_offset_base}: start of the direct map (4-level paging, no KASLR). */
+  long PAGE_OFFSET = 0xffff888000000000L;
+  /** {@code VMALLOC_START}. */
+  long VMALLOC_START = 0xffffc90000000000L;
+  /** {@code VMALLOC_END} (exclusive), 32 TiB after the start. */
+  long VMALLOC_END = 0xffffe90000000000L;
+  /** Start of the mm-local region (one 512 GiB PGD slot, per mm; the slot PTI uses for the LDT remap). */
+  long MM_LOCAL_START = 0xffff880000000000L;
+  /** End (exclusive) of the mm-local region. */
+  long MM_LOCAL_END = 0xffff888000000000L;
+  /** {@code TASK_SIZE_MAX}: end (exclusive) of the user half. */
+  long USER_END = 0x00007ffffffff000L;
+  /** The mm id of {@code init_mm}, loaded on every CPU at boot; has no restricted space. */
+  long INIT_MM = 0;
+
+  /** {@code __va(pfn << PAGE_SHIFT)}: the direct-map address of a frame. */
+  static long directMapVa(long pfn) {
+    return PAGE_OFFSET + (pfn << 12);
+  }
+
+  /**
+   * {@code mm_alloc()} + {@code asi_init_mm_state()}: a new mm with its page-global directory,
+   * under ASI its restricted PGD, and the mm-local region's tables preallocated.
+   *
+   * @return the mm id (never reused), or {@code -1} when page-table memory is exhausted
+   */
+  long mmCreate(int cpu);
+
+  /** Tears down {@code mm}: frees its user and mm-local page tables and both PGDs. Must not be loaded. */
+  void mmDestroy(int cpu, long mm);
+
+  /**
+   * {@code switch_mm_irqs_off()}: loads {@code mm} on {@code cpu} (ASID choice, CR3 write, mm
+   * cpumask, {@code asi_handle_switch_mm} taints). No-op if already loaded. The CPU must not be
+   * restricted when the mm changes (exit first).
+   */
+  void switchMm(int cpu, long mm);
+
+  /** {@code cpu_tlbstate.loaded_mm} of {@code cpu}. */
+  long loadedMm(int cpu);
+
+  /** Maps user 4 KiB page {@code va -> pfn} in {@code mm}; {@code false} if table memory ran out. */
+  boolean mapUser(int cpu, long mm, long va, long pfn, boolean writable);
+
+  /** Clears the user PTE of {@code va}; returns the frame it mapped or {@code -1}. Does not flush. */
+  long unmapUser(int cpu, long mm, long va);
+
+  /** Maps {@code va} (in {@code [VMALLOC_START, VMALLOC_END)}) to {@code pfn} in the shared kernel area. */
+  boolean mapKernel(int cpu, long va, long pfn);
+
+  /** Clears a shared-kernel-area PTE; returns the old frame or {@code -1}. Does not flush. */
+  long unmapKernel(int cpu, long va);
+
+  /** Slots per CPU in each mm's mm-local region. */
+  int mmLocalSlots();
+
+  /** The address of {@code cpu}'s slot {@code slot} in the mm-local region (same in every mm). */
+  long mmLocalSlotVa(int cpu, int slot);
+
+  /** Maps an mm-local slot of {@code mm} to {@code pfn}; tables were preallocated, nothing is allocated. */
+  void mapMmLocal(int cpu, long mm, long va, long pfn);
+
+  /** Clears an mm-local slot; returns the old frame or {@code -1}. Does not flush. */
+  long unmapMmLocal(int cpu, long mm, long va);
+
+  /**
+   * Walks {@code mm}'s restricted or unrestricted tables (no TLB, no cost).
+   *
+   * @return the frame {@code va} maps to, or {@code -1}
+   */
+  long translate(long mm, boolean restricted, long va);
+
+  /** The leaf size (12, 21 or 30) mapping {@code va}, or {@code -1} if unmapped. */
+  int leafShift(long mm, boolean restricted, long va);
+
+  /** Page-table pages in use. */
+  long pagetablePages();
+}

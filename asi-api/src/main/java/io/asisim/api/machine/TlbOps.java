@@ -1,0 +1,99 @@
+package io.asisim.api.machine;
+
+/**
+ * The per-CPU PCID-tagged TLBs and the flush operations of arch/x86/mm/tlb.c. Every access and
+ * flush charges cycles from the CPU profile to the CPU it runs on and updates the standard metrics
+ * ({@code tlb_misses}, {@code tlb_flushes_local}, {@code tlb_shootdowns}, {@code tlb_shootdown_ipis}).
+ * Flush ranges are in 4 KiB pages; a range larger than {@link #singlePageFlushCeiling()} pages is
+ * flushed whole, as {@code tlb_single_page_flush_ceiling} decides in {@code flush_tlb_mm_range()}.
+ */
+public interface TlbOps {
+  /** Returned by {@link #access} when the address is not mapped even unrestricted. */
+  long FAULT = -1;
+
+  /** The mm id meaning "kernel addresses, every address space" in {@link #shootdown}. */
+  long ALL_MM = -1;
+
+  /**
+   * A data access by {@code cpu} to {@code va} in its current address space: a TLB lookup, on a
+   * miss a page walk of the loaded CR3 and a fill. While restricted, a miss on an address absent
+   * from the restricted tables takes the #PF path: {@code asi_exit(page_fault)} attributed to
+   * {@code site}, then the access is retried unrestricted (another lookup and walk).
+   *
+   * @param site an id from {@link AsiOps#exitSite}
+   * @return the frame number, or {@link #FAULT} when unmapped unrestricted too (a real page fault
+   *     for the caller to handle)
+   */
+  long access(int cpu, long va, boolean write, int site);
+
+  /** INVLPG: drops {@code va} from the current PCID (and a global entry for it). */
+  void invlpg(int cpu, long va);
+
+  /** INVPCID type 0: drops {@code va} tagged {@code pcid}. */
+  void invpcidSingle(int cpu, int pcid, long va);
+
+  /** INVPCID type 2: drops every entry of every PCID, global ones included. */
+  void invpcidAll(int cpu);
+
+  /** The PCID loaded in CR3 of {@code cpu}. */
+  int currentPcid(int cpu);
+
+  /**
+   * {@code flush_tlb_one_user()} / {@code flush_tlb_one_kernel()} on this CPU only: drops
+   * {@code va} from both PCIDs (restricted and unrestricted) of the loaded ASID; for kernel
+   * addresses the other ASIDs are marked stale ({@code invalidate_other_asid()}).
+   */
+  void flushOne(int cpu, long va);
+
+  /** {@code flush_tlb_local()}: drops every non-global entry of the loaded ASID (both PCIDs). */
+  void flushLocal(int cpu);
+
+  /**
+   * {@code flush_tlb_mm_range()}: flushes {@code [start, start + pages*4K)} of {@code mm} on this
+   * CPU if it has {@code mm} loaded and shoots down the other CPUs of the mm's cpumask.
+   */
+  void flushMmRange(int cpu, long mm, long start, long pages);
+
+  /**
+   * {@code flush_tlb_kernel_range()}: flushes kernel addresses {@code [start, start + pages*4K)}
+   * on every CPU (local flush plus a shootdown to all others), in every PCID.
+   */
+  void flushKernelRange(int cpu, long start, long pages);
+
+  /**
+   * {@code flush_tlb_multi()}: sends one IPI to each CPU of {@code targets} other than {@code cpu}
+   * (charging the sender {@code ipi-send} once and each target {@code ipi-target} plus its flush)
+   * and flushes {@code cpu} itself locally if it is in the mask.
+   *
+   * @param mm the mm whose addresses are flushed, or {@link #ALL_MM} for kernel addresses
+   * @param pages range length in pages; above the ceiling each CPU flushes whole
+   */
+  void shootdown(int cpu, CpuMask targets, long mm, long start, long pages);
+
+  /**
+   * {@code arch_tlbbatch_add_pending()}: records that {@code mm}'s CPUs must be flushed before
+   * the batch completes; no flush yet.
+   */
+  void batchAdd(int cpu, long mm);
+
+  /**
+   * {@code arch_tlbbatch_flush()}: one full flush on each CPU of the pending mask, by IPI to the
+   * others; clears the batch. No-op when nothing is pending.
+   */
+  void batchFlush(int cpu);
+
+  /** The CPUs that may hold entries of {@code mm} ({@code mm_cpumask()}); read-only view. */
+  CpuMask mmCpumask(long mm);
+
+  /** {@code tlb_single_page_flush_ceiling}: 33 in arch/x86/mm/tlb.c. */
+  int singlePageFlushCeiling();
+
+  /**
+   * Enumerates the entries of {@code cpu}'s TLB usable while restricted: entries tagged with a
+   * restricted PCID of a live ASID and global entries. Allocation-free.
+   */
+  void forEachRestrictedEntry(int cpu, TlbVisitor visitor);
+
+  /** Number of valid entries in {@code cpu}'s TLB (all PCIDs and sizes), for tests and reports. */
+  int validEntries(int cpu);
+}

@@ -1,0 +1,18 @@
+package io.asisim.sim;
+
+/**
+ * Bad user input: an unknown plugin name, a duplicate plugin, an invalid parameter or option, an
+ * unreadable or malformed file. The message is one line saying what, where and what is valid; the
+ * CLI prints it and exits with code 2.
+ */
+public final class BadInputException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public BadInputException(String message) {
+    super(message);
+  }
+
+  public BadInputException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,198 @@
+package io.asisim.sim.compare;
+
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.run.ProgressListener;
+import io.asisim.sim.run.RunResult;
+import io.asisim.sim.run.Runner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a comparison: each variant {@code samples} times (seeds {@code seed, seed+1, ...}) and,
+ * for every distinct workload/machine, the {@code --asi off} baseline. Runs may execute on several
+ * host threads; each run has its own injector and state, and results are collected in a fixed
+ * order, so the result is identical to a sequential run.
+ */
+public final class Comparison {
+  private final Runner runner;
+  private final int threads;
+
+  public Comparison(Runner runner, int threads) {
+    this.runner = runner;
+    this.threads = Math.max(1, threads);
+  }
+
+  /** Runs {@code variants} (ASI on or off as configured) plus their baselines. */
+  public ComparisonResult run(String title, List<VariantConfig> variants, int samples, ProgressListener progress) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be >= 1");
+    }
+    for (VariantConfig v : variants) {
+      runner.validate(v);
+    }
+    List<String> labels = labels(variants);
+    Map<BaselineKey, VariantConfig> baselines = new LinkedHashMap<>();
+    for (VariantConfig v : variants) {
+      baselines.putIfAbsent(BaselineKey.of(v), v.withAsi(false));
+    }
+    Map<BaselineKey, String> baselineLabels = new LinkedHashMap<>();
+    for (BaselineKey k : baselines.keySet()) {
+      baselineLabels.put(k, baselines.size() == 1 ? "baseline (asi off)" : "baseline (asi off) " + k.describe(baselines.keySet()));
+    }
+
+    List<VariantConfig> all = new ArrayList<>(baselines.values());
+    List<String> allLabels = new ArrayList<>(baselineLabels.values());
+    for (int i = 0; i < variants.size(); i++) {
+      VariantConfig v = variants.get(i);
+      if (v.machine().asi() || !baselines.containsValue(v)) {
+        all.add(v);
+        allLabels.add(labels.get(i));
+      }
+    }
+
+    List<List<RunResult>> results = execute(all, samples, progress);
+    List<VariantRuns> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      boolean isBaseline = i < baselines.size();
+      VariantConfig v = all.get(i);
+      String base = baselineLabels.get(BaselineKey.of(v));
+      out.add(new VariantRuns(allLabels.get(i), v, isBaseline, isBaseline ? allLabels.get(i) : base, results.get(i)));
+    }
+    return new ComparisonResult(title, out);
+  }
+
+  private List<List<RunResult>> execute(List<VariantConfig> all, int samples, ProgressListener progress) {
+    long total = (long) all.size() * samples;
+    AtomicLong done = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, (int) Math.min(total, 64)), r -> {
+      Thread t = new Thread(r, "asi-sim-variant");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<List<Future<RunResult>>> futures = new ArrayList<>();
+      for (VariantConfig v : all) {
+        List<Future<RunResult>> fs = new ArrayList<>();
+        for (int s = 0; s < samples; s++) {
+          VariantConfig c = v.withSeed(v.seed() + s);
+          fs.add(pool.submit(() -> {
+            RunResult r = runner.run(c);
+            progress.progress(done.incrementAndGet(), total);
+            return r;
+          }));
+        }
+        futures.add(fs);
+      }
+      List<List<RunResult>> out = new ArrayList<>();
+      for (List<Future<RunResult>> fs : futures) {
+        List<RunResult> rs = new ArrayList<>();
+        for (Future<RunResult> f : fs) {
+          rs.add(get(f));
+        }
+        out.add(rs);
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static RunResult get(Future<RunResult> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /** Labels naming only what differs between variants, e.g. {@code allocator=unmapped-pool}. */
+  static List<String> labels(List<VariantConfig> variants) {
+    List<String> out = new ArrayList<>();
+    for (VariantConfig v : variants) {
+      StringBuilder sb = new StringBuilder();
+      if (differs(variants, c -> c.machine().asi())) {
+        append(sb, "asi=" + (v.machine().asi() ? "on" : "off"));
+      }
+      for (PluginKind k : PluginKind.values()) {
+        if (differs(variants, c -> c.selected(k))) {
+          append(sb, k.id() + "=" + v.selected(k));
+        }
+      }
+      if (differs(variants, c -> c.machine().cpus())) {
+        append(sb, "cpus=" + v.machine().cpus());
+      }
+      if (differs(variants, c -> c.machine().memoryBytes())) {
+        append(sb, "memory=" + io.asisim.api.plugin.ParamSpec.formatSize(v.machine().memoryBytes()));
+      }
+      if (differs(variants, VariantConfig::settings)) {
+        append(sb, v.settings().flat().toString());
+      }
+      out.add(sb.length() == 0 ? v.selected(PluginKind.WORKLOAD) : sb.toString());
+    }
+    return out;
+  }
+
+  private static boolean differs(List<VariantConfig> vs, java.util.function.Function<VariantConfig, Object> f) {
+    Object first = f.apply(vs.get(0));
+    for (VariantConfig v : vs) {
+      if (!Objects.equals(first, f.apply(v))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void append(StringBuilder sb, String s) {
+    if (sb.length() > 0) {
+      sb.append(' ');
+    }
+    sb.append(s);
+  }
+
+  /** What identifies a baseline: everything ASI designs do not change. */
+  private record BaselineKey(String workload, String cpuProfile, int cpus, long memory, String settings) {
+    static BaselineKey of(VariantConfig v) {
+      return new BaselineKey(v.selected(PluginKind.WORKLOAD), v.selected(PluginKind.CPU_PROFILE),
+          v.machine().cpus(), v.machine().memoryBytes(), v.settings().flat().toString());
+    }
+
+    String describe(java.util.Set<BaselineKey> all) {
+      StringBuilder sb = new StringBuilder();
+      if (all.stream().map(BaselineKey::workload).distinct().count() > 1) {
+        append(sb, "workload=" + workload);
+      }
+      if (all.stream().map(BaselineKey::cpuProfile).distinct().count() > 1) {
+        append(sb, "cpu-profile=" + cpuProfile);
+      }
+      if (all.stream().map(BaselineKey::cpus).distinct().count() > 1) {
+        append(sb, "cpus=" + cpus);
+      }
+      if (all.stream().map(BaselineKey::memory).distinct().count() > 1) {
+        append(sb, "memory=" + io.asisim.api.plugin.ParamSpec.formatSize(memory));
+      }
+      if (all.stream().map(BaselineKey::settings).distinct().count() > 1) {
+        append(sb, settings);
+      }
+      return sb.toString();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.asisim.sim.config;
+
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.plugin.PluginKind;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything that defines one simulated variant: the machine, the plugin selected for each kind,
+ * parameter overrides, the seed and checking. Same config and seed give byte-identical results.
+ *
+ * @param machine memory, CPUs and whether ASI is on ({@code --asi on|off})
+ * @param selection the plugin name chosen per kind
+ * @param explicit kinds whose selection the user named (validated up front; defaults of kinds a
+ *     workload never uses are not required to exist)
+ * @param settings {@code --set} overrides
+ * @param seed the run's seed
+ * @param checkEvery run the checker after every N workload ops; 0 = off ({@code --check})
+ */
+public record VariantConfig(
+    MachineConfig machine,
+    Map<PluginKind, String> selection,
+    Set<PluginKind> explicit,
+    Settings settings,
+    long seed,
+    long checkEvery) {
+
+  /** Default plugin per kind (DESIGN §3.3). */
+  public static final Map<PluginKind, String> DEFAULTS;
+
+  static {
+    Map<PluginKind, String> d = new EnumMap<>(PluginKind.class);
+    d.put(PluginKind.ALLOCATOR, "pageblock-migratetype");
+    d.put(PluginKind.MAPPER, "exit");
+    d.put(PluginKind.FLUSH, "local");
+    d.put(PluginKind.CONTEXT_SWITCH, "exit-always");
+    d.put(PluginKind.SENSITIVITY, "gfp-sensitive");
+    d.put(PluginKind.CPU_PROFILE, "sapphire-rapids");
+    d.put(PluginKind.WORKLOAD, "alloc-stress");
+    d.put(PluginKind.TRACE_FORMAT, "perf-script");
+    d.put(PluginKind.MACHINE, "x86");
+    DEFAULTS = Collections.unmodifiableMap(d);
+  }
+
+  /** Allocator used for every {@code --asi off} variant: the plain buddy, no restricted map. */
+  public static final String ASI_OFF_ALLOCATOR = "buddy";
+
+  public VariantConfig {
+    Objects.requireNonNull(machine);
+    Map<PluginKind, String> sel = new EnumMap<>(DEFAULTS);
+    sel.putAll(selection);
+    selection = Collections.unmodifiableMap(sel);
+    explicit = Set.copyOf(explicit);
+    Objects.requireNonNull(settings);
+    if (checkEvery < 0) {
+      throw new IllegalArgumentException("checkEvery < 0");
+    }
+  }
+
+  /** The plugin name chosen for {@code kind}; under {@code --asi off} the allocator is the plain buddy. */
+  public String selected(PluginKind kind) {
+    if (kind == PluginKind.ALLOCATOR && !machine.asi()) {
+      return ASI_OFF_ALLOCATOR;
+    }
+    return selection.get(kind);
+  }
+
+  /** This config with another seed. */
+  public VariantConfig withSeed(long newSeed) {
+    return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery);
+  }
+
+  /** This config with ASI on or off (for the baseline of a comparison). */
+  public VariantConfig withAsi(boolean asi) {
+    return new VariantConfig(new MachineConfig(machine.memoryBytes(), machine.cpus(), asi), selection, explicit,
+        settings, seed, checkEvery);
+  }
+}

@@ -1,0 +1,41 @@
+package io.asisim.sim.kernel;
+
+/**
+ * Software costs of the simulated kernel that are not hardware operations of the CPU profile. All
+ * are estimates (cycles), chosen from the order of magnitude of public measurements and not tuned
+ * to any ASI benchmark; hardware parts (CR3 writes, TLB fills, IPIs, page clears and copies,
+ * mitigations) are charged separately from the CPU profile.
+ */
+final class KernelCosts {
+  private KernelCosts() {}
+
+  /**
+   * Estimate: scheduler bookkeeping of one {@code context_switch()} excluding the CR3 write and TLB
+   * effects (lmbench {@code lat_ctx} reports 1-3 us for two processes including those).
+   */
+  static final long CONTEXT_SWITCH = 1500;
+
+  /** Estimate: a page-cache (xarray) lookup and folio reference, {@code filemap_get_folio()}. */
+  static final long PAGECACHE_LOOKUP = 120;
+
+  /** Estimate: per-page work of {@code copy_page_range()} at fork besides the two PTE writes. */
+  static final long FORK_PER_PAGE = 60;
+
+  /** Estimate: fixed part of {@code kernel_clone()} (task_struct, mm, files, signal copy). */
+  static final long FORK_BASE = 40_000;
+
+  /** Estimate: fixed part of {@code execve()} (binfmt load, new mm setup) excluding faults. */
+  static final long EXEC_BASE = 150_000;
+
+  /** Estimate: fixed part of process exit ({@code do_exit()}) excluding mm teardown. */
+  static final long EXIT_BASE = 20_000;
+
+  /** Estimate: {@code open()}/{@code close()} path (path walk on a cached dentry, fd install). */
+  static final long OPEN_CLOSE = 1500;
+
+  /** Estimate: reclaim scanning per evicted page ({@code shrink_folio_list()}). */
+  static final long RECLAIM_PER_PAGE = 300;
+
+  /** Estimate: a kernel thread's unit of work (e.g. a kworker item) between two switches. */
+  static final long KTHREAD_WORK = 3000;
+}

@@ -1,0 +1,33 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.sim.util.LongLongMap;
+
+/**
+ * The anonymous memory of one process's mm: user address → frame, with the PTE's writability, and
+ * a bump pointer for new mappings. (Which of these frames are shared copy-on-write with other mms
+ * is kept kernel-wide, as the page's mapcount is.)
+ */
+final class MmState {
+  /** Bit of a value in {@link #anon}: the user PTE is writable. */
+  static final long WRITABLE = 1L << 62;
+  /** Mask of the frame number in a value of {@link #anon}. */
+  static final long PFN_MASK = (1L << 52) - 1;
+  /** First user address handed out (above the traditional 4 MiB null-guard and text). */
+  static final long USER_BASE = 0x0000_1000_0000L;
+
+  final long mm;
+  final LongLongMap anon = new LongLongMap(64);
+  long nextVa = USER_BASE;
+  /** The process's I/O buffer page: read() copies land here, write() copies come from here. */
+  long bufVa;
+
+  MmState(long mm) {
+    this.mm = mm;
+  }
+
+  long take(int pages) {
+    long va = nextVa;
+    nextVa += (long) pages << 12;
+    return va;
+  }
+}

@@ -1,0 +1,139 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.sim.util.LongLongMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The page cache: per file an array of frame numbers indexed by page offset (the
+ * {@code address_space} xarray), a reverse map frame → (file, index) for reclaim and the checker,
+ * and a second-chance FIFO of evictable pages standing in for the LRU lists
+ * ({@code folio_referenced()} gives a page another round).
+ */
+final class PageCache {
+  private final List<long[]> pages = new ArrayList<>();
+  private final List<byte[]> referenced = new ArrayList<>();
+  private final List<Boolean> evictable = new ArrayList<>();
+  private final LongLongMap owner = new LongLongMap(1 << 12);
+  private long[] lru = new long[1 << 12];
+  private int lruHead;
+  private int lruTail;
+  private int lruSize;
+
+  int createFile(long nrPages, boolean isEvictable) {
+    if (nrPages < 1 || nrPages > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("file size must be 1.." + (Integer.MAX_VALUE - 8) + " pages, got " + nrPages);
+    }
+    long[] p = new long[(int) nrPages];
+    Arrays.fill(p, -1);
+    pages.add(p);
+    referenced.add(new byte[(int) nrPages]);
+    evictable.add(isEvictable);
+    return pages.size() - 1;
+  }
+
+  boolean exists(int file) {
+    return file >= 0 && file < pages.size();
+  }
+
+  long size(int file) {
+    return pages.get(file).length;
+  }
+
+  /** The frame caching page {@code index} of {@code file}, or -1; marks it referenced. */
+  long lookup(int file, long index) {
+    long pfn = pages.get(file)[(int) index];
+    if (pfn >= 0) {
+      referenced.get(file)[(int) index] = 1;
+    }
+    return pfn;
+  }
+
+  /** Peek without touching the referenced bit. */
+  long peek(int file, long index) {
+    return pages.get(file)[(int) index];
+  }
+
+  void insert(int file, long index, long pfn) {
+    pages.get(file)[(int) index] = pfn;
+    owner.put(pfn, encode(file, index));
+    if (evictable.get(file)) {
+      pushLru(encode(file, index));
+    }
+  }
+
+  /** Removes the page; returns its frame (or -1). */
+  long remove(int file, long index) {
+    long[] p = pages.get(file);
+    long pfn = p[(int) index];
+    if (pfn >= 0) {
+      p[(int) index] = -1;
+      owner.remove(pfn);
+    }
+    return pfn;
+  }
+
+  /** (file, index) encoded of a cached frame, or {@link LongLongMap#ABSENT}. */
+  long ownerOf(long pfn) {
+    return owner.get(pfn);
+  }
+
+  static long encode(int file, long index) {
+    return ((long) file << 32) | index;
+  }
+
+  static int fileOf(long code) {
+    return (int) (code >>> 32);
+  }
+
+  static long indexOf(long code) {
+    return code & 0xffffffffL;
+  }
+
+  private void pushLru(long code) {
+    if (lruSize == lru.length) {
+      long[] n = new long[lru.length * 2];
+      for (int i = 0; i < lruSize; i++) {
+        n[i] = lru[(lruHead + i) & (lru.length - 1)];
+      }
+      lru = n;
+      lruHead = 0;
+      lruTail = lruSize;
+    }
+    lru[lruTail] = code;
+    lruTail = (lruTail + 1) & (lru.length - 1);
+    lruSize++;
+  }
+
+  /**
+   * The next eviction candidate in second-chance order, removed from the FIFO; {@code -1} when none.
+   * Referenced pages get their bit cleared and go to the back; stale entries are dropped.
+   */
+  long nextVictim() {
+    int rounds = lruSize * 2;
+    while (lruSize > 0 && rounds-- > 0) {
+      long code = lru[lruHead];
+      lruHead = (lruHead + 1) & (lru.length - 1);
+      lruSize--;
+      int file = fileOf(code);
+      int idx = (int) indexOf(code);
+      if (pages.get(file)[idx] < 0) {
+        continue; // already gone (truncated or evicted): lazy deletion
+      }
+      byte[] ref = referenced.get(file);
+      if (ref[idx] != 0) {
+        ref[idx] = 0;
+        pushLru(code);
+        continue;
+      }
+      return code;
+    }
+    return -1;
+  }
+
+  /** Number of files. */
+  int files() {
+    return pages.size();
+  }
+}

@@ -1,0 +1,109 @@
+package io.asisim.sim.plugin;
+
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.BadInputException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * All plugins visible to a class loader, by kind and name. Discovery is {@link ServiceLoader} over
+ * {@link Plugin}; a jar dropped on the classpath with a {@code META-INF/services} entry (what
+ * {@code @AutoService} writes) appears here.
+ */
+public final class PluginRegistry {
+  private final Map<PluginKind, Map<String, Plugin<?>>> byKind = new EnumMap<>(PluginKind.class);
+
+  private PluginRegistry() {
+    for (PluginKind k : PluginKind.values()) {
+      byKind.put(k, new TreeMap<>());
+    }
+  }
+
+  /** Discovers the plugins visible to the thread's context class loader. */
+  public static PluginRegistry discover() {
+    return discover(Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * Discovers the plugins visible to {@code loader}.
+   *
+   * @throws BadInputException when two plugins of one kind share a name, a name is not kebab-case, or a
+   *     provider cannot be loaded
+   */
+  @SuppressWarnings("rawtypes")
+  public static PluginRegistry discover(ClassLoader loader) {
+    List<Plugin<?>> found = new ArrayList<>();
+    try {
+      for (Plugin p : ServiceLoader.load(Plugin.class, loader)) {
+        found.add(p);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new BadInputException("cannot load a plugin: " + e.getMessage());
+    }
+    return of(found);
+  }
+
+  /** A registry of exactly {@code plugins}, validated as {@link #discover(ClassLoader)} does. */
+  public static PluginRegistry of(List<? extends Plugin<?>> plugins) {
+    PluginRegistry r = new PluginRegistry();
+    for (Plugin<?> p : plugins) {
+      String name = p.name();
+      if (p.kind() == null || name == null || !name.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
+        throw new BadInputException("plugin " + p.getClass().getName()
+            + " must declare a kind and a kebab-case name, got kind=" + p.kind() + " name=" + name);
+      }
+      Plugin<?> prev = r.byKind.get(p.kind()).putIfAbsent(name, p);
+      if (prev != null) {
+        throw new BadInputException("duplicate " + p.kind().id() + " plugin name '" + name + "': "
+            + prev.getClass().getName() + " and " + p.getClass().getName());
+      }
+      p.params(); // a malformed parameter declaration fails here, at discovery, not mid-run
+    }
+    return r;
+  }
+
+  /** Plugins of {@code kind}, by name in name order. */
+  public Map<String, Plugin<?>> ofKind(PluginKind kind) {
+    return Collections.unmodifiableMap(byKind.get(kind));
+  }
+
+  /** All plugins, by kind then name. */
+  public List<Plugin<?>> all() {
+    List<Plugin<?>> out = new ArrayList<>();
+    for (PluginKind k : PluginKind.values()) {
+      out.addAll(byKind.get(k).values());
+    }
+    return out;
+  }
+
+  /**
+   * The plugin {@code name} of {@code kind}.
+   *
+   * @throws BadInputException listing the valid names of that kind when there is none
+   */
+  public Plugin<?> get(PluginKind kind, String name) {
+    Plugin<?> p = byKind.get(kind).get(name);
+    if (p == null) {
+      throw new BadInputException("unknown " + kind.id() + " '" + name + "' (valid: " + validNames(kind) + ")");
+    }
+    return p;
+  }
+
+  /** Whether a plugin {@code name} of {@code kind} exists. */
+  public boolean has(PluginKind kind, String name) {
+    return byKind.get(kind).containsKey(name);
+  }
+
+  /** The names of {@code kind}, comma separated, or {@code none registered}. */
+  public String validNames(PluginKind kind) {
+    Map<String, Plugin<?>> m = byKind.get(kind);
+    return m.isEmpty() ? "none registered" : String.join(", ", m.keySet());
+  }
+}

@@ -1,0 +1,125 @@
+package io.asisim.sim.run;
+
+import com.google.inject.Inject;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.kernel.SimKernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One variant's object graph, built by its injector, and the loop that runs its workload. */
+final class Simulation {
+  private final VariantConfig config;
+  private final Machine machine;
+  private final PageAllocator allocator;
+  private final Metrics metrics;
+  private final Workload workload;
+  private final SimKernel kernel;
+
+  @Inject
+  Simulation(VariantConfig config, Machine machine, PageAllocator allocator, Metrics metrics, Workload workload,
+      SimKernel kernel) {
+    this.config = config;
+    this.machine = machine;
+    this.allocator = allocator;
+    this.metrics = metrics;
+    this.workload = workload;
+    this.kernel = kernel;
+  }
+
+  RunResult run(ProgressListener progress) {
+    long ops = workload.ops();
+    long every = config.checkEvery();
+    long reportEvery = Math.max(1, ops / 200);
+    workload.setUp(kernel);
+    check(every, -1);
+    // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
+    Map<String, Long> base = snapshot();
+    long[] baseCycles = cycles();
+    for (long i = 0; i < ops; i++) {
+      workload.step(kernel, i);
+      if (every > 0 && (i + 1) % every == 0) {
+        check(every, i);
+      }
+      if ((i + 1) % reportEvery == 0) {
+        progress.progress(i + 1, ops);
+      }
+    }
+    workload.tearDown(kernel);
+    check(every, ops);
+    allocator.finish();
+    return collect(ops, base, baseCycles);
+  }
+
+  private Map<String, Long> snapshot() {
+    Map<String, Long> m = new java.util.HashMap<>();
+    for (Map.Entry<String, Counter> e : metrics.all().entrySet()) {
+      if (!e.getValue().isGauge()) {
+        m.put(e.getKey(), e.getValue().get());
+      }
+    }
+    return m;
+  }
+
+  private long[] cycles() {
+    long[] c = new long[machine.nrCpus()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = machine.cycles(i);
+    }
+    return c;
+  }
+
+  /** Runs the consistency checks; a violation ends the run (exit 3). */
+  private void check(long every, long op) {
+    if (every <= 0) {
+      return;
+    }
+    String violation = allocator.checkConsistency();
+    if (violation != null) {
+      metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
+      String where = op < 0 ? "after workload set-up" : op >= workload.ops() ? "after workload tear-down" : "after op " + op;
+      throw new CheckViolationException("invariant violated: allocator consistency: " + violation + " (" + where
+          + ", sim time " + Math.round(simTimeNs()) + " ns)");
+    }
+  }
+
+  private double simTimeNs() {
+    long max = 0;
+    for (int c = 0; c < machine.nrCpus(); c++) {
+      max = Math.max(max, machine.cycles(c));
+    }
+    return machine.profile().cyclesToNs(max);
+  }
+
+  /** Metrics of the measured interval: counters minus their value after set-up, gauges as they are. */
+  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles) {
+    long total = 0;
+    long maxCpu = 0;
+    for (int c = 0; c < machine.nrCpus(); c++) {
+      long used = machine.cycles(c) - baseCycles[c];
+      total += used;
+      maxCpu = Math.max(maxCpu, used);
+    }
+    metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS); // present (zero) in every result
+    double simNs = machine.profile().cyclesToNs(maxCpu);
+    List<MetricValue> out = new ArrayList<>();
+    out.add(new MetricValue(StandardMetrics.OPS, ops, true));
+    for (Map.Entry<String, Counter> e : metrics.all().entrySet()) {
+      Counter c = e.getValue();
+      long v = c.isGauge() ? c.get() : c.get() - base.getOrDefault(e.getKey(), 0L);
+      out.add(new MetricValue(c.descriptor(), v, true));
+    }
+    out.add(new MetricValue(StandardMetrics.SIM_TIME_NS, Math.rint(simNs), true));
+    out.add(new MetricValue(StandardMetrics.THROUGHPUT, simNs > 0 ? ops / (simNs / 1e9) : 0, false));
+    out.add(new MetricValue(StandardMetrics.CYCLES_PER_OP, ops > 0 ? (double) total / ops : 0, false));
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return new RunResult(config, out);
+  }
+}

@@ -1,0 +1,81 @@
+package io.asisim.sim.workload;
+
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.kernel.Workload;
+import java.util.SplittableRandom;
+
+/**
+ * {@code fio --rw=randread --bs=4k --ioengine=psync} on a tmpfs file: {@code jobs} processes each
+ * open the file and issue {@code pread()}s of one block at uniformly random block offsets. Before
+ * op 0, as fio does when it lays out a new file, the first job writes the whole file, so every read
+ * hits the page cache. Each op is one {@code pread()} by the next job in turn (fio's jobs run
+ * concurrently; round-robin interleaves them deterministically): syscall entry, page-cache lookup,
+ * copy of each page to the user buffer through the selected mapper, return to user.
+ */
+final class FioRandReadWorkload implements Workload {
+  private final int jobs;
+  private final long filePages;
+  private final int blockPages;
+  private final long ops;
+  private final SplittableRandom random;
+  private int[] pids;
+  private int[] fds;
+  private long blocks;
+
+  FioRandReadWorkload(int jobs, long fileBytes, long blockBytes, long ops, SplittableRandom random) {
+    if (blockBytes % 4096 != 0) {
+      throw new IllegalArgumentException("block-size must be a multiple of 4K, got " + blockBytes);
+    }
+    if (fileBytes % blockBytes != 0) {
+      throw new IllegalArgumentException("file-size must be a multiple of block-size");
+    }
+    this.jobs = jobs;
+    this.filePages = fileBytes >>> 12;
+    this.blockPages = (int) (blockBytes >>> 12);
+    this.ops = ops;
+    this.random = random;
+  }
+
+  @Override
+  public long ops() {
+    return ops;
+  }
+
+  @Override
+  public void setUp(Kernel k) {
+    if (filePages > k.totalPages() / 2) {
+      throw new IllegalArgumentException("file-size " + (filePages << 12) + " bytes does not fit in half of memory ("
+          + (k.totalPages() << 12) + " bytes)");
+    }
+    int file = k.createFile(filePages, false);
+    pids = new int[jobs];
+    fds = new int[jobs];
+    for (int j = 0; j < jobs; j++) {
+      pids[j] = k.spawn();
+      if (pids[j] < 0) {
+        throw new IllegalStateException("out of memory starting fio job " + j);
+      }
+      fds[j] = k.open(pids[j], file);
+    }
+    // lay out the file: sequential writes by job 0, a block at a time
+    for (long p = 0; p < filePages; p += blockPages) {
+      k.write(pids[0], fds[0], p, blockPages);
+    }
+    blocks = filePages / blockPages;
+  }
+
+  @Override
+  public void step(Kernel k, long index) {
+    int j = (int) (index % jobs);
+    long block = random.nextLong(blocks);
+    k.read(pids[j], fds[j], block * blockPages, blockPages);
+  }
+
+  @Override
+  public void tearDown(Kernel k) {
+    for (int j = 0; j < jobs; j++) {
+      k.close(pids[j], fds[j]);
+      k.exit(pids[j]);
+    }
+  }
+}

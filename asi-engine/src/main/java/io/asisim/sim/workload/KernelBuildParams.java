@@ -1,0 +1,20 @@
+package io.asisim.sim.workload;
+
+/**
+ * Parameters of {@link KernelBuildWorkload}; see {@link KernelBuildPlugin} for defaults and their
+ * provenance.
+ */
+record KernelBuildParams(
+    long ops,
+    int jobs,
+    int sourceFiles,
+    int pagesPerSource,
+    int filesPerJob,
+    int anonPages,
+    int makePages,
+    int cowPages,
+    int kernelAllocs,
+    int objectPages,
+    long buildMemory,
+    int kthreadEvery,
+    int migrateOneIn) {}

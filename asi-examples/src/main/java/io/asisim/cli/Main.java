@@ -1,0 +1,79 @@
+package io.asisim.cli;
+
+import ch.qos.logback.classic.Level;
+import io.asisim.sim.BadInputException;
+import io.asisim.sim.CheckViolationException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code asi-sim} command line. Exit codes: 0 success, 2 bad input (one line on stderr, no
+ * stack trace), 3 a checker violation, 1 an internal error.
+ */
+@Command(name = "asi-sim", mixinStandardHelpOptions = true, version = "asi-sim 0.1.0",
+    description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.",
+    subcommands = {PluginsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
+        PagetypeinfoCommand.class})
+public final class Main implements Runnable {
+  /** Exit code for bad input. */
+  public static final int EXIT_BAD_INPUT = 2;
+  /** Exit code for a checker violation. */
+  public static final int EXIT_VIOLATION = 3;
+
+  @Option(names = {"-v", "--verbose"}, description = "log at DEBUG level on stderr", scope = CommandLine.ScopeType.INHERIT)
+  void verbose(boolean v) {
+    if (v) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true"); // charts render without a display
+    System.exit(execute(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code (used by tests). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("asi-sim: " + oneLine(ex.getMessage()) + " (see 'asi-sim " + commandName(ex.getCommandLine()) + "--help')");
+      return EXIT_BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof BadInputException) {
+        err.println("asi-sim: " + oneLine(ex.getMessage()));
+        return EXIT_BAD_INPUT;
+      }
+      if (ex instanceof CheckViolationException) {
+        err.println("asi-sim: " + oneLine(ex.getMessage()));
+        return EXIT_VIOLATION;
+      }
+      throw ex; // a bug: let picocli print the trace, exit 1
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String commandName(CommandLine cl) {
+    String n = cl.getCommandName();
+    return n.equals("asi-sim") ? "" : n + " ";
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "error" : s.replace('\n', ' ').replace('\r', ' ').trim();
+  }
+}

@@ -1,0 +1,43 @@
+package io.asisim.cli;
+
+import io.asisim.sim.run.ProgressListener;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar on stderr, only when attached to a terminal (never in pipes, files or CI). */
+final class Progress implements AutoCloseable {
+  private final ProgressBar bar;
+
+  private Progress(ProgressBar bar) {
+    this.bar = bar;
+  }
+
+  static Progress start(String task, long total) {
+    if (System.console() == null || total <= 0) {
+      return new Progress(null);
+    }
+    return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+        .build());
+  }
+
+  ProgressListener listener() {
+    if (bar == null) {
+      return ProgressListener.NONE;
+    }
+    return (done, total) -> {
+      synchronized (bar) {
+        bar.maxHint(total);
+        bar.stepTo(done);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) {
+      bar.close();
+    }
+  }
+}

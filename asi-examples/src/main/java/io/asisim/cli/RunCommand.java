@@ -1,0 +1,61 @@
+package io.asisim.cli;
+
+import io.asisim.report.Json;
+import io.asisim.report.RunReport;
+import io.asisim.sim.BadInputException;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.RunResult;
+import io.asisim.sim.run.Runner;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code asi-sim run}: one variant, every metric. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run one workload on one variant and print every metric.")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  VariantOptions options;
+
+  @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+      description = "output format (default: ${DEFAULT-VALUE})")
+  OutputFormat format;
+
+  @Override
+  public Integer call() {
+    if (format != OutputFormat.table && format != OutputFormat.json) {
+      throw new BadInputException("--format " + format + ": run supports table, json");
+    }
+    Runner runner = new Runner(PluginRegistry.discover());
+    VariantConfig config = options.variants(runner.registry(), false).get(0);
+    long t0 = System.nanoTime();
+    RunResult result;
+    try (Progress p = Progress.start("run", 1)) {
+      result = runner.run(config, p.listener());
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    var out = spec.commandLine().getOut();
+    if (format == OutputFormat.json) {
+      out.print(Json.write(RunReport.json(result)));
+    } else {
+      RunReport.table(result, out);
+    }
+    out.flush();
+    double ops = result.get("ops");
+    String timing = String.format(Locale.ROOT, "host: %.2f s, %.0f simulated ops/s", secs, secs > 0 ? ops / secs : 0);
+    LOG.info(timing);
+    spec.commandLine().getErr().println(timing);
+    return 0;
+  }
+}

@@ -1,0 +1,197 @@
+package io.asisim.cli;
+
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.BadInputException;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that define variants, shared by {@code run} and {@code compare}. In {@code compare}
+ * every option takes a comma list and the cross product is run.
+ */
+final class VariantOptions {
+  @Option(names = "--workload", paramLabel = "W", description = "workload plugin (default: ${DEFAULT-VALUE})",
+      defaultValue = "alloc-stress")
+  String workload;
+
+  @Option(names = "--asi", paramLabel = "on|off", description = "ASI on, or off for the baseline (default: ${DEFAULT-VALUE})",
+      defaultValue = "on")
+  String asi;
+
+  @Option(names = "--allocator", paramLabel = "A", description = "allocator strategy (default: pageblock-migratetype)")
+  String allocator;
+
+  @Option(names = "--mapper", paramLabel = "M", description = "temporary-mapping mechanism (default: exit)")
+  String mapper;
+
+  @Option(names = "--flush", paramLabel = "F", description = "TLB flush policy (default: local)")
+  String flush;
+
+  @Option(names = "--context-switch", paramLabel = "C", description = "context-switch policy (default: exit-always)")
+  String contextSwitch;
+
+  @Option(names = "--sensitivity", paramLabel = "S", description = "sensitivity classifier (default: gfp-sensitive)")
+  String sensitivity;
+
+  @Option(names = "--cpu-profile", paramLabel = "P", description = "CPU cost profile (default: sapphire-rapids)")
+  String cpuProfile;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "simulated CPUs (default: ${DEFAULT-VALUE})", defaultValue = "8")
+  String cpus;
+
+  @Option(names = "--memory", paramLabel = "SIZE", description = "simulated memory, e.g. 16G (default: ${DEFAULT-VALUE})",
+      defaultValue = "16G")
+  String memory;
+
+  @Option(names = "--seed", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--set", paramLabel = "KIND.NAME.PARAM=VALUE",
+      description = "override a plugin parameter, e.g. workload.alloc-stress.ops=20000 (repeatable)")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--check", description = "verify invariants after every op (exit 3 on a violation)")
+  boolean check;
+
+  @Option(names = "--check-every", paramLabel = "N", description = "with --check: verify after every N ops")
+  long checkEvery = 1;
+
+  /** Whether any variant-defining option was given (for {@code compare}'s showcase default). */
+  boolean anyGiven(picocli.CommandLine.Model.CommandSpec spec) {
+    for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+      if (o.names()[0].equals("--seed") || o.names()[0].equals("--check") || o.names()[0].equals("--check-every")) {
+        continue;
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption(o) && isVariantOption(o.longestName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isVariantOption(String name) {
+    return List.of("--workload", "--asi", "--allocator", "--mapper", "--flush", "--context-switch", "--sensitivity",
+        "--cpu-profile", "--cpus", "--memory", "--set").contains(name);
+  }
+
+  /**
+   * The variants these options describe.
+   *
+   * @param lists whether comma lists are allowed (compare) or a single value is required (run)
+   */
+  List<VariantConfig> variants(PluginRegistry registry, boolean lists) {
+    if (checkEvery < 1) {
+      throw new BadInputException("--check-every " + checkEvery + ": must be >= 1");
+    }
+    Settings settings = Settings.parse(sets, registry);
+    Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
+    Set<PluginKind> explicit = EnumSet.of(PluginKind.WORKLOAD);
+    put(choices, explicit, PluginKind.WORKLOAD, "--workload", workload, lists, registry);
+    put(choices, explicit, PluginKind.ALLOCATOR, "--allocator", allocator, lists, registry);
+    put(choices, explicit, PluginKind.MAPPER, "--mapper", mapper, lists, registry);
+    put(choices, explicit, PluginKind.FLUSH, "--flush", flush, lists, registry);
+    put(choices, explicit, PluginKind.CONTEXT_SWITCH, "--context-switch", contextSwitch, lists, registry);
+    put(choices, explicit, PluginKind.SENSITIVITY, "--sensitivity", sensitivity, lists, registry);
+    put(choices, explicit, PluginKind.CPU_PROFILE, "--cpu-profile", cpuProfile, lists, registry);
+    List<Boolean> asis = new ArrayList<>();
+    for (String a : split("--asi", asi, lists)) {
+      if (!a.equals("on") && !a.equals("off")) {
+        throw new BadInputException("--asi '" + a + "': valid values are on, off");
+      }
+      asis.add(a.equals("on"));
+    }
+    List<Integer> cpuList = new ArrayList<>();
+    for (String c : split("--cpus", cpus, lists)) {
+      try {
+        int n = Integer.parseInt(c);
+        if (n < 1 || n > MachineConfig.MAX_CPUS) {
+          throw new NumberFormatException();
+        }
+        cpuList.add(n);
+      } catch (NumberFormatException e) {
+        throw new BadInputException("--cpus '" + c + "': must be an integer 1.." + MachineConfig.MAX_CPUS);
+      }
+    }
+    List<Long> memList = new ArrayList<>();
+    for (String m : split("--memory", memory, lists)) {
+      long bytes;
+      try {
+        bytes = ParamSpec.parseSize(m);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--memory " + e.getMessage());
+      }
+      if (bytes < (64L << 20) || bytes > (1L << 42) || bytes % (2L << 20) != 0) {
+        throw new BadInputException("--memory '" + m + "': must be a multiple of 2M from 64M to 4T");
+      }
+      memList.add(bytes);
+    }
+
+    List<VariantConfig> out = new ArrayList<>();
+    List<Map<PluginKind, String>> selections = new ArrayList<>();
+    selections.add(new EnumMap<>(PluginKind.class));
+    for (Map.Entry<PluginKind, List<String>> e : choices.entrySet()) {
+      List<Map<PluginKind, String>> next = new ArrayList<>();
+      for (Map<PluginKind, String> s : selections) {
+        for (String name : e.getValue()) {
+          Map<PluginKind, String> n = new EnumMap<>(s);
+          n.put(e.getKey(), name);
+          next.add(n);
+        }
+      }
+      selections = next;
+    }
+    for (boolean a : asis) {
+      for (int c : cpuList) {
+        for (long m : memList) {
+          for (Map<PluginKind, String> sel : selections) {
+            out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed, check ? checkEvery : 0));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void put(Map<PluginKind, List<String>> choices, Set<PluginKind> explicit, PluginKind kind,
+      String option, String value, boolean lists, PluginRegistry registry) {
+    if (value == null) {
+      return;
+    }
+    List<String> names = split(option, value, lists);
+    for (String n : names) {
+      if (!registry.has(kind, n)) {
+        throw new BadInputException(option + ": unknown " + kind.id() + " '" + n + "' (valid: "
+            + registry.validNames(kind) + ")");
+      }
+    }
+    choices.put(kind, names);
+    explicit.add(kind);
+  }
+
+  private static List<String> split(String option, String value, boolean lists) {
+    List<String> out = new ArrayList<>();
+    for (String s : value.split(",", -1)) {
+      String t = s.trim();
+      if (t.isEmpty()) {
+        throw new BadInputException(option + " '" + value + "': empty value");
+      }
+      if (!out.contains(t)) {
+        out.add(t);
+      }
+    }
+    if (!lists && out.size() > 1) {
+      throw new BadInputException(option + " '" + value + "': run takes one value (compare takes comma lists)");
+    }
+    return out;
+  }
+}

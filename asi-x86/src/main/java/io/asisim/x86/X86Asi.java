@@ -1,0 +1,179 @@
+package io.asisim.x86;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.AsiExitReason;
+import io.asisim.api.machine.AsiOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ASI core of arch/x86/mm/asi.c (bjackman/linux): {@code __asi_enter()},
+ * {@code asi_enter()}, {@code asi_relax()}, {@code asi_exit()}, {@code maybe_flush_control()},
+ * {@code maybe_flush_data()}, {@code asi_handle_switch_mm()}, with the taint policy of
+ * {@code asi_init_userspace_class()}: {@code protect_data = KERNEL_DATA | OTHER_MM_DATA},
+ * {@code prevent_control = GUEST_CONTROL | OTHER_MM_CONTROL}, {@code set = USER_CONTROL |
+ * USER_DATA}. Whether a due mitigation is issued depends on the CPU: IBPB only with
+ * {@code NEEDS_IBPB} ({@code cpu_feature_enabled(X86_FEATURE_IBPB)}), the RSB fill only with
+ * {@code NEEDS_RSB_FILL}, the L1D flush only on L1TF-affected CPUs ({@code do_l1tf_flush}); the
+ * {@code IBPB_ON_EVERY_EXIT} trait models the benchmark build with an IBPB hard-coded into
+ * {@code asi_exit()}. Only {@code ASI_CLASS_USERSPACE} is modelled (no KVM class).
+ */
+final class X86Asi implements AsiOps {
+  /** {@code asi_init_userspace_class()}: taints that must be scrubbed before entering. */
+  static final int USER_PROTECT_DATA = TAINT_KERNEL_DATA | TAINT_OTHER_MM_DATA;
+  /** {@code asi_init_userspace_class()}: control taints the class is protected from. */
+  static final int USER_PREVENT_CONTROL = TAINT_GUEST_CONTROL | TAINT_OTHER_MM_CONTROL;
+  /** {@code asi_init_userspace_class()}: taints set on entering. */
+  static final int USER_SET = TAINT_USER_CONTROL | TAINT_USER_DATA;
+
+  private final X86Machine m;
+  private final boolean enabled;
+  private final boolean noflush;
+  private final boolean[] currAsi;
+  private final boolean[] target;
+  private final int[] taints;
+  private final Metrics metrics;
+  private final Map<String, Integer> siteIds = new HashMap<>();
+  private final List<Counter> siteCounters = new ArrayList<>();
+  private Counter[] sites = new Counter[0];
+
+  X86Asi(X86Machine m, Metrics metrics, boolean noflush) {
+    this.m = m;
+    this.metrics = metrics;
+    this.enabled = m.config().asi();
+    this.noflush = noflush;
+    int n = m.nrCpus();
+    currAsi = new boolean[n];
+    target = new boolean[n];
+    taints = new int[n];
+  }
+
+  @Override
+  public int exitSite(String name) {
+    Integer id = siteIds.get(name);
+    if (id == null) {
+      id = siteCounters.size();
+      siteCounters.add(metrics.counter(StandardMetrics.ASI_EXIT_SITES, name));
+      siteIds.put(name, id);
+      sites = siteCounters.toArray(new Counter[0]);
+    }
+    return id;
+  }
+
+  @Override
+  public boolean enabled() {
+    return enabled;
+  }
+
+  @Override
+  public void asiEnter(int cpu) {
+    if (!enabled) {
+      return;
+    }
+    if (m.loadedMm[cpu] == AddressSpaces.INIT_MM) {
+      throw new IllegalStateException("asi_enter on cpu " + cpu + " with init_mm loaded: no restricted space");
+    }
+    target[cpu] = true;
+    asiReenter(cpu);
+  }
+
+  @Override
+  public void asiReenter(int cpu) {
+    if (!enabled || !target[cpu] || currAsi[cpu]) {
+      return;
+    }
+    currAsi[cpu] = true;
+    maybeFlushControl(cpu, taints[cpu] & USER_PREVENT_CONTROL, false);
+    m.tlbOps().writeCr3(cpu, true, noflush);
+    if ((taints[cpu] & USER_PROTECT_DATA) != 0) { // maybe_flush_data()
+      if (m.costs().l1tf) {
+        mitigate(cpu, m.costs().l1dFlush, m.counters().l1dFlushes);
+      }
+      taints[cpu] &= ~TAINTS_DATA_MASK;
+    }
+    taints[cpu] |= USER_SET;
+    m.counters().asiEnters.inc();
+  }
+
+  @Override
+  public void asiRelax(int cpu) {
+    if (enabled) {
+      target[cpu] = false;
+    }
+  }
+
+  @Override
+  public void asiExit(int cpu, AsiExitReason reason, int site) {
+    if (!enabled || !currAsi[cpu]) {
+      return;
+    }
+    maybeFlushControl(cpu, taints[cpu] & TAINTS_CONTROL_MASK, m.costs().ibpbOnEveryExit);
+    taints[cpu] |= TAINT_KERNEL_DATA;
+    m.tlbOps().writeCr3(cpu, false, noflush);
+    currAsi[cpu] = false;
+    MachineCounters k = m.counters();
+    k.asiExits.inc();
+    k.asiExitsByReason[reason.ordinal()].inc();
+    sites[site].inc();
+  }
+
+  /** {@code maybe_flush_control()}: IBPB + RSB fill when {@code due} taints are set. */
+  private void maybeFlushControl(int cpu, int due, boolean forceIbpb) {
+    Costs c = m.costs();
+    if (due != 0) {
+      if (c.needsIbpb || forceIbpb) {
+        mitigate(cpu, c.ibpb, m.counters().ibpb);
+      }
+      if (c.needsRsbFill) {
+        mitigate(cpu, c.rsbFill, m.counters().rsbFills);
+      }
+      taints[cpu] &= ~TAINTS_CONTROL_MASK;
+    } else if (forceIbpb) {
+      mitigate(cpu, c.ibpb, m.counters().ibpb);
+    }
+  }
+
+  private void mitigate(int cpu, long cycles, Counter count) {
+    m.charge(cpu, cycles);
+    count.inc();
+    m.counters().mitigationCycles.add(cycles);
+  }
+
+  /** {@code asi_handle_switch_mm()}: folds user/guest taints into the other-mm taints. */
+  void handleSwitchMm(int cpu) {
+    if (!enabled) {
+      return;
+    }
+    int t = taints[cpu];
+    int add = 0;
+    if ((t & TAINTS_CONTROL_MASK) != 0) {
+      add |= TAINT_OTHER_MM_CONTROL;
+    }
+    if ((t & TAINTS_DATA_MASK) != 0) {
+      add |= TAINT_OTHER_MM_DATA;
+    }
+    t |= add;
+    t &= ~(TAINT_GUEST_DATA | TAINT_GUEST_CONTROL | TAINT_USER_DATA | TAINT_USER_CONTROL);
+    taints[cpu] = t;
+  }
+
+  @Override
+  public boolean isRestricted(int cpu) {
+    return currAsi[cpu];
+  }
+
+  @Override
+  public boolean hasTarget(int cpu) {
+    return target[cpu];
+  }
+
+  @Override
+  public int taints(int cpu) {
+    return taints[cpu];
+  }
+}

@@ -1,0 +1,263 @@
+package io.asisim.x86;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.AsiOps;
+import io.asisim.api.machine.CpuProfile;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.machine.TablePageSource;
+import io.asisim.api.machine.TlbOps;
+import io.asisim.api.metrics.Metrics;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated x86-64 machine: CPUs with cycle clocks, physical frames (a zeroed-frame bitset;
+ * the page allocator owns the rest of the per-frame state), 4-level page tables, per-CPU
+ * PCID-tagged TLBs and the ASI core. Construct it directly, no injector needed:
+ * {@code new X86Machine(config, profile, metrics, X86Options.DEFAULT)}.
+ *
+ * <p>Boot ({@code setup_arch()} / {@code init_mem_mapping()}): frames {@code [0, image)} hold the
+ * kernel image, the boot page tables are taken from the frames after it, then
+ * {@link X86Options#spareTablePages()} more frames are held back for page tables needed before
+ * {@link #setTablePageSource} is called. All of these are {@link #bootReservedFrames()}. CPUs boot
+ * with {@code init_mm} loaded and ASI exited.
+ */
+public final class X86Machine implements Machine {
+  private static final Logger LOG = LoggerFactory.getLogger(X86Machine.class);
+
+  private final MachineConfig config;
+  private final CpuProfile profile;
+  private final X86Options options;
+  private final Costs costs;
+  private final MachineCounters counters;
+  private final long nrFrames;
+  private final long[] cycles;
+  final long[] loadedMm;
+  private final long[] zeroed;
+  private final PageTables pageTables;
+  private final X86AddressSpaces addressSpaces;
+  private final X86TlbOps tlbOps;
+  private final X86Asi asi;
+
+  private long bootNext;
+  private boolean booting = true;
+  private long[] spare = new long[0];
+  private int nSpare;
+  private final long bootReserved;
+  private TablePageSource tableSource;
+
+  /**
+   * Boots a machine.
+   *
+   * @param config memory size, CPUs, whether ASI is on
+   * @param profile the CPU cost model and TLB geometry
+   * @param metrics where this layer's counters go
+   * @param options knobs that are not CPU properties
+   */
+  public X86Machine(MachineConfig config, CpuProfile profile, Metrics metrics, X86Options options) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.profile = Objects.requireNonNull(profile, "profile");
+    this.options = Objects.requireNonNull(options, "options");
+    this.costs = new Costs(profile);
+    this.counters = new MachineCounters(metrics);
+    this.nrFrames = config.frames();
+    int n = config.cpus();
+    cycles = new long[n];
+    loadedMm = new long[n];
+    zeroed = new long[(int) ((nrFrames + 63) >>> 6)];
+    bootNext = options.kernelImageBytes() >>> 12;
+    if (bootNext >= nrFrames / 2) {
+      throw new IllegalArgumentException("kernel image does not fit in memory");
+    }
+    pageTables = new PageTables(new PageTables.FrameSource() {
+      @Override
+      public long alloc(int cpu) {
+        return allocTableFrame(cpu);
+      }
+
+      @Override
+      public void free(int cpu, long pfn) {
+        freeTableFrame(cpu, pfn);
+      }
+    }, counters.pagetablePages);
+    asi = new X86Asi(this, metrics, options.cr3NoFlush());
+    Tlb tlb = new Tlb(n, profile);
+    tlbOps = new X86TlbOps(this, tlb, options.singlePageFlushCeiling());
+    addressSpaces = new X86AddressSpaces(this, pageTables, options.mmLocalSlotsPerCpu());
+    booting = false;
+    spare = new long[options.spareTablePages()];
+    for (int i = options.spareTablePages() - 1; i >= 0; i--) {
+      spare[nSpare++] = bootNext + i;
+    }
+    bootReserved = bootNext + options.spareTablePages();
+    if (bootReserved >= nrFrames) {
+      throw new IllegalArgumentException("boot reservations exceed memory");
+    }
+    LOG.debug("booted {} MiB, {} cpus, asi={}, profile {}: {} boot table pages, {} frames reserved",
+        config.memoryBytes() >> 20, n, config.asi(), profile.name(), pageTables.inUse(), bootReserved);
+  }
+
+  private long allocTableFrame(int cpu) {
+    if (booting) {
+      return bootNext < nrFrames ? bootNext++ : -1;
+    }
+    if (tableSource != null) {
+      return tableSource.allocTablePage(cpu);
+    }
+    return nSpare > 0 ? spare[--nSpare] : -1;
+  }
+
+  private void freeTableFrame(int cpu, long pfn) {
+    if (pfn < bootReserved) {
+      if (nSpare == spare.length) {
+        spare = java.util.Arrays.copyOf(spare, Math.max(16, nSpare * 2));
+      }
+      spare[nSpare++] = pfn;
+    } else {
+      tableSource.freeTablePage(cpu, pfn);
+    }
+  }
+
+  // ---- package-private plumbing -------------------------------------------------------------
+
+  MachineConfig config() {
+    return config;
+  }
+
+  Costs costs() {
+    return costs;
+  }
+
+  MachineCounters counters() {
+    return counters;
+  }
+
+  PageTables pageTables() {
+    return pageTables;
+  }
+
+  X86TlbOps tlbOps() {
+    return tlbOps;
+  }
+
+  X86Asi asiOps() {
+    return asi;
+  }
+
+  /** Records a data access to {@code pfn}: a write makes the frame no longer zeroed. */
+  void written(long pfn, boolean write) {
+    if (write && pfn < nrFrames) {
+      zeroed[(int) (pfn >>> 6)] &= ~(1L << pfn);
+    }
+  }
+
+  /** The options this machine was built with. */
+  public X86Options options() {
+    return options;
+  }
+
+  // ---- Machine ------------------------------------------------------------------------------
+
+  @Override
+  public CpuProfile profile() {
+    return profile;
+  }
+
+  @Override
+  public long cycles(int cpu) {
+    return cycles[cpu];
+  }
+
+  @Override
+  public void setTablePageSource(TablePageSource source) {
+    this.tableSource = Objects.requireNonNull(source, "source");
+  }
+
+  @Override
+  public X86AddressSpaces addressSpaces() {
+    return addressSpaces;
+  }
+
+  @Override
+  public TlbOps tlb() {
+    return tlbOps;
+  }
+
+  @Override
+  public AsiOps asi() {
+    return asi;
+  }
+
+  @Override
+  public boolean isZeroed(long pfn) {
+    return (zeroed[(int) (pfn >>> 6)] & (1L << pfn)) != 0;
+  }
+
+  // ---- ArchPageOps --------------------------------------------------------------------------
+
+  @Override
+  public int nrCpus() {
+    return cycles.length;
+  }
+
+  @Override
+  public long nrFrames() {
+    return nrFrames;
+  }
+
+  @Override
+  public long bootReservedFrames() {
+    return bootReserved;
+  }
+
+  @Override
+  public void charge(int cpu, long c) {
+    cycles[cpu] += c;
+  }
+
+  /** {@code clear_page()} per frame. */
+  @Override
+  public void clearPages(int cpu, long pfn, long count) {
+    checkRange(pfn, count);
+    charge(cpu, costs.clearPage * count);
+    counters.pagesZeroed.add(count);
+    for (long p = pfn; p < pfn + count; p++) {
+      zeroed[(int) (p >>> 6)] |= 1L << p;
+    }
+  }
+
+  @Override
+  public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+    checkRange(pfn, count);
+    addressSpaces.setRestrictedMapped(cpu, pfn, count, present);
+  }
+
+  @Override
+  public boolean isRestrictedMapped(long pfn) {
+    return addressSpaces.isRestrictedMapped(pfn);
+  }
+
+  @Override
+  public void setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    checkRange(pfn, count);
+    addressSpaces.setDirectMapped(cpu, pfn, count, present);
+  }
+
+  @Override
+  public boolean isDirectMapped(long pfn) {
+    return addressSpaces.isDirectMapped(pfn);
+  }
+
+  @Override
+  public void flushKernelRange(int cpu, long pfn, long count) {
+    tlbOps.flushKernelRange(cpu, AddressSpaces.directMapVa(pfn), count);
+  }
+
+  private void checkRange(long pfn, long count) {
+    if (pfn < 0 || count < 0 || pfn + count > nrFrames) {
+      throw new IllegalArgumentException("frames [" + pfn + ", +" + count + ") outside memory of " + nrFrames);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.asisim.x86;
+
+import com.google.auto.service.AutoService;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.Params;
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
+import java.util.List;
+
+/**
+ * Registers {@link X86Machine} as machine {@code x86}. Its parameters are the {@link X86Options}:
+ * knobs of the simulated kernel/arch code that are not CPU properties, e.g.
+ * {@code --set machine.x86.cr3-noflush=true}.
+ */
+@AutoService(Plugin.class)
+public final class X86MachinePlugin implements Plugin<Machine> {
+  private static final X86Options D = X86Options.DEFAULT;
+
+  @Override
+  public PluginKind kind() {
+    return PluginKind.MACHINE;
+  }
+
+  @Override
+  public String name() {
+    return "x86";
+  }
+
+  @Override
+  public String description() {
+    return "x86-64: 4-level page tables, PCID-tagged TLBs, IPI shootdowns, ASI enter/exit with taints";
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of(
+        ParamSpec.bool("cr3-noflush", D.cr3NoFlush(), "ASI transitions write CR3 with NOFLUSH (keep the target "
+            + "PCID's entries); false = the posted ASI code, which flushes on every transition"),
+        ParamSpec.integer("mm-local-slots", D.mmLocalSlotsPerCpu(), 1, 64,
+            "mm-local (ephmap) slots per CPU per mm, page tables preallocated at mm setup"),
+        ParamSpec.size("kernel-image", ParamSpec.formatSize(D.kernelImageBytes()), 0, 1L << 32,
+            "memory memblock reserves at boot for kernel image and early allocations (estimate)"),
+        ParamSpec.integer("spare-table-pages", D.spareTablePages(), 0, 1 << 20,
+            "boot-reserved frames for page tables needed before the page allocator exists"),
+        ParamSpec.integer("single-page-flush-ceiling", D.singlePageFlushCeiling(), 1, 4096,
+            "tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c: 33); larger ranges flush the whole TLB"));
+  }
+
+  @Override
+  public Machine create(Params p, SimContext ctx) {
+    X86Options o = new X86Options(p.getBoolean("cr3-noflush"), p.getInt("mm-local-slots"), p.getLong("kernel-image"),
+        p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"));
+    return new X86Machine(ctx.machineConfig(), ctx.cpuProfile(), ctx.metrics(), o);
+  }
+}
