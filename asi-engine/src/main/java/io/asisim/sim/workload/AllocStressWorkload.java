@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 /**
  * {@code alloc-stress}: allocator-only stress against the {@link Kernel} interface. Each op
  * allocates or frees one block. Occupancy cycles: a filling phase allocates with probability
- * {@code allocRatio} until an allocation fails or occupancy reaches {@code targetOccupancy}; a
+ * {@code allocRatio} until allocations fail or occupancy reaches {@code targetOccupancy}; a
  * draining phase frees with probability {@code allocRatio} until occupancy falls to
- * {@code lowOccupancy}. Each allocation is sensitive with probability {@code sensitiveFraction}
+ * {@code lowOccupancy}; "fails" means {@code fillFailures} failed allocations in this phase. Each allocation is sensitive with probability {@code sensitiveFraction}
  * (user pages: {@code GFP_HIGHUSER_MOVABLE | __GFP_SENSITIVE}, THP masks for orders 9 and 10),
  * otherwise a kernel allocation ({@code GFP_KERNEL}, a quarter of them {@code __GFP_RECLAIMABLE},
  * {@code atomicFraction} of them {@code GFP_ATOMIC}); orders follow a weighted distribution.
@@ -25,7 +25,9 @@ public final class AllocStressWorkload implements Workload {
   private final double allocRatio;
   private final double targetOccupancy;
   private final double lowOccupancy;
+  private final int fillFailures;
   private final int[] orderTable;
+  private int failuresThisFill;
 
   private long[] pfns = new long[1024];
   private byte[] orders = new byte[1024];
@@ -39,7 +41,7 @@ public final class AllocStressWorkload implements Workload {
    * @param orderWeights weight per order 0..10 (e.g. {@code 50,10,5,10,5,0,0,0,0,15,5})
    */
   public AllocStressWorkload(long ops, double sensitiveFraction, double atomicFraction, double allocRatio,
-      double targetOccupancy, double lowOccupancy, int[] orderWeights) {
+      double targetOccupancy, double lowOccupancy, int fillFailures, int[] orderWeights) {
     if (lowOccupancy >= targetOccupancy) {
       throw new IllegalArgumentException("low-occupancy must be below target-occupancy");
     }
@@ -49,6 +51,7 @@ public final class AllocStressWorkload implements Workload {
     this.allocRatio = allocRatio;
     this.targetOccupancy = targetOccupancy;
     this.lowOccupancy = lowOccupancy;
+    this.fillFailures = fillFailures;
     int sum = 0;
     for (int w : orderWeights) {
       sum += w;
@@ -106,6 +109,7 @@ public final class AllocStressWorkload implements Workload {
     double occupancy = (double) heldPages / total;
     if (!filling && occupancy <= lowOccupancy) {
       filling = true;
+      failuresThisFill = 0;
     }
     if (filling && occupancy >= targetOccupancy) {
       filling = false;
@@ -116,7 +120,9 @@ public final class AllocStressWorkload implements Workload {
       int gfp = gfp(order);
       long pfn = kernel.allocPages(cpu, order, gfp);
       if (pfn < 0) {
-        filling = false; // memory is exhausted for this request: start draining
+        if (++failuresThisFill >= fillFailures) {
+          filling = false; // memory is exhausted: start draining
+        }
         return;
       }
       push(pfn, order);
