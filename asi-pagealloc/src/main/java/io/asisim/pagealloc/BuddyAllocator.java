@@ -10,6 +10,8 @@ import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The zoned buddy allocator of mm/page_alloc.c (Linux 6.18), optionally with the sensitivity
@@ -56,6 +58,7 @@ import java.util.List;
  * non-blocking request may not (the TLB shootdown needs IRQs on) and fails over to the next zone.
  */
 public final class BuddyAllocator implements PageAllocator {
+  private static final Logger LOG = LoggerFactory.getLogger(BuddyAllocator.class);
   // ---- alloc_flags (mm/internal.h) ----
   static final int ALLOC_WMARK_MIN = 0;
   static final int ALLOC_WMARK_LOW = 1;
@@ -187,6 +190,13 @@ public final class BuddyAllocator implements PageAllocator {
     hasCma = cfg.cmaPageblocks() > 0;
     initPageblocks();
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
+    if (LOG.isDebugEnabled()) {
+      for (Zone z : zones) {
+        LOG.debug("zone {} pfn {}..{} managed {} min/low/high {}/{}/{} pcp batch {} high {} (min_free_kbytes {})",
+            z.name, z.startPfn, z.endPfn, z.managedPages, z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.pcpBatch,
+            z.pcpHigh, minFreeKbytes);
+      }
+    }
   }
 
   /** {@code memmap_init_range()}: every pageblock MIGRATE_MOVABLE (sensitive under ASI), CMA on top. */
