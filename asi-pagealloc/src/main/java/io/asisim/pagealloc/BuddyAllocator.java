@@ -303,11 +303,6 @@ public final class BuddyAllocator implements PageAllocator {
     this.slowpathHook = hook;
   }
 
-  /** The populated zones, in index order. */
-  public List<Zone> zoneList() {
-    return List.of(zones);
-  }
-
   int nrSensitivities() {
     return nrSens;
   }
@@ -665,7 +660,8 @@ public final class BuddyAllocator implements PageAllocator {
     return rmqueue0(z, order, mt, sens, flags);
   }
 
-  /** {@code __rmqueue()} with its {@code rmqueue_mode} state machine. */
+  /** {@code __rmqueue()} with its {@code rmqueue_mode} state machine (cases fall through as in C). */
+  @SuppressWarnings("fallthrough")
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
     if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
