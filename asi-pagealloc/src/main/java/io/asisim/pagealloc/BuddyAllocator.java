@@ -1231,4 +1231,13 @@ public final class BuddyAllocator implements PageAllocator {
   BuddyConfig config() {
     return cfg;
   }
+
+  @Override
+  public long reclaimWatermark() {
+    long sum = 0;
+    for (Zone z : zones) {
+      sum += z.wmarkHigh;
+    }
+    return sum;
+  }
 }

@@ -120,7 +120,7 @@ public final class SimKernel implements Kernel {
     this.csProvider = cs;
     this.random = ctx.random("workload");
     this.nrCpus = machine.nrCpus();
-    this.reclaimLow = lowWatermarkPages(machine.nrFrames());
+    this.reclaimLow = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
     this.current = new int[nrCpus];
     Arrays.fill(current, IDLE);
     siteUser = asi.exitSite("user_access");
@@ -143,7 +143,8 @@ public final class SimKernel implements Kernel {
   }
 
   /**
-   * When reclaim starts: the kernel's default low watermark, {@code min_free_kbytes * 5/4} with
+   * Lower bound of when reclaim starts, for allocators without watermarks: the kernel's default low
+   * watermark, {@code min_free_kbytes * 5/4} with
    * {@code min_free_kbytes = sqrt(lowmem_kbytes * 16)} clamped to 128..262144 KiB
    * ({@code calculate_min_free_kbytes()} and {@code __setup_per_zone_wmarks()} with the default
    * {@code watermark_scale_factor}; kswapd's finer per-zone marks are not modelled).
@@ -207,6 +208,11 @@ public final class SimKernel implements Kernel {
   @Override
   public long totalPages() {
     return machine.nrFrames();
+  }
+
+  @Override
+  public long reclaimWatermark() {
+    return reclaimLow;
   }
 
   // ---- processes

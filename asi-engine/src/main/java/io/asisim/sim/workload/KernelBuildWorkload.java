@@ -91,9 +91,12 @@ final class KernelBuildWorkload implements Workload {
     }
   }
 
-  /** Holds all but {@code build-memory} in 2 MiB blocks, as a hugetlb pool of other tenants would. */
+  /**
+   * Holds all but {@code build-memory} (above the reclaim watermark) in 2 MiB blocks, as a hugetlb
+   * pool of other tenants would.
+   */
   private void reserve(Kernel k) {
-    long keep = p.buildMemory() >>> 12;
+    long keep = (p.buildMemory() >>> 12) + k.reclaimWatermark();
     long target = k.freePages() - keep;
     int order = 9;
     reserved = new long[(int) Math.max(0, target >> order) + 1];
