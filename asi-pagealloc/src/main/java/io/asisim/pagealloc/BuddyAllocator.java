@@ -10,6 +10,8 @@ import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The zoned buddy allocator of mm/page_alloc.c (Linux 6.18), optionally with the sensitivity
@@ -56,6 +58,7 @@ import java.util.List;
  * non-blocking request may not (the TLB shootdown needs IRQs on) and fails over to the next zone.
  */
 public final class BuddyAllocator implements PageAllocator {
+  private static final Logger LOG = LoggerFactory.getLogger(BuddyAllocator.class);
   // ---- alloc_flags (mm/internal.h) ----
   static final int ALLOC_WMARK_MIN = 0;
   static final int ALLOC_WMARK_LOW = 1;
@@ -187,6 +190,13 @@ public final class BuddyAllocator implements PageAllocator {
     hasCma = cfg.cmaPageblocks() > 0;
     initPageblocks();
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
+    if (LOG.isDebugEnabled()) {
+      for (Zone z : zones) {
+        LOG.debug("zone {} pfn {}..{} managed {} min/low/high {}/{}/{} pcp batch {} high {} (min_free_kbytes {})",
+            z.name, z.startPfn, z.endPfn, z.managedPages, z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.pcpBatch,
+            z.pcpHigh, minFreeKbytes);
+      }
+    }
   }
 
   /** {@code memmap_init_range()}: every pageblock MIGRATE_MOVABLE (sensitive under ASI), CMA on top. */
@@ -291,11 +301,6 @@ public final class BuddyAllocator implements PageAllocator {
   /** Installs the hook run when a request leaves the fast path (kswapd wake-up point). */
   void setSlowpathHook(java.util.function.IntConsumer hook) {
     this.slowpathHook = hook;
-  }
-
-  /** The populated zones, in index order. */
-  public List<Zone> zoneList() {
-    return List.of(zones);
   }
 
   int nrSensitivities() {
@@ -655,7 +660,8 @@ public final class BuddyAllocator implements PageAllocator {
     return rmqueue0(z, order, mt, sens, flags);
   }
 
-  /** {@code __rmqueue()} with its {@code rmqueue_mode} state machine. */
+  /** {@code __rmqueue()} with its {@code rmqueue_mode} state machine (cases fall through as in C). */
+  @SuppressWarnings("fallthrough")
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
     if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
@@ -1224,5 +1230,14 @@ public final class BuddyAllocator implements PageAllocator {
 
   BuddyConfig config() {
     return cfg;
+  }
+
+  @Override
+  public long reclaimWatermark() {
+    long sum = 0;
+    for (Zone z : zones) {
+      sum += z.wmarkHigh;
+    }
+    return sum;
   }
 }

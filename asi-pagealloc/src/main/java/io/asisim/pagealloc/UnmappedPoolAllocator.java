@@ -97,4 +97,9 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   UnmappedPool pool() {
     return pool;
   }
+
+  @Override
+  public long reclaimWatermark() {
+    return main.reclaimWatermark();
+  }
 }

@@ -29,6 +29,11 @@ public interface Kernel {
   /** Total pages of simulated memory. */
   long totalPages();
 
+  /** Free pages below which the kernel reclaims (the allocator's watermarks); 0 if none. */
+  default long reclaimWatermark() {
+    return 0;
+  }
+
   /**
    * Creates a process with a fresh mm and one anonymous page as its I/O buffer, placed on the
    * least-loaded CPU ({@code kernel_clone()} + {@code exec} of a new program).

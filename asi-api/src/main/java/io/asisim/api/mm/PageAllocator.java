@@ -38,6 +38,14 @@ public interface PageAllocator {
     return null;
   }
 
+  /**
+   * Free pages below which the kernel would wake kswapd: the sum of the zones' high watermarks
+   * ({@code high_wmark_pages()}), which reclaim restores. 0 when the allocator keeps no watermarks.
+   */
+  default long reclaimWatermark() {
+    return 0;
+  }
+
   /** Called once when the run ends, to sample end-of-run gauges such as {@code pool_stranded_pages}. */
   default void finish() {}
 }

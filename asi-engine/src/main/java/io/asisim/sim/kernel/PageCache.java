@@ -33,6 +33,10 @@ final class PageCache {
     return pages.size() - 1;
   }
 
+  boolean evictable(int file) {
+    return evictable.get(file);
+  }
+
   boolean exists(int file) {
     return file >= 0 && file < pages.size();
   }

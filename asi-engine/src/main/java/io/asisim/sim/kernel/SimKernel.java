@@ -120,7 +120,7 @@ public final class SimKernel implements Kernel {
     this.csProvider = cs;
     this.random = ctx.random("workload");
     this.nrCpus = machine.nrCpus();
-    this.reclaimLow = Math.max(256, machine.nrFrames() / 64);
+    this.reclaimLow = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
     this.current = new int[nrCpus];
     Arrays.fill(current, IDLE);
     siteUser = asi.exitSite("user_access");
@@ -140,6 +140,19 @@ public final class SimKernel implements Kernel {
     evictions = m.counter(KernelMetrics.PAGECACHE_EVICTIONS);
     accessLosses = m.counter(KernelMetrics.ACCESS_LOSSES);
     oomEvents = m.counter(KernelMetrics.OOM_EVENTS);
+  }
+
+  /**
+   * Lower bound of when reclaim starts, for allocators without watermarks: the kernel's default low
+   * watermark, {@code min_free_kbytes * 5/4} with
+   * {@code min_free_kbytes = sqrt(lowmem_kbytes * 16)} clamped to 128..262144 KiB
+   * ({@code calculate_min_free_kbytes()} and {@code __setup_per_zone_wmarks()} with the default
+   * {@code watermark_scale_factor}; kswapd's finer per-zone marks are not modelled).
+   */
+  static long lowWatermarkPages(long frames) {
+    long kbytes = frames * 4;
+    long minFree = Math.max(128, Math.min(262_144, (long) Math.sqrt((double) kbytes * 16)));
+    return (minFree + minFree / 4) / 4;
   }
 
   // ---- plugins are built on first use, so allocator-only workloads need no mapper/flush plugins
@@ -195,6 +208,11 @@ public final class SimKernel implements Kernel {
   @Override
   public long totalPages() {
     return machine.nrFrames();
+  }
+
+  @Override
+  public long reclaimWatermark() {
+    return reclaimLow;
   }
 
   // ---- processes
@@ -455,14 +473,19 @@ public final class SimKernel implements Kernel {
     returnToUser(cpu);
   }
 
-  /** A page-cache miss on read: a hole of tmpfs is allocated and zeroed; a disk file is read by DMA. */
+  /**
+   * A page-cache miss on read: a tmpfs hole is allocated and cleared ({@code shmem_get_folio()});
+   * a disk file's page is filled by DMA, which touches no CPU mapping (I/O time is not modelled).
+   */
   private long fill(int cpu, long mm, int file, long index) {
     long pfn = allocUser(cpu, GFP_PAGECACHE);
     if (pfn < 0) {
       return -1;
     }
     pagecacheMisses.inc();
-    zeroPage(cpu, mm, pfn); // shmem_get_folio(): clear a new folio; a disk read would overwrite it by DMA
+    if (!cache.evictable(file)) {
+      zeroPage(cpu, mm, pfn);
+    }
     cache.insert(file, index, pfn);
     return pfn;
   }

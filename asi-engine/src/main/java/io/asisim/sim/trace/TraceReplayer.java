@@ -76,7 +76,7 @@ public final class TraceReplayer {
     this.batchedDuplicates = metrics.counter(TraceMetrics.TRACE_BATCHED_DUPLICATES);
     this.tracedFailures = metrics.counter(TraceMetrics.TRACE_TRACED_ALLOC_FAILURES);
     this.lostFrees = metrics.counter(TraceMetrics.TRACE_LOST_FREES);
-    this.liveAtEnd = metrics.counter(TraceMetrics.TRACE_LIVE_AT_END);
+    this.liveAtEnd = metrics.gauge(TraceMetrics.TRACE_LIVE_AT_END);
   }
 
   /** Replays event {@code i} of the trace. */
@@ -102,6 +102,7 @@ public final class TraceReplayer {
     evictOverlapping(kernel, cpu, pfn, order);
     long sim = kernel.allocPages(cpu, order, gfp);
     live.put(pfn, ((sim < 0 ? 0 : sim + 1) << ORDER_BITS) | order);
+    liveAtEnd.set(live.size());
     liveByOrder[order]++;
   }
 
@@ -171,6 +172,7 @@ public final class TraceReplayer {
   /** Frees the live block at trace pfn {@code head} in the simulated allocator and forgets it. */
   private void release(Kernel kernel, int cpu, long head) {
     long v = live.remove(head);
+    liveAtEnd.set(live.size());
     int order = (int) (v & ORDER_MASK);
     long sim = (v >>> ORDER_BITS) - 1;
     liveByOrder[order]--;
@@ -180,15 +182,15 @@ public final class TraceReplayer {
   }
 
   /**
-   * Frees every block still live at the end of the trace on CPU 0, in slot order (deterministic),
-   * counting them in {@code trace_live_blocks_at_end}.
+   * Frees every block still live at the end of the trace on CPU 0, in slot order (deterministic).
+   * {@code trace_live_blocks_at_end} is a gauge of live blocks, so the result (taken after the last
+   * event, before this tear-down) shows how many the trace left allocated.
    */
   public void releaseAll(Kernel kernel) {
     while (live.size() > 0) {
       for (int s = 0; s < live.capacity(); s++) {
         long k = live.keyAt(s);
         if (k >= 0) {
-          liveAtEnd.inc();
           release(kernel, 0, k);
           s--; // backward shift may have moved another entry into this slot
         }

@@ -17,4 +17,5 @@ record KernelBuildParams(
     int objectPages,
     long buildMemory,
     int kthreadEvery,
+    int burst,
     int migrateOneIn) {}

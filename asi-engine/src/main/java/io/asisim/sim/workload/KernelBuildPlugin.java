@@ -44,7 +44,7 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
     return List.of(
         ParamSpec.integer("ops", 200_000, 1, Long.MAX_VALUE, "steps to run (a compiler process takes ~700)"),
         ParamSpec.integer("jobs", 16, 1, 4096, "make -j: concurrent compiler processes (default 2 x 8 CPUs)"),
-        ParamSpec.integer("source-files", 400, 1, 1_000_000, "distinct source and header files"),
+        ParamSpec.integer("source-files", 4000, 1, 1_000_000, "distinct source and header files (~70 MiB at the default size)"),
         ParamSpec.integer("pages-per-source", 4, 1, 4096, "mean file size in pages (uniform 1..2x)"),
         ParamSpec.integer("files-per-job", 40, 0, 100_000, "files each compiler opens and reads (trace: 41 openat/exec)"),
         ParamSpec.integer("anon-pages", 600, 1, 1_000_000, "anonymous pages each compiler touches (trace: 615/exec)"),
@@ -52,9 +52,11 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
         ParamSpec.integer("cow-pages", 4, 0, 1_000_000, "writes a child makes before exec (copy-on-write faults)"),
         ParamSpec.integer("kernel-allocs", 4, 0, 1_000_000, "other order-0 kernel pages per compiler (trace: 4/exec)"),
         ParamSpec.integer("object-pages", 8, 1, 1_000_000, "pages of each object file written"),
-        ParamSpec.size("build-memory", "256M", 16L << 20, 1L << 42,
+        ParamSpec.size("build-memory", "96M", 16L << 20, 1L << 42,
             "memory left to the build; the rest is held in 2 MiB blocks, so reclaim must evict page cache"),
         ParamSpec.integer("kthread-every", 200, 0, Integer.MAX_VALUE, "ops between kernel-thread runs (0: none)"),
+        ParamSpec.integer("burst", 100, 1, Integer.MAX_VALUE,
+            "steps a process runs before another is picked (trace: ~700 steps and ~7 switches per process)"),
         ParamSpec.integer("migrate-one-in", 8, 1, Integer.MAX_VALUE, "a make process migrates after 1 in N compiles"));
   }
 
@@ -63,6 +65,6 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
     return new KernelBuildWorkload(new KernelBuildParams(p.getLong("ops"), p.getInt("jobs"), p.getInt("source-files"),
         p.getInt("pages-per-source"), p.getInt("files-per-job"), p.getInt("anon-pages"), p.getInt("make-pages"),
         p.getInt("cow-pages"), p.getInt("kernel-allocs"), p.getInt("object-pages"), p.getLong("build-memory"),
-        p.getInt("kthread-every"), p.getInt("migrate-one-in")), ctx.random("kernel-build"));
+        p.getInt("kthread-every"), p.getInt("burst"), p.getInt("migrate-one-in")), ctx.random("kernel-build"));
   }
 }

@@ -45,6 +45,8 @@ final class KernelBuildWorkload implements Workload {
   private int[] sources;
   private long reservedBlocks;
   private long[] reserved;
+  private int runningJob;
+  private int burstLeft;
 
   KernelBuildWorkload(KernelBuildParams p, SplittableRandom random) {
     this.p = p;
@@ -89,9 +91,12 @@ final class KernelBuildWorkload implements Workload {
     }
   }
 
-  /** Holds all but {@code build-memory} in 2 MiB blocks, as a hugetlb pool of other tenants would. */
+  /**
+   * Holds all but {@code build-memory} (above the reclaim watermark) in 2 MiB blocks, as a hugetlb
+   * pool of other tenants would.
+   */
   private void reserve(Kernel k) {
-    long keep = p.buildMemory() >>> 12;
+    long keep = (p.buildMemory() >>> 12) + k.reclaimWatermark();
     long target = k.freePages() - keep;
     int order = 9;
     reserved = new long[(int) Math.max(0, target >> order) + 1];
@@ -111,8 +116,12 @@ final class KernelBuildWorkload implements Workload {
       k.runKthread(random.nextInt(k.nrCpus()));
       return;
     }
-    int j = random.nextInt(p.jobs());
-    advance(k, j);
+    // a process runs for a time slice (a burst of steps) before the next one gets its CPU
+    if (burstLeft-- <= 0) {
+      runningJob = random.nextInt(p.jobs());
+      burstLeft = p.burst() - 1;
+    }
+    advance(k, runningJob);
   }
 
   private void advance(Kernel k, int j) {
