@@ -1,8 +1,5 @@
 package io.asisim.testkit;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.Stage;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.Machine;
@@ -13,7 +10,6 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.ephmap.ExposureScan;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
-import io.asisim.sim.wiring.VariantModule;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -60,13 +56,13 @@ public final class ScenarioRig implements ExposureScan.Access {
     if (!config.machine().asi()) {
       throw new IllegalArgumentException("a scenario needs ASI on");
     }
-    Injector injector = Guice.createInjector(Stage.DEVELOPMENT, new VariantModule(config, registry));
-    this.machine = injector.getInstance(Machine.class);
-    this.metrics = injector.getInstance(Metrics.class);
+    VariantObjects injector = new VariantObjects(config, registry);
+    this.machine = injector.get(Machine.class);
+    this.metrics = injector.get(Metrics.class);
     this.as = machine.addressSpaces();
     machine.setTablePageSource(new TopDownTablePages(machine));
-    this.flush = injector.getInstance(FlushPolicy.class);
-    this.mapper = injector.getInstance(Mapper.class);
+    this.flush = injector.get(FlushPolicy.class);
+    this.mapper = injector.get(Mapper.class);
     this.site = machine.asi().exitSite("pagecache_read");
     this.filePages = filePages;
     this.filePfn = Math.max(machine.bootReservedFrames(), machine.nrFrames() / 4);
