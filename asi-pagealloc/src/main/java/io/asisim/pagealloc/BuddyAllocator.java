@@ -994,10 +994,10 @@ public final class BuddyAllocator implements PageAllocator {
         if (sens == 0) {
           // sensitive -> nonsensitive: zero, then map into the restricted direct map.
           arch.clearPages(cpu, pfn, n);
-          arch.setRestrictedMapped(cpu, pfn, n, true);
+          mapWholeBlocks(cpu, pfn, n, true);
           flipsToNonsensitive.add(blocks);
         } else {
-          arch.setRestrictedMapped(cpu, pfn, n, false);
+          mapWholeBlocks(cpu, pfn, n, false);
           arch.flushKernelRange(cpu, pfn, n);
           flipsToSensitive.add(blocks);
         }
@@ -1239,5 +1239,12 @@ public final class BuddyAllocator implements PageAllocator {
       sum += z.wmarkHigh;
     }
     return sum;
+  }
+
+  /** Flips whole pageblocks: PMD changes only, which never need a page-table page. */
+  private void mapWholeBlocks(int cpu, int pfn, int n, boolean present) {
+    if (!arch.setRestrictedMapped(cpu, pfn, n, present)) {
+      throw new IllegalStateException("restricted map change of whole pageblocks at pfn " + pfn + " needed a split");
+    }
   }
 }
