@@ -63,6 +63,8 @@ final class Showcase {
       b.clearSets();
     }
     List<VariantConfig> cs = new ArrayList<>();
+    b.mapper("ephmap");
+    b.set("mapper.ephmap.slots", "2"); // zeroing and copy-on-write need no exit: what remains is switches
     for (String policy : new String[] {"exit-always", "same-mm"}) {
       for (String noflush : new String[] {"false", "true"}) {
         b.set("machine.x86.cr3-noflush", noflush);
@@ -70,10 +72,13 @@ final class Showcase {
       }
     }
     b.clearSets();
+    b.mapper(null);
     out.add(new Section("Context-switch policies and CR3 NOFLUSH on kernel-build",
         "exit-always (the posted code) exits ASI on every context_switch(), including switches to kernel "
             + "threads; same-mm stays restricted while the mm is unchanged. cr3-noflush=false is the posted "
-            + "code (every ASI transition flushes the target PCID: watch tlb_misses); true keeps the entries.",
+            + "code (every ASI transition flushes the target PCID: watch tlb_misses); true keeps the entries. "
+            + "Pages are zeroed and copied through ephmap with 2 slots here, so the exits left are those of "
+            + "context switches, exec and the switches to kernel threads.",
         cs, samples));
     return out;
   }
@@ -90,6 +95,7 @@ final class Showcase {
     private final PluginRegistry registry;
     private final long seed;
     private final List<String> sets = new ArrayList<>();
+    private String mapper;
 
     Builder(PluginRegistry registry, long seed) {
       this.registry = registry;
@@ -99,6 +105,11 @@ final class Showcase {
     void set(String key, String value) {
       sets.removeIf(s -> s.startsWith(key + "="));
       sets.add(key + "=" + value);
+    }
+
+    /** Also select this mapper in the next variants ({@code null}: the default). */
+    void mapper(String name) {
+      mapper = name;
     }
 
     void clearSets() {
@@ -116,6 +127,10 @@ final class Showcase {
         sel.put(PluginKind.WORKLOAD, workload);
         sel.put(kind, n);
         Set<PluginKind> explicit = EnumSet.of(PluginKind.WORKLOAD, kind);
+        if (mapper != null && kind != PluginKind.MAPPER) {
+          sel.put(PluginKind.MAPPER, mapper);
+          explicit.add(PluginKind.MAPPER);
+        }
         vs.add(new VariantConfig(new MachineConfig(16L << 30, 8, true), sel, explicit,
             Settings.parse(sets, registry), seed, 0));
       }

@@ -558,7 +558,7 @@ public final class BuddyAllocator implements PageAllocator {
       int batch = nrPcpAlloc(z, cpu, order);
       int got = rmqueueBulk(z, order, batch, l, mt, sens, flags);
       z.pcpCount[cpu] += got << order;
-      arch.charge(cpu, cfg.costBuddy() * Math.max(1, got));
+      arch.charge(cpu, bulkCost(got));
       if (z.pcpHead[l] == Zone.NIL) {
         return -1;
       }
@@ -1103,7 +1103,7 @@ public final class BuddyAllocator implements PageAllocator {
         freed++;
       } while (count > 0 && z.pcpHead[l] != Zone.NIL);
     }
-    arch.charge(cpu, cfg.costBuddy() * Math.max(1, freed));
+    arch.charge(cpu, bulkCost(freed));
     return freed;
   }
 
@@ -1246,5 +1246,14 @@ public final class BuddyAllocator implements PageAllocator {
     if (!arch.setRestrictedMapped(cpu, pfn, n, present)) {
       throw new IllegalStateException("restricted map change of whole pageblocks at pfn " + pfn + " needed a split");
     }
+  }
+
+  /**
+   * A bulk move between the buddy lists and a pcp list ({@code rmqueue_bulk()},
+   * {@code free_pcppages_bulk()}) takes {@code zone->lock} once: the first block costs a buddy
+   * operation, each further one about a list operation (estimate, like the costs themselves).
+   */
+  private long bulkCost(int blocks) {
+    return cfg.costBuddy() + (long) cfg.costPcp() * Math.max(0, blocks - 1);
   }
 }
