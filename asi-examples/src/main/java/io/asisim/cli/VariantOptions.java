@@ -65,7 +65,8 @@ final class VariantOptions {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--initial-state", paramLabel = "FILE",
-      description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it")
+      description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it "
+          + "(and sets machine.x86.kernel-image and spare-table-pages to 0: the file already accounts for them)")
   java.nio.file.Path initialState;
 
   @Option(names = "--check", description = "verify invariants after every op (exit 3 on a violation)")
@@ -224,6 +225,14 @@ final class VariantOptions {
           + ParamSpec.formatSize(implied) + ", not " + memory);
     }
     memory = ParamSpec.formatSize(implied);
+    // The real file already shows the kernel image and early reservations as not free, so the
+    // simulated machine reserves nothing of its own beyond its boot page tables.
+    for (String knob : new String[] {"kernel-image", "spare-table-pages"}) {
+      if (registry.has(PluginKind.MACHINE, "x86")
+          && !settings.forPlugin(PluginKind.MACHINE, "x86").containsKey(knob)) {
+        settings = settings.with(PluginKind.MACHINE, "x86", knob, "0");
+      }
+    }
     for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
       if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
         settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());

@@ -71,6 +71,15 @@ class RunEndToEndTest {
   }
 
   @Test
+  void pagetypeinfoSeededFromARealMachineRendersItsBuddyinfoBack() throws Exception {
+    java.nio.file.Path proc = java.nio.file.Path.of("../asi-pagealloc/src/test/resources/proc");
+    Cli cli = Cli.run("pagetypeinfo", "--buddyinfo", "--initial-state",
+        proc.resolve("pagetypeinfo-6.18-vm.txt").toString());
+    assertThat(cli.code).as(cli.err).isZero();
+    assertThat(cli.out).isEqualTo(java.nio.file.Files.readString(proc.resolve("buddyinfo-6.18-vm.txt")));
+  }
+
+  @Test
   void sameConfigAndSeedGiveByteIdenticalJson() {
     String[] args = {"run", "--workload", "kernel-build", "--cpus", "4", "--memory", "1G", "--seed", "7",
         "--set", "workload.kernel-build.ops=3000", "--set", "workload.kernel-build.jobs=6",
