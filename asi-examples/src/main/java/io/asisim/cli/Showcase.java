@@ -2,21 +2,29 @@ package io.asisim.cli;
 
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.Settings;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The built-in comparison that {@code asi-sim compare} runs with no options. Each section compares
- * one design axis on the workload that exercises it, with a short reading guide.
+ * The built-in comparison that {@code asi-sim compare} runs with no options: each section compares
+ * one design axis on the workload that exercises it, against the {@code --asi off} baseline, with
+ * a short reading guide. Machine: the defaults (16 GiB, 8 CPUs, sapphire-rapids).
  */
 final class Showcase {
   private Showcase() {}
+
+  /** The shared perf capture replayed by the trace section, relative to the repository root. */
+  static final String SHARED_TRACE = "traces/tar-gzip-docs.perf.txt.xz";
 
   /**
    * One section of the showcase.
@@ -29,29 +37,104 @@ final class Showcase {
   record Section(String title, String guide, List<VariantConfig> variants, int samples) {}
 
   static List<Section> sections(PluginRegistry registry, long seed, int samples) {
+    Builder b = new Builder(registry, seed);
     List<Section> out = new ArrayList<>();
-    out.add(new Section("Allocator strategies under allocation stress (alloc-stress, 16G, 8 CPUs)",
-        "pageblock-migratetype flips whole 2 MiB pageblocks between sensitivities: each flip to nonsensitive "
-            + "zeroes 512 pages, each flip to sensitive unmaps a PMD and shoots down every CPU's TLB. "
-            + "unmapped-pool keeps one class in a separate cache refilled from the main allocator; look at "
-            + "pool_refills, pool_shrinks, pool_stranded_pages and the direct/restricted map splits it causes. "
-            + "The baseline is the plain buddy allocator with ASI off.",
-        variants(registry, seed, "alloc-stress", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"),
-        samples));
+    out.add(new Section("Mappers on fio-randread: how restricted code reaches page-cache pages",
+        "exit faults on every read (asi_exits.page_fault, site pagecache_read) and pays a CR3 round trip, "
+            + "TLB refills and mitigations; the mapping designs avoid the exit and pay for the alias instead: "
+            + "ephmap a local INVLPG per read, kmap-local its fixmap slot flushes, vmalloc a tree search and a "
+            + "global shootdown per lazy purge, mermap a full local flush when its window wraps. Compare "
+            + "cycles_per_op and throughput against the baseline, and tlb_shootdown_ipis.",
+        b.axis("fio-randread", PluginKind.MAPPER, "exit", "ephmap", "kmap-local", "vmalloc", "mermap"), samples));
+    out.add(new Section("Allocator strategies on kernel-build",
+        "pageblock-migratetype flips whole pageblocks between sensitivities (a flip to nonsensitive zeroes 512 "
+            + "pages, one to sensitive unmaps a PMD and shoots down every CPU); unmapped-pool keeps the sensitive "
+            + "class in a separate cache refilled in 2 MiB blocks (pool_refills, pool_shrinks) and strands free "
+            + "pages in it (pool_stranded_pages). Both run with the exit mapper and exit-always context switches.",
+        b.axis("kernel-build", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
+    Path trace = traceFile();
+    if (trace != null) {
+      b.set("workload.trace.file", trace.toString());
+      out.add(new Section("Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
+          "The kmem:mm_page_alloc/mm_page_free events of a real `tar | gzip` run on Linux 6.18, replayed "
+              + "through each strategy (pfns remapped; the GFP flags decide sensitivity): flips, zeroing, "
+              + "shootdowns and fallbacks per strategy. The replay is deterministic, so one sample suffices.",
+          b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
+      b.clearSets();
+    }
+    List<VariantConfig> cs = new ArrayList<>();
+    b.mapper("ephmap");
+    b.set("mapper.ephmap.slots", "2"); // zeroing and copy-on-write need no exit: what remains is switches
+    for (String policy : new String[] {"exit-always", "same-mm"}) {
+      for (String noflush : new String[] {"false", "true"}) {
+        b.set("machine.x86.cr3-noflush", noflush);
+        cs.addAll(b.axis("kernel-build", PluginKind.CONTEXT_SWITCH, policy));
+      }
+    }
+    b.clearSets();
+    b.mapper(null);
+    out.add(new Section("Context-switch policies and CR3 NOFLUSH on kernel-build",
+        "exit-always (the posted code) exits ASI on every context_switch(), including switches to kernel "
+            + "threads; same-mm stays restricted while the mm is unchanged. cr3-noflush=false is the posted "
+            + "code (every ASI transition flushes the target PCID: watch tlb_misses); true keeps the entries. "
+            + "Pages are zeroed and copied through ephmap with 2 slots here, so the exits left are those of "
+            + "context switches, exec and the switches to kernel threads.",
+        cs, samples));
     return out;
   }
 
-  private static List<VariantConfig> variants(PluginRegistry registry, long seed, String workload, PluginKind axis,
-      String... names) {
-    List<VariantConfig> vs = new ArrayList<>();
-    for (String n : names) {
-      registry.get(axis, n); // the showcase only names shipped plugins; fail loudly if one is missing
-      Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
-      sel.put(PluginKind.WORKLOAD, workload);
-      sel.put(axis, n);
-      vs.add(new VariantConfig(new MachineConfig(16L << 30, 8, true), sel, EnumSet.of(PluginKind.WORKLOAD, axis),
-          Settings.none(), seed, 0));
+  /** The shared trace, found relative to the launcher's directory or the working directory. */
+  private static Path traceFile() {
+    String home = System.getProperty("asisim.home");
+    Path p = home != null ? Path.of(home).resolve(SHARED_TRACE) : Path.of(SHARED_TRACE);
+    return Files.isReadable(p) ? p.toAbsolutePath().normalize() : null;
+  }
+
+  /** Builds variants that differ from the defaults in one plugin choice. */
+  private static final class Builder {
+    private final PluginRegistry registry;
+    private final long seed;
+    private final List<String> sets = new ArrayList<>();
+    private String mapper;
+
+    Builder(PluginRegistry registry, long seed) {
+      this.registry = registry;
+      this.seed = seed;
     }
-    return vs;
+
+    void set(String key, String value) {
+      sets.removeIf(s -> s.startsWith(key + "="));
+      sets.add(key + "=" + value);
+    }
+
+    /** Also select this mapper in the next variants ({@code null}: the default). */
+    void mapper(String name) {
+      mapper = name;
+    }
+
+    void clearSets() {
+      sets.clear();
+    }
+
+    List<VariantConfig> axis(String workload, PluginKind kind, String... names) {
+      List<VariantConfig> vs = new ArrayList<>();
+      for (String n : names) {
+        if (!registry.has(kind, n) || !registry.has(PluginKind.WORKLOAD, workload)) {
+          throw new BadInputException("showcase needs " + kind.id() + " '" + n + "' and workload '" + workload
+              + "', which are not on the classpath");
+        }
+        Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+        sel.put(PluginKind.WORKLOAD, workload);
+        sel.put(kind, n);
+        Set<PluginKind> explicit = EnumSet.of(PluginKind.WORKLOAD, kind);
+        if (mapper != null && kind != PluginKind.MAPPER) {
+          sel.put(PluginKind.MAPPER, mapper);
+          explicit.add(PluginKind.MAPPER);
+        }
+        vs.add(new VariantConfig(new MachineConfig(16L << 30, 8, true), sel, explicit,
+            Settings.parse(sets, registry), seed, 0));
+      }
+      return vs;
+    }
   }
 }

@@ -65,7 +65,8 @@ final class VariantOptions {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--initial-state", paramLabel = "FILE",
-      description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it")
+      description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it "
+          + "(and sets machine.x86.kernel-image and spare-table-pages to 0: the file already accounts for them)")
   java.nio.file.Path initialState;
 
   @Option(names = "--check", description = "verify invariants after every op (exit 3 on a violation)")
@@ -101,24 +102,9 @@ final class VariantOptions {
     if (checkEvery < 1) {
       throw new BadInputException("--check-every " + checkEvery + ": must be >= 1");
     }
-    Settings settings = Settings.parse(sets, registry);
-    if (initialState != null) {
-      long implied;
-      try {
-        implied = io.asisim.pagealloc.proc.PagetypeInfo.impliedMemoryBytes(initialState);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--initial-state " + e.getMessage());
-      }
-      if (memoryGiven && ParamSpec.parseSize(memory) != implied) {
-        throw new BadInputException("--initial-state " + initialState + " implies --memory "
-            + ParamSpec.formatSize(implied) + ", not " + memory);
-      }
-      memory = ParamSpec.formatSize(implied);
-      for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
-        if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
-          settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());
-        }
-      }
+    List<Settings> settingsList = new ArrayList<>();
+    for (List<String> combo : setCombinations(lists)) {
+      settingsList.add(initialState(Settings.parse(combo, registry), registry));
     }
     Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
     Set<PluginKind> explicit = EnumSet.noneOf(PluginKind.class);
@@ -180,7 +166,9 @@ final class VariantOptions {
       for (int c : cpuList) {
         for (long m : memList) {
           for (Map<PluginKind, String> sel : selections) {
-            out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed, check ? checkEvery : 0));
+            for (Settings settings : settingsList) {
+              out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed, check ? checkEvery : 0));
+            }
           }
         }
       }
@@ -219,5 +207,65 @@ final class VariantOptions {
       throw new BadInputException(option + " '" + value + "': run takes one value (compare takes comma lists)");
     }
     return out;
+  }
+
+  /** Adds {@code initial-state} to every allocator that takes it and sizes memory from the file. */
+  private Settings initialState(Settings settings, PluginRegistry registry) {
+    if (initialState == null) {
+      return settings;
+    }
+    long implied;
+    try {
+      implied = io.asisim.pagealloc.proc.PagetypeInfo.impliedMemoryBytes(initialState);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--initial-state " + e.getMessage());
+    }
+    if (memoryGiven && ParamSpec.parseSize(memory) != implied) {
+      throw new BadInputException("--initial-state " + initialState + " implies --memory "
+          + ParamSpec.formatSize(implied) + ", not " + memory);
+    }
+    memory = ParamSpec.formatSize(implied);
+    // The real file already shows the kernel image and early reservations as not free, so the
+    // simulated machine reserves nothing of its own beyond its boot page tables.
+    for (String knob : new String[] {"kernel-image", "spare-table-pages"}) {
+      if (registry.has(PluginKind.MACHINE, "x86")
+          && !settings.forPlugin(PluginKind.MACHINE, "x86").containsKey(knob)) {
+        settings = settings.with(PluginKind.MACHINE, "x86", knob, "0");
+      }
+    }
+    for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
+      if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
+        settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());
+      }
+    }
+    return settings;
+  }
+
+  /**
+   * The {@code --set} assignments as combinations: in {@code compare} a value with commas
+   * ({@code machine.x86.cr3-noflush=false,true}) is an axis of the cross product.
+   */
+  private List<List<String>> setCombinations(boolean lists) {
+    List<List<String>> combos = new ArrayList<>();
+    combos.add(new ArrayList<>());
+    for (String a : sets) {
+      int eq = a.indexOf('=');
+      if (!lists || eq < 0 || a.indexOf(',', eq) < 0) {
+        for (List<String> c : combos) {
+          c.add(a);
+        }
+        continue;
+      }
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> c : combos) {
+        for (String v : split("--set " + a.substring(0, eq), a.substring(eq + 1), true)) {
+          List<String> n = new ArrayList<>(c);
+          n.add(a.substring(0, eq) + "=" + v);
+          next.add(n);
+        }
+      }
+      combos = next;
+    }
+    return combos;
   }
 }

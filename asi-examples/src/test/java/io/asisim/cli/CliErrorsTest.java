@@ -29,7 +29,7 @@ class CliErrorsTest {
       "run --memory 65M|--memory '65M': must be a multiple of 2M from 64M to 4T",
       "run --allocator buddy,unmapped-pool|--allocator 'buddy,unmapped-pool': run takes one value (compare takes comma lists)",
       "run --set nonsense|--set 'nonsense': expected <kind>.<name>.<param>=<value>",
-      "run --set gadget.x.y=1|--set gadget.x.y: unknown plugin kind 'gadget' (valid: allocator, mapper, flush, context-switch, sensitivity, cpu-profile, workload, trace-format)",
+      "run --set gadget.x.y=1|--set gadget.x.y: unknown plugin kind 'gadget' (valid: allocator, mapper, flush, context-switch, sensitivity, cpu-profile, workload, trace-format, machine)",
       "run --set mapper.nope.slots=1|--set mapper.nope.slots: unknown mapper 'nope' (valid: ",
       "run --format csv|--format csv: run supports table, json",
       "compare --samples 0|--samples 0: must be 1..1000",

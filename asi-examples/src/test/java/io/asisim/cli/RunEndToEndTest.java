@@ -40,8 +40,9 @@ class RunEndToEndTest {
 
   @Test
   void asiOffHasNoExitsAndIsFaster() throws Exception {
+    // one job: no context switches, so with ASI off there is no CR3 write at all
     String[] common = {"run", "--workload", "fio-randread", "--cpus", "2", "--memory", "256M",
-        "--set", "workload.fio-randread.file-size=1M", "--set", "workload.fio-randread.ops=500", "--format", "json"};
+        "--set", "workload.fio-randread.jobs=1", "--set", "workload.fio-randread.file-size=1M", "--set", "workload.fio-randread.ops=500", "--format", "json"};
     JsonNode on = metrics(common);
     String[] offArgs = java.util.Arrays.copyOf(common, common.length + 2);
     offArgs[common.length] = "--asi";
@@ -50,8 +51,32 @@ class RunEndToEndTest {
     assertThat(v(off, "asi_exits")).isZero();
     assertThat(v(off, "cr3_writes")).isZero();
     assertThat(v(on, "asi_exits")).isEqualTo(500);
+    assertThat(v(on, "asi_exits.page_fault")).isEqualTo(500);
     assertThat(off.get("throughput_ops_per_s").get("value").asDouble())
         .isGreaterThan(on.get("throughput_ops_per_s").get("value").asDouble());
+  }
+
+  @Test
+  void moreJobsThanCpusExitOnContextSwitchesInstead() throws Exception {
+    // 4 jobs on 2 CPUs, round-robin: a pread() whose task is not the one running on its CPU first
+    // switches mm, which exits ASI (reason context_switch), and then reads unrestricted without a
+    // fault; a pread() whose task is already running faults on the page-cache page instead. Either
+    // way every read costs exactly one exit, and every switch is an exit.
+    JsonNode m = metrics("run", "--workload", "fio-randread", "--cpus", "2", "--memory", "256M",
+        "--set", "workload.fio-randread.jobs=4", "--set", "workload.fio-randread.file-size=1M",
+        "--set", "workload.fio-randread.ops=500", "--format", "json");
+    assertThat(v(m, "asi_exits")).isEqualTo(500);
+    assertThat(v(m, "context_switches")).isEqualTo(v(m, "asi_exits.context_switch"));
+    assertThat(v(m, "asi_exits.context_switch") + v(m, "asi_exits.page_fault")).isEqualTo(500);
+  }
+
+  @Test
+  void pagetypeinfoSeededFromARealMachineRendersItsBuddyinfoBack() throws Exception {
+    java.nio.file.Path proc = java.nio.file.Path.of("../asi-pagealloc/src/test/resources/proc");
+    Cli cli = Cli.run("pagetypeinfo", "--buddyinfo", "--initial-state",
+        proc.resolve("pagetypeinfo-6.18-vm.txt").toString());
+    assertThat(cli.code).as(cli.err).isZero();
+    assertThat(cli.out).isEqualTo(java.nio.file.Files.readString(proc.resolve("buddyinfo-6.18-vm.txt")));
   }
 
   @Test

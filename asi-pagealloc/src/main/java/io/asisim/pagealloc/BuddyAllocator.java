@@ -558,7 +558,7 @@ public final class BuddyAllocator implements PageAllocator {
       int batch = nrPcpAlloc(z, cpu, order);
       int got = rmqueueBulk(z, order, batch, l, mt, sens, flags);
       z.pcpCount[cpu] += got << order;
-      arch.charge(cpu, cfg.costBuddy() * Math.max(1, got));
+      arch.charge(cpu, bulkCost(got));
       if (z.pcpHead[l] == Zone.NIL) {
         return -1;
       }
@@ -994,10 +994,10 @@ public final class BuddyAllocator implements PageAllocator {
         if (sens == 0) {
           // sensitive -> nonsensitive: zero, then map into the restricted direct map.
           arch.clearPages(cpu, pfn, n);
-          arch.setRestrictedMapped(cpu, pfn, n, true);
+          mapWholeBlocks(cpu, pfn, n, true);
           flipsToNonsensitive.add(blocks);
         } else {
-          arch.setRestrictedMapped(cpu, pfn, n, false);
+          mapWholeBlocks(cpu, pfn, n, false);
           arch.flushKernelRange(cpu, pfn, n);
           flipsToSensitive.add(blocks);
         }
@@ -1103,7 +1103,7 @@ public final class BuddyAllocator implements PageAllocator {
         freed++;
       } while (count > 0 && z.pcpHead[l] != Zone.NIL);
     }
-    arch.charge(cpu, cfg.costBuddy() * Math.max(1, freed));
+    arch.charge(cpu, bulkCost(freed));
     return freed;
   }
 
@@ -1239,5 +1239,21 @@ public final class BuddyAllocator implements PageAllocator {
       sum += z.wmarkHigh;
     }
     return sum;
+  }
+
+  /** Flips whole pageblocks: PMD changes only, which never need a page-table page. */
+  private void mapWholeBlocks(int cpu, int pfn, int n, boolean present) {
+    if (!arch.setRestrictedMapped(cpu, pfn, n, present)) {
+      throw new IllegalStateException("restricted map change of whole pageblocks at pfn " + pfn + " needed a split");
+    }
+  }
+
+  /**
+   * A bulk move between the buddy lists and a pcp list ({@code rmqueue_bulk()},
+   * {@code free_pcppages_bulk()}) takes {@code zone->lock} once: the first block costs a buddy
+   * operation, each further one about a list operation (estimate, like the costs themselves).
+   */
+  private long bulkCost(int blocks) {
+    return cfg.costBuddy() + (long) cfg.costPcp() * Math.max(0, blocks - 1);
   }
 }

@@ -52,6 +52,12 @@ final class UnmappedPool {
   private final Counter refills;
   private final Counter shrinks;
   private final Counter stranded;
+  private final Counter refillFailures;
+
+  /** Refills abandoned because changing the block's mappings needed a page-table page there was none of. */
+  static final io.asisim.api.metrics.MetricDescriptor REFILL_FAILURES = new io.asisim.api.metrics.MetricDescriptor(
+      "pool_refill_failures", "count", io.asisim.api.metrics.Better.LOWER,
+      "unmapped-pool refills abandoned: a direct-map split found no page for its table (-ENOMEM)");
 
   UnmappedPool(BuddyAllocator main, Metrics metrics, Sensitivity pooled, boolean unmapDirect,
       int shrinkMinOrder, int shrinkBatch, long costPool) {
@@ -69,6 +75,7 @@ final class UnmappedPool {
     refills = metrics.counter(StandardMetrics.POOL_REFILLS);
     shrinks = metrics.counter(StandardMetrics.POOL_SHRINKS);
     stranded = metrics.gauge(StandardMetrics.POOL_STRANDED_PAGES);
+    refillFailures = metrics.counter(REFILL_FAILURES);
   }
 
   Sensitivity pooled() {
@@ -155,24 +162,41 @@ final class UnmappedPool {
         continue;
       }
       int n = 1 << o;
+      if (!changeMapping(cpu, pfn, n)) {
+        // set_direct_map_*() returned -ENOMEM (no page for a split table): give the block back
+        main.freePages(cpu, pfn, o);
+        refillFailures.inc();
+        return false;
+      }
       setInPool(pfn, n, true);
       poolPages += n;
-      if (pooled == Sensitivity.SENSITIVE) {
-        arch.setRestrictedMapped(cpu, pfn, n, false);
-        if (unmapDirect) {
-          arch.setDirectMapped(cpu, pfn, n, false);
-        }
-        arch.flushKernelRange(cpu, pfn, n);
-      } else {
-        arch.clearPages(cpu, pfn, n);
-        arch.setRestrictedMapped(cpu, pfn, n, true);
-      }
       ft.state[pfn] = 0;
       add(pfn, o, false);
       refills.inc();
       return true;
     }
     return false;
+  }
+
+  /**
+   * Changes a new pool block's mappings for its class: the sensitive class leaves the restricted
+   * direct map (and optionally the direct map) with one flush; the nonsensitive class is zeroed and
+   * mapped. All or nothing: {@code false} leaves the mappings as they were.
+   */
+  private boolean changeMapping(int cpu, int pfn, int n) {
+    if (pooled == Sensitivity.SENSITIVE) {
+      if (!arch.setRestrictedMapped(cpu, pfn, n, false)) {
+        return false;
+      }
+      if (unmapDirect && !arch.setDirectMapped(cpu, pfn, n, false)) {
+        mustMap(arch.setRestrictedMapped(cpu, pfn, n, true), pfn); // its tables exist now
+        return false;
+      }
+      arch.flushKernelRange(cpu, pfn, n);
+      return true;
+    }
+    arch.clearPages(cpu, pfn, n); // zeroed before it becomes reachable restricted
+    return arch.setRestrictedMapped(cpu, pfn, n, true);
   }
 
   /** {@code unmapped_free()}: merges with free pool buddies of the same zone. */
@@ -202,14 +226,15 @@ final class UnmappedPool {
         int n = 1 << o;
         setInPool(pfn, n, false);
         poolPages -= n;
+        // the block's page tables were split when it entered the pool, so these cannot fail
         if (pooled == Sensitivity.SENSITIVE) {
           if (unmapDirect) {
-            arch.setDirectMapped(cpu, pfn, n, true);
+            mustMap(arch.setDirectMapped(cpu, pfn, n, true), pfn);
           }
           arch.clearPages(cpu, pfn, n);
-          arch.setRestrictedMapped(cpu, pfn, n, true);
+          mustMap(arch.setRestrictedMapped(cpu, pfn, n, true), pfn);
         } else {
-          arch.setRestrictedMapped(cpu, pfn, n, false);
+          mustMap(arch.setRestrictedMapped(cpu, pfn, n, false), pfn);
           arch.flushKernelRange(cpu, pfn, n);
         }
         main.markAllocated(pfn, o, BuddyAllocator.MT_UNMOVABLE);
@@ -219,6 +244,12 @@ final class UnmappedPool {
       }
     }
     return returned;
+  }
+
+  private static void mustMap(boolean ok, int pfn) {
+    if (!ok) {
+      throw new IllegalStateException("mapping change of pool block " + pfn + " needed a new page table");
+    }
   }
 
   void finish() {

@@ -34,7 +34,9 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     this.allocFailures = metrics.counter(StandardMetrics.ALLOC_FAILURES);
     if (pooled == Sensitivity.SENSITIVE) {
       // Everything outside the pool is nonsensitive: map all memory in the restricted direct map.
-      main.arch().setRestrictedMapped(0, 0, main.ft.nrFrames, true);
+      if (!main.arch().setRestrictedMapped(0, 0, main.ft.nrFrames, true)) {
+        throw new IllegalStateException("cannot map memory in the restricted direct map at boot");
+      }
     }
     main.setSlowpathHook(pool::shrink);
   }

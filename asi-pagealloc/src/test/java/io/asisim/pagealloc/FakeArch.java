@@ -57,7 +57,7 @@ final class FakeArch implements ArchPageOps {
   }
 
   @Override
-  public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+  public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     if (pfn % 512 != 0 || count % 512 != 0) {
       for (long pb = pfn >>> 9; pb <= (pfn + count - 1) >>> 9; pb++) {
         if (!restrictedSplit.get((int) pb)) {
@@ -67,6 +67,7 @@ final class FakeArch implements ArchPageOps {
       }
     }
     restricted.set((int) pfn, (int) (pfn + count), present);
+    return true;
   }
 
   @Override
@@ -75,7 +76,7 @@ final class FakeArch implements ArchPageOps {
   }
 
   @Override
-  public void setDirectMapped(int cpu, long pfn, long count, boolean present) {
+  public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     if (pfn % 512 != 0 || count % 512 != 0) {
       for (long pb = pfn >>> 9; pb <= (pfn + count - 1) >>> 9; pb++) {
         if (!directSplit.get((int) pb)) {
@@ -85,6 +86,7 @@ final class FakeArch implements ArchPageOps {
       }
     }
     directUnmapped.set((int) pfn, (int) (pfn + count), !present);
+    return true;
   }
 
   @Override

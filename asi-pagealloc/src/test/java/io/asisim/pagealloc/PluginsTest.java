@@ -129,9 +129,9 @@ class PluginsTest {
     @Override public long bootReservedFrames() { return arch.bootReservedFrames(); }
     @Override public void charge(int cpu, long cycles) { arch.charge(cpu, cycles); }
     @Override public void clearPages(int cpu, long pfn, long count) { arch.clearPages(cpu, pfn, count); }
-    @Override public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) { arch.setRestrictedMapped(cpu, pfn, count, present); }
+    @Override public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) { return arch.setRestrictedMapped(cpu, pfn, count, present); }
     @Override public boolean isRestrictedMapped(long pfn) { return arch.isRestrictedMapped(pfn); }
-    @Override public void setDirectMapped(int cpu, long pfn, long count, boolean present) { arch.setDirectMapped(cpu, pfn, count, present); }
+    @Override public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) { return arch.setDirectMapped(cpu, pfn, count, present); }
     @Override public boolean isDirectMapped(long pfn) { return arch.isDirectMapped(pfn); }
     @Override public void flushKernelRange(int cpu, long pfn, long count) { arch.flushKernelRange(cpu, pfn, count); }
     @Override public CpuProfile profile() { return null; }

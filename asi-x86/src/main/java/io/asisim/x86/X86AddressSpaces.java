@@ -329,7 +329,7 @@ final class X86AddressSpaces implements AddressSpaces {
    * range: leaves wholly inside the range change in place, partly covered 1 GiB / 2 MiB leaves
    * are split first ({@code direct_map_splits}).
    */
-  void setDirectMapped(int cpu, long pfn, long count, boolean present) {
+  boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     long end = pfn + count;
     long p = pfn;
     while (p < end) {
@@ -350,7 +350,11 @@ final class X86AddressSpaces implements AddressSpaces {
           }
           int t = pt.split(cpu, slot, idx, shift);
           if (t < 0) {
-            throw new IllegalStateException("out of memory splitting the direct map");
+            // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
+            if (p > pfn) {
+              setDirectMapped(cpu, pfn, p - pfn, !present);
+            }
+            return false;
           }
           m.counters().directMapSplits.inc();
           m.charge(cpu, m.costs().pteWrite * PageTables.ENTRIES);
@@ -361,6 +365,7 @@ final class X86AddressSpaces implements AddressSpaces {
         shift -= 9;
       }
     }
+    return true;
   }
 
   boolean isDirectMapped(long pfn) {
@@ -372,9 +377,9 @@ final class X86AddressSpaces implements AddressSpaces {
    * map. A whole pageblock sets or clears one PMD; a partial one splits the PMD into a PTE table
    * first ({@code restricted_map_splits}), which the pageblock-granular RFC never needs.
    */
-  void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+  boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     if (!asi) {
-      return;
+      return true;
     }
     long end = pfn + count;
     long p = pfn;
@@ -393,7 +398,11 @@ final class X86AddressSpaces implements AddressSpaces {
       if (pte < 0) {
         pte = pt.split(cpu, pmd, idx, 21);
         if (pte < 0) {
-          throw new IllegalStateException("out of memory splitting the restricted direct map");
+          // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
+          if (p > pfn) {
+            setRestrictedMapped(cpu, pfn, p - pfn, !present);
+          }
+          return false;
         }
         m.counters().restrictedMapSplits.inc();
         m.charge(cpu, m.costs().pteWrite * PageTables.ENTRIES);
@@ -404,6 +413,7 @@ final class X86AddressSpaces implements AddressSpaces {
         m.charge(cpu, m.costs().pteWrite);
       }
     }
+    return true;
   }
 
   boolean isRestrictedMapped(long pfn) {

@@ -242,9 +242,9 @@ public final class X86Machine implements Machine {
   }
 
   @Override
-  public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+  public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
-    addressSpaces.setRestrictedMapped(cpu, pfn, count, present);
+    return addressSpaces.setRestrictedMapped(cpu, pfn, count, present);
   }
 
   @Override
@@ -253,9 +253,9 @@ public final class X86Machine implements Machine {
   }
 
   @Override
-  public void setDirectMapped(int cpu, long pfn, long count, boolean present) {
+  public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
-    addressSpaces.setDirectMapped(cpu, pfn, count, present);
+    return addressSpaces.setDirectMapped(cpu, pfn, count, present);
   }
 
   @Override

@@ -30,8 +30,11 @@ public interface ArchPageOps {
    * Makes {@code [pfn, pfn+count)} present ({@code true}, nonsensitive) or not present in the
    * restricted direct map. Whole aligned pageblocks change one 2 MiB PMD; anything finer splits the
    * PMD into a PTE table first ({@code restricted_map_splits}, one table page). Does not flush.
+   *
+   * @return {@code false}, with nothing changed, when a split found no page for its table (the
+   *     kernel's {@code -ENOMEM}); whole pageblocks never need one
    */
-  void setRestrictedMapped(int cpu, long pfn, long count, boolean present);
+  boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present);
 
   /** Whether frame {@code pfn} is mapped in the restricted direct map. */
   boolean isRestrictedMapped(long pfn);
@@ -40,8 +43,11 @@ public interface ArchPageOps {
    * {@code set_direct_map_invalid_noflush()} / {@code set_direct_map_default_noflush()} over a
    * range of the unrestricted direct map, splitting 1 GiB/2 MiB leaves as needed
    * ({@code direct_map_splits}). Does not flush.
+   *
+   * @return {@code false}, with nothing changed, when a split found no page for its table
+   *     ({@code -ENOMEM} from {@code set_direct_map_*()})
    */
-  void setDirectMapped(int cpu, long pfn, long count, boolean present);
+  boolean setDirectMapped(int cpu, long pfn, long count, boolean present);
 
   /** Whether frame {@code pfn} is mapped in the unrestricted direct map. */
   boolean isDirectMapped(long pfn);

@@ -39,7 +39,7 @@ final class BenchArch implements ArchPageOps {
   public void clearPages(int cpu, long pfn, long count) {}
 
   @Override
-  public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+  public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     for (long p = pfn; p < pfn + count; p++) {
       if (present) {
         restricted[(int) (p >>> 6)] |= 1L << p;
@@ -47,6 +47,7 @@ final class BenchArch implements ArchPageOps {
         restricted[(int) (p >>> 6)] &= ~(1L << p);
       }
     }
+    return true;
   }
 
   @Override
@@ -55,7 +56,9 @@ final class BenchArch implements ArchPageOps {
   }
 
   @Override
-  public void setDirectMapped(int cpu, long pfn, long count, boolean present) {}
+  public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    return true;
+  }
 
   @Override
   public boolean isDirectMapped(long pfn) {

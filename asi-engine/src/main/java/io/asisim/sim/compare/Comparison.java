@@ -143,12 +143,22 @@ public final class Comparison {
       if (differs(variants, c -> c.machine().memoryBytes())) {
         append(sb, "memory=" + io.asisim.api.plugin.ParamSpec.formatSize(v.machine().memoryBytes()));
       }
-      if (differs(variants, VariantConfig::settings)) {
-        append(sb, v.settings().flat().toString());
+      for (String key : differingSettings(variants)) {
+        append(sb, key + "=" + v.settings().flat().getOrDefault(key, "default"));
       }
       out.add(sb.length() == 0 ? v.selected(PluginKind.WORKLOAD) : sb.toString());
     }
     return out;
+  }
+
+  /** The {@code --set} keys whose value is not the same in every variant, in key order. */
+  private static java.util.SortedSet<String> differingSettings(List<VariantConfig> vs) {
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    for (VariantConfig v : vs) {
+      keys.addAll(v.settings().flat().keySet());
+    }
+    keys.removeIf(k -> !differs(vs, c -> c.settings().flat().get(k)));
+    return keys;
   }
 
   private static boolean differs(List<VariantConfig> vs, java.util.function.Function<VariantConfig, Object> f) {
@@ -168,11 +178,22 @@ public final class Comparison {
     sb.append(s);
   }
 
-  /** What identifies a baseline: everything ASI designs do not change. */
+  /**
+   * What identifies a baseline: everything ASI designs do not change — the workload and its
+   * parameters, the CPU profile and its parameters, the machine size. Parameters of allocators,
+   * mappers, policies and the machine's ASI knobs (e.g. {@code cr3-noflush}) do not make another
+   * baseline.
+   */
   private record BaselineKey(String workload, String cpuProfile, int cpus, long memory, String settings) {
     static BaselineKey of(VariantConfig v) {
+      StringBuilder s = new StringBuilder();
+      v.settings().flat().forEach((k, val) -> {
+        if (k.startsWith(PluginKind.WORKLOAD.id() + ".") || k.startsWith(PluginKind.CPU_PROFILE.id() + ".")) {
+          s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(val);
+        }
+      });
       return new BaselineKey(v.selected(PluginKind.WORKLOAD), v.selected(PluginKind.CPU_PROFILE),
-          v.machine().cpus(), v.machine().memoryBytes(), v.settings().flat().toString());
+          v.machine().cpus(), v.machine().memoryBytes(), s.toString());
     }
 
     String describe(java.util.Set<BaselineKey> all) {

@@ -149,8 +149,9 @@ class AllocStressWorkloadTest {
     }
 
     @Override
-    public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+    public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
       restricted.set((int) pfn, (int) (pfn + count), present);
+      return true;
     }
 
     @Override
@@ -159,7 +160,9 @@ class AllocStressWorkloadTest {
     }
 
     @Override
-    public void setDirectMapped(int cpu, long pfn, long count, boolean present) {}
+    public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    return true;
+  }
 
     @Override
     public boolean isDirectMapped(long pfn) {
