@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param config what ran
  * @param metrics all metrics, sorted by name
+ * @param hostOpsNanos host time the ops took (set-up and tear-down excluded); not part of any
+ *     deterministic output
  */
-public record RunResult(VariantConfig config, List<MetricValue> metrics) {
+public record RunResult(VariantConfig config, List<MetricValue> metrics, long hostOpsNanos) {
   public RunResult {
     metrics = List.copyOf(metrics);
   }

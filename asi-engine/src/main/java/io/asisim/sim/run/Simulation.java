@@ -48,6 +48,7 @@ final class Simulation {
     // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
     Map<String, Long> base = snapshot();
     long[] baseCycles = cycles();
+    long t0 = System.nanoTime();
     for (long i = 0; i < ops; i++) {
       workload.step(kernel, i);
       if (every > 0 && (i + 1) % every == 0) {
@@ -59,7 +60,8 @@ final class Simulation {
     }
     // the result covers the ops; tear-down (closing files, exits) runs after it is taken
     allocator.finish();
-    RunResult result = collect(ops, base, baseCycles);
+    long hostNanos = System.nanoTime() - t0;
+    RunResult result = collect(ops, base, baseCycles, hostNanos);
     if (atEnd != null) {
       atEnd.accept(allocator);
     }
@@ -109,7 +111,7 @@ final class Simulation {
   }
 
   /** Metrics of the measured interval: counters minus their value after set-up, gauges as they are. */
-  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles) {
+  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles, long hostNanos) {
     long total = 0;
     long maxCpu = 0;
     for (int c = 0; c < machine.nrCpus(); c++) {
@@ -130,6 +132,6 @@ final class Simulation {
     out.add(new MetricValue(StandardMetrics.THROUGHPUT, simNs > 0 ? ops / (simNs / 1e9) : 0, false));
     out.add(new MetricValue(StandardMetrics.CYCLES_PER_OP, ops > 0 ? (double) total / ops : 0, false));
     out.sort((a, b) -> a.name().compareTo(b.name()));
-    return new RunResult(config, out);
+    return new RunResult(config, out, hostNanos);
   }
 }
