@@ -25,20 +25,20 @@ class ContractsCatchBrokenPluginsTest {
    */
   private static FlushPolicyContract localClaimingSecurity() {
     return new FlushPolicyContract() {
-    @Override
-    protected Plugin<?> plugin() {
-      return new LocalFlushPolicyPlugin();
-    }
+      @Override
+      protected Plugin<?> plugin() {
+        return new LocalFlushPolicyPlugin();
+      }
 
-    @Override
-    protected boolean claimsSecure() {
-      return true;
-    }
+      @Override
+      protected boolean claimsSecure() {
+        return true;
+      }
 
-    @Override
-    protected List<String> mappers() {
-      return List.of("ephmap");
-    }
+      @Override
+      protected List<String> mappers() {
+        return List.of("ephmap");
+      }
     };
   }
 
