@@ -35,14 +35,14 @@ import org.openjdk.jmh.annotations.State;
 public class EndToEndBench {
   static final int FIO_OPS = 50_000;
   static final int BUILD_OPS = 50_000;
-  /** Alloc/free events of /work/shared/traces/tar-gzip-docs.perf.txt.xz. */
+  /** Alloc/free events of traces/tar-gzip-docs.perf.txt.xz (relative to the repository root, where the benchmarks run). */
   static final int TRACE_EVENTS = 72_380;
 
   /** The mapper of the fio run: {@code exit} (an asi_exit per read) or an aliasing one. */
   @Param({"exit", "ephmap"})
   public String mapper;
 
-  @Param({"/work/shared/traces/tar-gzip-docs.perf.txt.xz"})
+  @Param({"traces/tar-gzip-docs.perf.txt.xz"})
   public String trace;
 
   private Runner runner;

@@ -37,7 +37,7 @@ public class TraceReplayBench {
   /** Lines (= alloc/free events) of the shared capture. */
   static final int SHARED_EVENTS = 72380;
 
-  @Param({"/work/shared/traces/tar-gzip-docs.perf.txt.xz"})
+  @Param({"traces/tar-gzip-docs.perf.txt.xz"})
   public String trace;
 
   private byte[] text;
