@@ -257,10 +257,10 @@ public final class SimKernel implements Kernel {
         oomEvents.inc();
         break;
       }
-      c.anon.put(va, pfn);
+      c.putAnon(va, pfn);
       if ((a.valueAt(i) & MmState.WRITABLE) != 0) {
         as.mapUser(cpu, p.mm, va, pfn, false);
-        p.anon.put(va, pfn);
+        p.putAnon(va, pfn);
       }
       long n = sharedCount.get(pfn);
       sharedCount.put(pfn, (n == LongLongMap.ABSENT ? 1 : n) + 1);
@@ -483,7 +483,7 @@ public final class SimKernel implements Kernel {
     MmState m = mmOf[pid];
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
-      long v = m.anon.remove(a);
+      long v = m.removeAnon(a);
       if (v != LongLongMap.ABSENT) {
         as.unmapUser(cpu, m.mm, a);
         dropAnon(cpu, m.mm, v & MmState.PFN_MASK);
@@ -523,7 +523,7 @@ public final class SimKernel implements Kernel {
       oomEvents.inc();
       return;
     }
-    m.anon.put(va, pfn | MmState.WRITABLE);
+    m.putAnon(va, pfn | MmState.WRITABLE);
     userAccess(cpu, va, true);
   }
 
@@ -534,7 +534,7 @@ public final class SimKernel implements Kernel {
     if (n == LongLongMap.ABSENT) {
       // wp_page_reuse(): the last user gets the page writable in place
       as.mapUser(cpu, m.mm, va, old, true);
-      m.anon.put(va, old | MmState.WRITABLE);
+      m.putAnon(va, old | MmState.WRITABLE);
       tlb.flushOne(cpu, va);
       userAccess(cpu, va, true);
       return;
@@ -547,7 +547,7 @@ public final class SimKernel implements Kernel {
     // copy_user_highpage(): source and destination mapped at once (two temporary mappings)
     copyPage(cpu, m.mm, old, pfn);
     as.mapUser(cpu, m.mm, va, pfn, true);
-    m.anon.put(va, pfn | MmState.WRITABLE);
+    m.putAnon(va, pfn | MmState.WRITABLE);
     dropShared(old);
     accessLost(cpu, m.mm, old);
     // ptep_clear_flush(): the old translation must leave every CPU of the mm
@@ -571,7 +571,7 @@ public final class SimKernel implements Kernel {
         dropAnon(cpu, m.mm, a.valueAt(i) & MmState.PFN_MASK);
       }
     }
-    a.clear();
+    m.clearAnon();
     // exit_mmap() -> tlb_finish_mmu(): flush the mm wherever it may still be cached
     tlb.flushMmRange(cpu, m.mm, 0, Long.MAX_VALUE >>> 12);
     // CPUs still lazily holding the mm (idle) leave it before it is freed
@@ -839,5 +839,32 @@ public final class SimKernel implements Kernel {
   /** The pid running on {@code cpu}, or -1 when idle. */
   public int currentPid(int cpu) {
     return current[cpu];
+  }
+
+  /**
+   * Whether process {@code pid} could legitimately {@code read()} frame {@code pfn} right now
+   * (DESIGN §2.4 "logical access"): the frame caches a page of a file the process has open, or is
+   * an anonymous page mapped in its mm (shared copy-on-write pages count for every sharer). For the
+   * checker; allocation-free, O(open files).
+   */
+  public boolean hasLogicalAccess(int pid, long pfn) {
+    if (pid < 0 || pid >= nextPid || mmOf[pid] == null) {
+      return false;
+    }
+    if (mmOf[pid].mapsAnon(pfn)) {
+      return true;
+    }
+    long code = cache.ownerOf(pfn);
+    return code != LongLongMap.ABSENT && hasOpen(pid, PageCache.fileOf(code));
+  }
+
+  /** The mapper if the kernel has built it (a run that never touched sensitive memory has none), else null. */
+  public Mapper mapperIfBuilt() {
+    return mapper;
+  }
+
+  /** The flush policy if the kernel has built it, else null. */
+  public FlushPolicy flushIfBuilt() {
+    return flush;
   }
 }
