@@ -11,6 +11,8 @@ import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.sim.kernel.SimKernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checker of DESIGN §7 for one variant. {@link #checkFunctional()} verifies, in this order:
@@ -23,6 +25,9 @@ import io.asisim.sim.kernel.SimKernel;
  *       access to the frame;
  *   <li><b>zero on flip</b>: a frame that was sensitive at the previous check and has since become
  *       present in the restricted direct map is zeroed ({@link Machine#isZeroed});
+ *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
+ *       reached the frame the alias was made for ({@link SimKernel#takeAliasMismatch()}): a slot
+ *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
  *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU in its loaded address space translates
  *       an address that the page tables now map to a different frame — a flush that was skipped
  *       before a PTE was rewritten (the bug {@code flush_tlb_*} exist to prevent).
@@ -42,6 +47,7 @@ import io.asisim.sim.kernel.SimKernel;
  * turning it on does not change any other metric.
  */
 public final class Checker {
+  private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
   private final Machine machine;
   private final AddressSpaces as;
   private final PageAllocator allocator;
@@ -88,6 +94,10 @@ public final class Checker {
     }
     if (!asi) {
       return null;
+    }
+    r = kernel.takeAliasMismatch();
+    if (r != null) {
+      return "alias translation: " + r;
     }
     snapshotCpus();
     r = restrictedMap.check(anyRestrictedMm());
@@ -184,6 +194,10 @@ public final class Checker {
     }
     long n = Reach.framesOf(pageShift);
     for (long f = pfn; f < pfn + n; f++) {
+      if (LOG.isDebugEnabled() && sensitive(f) && !mayRead(cpu, f) && !tracker.isOpen(cpu, f)) {
+        LOG.debug("exposure cpu {} pfn {} via TLB entry va 0x{} mm {} (loaded {}, task {})", cpu, f,
+            Long.toHexString(va), mm, loadedMm[cpu], runningPid[cpu]);
+      }
       exposed(cpu, f);
     }
   }

@@ -84,6 +84,11 @@ public final class SimKernel implements Kernel {
   private int alive;
 
   private final int[] current;
+  // first alias access that reached the wrong frame (0 = none), for the checker
+  private int badAliasCpu;
+  private long badAliasVa;
+  private long badAliasWant;
+  private long badAliasGot;
   private final PageCache cache = new PageCache();
   /** Frames shared copy-on-write: frame → number of mms mapping it (absent means one). */
   private final LongLongMap sharedCount = new LongLongMap(256);
@@ -630,8 +635,37 @@ public final class SimKernel implements Kernel {
       tlb.access(cpu, AddressSpaces.directMapVa(pfn), write, site);
       return;
     }
-    tlb.access(cpu, va, write, site);
+    aliasAccess(cpu, va, pfn, write, site);
     mp.unmap(cpu, mm, va); // the mapper reports the release to the flush policy
+  }
+
+  /**
+   * A touch through a temporary alias; a TLB that still holds an older translation of a reused
+   * alias address returns another frame than the one just mapped — recorded for the checker.
+   */
+  private void aliasAccess(int cpu, long va, long pfn, boolean write, int site) {
+    long got = tlb.access(cpu, va, write, site);
+    if (got != pfn && badAliasVa == 0) {
+      badAliasCpu = cpu;
+      badAliasVa = va;
+      badAliasWant = pfn;
+      badAliasGot = got;
+    }
+  }
+
+  /**
+   * The first access through a temporary alias that reached another frame than the alias was made
+   * for (a stale TLB entry after a slot was reused without a flush), as a message, or {@code null}.
+   * Cleared by the call.
+   */
+  public String takeAliasMismatch() {
+    if (badAliasVa == 0) {
+      return null;
+    }
+    String m = "cpu " + badAliasCpu + " accessed alias va 0x" + Long.toHexString(badAliasVa) + " made for pfn "
+        + badAliasWant + " and reached pfn " + badAliasGot + " through a stale TLB entry";
+    badAliasVa = 0;
+    return m;
   }
 
   /** {@code clear_user_highpage()} of a newly allocated page. */
@@ -656,8 +690,8 @@ public final class SimKernel implements Kernel {
         tlb.access(cpu, AddressSpaces.directMapVa(src), false, siteCow);
         tlb.access(cpu, AddressSpaces.directMapVa(dst), true, siteCow);
       } else {
-        tlb.access(cpu, vs, false, siteCow);
-        tlb.access(cpu, vd, true, siteCow);
+        aliasAccess(cpu, vs, src, false, siteCow);
+        aliasAccess(cpu, vd, dst, true, siteCow);
         mp.unmap(cpu, mm, vd);
         mp.unmap(cpu, mm, vs);
       }
