@@ -60,7 +60,7 @@ final class Simulation {
     long scanEvery = every > 0 ? every : EXPOSURE_EVERY;
     long reportEvery = Math.max(1, ops / 200);
     Checker checker = new Checker(machine, allocator, kernel, metrics, every > 0);
-    workload.setUp(kernel);
+    setUp();
     check(checker, every, -1);
     // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
     Map<String, Long> base = snapshot();
@@ -88,6 +88,21 @@ final class Simulation {
     workload.tearDown(kernel);
     check(checker, every, ops);
     return result;
+  }
+
+  /**
+   * Workload set-up sizes itself against the machine (files, processes); when it cannot — memory
+   * smaller than the workload needs, a parameter the machine contradicts — that is a bad input
+   * (exit 2, one line), not a simulator bug.
+   */
+  private void setUp() {
+    try {
+      workload.setUp(kernel);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new io.asisim.sim.BadInputException("workload '" + config.selected(io.asisim.api.plugin.PluginKind.WORKLOAD)
+          + "' does not fit this machine (" + config.machine().memoryBytes() / (1 << 20) + " MiB, "
+          + config.machine().cpus() + " CPUs): " + e.getMessage());
+    }
   }
 
   private void step(long i, long every) {
