@@ -103,7 +103,7 @@ class CheckAndDeterminismTest {
     for (Iterator<Map.Entry<String, JsonNode>> it = plain.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().startsWith("leak_exposure")) {
-        continue; // scanned every 7 ops instead of every 1024: finer sampling sees more episodes
+        continue; // scanned every 7 ops instead of every 4096: finer sampling sees more episodes
       }
       assertThat(checked.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
       compared++;

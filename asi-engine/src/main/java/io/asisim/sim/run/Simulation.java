@@ -28,8 +28,11 @@ import java.util.Map;
  * docs/checker.md for the overhead that interval was chosen by).
  */
 final class Simulation {
-  /** Ops between exposure scans in runs without {@code --check}. */
-  static final long EXPOSURE_EVERY = 1024;
+  /**
+   * Ops between exposure scans in runs without {@code --check}: 4096, or the JVM property
+   * {@code asisim.exposure-every} (0 turns the scans off; for overhead measurements).
+   */
+  static final long EXPOSURE_EVERY = Long.getLong("asisim.exposure-every", 4096);
 
   private final VariantConfig config;
   private final Machine machine;
@@ -57,7 +60,7 @@ final class Simulation {
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd) {
     long ops = workload.ops();
     long every = config.checkEvery();
-    long scanEvery = every > 0 ? every : EXPOSURE_EVERY;
+    long scanEvery = every > 0 ? every : EXPOSURE_EVERY > 0 ? EXPOSURE_EVERY : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
     Checker checker = new Checker(machine, allocator, kernel, metrics, every > 0);
     setUp();
@@ -65,7 +68,10 @@ final class Simulation {
     // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
     Map<String, Long> base = snapshot();
     long[] baseCycles = cycles();
-    checker.scanExposures();
+    boolean scans = scanEvery != Long.MAX_VALUE;
+    if (scans) {
+      checker.scanExposures();
+    }
     for (long i = 0; i < ops; i++) {
       step(i, every);
       if ((i + 1) % scanEvery == 0) {
@@ -77,8 +83,10 @@ final class Simulation {
       }
     }
     // exposures still open at the end count up to now
-    checker.scanExposures();
-    checker.closeExposures();
+    if (scans) {
+      checker.scanExposures();
+      checker.closeExposures();
+    }
     // the result covers the ops; tear-down (closing files, exits) runs after it is taken
     allocator.finish();
     RunResult result = collect(ops, base, baseCycles);
