@@ -17,15 +17,22 @@ import org.slf4j.LoggerFactory;
  * under --check: a kernel-build mix (fork/exec/exit, CoW, reads, writes, reclaim, migration,
  * kthreads) and the access-churn mix (open/read/close/migrate), each with its own seed. Zero
  * functional violations are required, and every flush policy but {@code local} (which never
- * reaches other CPUs, by design) shows zero leak exposures. Sizes come from system properties so
- * that the soak command in docs/checker.md can run the same test longer:
- * {@code -Dchecker.ops}, {@code -Dchecker.every}, {@code -Dchecker.seeds}.
+ * reaches other CPUs, by design) shows zero leak exposures. Sizes come from environment variables
+ * so that the soak command in docs/checker.md can run the same test longer:
+ * {@code CHECKER_OPS}, {@code CHECKER_EVERY}, {@code CHECKER_SEEDS}, {@code CHECKER_SEED}.
  */
 class ShippedCombinationsTest {
   private static final Logger LOG = LoggerFactory.getLogger(ShippedCombinationsTest.class);
-  private static final long OPS = Long.getLong("checker.ops", 1000);
-  private static final long EVERY = Long.getLong("checker.every", 3);
-  private static final int SEEDS = Integer.getInteger("checker.seeds", 1);
+  private static final long OPS = size("CHECKER_OPS", 1000);
+  private static final long EVERY = size("CHECKER_EVERY", 3);
+  private static final int SEEDS = (int) size("CHECKER_SEEDS", 1);
+  private static final long FIRST_SEED = size("CHECKER_SEED", 1);
+
+  /** A size from the environment (the surefire JVM inherits it; the pom fixes its argLine). */
+  private static long size(String env, long dflt) {
+    String v = System.getenv(env);
+    return v == null || v.isBlank() ? dflt : Long.parseLong(v.trim());
+  }
 
   @Test
   void everyShippedCombinationRunsCleanUnderCheck() {
@@ -33,7 +40,7 @@ class ShippedCombinationsTest {
     Runner runner = new Runner(reg);
     List<String> combos = new ArrayList<>();
     long checkedOps = 0;
-    long seed = Long.getLong("checker.seed", 1);
+    long seed = FIRST_SEED;
     for (int s = 0; s < SEEDS; s++) {
       for (String alloc : List.of("pageblock-migratetype", "unmapped-pool")) {
         for (String mapper : reg.ofKind(PluginKind.MAPPER).keySet()) {
