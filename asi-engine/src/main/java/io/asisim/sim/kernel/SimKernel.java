@@ -84,6 +84,11 @@ public final class SimKernel implements Kernel {
   private int alive;
 
   private final int[] current;
+  // first alias access that reached the wrong frame (0 = none), for the checker
+  private int badAliasCpu;
+  private long badAliasVa;
+  private long badAliasWant;
+  private long badAliasGot;
   private final PageCache cache = new PageCache();
   /** Frames shared copy-on-write: frame → number of mms mapping it (absent means one). */
   private final LongLongMap sharedCount = new LongLongMap(256);
@@ -275,10 +280,10 @@ public final class SimKernel implements Kernel {
         oomEvents.inc();
         break;
       }
-      c.anon.put(va, pfn);
+      c.putAnon(va, pfn);
       if ((a.valueAt(i) & MmState.WRITABLE) != 0) {
         as.mapUser(cpu, p.mm, va, pfn, false);
-        p.anon.put(va, pfn);
+        p.putAnon(va, pfn);
       }
       long n = sharedCount.get(pfn);
       sharedCount.put(pfn, (n == LongLongMap.ABSENT ? 1 : n) + 1);
@@ -506,7 +511,7 @@ public final class SimKernel implements Kernel {
     MmState m = mmOf[pid];
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
-      long v = m.anon.remove(a);
+      long v = m.removeAnon(a);
       if (v != LongLongMap.ABSENT) {
         as.unmapUser(cpu, m.mm, a);
         dropAnon(cpu, m.mm, v & MmState.PFN_MASK);
@@ -546,7 +551,7 @@ public final class SimKernel implements Kernel {
       oomEvents.inc();
       return;
     }
-    m.anon.put(va, pfn | MmState.WRITABLE);
+    m.putAnon(va, pfn | MmState.WRITABLE);
     userAccess(cpu, va, true);
   }
 
@@ -557,7 +562,7 @@ public final class SimKernel implements Kernel {
     if (n == LongLongMap.ABSENT) {
       // wp_page_reuse(): the last user gets the page writable in place
       as.mapUser(cpu, m.mm, va, old, true);
-      m.anon.put(va, old | MmState.WRITABLE);
+      m.putAnon(va, old | MmState.WRITABLE);
       tlb.flushOne(cpu, va);
       userAccess(cpu, va, true);
       return;
@@ -570,7 +575,7 @@ public final class SimKernel implements Kernel {
     // copy_user_highpage(): source and destination mapped at once (two temporary mappings)
     copyPage(cpu, m.mm, old, pfn);
     as.mapUser(cpu, m.mm, va, pfn, true);
-    m.anon.put(va, pfn | MmState.WRITABLE);
+    m.putAnon(va, pfn | MmState.WRITABLE);
     dropShared(old);
     accessLost(cpu, m.mm, old);
     // ptep_clear_flush(): the old translation must leave every CPU of the mm
@@ -594,7 +599,7 @@ public final class SimKernel implements Kernel {
         dropAnon(cpu, m.mm, a.valueAt(i) & MmState.PFN_MASK);
       }
     }
-    a.clear();
+    m.clearAnon();
     // exit_mmap() -> tlb_finish_mmu(): flush the mm wherever it may still be cached
     tlb.flushMmRange(cpu, m.mm, 0, Long.MAX_VALUE >>> 12);
     // CPUs still lazily holding the mm (idle) leave it before it is freed
@@ -653,8 +658,37 @@ public final class SimKernel implements Kernel {
       tlb.access(cpu, AddressSpaces.directMapVa(pfn), write, site);
       return;
     }
-    tlb.access(cpu, va, write, site);
+    aliasAccess(cpu, va, pfn, write, site);
     mp.unmap(cpu, mm, va); // the mapper reports the release to the flush policy
+  }
+
+  /**
+   * A touch through a temporary alias; a TLB that still holds an older translation of a reused
+   * alias address returns another frame than the one just mapped — recorded for the checker.
+   */
+  private void aliasAccess(int cpu, long va, long pfn, boolean write, int site) {
+    long got = tlb.access(cpu, va, write, site);
+    if (got != pfn && badAliasVa == 0) {
+      badAliasCpu = cpu;
+      badAliasVa = va;
+      badAliasWant = pfn;
+      badAliasGot = got;
+    }
+  }
+
+  /**
+   * The first access through a temporary alias that reached another frame than the alias was made
+   * for (a stale TLB entry after a slot was reused without a flush), as a message, or {@code null}.
+   * Cleared by the call.
+   */
+  public String takeAliasMismatch() {
+    if (badAliasVa == 0) {
+      return null;
+    }
+    String m = "cpu " + badAliasCpu + " accessed alias va 0x" + Long.toHexString(badAliasVa) + " made for pfn "
+        + badAliasWant + " and reached pfn " + badAliasGot + " through a stale TLB entry";
+    badAliasVa = 0;
+    return m;
   }
 
   /** {@code clear_user_highpage()} of a newly allocated page. */
@@ -679,8 +713,8 @@ public final class SimKernel implements Kernel {
         tlb.access(cpu, AddressSpaces.directMapVa(src), false, siteCow);
         tlb.access(cpu, AddressSpaces.directMapVa(dst), true, siteCow);
       } else {
-        tlb.access(cpu, vs, false, siteCow);
-        tlb.access(cpu, vd, true, siteCow);
+        aliasAccess(cpu, vs, src, false, siteCow);
+        aliasAccess(cpu, vd, dst, true, siteCow);
         mp.unmap(cpu, mm, vd);
         mp.unmap(cpu, mm, vs);
       }
@@ -862,5 +896,32 @@ public final class SimKernel implements Kernel {
   /** The pid running on {@code cpu}, or -1 when idle. */
   public int currentPid(int cpu) {
     return current[cpu];
+  }
+
+  /**
+   * Whether process {@code pid} could legitimately {@code read()} frame {@code pfn} right now
+   * (DESIGN §2.4 "logical access"): the frame caches a page of a file the process has open, or is
+   * an anonymous page mapped in its mm (shared copy-on-write pages count for every sharer). For the
+   * checker; allocation-free, O(open files).
+   */
+  public boolean hasLogicalAccess(int pid, long pfn) {
+    if (pid < 0 || pid >= nextPid || mmOf[pid] == null) {
+      return false;
+    }
+    if (mmOf[pid].mapsAnon(pfn)) {
+      return true;
+    }
+    long code = cache.ownerOf(pfn);
+    return code != LongLongMap.ABSENT && hasOpen(pid, PageCache.fileOf(code));
+  }
+
+  /** The mapper if the kernel has built it (a run that never touched sensitive memory has none), else null. */
+  public Mapper mapperIfBuilt() {
+    return mapper;
+  }
+
+  /** The flush policy if the kernel has built it, else null. */
+  public FlushPolicy flushIfBuilt() {
+    return flush;
   }
 }

@@ -8,14 +8,32 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.check.Checker;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.kernel.SimKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One variant's object graph, built by its injector, and the loop that runs its workload. */
+/**
+ * One variant's object graph, built by its injector, and the loop that runs its workload.
+ *
+ * <p>Checking: with {@code --check} ({@link VariantConfig#checkEvery()} N &gt; 0) the functional
+ * invariants of {@link Checker} run after workload set-up, after every N ops and after tear-down,
+ * and a violation ends the run with a {@link CheckViolationException}; an
+ * {@link IllegalStateException} escaping an op (the allocator's {@code bad_page()}-style rejection
+ * of a double free, a plugin's own {@code BUG_ON}) is reported the same way, as
+ * {@code CONFIG_DEBUG_VM} turns such states into a BUG. Leak exposures are scanned at the same
+ * points under {@code --check}, and in every other run every {@link #EXPOSURE_EVERY} ops (see
+ * docs/checker.md for the overhead that interval was chosen by).
+ */
 final class Simulation {
+  /**
+   * Ops between exposure scans in runs without {@code --check}: 4096, or the JVM property
+   * {@code asisim.exposure-every} (0 turns the scans off; for overhead measurements).
+   */
+  static final long EXPOSURE_EVERY = Long.getLong("asisim.exposure-every", 4096);
+
   private final VariantConfig config;
   private final Machine machine;
   private final PageAllocator allocator;
@@ -42,21 +60,33 @@ final class Simulation {
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd) {
     long ops = workload.ops();
     long every = config.checkEvery();
+    long scanEvery = every > 0 ? every : EXPOSURE_EVERY > 0 ? EXPOSURE_EVERY : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
-    workload.setUp(kernel);
-    check(every, -1);
+    Checker checker = new Checker(machine, allocator, kernel, metrics, every > 0);
+    setUp();
+    check(checker, every, -1);
     // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
     Map<String, Long> base = snapshot();
     long[] baseCycles = cycles();
+    boolean scans = scanEvery != Long.MAX_VALUE;
+    if (scans) {
+      checker.scanExposures();
+    }
     long t0 = System.nanoTime();
     for (long i = 0; i < ops; i++) {
-      workload.step(kernel, i);
-      if (every > 0 && (i + 1) % every == 0) {
-        check(every, i);
+      step(i, every);
+      if ((i + 1) % scanEvery == 0) {
+        check(checker, every, i);
+        checker.scanExposures();
       }
       if ((i + 1) % reportEvery == 0) {
         progress.progress(i + 1, ops);
       }
+    }
+    // exposures still open at the end count up to now
+    if (scans) {
+      checker.scanExposures();
+      checker.closeExposures();
     }
     // the result covers the ops; tear-down (closing files, exits) runs after it is taken
     allocator.finish();
@@ -66,8 +96,37 @@ final class Simulation {
       atEnd.accept(allocator);
     }
     workload.tearDown(kernel);
-    check(every, ops);
+    check(checker, every, ops);
     return result;
+  }
+
+  /**
+   * Workload set-up sizes itself against the machine (files, processes); when it cannot — memory
+   * smaller than the workload needs, a parameter the machine contradicts — that is a bad input
+   * (exit 2, one line), not a simulator bug.
+   */
+  private void setUp() {
+    try {
+      workload.setUp(kernel);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new io.asisim.sim.BadInputException("workload '" + config.selected(io.asisim.api.plugin.PluginKind.WORKLOAD)
+          + "' does not fit this machine (" + config.machine().memoryBytes() / (1 << 20) + " MiB, "
+          + config.machine().cpus() + " CPUs): " + e.getMessage());
+    }
+  }
+
+  private void step(long i, long every) {
+    if (every <= 0) {
+      workload.step(kernel, i);
+      return;
+    }
+    try {
+      workload.step(kernel, i);
+    } catch (IllegalStateException e) {
+      metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
+      throw new CheckViolationException("invariant violated: kernel BUG: " + e.getMessage() + " (during op " + i
+          + ", sim time " + Math.round(simTimeNs()) + " ns)");
+    }
   }
 
   private Map<String, Long> snapshot() {
@@ -88,16 +147,16 @@ final class Simulation {
     return c;
   }
 
-  /** Runs the consistency checks; a violation ends the run (exit 3). */
-  private void check(long every, long op) {
+  /** Runs the functional checks; a violation ends the run (exit 3). */
+  private void check(Checker checker, long every, long op) {
     if (every <= 0) {
       return;
     }
-    String violation = allocator.checkConsistency();
+    String violation = checker.checkFunctional();
     if (violation != null) {
       metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
       String where = op < 0 ? "after workload set-up" : op >= workload.ops() ? "after workload tear-down" : "after op " + op;
-      throw new CheckViolationException("invariant violated: allocator consistency: " + violation + " (" + where
+      throw new CheckViolationException("invariant violated: " + violation + " (" + where
           + ", sim time " + Math.round(simTimeNs()) + " ns)");
     }
   }

@@ -1,0 +1,250 @@
+package io.asisim.sim.check;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TlbOps;
+import io.asisim.api.machine.TlbVisitor;
+import io.asisim.api.mapper.AliasVisitor;
+import io.asisim.api.mapper.Mapper;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.Sensitivity;
+import io.asisim.sim.kernel.SimKernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checker of DESIGN §7 for one variant. {@link #checkFunctional()} verifies, in this order:
+ * <ol>
+ *   <li><b>allocator consistency</b>: {@link PageAllocator#checkConsistency()} (free lists,
+ *       counters, coverage, no merge across sensitivity, pageblock sensitivity vs restricted PMDs);
+ *   <li><b>restricted map</b>: no frame that is sensitive now is present in the restricted direct
+ *       map ({@link RestrictedMapCheck}), and no live temporary alias of a sensitive frame is
+ *       reachable by page walk from a CPU whose running task did not make it and has no logical
+ *       access to the frame;
+ *   <li><b>zero on flip</b>: a frame that was sensitive at the previous check and has since become
+ *       present in the restricted direct map is zeroed ({@link Machine#isZeroed});
+ *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
+ *       reached the frame the alias was made for ({@link SimKernel#takeAliasMismatch()}): a slot
+ *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
+ *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU in its loaded address space translates
+ *       an address that the page tables now map to a different frame — a flush that was skipped
+ *       before a PTE was rewritten (the bug {@code flush_tlb_*} exist to prevent).
+ * </ol>
+ * {@link #scanExposures()} does the leak-exposure accounting: on every CPU running a task, each
+ * restricted-usable TLB entry of the loaded mm (and global ones) and each live alias reachable by
+ * page walk there that translates to a sensitive frame the task cannot legitimately read is an
+ * exposure (cpu, frame); see {@link ExposureTracker}. Unmapped aliases that a mapper or flush
+ * policy still lists as pending ({@code forEachPending}, vmalloc's lazy list) are not counted on
+ * their own: their PTE is gone, so they are reachable only through a TLB entry, which the TLB scan
+ * sees exactly; the lists are upper bounds that over-report (an eager-global flush empties the TLBs
+ * while vmalloc still lists the alias until its purge; a PCID-tagged entry is unreachable from
+ * another mm). Idle CPUs run no attacker and are skipped. With ASI off there is no restricted
+ * space: only allocator consistency is checked.
+ *
+ * <p>The checker only reads state: it charges no cycles and touches no TLB replacement state, so
+ * turning it on does not change any other metric.
+ */
+public final class Checker {
+  private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
+  private final Machine machine;
+  private final AddressSpaces as;
+  private final PageAllocator allocator;
+  private final SimKernel kernel;
+  private final boolean asi;
+  private final RestrictedMapCheck restrictedMap;
+  private final ExposureTracker tracker;
+  private final int nrCpus;
+  private final long[] loadedMm;
+  private final int[] runningPid;
+  private final TlbVisitor exposureTlb = this::exposureEntry;
+  private final AliasVisitor exposureAlias = this::exposureAlias;
+  private final TlbVisitor coherenceTlb = this::coherenceEntry;
+  private final AliasVisitor liveAliasCheck = this::liveAlias;
+  private String violation;
+
+  /**
+   * @param functional whether functional checks will run ({@code --check}); they need per-frame
+   *     bitsets (2 bits per frame), built now so that flips during workload set-up are seen
+   */
+  public Checker(Machine machine, PageAllocator allocator, SimKernel kernel, Metrics metrics, boolean functional) {
+    this.machine = machine;
+    this.as = machine.addressSpaces();
+    this.allocator = allocator;
+    this.kernel = kernel;
+    this.asi = machine.asi().enabled();
+    this.nrCpus = machine.nrCpus();
+    this.loadedMm = new long[nrCpus];
+    this.runningPid = new int[nrCpus];
+    this.restrictedMap = functional && asi ? new RestrictedMapCheck(machine, allocator) : null;
+    this.tracker = new ExposureTracker(machine, metrics.counter(StandardMetrics.LEAK_EXPOSURES),
+        metrics.counter(StandardMetrics.LEAK_EXPOSURE_CYCLES));
+  }
+
+  /**
+   * Runs the functional invariants.
+   *
+   * @return {@code null}, or "invariant: what" for the first violation found
+   */
+  public String checkFunctional() {
+    String r = allocator.checkConsistency();
+    if (r != null) {
+      return "allocator consistency: " + r;
+    }
+    if (!asi) {
+      return null;
+    }
+    r = kernel.takeAliasMismatch();
+    if (r != null) {
+      return "alias translation: " + r;
+    }
+    snapshotCpus();
+    r = restrictedMap.check(anyRestrictedMm());
+    if (r != null) {
+      return r;
+    }
+    violation = null;
+    Mapper mapper = kernel.mapperIfBuilt();
+    if (mapper != null) {
+      mapper.forEachAlias(liveAliasCheck);
+      if (violation != null) {
+        return violation;
+      }
+    }
+    for (int c = 0; c < nrCpus && violation == null; c++) {
+      if (loadedMm[c] != AddressSpaces.INIT_MM) {
+        machine.tlb().forEachRestrictedEntry(c, coherenceTlb);
+      }
+    }
+    return violation;
+  }
+
+  /** One exposure scan over every CPU; updates {@code leak_exposures} and {@code leak_exposure_cycles}. */
+  public void scanExposures() {
+    if (!asi) {
+      return;
+    }
+    snapshotCpus();
+    tracker.begin();
+    for (int c = 0; c < nrCpus; c++) {
+      if (runningPid[c] >= 0) {
+        machine.tlb().forEachRestrictedEntry(c, exposureTlb);
+      }
+    }
+    Mapper mapper = kernel.mapperIfBuilt();
+    if (mapper != null) {
+      mapper.forEachAlias(exposureAlias);
+    }
+    tracker.end();
+  }
+
+  /** Closes every open exposure episode at the current clocks (end of the measured interval). */
+  public void closeExposures() {
+    tracker.closeAll();
+  }
+
+  /** Exposures open as of the last scan. */
+  public int openExposures() {
+    return tracker.openCount();
+  }
+
+  /** Whether ({@code cpu}, {@code pfn}) was exposed at the last scan. */
+  public boolean isExposed(int cpu, long pfn) {
+    return tracker.isOpen(cpu, pfn);
+  }
+
+  private void snapshotCpus() {
+    for (int c = 0; c < nrCpus; c++) {
+      loadedMm[c] = as.loadedMm(c);
+      runningPid[c] = kernel.currentPid(c);
+    }
+  }
+
+  private long anyRestrictedMm() {
+    for (int c = 0; c < nrCpus; c++) {
+      if (loadedMm[c] != AddressSpaces.INIT_MM) {
+        return loadedMm[c];
+      }
+    }
+    return -1;
+  }
+
+  private boolean sensitive(long pfn) {
+    return pfn >= 0 && pfn < machine.nrFrames() && allocator.sensitivity(pfn) == Sensitivity.SENSITIVE;
+  }
+
+  /** Whether the task running on {@code cpu} may read {@code pfn}; an idle CPU runs no attacker. */
+  private boolean mayRead(int cpu, long pfn) {
+    int pid = runningPid[cpu];
+    return pid < 0 || kernel.hasLogicalAccess(pid, pfn);
+  }
+
+  private void exposed(int cpu, long pfn) {
+    if (sensitive(pfn) && !mayRead(cpu, pfn)) {
+      tracker.found(cpu, pfn);
+    }
+  }
+
+  // ---- exposure sources
+
+  private void exposureEntry(int cpu, long mm, long va, long pfn, int pageShift) {
+    if (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM) {
+      return; // another ASID: unreachable until that mm is loaded again (and then flushed if stale)
+    }
+    long n = Reach.framesOf(pageShift);
+    for (long f = pfn; f < pfn + n; f++) {
+      if (LOG.isDebugEnabled() && sensitive(f) && !mayRead(cpu, f) && !tracker.isOpen(cpu, f)) {
+        LOG.debug("exposure cpu {} pfn {} via TLB entry va 0x{} mm {} (loaded {}, task {})", cpu, f,
+            Long.toHexString(va), mm, loadedMm[cpu], runningPid[cpu]);
+      }
+      exposed(cpu, f);
+    }
+  }
+
+  /** A live alias is reachable by a page walk from every CPU whose loaded restricted tables map it. */
+  private void exposureAlias(int aliasCpu, long mm, long va, long pfn, boolean live) {
+    if (!live || !sensitive(pfn)) {
+      return; // an unmapped alias is reachable only through a TLB entry, which the TLB scan sees
+    }
+    for (int c = 0; c < nrCpus; c++) {
+      if (runningPid[c] >= 0 && loadedMm[c] != AddressSpaces.INIT_MM
+          && as.translate(loadedMm[c], true, va) == pfn && !mayRead(c, pfn)) {
+        tracker.found(c, pfn);
+      }
+    }
+  }
+
+  // ---- functional: live aliases and TLB coherence
+
+  private void liveAlias(int aliasCpu, long mm, long va, long pfn, boolean live) {
+    if (!live || violation != null || !sensitive(pfn)) {
+      return;
+    }
+    for (int c = 0; c < nrCpus; c++) {
+      long loaded = loadedMm[c];
+      if (loaded == AddressSpaces.INIT_MM || as.translate(loaded, true, va) != pfn) {
+        continue;
+      }
+      boolean owner = mm != AliasVisitor.ALL_MM && loaded == mm;
+      if (!owner && !(runningPid[c] >= 0 && kernel.hasLogicalAccess(runningPid[c], pfn))) {
+        violation = "restricted map: live alias va 0x" + Long.toHexString(va) + " of sensitive pfn " + pfn
+            + (mm == AliasVisitor.ALL_MM ? " (owner untracked)" : " made for mm " + mm)
+            + " is reachable restricted on cpu " + c + " whose task " + runningPid[c] + " has no access to it";
+        return;
+      }
+    }
+  }
+
+  private void coherenceEntry(int cpu, long mm, long va, long pfn, int pageShift) {
+    if (violation != null || (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM)) {
+      return;
+    }
+    long now = as.translate(loadedMm[cpu], true, va);
+    if (now >= 0 && now != pfn) {
+      violation = "TLB coherence: cpu " + cpu + " caches va 0x" + Long.toHexString(va) + " -> pfn " + pfn
+          + " but the restricted page tables of mm " + loadedMm[cpu] + " now map it to pfn " + now
+          + " (a flush was skipped before the PTE was rewritten)";
+    }
+  }
+}

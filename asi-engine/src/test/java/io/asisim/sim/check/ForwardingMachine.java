@@ -1,0 +1,39 @@
+package io.asisim.sim.check;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.AsiOps;
+import io.asisim.api.machine.CpuProfile;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TablePageSource;
+import io.asisim.api.machine.TlbOps;
+
+/** A {@link Machine} that forwards every call; mutants override the calls they break. */
+class ForwardingMachine implements Machine {
+  final Machine m;
+
+  ForwardingMachine(Machine m) {
+    this.m = m;
+  }
+
+  @Override public CpuProfile profile() { return m.profile(); }
+  @Override public long cycles(int cpu) { return m.cycles(cpu); }
+  @Override public void setTablePageSource(TablePageSource source) { m.setTablePageSource(source); }
+  @Override public AddressSpaces addressSpaces() { return m.addressSpaces(); }
+  @Override public TlbOps tlb() { return m.tlb(); }
+  @Override public AsiOps asi() { return m.asi(); }
+  @Override public boolean isZeroed(long pfn) { return m.isZeroed(pfn); }
+  @Override public int nrCpus() { return m.nrCpus(); }
+  @Override public long nrFrames() { return m.nrFrames(); }
+  @Override public long bootReservedFrames() { return m.bootReservedFrames(); }
+  @Override public void charge(int cpu, long cycles) { m.charge(cpu, cycles); }
+  @Override public void clearPages(int cpu, long pfn, long count) { m.clearPages(cpu, pfn, count); }
+  @Override public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+    m.setRestrictedMapped(cpu, pfn, count, present);
+  }
+  @Override public boolean isRestrictedMapped(long pfn) { return m.isRestrictedMapped(pfn); }
+  @Override public void setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    m.setDirectMapped(cpu, pfn, count, present);
+  }
+  @Override public boolean isDirectMapped(long pfn) { return m.isDirectMapped(pfn); }
+  @Override public void flushKernelRange(int cpu, long pfn, long count) { m.flushKernelRange(cpu, pfn, count); }
+}

@@ -1,0 +1,144 @@
+package io.asisim.sim.check;
+
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.Params;
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Randomized workloads for the checker tests (test scope). */
+final class TestWorkloads {
+  private TestWorkloads() {}
+
+  /**
+   * {@code access-churn}: processes open, read, close and re-open small tmpfs files, touch their
+   * buffers and migrate between CPUs at random — the pattern in which a process loses logical
+   * access to a page whose alias another CPU may still cache.
+   */
+  static Plugin<Workload> accessChurn() {
+    return new Plugin<>() {
+      @Override public PluginKind kind() { return PluginKind.WORKLOAD; }
+      @Override public String name() { return "access-churn"; }
+      @Override public String description() { return "random open/read/close/migrate of processes over small files"; }
+      @Override public List<ParamSpec> params() {
+        return List.of(ParamSpec.integer("ops", 2000, 1, Long.MAX_VALUE, "ops"),
+            ParamSpec.integer("procs", 6, 1, 64, "processes"), ParamSpec.integer("files", 12, 1, 1000, "files"));
+      }
+      @Override public Workload create(Params p, SimContext ctx) {
+        long ops = p.getLong("ops");
+        int procs = p.getInt("procs");
+        int files = p.getInt("files");
+        return new Workload() {
+          private final int[] pid = new int[procs];
+          private final int[][] fd = new int[procs][4];
+          private final int[] fileIds = new int[files];
+
+          @Override public long ops() { return ops; }
+
+          @Override public void setUp(Kernel k) {
+            for (int f = 0; f < files; f++) {
+              fileIds[f] = k.createFile(8, false);
+            }
+            for (int i = 0; i < procs; i++) {
+              pid[i] = k.spawn();
+              java.util.Arrays.fill(fd[i], -1);
+            }
+          }
+
+          @Override public void step(Kernel k, long index) {
+            SplittableRandom r = k.random();
+            int i = r.nextInt(procs);
+            int slot = r.nextInt(4);
+            switch (r.nextInt(6)) {
+              case 0 -> {
+                if (fd[i][slot] < 0) {
+                  fd[i][slot] = k.open(pid[i], fileIds[r.nextInt(files)]);
+                }
+              }
+              case 1 -> {
+                if (fd[i][slot] >= 0) {
+                  k.close(pid[i], fd[i][slot]);
+                  fd[i][slot] = -1;
+                }
+              }
+              case 2 -> k.migrate(pid[i], r.nextInt(k.nrCpus()));
+              default -> {
+                if (fd[i][slot] >= 0) {
+                  k.read(pid[i], fd[i][slot], r.nextInt(8), 1 + r.nextInt(2));
+                }
+              }
+            }
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * {@code flip-churn}: alternating phases that fill most of memory with nonsensitive kernel pages
+   * (touched through the direct map by a CPU running restricted) and then with sensitive user
+   * pages, so that pageblocks flip in both directions.
+   */
+  static Plugin<Workload> flipChurn() {
+    return new Plugin<>() {
+      @Override public PluginKind kind() { return PluginKind.WORKLOAD; }
+      @Override public String name() { return "flip-churn"; }
+      @Override public String description() { return "phases of nonsensitive then sensitive pressure: flips both ways"; }
+      @Override public List<ParamSpec> params() {
+        return List.of(ParamSpec.integer("ops", 240, 1, Long.MAX_VALUE, "ops"),
+            ParamSpec.integer("batch", 256, 1, 1 << 20, "pages allocated per op"),
+            ParamSpec.integer("phase", 60, 1, 1 << 20, "ops per phase"));
+      }
+      @Override public Workload create(Params p, SimContext ctx) {
+        long ops = p.getLong("ops");
+        int batch = p.getInt("batch");
+        int phase = p.getInt("phase");
+        Machine machine = ctx.machine();
+        return new Workload() {
+          private long[] held = new long[1 << 14];
+          private int nHeld;
+
+          @Override public long ops() { return ops; }
+
+          @Override public void setUp(Kernel k) {
+            for (int c = 0; c < k.nrCpus(); c++) {
+              k.spawn(); // a restricted task per CPU, so kernel touches fill restricted TLB entries
+            }
+          }
+
+          @Override public void step(Kernel k, long index) {
+            boolean sensitive = (index / phase) % 2 == 1;
+            if (index % phase == 0) {
+              for (int j = 0; j < nHeld; j++) {
+                k.freePages((int) (j % k.nrCpus()), held[j], 0);
+              }
+              nHeld = 0;
+            }
+            int cpu = (int) (index % k.nrCpus());
+            int gfp = sensitive ? Gfp.GFP_HIGHUSER_MOVABLE : Gfp.GFP_KERNEL;
+            for (int j = 0; j < batch; j++) {
+              long pfn = k.allocPages(cpu, 0, gfp);
+              if (pfn < 0) {
+                return;
+              }
+              if (nHeld == held.length) {
+                held = java.util.Arrays.copyOf(held, nHeld * 2);
+              }
+              held[nHeld++] = pfn;
+              if (!sensitive && j % 16 == 0) {
+                machine.tlb().access(cpu, AddressSpaces.directMapVa(pfn), false, 0); // a kernel read, restricted
+              }
+            }
+          }
+        };
+      }
+    };
+  }
+}
