@@ -27,12 +27,12 @@ class ForwardingMachine implements Machine {
   @Override public long bootReservedFrames() { return m.bootReservedFrames(); }
   @Override public void charge(int cpu, long cycles) { m.charge(cpu, cycles); }
   @Override public void clearPages(int cpu, long pfn, long count) { m.clearPages(cpu, pfn, count); }
-  @Override public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
-    m.setRestrictedMapped(cpu, pfn, count, present);
+  @Override public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+    return m.setRestrictedMapped(cpu, pfn, count, present);
   }
   @Override public boolean isRestrictedMapped(long pfn) { return m.isRestrictedMapped(pfn); }
-  @Override public void setDirectMapped(int cpu, long pfn, long count, boolean present) {
-    m.setDirectMapped(cpu, pfn, count, present);
+  @Override public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    return m.setDirectMapped(cpu, pfn, count, present);
   }
   @Override public boolean isDirectMapped(long pfn) { return m.isDirectMapped(pfn); }
   @Override public void flushKernelRange(int cpu, long pfn, long count) { m.flushKernelRange(cpu, pfn, count); }

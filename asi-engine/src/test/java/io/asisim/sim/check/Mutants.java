@@ -74,10 +74,8 @@ final class Mutants {
   static Plugin<PageAllocator> sensitiveLeftMapped(String base) {
     return machineMutant("mutant-" + base + "-left-mapped", "flip to sensitive without unmapping the restricted map",
         PluginKind.ALLOCATOR, base, m -> new ForwardingMachine(m) {
-          @Override public void setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
-            if (present) {
-              m.setRestrictedMapped(cpu, pfn, count, true);
-            }
+          @Override public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+            return !present || m.setRestrictedMapped(cpu, pfn, count, true);
           }
         });
   }
