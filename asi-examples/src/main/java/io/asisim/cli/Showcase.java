@@ -62,6 +62,25 @@ final class Showcase {
           b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
       b.clearSets();
     }
+    List<VariantConfig> flush = new ArrayList<>();
+    b.set("machine.x86.cr3-noflush", "true");
+    for (String mapper : new String[] {"ephmap", "vmalloc"}) {
+      b.mapper(mapper);
+      flush.addAll(b.axis("kernel-build", PluginKind.FLUSH, "local", "mm-global", "precise", "eager-global"));
+    }
+    b.mapper(null);
+    b.clearSets();
+    out.add(new Section("Flush policies: cost against leak exposure (kernel-build, ephmap and vmalloc, CR3 NOFLUSH)",
+        "A leak exposure is a (CPU, sensitive frame) pair a CPU could still reach restricted, through a stale "
+            + "TLB entry or a lingering alias, while its task has no right to read the frame "
+            + "(leak_exposures; leak_exposure_cycles is how long). local flushes only the releasing CPU and "
+            + "leaves stale entries behind after migrations and closes; mm-global and precise flush the CPUs "
+            + "that may hold an mm's or a page's aliases when access is lost; eager-global shoots down every "
+            + "CPU on every unmap. Compare leak_exposures with cycles_per_op and tlb_shootdown_ipis (with "
+            + "--out, the cost-vs-exposure chart). CR3 writes keep their PCID's entries here (NOFLUSH): with "
+            + "the posted flushing CR3 writes every asi_enter empties the restricted TLB and hides most of "
+            + "the difference.",
+        flush, samples));
     List<VariantConfig> cs = new ArrayList<>();
     b.mapper("ephmap");
     b.set("mapper.ephmap.slots", "2"); // zeroing and copy-on-write need no exit: what remains is switches

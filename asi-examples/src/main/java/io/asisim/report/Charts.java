@@ -45,7 +45,7 @@ public final class Charts {
       }
       written.addAll(save(bar(r, metric, ds.get(metric)), dir, prefix + "-" + metric.replace('_', '-')));
     }
-    if (ds.containsKey("leak_exposure_cycles") && ds.containsKey("cycles_per_op")) {
+    if (differing.contains("leak_exposure_cycles") && ds.containsKey("cycles_per_op")) {
       written.addAll(save(scatter(r), dir, prefix + "-cost-vs-exposure"));
     }
     return written;
@@ -54,14 +54,15 @@ public final class Charts {
   private static CategoryChart bar(ComparisonResult r, String metric, MetricDescriptor d) {
     String direction = d.better() == Better.HIGHER ? "higher is better" : d.better() == Better.LOWER
         ? "lower is better" : "informational";
-    CategoryChart c = new CategoryChartBuilder().width(900).height(520)
-        .title(metric + " — " + r.title())
+    CategoryChart c = new CategoryChartBuilder().width(900).height(640)
+        .title(metric + " — " + shortTitle(r))
         .xAxisTitle("variant")
         .yAxisTitle(metric + " (" + d.unit() + ", " + direction + ")")
         .build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     c.getStyler().setErrorBarsColorSeriesColor(false);
-    c.getStyler().setXAxisLabelRotation(15);
+    c.getStyler().setXAxisLabelRotation(90); // long variant names stay under their own bar
+    c.getStyler().setChartPadding(24);
     c.getStyler().setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(13f));
     List<String> labels = new ArrayList<>();
     List<Double> means = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class Charts {
 
   private static XYChart scatter(ComparisonResult r) {
     XYChart c = new XYChartBuilder().width(900).height(520)
-        .title("Cost vs exposure — " + r.title())
+        .title("Cost vs exposure — " + shortTitle(r))
         .xAxisTitle("cycles_per_op (cycles, lower is better)")
         .yAxisTitle("leak_exposure_cycles (cycles, lower is better)")
         .build();
@@ -91,6 +92,12 @@ public final class Charts {
           new double[] {v.stats("leak_exposure_cycles").mean()});
     }
     return c;
+  }
+
+  /** The comparison's title up to its first colon, so chart titles fit. */
+  private static String shortTitle(ComparisonResult r) {
+    int colon = r.title().indexOf(':');
+    return colon > 0 ? r.title().substring(0, colon) : r.title();
   }
 
   private static List<String> save(Chart<?, ?> chart, Path dir, String base) throws IOException {
