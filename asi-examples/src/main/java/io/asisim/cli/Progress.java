@@ -5,7 +5,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on stderr, only when attached to a terminal (never in pipes, files or CI). */
+/**
+ * A progress bar on stderr, only when stderr is a terminal (never in pipes, files or CI): the
+ * launcher passes {@code -Dasisim.progress=true|false}; without it, whether there is a console.
+ */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
 
@@ -14,7 +17,10 @@ final class Progress implements AutoCloseable {
   }
 
   static Progress start(String task, long total) {
-    if (System.console() == null || total <= 0) {
+    // the launcher tests stderr itself ([ -t 2 ]); Java alone can only ask about stdin/stdout
+    String flag = System.getProperty("asisim.progress");
+    boolean tty = flag != null ? Boolean.parseBoolean(flag) : System.console() != null;
+    if (!tty || total <= 0) {
       return new Progress(null);
     }
     return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
