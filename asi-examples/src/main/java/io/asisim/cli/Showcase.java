@@ -70,6 +70,7 @@ final class Showcase {
     }
     b.mapper(null);
     b.clearSets();
+    flush.replaceAll(v -> v.withExposureEvery(16)); // sampled finely: short exposures count too
     out.add(new Section("Flush policies: cost against leak exposure (kernel-build, ephmap and vmalloc, CR3 NOFLUSH)",
         "A leak exposure is a (CPU, sensitive frame) pair a CPU could still reach restricted, through a stale "
             + "TLB entry or a lingering alias, while its task has no right to read the frame "
@@ -79,7 +80,7 @@ final class Showcase {
             + "CPU on every unmap. Compare leak_exposures with cycles_per_op and tlb_shootdown_ipis (with "
             + "--out, the cost-vs-exposure chart). CR3 writes keep their PCID's entries here (NOFLUSH): with "
             + "the posted flushing CR3 writes every asi_enter empties the restricted TLB and hides most of "
-            + "the difference.",
+            + "the difference. Exposures are sampled every 16 ops (--exposure-every).",
         flush, samples));
     List<VariantConfig> cs = new ArrayList<>();
     b.mapper("ephmap");

@@ -75,6 +75,10 @@ final class VariantOptions {
   @Option(names = "--check-every", paramLabel = "N", description = "with --check: verify after every N ops")
   long checkEvery = 1;
 
+  @Option(names = "--exposure-every", paramLabel = "N",
+      description = "without --check: sample leak exposures after every N ops, 0 = never (default: 4096)")
+  long exposureEvery = VariantConfig.DEFAULT_EXPOSURE_EVERY;
+
   /** Whether any variant-defining option was given (for {@code compare}'s showcase default). */
   boolean anyGiven(picocli.CommandLine.Model.CommandSpec spec) {
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
@@ -102,8 +106,11 @@ final class VariantOptions {
     if (checkEvery < 1) {
       throw new BadInputException("--check-every " + checkEvery + ": must be >= 1");
     }
+    if (exposureEvery < 0) {
+      throw new BadInputException("--exposure-every " + exposureEvery + ": must be >= 0");
+    }
     List<Settings> settingsList = new ArrayList<>();
-    for (List<String> combo : setCombinations(lists)) {
+    for (List<String> combo : setCombinations(lists, registry)) {
       settingsList.add(initialState(Settings.parse(combo, registry), registry));
     }
     Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
@@ -167,7 +174,8 @@ final class VariantOptions {
         for (long m : memList) {
           for (Map<PluginKind, String> sel : selections) {
             for (Settings settings : settingsList) {
-              out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed, check ? checkEvery : 0));
+              out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
+                  check ? checkEvery : 0, exposureEvery));
             }
           }
         }
@@ -209,6 +217,28 @@ final class VariantOptions {
     return out;
   }
 
+  /** Whether {@code kind.name.param} is a free-text parameter, whose commas are part of the value. */
+  private static boolean isTextParam(PluginRegistry registry, String key) {
+    String[] k = key.trim().split("\\.", -1);
+    if (k.length != 3) {
+      return false; // Settings.parse reports the malformed key
+    }
+    try {
+      PluginKind kind = PluginKind.fromId(k[0]);
+      if (!registry.has(kind, k[1])) {
+        return false;
+      }
+      for (ParamSpec p : registry.get(kind, k[1]).params()) {
+        if (p.name().equals(k[2])) {
+          return p.type() == io.asisim.api.plugin.ParamType.STRING;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return false;
+  }
+
   /** Adds {@code initial-state} to every allocator that takes it and sizes memory from the file. */
   private Settings initialState(Settings settings, PluginRegistry registry) {
     if (initialState == null) {
@@ -220,7 +250,13 @@ final class VariantOptions {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--initial-state " + e.getMessage());
     }
-    if (memoryGiven && ParamSpec.parseSize(memory) != implied) {
+    long given;
+    try {
+      given = memoryGiven ? ParamSpec.parseSize(memory) : implied;
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--memory " + e.getMessage());
+    }
+    if (given != implied) {
       throw new BadInputException("--initial-state " + initialState + " implies --memory "
           + ParamSpec.formatSize(implied) + ", not " + memory);
     }
@@ -245,12 +281,12 @@ final class VariantOptions {
    * The {@code --set} assignments as combinations: in {@code compare} a value with commas
    * ({@code machine.x86.cr3-noflush=false,true}) is an axis of the cross product.
    */
-  private List<List<String>> setCombinations(boolean lists) {
+  private List<List<String>> setCombinations(boolean lists, PluginRegistry registry) {
     List<List<String>> combos = new ArrayList<>();
     combos.add(new ArrayList<>());
     for (String a : sets) {
       int eq = a.indexOf('=');
-      if (!lists || eq < 0 || a.indexOf(',', eq) < 0) {
+      if (!lists || eq < 0 || a.indexOf(',', eq) < 0 || isTextParam(registry, a.substring(0, eq))) {
         for (List<String> c : combos) {
           c.add(a);
         }

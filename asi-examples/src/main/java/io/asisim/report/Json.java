@@ -42,6 +42,7 @@ public final class Json {
     o.put("memory", ParamSpec.formatSize(m.memoryBytes()));
     o.put("seed", c.seed());
     o.put("check_every", c.checkEvery());
+    o.put("exposure_every", c.exposureEvery());
     ObjectNode s = o.putObject("settings");
     c.settings().flat().forEach(s::put);
     return o;

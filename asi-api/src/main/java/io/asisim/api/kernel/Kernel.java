@@ -49,8 +49,13 @@ public interface Kernel {
     throw unsupported("fork");
   }
 
-  /** {@code execve()}: replaces the process's mm with a fresh one (files stay open). */
-  default void exec(int pid) {
+  /**
+   * {@code execve()}: replaces the process's mm with a fresh one (files stay open).
+   *
+   * @return {@code false} if the process died in the attempt (memory ran out past the point of no
+   *     return); its pid is then free
+   */
+  default boolean exec(int pid) {
     throw unsupported("exec");
   }
 

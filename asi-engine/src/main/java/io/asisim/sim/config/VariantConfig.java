@@ -19,6 +19,8 @@ import java.util.Set;
  * @param settings {@code --set} overrides
  * @param seed the run's seed
  * @param checkEvery run the checker after every N workload ops; 0 = off ({@code --check})
+ * @param exposureEvery without {@code --check}, scan for leak exposures after every N ops (they are
+ *     sampled: an exposure shorter than the interval can be missed); 0 = no scans
  */
 public record VariantConfig(
     MachineConfig machine,
@@ -26,7 +28,17 @@ public record VariantConfig(
     Set<PluginKind> explicit,
     Settings settings,
     long seed,
-    long checkEvery) {
+    long checkEvery,
+    long exposureEvery) {
+
+  /** Default of {@link #exposureEvery()}: cheap enough for every run (docs/checker.md). */
+  public static final long DEFAULT_EXPOSURE_EVERY = 4096;
+
+  /** A config with the default exposure-scan interval. */
+  public VariantConfig(MachineConfig machine, Map<PluginKind, String> selection, Set<PluginKind> explicit,
+      Settings settings, long seed, long checkEvery) {
+    this(machine, selection, explicit, settings, seed, checkEvery, DEFAULT_EXPOSURE_EVERY);
+  }
 
   /** Default plugin per kind (DESIGN §3.3). */
   public static final Map<PluginKind, String> DEFAULTS;
@@ -55,8 +67,8 @@ public record VariantConfig(
     selection = Collections.unmodifiableMap(sel);
     explicit = Set.copyOf(explicit);
     Objects.requireNonNull(settings);
-    if (checkEvery < 0) {
-      throw new IllegalArgumentException("checkEvery < 0");
+    if (checkEvery < 0 || exposureEvery < 0) {
+      throw new IllegalArgumentException("checkEvery and exposureEvery must be >= 0");
     }
   }
 
@@ -68,14 +80,19 @@ public record VariantConfig(
     return selection.get(kind);
   }
 
+  /** This config with another exposure-scan interval. */
+  public VariantConfig withExposureEvery(long n) {
+    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, n);
+  }
+
   /** This config with another seed. */
   public VariantConfig withSeed(long newSeed) {
-    return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery);
+    return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery, exposureEvery);
   }
 
   /** This config with ASI on or off (for the baseline of a comparison). */
   public VariantConfig withAsi(boolean asi) {
     return new VariantConfig(new MachineConfig(machine.memoryBytes(), machine.cpus(), asi), selection, explicit,
-        settings, seed, checkEvery);
+        settings, seed, checkEvery, exposureEvery);
   }
 }

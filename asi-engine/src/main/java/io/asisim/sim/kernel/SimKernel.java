@@ -92,6 +92,8 @@ public final class SimKernel implements Kernel {
   private final PageCache cache = new PageCache();
   /** Frames shared copy-on-write: frame → number of mms mapping it (absent means one). */
   private final LongLongMap sharedCount = new LongLongMap(256);
+  /** Frames unmapped but not yet freed: the mmu_gather batch of {@code zap_pte_range()}. */
+  private final io.asisim.sim.util.LongList gather = new io.asisim.sim.util.LongList(512);
 
   private final int siteUser;
   private final int siteReadPagecache;
@@ -297,14 +299,14 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
-  public void exec(int pid) {
+  public boolean exec(int pid) {
     int cpu = enter(pid);
     MmState old = mmOf[pid];
     long mm = as.mmCreate(cpu);
     if (mm < 0) {
-      oomEvents.inc();
+      oomEvents.inc(); // execve() fails with -ENOMEM before the point of no return: the caller goes on
       returnToUser(cpu);
-      return;
+      return true;
     }
     machine.charge(cpu, KernelCosts.EXEC_BASE);
     // exec_mmap(): the CPU switches to the new mm; the restricted space of the old one goes away
@@ -313,10 +315,11 @@ public final class SimKernel implements Kernel {
     mmOf[pid] = new MmState(mm);
     teardown(cpu, old);
     if (!setUpBuffer(cpu, pid)) {
-      exit(pid);
-      return;
+      exit(pid); // past the point of no return the kernel kills the task (SIGSEGV/SIGKILL)
+      return false;
     }
     returnToUser(cpu);
+    return true;
   }
 
   @Override
@@ -439,15 +442,22 @@ public final class SimKernel implements Kernel {
     for (long i = index; i < end; i++) {
       machine.charge(cpu, KernelCosts.PAGECACHE_LOOKUP);
       long pfn = cache.lookup(file, i);
+      if (pfn < 0 && !cache.evictable(file)) {
+        // shmem_file_read_iter() with SGP_READ: a hole reads as ZERO_PAGE (kernel image,
+        // nonsensitive), nothing is allocated
+        userWrite(cpu, m, m.bufVa);
+        machine.charge(cpu, profile.get(Cost.COPY_PAGE));
+        continue;
+      }
       if (pfn < 0) {
-        pfn = fill(cpu, m.mm, file, i);
+        pfn = fill(cpu, file, i);
         if (pfn < 0) {
           break;
         }
       }
       // copy_page_to_iter(): source is the page-cache page, destination the user buffer
       touchSensitive(cpu, m.mm, pfn, false, siteReadPagecache);
-      userAccess(cpu, m.bufVa, true);
+      userWrite(cpu, m, m.bufVa); // copy_to_user() into a buffer still shared after fork faults: CoW
       machine.charge(cpu, profile.get(Cost.COPY_PAGE));
     }
     returnToUser(cpu);
@@ -479,18 +489,15 @@ public final class SimKernel implements Kernel {
   }
 
   /**
-   * A page-cache miss on read: a tmpfs hole is allocated and cleared ({@code shmem_get_folio()});
-   * a disk file's page is filled by DMA, which touches no CPU mapping (I/O time is not modelled).
+   * A page-cache miss on a disk file's read ({@code filemap_read()} → readahead): the page is
+   * allocated and filled by DMA, which touches no CPU mapping (I/O time is not modelled).
    */
-  private long fill(int cpu, long mm, int file, long index) {
+  private long fill(int cpu, int file, long index) {
     long pfn = allocUser(cpu, GFP_PAGECACHE);
     if (pfn < 0) {
       return -1;
     }
     pagecacheMisses.inc();
-    if (!cache.evictable(file)) {
-      zeroPage(cpu, mm, pfn);
-    }
     cache.insert(file, index, pfn);
     return pfn;
   }
@@ -517,8 +524,9 @@ public final class SimKernel implements Kernel {
         dropAnon(cpu, m.mm, v & MmState.PFN_MASK);
       }
     }
-    // zap_page_range() + tlb_finish_mmu(): flush the range on every CPU of the mm
+    // zap_page_range() + tlb_finish_mmu(): flush the range on every CPU of the mm, then free
     tlb.flushMmRange(cpu, m.mm, va, pages);
+    freeGathered(cpu);
     returnToUser(cpu);
   }
 
@@ -600,8 +608,9 @@ public final class SimKernel implements Kernel {
       }
     }
     m.clearAnon();
-    // exit_mmap() -> tlb_finish_mmu(): flush the mm wherever it may still be cached
+    // exit_mmap() -> tlb_finish_mmu(): flush the mm wherever it may still be cached, then free
     tlb.flushMmRange(cpu, m.mm, 0, Long.MAX_VALUE >>> 12);
+    freeGathered(cpu);
     // CPUs still lazily holding the mm (idle) leave it before it is freed
     for (int c = 0; c < nrCpus; c++) {
       if (as.loadedMm(c) == m.mm) {
@@ -620,11 +629,23 @@ public final class SimKernel implements Kernel {
     as.mmDestroy(cpu, m.mm);
   }
 
+  /**
+   * Drops the mm's reference to an anonymous frame; the last reference queues the frame in the
+   * mmu_gather ({@code tlb_remove_page()}), freed by {@link #freeGathered} after the TLB flush.
+   */
   private void dropAnon(int cpu, long mm, long pfn) {
     accessLost(cpu, mm, pfn);
     if (!dropShared(pfn)) {
-      allocator.free(cpu, pfn, 0);
+      gather.add(pfn);
     }
+  }
+
+  /** {@code tlb_batch_pages_flush()}: frees the gathered frames, after the flush. */
+  private void freeGathered(int cpu) {
+    for (int i = 0; i < gather.size(); i++) {
+      allocator.free(cpu, gather.get(i), 0);
+    }
+    gather.clear();
   }
 
   /** Drops one sharer of a CoW-shared frame; false if it had only one (caller frees it). */
@@ -722,6 +743,16 @@ public final class SimKernel implements Kernel {
     machine.charge(cpu, profile.get(Cost.COPY_PAGE));
   }
 
+  /** A kernel write to a user page: a write-protected (copy-on-write) page faults and is copied first. */
+  private void userWrite(int cpu, MmState m, long va) {
+    long v = m.anon.get(va);
+    if (v != LongLongMap.ABSENT && (v & MmState.WRITABLE) == 0) {
+      cowFault(cpu, m, va, v & MmState.PFN_MASK);
+    } else {
+      userAccess(cpu, va, true);
+    }
+  }
+
   private void userAccess(int cpu, long va, boolean write) {
     tlb.access(cpu, va, write, siteUser);
   }
@@ -778,7 +809,11 @@ public final class SimKernel implements Kernel {
   private int enter(int pid) {
     checkPid(pid);
     int cpu = cpuOf[pid];
-    switchTo(cpu, pid);
+    if (switchTo(cpu, pid)) {
+      // the task was preempted in user mode (or is new from fork/spawn): it resumes through the
+      // return to user space, asi_enter_userspace(), before it can make this system call
+      returnToUser(cpu);
+    }
     syscalls.inc();
     machine.charge(cpu, profile.get(Cost.SYSCALL));
     return cpu;
@@ -789,10 +824,10 @@ public final class SimKernel implements Kernel {
     asi.asiEnter(cpu);
   }
 
-  /** {@code context_switch()} on {@code cpu} to {@code pid}. */
-  private void switchTo(int cpu, int pid) {
+  /** {@code context_switch()} on {@code cpu} to {@code pid}; false if it was already running there. */
+  private boolean switchTo(int cpu, int pid) {
     if (current[cpu] == pid) {
-      return;
+      return false;
     }
     long prevMm = as.loadedMm(cpu);
     long nextMm = mmOf[pid].mm;
@@ -811,6 +846,7 @@ public final class SimKernel implements Kernel {
     if (asi.enabled()) {
       mapper().schedIn(cpu, pid);
     }
+    return true;
   }
 
   /** The running task leaves {@code cpu} (migration): a switch to idle, mm kept lazily. */

@@ -24,15 +24,15 @@ import java.util.Map;
  * {@link IllegalStateException} escaping an op (the allocator's {@code bad_page()}-style rejection
  * of a double free, a plugin's own {@code BUG_ON}) is reported the same way, as
  * {@code CONFIG_DEBUG_VM} turns such states into a BUG. Leak exposures are scanned at the same
- * points under {@code --check}, and in every other run every {@link #EXPOSURE_EVERY} ops (see
+ * points under {@code --check}, and in every other run every {@link VariantConfig#exposureEvery()} ops (see
  * docs/checker.md for the overhead that interval was chosen by).
  */
 final class Simulation {
   /**
-   * Ops between exposure scans in runs without {@code --check}: 4096, or the JVM property
+   * Overrides {@link VariantConfig#exposureEvery()} for every run when set: the JVM property
    * {@code asisim.exposure-every} (0 turns the scans off; for overhead measurements).
    */
-  static final long EXPOSURE_EVERY = Long.getLong("asisim.exposure-every", 4096);
+  static final long EXPOSURE_EVERY_OVERRIDE = Long.getLong("asisim.exposure-every", -1);
 
   private final VariantConfig config;
   private final Machine machine;
@@ -60,18 +60,19 @@ final class Simulation {
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd) {
     long ops = workload.ops();
     long every = config.checkEvery();
-    long scanEvery = every > 0 ? every : EXPOSURE_EVERY > 0 ? EXPOSURE_EVERY : Long.MAX_VALUE;
+    long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
+    long scanEvery = every > 0 ? every : exposureEvery > 0 ? exposureEvery : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
     Checker checker = new Checker(machine, allocator, kernel, metrics, every > 0);
     setUp();
     check(checker, every, -1);
+    boolean scans = scanEvery != Long.MAX_VALUE;
+    if (scans) {
+      checker.scanExposures(); // exposures set-up left are open from here: only their time counts
+    }
     // measure the ops only: set-up (e.g. fio laying out its file) is not part of the result
     Map<String, Long> base = snapshot();
     long[] baseCycles = cycles();
-    boolean scans = scanEvery != Long.MAX_VALUE;
-    if (scans) {
-      checker.scanExposures();
-    }
     long t0 = System.nanoTime();
     for (long i = 0; i < ops; i++) {
       step(i, every);

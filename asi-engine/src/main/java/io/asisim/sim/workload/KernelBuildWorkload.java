@@ -43,6 +43,7 @@ final class KernelBuildWorkload implements Workload {
   private long[][] kpages;
   private int[] pipePages;
   private int[] sources;
+  private int[] objects;
   private long reservedBlocks;
   private long[] reserved;
   private int runningJob;
@@ -66,6 +67,8 @@ final class KernelBuildWorkload implements Workload {
       // header and source sizes: 1..2*avg pages, uniform
       sources[i] = k.createFile(1 + random.nextInt(2 * p.pagesPerSource()), true);
     }
+    objects = new int[sources.length];
+    java.util.Arrays.fill(objects, -1);
     int jobs = p.jobs();
     make = new int[jobs];
     child = new int[jobs];
@@ -145,7 +148,11 @@ final class KernelBuildWorkload implements Workload {
         }
         break;
       case EXEC:
-        k.exec(child[j]);
+        if (!k.exec(child[j])) {
+          child[j] = -1; // killed by the kernel for lack of memory: the slot starts over
+          phase[j] = FORK;
+          break;
+        }
         heap[j] = k.mmapAnon(child[j], p.anonPages());
         phase[j] = READ_FILES;
         left[j] = p.filesPerJob();
@@ -182,7 +189,12 @@ final class KernelBuildWorkload implements Workload {
         }
         break;
       case WRITE_OBJECT: {
-        int obj = k.createFile(p.objectPages(), true);
+        // each compile unit has one object file, rewritten when the unit is compiled again
+        int unit = random.nextInt(sources.length);
+        if (objects[unit] < 0) {
+          objects[unit] = k.createFile(p.objectPages(), true);
+        }
+        int obj = objects[unit];
         int fd = k.open(child[j], obj);
         k.write(child[j], fd, 0, p.objectPages());
         k.close(child[j], fd);
