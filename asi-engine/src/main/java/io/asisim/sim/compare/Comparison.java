@@ -41,8 +41,12 @@ public final class Comparison {
     }
     List<String> labels = labels(variants);
     Map<BaselineKey, VariantConfig> baselines = new LinkedHashMap<>();
+    List<BaselineKey> keys = new ArrayList<>();
     for (VariantConfig v : variants) {
-      baselines.putIfAbsent(BaselineKey.of(v), v.withAsi(false));
+      VariantConfig off = baseline(v);
+      BaselineKey k = BaselineKey.of(off);
+      keys.add(k);
+      baselines.putIfAbsent(k, off);
     }
     Map<BaselineKey, String> baselineLabels = new LinkedHashMap<>();
     for (BaselineKey k : baselines.keySet()) {
@@ -51,11 +55,13 @@ public final class Comparison {
 
     List<VariantConfig> all = new ArrayList<>(baselines.values());
     List<String> allLabels = new ArrayList<>(baselineLabels.values());
+    List<BaselineKey> allKeys = new ArrayList<>(baselines.keySet());
     for (int i = 0; i < variants.size(); i++) {
       VariantConfig v = variants.get(i);
       if (v.machine().asi() || !baselines.containsValue(v)) {
         all.add(v);
         allLabels.add(labels.get(i));
+        allKeys.add(keys.get(i));
       }
     }
 
@@ -63,11 +69,35 @@ public final class Comparison {
     List<VariantRuns> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       boolean isBaseline = i < baselines.size();
+      String base = baselineLabels.get(allKeys.get(i));
       VariantConfig v = all.get(i);
-      String base = baselineLabels.get(BaselineKey.of(v));
       out.add(new VariantRuns(allLabels.get(i), v, isBaseline, isBaseline ? allLabels.get(i) : base, results.get(i)));
     }
     return new ComparisonResult(title, out);
+  }
+
+  /**
+   * The {@code --asi off} baseline of a variant: the plain buddy allocator, given the parameters
+   * the selected allocator shares with it (watermarks, THP, CMA, path costs), so that the
+   * comparison isolates the ASI design.
+   */
+  private VariantConfig baseline(VariantConfig v) {
+    VariantConfig off = v.withAsi(false);
+    String buddy = VariantConfig.ASI_OFF_ALLOCATOR;
+    String selected = v.selection().get(PluginKind.ALLOCATOR);
+    if (selected == null || selected.equals(buddy) || !runner.registry().has(PluginKind.ALLOCATOR, buddy)) {
+      return off;
+    }
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    runner.registry().get(PluginKind.ALLOCATOR, buddy).params().forEach(p -> declared.add(p.name()));
+    io.asisim.sim.config.Settings s = off.settings();
+    for (Map.Entry<String, String> e : v.settings().forPlugin(PluginKind.ALLOCATOR, selected).entrySet()) {
+      if (declared.contains(e.getKey())) {
+        s = s.with(PluginKind.ALLOCATOR, buddy, e.getKey(), e.getValue());
+      }
+    }
+    return new VariantConfig(off.machine(), off.selection(), off.explicit(), s, off.seed(), off.checkEvery(),
+        off.exposureEvery());
   }
 
   private List<List<RunResult>> execute(List<VariantConfig> all, int samples, ProgressListener progress) {
@@ -180,20 +210,22 @@ public final class Comparison {
 
   /**
    * What identifies a baseline: everything ASI designs do not change — the workload and its
-   * parameters, the CPU profile and its parameters, the machine size. Parameters of allocators,
-   * mappers, policies and the machine's ASI knobs (e.g. {@code cr3-noflush}) do not make another
-   * baseline.
+   * parameters, the CPU profile and its parameters, the machine size, the plain buddy's parameters.
+   * Parameters of mappers, policies, ASI strategies and the machine's ASI knobs (e.g.
+   * {@code cr3-noflush}) do not make another baseline.
    */
-  private record BaselineKey(String workload, String cpuProfile, int cpus, long memory, String settings) {
+  private record BaselineKey(String workload, String cpuProfile, int cpus, long memory,
+      java.util.SortedMap<String, String> settings) {
     static BaselineKey of(VariantConfig v) {
-      StringBuilder s = new StringBuilder();
+      java.util.SortedMap<String, String> s = new java.util.TreeMap<>();
       v.settings().flat().forEach((k, val) -> {
-        if (k.startsWith(PluginKind.WORKLOAD.id() + ".") || k.startsWith(PluginKind.CPU_PROFILE.id() + ".")) {
-          s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(val);
+        if (k.startsWith(PluginKind.WORKLOAD.id() + ".") || k.startsWith(PluginKind.CPU_PROFILE.id() + ".")
+            || k.startsWith(PluginKind.ALLOCATOR.id() + "." + VariantConfig.ASI_OFF_ALLOCATOR + ".")) {
+          s.put(k, val);
         }
       });
       return new BaselineKey(v.selected(PluginKind.WORKLOAD), v.selected(PluginKind.CPU_PROFILE),
-          v.machine().cpus(), v.machine().memoryBytes(), s.toString());
+          v.machine().cpus(), v.machine().memoryBytes(), s);
     }
 
     String describe(java.util.Set<BaselineKey> all) {
@@ -210,8 +242,12 @@ public final class Comparison {
       if (all.stream().map(BaselineKey::memory).distinct().count() > 1) {
         append(sb, "memory=" + io.asisim.api.plugin.ParamSpec.formatSize(memory));
       }
-      if (all.stream().map(BaselineKey::settings).distinct().count() > 1) {
-        append(sb, settings);
+      java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+      all.forEach(b -> keys.addAll(b.settings().keySet()));
+      for (String k : keys) {
+        if (all.stream().map(b -> String.valueOf(b.settings().get(k))).distinct().count() > 1) {
+          append(sb, k + "=" + settings.getOrDefault(k, "default"));
+        }
       }
       return sb.toString();
     }

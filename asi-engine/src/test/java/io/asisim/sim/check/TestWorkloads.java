@@ -50,6 +50,12 @@ final class TestWorkloads {
               pid[i] = k.spawn();
               java.util.Arrays.fill(fd[i], -1);
             }
+            // write the files: reading a tmpfs hole copies ZERO_PAGE and caches nothing
+            for (int f = 0; f < files; f++) {
+              int w = k.open(pid[0], fileIds[f]);
+              k.write(pid[0], w, 0, 8);
+              k.close(pid[0], w);
+            }
           }
 
           @Override public void step(Kernel k, long index) {
