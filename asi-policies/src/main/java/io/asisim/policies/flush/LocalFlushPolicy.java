@@ -64,12 +64,12 @@ public final class LocalFlushPolicy implements FlushPolicy {
 
   @Override
   public void onLocalFullFlush(int cpu) {
-    log.clear(cpu);
+    log.flushedAll(cpu);
   }
 
   @Override
   public void onGlobalFlush(int cpu, long start, long pages) {
-    log.removeKernelRange(start, pages);
+    log.flushedKernelRange(start, pages);
   }
 
   @Override
