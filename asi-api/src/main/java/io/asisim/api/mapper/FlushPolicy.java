@@ -50,13 +50,16 @@ public interface FlushPolicy {
 
   /**
    * {@code cpu} flushed its whole TLB, every PCID ({@code __flush_tlb_all()}, e.g. mermap's local
-   * full flush); policies that track per-CPU state may forget what that flush removed.
+   * full flush); policies that track per-CPU state may forget what that flush removed. Only
+   * released aliases stay gone: an alias still mapped (e.g. a copy's source while the window
+   * wraps for its destination) is cached again by its next access.
    */
   default void onLocalFullFlush(int cpu) {}
 
   /**
    * Every CPU dropped the translations of kernel addresses {@code [start, start + pages*4K)} (a
-   * mapper's own {@code flush_tlb_kernel_range()}, e.g. vmalloc's lazy purge).
+   * mapper's own {@code flush_tlb_kernel_range()}, e.g. vmalloc's lazy purge). As for
+   * {@link #onLocalFullFlush}, live aliases in the range are cached again by their next access.
    */
   default void onGlobalFlush(int cpu, long start, long pages) {}
 

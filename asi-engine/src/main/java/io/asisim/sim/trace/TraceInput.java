@@ -2,6 +2,7 @@ package io.asisim.sim.trace;
 
 import io.asisim.sim.BadInputException;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -41,6 +42,23 @@ final class TraceInput {
       "valid: text from 'perf script' or 'trace-cmd report', plain, .gz or .xz";
 
   /**
+   * What went wrong decoding a {@code compression} stream, for a one-line message: an
+   * {@link EOFException} means the data ended before the stream did (a cut-off file, or a damaged
+   * length field), anything else a corrupt stream. The decoder's own detail follows, or a plain
+   * description when it gives none (xz's end-of-input exception has no message). No Java class
+   * names: the CLI's one-line errors never show them. E.g.
+   * {@code truncated or corrupt xz stream: unexpected end of data}.
+   */
+  static String streamError(String compression, IOException e) {
+    boolean eof = e instanceof EOFException;
+    String detail = e.getMessage();
+    if (detail == null || detail.isBlank()) {
+      detail = eof ? "unexpected end of data" : "undecodable data";
+    }
+    return (eof ? "truncated or corrupt " : "corrupt ") + compression + " stream: " + detail.strip().replace('\n', ' ');
+  }
+
+  /**
    * Opens {@code file}.
    *
    * @throws BadInputException when it is missing, unreadable, a directory, a binary trace or a
@@ -60,12 +78,13 @@ final class TraceInput {
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
+    Compression c = Compression.NONE;
     try {
       byte[] magic = new byte[16];
       raw.mark(magic.length);
       int n = raw.readNBytes(magic, 0, magic.length);
       raw.reset();
-      Compression c = sniff(file, magic, n);
+      c = sniff(file, magic, n);
       switch (c) {
         case GZIP:
           return new Opened(new GZIPInputStream(raw, 1 << 16), c);
@@ -76,7 +95,11 @@ final class TraceInput {
       }
     } catch (IOException e) {
       closeQuietly(raw);
-      throw new BadInputException(file + ": corrupt compressed stream: " + e.getMessage() + " (" + VALID + ")");
+      if (c == Compression.NONE) {
+        throw new BadInputException(file + ": cannot read: " + e.getMessage());
+      }
+      // the stream header itself (read by the decompressor's constructor) is bad
+      throw new BadInputException(file + ": " + streamError(c.label, e) + " (" + VALID + ")");
     } catch (RuntimeException e) {
       closeQuietly(raw);
       throw e;

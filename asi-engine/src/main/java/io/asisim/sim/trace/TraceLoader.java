@@ -173,8 +173,7 @@ public final class TraceLoader {
   }
 
   private static BadInputException corrupt(String file, long line, String compression, IOException e) {
-    return new BadInputException(file + ":" + line + ": corrupt " + compression + " stream: " + e.getMessage()
-        + " (the file is damaged or truncated)");
+    return new BadInputException(file + ":" + line + ": " + TraceInput.streamError(compression, e));
   }
 
   /**

@@ -222,11 +222,15 @@ class TraceLoaderTest {
     Files.write(f, cut);
     assertThatThrownBy(() -> TraceLoader.load(f, "perf-script", false, 0)).isInstanceOf(BadInputException.class)
         .hasMessageMatching(java.util.regex.Pattern.quote(f.toString())
-            + ":\\d+: corrupt gzip stream: .* \\(the file is damaged or truncated\\)");
+            + ":\\d+: truncated or corrupt gzip stream: Unexpected end of ZLIB input stream");
     Path header = tmp.resolve("header.gz");
     Files.write(header, new byte[] {0x1f, (byte) 0x8b, 1, 2});
     assertThatThrownBy(() -> TraceLoader.load(header, "auto", false, 0))
-        .hasMessageStartingWith(header + ": corrupt compressed stream: ");
+        .hasMessageStartingWith(header + ": corrupt gzip stream: Unsupported compression method (valid: ");
+    Path cutHeader = tmp.resolve("cut-header.gz");
+    Files.write(cutHeader, new byte[] {0x1f, (byte) 0x8b, 8, 0});
+    assertThatThrownBy(() -> TraceLoader.load(cutHeader, "auto", false, 0))
+        .hasMessageStartingWith(cutHeader + ": truncated or corrupt gzip stream: ").hasMessageNotContaining("Exception");
   }
 
   @Test
@@ -237,7 +241,7 @@ class TraceLoaderTest {
     Files.write(f, xz);
     assertThatThrownBy(() -> TraceLoader.load(f, "trace-cmd", false, 0)).isInstanceOf(BadInputException.class)
         .hasMessageMatching(java.util.regex.Pattern.quote(f.toString())
-            + ":\\d+: corrupt xz stream: .* \\(the file is damaged or truncated\\)");
+            + ":\\d+: corrupt xz stream: [^\\n]+").hasMessageNotContaining("Exception");
   }
 
   @Test

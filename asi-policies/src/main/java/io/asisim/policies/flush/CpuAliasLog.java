@@ -9,7 +9,9 @@ import java.util.Arrays;
  * slot needs an INVLPG first. Structure of arrays per CPU (mm, va, pfn), unordered, removal by
  * swapping with the last record; arrays grow by doubling and never shrink, so steady-state use
  * allocates nothing. Sizes stay small because every mapper reuses a VA on a CPU only after
- * {@link io.asisim.api.mapper.FlushPolicy#beforeReuse}, a full flush, or a global flush.
+ * {@link io.asisim.api.mapper.FlushPolicy#beforeReuse}, a full flush, or a global flush. A record
+ * leaves the log only once its alias is released <em>and</em> flushed: a flush while the alias is
+ * live does not retire it, since the next access through the alias caches it again.
  */
 final class CpuAliasLog {
   private final long[][] mm;
@@ -103,18 +105,31 @@ final class CpuAliasLog {
     return removed;
   }
 
-  /** Removes every record of {@code cpu}. */
-  void clear(int cpu) {
-    count[cpu] = 0;
+  /**
+   * A full flush of {@code cpu}'s TLB: removes its released records. Live records stay — a live
+   * alias's PTE is still present, so its next access refills the TLB right after the flush (mermap
+   * exhausts its window while a copy's source alias is live and reads it afterwards); dropping its
+   * record would leave that refilled translation untracked when access to the frame is lost.
+   */
+  void flushedAll(int cpu) {
+    for (int i = count[cpu] - 1; i >= 0; i--) {
+      if (released[cpu][i]) {
+        removeAt(cpu, i);
+      }
+    }
   }
 
-  /** Removes, on every CPU, the records of kernel addresses in {@code [start, start + pages*4K)}. */
-  void removeKernelRange(long start, long pages) {
+  /**
+   * A global flush of kernel addresses {@code [start, start + pages*4K)}: removes, on every CPU,
+   * the released records in the range. Live records stay, as in {@link #flushedAll}.
+   */
+  void flushedKernelRange(long start, long pages) {
     long end = start + (pages << 12);
     for (int c = 0; c < count.length; c++) {
       for (int i = count[c] - 1; i >= 0; i--) {
         long v = va[c][i];
-        if (!TransientFlush.isMmLocal(v) && Long.compareUnsigned(v, start) >= 0 && Long.compareUnsigned(v, end) < 0) {
+        if (released[c][i] && !TransientFlush.isMmLocal(v) && Long.compareUnsigned(v, start) >= 0
+            && Long.compareUnsigned(v, end) < 0) {
           removeAt(c, i);
         }
       }

@@ -5,12 +5,13 @@ import io.asisim.api.mapper.AliasVisitor;
 import io.asisim.api.mapper.FlushPolicy;
 
 /**
- * {@code local}: only the CPU that unmaps an alias ever flushes it, with a local INVLPG and no IPI
- * (DESIGN §2.4). By default the INVLPG is issued when the CPU next reuses the alias's address —
+ * {@code local}: only the CPU that unmaps an alias ever flushes it, with a local flush of the
+ * address in both PCIDs ({@link TransientFlush#local}) and no IPI (DESIGN §2.4). By default the
+ * flush is issued when the CPU next reuses the alias's address —
  * the functional minimum for a CPU-local mapping ({@code ephmap_put()}'s TODO in bjackman/linux
  * mm/ephmap.c proposes batching flushes this way) — so a translation the CPU cached stays
  * reachable after the process loses access, which is the exposure this policy exists to show. With
- * {@code at-release} the INVLPG is issued in {@link #onTransientUnmap}, as the posted
+ * {@code at-release} the flush is issued in {@link #onTransientUnmap}, as the posted
  * {@code ephmap_put()} does. Nothing is flushed when access is lost or the mm exits.
  */
 public final class LocalFlushPolicy implements FlushPolicy {
@@ -63,12 +64,12 @@ public final class LocalFlushPolicy implements FlushPolicy {
 
   @Override
   public void onLocalFullFlush(int cpu) {
-    log.clear(cpu);
+    log.flushedAll(cpu);
   }
 
   @Override
   public void onGlobalFlush(int cpu, long start, long pages) {
-    log.removeKernelRange(start, pages);
+    log.flushedKernelRange(start, pages);
   }
 
   @Override

@@ -142,7 +142,7 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
 
   @Override
   public void onLocalFullFlush(int cpu) {
-    log.clear(cpu);
+    log.flushedAll(cpu);
     for (int i = queued - 1; i >= 0; i--) {
       if (qCpu[i] == cpu) {
         dequeue(i);
@@ -152,7 +152,7 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
 
   @Override
   public void onGlobalFlush(int cpu, long start, long pages) {
-    log.removeKernelRange(start, pages);
+    log.flushedKernelRange(start, pages);
     long end = start + (pages << 12);
     for (int i = queued - 1; i >= 0; i--) {
       long va = qVa[i];

@@ -96,12 +96,12 @@ public final class PreciseFlushPolicy implements FlushPolicy {
 
   @Override
   public void onLocalFullFlush(int cpu) {
-    log.clear(cpu);
+    log.flushedAll(cpu);
   }
 
   @Override
   public void onGlobalFlush(int cpu, long start, long pages) {
-    log.removeKernelRange(start, pages);
+    log.flushedKernelRange(start, pages);
   }
 
   @Override

@@ -15,18 +15,22 @@ final class TransientFlush {
   }
 
   /**
-   * Drops {@code va} from {@code cpu}'s TLB. An mm-local alias gets a plain INVLPG of the current
-   * PCID, as {@code ephmap_put()} (bjackman/linux mm/ephmap.c) does — correct because the posted
-   * ASI code never writes CR3 with NOFLUSH, a dependency that code notes; a shared-kernel-area
-   * alias gets {@code flush_tlb_one_kernel()}, as {@code kunmap_local_indexed()} →
+   * Drops {@code va} from {@code cpu}'s TLB in both PCIDs (restricted and unrestricted) of the
+   * loaded ASID, as {@code flush_tlb_one_user()} / {@code flush_tlb_one_kernel()} do (INVLPG in the
+   * current PCID plus {@code invpcid_flush_one()} of the other, arch/x86/mm/tlb.c).
+   *
+   * <p>An mm-local (ephmap) alias needs both PCIDs too: {@code ephmap_put()} (bjackman/linux
+   * mm/ephmap.c) says it must "flush restricted and unrestricted address space" and issues a bare
+   * INVLPG only because its ASI transitions never write CR3 with NOFLUSH. A CPU may release its
+   * slot while unrestricted (after a #PF or context-switch {@code asi_exit}); with NOFLUSH CR3
+   * writes an INVLPG would leave the slot's old translation in the restricted PCID, readable
+   * after the task loses access to the page. For mm-local addresses {@code flushOne} does not
+   * invalidate the other ASIDs (the region belongs to the loaded mm); shared-kernel-area aliases
+   * get {@code flush_tlb_one_kernel()}, as {@code kunmap_local_indexed()} →
    * {@code arch_kmap_local_post_unmap()} does on x86.
    */
   static void local(TlbOps tlb, int cpu, long va) {
-    if (isMmLocal(va)) {
-      tlb.invlpg(cpu, va);
-    } else {
-      tlb.flushOne(cpu, va);
-    }
+    tlb.flushOne(cpu, va);
   }
 
   /**

@@ -23,11 +23,11 @@ class FlushPolicyCallsTest {
     p.onAccessLost(1, MM, 100);
     assertThat(tlb.calls).isEmpty();
     p.beforeReuse(0, MM, SLOT0);
-    p.beforeReuse(0, MM, SLOT0); // nothing cached any more: no second INVLPG
+    p.beforeReuse(0, MM, SLOT0); // nothing cached any more: no second flush
     p.onTransientMap(0, MM, KVA, 101);
     p.onTransientUnmap(0, MM, KVA, 101);
     p.beforeReuse(0, MM, KVA);
-    assertThat(tlb.calls).containsExactly("invlpg cpu0 ffff880000000000", "flushOne cpu0 ffffc90000004000");
+    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000", "flushOne cpu0 ffffc90000004000");
   }
 
   @Test
@@ -37,7 +37,7 @@ class FlushPolicyCallsTest {
     p.onTransientMap(0, MM, SLOT0, 100);
     p.onTransientUnmap(0, MM, SLOT0, 100);
     p.beforeReuse(0, MM, SLOT0);
-    assertThat(tlb.calls).containsExactly("invlpg cpu0 ffff880000000000");
+    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000"); // both PCIDs: see TransientFlush.local
     List<Long> pending = new ArrayList<>();
     p.forEachPending((cpu, mm, va, pfn, live) -> pending.add(pfn));
     assertThat(pending).isEmpty();
@@ -104,5 +104,37 @@ class FlushPolicyCallsTest {
     p.onAccessLost(0, MM, 100);
     p.onAccessLost(0, MM, 200);
     assertThat(tlb.calls).isEmpty();
+  }
+
+  @Test
+  void flushesDoNotRetireLiveAliases() {
+    // cpu 1 maps KVA (a mermap/vmalloc alias of frame 100); while it is live its window wraps (a
+    // local full flush) and a purge flushes its range globally; the next access caches it again,
+    // so once released and access is lost cpu 1 must still be flushed: one IPI, one page
+    RecordingTlb tlb = new RecordingTlb(2);
+    PreciseFlushPolicy p = new PreciseFlushPolicy(tlb, 2);
+    p.onTransientMap(1, MM, KVA, 100);
+    p.onLocalFullFlush(1);
+    p.onGlobalFlush(0, KVA, 1);
+    p.onTransientUnmap(1, MM, KVA, 100);
+    p.onAccessLost(0, MM, 100);
+    assertThat(tlb.calls).containsExactly("shootdown from cpu0 to {1} mm -1 ffffc90000004000 x1");
+    // released and flushed: the next full flush retires it
+    p.onLocalFullFlush(1);
+    tlb.calls.clear();
+    p.onAccessLost(0, MM, 100);
+    assertThat(tlb.calls).isEmpty();
+  }
+
+  @Test
+  void localReuseAfterAFullFlushOfALiveSlotStillFlushes() {
+    // the slot was live across the full flush and cached again: reusing it needs the flush
+    RecordingTlb tlb = new RecordingTlb(2);
+    LocalFlushPolicy p = new LocalFlushPolicy(tlb, 2, false);
+    p.onTransientMap(0, MM, SLOT0, 100);
+    p.onLocalFullFlush(0);
+    p.onTransientUnmap(0, MM, SLOT0, 100);
+    p.beforeReuse(0, MM, SLOT0);
+    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000");
   }
 }
