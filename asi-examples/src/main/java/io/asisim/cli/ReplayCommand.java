@@ -3,7 +3,6 @@ package io.asisim.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.trace.TraceRecord.Event;
 import io.asisim.report.CompareReport;
@@ -135,33 +134,25 @@ final class ReplayCommand implements Callable<Integer> {
    * allocator (ASI on; {@link Comparison} adds the ASI-off buddy baseline). Runs nothing.
    */
   Plan plan(PluginRegistry registry) {
-    List<String> allocs = allocators == null ? DEFAULT_ALLOCATORS : split("--allocator", allocators);
+    List<String> allocs = allocators == null ? DEFAULT_ALLOCATORS : VariantOptions.split("--allocator", allocators, true);
     for (String a : allocs) {
-      known(registry, PluginKind.ALLOCATOR, "--allocator", a);
+      VariantOptions.requireKnown(registry, PluginKind.ALLOCATOR, "--allocator", a);
     }
     Map<PluginKind, String> common = new EnumMap<>(PluginKind.class);
     Set<PluginKind> explicit = EnumSet.of(PluginKind.WORKLOAD, PluginKind.ALLOCATOR);
     common.put(PluginKind.WORKLOAD, TraceWorkloadPlugin.NAME);
-    known(registry, PluginKind.WORKLOAD, "replay", TraceWorkloadPlugin.NAME);
+    VariantOptions.requireKnown(registry, PluginKind.WORKLOAD, "replay", TraceWorkloadPlugin.NAME);
     if (sensitivity != null) {
-      known(registry, PluginKind.SENSITIVITY, "--sensitivity", sensitivity);
+      VariantOptions.requireKnown(registry, PluginKind.SENSITIVITY, "--sensitivity", sensitivity);
       common.put(PluginKind.SENSITIVITY, sensitivity);
       explicit.add(PluginKind.SENSITIVITY);
     }
     if (cpuProfile != null) {
-      known(registry, PluginKind.CPU_PROFILE, "--cpu-profile", cpuProfile);
+      VariantOptions.requireKnown(registry, PluginKind.CPU_PROFILE, "--cpu-profile", cpuProfile);
       common.put(PluginKind.CPU_PROFILE, cpuProfile);
       explicit.add(PluginKind.CPU_PROFILE);
     }
-    long bytes;
-    try {
-      bytes = ParamSpec.parseSize(memory);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--memory " + e.getMessage());
-    }
-    if (bytes < (64L << 20) || bytes > (1L << 42) || bytes % (2L << 20) != 0) {
-      throw new BadInputException("--memory '" + memory + "': must be a multiple of 2M from 64M to 4T");
-    }
+    long bytes = VariantOptions.parseMemory(memory);
     if (cpus != null && (cpus < 1 || cpus > MachineConfig.MAX_CPUS)) {
       throw new BadInputException("--cpus " + cpus + ": must be an integer 1.." + MachineConfig.MAX_CPUS);
     }
@@ -194,27 +185,6 @@ final class ReplayCommand implements Callable<Integer> {
           check ? 1 : 0));
     }
     return new Plan(summary, variants);
-  }
-
-  private static void known(PluginRegistry registry, PluginKind kind, String option, String name) {
-    if (!registry.has(kind, name)) {
-      throw new BadInputException(option + ": unknown " + kind.id() + " '" + name + "' (valid: "
-          + registry.validNames(kind) + ")");
-    }
-  }
-
-  private static List<String> split(String option, String value) {
-    List<String> out = new ArrayList<>();
-    for (String s : value.split(",", -1)) {
-      String t = s.trim();
-      if (t.isEmpty()) {
-        throw new BadInputException(option + " '" + value + "': empty value");
-      }
-      if (!out.contains(t)) {
-        out.add(t);
-      }
-    }
-    return out;
   }
 
   private String render(TraceSummary summary, ComparisonResult result) {

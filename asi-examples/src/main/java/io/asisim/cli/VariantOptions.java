@@ -143,16 +143,7 @@ final class VariantOptions {
     }
     List<Long> memList = new ArrayList<>();
     for (String m : split("--memory", memory, lists)) {
-      long bytes;
-      try {
-        bytes = ParamSpec.parseSize(m);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--memory " + e.getMessage());
-      }
-      if (bytes < (64L << 20) || bytes > (1L << 42) || bytes % (2L << 20) != 0) {
-        throw new BadInputException("--memory '" + m + "': must be a multiple of 2M from 64M to 4T");
-      }
-      memList.add(bytes);
+      memList.add(parseMemory(m));
     }
 
     List<VariantConfig> out = new ArrayList<>();
@@ -191,16 +182,36 @@ final class VariantOptions {
     }
     List<String> names = split(option, value, lists);
     for (String n : names) {
-      if (!registry.has(kind, n)) {
-        throw new BadInputException(option + ": unknown " + kind.id() + " '" + n + "' (valid: "
-            + registry.validNames(kind) + ")");
-      }
+      requireKnown(registry, kind, option, n);
     }
     choices.put(kind, names);
     explicit.add(kind);
   }
 
-  private static List<String> split(String option, String value, boolean lists) {
+  /** A {@code --memory} value: a multiple of 2M from 64M to 4T. */
+  static long parseMemory(String m) {
+    long bytes;
+    try {
+      bytes = ParamSpec.parseSize(m);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--memory " + e.getMessage());
+    }
+    if (bytes < (64L << 20) || bytes > (1L << 42) || bytes % (2L << 20) != 0) {
+      throw new BadInputException("--memory '" + m + "': must be a multiple of 2M from 64M to 4T");
+    }
+    return bytes;
+  }
+
+  /** Fails with the valid names of {@code kind} unless {@code name} is one of them. */
+  static void requireKnown(PluginRegistry registry, PluginKind kind, String option, String name) {
+    if (!registry.has(kind, name)) {
+      throw new BadInputException(option + ": unknown " + kind.id() + " '" + name + "' (valid: "
+          + registry.validNames(kind) + ")");
+    }
+  }
+
+  /** Splits a comma list, dropping repeats; {@code lists=false} allows one value only. */
+  static List<String> split(String option, String value, boolean lists) {
     List<String> out = new ArrayList<>();
     for (String s : value.split(",", -1)) {
       String t = s.trim();

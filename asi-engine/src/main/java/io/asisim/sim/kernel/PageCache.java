@@ -135,9 +135,4 @@ final class PageCache {
     }
     return -1;
   }
-
-  /** Number of files. */
-  int files() {
-    return pages.size();
-  }
 }

@@ -81,7 +81,6 @@ public final class SimKernel implements Kernel {
   private int[] freePids = new int[64];
   private int nrFreePids;
   private int nextPid;
-  private int alive;
 
   private final int[] current;
   // first alias access that reached the wrong frame (0 = none), for the checker
@@ -343,7 +342,6 @@ public final class SimKernel implements Kernel {
     mmOf[pid] = null;
     fds[pid] = null;
     freePids[nrFreePids++] = pid;
-    alive--;
   }
 
   @Override
@@ -876,7 +874,6 @@ public final class SimKernel implements Kernel {
   // ---- bookkeeping
 
   private int newPid() {
-    alive++;
     if (nrFreePids > 0) {
       return freePids[--nrFreePids];
     }
@@ -917,16 +914,6 @@ public final class SimKernel implements Kernel {
       }
     }
     return false;
-  }
-
-  /** Processes alive. */
-  public int processes() {
-    return alive;
-  }
-
-  /** The mm of {@code pid} (for the checker), or {@code -1}. */
-  public long mmOfPid(int pid) {
-    return pid >= 0 && pid < nextPid && mmOf[pid] != null ? mmOf[pid].mm : -1;
   }
 
   /** The pid running on {@code cpu}, or -1 when idle. */

@@ -25,31 +25,8 @@ public final class LongList {
     return a[i];
   }
 
-  public void set(int i, long v) {
-    if (i >= size) {
-      throw new IndexOutOfBoundsException(i);
-    }
-    a[i] = v;
-  }
-
-  /** Removes element {@code i} by moving the last element into its place (order not kept). */
-  public long swapRemove(int i) {
-    long v = get(i);
-    a[i] = a[--size];
-    return v;
-  }
-
-  /** Removes and returns the last element. */
-  public long removeLast() {
-    return a[--size];
-  }
-
   public int size() {
     return size;
-  }
-
-  public boolean isEmpty() {
-    return size == 0;
   }
 
   public void clear() {
