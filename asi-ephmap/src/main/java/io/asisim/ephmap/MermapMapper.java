@@ -11,7 +11,7 @@ import io.asisim.api.metrics.StandardMetrics;
 
 /**
  * {@code mermap}: the per-CPU bump allocator of ephemeral mappings from the mermap posting on
- * linux-mm (DESIGN §2.3). Each CPU owns a window of {@code region-pages} pages in the kernel range;
+ * linux-mm. Each CPU owns a window of {@code region-pages} pages in the kernel range;
  * an allocation takes the next page of the window, at most {@code max-live} allocations may be live
  * per CPU (one more falls back to exit and counts {@code transient_map_fallbacks}), and releasing
  * only clears the PTE: released space is not reused until the window is exhausted, when one local

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
-/** The DESIGN §3.3 names of kinds mapper and flush are discoverable with ServiceLoader. */
+/** The docs/contracts.md names of kinds mapper and flush are discoverable with ServiceLoader. */
 class PluginRegistrationTest {
   private static List<String> names(PluginKind kind) {
     List<String> names = new ArrayList<>();

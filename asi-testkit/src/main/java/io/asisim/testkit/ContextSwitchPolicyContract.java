@@ -9,7 +9,7 @@ import io.asisim.sim.run.RunResult;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of a context-switch policy (kind {@code context-switch}, DESIGN §2.1): a switch
+ * The contract of a context-switch policy (kind {@code context-switch}, docs/contracts.md): a switch
  * that changes the mm must exit ASI (the restricted space belongs to the old mm, and
  * {@code switch_mm} may not run restricted); answers are pure; {@code kernel-build} (fork, exec,
  * kthreads, migration) runs end to end with the checker and deterministically.

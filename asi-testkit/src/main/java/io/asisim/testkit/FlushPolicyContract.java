@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of a TLB flush policy (kind {@code flush}, DESIGN §2.4), run with real mappers on
+ * The contract of a TLB flush policy (kind {@code flush}, docs/contracts.md), run with real mappers on
  * the simulated x86 machine:
  * <ul>
  *   <li>functional, every policy: a per-CPU slot reused by a mapper never reads the frame of an

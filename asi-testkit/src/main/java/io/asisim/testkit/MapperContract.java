@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of a mapper (kind {@code mapper}, DESIGN §2.3), on the simulated x86 machine:
+ * The contract of a mapper (kind {@code mapper}, docs/kernel-map-mappers.md), on the simulated x86 machine:
  * <ul>
  *   <li>an alias maps exactly the frame asked for in the caller's restricted address space, a
  *       restricted access through it takes no {@code asi_exit}, and its PTE is gone after unmap;

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every plugin descriptor owes its users (DESIGN §3.2): the kind its contract expects, a
+ * What every plugin descriptor owes its users (docs/contracts.md): the kind its contract expects, a
  * kebab-case name, a one-line description, described parameters whose defaults validate, and
  * registration for {@link java.util.ServiceLoader} discovery. The per-kind contracts extend this.
  */

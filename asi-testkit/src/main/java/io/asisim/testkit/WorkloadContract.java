@@ -8,7 +8,7 @@ import io.asisim.sim.run.RunResult;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of a workload (kind {@code workload}, DESIGN §4): it declares {@code ops}, runs
+ * The contract of a workload (kind {@code workload}, docs/contracts.md): it declares {@code ops}, runs
  * exactly that many ops with ASI on and off, passes the checker, and the same seed gives the same
  * metrics. {@link #params()} sizes it small (default: {@link Workloads#small}).
  */
@@ -28,7 +28,7 @@ public abstract class WorkloadContract extends PluginContract {
 
   @Test
   void declaresOps() {
-    assertThat(plugin().params()).as("an ops parameter (DESIGN §4)").anyMatch(p -> p.name().equals("ops"));
+    assertThat(plugin().params()).as("an ops parameter (docs/contracts.md)").anyMatch(p -> p.name().equals("ops"));
   }
 
   @Test

@@ -13,7 +13,7 @@ public final class Workloads {
   /**
    * Adds small-size overrides for {@code workload} to {@code b}: {@code fio-randread} 400 reads by 2
    * jobs of a 1 MiB file; {@code kernel-build} 2500 steps of 4 jobs in 64 MiB; any other workload
-   * only its {@code ops} (200; every workload declares {@code ops}, DESIGN §4).
+   * only its {@code ops} (200; every workload declares {@code ops}, docs/contracts.md).
    */
   public static TestVariants.Builder small(TestVariants.Builder b, String workload) {
     switch (workload) {

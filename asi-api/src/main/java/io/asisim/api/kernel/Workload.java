@@ -2,7 +2,7 @@ package io.asisim.api.kernel;
 
 /**
  * A workload: a sequence of operations against the simulated {@link Kernel}. Plugins of kind
- * {@code workload}; every workload declares an {@code ops} parameter (DESIGN §4). The runner calls
+ * {@code workload}; every workload declares an {@code ops} parameter (docs/contracts.md). The runner calls
  * {@link #setUp}, then {@link #step} for op {@code 0..ops()-1} (running the checker between steps
  * when asked), then {@link #tearDown}.
  */

@@ -2,7 +2,7 @@ package io.asisim.api.mapper;
 
 /**
  * Receives the temporary aliases a {@link Mapper} (or a {@link FlushPolicy}) knows of, for the
- * checker (DESIGN §7). Implement it once and reuse the instance: enumeration allocates nothing.
+ * checker (docs/checker.md). Implement it once and reuse the instance: enumeration allocates nothing.
  */
 @FunctionalInterface
 public interface AliasVisitor {

@@ -1,7 +1,7 @@
 package io.asisim.api.mapper;
 
 /**
- * Decides which TLBs drop a temporary alias, and when (DESIGN §2.4): {@code local},
+ * Decides which TLBs drop a temporary alias, and when (docs/kernel-map-mappers.md): {@code local},
  * {@code mm-global}, {@code precise}, {@code eager-global}. Plugins of kind {@code flush}.
  *
  * <p>Who calls what. Mappers call {@link #onTransientMap}, {@link #onTransientUnmap} and

@@ -1,7 +1,7 @@
 package io.asisim.api.mapper;
 
 /**
- * How restricted kernel code temporarily maps a sensitive page it must touch (DESIGN §2.3):
+ * How restricted kernel code temporarily maps a sensitive page it must touch (docs/kernel-map-mappers.md):
  * exit ASI, vmalloc alias, ephmap, kmap-local, mermap. Plugins of kind {@code mapper}.
  *
  * <p>Contract with the simulated kernel: {@link #map} and the matching {@link #unmap} run on the

@@ -3,7 +3,7 @@ package io.asisim.api.metrics;
 import java.util.Objects;
 
 /**
- * A metric: its stable snake_case name (a contract, see DESIGN §5), unit, better direction and a
+ * A metric: its stable snake_case name (a contract, see docs/contracts.md), unit, better direction and a
  * one-line description. Families such as {@code asi_exits} have per-key children named
  * {@code asi_exits.<key>} that share the family's unit and direction.
  *

@@ -7,7 +7,7 @@ import static io.asisim.api.metrics.Better.NEITHER;
 import java.util.List;
 
 /**
- * The metric names of DESIGN §5: a contract with users' scripts. Add new metrics freely; never
+ * The metric names of docs/contracts.md: a contract with users' scripts. Add new metrics freely; never
  * rename these.
  */
 public final class StandardMetrics {
@@ -55,7 +55,7 @@ public final class StandardMetrics {
   public static final MetricDescriptor TRACE_UNMATCHED_FREES = m("trace_unmatched_frees", "count", NEITHER, "frees of pages not allocated in the trace");
   public static final MetricDescriptor TRACE_SKIPPED_LINES = m("trace_skipped_lines", "count", LOWER, "trace lines skipped as malformed or out of range");
 
-  /** All standard metrics in DESIGN §5 order. */
+  /** All standard metrics in the order of docs/contracts.md. */
   public static final List<MetricDescriptor> ALL = List.of(
       OPS, SIM_TIME_NS, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
