@@ -1,5 +1,6 @@
 package io.asisim.testkit;
 
+import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.Machine;
@@ -7,7 +8,6 @@ import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
-import io.asisim.ephmap.ExposureScan;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.ArrayList;
