@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * A hand-driven slice of the simulated kernel for mapper and flush-policy contracts: the variant's
  * real machine, mapper and flush policy (built by the engine's Guice wiring from a
  * {@link VariantConfig}), processes that open, {@code read()} and close pages of one tmpfs file,
- * migrate between CPUs and exit, and the leak-exposure scan of DESIGN §7 ({@link ExposureScan}).
+ * migrate between CPUs and exit, and the leak-exposure scan ({@link ExposureScan}, docs/checker.md).
  *
  * <p>It follows the calls the simulated kernel makes (asi-engine {@code SimKernel}): a read
  * enters the kernel restricted, maps the page-cache frame through the mapper (or touches the
