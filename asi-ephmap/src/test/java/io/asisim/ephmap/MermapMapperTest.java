@@ -1,5 +1,6 @@
 package io.asisim.ephmap;
 
+import io.asisim.api.kernel.ExposureScan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.mapper.Mapper;

@@ -1,5 +1,6 @@
 package io.asisim.ephmap;
 
+import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.machine.TablePageSource;

@@ -1,5 +1,6 @@
 package io.asisim.testkit;
 
+import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.Machine;
@@ -7,7 +8,6 @@ import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
-import io.asisim.ephmap.ExposureScan;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * A hand-driven slice of the simulated kernel for mapper and flush-policy contracts: the variant's
  * real machine, mapper and flush policy (built by the engine's Guice wiring from a
  * {@link VariantConfig}), processes that open, {@code read()} and close pages of one tmpfs file,
- * migrate between CPUs and exit, and the leak-exposure scan of docs/checker.md ({@link ExposureScan}).
+ * migrate between CPUs and exit, and the leak-exposure scan ({@link ExposureScan}, docs/checker.md).
  *
  * <p>It follows the calls the simulated kernel makes (asi-engine {@code SimKernel}): a read
  * enters the kernel restricted, maps the page-cache frame through the mapper (or touches the

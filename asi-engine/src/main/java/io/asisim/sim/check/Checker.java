@@ -1,5 +1,6 @@
 package io.asisim.sim.check;
 
+import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.TlbOps;
@@ -10,12 +11,12 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
-import io.asisim.sim.kernel.SimKernel;
+import io.asisim.sim.kernel.KernelView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checker of DESIGN §7 for one variant. {@link #checkFunctional()} verifies, in this order:
+ * The checker for one variant (docs/checker.md). {@link #checkFunctional()} verifies, in this order:
  * <ol>
  *   <li><b>allocator consistency</b>: {@link PageAllocator#checkConsistency()} (free lists,
  *       counters, coverage, no merge across sensitivity, pageblock sensitivity vs restricted PMDs);
@@ -26,22 +27,16 @@ import org.slf4j.LoggerFactory;
  *   <li><b>zero on flip</b>: a frame that was sensitive at the previous check and has since become
  *       present in the restricted direct map is zeroed ({@link Machine#isZeroed});
  *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
- *       reached the frame the alias was made for ({@link SimKernel#takeAliasMismatch()}): a slot
+ *       reached the frame the alias was made for ({@link KernelView#takeAliasMismatch()}): a slot
  *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
  *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU in its loaded address space translates
  *       an address that the page tables now map to a different frame — a flush that was skipped
  *       before a PTE was rewritten (the bug {@code flush_tlb_*} exist to prevent).
  * </ol>
- * {@link #scanExposures()} does the leak-exposure accounting: on every CPU running a task, each
- * restricted-usable TLB entry of the loaded mm (and global ones) and each live alias reachable by
- * page walk there that translates to a sensitive frame the task cannot legitimately read is an
- * exposure (cpu, frame); see {@link ExposureTracker}. Unmapped aliases that a mapper or flush
- * policy still lists as pending ({@code forEachPending}, vmalloc's lazy list) are not counted on
- * their own: their PTE is gone, so they are reachable only through a TLB entry, which the TLB scan
- * sees exactly; the lists are upper bounds that over-report (an eager-global flush empties the TLBs
- * while vmalloc still lists the alias until its purge; a PCID-tagged entry is unreachable from
- * another mm). Idle CPUs run no attacker and are skipped. With ASI off there is no restricted
- * space: only allocator consistency is checked.
+ * {@link #scanExposures()} does the leak-exposure accounting: the exposed (cpu, frame) pairs of the
+ * one rule in {@link ExposureScan} (idle CPUs run no attacker and are skipped), turned into
+ * episodes with durations by {@link ExposureTracker}. With ASI off there is no restricted space:
+ * only allocator consistency is checked.
  *
  * <p>The checker only reads state: it charges no cycles and touches no TLB replacement state, so
  * turning it on does not change any other metric.
@@ -51,15 +46,14 @@ public final class Checker {
   private final Machine machine;
   private final AddressSpaces as;
   private final PageAllocator allocator;
-  private final SimKernel kernel;
+  private final KernelView kernel;
   private final boolean asi;
   private final RestrictedMapCheck restrictedMap;
   private final ExposureTracker tracker;
   private final int nrCpus;
   private final long[] loadedMm;
   private final int[] runningPid;
-  private final TlbVisitor exposureTlb = this::exposureEntry;
-  private final AliasVisitor exposureAlias = this::exposureAlias;
+  private final ExposureScan exposureScan;
   private final TlbVisitor coherenceTlb = this::coherenceEntry;
   private final AliasVisitor liveAliasCheck = this::liveAlias;
   private String violation;
@@ -68,7 +62,8 @@ public final class Checker {
    * @param functional whether functional checks will run ({@code --check}); they need per-frame
    *     bitsets (2 bits per frame), built now so that flips during workload set-up are seen
    */
-  public Checker(Machine machine, PageAllocator allocator, SimKernel kernel, Metrics metrics, boolean functional) {
+  public Checker(Machine machine, PageAllocator allocator, KernelView kernel, Metrics metrics,
+      boolean functional) {
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.allocator = allocator;
@@ -80,6 +75,22 @@ public final class Checker {
     this.restrictedMap = functional && asi ? new RestrictedMapCheck(machine, allocator) : null;
     this.tracker = new ExposureTracker(machine, metrics.counter(StandardMetrics.LEAK_EXPOSURES),
         metrics.counter(StandardMetrics.LEAK_EXPOSURE_CYCLES));
+    this.exposureScan = new ExposureScan(machine, new ExposureScan.Access() {
+      @Override
+      public boolean isSensitive(long pfn) {
+        return sensitive(pfn);
+      }
+
+      @Override
+      public boolean hasAccess(int cpu, long pfn) {
+        return mayRead(cpu, pfn);
+      }
+
+      @Override
+      public boolean runsTask(int cpu) {
+        return runningPid[cpu] >= 0;
+      }
+    });
   }
 
   /**
@@ -127,14 +138,14 @@ public final class Checker {
     }
     snapshotCpus();
     tracker.begin();
-    for (int c = 0; c < nrCpus; c++) {
-      if (runningPid[c] >= 0) {
-        machine.tlb().forEachRestrictedEntry(c, exposureTlb);
+    int n = exposureScan.scan(kernel.mapperIfBuilt());
+    for (int i = 0; i < n; i++) {
+      int cpu = exposureScan.cpu(i);
+      long pfn = exposureScan.pfn(i);
+      if (LOG.isDebugEnabled() && !tracker.isOpen(cpu, pfn)) {
+        LOG.debug("exposure cpu {} pfn {} (loaded mm {}, task {})", cpu, pfn, loadedMm[cpu], runningPid[cpu]);
       }
-    }
-    Mapper mapper = kernel.mapperIfBuilt();
-    if (mapper != null) {
-      mapper.forEachAlias(exposureAlias);
+      tracker.found(cpu, pfn);
     }
     tracker.end();
   }
@@ -178,41 +189,6 @@ public final class Checker {
   private boolean mayRead(int cpu, long pfn) {
     int pid = runningPid[cpu];
     return pid < 0 || kernel.hasLogicalAccess(pid, pfn);
-  }
-
-  private void exposed(int cpu, long pfn) {
-    if (sensitive(pfn) && !mayRead(cpu, pfn)) {
-      tracker.found(cpu, pfn);
-    }
-  }
-
-  // ---- exposure sources
-
-  private void exposureEntry(int cpu, long mm, long va, long pfn, int pageShift) {
-    if (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM) {
-      return; // another ASID: unreachable until that mm is loaded again (and then flushed if stale)
-    }
-    long n = Reach.framesOf(pageShift);
-    for (long f = pfn; f < pfn + n; f++) {
-      if (LOG.isDebugEnabled() && sensitive(f) && !mayRead(cpu, f) && !tracker.isOpen(cpu, f)) {
-        LOG.debug("exposure cpu {} pfn {} via TLB entry va 0x{} mm {} (loaded {}, task {})", cpu, f,
-            Long.toHexString(va), mm, loadedMm[cpu], runningPid[cpu]);
-      }
-      exposed(cpu, f);
-    }
-  }
-
-  /** A live alias is reachable by a page walk from every CPU whose loaded restricted tables map it. */
-  private void exposureAlias(int aliasCpu, long mm, long va, long pfn, boolean live) {
-    if (!live || !sensitive(pfn)) {
-      return; // an unmapped alias is reachable only through a TLB entry, which the TLB scan sees
-    }
-    for (int c = 0; c < nrCpus; c++) {
-      if (runningPid[c] >= 0 && loadedMm[c] != AddressSpaces.INIT_MM
-          && as.translate(loadedMm[c], true, va) == pfn && !mayRead(c, pfn)) {
-        tracker.found(c, pfn);
-      }
-    }
   }
 
   // ---- functional: live aliases and TLB coherence

@@ -6,7 +6,7 @@ import io.asisim.sim.util.LongLongMap;
 import java.util.Arrays;
 
 /**
- * Leak-exposure episodes (DESIGN §7): each (cpu, frame) pair found exposed by a scan opens an
+ * Leak-exposure episodes (docs/checker.md): each (cpu, frame) pair found exposed by a scan opens an
  * episode stamped with that CPU's clock ({@code leak_exposures} + 1); the first later scan that no
  * longer finds it closes it and adds the cycles it stayed reachable, on the same CPU's clock, to
  * {@code leak_exposure_cycles}. A pair that is exposed again later opens a new episode. State is a

@@ -1,5 +1,5 @@
 /**
- * The checker of DESIGN §7: functional invariants verified every N workload ops under
+ * The checker (docs/checker.md): functional invariants verified every N workload ops under
  * {@code --check} (a violation ends the run with exit code 3), and leak-exposure accounting, a
  * metric rather than a failure. See docs/checker.md for the invariants, their kernel analogues,
  * costs and the soak command.

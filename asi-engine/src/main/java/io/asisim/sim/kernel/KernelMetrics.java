@@ -5,7 +5,7 @@ import static io.asisim.api.metrics.Better.NEITHER;
 
 import io.asisim.api.metrics.MetricDescriptor;
 
-/** Metrics of the simulated kernel beyond DESIGN §5 (which are in StandardMetrics). */
+/** Metrics of the simulated kernel beyond the standard ones ({@code StandardMetrics}). */
 public final class KernelMetrics {
   private KernelMetrics() {}
 

@@ -1,0 +1,162 @@
+package io.asisim.api.kernel;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TlbOps;
+import io.asisim.api.machine.TlbVisitor;
+import io.asisim.api.mapper.AliasVisitor;
+import io.asisim.api.mapper.Mapper;
+import java.util.Arrays;
+
+/**
+ * The leak-exposure rule, the one definition the engine's checker and the mapper scenario tests
+ * share (docs/checker.md): a (cpu, frame) pair is exposed at an instant when a translation usable
+ * while restricted reaches a sensitive frame that the task running on that CPU has no logical
+ * access to. Two sources are scanned: every CPU's TLB ({@link TlbOps#forEachRestrictedEntry},
+ * entries of the loaded mm's ASID and global ones — entries of another ASID are unreachable until
+ * that mm is loaded again, by a task that then runs), and the restricted page tables of each CPU's
+ * loaded mm at every live alias the mapper holds (a live alias is reachable by a page walk on any
+ * CPU whose address space contains it). Aliases a mapper lists as unmapped but pending are not
+ * counted on their own: their PTE is gone, so only a TLB entry can reach them, which the TLB scan
+ * sees exactly. The kernel decides sensitivity and logical access; this class asks it through
+ * {@link Access}. Reuse one instance: a scan allocates only when its result buffer must grow.
+ */
+public final class ExposureScan {
+  /** What only the kernel knows. */
+  public interface Access {
+    /** Whether frame {@code pfn} holds sensitive data now. */
+    boolean isSensitive(long pfn);
+
+    /** Whether the task running on {@code cpu} may legitimately read {@code pfn} now. */
+    boolean hasAccess(int cpu, long pfn);
+
+    /**
+     * Whether {@code cpu} runs a task at all; an idle CPU runs no attacker, so nothing is exposed
+     * on it and the scan skips it. By default every CPU is scanned.
+     */
+    default boolean runsTask(int cpu) {
+      return true;
+    }
+  }
+
+  private final Machine machine;
+  private final Mapper mapper;
+  private final Access access;
+  private final TlbVisitor tlbVisitor = this::tlbEntry;
+  private final AliasVisitor aliasVisitor = this::alias;
+  private final long[] loadedMm;
+  private long[] found = new long[16];
+  private int n;
+
+  /**
+   * @param machine the machine whose TLBs and page tables are scanned
+   * @param mapper the mapper whose live aliases are checked in the page tables ({@link #scan()})
+   * @param access the kernel's sensitivity and logical-access answers
+   */
+  public ExposureScan(Machine machine, Mapper mapper, Access access) {
+    this.machine = machine;
+    this.mapper = mapper;
+    this.access = access;
+    this.loadedMm = new long[machine.nrCpus()];
+  }
+
+  /** A scan whose mapper is given per call ({@link #scan(Mapper)}). */
+  public ExposureScan(Machine machine, Access access) {
+    this(machine, null, access);
+  }
+
+  /** Scans every CPU with the constructor's mapper; returns the number of distinct exposed pairs. */
+  public int scan() {
+    return scan(mapper);
+  }
+
+  /**
+   * Scans every CPU; {@code aliases} may be null (no mapper built yet: TLBs only). Returns the
+   * number of distinct exposed (cpu, frame) pairs.
+   */
+  public int scan(Mapper aliases) {
+    n = 0;
+    AddressSpaces as = machine.addressSpaces();
+    for (int cpu = 0; cpu < loadedMm.length; cpu++) {
+      loadedMm[cpu] = as.loadedMm(cpu);
+      if (access.runsTask(cpu)) {
+        machine.tlb().forEachRestrictedEntry(cpu, tlbVisitor);
+      }
+    }
+    if (aliases != null && machine.asi().enabled()) {
+      aliases.forEachAlias(aliasVisitor);
+    }
+    Arrays.sort(found, 0, n);
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+      if (w == 0 || found[w - 1] != found[i]) {
+        found[w++] = found[i];
+      }
+    }
+    n = w;
+    return n;
+  }
+
+  private void tlbEntry(int cpu, long mm, long va, long pfn, int pageShift) {
+    if (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM) {
+      return; // another ASID: unreachable until that mm is loaded again (and then flushed if stale)
+    }
+    long frames = pageShift == 30 ? 1 : 1L << (pageShift - 12); // 1 GiB leaves are never restricted-visible data
+    for (long f = pfn; f < pfn + frames; f++) {
+      if (access.isSensitive(f) && !access.hasAccess(cpu, f)) {
+        add(cpu, f);
+      }
+    }
+  }
+
+  /** A live alias is reachable by a page walk from every CPU whose loaded restricted tables map it. */
+  private void alias(int aliasCpu, long mm, long va, long pfn, boolean live) {
+    if (!live || !access.isSensitive(pfn)) {
+      return; // an unmapped alias is reachable only through a TLB entry, which the TLB scan sees
+    }
+    AddressSpaces as = machine.addressSpaces();
+    for (int c = 0; c < loadedMm.length; c++) {
+      if (loadedMm[c] != AddressSpaces.INIT_MM && access.runsTask(c) && as.translate(loadedMm[c], true, va) == pfn
+          && !access.hasAccess(c, pfn)) {
+        add(c, pfn);
+      }
+    }
+  }
+
+  private void add(int cpu, long pfn) {
+    if (n == found.length) {
+      found = Arrays.copyOf(found, n * 2);
+    }
+    found[n++] = ((long) cpu << 48) | pfn;
+  }
+
+  /** Number of exposures found by the last {@link #scan}. */
+  public int size() {
+    return n;
+  }
+
+  /** CPU of exposure {@code i} (ordered by cpu, then frame). */
+  public int cpu(int i) {
+    return (int) (found[i] >>> 48);
+  }
+
+  /** Frame of exposure {@code i}. */
+  public long pfn(int i) {
+    return found[i] & ((1L << 48) - 1);
+  }
+
+  /** Whether the last scan found ({@code cpu}, {@code pfn}) exposed. */
+  public boolean isExposed(int cpu, long pfn) {
+    return Arrays.binarySearch(found, 0, n, ((long) cpu << 48) | pfn) >= 0;
+  }
+
+  /** The last scan's exposures as {@code "cpu:pfn"} strings, for test messages and logs. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "" : ", ").append(cpu(i)).append(':').append(pfn(i));
+    }
+    return sb.append(']').toString();
+  }
+}

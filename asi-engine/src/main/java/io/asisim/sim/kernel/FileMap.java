@@ -1,0 +1,178 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.api.machine.Cost;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.mm.Gfp;
+import io.asisim.sim.util.LongLongMap;
+
+/**
+ * Files through the page cache: {@code open()}/{@code close()} (fs/open.c), {@code read()} and
+ * {@code write()} (fs/read_write.c → mm/filemap.c {@code filemap_read()} /
+ * {@code generic_perform_write()}), on tmpfs files (mm/shmem.c: never evicted, holes read as the
+ * zero page) and disk-backed files (misses allocated and filled by DMA, clean pages reclaimable by
+ * {@link Vmscan}). Disk I/O time is not modelled (only CPU time is). Each page a call copies goes
+ * through the process's one-page I/O buffer.
+ */
+final class FileMap {
+  /** The mapping gfp of tmpfs and regular files: {@code GFP_HIGHUSER_MOVABLE}. */
+  static final int GFP_PAGECACHE = Gfp.GFP_HIGHUSER_MOVABLE;
+
+  private final Machine machine;
+  private final PageCache cache;
+  private final TaskTable tasks;
+  private final Highmem highmem;
+  private final Memory memory;
+  private final Vmscan vmscan;
+  private final AsiPlugins plugins;
+  private final Counter pagecacheMisses;
+  private final long copyCost;
+
+  FileMap(Machine machine, PageCache cache, TaskTable tasks, Highmem highmem, Memory memory, Vmscan vmscan,
+      AsiPlugins plugins, KernelCounters counters) {
+    this.machine = machine;
+    this.cache = cache;
+    this.tasks = tasks;
+    this.highmem = highmem;
+    this.memory = memory;
+    this.vmscan = vmscan;
+    this.plugins = plugins;
+    this.pagecacheMisses = counters.pagecacheMisses();
+    this.copyCost = machine.profile().get(Cost.COPY_PAGE);
+  }
+
+  int createFile(long pages, boolean evictable) {
+    return cache.createFile(pages, evictable);
+  }
+
+  void checkExists(int file) {
+    if (!cache.exists(file)) {
+      throw new IllegalArgumentException("no file " + file);
+    }
+  }
+
+  /** {@code do_sys_open()} on a cached dentry: the lowest free descriptor. */
+  int open(int cpu, int pid, int file) {
+    machine.charge(cpu, KernelCosts.OPEN_CLOSE);
+    int fd = tasks.installFd(pid, file);
+    if (fd < 0) {
+      throw new IllegalStateException("pid " + pid + " has " + TaskTable.MAX_FDS + " files open");
+    }
+    return fd;
+  }
+
+  /** {@code close()}. */
+  void close(int cpu, int pid, int fd) {
+    machine.charge(cpu, KernelCosts.OPEN_CLOSE);
+    closeFd(cpu, pid, fd);
+  }
+
+  /** {@code exit_files()}: every open descriptor of a dying task is closed. */
+  void exitFiles(int cpu, int pid) {
+    for (int fd = 0; fd < TaskTable.MAX_FDS; fd++) {
+      if (tasks.isOpen(pid, fd)) {
+        closeFd(cpu, pid, fd);
+      }
+    }
+  }
+
+  /** {@code filp_close()}: the last descriptor of a file ends the process's access to its cached pages. */
+  private void closeFd(int cpu, int pid, int fd) {
+    int file = tasks.fileOf(pid, fd);
+    tasks.clearFd(pid, fd);
+    if (tasks.hasOpen(pid, file)) {
+      return; // another descriptor of the same file keeps access
+    }
+    long mm = tasks.mm(pid).mm;
+    long n = cache.size(file);
+    for (long i = 0; i < n; i++) {
+      long pfn = cache.peek(file, i);
+      if (pfn >= 0) {
+        plugins.accessLost(cpu, mm, pfn);
+      }
+    }
+  }
+
+  /** {@code read()} of {@code pages} pages from page {@code index}: each copied into the I/O buffer. */
+  void read(int cpu, int pid, int fd, long index, int pages) {
+    int file = tasks.fileOf(pid, fd);
+    MmState m = tasks.mm(pid);
+    long end = Math.min(index + pages, cache.size(file));
+    for (long i = index; i < end; i++) {
+      machine.charge(cpu, KernelCosts.PAGECACHE_LOOKUP);
+      long pfn = cache.lookup(file, i);
+      if (pfn < 0 && !cache.evictable(file)) {
+        // shmem_file_read_iter() with SGP_READ: a hole reads as ZERO_PAGE (kernel image,
+        // nonsensitive), nothing is allocated
+        memory.kernelWriteUser(cpu, m, m.bufVa);
+        machine.charge(cpu, copyCost);
+        continue;
+      }
+      if (pfn < 0) {
+        pfn = readaheadMiss(cpu, file, i);
+        if (pfn < 0) {
+          break;
+        }
+      }
+      // copy_page_to_iter(): source is the page-cache page, destination the user buffer
+      highmem.kmapLocal(cpu, m.mm, pfn, false, AccessSite.PAGECACHE_READ);
+      memory.kernelWriteUser(cpu, m, m.bufVa); // copy_to_user() into a buffer still shared after fork faults: CoW
+      machine.charge(cpu, copyCost);
+    }
+  }
+
+  /** {@code write()} of {@code pages} full pages from page {@code index}, from the I/O buffer. */
+  void write(int cpu, int pid, int fd, long index, int pages) {
+    int file = tasks.fileOf(pid, fd);
+    MmState m = tasks.mm(pid);
+    long end = Math.min(index + pages, cache.size(file));
+    for (long i = index; i < end; i++) {
+      machine.charge(cpu, KernelCosts.PAGECACHE_LOOKUP);
+      long pfn = cache.lookup(file, i);
+      if (pfn < 0) {
+        // shmem_get_folio() / write_begin: a new page-cache page
+        pfn = vmscan.allocUserPage(cpu, GFP_PAGECACHE);
+        if (pfn < 0) {
+          break;
+        }
+        pagecacheMisses.inc();
+        cache.insert(file, i, pfn);
+      }
+      // copy_page_from_iter(): user buffer into the page-cache page (a full-page write needs no zeroing)
+      memory.userAccess(cpu, m.bufVa, false);
+      highmem.kmapLocal(cpu, m.mm, pfn, true, AccessSite.PAGECACHE_WRITE);
+      machine.charge(cpu, copyCost);
+    }
+  }
+
+  /**
+   * A page-cache miss on a disk file's read ({@code filemap_read()} → readahead): the page is
+   * allocated and filled by DMA, which touches no CPU mapping (I/O time is not modelled).
+   */
+  private long readaheadMiss(int cpu, int file, long index) {
+    long pfn = vmscan.allocUserPage(cpu, GFP_PAGECACHE);
+    if (pfn < 0) {
+      return -1;
+    }
+    pagecacheMisses.inc();
+    cache.insert(file, index, pfn);
+    return pfn;
+  }
+
+  /**
+   * Whether process {@code pid} could legitimately {@code read()} frame {@code pfn} right now
+   * (its "logical access", docs/checker.md): the frame caches a page of a file the process has
+   * open, or is an anonymous page mapped in its mm (shared copy-on-write pages count for every
+   * sharer). Allocation-free, O(open files).
+   */
+  boolean hasLogicalAccess(int pid, long pfn) {
+    if (!tasks.alive(pid)) {
+      return false;
+    }
+    if (tasks.mm(pid).mapsAnon(pfn)) {
+      return true;
+    }
+    long code = cache.ownerOf(pfn);
+    return code != LongLongMap.ABSENT && tasks.hasOpen(pid, PageCache.fileOf(code));
+  }
+}

@@ -1,0 +1,92 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TlbOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.sim.util.LongLongMap;
+
+/**
+ * Process creation (kernel/fork.c): {@code kernel_clone()} with {@code dup_mmap()}, which shares
+ * every anonymous page copy-on-write ({@code copy_present_pte()} write-protects the parent's PTE
+ * too and bumps the page's mapcount) and then flushes the parent ({@code flush_tlb_mm(oldmm)});
+ * and the spawn of a new process with an empty mm (fork + exec of an init-like parent, charged
+ * together).
+ */
+final class Fork {
+  private final Machine machine;
+  private final AddressSpaces as;
+  private final TlbOps tlb;
+  private final TaskTable tasks;
+  private final MapCount mapCount;
+  private final Sched sched;
+  private final Counter forks;
+  private final Counter oomEvents;
+
+  Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters) {
+    this.machine = machine;
+    this.as = machine.addressSpaces();
+    this.tlb = machine.tlb();
+    this.tasks = tasks;
+    this.mapCount = mapCount;
+    this.sched = sched;
+    this.forks = counters.forks();
+    this.oomEvents = counters.oomEvents();
+  }
+
+  /** A new process with an empty mm on {@code cpu}, switched to; its pid, or -1 if no mm could be made. */
+  int spawn(int cpu) {
+    long mm = as.mmCreate(cpu);
+    if (mm < 0) {
+      oomEvents.inc();
+      return -1;
+    }
+    int pid = tasks.allocPid();
+    tasks.install(pid, new MmState(mm), cpu, TaskTable.emptyFiles());
+    machine.charge(cpu, KernelCosts.FORK_BASE + KernelCosts.EXEC_BASE);
+    sched.switchTo(cpu, pid);
+    return pid;
+  }
+
+  /** {@code fork()} of {@code parent} (running on {@code cpu}); the child's pid, or -1 ({@code -ENOMEM}). */
+  int fork(int cpu, int parent) {
+    forks.inc();
+    MmState p = tasks.mm(parent);
+    long mm = as.mmCreate(cpu);
+    if (mm < 0) {
+      oomEvents.inc();
+      return -1;
+    }
+    int child = tasks.allocPid();
+    MmState c = new MmState(mm);
+    c.nextVa = p.nextVa;
+    c.bufVa = p.bufVa;
+    tasks.install(child, c, cpu, tasks.dupFiles(parent));
+    machine.charge(cpu, KernelCosts.FORK_BASE);
+    // copy_present_pte(): share every anonymous page read-only, parent and child
+    LongLongMap a = p.anon;
+    for (int i = 0; i < a.capacity(); i++) {
+      if (!a.used(i)) {
+        continue;
+      }
+      long va = a.keyAt(i);
+      long pfn = a.valueAt(i) & MmState.PFN_MASK;
+      if (!as.mapUser(cpu, mm, va, pfn, false)) {
+        oomEvents.inc();
+        break;
+      }
+      c.putAnon(va, pfn);
+      if ((a.valueAt(i) & MmState.WRITABLE) != 0) {
+        as.mapUser(cpu, p.mm, va, pfn, false);
+        p.putAnon(va, pfn);
+      }
+      mapCount.dup(pfn);
+      machine.charge(cpu, KernelCosts.FORK_PER_PAGE);
+    }
+    // dup_mmap() -> flush_tlb_mm(oldmm): write-protected PTEs must not stay writable in any TLB
+    tlb.flushMmRange(cpu, p.mm, 0, Mmap.ALL_PAGES);
+    // wake_up_new_task() -> select_task_rq(): placed after the copy, by the clocks it left
+    tasks.setCpu(child, sched.leastLoadedCpu());
+    return child;
+  }
+}

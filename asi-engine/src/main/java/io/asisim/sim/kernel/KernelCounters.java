@@ -1,0 +1,26 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+
+/**
+ * The kernel's event counters ({@link KernelMetrics}), registered once in a fixed order (the run
+ * JSON lists metrics in registration order) and shared by the layers that count them.
+ */
+record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults,
+    Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents) {
+
+  static KernelCounters register(Metrics m) {
+    Counter syscalls = m.counter(KernelMetrics.SYSCALLS);
+    Counter contextSwitches = m.counter(KernelMetrics.CONTEXT_SWITCHES);
+    Counter anonFaults = m.counter(KernelMetrics.ANON_FAULTS);
+    Counter cowFaults = m.counter(KernelMetrics.COW_FAULTS);
+    Counter forks = m.counter(KernelMetrics.FORKS);
+    Counter pagecacheMisses = m.counter(KernelMetrics.PAGECACHE_MISSES);
+    Counter evictions = m.counter(KernelMetrics.PAGECACHE_EVICTIONS);
+    Counter accessLosses = m.counter(KernelMetrics.ACCESS_LOSSES);
+    Counter oomEvents = m.counter(KernelMetrics.OOM_EVENTS);
+    return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, forks, pagecacheMisses, evictions,
+        accessLosses, oomEvents);
+  }
+}

@@ -1,0 +1,129 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Cost;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TlbOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.sim.util.LongLongMap;
+
+/**
+ * Anonymous-memory faults and user accesses (mm/memory.c): {@code handle_mm_fault()} on a missing
+ * page ({@code do_anonymous_page()}) or a write to a write-protected one ({@code do_wp_page()}:
+ * {@code wp_page_reuse()} when only this mm maps it, else {@code wp_page_copy()}), and the kernel's
+ * own writes to user pages ({@code copy_to_user()}), which take the same copy-on-write fault.
+ */
+final class Memory {
+  /** {@code GFP_HIGHUSER_MOVABLE | __GFP_ZERO}: anonymous faults ({@code vma_alloc_zeroed_movable_folio()}). */
+  static final int GFP_ANON = Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_ZERO;
+
+  private final Machine machine;
+  private final AddressSpaces as;
+  private final TlbOps tlb;
+  private final PageAllocator allocator;
+  private final Highmem highmem;
+  private final Vmscan vmscan;
+  private final MapCount mapCount;
+  private final AsiPlugins plugins;
+  private final Counter anonFaults;
+  private final Counter cowFaults;
+  private final Counter oomEvents;
+  private final long faultCost;
+  private final int siteUser;
+
+  Memory(Machine machine, PageAllocator allocator, Highmem highmem, Vmscan vmscan, MapCount mapCount,
+      AsiPlugins plugins, KernelCounters counters, int siteUser) {
+    this.machine = machine;
+    this.as = machine.addressSpaces();
+    this.tlb = machine.tlb();
+    this.allocator = allocator;
+    this.highmem = highmem;
+    this.vmscan = vmscan;
+    this.mapCount = mapCount;
+    this.plugins = plugins;
+    this.anonFaults = counters.anonFaults();
+    this.cowFaults = counters.cowFaults();
+    this.oomEvents = counters.oomEvents();
+    this.faultCost = machine.profile().get(Cost.PAGE_FAULT);
+    this.siteUser = siteUser;
+  }
+
+  /** A user access to {@code va}: faults in a missing page, copies a write-protected one on write. */
+  void touch(int cpu, MmState m, long va, boolean write) {
+    long v = m.anon.get(va);
+    if (v == LongLongMap.ABSENT) {
+      anonFault(cpu, m, va);
+    } else if (write && (v & MmState.WRITABLE) == 0) {
+      wpFault(cpu, m, va, v & MmState.PFN_MASK);
+    } else {
+      userAccess(cpu, va, write);
+    }
+  }
+
+  /** A kernel write to a user page ({@code copy_to_user()}): a write-protected page faults and is copied first. */
+  void kernelWriteUser(int cpu, MmState m, long va) {
+    long v = m.anon.get(va);
+    if (v != LongLongMap.ABSENT && (v & MmState.WRITABLE) == 0) {
+      wpFault(cpu, m, va, v & MmState.PFN_MASK);
+    } else {
+      userAccess(cpu, va, true);
+    }
+  }
+
+  /** An access through the user mapping (a kernel read of a user buffer included). */
+  void userAccess(int cpu, long va, boolean write) {
+    tlb.access(cpu, va, write, siteUser);
+  }
+
+  /** {@code do_anonymous_page()}: a zeroed movable page mapped writable; false if out of memory. */
+  boolean anonFault(int cpu, MmState m, long va) {
+    anonFaults.inc();
+    machine.charge(cpu, faultCost);
+    long pfn = vmscan.allocUserPage(cpu, GFP_ANON);
+    if (pfn < 0) {
+      return false;
+    }
+    highmem.clearPage(cpu, m.mm, pfn, AccessSite.ZEROING);
+    if (!as.mapUser(cpu, m.mm, va, pfn, true)) {
+      allocator.free(cpu, pfn, 0);
+      oomEvents.inc();
+      return false;
+    }
+    m.putAnon(va, pfn | MmState.WRITABLE);
+    userAccess(cpu, va, true);
+    return true;
+  }
+
+  /** {@code do_wp_page()}: reuse a page only this mm maps, else {@link #wpPageCopy}. */
+  private void wpFault(int cpu, MmState m, long va, long old) {
+    machine.charge(cpu, faultCost);
+    if (!mapCount.isShared(old)) {
+      // wp_page_reuse(): the last user gets the page writable in place
+      as.mapUser(cpu, m.mm, va, old, true);
+      m.putAnon(va, old | MmState.WRITABLE);
+      tlb.flushOne(cpu, va);
+      userAccess(cpu, va, true);
+      return;
+    }
+    wpPageCopy(cpu, m, va, old);
+  }
+
+  /** {@code wp_page_copy()}: a private copy replaces the shared page, whose old translation is flushed. */
+  private void wpPageCopy(int cpu, MmState m, long va, long old) {
+    cowFaults.inc();
+    long pfn = vmscan.allocUserPage(cpu, Gfp.GFP_HIGHUSER_MOVABLE);
+    if (pfn < 0) {
+      return;
+    }
+    highmem.copyPage(cpu, m.mm, old, pfn, AccessSite.COW);
+    as.mapUser(cpu, m.mm, va, pfn, true);
+    m.putAnon(va, pfn | MmState.WRITABLE);
+    mapCount.drop(old);
+    plugins.accessLost(cpu, m.mm, old);
+    // ptep_clear_flush(): the old translation must leave every CPU of the mm
+    tlb.flushMmRange(cpu, m.mm, va, 1);
+    userAccess(cpu, va, true);
+  }
+}

@@ -1,0 +1,158 @@
+package io.asisim.sim.kernel;
+
+import java.util.Arrays;
+
+/**
+ * The tasks of the simulated kernel, pid-indexed: each task's mm ({@code task_struct->mm}), the CPU
+ * it runs on ({@code task_cpu()}), its descriptor table ({@code files_struct}), and each CPU's
+ * running task ({@code rq->curr}). Pids are reused through a free stack like
+ * {@code alloc_pid()}/{@code free_pid()} (kernel/pid.c) reuse freed numbers. One task per mm (no
+ * threads).
+ */
+final class TaskTable {
+  /** No task: the CPU is idle (or runs a kernel thread), lazily keeping the last mm loaded. */
+  static final int NO_TASK = -1;
+  /** Size of every task's descriptor table. */
+  static final int MAX_FDS = 64;
+
+  private MmState[] mmOf = new MmState[64];
+  private int[] cpuOf = new int[64];
+  private int[][] fds = new int[64][];
+  private int[] freePids = new int[64];
+  private int nrFreePids;
+  private int nextPid;
+  private final int[] current;
+
+  TaskTable(int nrCpus) {
+    current = new int[nrCpus];
+    Arrays.fill(current, NO_TASK);
+  }
+
+  int nrCpus() {
+    return current.length;
+  }
+
+  /** {@code alloc_pid()}: the most recently freed pid, else a new one. */
+  int allocPid() {
+    if (nrFreePids > 0) {
+      return freePids[--nrFreePids];
+    }
+    int pid = nextPid++;
+    if (pid == mmOf.length) {
+      int n = mmOf.length * 2;
+      mmOf = Arrays.copyOf(mmOf, n);
+      cpuOf = Arrays.copyOf(cpuOf, n);
+      fds = Arrays.copyOf(fds, n);
+      freePids = Arrays.copyOf(freePids, n);
+    }
+    return pid;
+  }
+
+  /** Fills in the task of a newly allocated pid. */
+  void install(int pid, MmState mm, int cpu, int[] files) {
+    mmOf[pid] = mm;
+    cpuOf[pid] = cpu;
+    fds[pid] = files;
+  }
+
+  /** {@code free_pid()} after {@code release_task()}: the pid may be handed out again. */
+  void release(int pid) {
+    mmOf[pid] = null;
+    fds[pid] = null;
+    freePids[nrFreePids++] = pid;
+  }
+
+  boolean alive(int pid) {
+    return pid >= 0 && pid < nextPid && mmOf[pid] != null;
+  }
+
+  void check(int pid) {
+    if (!alive(pid)) {
+      throw new IllegalArgumentException("no process " + pid);
+    }
+  }
+
+  /** One past the highest pid ever handed out (iteration bound; dead pids in between are not {@link #alive}). */
+  int pidLimit() {
+    return nextPid;
+  }
+
+  MmState mm(int pid) {
+    return mmOf[pid];
+  }
+
+  /** {@code exec_mmap()}: the task gets a new mm. */
+  void setMm(int pid, MmState mm) {
+    mmOf[pid] = mm;
+  }
+
+  int cpu(int pid) {
+    return cpuOf[pid];
+  }
+
+  void setCpu(int pid, int cpu) {
+    cpuOf[pid] = cpu;
+  }
+
+  /** The task running on {@code cpu}, or {@link #NO_TASK}. */
+  int current(int cpu) {
+    return current[cpu];
+  }
+
+  void setCurrent(int cpu, int pid) {
+    current[cpu] = pid;
+  }
+
+  // ---- files_struct
+
+  /** An empty descriptor table ({@code files_struct} of a new process). */
+  static int[] emptyFiles() {
+    int[] f = new int[MAX_FDS];
+    Arrays.fill(f, -1);
+    return f;
+  }
+
+  /** {@code dup_fd()}: the child's copy of the parent's table. */
+  int[] dupFiles(int pid) {
+    return fds[pid].clone();
+  }
+
+  /** {@code alloc_fd()} + {@code fd_install()}: the lowest free descriptor, or -1 if the table is full. */
+  int installFd(int pid, int file) {
+    int[] f = fds[pid];
+    for (int fd = 0; fd < f.length; fd++) {
+      if (f[fd] < 0) {
+        f[fd] = file;
+        return fd;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether descriptor {@code fd} of {@code pid} is open. */
+  boolean isOpen(int pid, int fd) {
+    return fds[pid][fd] >= 0;
+  }
+
+  /** The file behind {@code fd} ({@code fdget()}); throws if it is not open. */
+  int fileOf(int pid, int fd) {
+    if (fd < 0 || fd >= MAX_FDS || fds[pid][fd] < 0) {
+      throw new IllegalArgumentException("pid " + pid + " has no fd " + fd);
+    }
+    return fds[pid][fd];
+  }
+
+  void clearFd(int pid, int fd) {
+    fds[pid][fd] = -1;
+  }
+
+  /** Whether any descriptor of {@code pid} refers to {@code file}. */
+  boolean hasOpen(int pid, int file) {
+    for (int f : fds[pid]) {
+      if (f == file) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
