@@ -22,6 +22,10 @@ import java.util.Map;
  * {@code NEEDS_RSB_FILL}, the L1D flush only on L1TF-affected CPUs ({@code do_l1tf_flush}); the
  * {@code IBPB_ON_EVERY_EXIT} trait models the benchmark build with an IBPB hard-coded into
  * {@code asi_exit()}. Only {@code ASI_CLASS_USERSPACE} is modelled (no KVM class).
+ *
+ * <p>{@code curr_asi}, the target and {@code asi_taints} live in the shared {@link CpuTlbState}
+ * (the MMU path and {@code switch_mm_irqs_off()} read them there); this class is their only writer
+ * apart from {@link #handleSwitchMm}, which {@link X86Cr3#switchMm} calls as the kernel does.
  */
 final class X86Asi implements AsiOps {
   /** {@code asi_init_userspace_class()}: taints that must be scrubbed before entering. */

@@ -50,7 +50,15 @@ public final class FlushTlbInfo {
    * in an {@code mmu_gather} ({@code __tlb_adjust_range()}).
    */
   public void add(long va) {
-    long e = va + (1L << strideShift);
+    addRange(va, 1);
+  }
+
+  /**
+   * Widens the range to cover {@code pages} pages from {@code va} ({@code __tlb_adjust_range(tlb,
+   * address, range_size)}), e.g. a whole vmap area of {@code __purge_vmap_area_lazy()}.
+   */
+  public void addRange(long va, long pages) {
+    long e = va + (pages << strideShift);
     if (empty) {
       start = va;
       end = e;

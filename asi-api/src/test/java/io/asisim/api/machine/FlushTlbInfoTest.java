@@ -20,6 +20,8 @@ class FlushTlbInfoTest {
     assertThat(f.pages()).isEqualTo(8); // ((max - min) >> 12) + 1
     assertThat(f.contains(base + (9L << 12))).isTrue();
     assertThat(f.contains(base + (10L << 12))).isFalse();
+    f.addRange(base + (20L << 12), 4); // pages 20..23
+    assertThat(f.pages()).isEqualTo(22);
     f.reset(TlbOps.ALL_MM);
     assertThat(f.isEmpty()).isTrue();
     assertThat(f.mm()).isEqualTo(TlbOps.ALL_MM);
