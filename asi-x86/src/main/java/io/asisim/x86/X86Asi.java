@@ -22,6 +22,10 @@ import java.util.Map;
  * {@code NEEDS_RSB_FILL}, the L1D flush only on L1TF-affected CPUs ({@code do_l1tf_flush}); the
  * {@code IBPB_ON_EVERY_EXIT} trait models the benchmark build with an IBPB hard-coded into
  * {@code asi_exit()}. Only {@code ASI_CLASS_USERSPACE} is modelled (no KVM class).
+ *
+ * <p>{@code curr_asi}, the target and {@code asi_taints} live in the shared {@link CpuTlbState}
+ * (the MMU path and {@code switch_mm_irqs_off()} read them there); this class is their only writer
+ * apart from {@link #handleSwitchMm}, which {@link X86Cr3#switchMm} calls as the kernel does.
  */
 final class X86Asi implements AsiOps {
   /** {@code asi_init_userspace_class()}: taints that must be scrubbed before entering. */
@@ -31,7 +35,11 @@ final class X86Asi implements AsiOps {
   /** {@code asi_init_userspace_class()}: taints set on entering. */
   static final int USER_SET = TAINT_USER_CONTROL | TAINT_USER_DATA;
 
-  private final X86Machine m;
+  private final CpuTlbState s;
+  private final X86Cr3 cr3;
+  private final CpuClocks clocks;
+  private final Costs costs;
+  private final MachineCounters counters;
   private final boolean enabled;
   private final boolean noflush;
   private final boolean[] currAsi;
@@ -42,15 +50,24 @@ final class X86Asi implements AsiOps {
   private final List<Counter> siteCounters = new ArrayList<>();
   private Counter[] sites = new Counter[0];
 
-  X86Asi(X86Machine m, Metrics metrics, boolean noflush) {
-    this.m = m;
+  /**
+   * @param s the per-CPU state whose {@code curr_asi}, target and {@code asi_taints} this core owns
+   * @param enabled whether ASI is on ({@code asi=on})
+   * @param noflush whether ASI's CR3 writes set NOFLUSH
+   */
+  X86Asi(CpuTlbState s, X86Cr3 cr3, CpuClocks clocks, Costs costs, MachineCounters counters, Metrics metrics,
+      boolean enabled, boolean noflush) {
+    this.s = s;
+    this.cr3 = cr3;
+    this.clocks = clocks;
+    this.costs = costs;
+    this.counters = counters;
     this.metrics = metrics;
-    this.enabled = m.config().asi();
+    this.enabled = enabled;
     this.noflush = noflush;
-    int n = m.nrCpus();
-    currAsi = new boolean[n];
-    target = new boolean[n];
-    taints = new int[n];
+    currAsi = s.currAsi;
+    target = s.asiTarget;
+    taints = s.taints;
     exitSite("unknown"); // SITE_UNKNOWN = 0
   }
 
@@ -76,7 +93,7 @@ final class X86Asi implements AsiOps {
     if (!enabled) {
       return;
     }
-    if (m.loadedMm[cpu] == AddressSpaces.INIT_MM) {
+    if (s.loadedMm[cpu] == AddressSpaces.INIT_MM) {
       throw new IllegalStateException("asi_enter on cpu " + cpu + " with init_mm loaded: no restricted space");
     }
     target[cpu] = true;
@@ -90,15 +107,15 @@ final class X86Asi implements AsiOps {
     }
     currAsi[cpu] = true;
     maybeFlushControl(cpu, taints[cpu] & USER_PREVENT_CONTROL, false);
-    m.tlbOps().writeCr3(cpu, true, noflush);
+    cr3.writeCr3(cpu, true, noflush);
     if ((taints[cpu] & USER_PROTECT_DATA) != 0) { // maybe_flush_data()
-      if (m.costs().l1tf) {
-        mitigate(cpu, m.costs().l1dFlush, m.counters().l1dFlushes);
+      if (costs.l1tf) {
+        mitigate(cpu, costs.l1dFlush, counters.l1dFlushes);
       }
       taints[cpu] &= ~TAINTS_DATA_MASK;
     }
     taints[cpu] |= USER_SET;
-    m.counters().asiEnters.inc();
+    counters.asiEnters.inc();
   }
 
   @Override
@@ -113,11 +130,11 @@ final class X86Asi implements AsiOps {
     if (!enabled || !currAsi[cpu]) {
       return;
     }
-    maybeFlushControl(cpu, taints[cpu] & TAINTS_CONTROL_MASK, m.costs().ibpbOnEveryExit);
+    maybeFlushControl(cpu, taints[cpu] & TAINTS_CONTROL_MASK, costs.ibpbOnEveryExit);
     taints[cpu] |= TAINT_KERNEL_DATA;
-    m.tlbOps().writeCr3(cpu, false, noflush);
+    cr3.writeCr3(cpu, false, noflush);
     currAsi[cpu] = false;
-    MachineCounters k = m.counters();
+    MachineCounters k = counters;
     k.asiExits.inc();
     k.asiExitsByReason[reason.ordinal()].inc();
     sites[site].inc();
@@ -125,31 +142,32 @@ final class X86Asi implements AsiOps {
 
   /** {@code maybe_flush_control()}: IBPB + RSB fill when {@code due} taints are set. */
   private void maybeFlushControl(int cpu, int due, boolean forceIbpb) {
-    Costs c = m.costs();
+    Costs c = costs;
     if (due != 0) {
       if (c.needsIbpb || forceIbpb) {
-        mitigate(cpu, c.ibpb, m.counters().ibpb);
+        mitigate(cpu, c.ibpb, counters.ibpb);
       }
       if (c.needsRsbFill) {
-        mitigate(cpu, c.rsbFill, m.counters().rsbFills);
+        mitigate(cpu, c.rsbFill, counters.rsbFills);
       }
       taints[cpu] &= ~TAINTS_CONTROL_MASK;
     } else if (forceIbpb) {
-      mitigate(cpu, c.ibpb, m.counters().ibpb);
+      mitigate(cpu, c.ibpb, counters.ibpb);
     }
   }
 
   private void mitigate(int cpu, long cycles, Counter count) {
-    m.charge(cpu, cycles);
+    clocks.charge(cpu, cycles);
     count.inc();
-    m.counters().mitigationCycles.add(cycles);
+    counters.mitigationCycles.add(cycles);
   }
 
-  /** {@code asi_handle_switch_mm()}: folds user/guest taints into the other-mm taints. */
-  void handleSwitchMm(int cpu) {
-    if (!enabled) {
-      return;
-    }
+  /**
+   * {@code asi_handle_switch_mm()}, called by {@code switch_mm_irqs_off()} when ASI is on: folds
+   * the user/guest taints of {@code cpu} into the other-mm taints. Touches only {@code asi_taints}.
+   */
+  static void handleSwitchMm(CpuTlbState s, int cpu) {
+    int[] taints = s.taints;
     int t = taints[cpu];
     int add = 0;
     if ((t & TAINTS_CONTROL_MASK) != 0) {

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@link X86Options#spareTablePages()} more frames are held back for page tables needed before
  * {@link #setTablePageSource} is called. All of these are {@link #bootReservedFrames()}. CPUs boot
  * with {@code init_mm} loaded and ASI exited.
+ *
+ * <p>Parts, each sharing the per-CPU {@link CpuTlbState} ({@code cpu_tlbstate}) rather than
+ * calling back into the machine: {@link DirectMap} (kernel half, set_memory.c),
+ * {@link X86AddressSpaces} (per-mm tables), {@link MmContexts} (mm ids), {@link X86Cr3}
+ * (CR3/ASIDs, {@code switch_mm_irqs_off()}), {@link X86Mmu} (access path, #PF exit),
+ * {@link X86TlbOps} (flushes) and {@link X86Asi} (asi.c).
  */
 public final class X86Machine implements Machine {
   private static final Logger LOG = LoggerFactory.getLogger(X86Machine.class);
@@ -33,10 +39,11 @@ public final class X86Machine implements Machine {
   private final Costs costs;
   private final MachineCounters counters;
   private final long nrFrames;
-  private final long[] cycles;
-  final long[] loadedMm;
-  private final long[] zeroed;
+  private final CpuClocks clocks;
+  private final CpuTlbState tlbState;
+  private final ZeroedFrames zeroed;
   private final PageTables pageTables;
+  private final DirectMap directMap;
   private final X86AddressSpaces addressSpaces;
   private final X86TlbOps tlbOps;
   private final X86Asi asi;
@@ -65,9 +72,10 @@ public final class X86Machine implements Machine {
     this.counters = new MachineCounters(metrics);
     this.nrFrames = config.frames();
     int n = config.cpus();
-    cycles = new long[n];
-    loadedMm = new long[n];
-    zeroed = new long[(int) ((nrFrames + 63) >>> 6)];
+    X86AddressSpaces.checkMmLocalFits(n, options.mmLocalSlotsPerCpu());
+    clocks = new CpuClocks(n);
+    tlbState = new CpuTlbState(n);
+    zeroed = new ZeroedFrames(nrFrames);
     bootNext = options.kernelImageBytes() >>> 12;
     if (bootNext >= nrFrames) {
       throw new IllegalArgumentException("kernel image does not fit in memory");
@@ -83,10 +91,17 @@ public final class X86Machine implements Machine {
         freeTableFrame(cpu, pfn);
       }
     }, counters.pagetablePages);
-    asi = new X86Asi(this, metrics, options.cr3NoFlush());
+    boolean asiOn = config.asi();
     tlb = new Tlb(n, profile);
-    tlbOps = new X86TlbOps(this, tlb, options.singlePageFlushCeiling());
-    addressSpaces = new X86AddressSpaces(this, pageTables, options.mmLocalSlotsPerCpu());
+    directMap = new DirectMap(pageTables, nrFrames, clocks, costs, counters, asiOn);
+    MmContexts mms = new MmContexts(directMap.kernPgd());
+    X86Cr3 cr3 = new X86Cr3(tlbState, tlb, mms, clocks, costs, counters, asiOn);
+    asi = new X86Asi(tlbState, cr3, clocks, costs, counters, metrics, asiOn, options.cr3NoFlush());
+    X86Mmu mmu = new X86Mmu(tlbState, tlb, pageTables, mms, cr3, asi, clocks, costs, counters, zeroed);
+    tlbOps = new X86TlbOps(tlbState, tlb, cr3, mmu, mms, clocks, costs, counters, asiOn,
+        options.singlePageFlushCeiling());
+    addressSpaces = new X86AddressSpaces(pageTables, directMap, mms, cr3, tlbState, clocks, costs, asiOn,
+        options.mmLocalSlotsPerCpu());
     booting = false;
     spare = new long[options.spareTablePages()];
     for (int i = options.spareTablePages() - 1; i >= 0; i--) {
@@ -121,45 +136,13 @@ public final class X86Machine implements Machine {
     }
   }
 
-  // ---- package-private plumbing -------------------------------------------------------------
-
-  MachineConfig config() {
-    return config;
-  }
-
-  Costs costs() {
-    return costs;
-  }
-
-  MachineCounters counters() {
-    return counters;
-  }
-
-  PageTables pageTables() {
-    return pageTables;
-  }
-
-  X86TlbOps tlbOps() {
-    return tlbOps;
-  }
-
-  X86Asi asiOps() {
-    return asi;
-  }
-
-  /** Records a data access to {@code pfn}: a write makes the frame no longer zeroed. */
-  void written(long pfn, boolean write) {
-    if (write && pfn < nrFrames) {
-      zeroed[(int) (pfn >>> 6)] &= ~(1L << pfn);
-    }
-  }
-
   /**
    * Bytes held by the machine's large arrays (zeroed-frame bitset, page-table storage, TLBs,
    * per-CPU state): what the simulated memory size and CPU count cost in host heap.
    */
   public long arrayBytes() {
-    return zeroed.length * 8L + pageTables.arrayBytes() + tlb.arrayBytes() + cycles.length * 16L;
+    return zeroed.arrayBytes() + pageTables.arrayBytes() + tlb.arrayBytes() + tlbState.arrayBytes()
+        + clocks.nrCpus() * 8L;
   }
 
   /** The options this machine was built with. */
@@ -176,7 +159,7 @@ public final class X86Machine implements Machine {
 
   @Override
   public long cycles(int cpu) {
-    return cycles[cpu];
+    return clocks.cycles(cpu);
   }
 
   @Override
@@ -186,10 +169,6 @@ public final class X86Machine implements Machine {
 
   @Override
   public AddressSpaces addressSpaces() {
-    return addressSpaces;
-  }
-
-  X86AddressSpaces spaces() {
     return addressSpaces;
   }
 
@@ -205,14 +184,14 @@ public final class X86Machine implements Machine {
 
   @Override
   public boolean isZeroed(long pfn) {
-    return (zeroed[(int) (pfn >>> 6)] & (1L << pfn)) != 0;
+    return zeroed.isZeroed(pfn);
   }
 
   // ---- ArchPageOps --------------------------------------------------------------------------
 
   @Override
   public int nrCpus() {
-    return cycles.length;
+    return clocks.nrCpus();
   }
 
   @Override
@@ -227,7 +206,7 @@ public final class X86Machine implements Machine {
 
   @Override
   public void charge(int cpu, long c) {
-    cycles[cpu] += c;
+    clocks.charge(cpu, c);
   }
 
   /** {@code clear_page()} per frame. */
@@ -236,31 +215,29 @@ public final class X86Machine implements Machine {
     checkRange(pfn, count);
     charge(cpu, costs.clearPage * count);
     counters.pagesZeroed.add(count);
-    for (long p = pfn; p < pfn + count; p++) {
-      zeroed[(int) (p >>> 6)] |= 1L << p;
-    }
+    zeroed.cleared(pfn, count);
   }
 
   @Override
   public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
-    return addressSpaces.setRestrictedMapped(cpu, pfn, count, present);
+    return directMap.setRestrictedMapped(cpu, pfn, count, present);
   }
 
   @Override
   public boolean isRestrictedMapped(long pfn) {
-    return addressSpaces.isRestrictedMapped(pfn);
+    return directMap.isRestrictedMapped(pfn);
   }
 
   @Override
   public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
-    return addressSpaces.setDirectMapped(cpu, pfn, count, present);
+    return directMap.setDirectMapped(cpu, pfn, count, present);
   }
 
   @Override
   public boolean isDirectMapped(long pfn) {
-    return addressSpaces.isDirectMapped(pfn);
+    return directMap.isDirectMapped(pfn);
   }
 
   @Override

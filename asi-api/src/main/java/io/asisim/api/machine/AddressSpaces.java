@@ -32,10 +32,21 @@ public interface AddressSpaces {
   }
 
   /**
+   * Whether {@code va} is in the mm-local region ({@code [MM_LOCAL_START, MM_LOCAL_END)}, where
+   * ephmap's slots live): its translations belong to one mm, so they are flushed as that mm's
+   * ({@code flush_tlb_mm_range()}), not as shared kernel addresses ({@code flush_tlb_kernel_range()}).
+   * The one definition every policy, mapper and the machine use.
+   */
+  static boolean isMmLocal(long va) {
+    return Long.compareUnsigned(va, MM_LOCAL_START) >= 0 && Long.compareUnsigned(va, MM_LOCAL_END) < 0;
+  }
+
+  /**
    * {@code mm_alloc()} + {@code asi_init_mm_state()}: a new mm with its page-global directory,
    * under ASI its restricted PGD, and the mm-local region's tables preallocated.
    *
-   * @return the mm id (never reused), or {@code -1} when page-table memory is exhausted
+   * @return the mm id, or {@code -1} when page-table memory is exhausted. Ids of destroyed mms are
+   *     reused, lowest first (as pids are), so per-mm arrays stay as large as the live mms
    */
   long mmCreate(int cpu);
 

@@ -1,7 +1,8 @@
 package io.asisim.api.machine;
 
 /**
- * Why {@code asi_exit()} left the restricted address space (DESIGN §2.1). Each reason has the
+ * Why {@code asi_exit()} left the restricted address space (the {@code asi_exit()} call sites of
+ * bjackman/linux arch/x86/mm/asi.c and its callers). Each reason has the
  * metric key of {@code asi_exits.<key>}.
  */
 public enum AsiExitReason {

@@ -72,6 +72,16 @@ public interface TlbOps {
   void shootdown(int cpu, CpuMask targets, long mm, long start, long pages);
 
   /**
+   * {@code flush_tlb_multi()} of an accumulated request: {@code info}'s mm and range on
+   * {@code targets}, as {@link #shootdown(int, CpuMask, long, long, long)}. No-op when empty.
+   */
+  default void shootdown(int cpu, CpuMask targets, FlushTlbInfo info) {
+    if (!info.isEmpty()) {
+      shootdown(cpu, targets, info.mm(), info.start(), info.pages());
+    }
+  }
+
+  /**
    * {@code arch_tlbbatch_add_pending()}: records that {@code mm}'s CPUs must be flushed before
    * the batch completes; no flush yet.
    */

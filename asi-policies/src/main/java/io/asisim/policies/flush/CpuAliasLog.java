@@ -1,5 +1,6 @@
 package io.asisim.policies.flush;
 
+import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.mapper.AliasVisitor;
 import java.util.Arrays;
 
@@ -80,7 +81,7 @@ final class CpuAliasLog {
 
   /** Marks the live record of {@code va} on {@code cpu} as unmapped (PTE cleared, maybe still cached). */
   void markReleased(int cpu, long m, long v) {
-    boolean mmLocal = TransientFlush.isMmLocal(v);
+    boolean mmLocal = AddressSpaces.isMmLocal(v);
     for (int i = count[cpu] - 1; i >= 0; i--) {
       if (va[cpu][i] == v && !released[cpu][i] && (!mmLocal || mm[cpu][i] == m)) {
         released[cpu][i] = true;
@@ -94,7 +95,7 @@ final class CpuAliasLog {
    * {@code m}); returns how many were removed.
    */
   int removeVa(int cpu, long m, long v) {
-    boolean mmLocal = TransientFlush.isMmLocal(v);
+    boolean mmLocal = AddressSpaces.isMmLocal(v);
     int removed = 0;
     for (int i = count[cpu] - 1; i >= 0; i--) {
       if (va[cpu][i] == v && (!mmLocal || mm[cpu][i] == m)) {
@@ -128,7 +129,7 @@ final class CpuAliasLog {
     for (int c = 0; c < count.length; c++) {
       for (int i = count[c] - 1; i >= 0; i--) {
         long v = va[c][i];
-        if (released[c][i] && !TransientFlush.isMmLocal(v) && Long.compareUnsigned(v, start) >= 0
+        if (released[c][i] && !AddressSpaces.isMmLocal(v) && Long.compareUnsigned(v, start) >= 0
             && Long.compareUnsigned(v, end) < 0) {
           removeAt(c, i);
         }

@@ -5,7 +5,7 @@ import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.FlushPolicy;
 
 /**
- * {@code eager-global}: the paranoid baseline of DESIGN §2.4 — every unmap shoots the alias down
+ * {@code eager-global}: the paranoid baseline (docs/kernel-map-mappers.md) — every unmap shoots the alias down
  * on every CPU ({@code flush_tlb_kernel_range()} over one page for shared-kernel-area aliases; for
  * an mm-local alias a {@code flush_tlb_multi()} to all CPUs, of which those without the mm loaded
  * catch up at their next {@code switch_mm} without an IPI). Nothing is ever pending, so access

@@ -1,5 +1,6 @@
 package io.asisim.policies.flush;
 
+import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.AliasVisitor;
@@ -7,7 +8,7 @@ import io.asisim.api.mapper.FlushPolicy;
 import java.util.Arrays;
 
 /**
- * {@code mm-global} (DESIGN §2.4; the flush {@code ephmap_put()}'s TODO in bjackman/linux
+ * {@code mm-global} (docs/kernel-map-mappers.md; the flush {@code ephmap_put()}'s TODO in bjackman/linux
  * mm/ephmap.c says security requires: "ensure other CPUs in the mm flush their TLBs before they
  * lose logical access to the page"). Unmaps only queue the alias on its mm; when the process may
  * lose logical access to a frame that has a queued alias (eviction, close, unmap) or exits, every
@@ -21,6 +22,7 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
   private final TlbOps tlb;
   private final CpuAliasLog log;
   private final CpuMask mask = new CpuMask();
+  private final TransientFlush.Ranges ranges = new TransientFlush.Ranges();
   // queued (released, not yet flushed) aliases: structure of arrays, unordered
   private long[] qMm = new long[16];
   private long[] qVa = new long[16];
@@ -72,7 +74,7 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
     if (log.removeVa(cpu, mm, va) > 0) {
       TransientFlush.local(tlb, cpu, va);
     }
-    boolean mmLocal = TransientFlush.isMmLocal(va);
+    boolean mmLocal = AddressSpaces.isMmLocal(va);
     for (int i = queued - 1; i >= 0; i--) {
       if (qCpu[i] == cpu && qVa[i] == va && (!mmLocal || qMm[i] == mm)) {
         dequeue(i);
@@ -98,39 +100,21 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
 
   /** One shootdown to the mm's cpumask per address kind, covering every queued alias of {@code mm}. */
   private void flushMm(int cpu, long mm) {
-    long localMin = -1;
-    long localMax = 0;
-    long kernelMin = -1;
-    long kernelMax = 0;
-    boolean local = false;
-    boolean kernel = false;
+    ranges.reset(mm);
     for (int i = queued - 1; i >= 0; i--) {
       if (qMm[i] != mm) {
         continue;
       }
-      long va = qVa[i];
-      if (TransientFlush.isMmLocal(va)) {
-        local = true;
-        localMin = Long.compareUnsigned(va, localMin) < 0 ? va : localMin;
-        localMax = Long.compareUnsigned(va, localMax) > 0 ? va : localMax;
-      } else {
-        kernel = true;
-        kernelMin = Long.compareUnsigned(va, kernelMin) < 0 ? va : kernelMin;
-        kernelMax = Long.compareUnsigned(va, kernelMax) > 0 ? va : kernelMax;
-      }
+      ranges.add(qVa[i]);
       dequeue(i);
     }
-    if (!local && !kernel) {
+    if (ranges.local.isEmpty() && ranges.kernel.isEmpty()) {
       return;
     }
     mask.copyFrom(tlb.mmCpumask(mm));
     mask.set(cpu);
-    if (local) {
-      TransientFlush.shootdown(tlb, cpu, mask, mm, localMin, ((localMax - localMin) >>> 12) + 1);
-    }
-    if (kernel) {
-      TransientFlush.shootdown(tlb, cpu, mask, mm, kernelMin, ((kernelMax - kernelMin) >>> 12) + 1);
-    }
+    tlb.shootdown(cpu, mask, ranges.local); // each a no-op when nothing was gathered
+    tlb.shootdown(cpu, mask, ranges.kernel);
     for (int c = mask.next(0); c >= 0 && c < log.nrCpus(); c = mask.next(c + 1)) {
       for (int i = log.size(c) - 1; i >= 0; i--) {
         if (log.mm(c, i) == mm && log.released(c, i)) {
@@ -156,7 +140,7 @@ public final class MmGlobalFlushPolicy implements FlushPolicy {
     long end = start + (pages << 12);
     for (int i = queued - 1; i >= 0; i--) {
       long va = qVa[i];
-      if (!TransientFlush.isMmLocal(va) && Long.compareUnsigned(va, start) >= 0 && Long.compareUnsigned(va, end) < 0) {
+      if (!AddressSpaces.isMmLocal(va) && Long.compareUnsigned(va, start) >= 0 && Long.compareUnsigned(va, end) < 0) {
         dequeue(i);
       }
     }

@@ -1,5 +1,6 @@
 package io.asisim.policies.flush;
 
+import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.AliasVisitor;
@@ -12,17 +13,14 @@ import io.asisim.api.mapper.FlushPolicy;
  * {@code flush_tlb_multi()} round, so at most one IPI per such CPU. Releases cost nothing until
  * then (a stale translation of a page the process may still read is no exposure); a slot reused on
  * the same CPU gets the local INVLPG correctness needs. A design the ASI discussion asked for
- * (DESIGN §2.4); no posted kernel code implements it.
+ * (docs/kernel-map-mappers.md); no posted kernel code implements it.
  */
 public final class PreciseFlushPolicy implements FlushPolicy {
   private final TlbOps tlb;
   private final CpuAliasLog log;
   private final CpuMask localMask = new CpuMask();
   private final CpuMask kernelMask = new CpuMask();
-  private long localMin;
-  private long localMax;
-  private long kernelMin;
-  private long kernelMax;
+  private final TransientFlush.Ranges ranges = new TransientFlush.Ranges();
 
   /**
    * @param tlb the machine's TLB operations
@@ -64,34 +62,22 @@ public final class PreciseFlushPolicy implements FlushPolicy {
   private void flushMatching(int cpu, long mm, long pfn, boolean byPfn) {
     localMask.clearAll();
     kernelMask.clearAll();
-    localMin = kernelMin = -1;
-    localMax = kernelMax = 0;
+    ranges.reset(mm);
     for (int c = 0; c < log.nrCpus(); c++) {
       for (int i = log.size(c) - 1; i >= 0; i--) {
         if (log.mm(c, i) != mm || (byPfn && log.pfn(c, i) != pfn)) {
           continue;
         }
         long va = log.va(c, i);
-        if (TransientFlush.isMmLocal(va)) {
-          localMask.set(c);
-          localMin = Long.compareUnsigned(va, localMin) < 0 ? va : localMin;
-          localMax = Long.compareUnsigned(va, localMax) > 0 ? va : localMax;
-        } else {
-          kernelMask.set(c);
-          kernelMin = Long.compareUnsigned(va, kernelMin) < 0 ? va : kernelMin;
-          kernelMax = Long.compareUnsigned(va, kernelMax) > 0 ? va : kernelMax;
-        }
+        (AddressSpaces.isMmLocal(va) ? localMask : kernelMask).set(c);
+        ranges.add(va);
         if (log.released(c, i)) {
           log.removeAt(c, i); // a live alias keeps its record: it is refilled on the next access
         }
       }
     }
-    if (!localMask.isEmpty()) {
-      TransientFlush.shootdown(tlb, cpu, localMask, mm, localMin, ((localMax - localMin) >>> 12) + 1);
-    }
-    if (!kernelMask.isEmpty()) {
-      TransientFlush.shootdown(tlb, cpu, kernelMask, mm, kernelMin, ((kernelMax - kernelMin) >>> 12) + 1);
-    }
+    tlb.shootdown(cpu, localMask, ranges.local); // each a no-op when nothing was gathered
+    tlb.shootdown(cpu, kernelMask, ranges.kernel);
   }
 
   @Override

@@ -2,17 +2,12 @@ package io.asisim.policies.flush;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.CpuMask;
+import io.asisim.api.machine.FlushTlbInfo;
 import io.asisim.api.machine.TlbOps;
 
 /** The TLB operations the flush policies issue for transient aliases, chosen the way the kernel chooses them. */
 final class TransientFlush {
   private TransientFlush() {}
-
-  /** Whether {@code va} is in the mm-local region (ephmap): its translations belong to one mm. */
-  static boolean isMmLocal(long va) {
-    return Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_START) >= 0
-        && Long.compareUnsigned(va, AddressSpaces.MM_LOCAL_END) < 0;
-  }
 
   /**
    * Drops {@code va} from {@code cpu}'s TLB in both PCIDs (restricted and unrestricted) of the
@@ -39,6 +34,27 @@ final class TransientFlush {
    * {@code switch_mm}, without an IPI), shared-kernel-area ones as kernel addresses.
    */
   static void shootdown(TlbOps tlb, int cpu, CpuMask targets, long mm, long start, long pages) {
-    tlb.shootdown(cpu, targets, isMmLocal(start) ? mm : TlbOps.ALL_MM, start, pages);
+    tlb.shootdown(cpu, targets, AddressSpaces.isMmLocal(start) ? mm : TlbOps.ALL_MM, start, pages);
+  }
+
+  /**
+   * The pair of requests a policy accumulates for one mm: mm-local aliases flushed as
+   * {@code mm}'s addresses, shared-kernel-area aliases as kernel addresses ({@link TlbOps#ALL_MM}).
+   * Reused across flushes, so gathering allocates nothing.
+   */
+  static final class Ranges {
+    final FlushTlbInfo local = new FlushTlbInfo();
+    final FlushTlbInfo kernel = new FlushTlbInfo();
+
+    /** Starts gathering for {@code mm}. */
+    void reset(long mm) {
+      local.reset(mm);
+      kernel.reset(TlbOps.ALL_MM);
+    }
+
+    /** Adds the alias at {@code va} to the request of its kind. */
+    void add(long va) {
+      (AddressSpaces.isMmLocal(va) ? local : kernel).add(va);
+    }
   }
 }

@@ -1,0 +1,74 @@
+package io.asisim.x86;
+
+import io.asisim.api.machine.AddressSpaces;
+import java.util.Arrays;
+
+/**
+ * The per-CPU TLB and ASI state, one table for all CPUs: the kernel's {@code struct tlb_state}
+ * ({@code DEFINE_PER_CPU_ALIGNED(struct tlb_state, cpu_tlbstate)} in arch/x86/mm/tlb.c, declared
+ * in arch/x86/include/asm/tlbflush.h) plus the ASI per-CPU variables of bjackman/linux
+ * arch/x86/mm/asi.c ({@code curr_asi}, {@code asi_taints}) and the task's ASI target
+ * ({@code asi_get_target()}), which follows the CPU here since a simulated task never migrates
+ * while in the kernel. Shared, without back pointers, by the CR3/ASID code ({@link X86Cr3}), the
+ * MMU access path ({@link X86Mmu}), the flush operations ({@link X86TlbOps}), the address spaces
+ * and the ASI core ({@link X86Asi}).
+ *
+ * <p>Structure of arrays indexed by CPU (and by {@code cpu * TLB_NR_DYN_ASIDS + asid} for
+ * {@code ctxs[]}) so that the access path reads primitives. {@code ctxs[].tlb_gen} is modelled by
+ * {@link #ctxStale}: a flush aimed at an mm a CPU holds in a non-loaded ASID marks the context
+ * stale instead of bumping generations, so the next {@code switch_mm_irqs_off()} into it flushes,
+ * as a {@code tlb_gen} mismatch would. {@code is_lazy} is not modelled: no simulated CPU runs
+ * lazily in another task's mm.
+ */
+final class CpuTlbState {
+  /** {@code TLB_NR_DYN_ASIDS}. */
+  static final int TLB_NR_DYN_ASIDS = 6;
+
+  /** Number of CPUs. */
+  final int nrCpus;
+  /** {@code cpu_tlbstate.loaded_mm}: the mm id whose page tables CR3 points to. */
+  final long[] loadedMm;
+  /** {@code cpu_tlbstate.loaded_mm_asid}. */
+  final int[] loadedMmAsid;
+  /** {@code cpu_tlbstate.next_asid}: the round-robin victim of {@code choose_new_asid()}. */
+  final int[] nextAsid;
+  /** {@code cpu_tlbstate.ctxs[asid].ctx_id}: the mm id held in the ASID, -1 for none. */
+  final long[] ctxId;
+  /** {@code ctxs[asid].tlb_gen} behind the mm's: the ASID must be flushed before reuse. */
+  final boolean[] ctxStale;
+  /** {@code curr_asi != NULL}: the CPU runs on the restricted page tables. */
+  final boolean[] currAsi;
+  /** {@code asi_get_target(current) != NULL}: the restricted space to (re)enter. */
+  final boolean[] asiTarget;
+  /** {@code asi_taints}: the {@code ASI_TAINT_*} bits of the CPU. */
+  final int[] taints;
+
+  /** Boot state: every CPU has {@code init_mm} loaded in ASID 0 and is unrestricted. */
+  CpuTlbState(int nrCpus) {
+    this.nrCpus = nrCpus;
+    loadedMm = new long[nrCpus];
+    loadedMmAsid = new int[nrCpus];
+    nextAsid = new int[nrCpus];
+    ctxId = new long[nrCpus * TLB_NR_DYN_ASIDS];
+    ctxStale = new boolean[nrCpus * TLB_NR_DYN_ASIDS];
+    currAsi = new boolean[nrCpus];
+    asiTarget = new boolean[nrCpus];
+    taints = new int[nrCpus];
+    Arrays.fill(ctxId, -1L);
+    for (int c = 0; c < nrCpus; c++) {
+      loadedMm[c] = AddressSpaces.INIT_MM;
+      ctxId[c * TLB_NR_DYN_ASIDS] = AddressSpaces.INIT_MM;
+      nextAsid[c] = 1;
+    }
+  }
+
+  /** Index of {@code cpu_tlbstate.ctxs[asid]} of {@code cpu} in {@link #ctxId} / {@link #ctxStale}. */
+  static int ctx(int cpu, int asid) {
+    return cpu * TLB_NR_DYN_ASIDS + asid;
+  }
+
+  /** Bytes held by the per-CPU arrays. */
+  long arrayBytes() {
+    return nrCpus * (8L + 4 + 4 + 1 + 1 + 4) + ctxId.length * 9L;
+  }
+}

@@ -1,0 +1,206 @@
+package io.asisim.x86;
+
+import io.asisim.api.machine.AddressSpaces;
+
+/**
+ * The kernel half of the page tables, shared by every mm, and the direct-map permission changes.
+ * Boot: {@code init_mm}'s PGD with the unrestricted direct map ({@code init_mem_mapping()} →
+ * {@code kernel_physical_mapping_init()} in arch/x86/mm/init_64.c: 1 GiB leaves where a whole
+ * aligned GiB is present, 2 MiB leaves elsewhere), the vmalloc PUD tables
+ * ({@code preallocate_vmalloc_pages()}), and under ASI {@code asi_global_nonsensitive_pgd}
+ * (bjackman/linux arch/x86/mm/asi.c) with the restricted direct map (PMD tables preallocated,
+ * every 2 MiB entry empty) sharing the vmalloc tables. Afterwards:
+ * {@code set_direct_map_invalid_noflush()} / {@code set_direct_map_default_noflush()}
+ * (arch/x86/mm/pat/set_memory.c: {@code __change_page_attr()} splitting partly covered large
+ * leaves with {@code split_large_page()}, -ENOMEM when no table page is left) and
+ * {@code asi_map()} / {@code asi_unmap()} on the restricted direct map. Callers flush.
+ */
+final class DirectMap {
+  static final int KERNEL_PGD_BOUNDARY = 256;
+  private static final long PAGES_PER_GIB = 1L << 18;
+
+  private final PageTables pt;
+  private final CpuClocks clocks;
+  private final Costs costs;
+  private final MachineCounters counters;
+  private final boolean asi;
+  private final long kernelGlobal;
+  private final int kernPgd;
+  private final int asiGlobalPgd;
+
+  /** Builds the boot kernel page tables; their frames come from the boot allocator. */
+  DirectMap(PageTables pt, long nrFrames, CpuClocks clocks, Costs costs, MachineCounters counters, boolean asi) {
+    this.pt = pt;
+    this.clocks = clocks;
+    this.costs = costs;
+    this.counters = counters;
+    this.asi = asi;
+    this.kernelGlobal = asi ? 0 : Pte.GLOBAL; // ASI drops the global bit from kernel mappings
+    kernPgd = mustAlloc();
+    buildDirectMap(nrFrames);
+    preallocate(kernPgd, AddressSpaces.VMALLOC_START, AddressSpaces.VMALLOC_END);
+    if (asi) {
+      asiGlobalPgd = mustAlloc();
+      buildRestrictedDirectMap(nrFrames);
+      for (int i = KERNEL_PGD_BOUNDARY; i < PageTables.ENTRIES; i++) {
+        if (pt.child(asiGlobalPgd, i) < 0 && pt.child(kernPgd, i) >= 0) { // not the direct map
+          pt.copyEntry(kernPgd, asiGlobalPgd, i); // vmalloc PUDs are shared: visible restricted
+        }
+      }
+    } else {
+      asiGlobalPgd = -1;
+    }
+  }
+
+  /** {@code init_mm.pgd} ({@code swapper_pg_dir}). */
+  int kernPgd() {
+    return kernPgd;
+  }
+
+  /** {@code asi_global_nonsensitive_pgd}, -1 without ASI. */
+  int asiGlobalPgd() {
+    return asiGlobalPgd;
+  }
+
+  /** The global bit kernel leaves carry: none under ASI, which drops {@code _PAGE_GLOBAL}. */
+  long kernelGlobal() {
+    return kernelGlobal;
+  }
+
+  private int mustAlloc() {
+    int s = pt.alloc(0);
+    if (s < 0) {
+      throw new IllegalStateException("no memory for boot page tables");
+    }
+    return s;
+  }
+
+  private void buildDirectMap(long frames) {
+    for (long pfn = 0; pfn < frames; ) {
+      long va = AddressSpaces.directMapVa(pfn);
+      int pud = pt.tableFor(0, kernPgd, va, 30);
+      if (pfn % PAGES_PER_GIB == 0 && pfn + PAGES_PER_GIB <= frames) {
+        pt.setLeaf(pud, PageTables.index(va, 30), Pte.make(pfn, Pte.KERNEL | Pte.PSE | kernelGlobal));
+        pfn += PAGES_PER_GIB;
+      } else {
+        int pmd = pt.tableFor(0, kernPgd, va, 21);
+        pt.setLeaf(pmd, PageTables.index(va, 21), Pte.make(pfn, Pte.KERNEL | Pte.PSE | kernelGlobal));
+        pfn += 512;
+      }
+    }
+  }
+
+  private void buildRestrictedDirectMap(long frames) {
+    for (long pfn = 0; pfn < frames; pfn += PAGES_PER_GIB) {
+      if (pt.tableFor(0, asiGlobalPgd, AddressSpaces.directMapVa(pfn), 21) < 0) {
+        throw new IllegalStateException("no memory for boot page tables");
+      }
+    }
+  }
+
+  private void preallocate(int pgd, long start, long end) {
+    for (long va = start; Long.compareUnsigned(va, end) < 0; va += 1L << 39) {
+      if (pt.tableFor(0, pgd, va, 30) < 0) {
+        throw new IllegalStateException("no memory for boot page tables");
+      }
+    }
+  }
+
+  /**
+   * {@code set_direct_map_default_noflush()} / {@code set_direct_map_invalid_noflush()} over a
+   * range: leaves wholly inside the range change in place, partly covered 1 GiB / 2 MiB leaves
+   * are split first ({@code direct_map_splits}). On -ENOMEM what changed is undone.
+   */
+  boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    long end = pfn + count;
+    long p = pfn;
+    while (p < end) {
+      long va = AddressSpaces.directMapVa(p);
+      int slot = pt.child(kernPgd, PageTables.index(va, 39));
+      int shift = 30;
+      while (true) {
+        int idx = PageTables.index(va, shift);
+        long e = pt.get(slot, idx);
+        long span = 1L << (shift - 12);
+        boolean leaf = shift == 12 || Pte.large(e);
+        if (leaf) {
+          if (p % span == 0 && p + span <= end) {
+            pt.setLeaf(slot, idx, present ? (e | Pte.PRESENT) : (e & ~Pte.PRESENT));
+            clocks.charge(cpu, costs.pteWrite);
+            p += span;
+            break;
+          }
+          int t = pt.split(cpu, slot, idx, shift);
+          if (t < 0) {
+            // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
+            if (p > pfn) {
+              setDirectMapped(cpu, pfn, p - pfn, !present);
+            }
+            return false;
+          }
+          counters.directMapSplits.inc();
+          clocks.charge(cpu, costs.pteWrite * PageTables.ENTRIES);
+          slot = t;
+        } else {
+          slot = pt.child(slot, idx);
+        }
+        shift -= 9;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the unrestricted direct map translates {@code pfn}. */
+  boolean isDirectMapped(long pfn) {
+    return pt.walk(kernPgd, AddressSpaces.directMapVa(pfn)) >= 0;
+  }
+
+  /**
+   * {@code asi_map()} / {@code asi_unmap()}: makes a range present or not in the restricted direct
+   * map. A whole pageblock sets or clears one PMD; a partial one splits the PMD into a PTE table
+   * first ({@code restricted_map_splits}), which the pageblock-granular RFC never needs.
+   */
+  boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
+    if (!asi) {
+      return true;
+    }
+    long end = pfn + count;
+    long p = pfn;
+    while (p < end) {
+      long va = AddressSpaces.directMapVa(p);
+      int pmd = pt.findTable(asiGlobalPgd, va, 21);
+      int idx = PageTables.index(va, 21);
+      long block = p & ~511L;
+      int pte = pt.child(pmd, idx);
+      if (pte < 0 && p == block && p + 512 <= end) {
+        pt.setLeaf(pmd, idx, present ? Pte.make(block, Pte.KERNEL | Pte.PSE) : 0);
+        clocks.charge(cpu, costs.pteWrite);
+        p += 512;
+        continue;
+      }
+      if (pte < 0) {
+        pte = pt.split(cpu, pmd, idx, 21);
+        if (pte < 0) {
+          // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
+          if (p > pfn) {
+            setRestrictedMapped(cpu, pfn, p - pfn, !present);
+          }
+          return false;
+        }
+        counters.restrictedMapSplits.inc();
+        clocks.charge(cpu, costs.pteWrite * PageTables.ENTRIES);
+      }
+      long stop = Math.min(end, block + 512);
+      for (; p < stop; p++) {
+        pt.setLeaf(pte, (int) (p - block), present ? Pte.make(p, Pte.KERNEL) : 0);
+        clocks.charge(cpu, costs.pteWrite);
+      }
+    }
+    return true;
+  }
+
+  /** Whether the restricted direct map translates {@code pfn} (never without ASI). */
+  boolean isRestrictedMapped(long pfn) {
+    return asi && pt.walk(asiGlobalPgd, AddressSpaces.directMapVa(pfn)) >= 0;
+  }
+}
