@@ -236,6 +236,57 @@ static long tlb_ipis(void)
 	return sum;
 }
 
+/* TLB shootdown IPIs received by one CPU (its column of the "TLB:" row). */
+static long tlb_ipis_cpu(int cpu)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[4096];
+	long v = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f)) {
+		char *p = line;
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "TLB:", 4) == 0) {
+			p += 4;
+			for (int c = 0; c <= cpu; c++) {
+				char *end;
+				v = strtol(p, &end, 10);
+				if (end == p) {
+					v = -1;
+					break;
+				}
+				p = end;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* Summary of a plain sample vector (one value per operation). */
+static void report_samples(const char *name, double *ns, double *tc, int n)
+{
+	char la[128];
+	if (n == 0) {
+		printf("%s.count=0\n", name);
+		return;
+	}
+	qsort(ns, n, sizeof(double), cmp_double);
+	qsort(tc, n, sizeof(double), cmp_double);
+	loadavg(la, sizeof la);
+	double mns = n % 2 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
+	double mtc = n % 2 ? tc[n / 2] : (tc[n / 2 - 1] + tc[n / 2]) / 2;
+	printf("%s.min_ns=%.1f\n%s.median_ns=%.1f\n%s.p90_ns=%.1f\n", name, ns[0], name, mns, name,
+	       ns[(int)((n - 1) * 0.9)]);
+	printf("%s.min_tsc=%.0f\n%s.median_tsc=%.0f\n%s.count=%d\n%s.loadavg=%s\n", name, tc[0], name, mtc,
+	       name, n, name, la);
+	fprintf(stderr, "%-44s min %10.1f ns  median %10.1f ns  (%.0f / %.0f tsc)  n=%d load %s\n", name, ns[0],
+		mns, tc[0], mtc, n, la);
+}
+
 /* ------------------------------------------------------------------ TSC */
 
 static void bench_tsc(void)
@@ -588,7 +639,7 @@ static void shootdown_variant(size_t npages, int mode)
 {
 	static const char *mname[] = {"alone", "spinner_cpu1", "sleeper_cpu1"};
 	pthread_t th;
-	const int iters = npages >= 256 ? 20 : npages >= 32 ? 100 : 400;
+	const int iters = npages >= 256 ? 20 : npages >= 32 ? 50 : 100;
 	struct result cyc = {0}, un = {0};
 	char name[128];
 
@@ -612,21 +663,39 @@ static void shootdown_variant(size_t npages, int mode)
 	}
 	long ipi0 = tlb_ipis();
 	long total = 0;
+	const int maxs = reps(30) * iters;
+	double *ns_ipi = malloc(maxs * sizeof(double)), *tc_ipi = malloc(maxs * sizeof(double));
+	double *ns_no = malloc(maxs * sizeof(double)), *tc_no = malloc(maxs * sizeof(double));
+	int n_ipi = 0, n_no = 0;
 	for (int rep = 0; rep < reps(30); rep++) {
 		double un_ns = 0, un_tsc = 0;
-		struct stamp a = stamp();
+		double cyc_ns = 0, cyc_tsc = 0;
 		for (int it = 0; it < iters; it++) {
+			/* CPU 1's TLB-IPI count, read outside the timed region, tells
+			 * whether this munmap interrupted CPU 1 */
+			long before = tlb_ipis_cpu(1);
+			struct stamp a = stamp();
 			volatile char *p = map_anon(npages * PAGE, MADV_NOHUGEPAGE, 0);
 			for (size_t i = 0; i < npages; i++)
 				p[i * PAGE] = 1;
 			struct stamp u0 = stamp();
 			munmap((void *)p, npages * PAGE);
 			struct stamp u1 = stamp();
-			un_ns += u1.ns - u0.ns;
-			un_tsc += (double)(u1.tsc - u0.tsc);
+			long after = tlb_ipis_cpu(1);
+			double dn = u1.ns - u0.ns, dt = (double)(u1.tsc - u0.tsc);
+			un_ns += dn;
+			un_tsc += dt;
+			cyc_ns += u1.ns - a.ns;
+			cyc_tsc += (double)(u1.tsc - a.tsc);
+			if (after > before) {
+				ns_ipi[n_ipi] = dn;
+				tc_ipi[n_ipi++] = dt;
+			} else {
+				ns_no[n_no] = dn;
+				tc_no[n_no++] = dt;
+			}
 		}
-		struct stamp b = stamp();
-		res_add(&cyc, a, b, iters);
+		res_add_raw(&cyc, cyc_ns / iters, cyc_tsc / iters);
 		res_add_raw(&un, un_ns / iters, un_tsc / iters);
 		total += iters;
 	}
@@ -647,6 +716,14 @@ static void shootdown_variant(size_t npages, int mode)
 	snprintf(name, sizeof name, "mmap_touch_munmap.%zup.%s.munmap", npages, mname[mode]);
 	struct summary s = report(name, &un, iters);
 	(void)s;
+	snprintf(name, sizeof name, "mmap_touch_munmap.%zup.%s.munmap_with_cpu1_ipi", npages, mname[mode]);
+	report_samples(name, ns_ipi, tc_ipi, n_ipi);
+	snprintf(name, sizeof name, "mmap_touch_munmap.%zup.%s.munmap_without_cpu1_ipi", npages, mname[mode]);
+	report_samples(name, ns_no, tc_no, n_no);
+	free(ns_ipi);
+	free(tc_ipi);
+	free(ns_no);
+	free(tc_no);
 	if (ipi0 >= 0)
 		printf("mmap_touch_munmap.%zup.%s.tlb_ipis_per_munmap=%.3f\n", npages, mname[mode],
 		       (double)(ipi1 - ipi0) / total);
