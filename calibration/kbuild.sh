@@ -51,10 +51,10 @@ snap() { # $1 = tag
 {
   echo "tarball: $TARBALL"
   dpkg -l 'linux-source-*' 2>/dev/null | grep '^ii' || true
-  gcc --version | head -1
-  make --version | head -1
+  gcc --version | sed -n 1p
+  make --version | sed -n 1p
   perf --version
-  strace -V | head -1
+  strace -V | sed -n 1p
   echo "nice=$NICE jobs=$JOBS"
 } > "$OUT/versions.txt"
 

@@ -54,9 +54,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
     | grep -iE 'hypervisor detected|kvm-guest|kvm-clock|paravirt|pv (tlb|ipi|spin|sched)|tsc: detected|Xen|Hyper-V|VMware' \
     | grep -v 'Command line' || echo "(boot log not readable)"
   echo "# hardware PMU (perf cycles)"
-  (perf stat -x, -e cycles true 2>&1 | head -1) || echo "(perf not available)"
+  (perf stat -x, -e cycles true 2>&1 | sed -n 1p) || echo "(perf not available)"
   echo "# memory"; free -m
-  echo "# gcc"; gcc --version | head -1
+  echo "# gcc"; gcc --version | sed -n 1p
   echo "# fio"; (fio --version || echo "fio missing")
 } > "$OUT/machine.txt" 2>&1
 
