@@ -32,6 +32,8 @@ trap 'rm -f "$BIN" "$SHM/asi-calib-fio"' EXIT
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# SUMMARY_ONLY=1: only regenerate summary.properties from the raw files in OUTDIR
+if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
 # ---------------------------------------------------------------- machine
 {
   echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -83,6 +85,7 @@ for i in $(seq 1 "$FIO_RUNS"); do
   echo "run $i load after: $(load)" >> "$OUT/fio-command.txt"
 done
 
+fi
 # ---------------------------------------------------------------- summary
 python3 - "$OUT" "$FIO_RUNS" "$NICE" "$MB_NICE" > "$SUM" <<'EOF'
 import json, os, platform, statistics, sys, re
@@ -111,18 +114,18 @@ for line in open(os.path.join(out, "microbench.out")):
         vals[k] = v
         print("%s=%s" % (k, v))
 print("meta.tsc_mhz=%s" % vals.get("tsc.measured_mhz", "unknown"))
-# derived: shootdown = munmap with a spinning second thread minus alone (medians and mins)
+# derived: shootdown = munmaps that IPI'd CPU 1 minus munmaps that did not, both with the
+# second thread spinning on CPU 1 (same run, same conditions); per-rep averages mix both
+# classes whenever the spinner was preempted, so they are not used here
 for n in (1, 16, 64, 512):
-    for stat in ("median_ns", "min_ns"):
-        a = vals.get("mmap_touch_munmap.%dp.alone.munmap.%s" % (n, stat))
-        s = vals.get("mmap_touch_munmap.%dp.spinner_cpu1.munmap.%s" % (n, stat))
-        if a and s:
-            print("derived.shootdown_%dp.%s=%.1f" % (n, stat, float(s) - float(a)))
-    ipis = vals.get("mmap_touch_munmap.%dp.spinner_cpu1.tlb_ipis_per_munmap" % n)
-    a = vals.get("mmap_touch_munmap.%dp.alone.munmap.median_ns" % n)
-    s = vals.get("mmap_touch_munmap.%dp.spinner_cpu1.munmap.median_ns" % n)
-    if ipis and a and s and float(ipis) > 0:
-        print("derived.shootdown_%dp.median_ns_per_ipi_received=%.1f" % (n, (float(s) - float(a)) / float(ipis)))
+    base = "mmap_touch_munmap.%dp.spinner_cpu1" % n
+    for stat in ("median_ns", "min_ns", "median_tsc", "min_tsc"):
+        w = vals.get("%s.munmap_with_cpu1_ipi.%s" % (base, stat))
+        wo = vals.get("%s.munmap_without_cpu1_ipi.%s" % (base, stat))
+        if w and wo:
+            print("derived.shootdown_%dp.with_minus_without_ipi.%s=%.1f" % (n, stat, float(w) - float(wo)))
+    if vals.get(base + ".munmap_with_cpu1_ipi.count"):
+        print("derived.shootdown_%dp.samples_with_ipi=%s" % (n, vals[base + ".munmap_with_cpu1_ipi.count"]))
 # derived: one-way context switch = half the pipe round trip
 for k in list(vals):
     if k.startswith("pipe_pingpong.") and k.endswith(".round_trip.median_ns"):
