@@ -9,7 +9,9 @@
  *
  * Every benchmark runs REPS repetitions of a batch of operations; each
  * repetition yields a per-operation figure in ns (CLOCK_MONOTONIC) and in TSC
- * ticks (rdtsc). Output is key=value lines on stdout:
+ * ticks (rdtsc). Batches are kept short (well under a scheduler time slice) so
+ * that, on a loaded machine, most repetitions run unpreempted and min/median
+ * stay meaningful. Output is key=value lines on stdout:
  *   <bench>.min_ns, .median_ns, .p90_ns, .min_tsc, .median_tsc, .reps,
  *   .ops_per_rep, .loadavg (the 1/5/15-min load read when the bench ended)
  * plus a few derived keys. Diagnostics go to stderr.
@@ -389,10 +391,10 @@ static void bench_pread(void)
 	 * DRAM (file >> LLC), like fio randread on tmpfs */
 	const size_t big = quick ? (256UL << 20) : (1UL << 30);
 	fd = make_tmpfs_file("big", big, path, sizeof path);
-	const int m = 4096;
+	const int m = 256;
 	off_t *offs = malloc(m * sizeof(off_t));
 	memset(&r, 0, sizeof r);
-	for (int rep = 0; rep < reps(100); rep++) {
+	for (int rep = 0; rep < reps(400); rep++) {
 		for (int i = 0; i < m; i++)
 			offs[i] = (off_t)(xrand() % (big / PAGE)) * PAGE;
 		struct stamp a = stamp();
@@ -493,7 +495,7 @@ static void bench_copy(void)
 	 * through). */
 	const size_t big = quick ? (256UL << 20) : (1UL << 30);
 	const size_t npages = big / PAGE;
-	const int m = 4096;
+	const int m = 256;
 	uint32_t *perm = malloc(npages * sizeof(uint32_t));
 	for (int pass = 0; pass < 2; pass++) {
 		int huge = pass == 1;
@@ -511,7 +513,7 @@ static void bench_copy(void)
 		for (int kind = 0; kind < 2; kind++) {
 			memset(&r, 0, sizeof r);
 			size_t pos = 0;
-			for (int rep = 0; rep < reps(100); rep++) {
+			for (int rep = 0; rep < reps(400); rep++) {
 				if (pos + m > npages) {
 					shuffle(perm, npages);
 					pos = 0;
@@ -540,11 +542,11 @@ static void bench_copy(void)
 
 static void bench_faults(void)
 {
-	const size_t npages = 8192; /* 32 MiB */
+	const size_t npages = 256; /* 1 MiB per repetition: short, so rarely preempted */
 	const size_t len = npages * PAGE;
 	struct result wr = {0}, rd = {0}, un = {0}, unz = {0};
 
-	for (int rep = 0; rep < reps(40); rep++) {
+	for (int rep = 0; rep < reps(400); rep++) {
 		/* write first touch: allocate + zero a page + map it */
 		volatile char *p = map_anon(len, MADV_NOHUGEPAGE, 0);
 		struct stamp a = stamp();
@@ -580,10 +582,10 @@ static void bench_faults(void)
 	report("munmap.zeropage_4k_per_page_1thread", &unz, npages);
 
 	/* THP: one fault allocates and zeroes 2 MiB */
-	const size_t nh = 32; /* 64 MiB */
+	const size_t nh = 4; /* 8 MiB per repetition */
 	struct result th = {0};
 	long huge_kb = -1;
-	for (int rep = 0; rep < reps(20); rep++) {
+	for (int rep = 0; rep < reps(100); rep++) {
 		char *raw = mmap(NULL, nh * HPAGE + HPAGE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (raw == MAP_FAILED)
@@ -768,7 +770,7 @@ static void pingpong(int threads, int pong_cpu, const char *name)
 	struct pp pp;
 	pid_t pid = -1;
 	pthread_t th;
-	const int n = 5000;
+	const int n = 100; /* short repetitions: rarely preempted */
 	struct result r = {0};
 	char c = 'x', name2[128];
 
@@ -793,7 +795,7 @@ static void pingpong(int threads, int pong_cpu, const char *name)
 		if (write(pp.to[1], &c, 1) != 1 || read(pp.from[0], &c, 1) != 1)
 			die("pingpong");
 	}
-	for (int rep = 0; rep < reps(60); rep++) {
+	for (int rep = 0; rep < reps(300); rep++) {
 		struct stamp a = stamp();
 		for (int i = 0; i < n; i++) {
 			if (write(pp.to[1], &c, 1) != 1 || read(pp.from[0], &c, 1) != 1)
@@ -820,11 +822,11 @@ static void bench_ctxsw(void)
 	int p[2];
 	char c = 'x';
 	struct result r = {0};
-	const int n = 5000;
+	const int n = 500;
 	if (pipe(p))
 		die("pipe");
 	pin(0);
-	for (int rep = 0; rep < reps(100); rep++) {
+	for (int rep = 0; rep < reps(300); rep++) {
 		struct stamp a = stamp();
 		for (int i = 0; i < n; i++)
 			if (write(p[1], &c, 1) != 1 || read(p[0], &c, 1) != 1)
@@ -847,11 +849,11 @@ static void bench_ctxsw(void)
 static void bench_spawn(void)
 {
 	struct result r = {0};
-	const int n = 20;
+	const int n = 1; /* one spawn per sample */
 	char *argv[] = {"/bin/true", NULL};
 
 	pin(0);
-	for (int rep = 0; rep < reps(50); rep++) {
+	for (int rep = 0; rep < reps(200); rep++) {
 		struct stamp a = stamp();
 		for (int i = 0; i < n; i++) {
 			pid_t pid = fork();
@@ -865,7 +867,7 @@ static void bench_spawn(void)
 	report("spawn.fork_exit_wait", &r, n);
 
 	memset(&r, 0, sizeof r);
-	for (int rep = 0; rep < reps(50); rep++) {
+	for (int rep = 0; rep < reps(200); rep++) {
 		struct stamp a = stamp();
 		for (int i = 0; i < n; i++) {
 			pid_t pid;
@@ -879,7 +881,7 @@ static void bench_spawn(void)
 	report("spawn.posix_spawn_bin_true_wait", &r, n);
 
 	memset(&r, 0, sizeof r);
-	for (int rep = 0; rep < reps(50); rep++) {
+	for (int rep = 0; rep < reps(200); rep++) {
 		struct stamp a = stamp();
 		for (int i = 0; i < n; i++) {
 			pid_t pid = fork();
