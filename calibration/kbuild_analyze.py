@@ -143,7 +143,7 @@ if have("strace-c-build2.txt"):
             out("build2.strace.calls.total", int(p[3]))
 
 # ------------------------------------------------------------------ strace log
-LINE = re.compile(r"^(\d+) (.*)$")
+LINE = re.compile(r"^(\d+) +(.*)$")
 CALL = re.compile(r"^(\w+)\((.*)$")
 RESUMED = re.compile(r"^<\.\.\. (\w+) resumed>(.*)$")
 
@@ -169,12 +169,15 @@ if have("strace-build2-proc-open-mmap.log.xz"):
     spawn = collections.Counter()  # (parent exe, style) -> n
     child_of = collections.Counter()  # (parent exe, child's first exec) -> n
     first_exec = {}
+    spawner = {}                   # child pid -> program of the parent when it cloned
+    exec_failed = collections.Counter()
     opens = collections.defaultdict(lambda: [0, 0, 0, 0])  # pid -> [ok, fail, h_ok, h_fail]
     mmaps = collections.defaultdict(lambda: [0, 0])          # exe -> [anon, file]
     kernel_unit = {}               # cc1 pid -> True if -D__KERNEL__
     waits = collections.Counter()
     pipes = collections.Counter()
     exits = 0
+    gen = collections.Counter()    # pid -> generation (bumped at exit; pids are reused)
 
     def style(call, args):
         if call == "vfork":
@@ -190,8 +193,8 @@ if have("strace-build2-proc-open-mmap.log.xz"):
             return call + ":CLONE_VM"
         return call + ":fork(copy-on-write)"
 
-    def complete(pid, call, args, rest):
-        global exits
+    def complete(rpid, call, args, rest):
+        pid = (rpid, gen[rpid])
         ret, err = result_of(rest)
         who = exe.get(pid, "?")
         if call in ("execve", "execveat"):
@@ -205,14 +208,15 @@ if have("strace-build2-proc-open-mmap.log.xz"):
                 full[pid] = target
                 if pid not in first_exec:
                     first_exec[pid] = base
-                    pp = parent.get(pid)
-                    if pp is not None:
-                        child_of[(exe.get(pp, "?") if pp in exe else "?", base)] += 1
                 if base == "cc1":
-                    kernel_unit[pid] = "-D__KERNEL__" in args
+                    kernel_unit[pid] = '"__KERNEL__"' in args or "-D__KERNEL__" in args
+            else:
+                exec_failed[os.path.basename(target)] += 1
         elif call in ("clone", "clone3", "fork", "vfork"):
             if ret is not None and ret > 0:
+                ret = (ret, gen[ret])
                 parent[ret] = pid
+                spawner[ret] = who
                 st = style(call, args)
                 spawn[(who, st)] += 1
                 if ":thread" not in st:
@@ -242,6 +246,7 @@ if have("strace-build2-proc-open-mmap.log.xz"):
             pid, rest = int(m.group(1)), m.group(2)
             if rest.startswith("+++ exited") or "killed by" in rest:
                 exits += 1
+                gen[pid] += 1
                 continue
             r = RESUMED.match(rest)
             if r:
@@ -267,11 +272,14 @@ if have("strace-build2-proc-open-mmap.log.xz"):
     out("build2.units.cc1_host_tools", len(hcc1))
     out("build2.processes.exited", exits)
     out("build2.execve.attempts", sum(exec_attempts.values()))
+    out("build2.processes.spawned", sum(1 for c in spawner))
     out("build2.execve.successful", sum(exec_ok.values()))
     for k, v in exec_ok.most_common(25):
         out("build2.execve.ok_by_program.%s" % k, v)
-    for k, v in exec_attempts.most_common(10):
-        out("build2.execve.attempts_by_caller.%s" % k, v)
+    for k, v in exec_failed.most_common(10):
+        out("build2.execve.failed_by_program.%s" % k, v)
+    for c, who in spawner.items():
+        child_of[(who, first_exec.get(c, "(no exec)"))] += 1
     for (who, st), v in sorted(spawn.items(), key=lambda x: -x[1])[:25]:
         out("build2.spawn.%s.%s" % (who, st), v)
     for (p, c), v in child_of.most_common(25):
@@ -339,6 +347,7 @@ if have("perf-trace-pf-unit-fork.txt.xz"):
 if have("perf-script-kmem.txt.xz"):
     ev = collections.Counter()
     order = collections.Counter()
+    gfp = collections.Counter()
     t0 = t1 = None
     build_comms = ("cc1", "as", "gcc", "make", "sh", "fixdep", "ld", "objtool", "x86_64-linux-gnu",
                    "cat", "rm", "mv", "awk", "sed", "grep", "bash", "dash", "collect2")
@@ -351,6 +360,9 @@ if have("perf-script-kmem.txt.xz"):
         t1 = t
         grp = "build" if comm.startswith(build_comms) else ("java" if comm.startswith("java") or "C2" in comm or "GC" in comm else "other")
         ev[(e, grp)] += 1
+        g = re.search(r"gfp_flags=(\S+)", rest)
+        if g and grp == "build" and e.endswith("alloc"):
+            gfp[g.group(1)] += 1
         o = re.search(r"order=(\d+)", rest)
         if o:
             order[(e, o.group(1))] += 1
@@ -358,5 +370,7 @@ if have("perf-script-kmem.txt.xz"):
         out("kmem_sample.seconds", t1 - t0)
     for (e, g), v in sorted(ev.items()):
         out("kmem_sample.%s.%s" % (e.replace(":", "."), g), v)
+    for f, v in gfp.most_common(10):
+        out("kmem_sample.build.mm_page_alloc.gfp.%s" % f, v)
     for (e, o), v in sorted(order.items()):
         out("kmem_sample.%s.order%s" % (e.replace(":", "."), o), v)
