@@ -348,9 +348,11 @@ if have("perf-script-kmem.txt.xz"):
     ev = collections.Counter()
     order = collections.Counter()
     gfp = collections.Counter()
+    bycomm = collections.Counter()
     t0 = t1 = None
     build_comms = ("cc1", "as", "gcc", "make", "sh", "fixdep", "ld", "objtool", "x86_64-linux-gnu",
-                   "cat", "rm", "mv", "awk", "sed", "grep", "bash", "dash", "collect2")
+                   "cat", "rm", "mv", "awk", "sed", "grep", "dash", "collect2")
+    # by comm only (build 1 is not traced): "bash"/"python3" may be other sessions
     for line in read("perf-script-kmem.txt.xz"):
         m = re.match(r"\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(kmem:\w+):(.*)$", line)
         if not m:
@@ -360,6 +362,7 @@ if have("perf-script-kmem.txt.xz"):
         t1 = t
         grp = "build" if comm.startswith(build_comms) else ("java" if comm.startswith("java") or "C2" in comm or "GC" in comm else "other")
         ev[(e, grp)] += 1
+        bycomm[(e, comm)] += 1
         g = re.search(r"gfp_flags=(\S+)", rest)
         if g and grp == "build" and e.endswith("alloc"):
             gfp[g.group(1)] += 1
@@ -370,6 +373,8 @@ if have("perf-script-kmem.txt.xz"):
         out("kmem_sample.seconds", t1 - t0)
     for (e, g), v in sorted(ev.items()):
         out("kmem_sample.%s.%s" % (e.replace(":", "."), g), v)
+    for (e, c), v in bycomm.most_common(16):
+        out("kmem_sample.by_comm.%s.%s" % (e.replace(":", "."), c.replace(" ", "_")), v)
     for f, v in gfp.most_common(10):
         out("kmem_sample.build.mm_page_alloc.gfp.%s" % f, v)
     for (e, o), v in sorted(order.items()):
