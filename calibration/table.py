@@ -79,10 +79,28 @@ print()
 print("TSC: %s MHz measured against CLOCK_MONOTONIC (cpuinfo %s MHz)." % (
     s.get("tsc.measured_mhz"), s.get("tsc.cpuinfo_mhz")))
 print()
-print("| fio randread 4k psync 1 job, tmpfs 1 GiB | value |")
+print("| derived | min ns | median ns | min TSC | median TSC | samples with IPI |")
+print("|---|---:|---:|---:|---:|---:|")
+for n in (1, 16, 64, 512):
+    b = "derived.shootdown_%dp.with_minus_without_ipi." % n
+    if b + "median_ns" in s:
+        print("| shootdown, munmap of %d pages (with IPI - without) | %s | %s | %s | %s | %s |" % (
+            n, s[b + "min_ns"], s[b + "median_ns"], s[b + "min_tsc"], s[b + "median_tsc"],
+            s.get("derived.shootdown_%dp.samples_with_ipi" % n, "")))
+for w in ("processes_same_cpu", "processes_cross_cpu", "threads_same_cpu", "threads_cross_cpu"):
+    b = "derived.pipe_pingpong.%s.one_way." % w
+    if b + "median_ns" in s:
+        print("| one-way pipe wake + switch, %s (round trip / 2) | %s | %s | | | |" % (
+            w.replace("_", " "), s[b + "min_ns"], s[b + "median_ns"]))
+print()
+print("| fio randread 4k psync 1 job, tmpfs 1 GiB (3 x 10 s, nice 10) | value |")
 print("|---|---:|")
-for key in sorted(x for x in s if x.startswith("fio.")):
-    print("| %s | %s |" % (key[len("fio.randread_4k_psync_1job."):], s[key]))
+F = "fio.randread_4k_psync_1job."
+for key in ("run1.iops", "run2.iops", "run3.iops", "iops_median", "iops_per_cpu_second_median",
+            "iops_per_cpu_second_max", "clat_min_ns", "clat_p50_ns_median", "clat_mean_ns_median",
+            "usr_cpu_pct_median", "sys_cpu_pct_median"):
+    if F + key in s:
+        print("| %s | %s |" % (key, s[F + key]))
 print()
 if k:
     print("| kernel build (tinyconfig x86_64, -j2) | value |")
