@@ -113,6 +113,12 @@ perf stat -r 5 -e task-clock,page-faults,minor-faults,major-faults,context-switc
 perf trace --no-syscalls --pf=all -o "$WORK/unit-fork-pf.txt" -- nice -n "$NICE" sh -c "$CMD" || true
 xz -T1 -c "$WORK/unit-fork-pf.txt" > "$OUT/perf-trace-pf-unit-fork.txt.xz"
 strace -f -c -o "$OUT/strace-c-unit-fork.txt" -- sh -c "$CMD"
+# user and system time of the unit (perf stat -r does not print them): 5 runs
+: > "$OUT/time-unit-fork.txt"
+for i in 1 2 3 4 5; do
+  /usr/bin/time -a -o "$OUT/time-unit-fork.txt" -f 'elapsed_s=%e user_s=%U sys_s=%S minor_faults=%R major_faults=%F vol_cs=%w invol_cs=%c max_rss_kb=%M' \
+    nice -n "$NICE" sh -c "$CMD"
+done
 fi
 
 phase analyze && python3 "$HERE/kbuild_analyze.py" "$OUT" > "$OUT/kbuild-summary.properties"

@@ -324,6 +324,19 @@ if have("strace-build2-proc-open-mmap.log.xz"):
 u = perf_stat("perf-stat-unit-fork.txt", "unit_fork.perf_stat")
 if u.get("sys"):
     out("unit_fork.user_to_sys_ratio", u["user"] / u["sys"])
+if have("time-unit-fork.txt"):
+    runs = collections.defaultdict(list)
+    for line in read("time-unit-fork.txt"):
+        for kv in line.split():
+            if "=" in kv:
+                a, b = kv.split("=", 1)
+                runs[a].append(float(b))
+    for a, v in runs.items():
+        out("unit_fork.time.%s.median" % a, statistics.median(v))
+        out("unit_fork.time.%s.min" % a, min(v))
+    if runs.get("sys_s") and statistics.median(runs["sys_s"]) > 0:
+        out("unit_fork.time.user_to_sys_ratio_of_medians",
+            statistics.median(runs["user_s"]) / statistics.median(runs["sys_s"]))
 if have("perf-trace-pf-unit-fork.txt.xz"):
     cls = collections.Counter()
     for line in read("perf-trace-pf-unit-fork.txt.xz"):
