@@ -320,6 +320,20 @@ if have("strace-build2-proc-open-mmap.log.xz"):
     if b1.get("sys"):
         out("build1.user_to_sys_ratio", b1["user"] / b1["sys"])
 
+# without a strace log here, UNITS=<cc1 count of a traced build of the same tree> still
+# gives per-unit figures for build 1
+if not have("strace-build2-proc-open-mmap.log.xz") and os.environ.get("UNITS") and b1:
+    n_units = int(os.environ["UNITS"])
+    out("build1.per_unit.units_from_env", n_units)
+    for k, kk in (("user", "user_s"), ("sys", "sys_s")):
+        if k in b1:
+            out("build1.per_unit.%s_ms" % kk[:-2], 1000 * b1[k] / n_units)
+    for k in ("page-faults", "minor-faults", "major-faults", "context-switches", "cpu-migrations"):
+        if k in b1:
+            out("build1.per_unit.%s" % k.replace("-", "_"), b1[k] / n_units)
+    if b1.get("sys"):
+        out("build1.user_to_sys_ratio", b1["user"] / b1["sys"])
+
 # ------------------------------------------------------------------ one unit
 u = perf_stat("perf-stat-unit-fork.txt", "unit_fork.perf_stat")
 if u.get("sys"):
