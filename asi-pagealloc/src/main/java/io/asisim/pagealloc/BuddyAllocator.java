@@ -1046,8 +1046,31 @@ public final class BuddyAllocator implements PageAllocator {
       freeToPcp(z, cpu, pfn, order, mt);
       return;
     }
-    freeOnePage(z, pfn, order, freetypeOf(pfn), false);
+    freeOnePageMaybeSplit(z, pfn, order);
     arch.charge(cpu, cfg.costBuddy());
+  }
+
+  /**
+   * {@code free_one_page()} → {@code __free_one_page_maybe_split()} (formerly
+   * {@code split_large_buddy()}): a block larger than a pageblock whose pageblocks do not all have
+   * the same freetype is freed pageblock by pageblock, each to the list of its own freetype. Only
+   * a block assembled outside the buddy lists can be mixed: the unmapped pool merges 2 MiB refills
+   * whose pageblocks {@code reserve_highatomic_pageblock()} may have retyped one by one.
+   */
+  private void freeOnePageMaybeSplit(Zone z, int pfn, int order) {
+    int freetype = freetypeOf(pfn);
+    if (order > FrameTable.PB_ORDER) {
+      int end = pfn + (1 << order);
+      for (int p = pfn + FrameTable.PB_PAGES; p < end; p += FrameTable.PB_PAGES) {
+        if (freetypeOf(p) != freetype) {
+          for (int q = pfn; q < end; q += FrameTable.PB_PAGES) {
+            freeOnePage(z, q, FrameTable.PB_ORDER, freetypeOf(q), false);
+          }
+          return;
+        }
+      }
+    }
+    freeOnePage(z, pfn, order, freetype, false);
   }
 
   /** {@code free_frozen_page_commit()}. */
