@@ -2,12 +2,16 @@ package io.asisim.sim.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.ParamType;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +70,74 @@ class ShippedCombinationsTest {
     assertThat(combos).hasSize(SEEDS * 2 * reg.ofKind(PluginKind.MAPPER).size() * reg.ofKind(PluginKind.FLUSH).size()
         * reg.ofKind(PluginKind.CONTEXT_SWITCH).size());
     LOG.info("{} combinations, {} workload ops checked every {} ops", combos.size(), checkedOps, EVERY);
+  }
+
+  /**
+   * Issue 18: every discrete value of every shipped allocator parameter, in every combination
+   * (booleans both ways, every choice, and the values of ranges that pick another path: a CMA
+   * area, and a pool shrinker returning sub-pageblock, 2 MiB or only 4 MiB blocks), runs the
+   * kernel-build mix and {@code alloc-stress} with blocking-only and atomic-heavy request mixes
+   * under the checker, so both pooled classes, both refill kinds and both shrink mapping changes
+   * of the pool, and the CMA and THP-watermark paths of the buddy strategies, are all checked.
+   */
+  @Test
+  void everyDiscreteAllocatorParameterValueRunsCleanUnderCheck() {
+    PluginRegistry reg = Registries.with(TestWorkloads.accessChurn());
+    Runner runner = new Runner(reg);
+    long seed = FIRST_SEED;
+    int runs = 0;
+    for (var e : reg.ofKind(PluginKind.ALLOCATOR).entrySet()) {
+      String alloc = e.getKey();
+      List<ParamSpec> specs = e.getValue().params();
+      for (Map<String, String> combo : discreteCombinations(specs, Map.of("cma", List.of("0", "8M"),
+          "shrink-min-order", List.of("0", "9", "10")))) {
+        Map<String, Variants> workloads = new java.util.LinkedHashMap<>();
+        workloads.put("kernel-build", kernelBuild());
+        for (String atomic : List.of("0", "0.25")) {
+          workloads.put("alloc-stress atomic-fraction " + atomic, Variants.of("alloc-stress")
+              .set("workload.alloc-stress.ops=" + 4 * OPS).set("workload.alloc-stress.atomic-fraction=" + atomic));
+        }
+        for (var wl : workloads.entrySet()) {
+          Variants w = wl.getValue();
+          combo.forEach((k, v) -> w.set("allocator." + alloc + "." + k + "=" + v));
+          String what = alloc + " " + combo + " " + wl.getKey() + " seed " + seed;
+          RunResult r;
+          try {
+            r = runner.run(w.pick(PluginKind.ALLOCATOR, alloc).asi(!alloc.equals("buddy")).memory(64L << 20).cpus(4)
+                .seed(seed++).checkEvery(Math.max(EVERY, 20)).build(reg));
+          } catch (RuntimeException ex) {
+            throw new AssertionError(what + ": " + ex.getMessage(), ex);
+          }
+          assertThat(r.get("invariant_violations")).as(what).isZero();
+          runs++;
+        }
+      }
+    }
+    // buddy and pageblock-migratetype: thp x cma; unmapped-pool: also pooled x unmap-direct-map x shrink
+    assertThat(runs).isEqualTo(3 * (4 + 4 + 4 * 2 * 2 * 3));
+    LOG.info("{} allocator parameter combinations checked", runs / 3);
+  }
+
+  /** The cross product of the boolean and choice values of {@code specs}, plus {@code extra} values. */
+  private static List<Map<String, String>> discreteCombinations(List<ParamSpec> specs, Map<String, List<String>> extra) {
+    List<Map<String, String>> out = List.of(new TreeMap<>());
+    for (ParamSpec s : specs) {
+      List<String> values = extra.containsKey(s.name()) ? extra.get(s.name())
+          : s.type() == ParamType.BOOLEAN ? List.of("false", "true")
+          : s.type() == ParamType.CHOICE ? s.choices() : List.of();
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> m : out) {
+        for (String v : values) {
+          Map<String, String> c = new TreeMap<>(m);
+          c.put(s.name(), v);
+          next.add(c);
+        }
+      }
+      if (!values.isEmpty()) {
+        out = next;
+      }
+    }
+    return out;
   }
 
   private static Variants kernelBuild() {
