@@ -2,10 +2,10 @@ package io.asisim.pagealloc;
 
 /**
  * Verifies a {@link BuddyAllocator} (the checks {@code CONFIG_DEBUG_VM} and the checker of
- * DESIGN §7 ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
+ * docs/checker.md ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
  * the lists; every free block is an aligned {@code PageBuddy} head on the list of its pageblock's
  * freetype; every managed frame is covered by exactly one block (free, on a pcp list, in a pool
- * or allocated); no two free buddies were left unmerged; and under ASI every pageblock's
+ * or allocated); no two free buddies below pageblock order were left unmerged; and under ASI every pageblock's
  * sensitivity equals its restricted-map state. Linear in memory size: run it periodically.
  */
 final class ConsistencyChecker {
@@ -66,15 +66,14 @@ final class ConsistencyChecker {
                   + (b > 0 ? " (merged across freetypes)" : "");
             }
           }
-          if (o < FrameTable.MAX_ORDER) {
+          // Only below pageblock order is an unmerged pair always a bug: blocks of a pageblock or
+          // more merge only when freed (__free_one_page()), and retyping a free one
+          // (unreserve_highatomic_pageblock() giving a HIGHATOMIC block back next to a free
+          // buddy) leaves the pair apart in the kernel too.
+          if (o < FrameTable.PB_ORDER) {
             int buddy = p ^ (1 << o);
             if (z.contains(buddy) && ft.isBuddy(buddy, o)) {
-              int bt = a.freetypeOf(buddy);
-              boolean mergeable = bt == t || (o >= FrameTable.PB_ORDER
-                  && t % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
-                  && bt % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
-                  && bt / FrameTable.MIGRATE_TYPES == t / FrameTable.MIGRATE_TYPES);
-              if (mergeable) {
+              if (a.freetypeOf(buddy) == t) {
                 return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
               }
             }
