@@ -6,24 +6,36 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Every combination of a plugin's discrete parameter values: each {@code BOOLEAN} both ways, each
- * {@code CHOICE} every word, plus caller-named values of other parameters (ranges whose boundaries
- * select different code paths). Parameters not swept keep their defaults.
+ * The discrete parameter values of a plugin to run: each {@code BOOLEAN} both ways, each
+ * {@code CHOICE} every word, plus caller-named values of other parameters (ranges whose
+ * boundaries select different code paths). The plugin's own parameters are crossed with each
+ * other; the ones named {@code alone} (shared by every plugin of the kind, e.g. an allocator's
+ * {@code thp} and {@code cma}) take each of their other values once, on the defaults. Parameters
+ * not swept keep their defaults.
  */
 public final class ParamSweep {
   private ParamSweep() {}
 
-  /** The cross product, as {@code --set} maps of parameter name to value, in declaration order. */
-  public static List<Map<String, String>> combinations(List<ParamSpec> params, Map<String, List<String>> extra) {
+  /** The combinations as {@code --set} maps of parameter name to value (empty map: all defaults). */
+  public static List<Map<String, String>> combinations(List<ParamSpec> params, Map<String, List<String>> extra,
+      Set<String> alone) {
     List<Map<String, String>> out = new ArrayList<>();
     out.add(new LinkedHashMap<>());
+    List<Map<String, String>> singles = new ArrayList<>();
     for (ParamSpec s : params) {
-      List<String> values = extra.containsKey(s.name()) ? extra.get(s.name())
-          : s.type() == ParamType.BOOLEAN ? List.of("false", "true")
-          : s.type() == ParamType.CHOICE ? s.choices() : List.of();
+      List<String> values = values(s, extra);
       if (values.isEmpty()) {
+        continue;
+      }
+      if (alone.contains(s.name())) {
+        for (String v : values) {
+          if (!v.equals(s.defaultValue())) {
+            singles.add(new LinkedHashMap<>(Map.of(s.name(), v)));
+          }
+        }
         continue;
       }
       List<Map<String, String>> next = new ArrayList<>();
@@ -36,6 +48,17 @@ public final class ParamSweep {
       }
       out = next;
     }
+    out.addAll(singles);
     return out;
+  }
+
+  private static List<String> values(ParamSpec s, Map<String, List<String>> extra) {
+    if (extra.containsKey(s.name())) {
+      return extra.get(s.name());
+    }
+    if (s.type() == ParamType.BOOLEAN) {
+      return List.of("false", "true");
+    }
+    return s.type() == ParamType.CHOICE ? s.choices() : List.of();
   }
 }
