@@ -9,8 +9,10 @@ import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -73,12 +75,14 @@ class ShippedCombinationsTest {
   }
 
   /**
-   * Issue 18: every discrete value of every shipped allocator parameter, in every combination
-   * (booleans both ways, every choice, and the values of ranges that pick another path: a CMA
-   * area, and a pool shrinker returning sub-pageblock, 2 MiB or only 4 MiB blocks), runs the
-   * kernel-build mix and {@code alloc-stress} with blocking-only and atomic-heavy request mixes
-   * under the checker, so both pooled classes, both refill kinds and both shrink mapping changes
-   * of the pool, and the CMA and THP-watermark paths of the buddy strategies, are all checked.
+   * Issue 18: every discrete value of every shipped allocator parameter (booleans both ways,
+   * every choice, and the values of ranges that pick another path: the pool's shrinker returning
+   * sub-pageblock, 2 MiB or only 4 MiB blocks, and a CMA area) runs the kernel-build mix and
+   * {@code alloc-stress} with blocking-only and atomic-heavy request mixes under the checker. A
+   * plugin's own parameters are crossed (both pooled classes x both shrink mapping changes x
+   * direct-map removal); {@code thp} and {@code cma}, shared by every allocator, take their other
+   * value once. alloc-stress runs at 256 MiB, where DMA32 is large enough for a HIGHATOMIC
+   * reserve, and runs out of memory so that refills of every order and shrinks happen.
    */
   @Test
   void everyDiscreteAllocatorParameterValueRunsCleanUnderCheck() {
@@ -88,14 +92,12 @@ class ShippedCombinationsTest {
     int runs = 0;
     for (var e : reg.ofKind(PluginKind.ALLOCATOR).entrySet()) {
       String alloc = e.getKey();
-      List<ParamSpec> specs = e.getValue().params();
-      for (Map<String, String> combo : discreteCombinations(specs, Map.of("cma", List.of("0", "8M"),
-          "shrink-min-order", List.of("0", "9", "10")))) {
-        Map<String, Variants> workloads = new java.util.LinkedHashMap<>();
-        workloads.put("kernel-build", kernelBuild());
+      for (Map<String, String> combo : discreteCombinations(e.getValue().params())) {
+        Map<String, Variants> workloads = new LinkedHashMap<>();
+        workloads.put("kernel-build", kernelBuild().memory(128L << 20));
         for (String atomic : List.of("0", "0.25")) {
-          workloads.put("alloc-stress atomic-fraction " + atomic, Variants.of("alloc-stress")
-              .set("workload.alloc-stress.ops=" + 4 * OPS).set("workload.alloc-stress.atomic-fraction=" + atomic));
+          workloads.put("alloc-stress atomic-fraction " + atomic, Variants.of("alloc-stress").memory(256L << 20)
+              .set("workload.alloc-stress.ops=" + 12 * OPS).set("workload.alloc-stress.atomic-fraction=" + atomic));
         }
         for (var wl : workloads.entrySet()) {
           Variants w = wl.getValue();
@@ -103,8 +105,8 @@ class ShippedCombinationsTest {
           String what = alloc + " " + combo + " " + wl.getKey() + " seed " + seed;
           RunResult r;
           try {
-            r = runner.run(w.pick(PluginKind.ALLOCATOR, alloc).asi(!alloc.equals("buddy")).memory(64L << 20).cpus(4)
-                .seed(seed++).checkEvery(Math.max(EVERY, 20)).build(reg));
+            r = runner.run(w.pick(PluginKind.ALLOCATOR, alloc).asi(!alloc.equals("buddy")).cpus(4)
+                .seed(seed++).checkEvery(Math.max(EVERY, 50)).build(reg));
           } catch (RuntimeException ex) {
             throw new AssertionError(what + ": " + ex.getMessage(), ex);
           }
@@ -113,18 +115,34 @@ class ShippedCombinationsTest {
         }
       }
     }
-    // buddy and pageblock-migratetype: thp x cma; unmapped-pool: also pooled x unmap-direct-map x shrink
-    assertThat(runs).isEqualTo(3 * (4 + 4 + 4 * 2 * 2 * 3));
+    // buddy, pageblock-migratetype: defaults, thp=false, cma=8M; unmapped-pool: pooled x
+    // unmap-direct-map x shrink-min-order (2 x 2 x 3) and the same two
+    assertThat(runs).isEqualTo(3 * (3 + 3 + 12 + 2));
     LOG.info("{} allocator parameter combinations checked", runs / 3);
   }
 
-  /** The cross product of the boolean and choice values of {@code specs}, plus {@code extra} values. */
-  private static List<Map<String, String>> discreteCombinations(List<ParamSpec> specs, Map<String, List<String>> extra) {
+  /** Paths the boolean and choice values do not name: a CMA area, and the pool's shrink orders. */
+  private static final Map<String, List<String>> PATH_VALUES =
+      Map.of("cma", List.of("0", "8M"), "shrink-min-order", List.of("0", "9", "10"));
+
+  /** The allocator parameters every allocator declares: each other value runs once, on the defaults. */
+  private static final Set<String> COMMON = Set.of("thp", "cma");
+
+  /** The plugin's own discrete values crossed, then each other value of a {@link #COMMON} one alone. */
+  private static List<Map<String, String>> discreteCombinations(List<ParamSpec> specs) {
     List<Map<String, String>> out = List.of(new TreeMap<>());
+    List<Map<String, String>> singles = new ArrayList<>();
     for (ParamSpec s : specs) {
-      List<String> values = extra.containsKey(s.name()) ? extra.get(s.name())
+      List<String> values = PATH_VALUES.containsKey(s.name()) ? PATH_VALUES.get(s.name())
           : s.type() == ParamType.BOOLEAN ? List.of("false", "true")
           : s.type() == ParamType.CHOICE ? s.choices() : List.of();
+      if (values.isEmpty()) {
+        continue;
+      }
+      if (COMMON.contains(s.name())) {
+        values.stream().filter(v -> !v.equals(s.defaultValue())).forEach(v -> singles.add(new TreeMap<>(Map.of(s.name(), v))));
+        continue;
+      }
       List<Map<String, String>> next = new ArrayList<>();
       for (Map<String, String> m : out) {
         for (String v : values) {
@@ -133,11 +151,11 @@ class ShippedCombinationsTest {
           next.add(c);
         }
       }
-      if (!values.isEmpty()) {
-        out = next;
-      }
+      out = next;
     }
-    return out;
+    List<Map<String, String>> all = new ArrayList<>(out);
+    all.addAll(singles);
+    return all;
   }
 
   private static Variants kernelBuild() {
