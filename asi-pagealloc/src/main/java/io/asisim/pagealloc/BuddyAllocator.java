@@ -1,12 +1,22 @@
 package io.asisim.pagealloc;
 
+import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
+import static io.asisim.api.mm.Migratetype.MIGRATE_HIGHATOMIC;
+import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
+import static io.asisim.api.mm.Migratetype.MIGRATE_RECLAIMABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
+
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
@@ -74,19 +84,12 @@ public final class BuddyAllocator implements PageAllocator {
   static final int ALLOC_KSWAPD = 0x800;
   static final int ALLOC_RESERVES = ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM;
 
-  static final int MT_UNMOVABLE = 0;
-  static final int MT_MOVABLE = 1;
-  static final int MT_RECLAIMABLE = 2;
-  static final int MT_HIGHATOMIC = 3;
-  static final int MT_CMA = 4;
-  static final int MT_ISOLATE = 5;
-  static final int MT_PCPTYPES = 3;
 
   /** {@code fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1]} of mm/page_alloc.c. */
   static final int[][] FALLBACKS = {
-    {MT_RECLAIMABLE, MT_MOVABLE}, // UNMOVABLE
-    {MT_RECLAIMABLE, MT_UNMOVABLE}, // MOVABLE
-    {MT_UNMOVABLE, MT_MOVABLE}, // RECLAIMABLE
+    {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE}, // UNMOVABLE
+    {MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE}, // MOVABLE
+    {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE}, // RECLAIMABLE
   };
 
   /** {@code CONFIG_PCP_BATCH_SCALE_MAX} default. */
@@ -127,7 +130,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** Whether any pageblock is MIGRATE_CMA (configured or seeded). */
   boolean hasCma;
   /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
-  java.util.List<io.asisim.api.mm.Migratetype> seededTypes;
+  java.util.List<Migratetype> seededTypes;
 
   private final Counter allocRequests;
   private final Counter allocFailures;
@@ -202,7 +205,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code memmap_init_range()}: every pageblock MIGRATE_MOVABLE (sensitive under ASI), CMA on top. */
   private void initPageblocks() {
     for (int i = 0; i < ft.pageblock.length; i++) {
-      ft.pageblock[i] = MT_MOVABLE;
+      ft.pageblock[i] = MIGRATE_MOVABLE;
     }
     if (cfg.cmaPageblocks() > 0) {
       Zone top = zones[zones.length - 1];
@@ -211,7 +214,7 @@ public final class BuddyAllocator implements PageAllocator {
         throw new IllegalArgumentException("CMA area larger than the highest zone");
       }
       for (int p = first; p < top.endPfn; p += FrameTable.PB_PAGES) {
-        ft.setPbMigratetype(p, MT_CMA);
+        ft.setPbMigratetype(p, MIGRATE_CMA);
       }
     }
   }
@@ -281,7 +284,7 @@ public final class BuddyAllocator implements PageAllocator {
       // NR_FREE_PAGES leaves isolated pages out; they are free all the same.
       for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
         for (int s = 0; s < nrSens; s++) {
-          n += (long) z.listLen[z.list(o, MT_ISOLATE + s * FrameTable.MIGRATE_TYPES)] << o;
+          n += (long) z.listLen[z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)] << o;
         }
       }
     }
@@ -340,10 +343,10 @@ public final class BuddyAllocator implements PageAllocator {
       return -1;
     }
     int mt = Gfp.gfpMigratetype(gfp);
-    if (mt >= MT_PCPTYPES) {
-      mt = MT_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
+    if (mt >= MIGRATE_PCPTYPES) {
+      mt = MIGRATE_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
     }
-    int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
+    int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
     // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
     int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
     if (preferred.index == Gfp.ZONE_NORMAL && byIndex[Gfp.ZONE_DMA32] != null) {
@@ -472,7 +475,7 @@ public final class BuddyAllocator implements PageAllocator {
     long n = 0;
     for (int s = 0; s < nrSens; s++) {
       for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        n += (long) z.listLen[z.list(o, MT_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
+        n += (long) z.listLen[z.list(o, MIGRATE_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
       }
     }
     return n;
@@ -518,15 +521,15 @@ public final class BuddyAllocator implements PageAllocator {
       }
       for (int s = 0; s < nrSens; s++) {
         int base = s * FrameTable.MIGRATE_TYPES;
-        for (int mt = 0; mt < MT_PCPTYPES; mt++) {
+        for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
           if (!z.freeAreaEmpty(o, base + mt)) {
             return true;
           }
         }
-        if ((flags & ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + MT_CMA)) {
+        if ((flags & ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + MIGRATE_CMA)) {
           return true;
         }
-        if ((flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + MT_HIGHATOMIC)) {
+        if ((flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + MIGRATE_HIGHATOMIC)) {
           return true;
         }
       }
@@ -536,7 +539,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
   private int rmqueue(Zone z, int order, int mt, int sens, int flags) {
-    if (order <= 3) {
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
       int pfn = rmqueuePcplist(z, order, mt, sens, flags);
       if (pfn >= 0) {
         return pfn;
@@ -546,7 +549,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   private int pindex(int order, int mt, int sens) {
-    return sens * FrameTable.NR_LOWORDER_PCP_LISTS + order * MT_PCPTYPES + mt;
+    return sens * FrameTable.NR_LOWORDER_PCP_LISTS + order * MIGRATE_PCPTYPES + mt;
   }
 
   /** {@code rmqueue_pcplist()} + {@code __rmqueue_pcplist()}. */
@@ -608,7 +611,7 @@ public final class BuddyAllocator implements PageAllocator {
   private int rmqueueBuddy(Zone z, int order, int mt, int sens, int flags) {
     int pfn = -1;
     if ((flags & ALLOC_HIGHATOMIC) != 0) {
-      pfn = rmqueueSmallest(z, order, MT_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
+      pfn = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
       if (pfn < 0 && asi) {
         noteHighatomicMiss(z, order, sens);
       }
@@ -617,7 +620,7 @@ public final class BuddyAllocator implements PageAllocator {
       rmqueueMode = RMQUEUE_NORMAL;
       pfn = rmqueueWithFlip(z, order, mt, sens, flags);
       if (pfn < 0 && (flags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
-        pfn = rmqueueSmallest(z, order, MT_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
+        pfn = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
       }
       if (pfn < 0) {
         return -1;
@@ -629,7 +632,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   private void noteHighatomicMiss(Zone z, int order, int sens) {
-    int other = (1 - sens) * FrameTable.MIGRATE_TYPES + MT_HIGHATOMIC;
+    int other = (1 - sens) * FrameTable.MIGRATE_TYPES + MIGRATE_HIGHATOMIC;
     for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
       if (!z.freeAreaEmpty(o, other)) {
         highatomicMisses.inc();
@@ -665,7 +668,7 @@ public final class BuddyAllocator implements PageAllocator {
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
     if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
-      int pfn = rmqueueSmallest(z, order, base + MT_CMA);
+      int pfn = rmqueueSmallest(z, order, base + MIGRATE_CMA);
       if (pfn >= 0) {
         return pfn;
       }
@@ -680,7 +683,7 @@ public final class BuddyAllocator implements PageAllocator {
         // fall through
       case RMQUEUE_CMA:
         if ((flags & ALLOC_CMA) != 0 && hasCma) {
-          pfn = rmqueueSmallest(z, order, base + MT_CMA);
+          pfn = rmqueueSmallest(z, order, base + MIGRATE_CMA);
           if (pfn >= 0) {
             rmqueueMode = RMQUEUE_CMA;
             return pfn;
@@ -729,7 +732,7 @@ public final class BuddyAllocator implements PageAllocator {
     if (order >= FrameTable.PB_ORDER / 2) {
       return true;
     }
-    return startMt == MT_RECLAIMABLE || startMt == MT_UNMOVABLE;
+    return startMt == MIGRATE_RECLAIMABLE || startMt == MIGRATE_UNMOVABLE;
   }
 
   /** {@code find_suitable_fallback()}: -1 none at this order, -2 stop claiming. */
@@ -818,9 +821,9 @@ public final class BuddyAllocator implements PageAllocator {
       }
     }
     int alike;
-    if (startMt == MT_MOVABLE) {
+    if (startMt == MIGRATE_MOVABLE) {
       alike = movable;
-    } else if (blockMt == MT_MOVABLE) {
+    } else if (blockMt == MIGRATE_MOVABLE) {
       alike = FrameTable.PB_PAGES - (free + movable);
     } else {
       alike = 0;
@@ -887,7 +890,7 @@ public final class BuddyAllocator implements PageAllocator {
       return;
     }
     int mt = ft.pbMigratetype(pfn);
-    if (mt >= MT_PCPTYPES) {
+    if (mt >= MIGRATE_PCPTYPES) {
       return;
     }
     int base = asi ? (ft.pbNonsensitive(pfn) ? 0 : FrameTable.MIGRATE_TYPES) : 0;
@@ -896,11 +899,11 @@ public final class BuddyAllocator implements PageAllocator {
       if (start < z.startPfn || start + FrameTable.PB_PAGES > z.endPfn) {
         return;
       }
-      moveFreepagesBlock(z, start, base + mt, base + MT_HIGHATOMIC);
-      ft.setPbMigratetype(start, MT_HIGHATOMIC);
+      moveFreepagesBlock(z, start, base + mt, base + MIGRATE_HIGHATOMIC);
+      ft.setPbMigratetype(start, MIGRATE_HIGHATOMIC);
       z.nrReservedHighatomic += FrameTable.PB_PAGES;
     } else {
-      changePageblockRange(pfn, order, MT_HIGHATOMIC);
+      changePageblockRange(pfn, order, MIGRATE_HIGHATOMIC);
       z.nrReservedHighatomic += 1L << order;
     }
   }
@@ -923,7 +926,7 @@ public final class BuddyAllocator implements PageAllocator {
         for (int s = 0; s < nrSens; s++) {
           int sIdx = asi ? (s == 0 ? sens : 1 - sens) : 0;
           int base = sIdx * FrameTable.MIGRATE_TYPES;
-          int pfn = z.head[z.list(o, base + MT_HIGHATOMIC)];
+          int pfn = z.head[z.list(o, base + MIGRATE_HIGHATOMIC)];
           if (pfn == Zone.NIL) {
             continue;
           }
@@ -932,10 +935,10 @@ public final class BuddyAllocator implements PageAllocator {
           z.nrReservedHighatomic -= size;
           if (o < FrameTable.PB_ORDER) {
             int start = pfn & ~(FrameTable.PB_PAGES - 1);
-            moveFreepagesBlock(z, start, base + MT_HIGHATOMIC, base + mt);
+            moveFreepagesBlock(z, start, base + MIGRATE_HIGHATOMIC, base + mt);
             ft.setPbMigratetype(start, mt);
           } else {
-            delFromFreeList(z, pfn, o, base + MT_HIGHATOMIC);
+            delFromFreeList(z, pfn, o, base + MIGRATE_HIGHATOMIC);
             addToFreeList(z, pfn, o, base + mt, false);
             changePageblockRange(pfn, o, mt);
           }
@@ -951,7 +954,7 @@ public final class BuddyAllocator implements PageAllocator {
   // ======================================================================================
 
   private boolean flippableType(int fmt, int flags) {
-    return fmt < MT_PCPTYPES || (fmt == MT_CMA && (flags & ALLOC_CMA) != 0);
+    return fmt < MIGRATE_PCPTYPES || (fmt == MIGRATE_CMA && (flags & ALLOC_CMA) != 0);
   }
 
   private boolean hasFlippable(Zone z, int order, int mt, int otherSens, int flags) {
@@ -979,7 +982,7 @@ public final class BuddyAllocator implements PageAllocator {
     int obase = other * FrameTable.MIGRATE_TYPES;
     for (int o = Math.max(order, FrameTable.PB_ORDER); o < FrameTable.NR_PAGE_ORDERS; o++) {
       for (int k = 0; k < 4; k++) {
-        int fmt = k == 0 ? mt : k < 3 ? FALLBACKS[mt][k - 1] : MT_CMA;
+        int fmt = k == 0 ? mt : k < 3 ? FALLBACKS[mt][k - 1] : MIGRATE_CMA;
         if (!flippableType(fmt, flags)) {
           continue;
         }
@@ -1001,7 +1004,7 @@ public final class BuddyAllocator implements PageAllocator {
           arch.flushKernelRange(cpu, pfn, n);
           flipsToSensitive.add(blocks);
         }
-        if (fmt == MT_CMA) {
+        if (fmt == MIGRATE_CMA) {
           cmaFlips.add(blocks);
         }
         for (int b = 0; b < blocks; b++) {
@@ -1034,14 +1037,14 @@ public final class BuddyAllocator implements PageAllocator {
   void freePages(int cpu, int pfn, int order) {
     Zone z = zoneOf(pfn);
     int mt = ft.pbMigratetype(pfn);
-    if (order <= 3) {
-      if (mt >= MT_PCPTYPES) {
-        if (mt == MT_ISOLATE) {
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      if (mt >= MIGRATE_PCPTYPES) {
+        if (mt == MIGRATE_ISOLATE) {
           freeOnePage(z, pfn, order, freetypeOf(pfn), false);
           arch.charge(cpu, cfg.costBuddy());
           return;
         }
-        mt = MT_MOVABLE;
+        mt = MIGRATE_MOVABLE;
       }
       freeToPcp(z, cpu, pfn, order, mt);
       return;
@@ -1115,7 +1118,7 @@ public final class BuddyAllocator implements PageAllocator {
         }
         l = base + pindex;
       } while (z.pcpHead[l] == Zone.NIL);
-      int order = (pindex % FrameTable.NR_LOWORDER_PCP_LISTS) / MT_PCPTYPES;
+      int order = (pindex % FrameTable.NR_LOWORDER_PCP_LISTS) / MIGRATE_PCPTYPES;
       int nr = 1 << order;
       do {
         int pfn = z.pcpTail[l];
@@ -1156,7 +1159,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     int ma = a % FrameTable.MIGRATE_TYPES;
     int mb = b % FrameTable.MIGRATE_TYPES;
-    if (ma >= MT_PCPTYPES || mb >= MT_PCPTYPES) {
+    if (ma >= MIGRATE_PCPTYPES || mb >= MIGRATE_PCPTYPES) {
       return false;
     }
     return a / FrameTable.MIGRATE_TYPES == b / FrameTable.MIGRATE_TYPES;
@@ -1208,7 +1211,7 @@ public final class BuddyAllocator implements PageAllocator {
     ft.listAdd(z.head, z.tail, z.listLen, l, pfn, toTail);
     ft.state[pfn] = (byte) (FrameTable.BUDDY | order);
     z.nrFree[order]++;
-    if (freetype % FrameTable.MIGRATE_TYPES != MT_ISOLATE) {
+    if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages += 1L << order;
     }
   }
@@ -1218,7 +1221,7 @@ public final class BuddyAllocator implements PageAllocator {
     ft.listDel(z.head, z.tail, z.listLen, l, pfn);
     ft.state[pfn] = 0;
     z.nrFree[order]--;
-    if (freetype % FrameTable.MIGRATE_TYPES != MT_ISOLATE) {
+    if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages -= 1L << order;
     }
   }
@@ -1234,7 +1237,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   void markAllocated(int pfn, int order, int mt) {
-    ft.state[pfn] = (byte) (FrameTable.ALLOC | (mt == MT_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
+    ft.state[pfn] = (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
   }
 
   Zone zoneOf(int pfn) {

@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
 /**
  * Verifies a {@link BuddyAllocator} (the checks {@code CONFIG_DEBUG_VM} and the checker of
  * docs/checker.md ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
@@ -86,7 +87,7 @@ final class ConsistencyChecker {
           return "list order " + o + " type " + t + " has " + len + " blocks, counter says " + z.listLen[l];
         }
         nr += len;
-        if (t % FrameTable.MIGRATE_TYPES != BuddyAllocator.MT_ISOLATE) {
+        if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
           free += (long) len << o;
         }
       }
@@ -105,7 +106,7 @@ final class ConsistencyChecker {
       long pages = 0;
       for (int i = 0; i < z.nrPcpLists; i++) {
         int l = c * z.nrPcpLists + i;
-        int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / BuddyAllocator.MT_PCPTYPES;
+        int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
         int len = 0;
         for (int p = z.pcpHead[l]; p != Zone.NIL; p = ft.next[p]) {
           if (ft.stateOf(p) != (FrameTable.PCP | order) || !z.contains(p)) {
