@@ -431,8 +431,8 @@ public final class BuddyAllocator implements PageAllocator {
           continue;
         }
         if ((flags & ALLOC_NO_WATERMARKS) == 0) {
-          long mark = wmark(z, flags & ALLOC_WMARK_MASK);
-          if (!zoneWatermarkFast(z, order, mark, highest, flags)) {
+          long mark = Watermarks.wmark(z, flags & ALLOC_WMARK_MASK);
+          if (!Watermarks.zoneWatermarkFast(z, order, mark, highest, flags, hasCma, nrSens)) {
             continue;
           }
         }
@@ -450,91 +450,6 @@ public final class BuddyAllocator implements PageAllocator {
       }
       return -1;
     }
-  }
-
-  static long wmark(Zone z, int which) {
-    return which == ALLOC_WMARK_MIN ? z.wmarkMin : which == ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
-  }
-
-  /** {@code __zone_watermark_unusable_free()}. */
-  private long unusableFree(Zone z, int order, int flags) {
-    long unusable = (1L << order) - 1;
-    if ((flags & ALLOC_RESERVES) == 0) {
-      unusable += z.nrReservedHighatomic;
-    }
-    if ((flags & ALLOC_CMA) == 0) {
-      unusable += freeCmaPages(z);
-    }
-    return unusable;
-  }
-
-  private long freeCmaPages(Zone z) {
-    if (!hasCma) {
-      return 0;
-    }
-    long n = 0;
-    for (int s = 0; s < nrSens; s++) {
-      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        n += (long) z.listLen[z.list(o, MIGRATE_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
-      }
-    }
-    return n;
-  }
-
-  /** {@code zone_watermark_fast()}. */
-  boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int flags) {
-    long free = z.freePages;
-    if (order == 0) {
-      long reserved = unusableFree(z, 0, flags);
-      long usable = free - Math.min(free, reserved);
-      if (usable > mark + z.lowmemReserve[highest]) {
-        return true;
-      }
-    }
-    return zoneWatermarkOk(z, order, mark, highest, flags, free);
-  }
-
-  /** {@code __zone_watermark_ok()}. */
-  boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int flags, long freePages) {
-    long min = mark;
-    long free = freePages - unusableFree(z, order, flags);
-    if ((flags & ALLOC_RESERVES) != 0) {
-      if ((flags & ALLOC_MIN_RESERVE) != 0) {
-        min -= min / 2;
-        if ((flags & ALLOC_NON_BLOCK) != 0) {
-          min -= min / 4;
-        }
-      }
-      if ((flags & ALLOC_OOM) != 0) {
-        min -= min / 2;
-      }
-    }
-    if (free <= min + z.lowmemReserve[highest]) {
-      return false;
-    }
-    if (order == 0) {
-      return true;
-    }
-    for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
-      if (z.nrFree[o] == 0) {
-        continue;
-      }
-      for (int s = 0; s < nrSens; s++) {
-        int base = s * FrameTable.MIGRATE_TYPES;
-        for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
-          if (!z.freeAreaEmpty(o, base + mt)) {
-            return true;
-          }
-        }
-        if ((flags & ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + MIGRATE_CMA)) {
-          return true;
-        }
-        if ((flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + MIGRATE_HIGHATOMIC)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
@@ -667,7 +582,7 @@ public final class BuddyAllocator implements PageAllocator {
   @SuppressWarnings("fallthrough")
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
-    if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
+    if (hasCma && (flags & ALLOC_CMA) != 0 && Watermarks.freeCmaPages(z, hasCma, nrSens) > z.freePages / 2) {
       int pfn = rmqueueSmallest(z, order, base + MIGRATE_CMA);
       if (pfn >= 0) {
         return pfn;
