@@ -1,12 +1,22 @@
 package io.asisim.pagealloc;
 
+import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
+import static io.asisim.api.mm.Migratetype.MIGRATE_HIGHATOMIC;
+import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
+import static io.asisim.api.mm.Migratetype.MIGRATE_RECLAIMABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
+
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
@@ -74,19 +84,12 @@ public final class BuddyAllocator implements PageAllocator {
   static final int ALLOC_KSWAPD = 0x800;
   static final int ALLOC_RESERVES = ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM;
 
-  static final int MT_UNMOVABLE = 0;
-  static final int MT_MOVABLE = 1;
-  static final int MT_RECLAIMABLE = 2;
-  static final int MT_HIGHATOMIC = 3;
-  static final int MT_CMA = 4;
-  static final int MT_ISOLATE = 5;
-  static final int MT_PCPTYPES = 3;
 
   /** {@code fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1]} of mm/page_alloc.c. */
   static final int[][] FALLBACKS = {
-    {MT_RECLAIMABLE, MT_MOVABLE}, // UNMOVABLE
-    {MT_RECLAIMABLE, MT_UNMOVABLE}, // MOVABLE
-    {MT_UNMOVABLE, MT_MOVABLE}, // RECLAIMABLE
+    {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE}, // UNMOVABLE
+    {MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE}, // MOVABLE
+    {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE}, // RECLAIMABLE
   };
 
   /** {@code CONFIG_PCP_BATCH_SCALE_MAX} default. */
@@ -127,7 +130,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** Whether any pageblock is MIGRATE_CMA (configured or seeded). */
   boolean hasCma;
   /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
-  java.util.List<io.asisim.api.mm.Migratetype> seededTypes;
+  java.util.List<Migratetype> seededTypes;
 
   private final Counter allocRequests;
   private final Counter allocFailures;
@@ -202,7 +205,7 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code memmap_init_range()}: every pageblock MIGRATE_MOVABLE (sensitive under ASI), CMA on top. */
   private void initPageblocks() {
     for (int i = 0; i < ft.pageblock.length; i++) {
-      ft.pageblock[i] = MT_MOVABLE;
+      ft.pageblock[i] = MIGRATE_MOVABLE;
     }
     if (cfg.cmaPageblocks() > 0) {
       Zone top = zones[zones.length - 1];
@@ -211,7 +214,7 @@ public final class BuddyAllocator implements PageAllocator {
         throw new IllegalArgumentException("CMA area larger than the highest zone");
       }
       for (int p = first; p < top.endPfn; p += FrameTable.PB_PAGES) {
-        ft.setPbMigratetype(p, MT_CMA);
+        ft.setPbMigratetype(p, MIGRATE_CMA);
       }
     }
   }
@@ -281,7 +284,7 @@ public final class BuddyAllocator implements PageAllocator {
       // NR_FREE_PAGES leaves isolated pages out; they are free all the same.
       for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
         for (int s = 0; s < nrSens; s++) {
-          n += (long) z.listLen[z.list(o, MT_ISOLATE + s * FrameTable.MIGRATE_TYPES)] << o;
+          n += (long) z.listLen[z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)] << o;
         }
       }
     }
@@ -340,10 +343,10 @@ public final class BuddyAllocator implements PageAllocator {
       return -1;
     }
     int mt = Gfp.gfpMigratetype(gfp);
-    if (mt >= MT_PCPTYPES) {
-      mt = MT_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
+    if (mt >= MIGRATE_PCPTYPES) {
+      mt = MIGRATE_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
     }
-    int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
+    int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
     // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
     int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
     if (preferred.index == Gfp.ZONE_NORMAL && byIndex[Gfp.ZONE_DMA32] != null) {
@@ -428,8 +431,8 @@ public final class BuddyAllocator implements PageAllocator {
           continue;
         }
         if ((flags & ALLOC_NO_WATERMARKS) == 0) {
-          long mark = wmark(z, flags & ALLOC_WMARK_MASK);
-          if (!zoneWatermarkFast(z, order, mark, highest, flags)) {
+          long mark = Watermarks.wmark(z, flags & ALLOC_WMARK_MASK);
+          if (!Watermarks.zoneWatermarkFast(z, order, mark, highest, flags, hasCma, nrSens)) {
             continue;
           }
         }
@@ -449,94 +452,9 @@ public final class BuddyAllocator implements PageAllocator {
     }
   }
 
-  static long wmark(Zone z, int which) {
-    return which == ALLOC_WMARK_MIN ? z.wmarkMin : which == ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
-  }
-
-  /** {@code __zone_watermark_unusable_free()}. */
-  private long unusableFree(Zone z, int order, int flags) {
-    long unusable = (1L << order) - 1;
-    if ((flags & ALLOC_RESERVES) == 0) {
-      unusable += z.nrReservedHighatomic;
-    }
-    if ((flags & ALLOC_CMA) == 0) {
-      unusable += freeCmaPages(z);
-    }
-    return unusable;
-  }
-
-  private long freeCmaPages(Zone z) {
-    if (!hasCma) {
-      return 0;
-    }
-    long n = 0;
-    for (int s = 0; s < nrSens; s++) {
-      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        n += (long) z.listLen[z.list(o, MT_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
-      }
-    }
-    return n;
-  }
-
-  /** {@code zone_watermark_fast()}. */
-  boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int flags) {
-    long free = z.freePages;
-    if (order == 0) {
-      long reserved = unusableFree(z, 0, flags);
-      long usable = free - Math.min(free, reserved);
-      if (usable > mark + z.lowmemReserve[highest]) {
-        return true;
-      }
-    }
-    return zoneWatermarkOk(z, order, mark, highest, flags, free);
-  }
-
-  /** {@code __zone_watermark_ok()}. */
-  boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int flags, long freePages) {
-    long min = mark;
-    long free = freePages - unusableFree(z, order, flags);
-    if ((flags & ALLOC_RESERVES) != 0) {
-      if ((flags & ALLOC_MIN_RESERVE) != 0) {
-        min -= min / 2;
-        if ((flags & ALLOC_NON_BLOCK) != 0) {
-          min -= min / 4;
-        }
-      }
-      if ((flags & ALLOC_OOM) != 0) {
-        min -= min / 2;
-      }
-    }
-    if (free <= min + z.lowmemReserve[highest]) {
-      return false;
-    }
-    if (order == 0) {
-      return true;
-    }
-    for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
-      if (z.nrFree[o] == 0) {
-        continue;
-      }
-      for (int s = 0; s < nrSens; s++) {
-        int base = s * FrameTable.MIGRATE_TYPES;
-        for (int mt = 0; mt < MT_PCPTYPES; mt++) {
-          if (!z.freeAreaEmpty(o, base + mt)) {
-            return true;
-          }
-        }
-        if ((flags & ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + MT_CMA)) {
-          return true;
-        }
-        if ((flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + MT_HIGHATOMIC)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
   private int rmqueue(Zone z, int order, int mt, int sens, int flags) {
-    if (order <= 3) {
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
       int pfn = rmqueuePcplist(z, order, mt, sens, flags);
       if (pfn >= 0) {
         return pfn;
@@ -546,7 +464,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   private int pindex(int order, int mt, int sens) {
-    return sens * FrameTable.NR_LOWORDER_PCP_LISTS + order * MT_PCPTYPES + mt;
+    return sens * FrameTable.NR_LOWORDER_PCP_LISTS + order * MIGRATE_PCPTYPES + mt;
   }
 
   /** {@code rmqueue_pcplist()} + {@code __rmqueue_pcplist()}. */
@@ -608,7 +526,7 @@ public final class BuddyAllocator implements PageAllocator {
   private int rmqueueBuddy(Zone z, int order, int mt, int sens, int flags) {
     int pfn = -1;
     if ((flags & ALLOC_HIGHATOMIC) != 0) {
-      pfn = rmqueueSmallest(z, order, MT_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
+      pfn = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
       if (pfn < 0 && asi) {
         noteHighatomicMiss(z, order, sens);
       }
@@ -617,7 +535,7 @@ public final class BuddyAllocator implements PageAllocator {
       rmqueueMode = RMQUEUE_NORMAL;
       pfn = rmqueueWithFlip(z, order, mt, sens, flags);
       if (pfn < 0 && (flags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
-        pfn = rmqueueSmallest(z, order, MT_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
+        pfn = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC + sens * FrameTable.MIGRATE_TYPES);
       }
       if (pfn < 0) {
         return -1;
@@ -629,7 +547,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   private void noteHighatomicMiss(Zone z, int order, int sens) {
-    int other = (1 - sens) * FrameTable.MIGRATE_TYPES + MT_HIGHATOMIC;
+    int other = (1 - sens) * FrameTable.MIGRATE_TYPES + MIGRATE_HIGHATOMIC;
     for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
       if (!z.freeAreaEmpty(o, other)) {
         highatomicMisses.inc();
@@ -664,8 +582,8 @@ public final class BuddyAllocator implements PageAllocator {
   @SuppressWarnings("fallthrough")
   private int rmqueue0(Zone z, int order, int mt, int sens, int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
-    if (hasCma && (flags & ALLOC_CMA) != 0 && freeCmaPages(z) > z.freePages / 2) {
-      int pfn = rmqueueSmallest(z, order, base + MT_CMA);
+    if (hasCma && (flags & ALLOC_CMA) != 0 && Watermarks.freeCmaPages(z, hasCma, nrSens) > z.freePages / 2) {
+      int pfn = rmqueueSmallest(z, order, base + MIGRATE_CMA);
       if (pfn >= 0) {
         return pfn;
       }
@@ -680,7 +598,7 @@ public final class BuddyAllocator implements PageAllocator {
         // fall through
       case RMQUEUE_CMA:
         if ((flags & ALLOC_CMA) != 0 && hasCma) {
-          pfn = rmqueueSmallest(z, order, base + MT_CMA);
+          pfn = rmqueueSmallest(z, order, base + MIGRATE_CMA);
           if (pfn >= 0) {
             rmqueueMode = RMQUEUE_CMA;
             return pfn;
@@ -729,7 +647,7 @@ public final class BuddyAllocator implements PageAllocator {
     if (order >= FrameTable.PB_ORDER / 2) {
       return true;
     }
-    return startMt == MT_RECLAIMABLE || startMt == MT_UNMOVABLE;
+    return startMt == MIGRATE_RECLAIMABLE || startMt == MIGRATE_UNMOVABLE;
   }
 
   /** {@code find_suitable_fallback()}: -1 none at this order, -2 stop claiming. */
@@ -818,9 +736,9 @@ public final class BuddyAllocator implements PageAllocator {
       }
     }
     int alike;
-    if (startMt == MT_MOVABLE) {
+    if (startMt == MIGRATE_MOVABLE) {
       alike = movable;
-    } else if (blockMt == MT_MOVABLE) {
+    } else if (blockMt == MIGRATE_MOVABLE) {
       alike = FrameTable.PB_PAGES - (free + movable);
     } else {
       alike = 0;
@@ -887,7 +805,7 @@ public final class BuddyAllocator implements PageAllocator {
       return;
     }
     int mt = ft.pbMigratetype(pfn);
-    if (mt >= MT_PCPTYPES) {
+    if (mt >= MIGRATE_PCPTYPES) {
       return;
     }
     int base = asi ? (ft.pbNonsensitive(pfn) ? 0 : FrameTable.MIGRATE_TYPES) : 0;
@@ -896,11 +814,11 @@ public final class BuddyAllocator implements PageAllocator {
       if (start < z.startPfn || start + FrameTable.PB_PAGES > z.endPfn) {
         return;
       }
-      moveFreepagesBlock(z, start, base + mt, base + MT_HIGHATOMIC);
-      ft.setPbMigratetype(start, MT_HIGHATOMIC);
+      moveFreepagesBlock(z, start, base + mt, base + MIGRATE_HIGHATOMIC);
+      ft.setPbMigratetype(start, MIGRATE_HIGHATOMIC);
       z.nrReservedHighatomic += FrameTable.PB_PAGES;
     } else {
-      changePageblockRange(pfn, order, MT_HIGHATOMIC);
+      changePageblockRange(pfn, order, MIGRATE_HIGHATOMIC);
       z.nrReservedHighatomic += 1L << order;
     }
   }
@@ -923,7 +841,7 @@ public final class BuddyAllocator implements PageAllocator {
         for (int s = 0; s < nrSens; s++) {
           int sIdx = asi ? (s == 0 ? sens : 1 - sens) : 0;
           int base = sIdx * FrameTable.MIGRATE_TYPES;
-          int pfn = z.head[z.list(o, base + MT_HIGHATOMIC)];
+          int pfn = z.head[z.list(o, base + MIGRATE_HIGHATOMIC)];
           if (pfn == Zone.NIL) {
             continue;
           }
@@ -932,10 +850,10 @@ public final class BuddyAllocator implements PageAllocator {
           z.nrReservedHighatomic -= size;
           if (o < FrameTable.PB_ORDER) {
             int start = pfn & ~(FrameTable.PB_PAGES - 1);
-            moveFreepagesBlock(z, start, base + MT_HIGHATOMIC, base + mt);
+            moveFreepagesBlock(z, start, base + MIGRATE_HIGHATOMIC, base + mt);
             ft.setPbMigratetype(start, mt);
           } else {
-            delFromFreeList(z, pfn, o, base + MT_HIGHATOMIC);
+            delFromFreeList(z, pfn, o, base + MIGRATE_HIGHATOMIC);
             addToFreeList(z, pfn, o, base + mt, false);
             changePageblockRange(pfn, o, mt);
           }
@@ -951,7 +869,7 @@ public final class BuddyAllocator implements PageAllocator {
   // ======================================================================================
 
   private boolean flippableType(int fmt, int flags) {
-    return fmt < MT_PCPTYPES || (fmt == MT_CMA && (flags & ALLOC_CMA) != 0);
+    return fmt < MIGRATE_PCPTYPES || (fmt == MIGRATE_CMA && (flags & ALLOC_CMA) != 0);
   }
 
   private boolean hasFlippable(Zone z, int order, int mt, int otherSens, int flags) {
@@ -979,7 +897,7 @@ public final class BuddyAllocator implements PageAllocator {
     int obase = other * FrameTable.MIGRATE_TYPES;
     for (int o = Math.max(order, FrameTable.PB_ORDER); o < FrameTable.NR_PAGE_ORDERS; o++) {
       for (int k = 0; k < 4; k++) {
-        int fmt = k == 0 ? mt : k < 3 ? FALLBACKS[mt][k - 1] : MT_CMA;
+        int fmt = k == 0 ? mt : k < 3 ? FALLBACKS[mt][k - 1] : MIGRATE_CMA;
         if (!flippableType(fmt, flags)) {
           continue;
         }
@@ -1001,7 +919,7 @@ public final class BuddyAllocator implements PageAllocator {
           arch.flushKernelRange(cpu, pfn, n);
           flipsToSensitive.add(blocks);
         }
-        if (fmt == MT_CMA) {
+        if (fmt == MIGRATE_CMA) {
           cmaFlips.add(blocks);
         }
         for (int b = 0; b < blocks; b++) {
@@ -1034,20 +952,43 @@ public final class BuddyAllocator implements PageAllocator {
   void freePages(int cpu, int pfn, int order) {
     Zone z = zoneOf(pfn);
     int mt = ft.pbMigratetype(pfn);
-    if (order <= 3) {
-      if (mt >= MT_PCPTYPES) {
-        if (mt == MT_ISOLATE) {
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      if (mt >= MIGRATE_PCPTYPES) {
+        if (mt == MIGRATE_ISOLATE) {
           freeOnePage(z, pfn, order, freetypeOf(pfn), false);
           arch.charge(cpu, cfg.costBuddy());
           return;
         }
-        mt = MT_MOVABLE;
+        mt = MIGRATE_MOVABLE;
       }
       freeToPcp(z, cpu, pfn, order, mt);
       return;
     }
-    freeOnePage(z, pfn, order, freetypeOf(pfn), false);
+    freeOnePageMaybeSplit(z, pfn, order);
     arch.charge(cpu, cfg.costBuddy());
+  }
+
+  /**
+   * {@code free_one_page()} → {@code __free_one_page_maybe_split()} (formerly
+   * {@code split_large_buddy()}): a block larger than a pageblock whose pageblocks do not all have
+   * the same freetype is freed pageblock by pageblock, each to the list of its own freetype. Only
+   * a block assembled outside the buddy lists can be mixed: the unmapped pool merges 2 MiB refills
+   * whose pageblocks {@code reserve_highatomic_pageblock()} may have retyped one by one.
+   */
+  private void freeOnePageMaybeSplit(Zone z, int pfn, int order) {
+    int freetype = freetypeOf(pfn);
+    if (order > FrameTable.PB_ORDER) {
+      int end = pfn + (1 << order);
+      for (int p = pfn + FrameTable.PB_PAGES; p < end; p += FrameTable.PB_PAGES) {
+        if (freetypeOf(p) != freetype) {
+          for (int q = pfn; q < end; q += FrameTable.PB_PAGES) {
+            freeOnePage(z, q, FrameTable.PB_ORDER, freetypeOf(q), false);
+          }
+          return;
+        }
+      }
+    }
+    freeOnePage(z, pfn, order, freetype, false);
   }
 
   /** {@code free_frozen_page_commit()}. */
@@ -1092,7 +1033,7 @@ public final class BuddyAllocator implements PageAllocator {
         }
         l = base + pindex;
       } while (z.pcpHead[l] == Zone.NIL);
-      int order = (pindex % FrameTable.NR_LOWORDER_PCP_LISTS) / MT_PCPTYPES;
+      int order = (pindex % FrameTable.NR_LOWORDER_PCP_LISTS) / MIGRATE_PCPTYPES;
       int nr = 1 << order;
       do {
         int pfn = z.pcpTail[l];
@@ -1133,7 +1074,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     int ma = a % FrameTable.MIGRATE_TYPES;
     int mb = b % FrameTable.MIGRATE_TYPES;
-    if (ma >= MT_PCPTYPES || mb >= MT_PCPTYPES) {
+    if (ma >= MIGRATE_PCPTYPES || mb >= MIGRATE_PCPTYPES) {
       return false;
     }
     return a / FrameTable.MIGRATE_TYPES == b / FrameTable.MIGRATE_TYPES;
@@ -1185,7 +1126,7 @@ public final class BuddyAllocator implements PageAllocator {
     ft.listAdd(z.head, z.tail, z.listLen, l, pfn, toTail);
     ft.state[pfn] = (byte) (FrameTable.BUDDY | order);
     z.nrFree[order]++;
-    if (freetype % FrameTable.MIGRATE_TYPES != MT_ISOLATE) {
+    if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages += 1L << order;
     }
   }
@@ -1195,7 +1136,7 @@ public final class BuddyAllocator implements PageAllocator {
     ft.listDel(z.head, z.tail, z.listLen, l, pfn);
     ft.state[pfn] = 0;
     z.nrFree[order]--;
-    if (freetype % FrameTable.MIGRATE_TYPES != MT_ISOLATE) {
+    if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages -= 1L << order;
     }
   }
@@ -1211,7 +1152,7 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   void markAllocated(int pfn, int order, int mt) {
-    ft.state[pfn] = (byte) (FrameTable.ALLOC | (mt == MT_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
+    ft.state[pfn] = (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
   }
 
   Zone zoneOf(int pfn) {

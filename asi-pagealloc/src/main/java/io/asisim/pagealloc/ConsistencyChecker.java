@@ -1,11 +1,12 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
 /**
  * Verifies a {@link BuddyAllocator} (the checks {@code CONFIG_DEBUG_VM} and the checker of
- * DESIGN §7 ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
+ * docs/checker.md ask for): every list's length and {@code nr_free}/{@code NR_FREE_PAGES} agree with
  * the lists; every free block is an aligned {@code PageBuddy} head on the list of its pageblock's
  * freetype; every managed frame is covered by exactly one block (free, on a pcp list, in a pool
- * or allocated); no two free buddies were left unmerged; and under ASI every pageblock's
+ * or allocated); no two free buddies below pageblock order were left unmerged; and under ASI every pageblock's
  * sensitivity equals its restricted-map state. Linear in memory size: run it periodically.
  */
 final class ConsistencyChecker {
@@ -66,15 +67,14 @@ final class ConsistencyChecker {
                   + (b > 0 ? " (merged across freetypes)" : "");
             }
           }
-          if (o < FrameTable.MAX_ORDER) {
+          // Only below pageblock order is an unmerged pair always a bug: blocks of a pageblock or
+          // more merge only when freed (__free_one_page()), and retyping a free one
+          // (unreserve_highatomic_pageblock() giving a HIGHATOMIC block back next to a free
+          // buddy) leaves the pair apart in the kernel too.
+          if (o < FrameTable.PB_ORDER) {
             int buddy = p ^ (1 << o);
             if (z.contains(buddy) && ft.isBuddy(buddy, o)) {
-              int bt = a.freetypeOf(buddy);
-              boolean mergeable = bt == t || (o >= FrameTable.PB_ORDER
-                  && t % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
-                  && bt % FrameTable.MIGRATE_TYPES < BuddyAllocator.MT_PCPTYPES
-                  && bt / FrameTable.MIGRATE_TYPES == t / FrameTable.MIGRATE_TYPES);
-              if (mergeable) {
+              if (a.freetypeOf(buddy) == t) {
                 return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
               }
             }
@@ -87,7 +87,7 @@ final class ConsistencyChecker {
           return "list order " + o + " type " + t + " has " + len + " blocks, counter says " + z.listLen[l];
         }
         nr += len;
-        if (t % FrameTable.MIGRATE_TYPES != BuddyAllocator.MT_ISOLATE) {
+        if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
           free += (long) len << o;
         }
       }
@@ -106,7 +106,7 @@ final class ConsistencyChecker {
       long pages = 0;
       for (int i = 0; i < z.nrPcpLists; i++) {
         int l = c * z.nrPcpLists + i;
-        int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / BuddyAllocator.MT_PCPTYPES;
+        int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
         int len = 0;
         for (int p = z.pcpHead[l]; p != Zone.NIL; p = ft.next[p]) {
           if (ft.stateOf(p) != (FrameTable.PCP | order) || !z.contains(p)) {

@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageOrder;
 
 /**
@@ -23,9 +24,9 @@ final class FrameTable {
   static final int MAX_ORDER = PageOrder.MAX_PAGE_ORDER;
   static final int PB_ORDER = PageOrder.PAGEBLOCK_ORDER;
   static final int PB_PAGES = PageOrder.PAGEBLOCK_NR_PAGES;
-  static final int MIGRATE_TYPES = 6;
+  static final int MIGRATE_TYPES = Migratetype.MIGRATE_TYPES;
   /** {@code NR_LOWORDER_PCP_LISTS = MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1)}. */
-  static final int NR_LOWORDER_PCP_LISTS = 3 * (PageOrder.PAGE_ALLOC_COSTLY_ORDER + 1);
+  static final int NR_LOWORDER_PCP_LISTS = Migratetype.MIGRATE_PCPTYPES * (PageOrder.PAGE_ALLOC_COSTLY_ORDER + 1);
 
   static final int ORDER_MASK = 0x0f;
   static final int MOVABLE_ALLOC = 0x10;

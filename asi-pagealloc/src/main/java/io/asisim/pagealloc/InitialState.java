@@ -60,7 +60,7 @@ final class InitialState {
     a.seededTypes = info.types();
     for (Zone z : a.zones) {
       for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
-        if (a.ft.pbMigratetype(p) == BuddyAllocator.MT_CMA) {
+        if (a.ft.pbMigratetype(p) == Migratetype.MIGRATE_CMA) {
           a.hasCma = true;
         }
       }
@@ -192,7 +192,7 @@ final class InitialState {
       if (p < reserved) {
         ft.state[p] = 0;
       } else {
-        boolean movable = ft.pbMigratetype(p) == BuddyAllocator.MT_MOVABLE;
+        boolean movable = ft.pbMigratetype(p) == Migratetype.MIGRATE_MOVABLE;
         ft.state[p] = (byte) (FrameTable.ALLOC | (movable ? FrameTable.MOVABLE_ALLOC : 0));
       }
     }
@@ -206,7 +206,7 @@ final class InitialState {
       }
       a.addToFreeList(z, c[0], c[1], c[2] + sensBase, true);
     }
-    z.nrReservedHighatomic = info.blocks()[BuddyAllocator.MT_HIGHATOMIC] * FrameTable.PB_PAGES;
+    z.nrReservedHighatomic = info.blocks()[Migratetype.MIGRATE_HIGHATOMIC] * FrameTable.PB_PAGES;
   }
 
   private static boolean touchesReserved(Zone z, int block, int blocks, long reserved) {

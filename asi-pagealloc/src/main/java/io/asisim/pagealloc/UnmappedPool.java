@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
@@ -135,7 +136,7 @@ final class UnmappedPool {
         size >>= 1;
         add(pfn + size, o, false);
       }
-      main.markAllocated(pfn, order, BuddyAllocator.MT_UNMOVABLE);
+      main.markAllocated(pfn, order, Migratetype.MIGRATE_UNMOVABLE);
       return pfn;
     }
     return -1;
@@ -237,7 +238,7 @@ final class UnmappedPool {
           mustMap(arch.setRestrictedMapped(cpu, pfn, n, false), pfn);
           arch.flushKernelRange(cpu, pfn, n);
         }
-        main.markAllocated(pfn, o, BuddyAllocator.MT_UNMOVABLE);
+        main.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
         main.freePages(cpu, pfn, o);
         shrinks.inc();
         returned++;

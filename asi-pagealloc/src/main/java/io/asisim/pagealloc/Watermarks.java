@@ -1,8 +1,12 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
+
 /**
  * Zone watermarks, lowmem reserves and pcp sizes, by the kernel's formulas (mm/page_alloc.c,
- * mm/khugepaged.c, Linux 6.18). Checked against a real machine's /proc/zoneinfo in the tests.
+ * mm/khugepaged.c, Linux 6.18), and the checks against them ({@code zone_watermark_fast()},
+ * {@code __zone_watermark_ok()}): setup and checks in one place. Checked against a real
+ * machine's /proc/zoneinfo in the tests.
  */
 final class Watermarks {
   private Watermarks() {}
@@ -124,5 +128,95 @@ final class Watermarks {
   static int zoneHighsize(long lowWmark, int batch, int nrCpus) {
     long high = lowWmark / nrCpus;
     return (int) Math.max(high, (long) batch << 2);
+  }
+
+  // ---- checks ----
+
+  /** {@code wmark_pages()}: the zone's min, low or high mark by {@code ALLOC_WMARK_*}. */
+  static long wmark(Zone z, int which) {
+    return which == BuddyAllocator.ALLOC_WMARK_MIN ? z.wmarkMin : which == BuddyAllocator.ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
+  }
+
+  /** {@code __zone_watermark_unusable_free()}. */
+  private static long unusableFree(Zone z, int order, int flags, boolean hasCma, int nrSens) {
+    long unusable = (1L << order) - 1;
+    if ((flags & BuddyAllocator.ALLOC_RESERVES) == 0) {
+      unusable += z.nrReservedHighatomic;
+    }
+    if ((flags & BuddyAllocator.ALLOC_CMA) == 0) {
+      unusable += freeCmaPages(z, hasCma, nrSens);
+    }
+    return unusable;
+  }
+
+  /** {@code NR_FREE_CMA_PAGES}: free pages on the CMA lists of every sensitivity. */
+  static long freeCmaPages(Zone z, boolean hasCma, int nrSens) {
+    if (!hasCma) {
+      return 0;
+    }
+    long n = 0;
+    for (int s = 0; s < nrSens; s++) {
+      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+        n += (long) z.listLen[z.list(o, Migratetype.MIGRATE_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
+      }
+    }
+    return n;
+  }
+
+  /** {@code zone_watermark_fast()}. */
+  static boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int flags, boolean hasCma, int nrSens) {
+    long free = z.freePages;
+    if (order == 0) {
+      long reserved = unusableFree(z, 0, flags, hasCma, nrSens);
+      long usable = free - Math.min(free, reserved);
+      if (usable > mark + z.lowmemReserve[highest]) {
+        return true;
+      }
+    }
+    return zoneWatermarkOk(z, order, mark, highest, flags, free, hasCma, nrSens);
+  }
+
+  /** {@code __zone_watermark_ok()}. */
+  static boolean zoneWatermarkOk(Zone z, int order, long mark, int highest, int flags, long freePages,
+      boolean hasCma, int nrSens) {
+    long min = mark;
+    long free = freePages - unusableFree(z, order, flags, hasCma, nrSens);
+    if ((flags & BuddyAllocator.ALLOC_RESERVES) != 0) {
+      if ((flags & BuddyAllocator.ALLOC_MIN_RESERVE) != 0) {
+        min -= min / 2;
+        if ((flags & BuddyAllocator.ALLOC_NON_BLOCK) != 0) {
+          min -= min / 4;
+        }
+      }
+      if ((flags & BuddyAllocator.ALLOC_OOM) != 0) {
+        min -= min / 2;
+      }
+    }
+    if (free <= min + z.lowmemReserve[highest]) {
+      return false;
+    }
+    if (order == 0) {
+      return true;
+    }
+    for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      if (z.nrFree[o] == 0) {
+        continue;
+      }
+      for (int s = 0; s < nrSens; s++) {
+        int base = s * FrameTable.MIGRATE_TYPES;
+        for (int mt = 0; mt < Migratetype.MIGRATE_PCPTYPES; mt++) {
+          if (!z.freeAreaEmpty(o, base + mt)) {
+            return true;
+          }
+        }
+        if ((flags & BuddyAllocator.ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_CMA)) {
+          return true;
+        }
+        if ((flags & (BuddyAllocator.ALLOC_HIGHATOMIC | BuddyAllocator.ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_HIGHATOMIC)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -1,11 +1,12 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Migratetype;
 import static io.asisim.api.mm.Gfp.GFP_HIGHUSER_MOVABLE;
 import static io.asisim.api.mm.Gfp.GFP_KERNEL;
 import static io.asisim.api.mm.Gfp.__GFP_RECLAIMABLE;
-import static io.asisim.pagealloc.BuddyAllocator.MT_MOVABLE;
-import static io.asisim.pagealloc.BuddyAllocator.MT_RECLAIMABLE;
-import static io.asisim.pagealloc.BuddyAllocator.MT_UNMOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_RECLAIMABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
@@ -19,7 +20,7 @@ class BuddyScenarioTest {
     FakeArch arch = new FakeArch(2, 4096, 0);
     BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
     // memblock_free_all(): [0, 4096) decomposes into four order-10 blocks, all pageblocks MOVABLE.
-    assertThat(Fixtures.count(a, 10, MT_MOVABLE)).isEqualTo(4);
+    assertThat(Fixtures.count(a, 10, MIGRATE_MOVABLE)).isEqualTo(4);
     assertThat(a.freePages()).isEqualTo(4096);
     assertThat(a.checkConsistency()).isNull();
   }
@@ -36,17 +37,17 @@ class BuddyScenarioTest {
     assertThat(pfn).isZero();
     assertThat(m.get("alloc_fallbacks")).isEqualTo(1);
     for (int o = 4; o <= 9; o++) {
-      assertThat(Fixtures.count(a, o, MT_UNMOVABLE)).as("order %d", o).isEqualTo(1);
+      assertThat(Fixtures.count(a, o, MIGRATE_UNMOVABLE)).as("order %d", o).isEqualTo(1);
     }
-    assertThat(a.zones[0].head[a.zones[0].list(9, MT_UNMOVABLE)]).isEqualTo(512);
-    assertThat(a.zones[0].head[a.zones[0].list(4, MT_UNMOVABLE)]).isEqualTo(16);
+    assertThat(a.zones[0].head[a.zones[0].list(9, MIGRATE_UNMOVABLE)]).isEqualTo(512);
+    assertThat(a.zones[0].head[a.zones[0].list(4, MIGRATE_UNMOVABLE)]).isEqualTo(16);
     assertThat(a.checkConsistency()).isNull();
     // __free_one_page() merges 16 pages back up through every order to one order-10 block.
     a.free(0, pfn, 4);
-    assertThat(Fixtures.count(a, 10, MT_UNMOVABLE)).isEqualTo(1);
-    assertThat(Fixtures.count(a, 10, MT_MOVABLE)).isEqualTo(3);
+    assertThat(Fixtures.count(a, 10, MIGRATE_UNMOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 10, MIGRATE_MOVABLE)).isEqualTo(3);
     for (int o = 4; o <= 9; o++) {
-      assertThat(Fixtures.count(a, o, MT_UNMOVABLE)).isZero();
+      assertThat(Fixtures.count(a, o, MIGRATE_UNMOVABLE)).isZero();
     }
     // The next unmovable request finds its own type: __rmqueue_smallest(), no new fallback.
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isZero();
@@ -62,12 +63,12 @@ class BuddyScenarioTest {
     // merges back into one order-10 RECLAIMABLE block.
     long r = a.alloc(0, 4, GFP_KERNEL | __GFP_RECLAIMABLE);
     a.free(0, r, 4);
-    assertThat(Fixtures.count(a, 10, MT_RECLAIMABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 10, MIGRATE_RECLAIMABLE)).isEqualTo(1);
     // A movable block is also at the head of MOVABLE's order-10 list (pfn 1024), but
     // fallbacks[MIGRATE_UNMOVABLE] = { RECLAIMABLE, MOVABLE }: the reclaimable block wins.
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isZero();
-    assertThat(a.ft.pbMigratetype(0)).isEqualTo(MT_UNMOVABLE);
-    assertThat(a.ft.pbMigratetype(1024)).isEqualTo(MT_MOVABLE);
+    assertThat(a.ft.pbMigratetype(0)).isEqualTo(MIGRATE_UNMOVABLE);
+    assertThat(a.ft.pbMigratetype(1024)).isEqualTo(MIGRATE_MOVABLE);
   }
 
   @Test
@@ -87,23 +88,23 @@ class BuddyScenarioTest {
     // claim; __rmqueue_steal() takes 3968@7 and expand()s the rest onto MOVABLE lists.
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isEqualTo(3968);
     assertThat(m.get("alloc_fallbacks")).isEqualTo(1);
-    assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MT_MOVABLE);
-    assertThat(Fixtures.count(a, 6, MT_MOVABLE)).isEqualTo(1); // 4032
-    assertThat(Fixtures.count(a, 5, MT_MOVABLE)).isEqualTo(1); // 4000
-    assertThat(Fixtures.count(a, 4, MT_MOVABLE)).isEqualTo(1); // 3984
+    assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MIGRATE_MOVABLE);
+    assertThat(Fixtures.count(a, 6, MIGRATE_MOVABLE)).isEqualTo(1); // 4032
+    assertThat(Fixtures.count(a, 5, MIGRATE_MOVABLE)).isEqualTo(1); // 4000
+    assertThat(Fixtures.count(a, 4, MIGRATE_MOVABLE)).isEqualTo(1); // 3984
     // Free 3584@8 (its buddy 3840 is allocated, no merge). Now B has free 256+112 = 368,
     // movable 128, other 16: alike = 512 - 368 - 128 = 16, 368 + 16 = 384 >= 256, so the next
     // unmovable request claims the whole pageblock and takes the smallest fit, 3984@4.
     a.free(0, 3584, 8);
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isEqualTo(3984);
     assertThat(m.get("alloc_fallbacks")).isEqualTo(2);
-    assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MT_UNMOVABLE);
-    assertThat(Fixtures.count(a, 8, MT_UNMOVABLE)).isEqualTo(1);
-    assertThat(Fixtures.count(a, 6, MT_UNMOVABLE)).isEqualTo(1);
-    assertThat(Fixtures.count(a, 5, MT_UNMOVABLE)).isEqualTo(1);
-    assertThat(Fixtures.count(a, 4, MT_UNMOVABLE)).isZero();
+    assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MIGRATE_UNMOVABLE);
+    assertThat(Fixtures.count(a, 8, MIGRATE_UNMOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 6, MIGRATE_UNMOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 5, MIGRATE_UNMOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 4, MIGRATE_UNMOVABLE)).isZero();
     for (int o = 0; o <= 10; o++) {
-      assertThat(Fixtures.count(a, o, MT_MOVABLE)).as("movable order %d", o).isZero();
+      assertThat(Fixtures.count(a, o, MIGRATE_MOVABLE)).as("movable order %d", o).isZero();
     }
     assertThat(a.checkConsistency()).isNull();
   }

@@ -1,8 +1,9 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.pagealloc.BuddyAllocator.MT_HIGHATOMIC;
-import static io.asisim.pagealloc.BuddyAllocator.MT_MOVABLE;
-import static io.asisim.pagealloc.BuddyAllocator.MT_UNMOVABLE;
+import io.asisim.api.mm.Migratetype;
+import static io.asisim.api.mm.Migratetype.MIGRATE_HIGHATOMIC;
+import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
@@ -38,16 +39,16 @@ class HighatomicScenarioTest {
     // The pcp list head, 64512, is returned; reserve_highatomic_pageblock() (1% of the zone =
     // 655 >= 512 pages) moves pageblock 64512..65023 to HIGHATOMIC with its free pages.
     assertThat(a.alloc(0, 1, Gfp.GFP_ATOMIC)).isEqualTo(64512);
-    assertThat(a.ft.pbMigratetype(64512)).isEqualTo(MT_HIGHATOMIC);
-    assertThat(a.ft.pbMigratetype(65024)).isEqualTo(MT_UNMOVABLE);
+    assertThat(a.ft.pbMigratetype(64512)).isEqualTo(MIGRATE_HIGHATOMIC);
+    assertThat(a.ft.pbMigratetype(65024)).isEqualTo(MIGRATE_UNMOVABLE);
     assertThat(z.nrReservedHighatomic).isEqualTo(512);
     assertThat(z.pcpCount[0]).isEqualTo(12); // six more order-1 blocks: 64514 .. 64524
     // Left free in the reserved pageblock: 64526@1, 64528@4, 64544@5, 64576@6, 64640@7, 64768@8.
     int[] orders = {1, 4, 5, 6, 7, 8};
     for (int o : orders) {
-      assertThat(Fixtures.count(a, o, MT_HIGHATOMIC)).as("order %d", o).isEqualTo(1);
+      assertThat(Fixtures.count(a, o, MIGRATE_HIGHATOMIC)).as("order %d", o).isEqualTo(1);
     }
-    assertThat(Fixtures.count(a, 9, MT_UNMOVABLE)).isEqualTo(1); // 65024
+    assertThat(Fixtures.count(a, 9, MIGRATE_UNMOVABLE)).isEqualTo(1); // 65024
     assertThat(ProcFs.pagetypeinfo(a)).contains(
         "Number of blocks type     Unmovable      Movable  Reclaimable   HighAtomic      Isolate \n"
       + "Node 0, zone    DMA32            1          126            0            1            0 \n");
@@ -55,12 +56,12 @@ class HighatomicScenarioTest {
 
     // unreserve_highatomic_pageblock(): without force it keeps the last reserved pageblock;
     // forced, it gives the block to the caller's migratetype with its free pages.
-    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MT_MOVABLE, 0, false)).isFalse();
-    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MT_MOVABLE, 0, true)).isTrue();
+    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, false)).isFalse();
+    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, true)).isTrue();
     assertThat(z.nrReservedHighatomic).isZero();
-    assertThat(a.ft.pbMigratetype(64512)).isEqualTo(MT_MOVABLE);
+    assertThat(a.ft.pbMigratetype(64512)).isEqualTo(MIGRATE_MOVABLE);
     for (int o : orders) {
-      assertThat(Fixtures.count(a, o, MT_MOVABLE)).as("order %d", o).isEqualTo(o == 8 ? 2 : 1);
+      assertThat(Fixtures.count(a, o, MIGRATE_MOVABLE)).as("order %d", o).isEqualTo(o == 8 ? 2 : 1);
     }
     assertThat(a.checkConsistency()).isNull();
   }

@@ -13,11 +13,14 @@ import io.asisim.sim.run.RunResult;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of a page allocator (kind {@code allocator}, DESIGN §2.2), driven directly on a
+ * The contract of a page allocator (kind {@code allocator}, see docs/architecture.md), driven directly on a
  * small simulated machine against a reference model (a bitset of the frames handed out):
  * <ul>
  *   <li>every block is naturally aligned, inside memory above the boot-reserved frames, and
@@ -27,7 +30,10 @@ import org.junit.jupiter.api.Test;
  *       to its start value, less the page-table pages the allocator's own direct-map splits took)
  *       and {@link PageAllocator#checkConsistency()} holds throughout;
  *   <li>exhausting memory fails cleanly (counted in {@code alloc_failures}) and recovers;
- *   <li>same seed, same blocks and counters; {@code alloc-stress} runs end to end with the checker.
+ *   <li>same seed, same blocks and counters; {@code alloc-stress} runs end to end with the checker;
+ *   <li>every discrete value of every parameter (each boolean, each choice, and the
+ *       {@link #pathValues()} a strategy names), in every combination, with blocking-only and
+ *       atomic-heavy request mixes, runs {@code alloc-stress} under the checker with no violation.
  * </ul>
  */
 public abstract class PageAllocatorContract extends PluginContract {
@@ -141,6 +147,53 @@ public abstract class PageAllocatorContract extends PluginContract {
     assertThat(r.get("ops")).isEqualTo(20000);
     assertThat(r.get("alloc_requests")).isPositive();
     assertThat(r.get("invariant_violations")).isZero();
+  }
+
+  /**
+   * Values of non-discrete parameters that select distinct paths, swept with the booleans and
+   * choices: by default a CMA area (the {@code MIGRATE_CMA} paths) and none. A strategy adds its
+   * own (the pool: a shrinker that returns sub-pageblock blocks).
+   */
+  protected Map<String, List<String>> pathValues() {
+    return plugin().params().stream().anyMatch(s -> s.name().equals("cma"))
+        ? Map.of("cma", List.of("0", "8M")) : Map.of();
+  }
+
+  /** The parameters every allocator shares: each other value is run once, on the defaults. */
+  private static final Set<String> COMMON = Set.of("thp", "cma");
+
+  /** {@code alloc-stress} atomic fractions: blocking requests only, and a quarter atomic ones. */
+  private static final List<String> ATOMIC_FRACTIONS = List.of("0", "0.25");
+
+  /**
+   * 256 MiB so that the DMA32 zone is large enough for a HIGHATOMIC reserve (1% of it must be a
+   * pageblock), and enough ops to run out of memory, so that atomic slow paths, reserves, pool
+   * refills of every order and shrinks all happen.
+   */
+  @Test
+  void everyDiscreteParameterValueRunsCleanUnderTheChecker() {
+    List<Map<String, String>> combos = ParamSweep.combinations(plugin().params(), pathValues(), COMMON);
+    int runs = 0;
+    for (Map<String, String> combo : combos) {
+      for (String atomic : ATOMIC_FRACTIONS) {
+        Map<String, String> p = new TreeMap<>(params());
+        p.putAll(combo);
+        VariantConfig v = TestVariants.builder().cpus(2).memory(256L << 20).asi(asi()).checkEvery(100).seed(++runs)
+            .select(PluginKind.ALLOCATOR, plugin().name()).setAll(PluginKind.ALLOCATOR, plugin().name(), p)
+            .select(PluginKind.WORKLOAD, "alloc-stress").set(PluginKind.WORKLOAD, "alloc-stress", "ops", "12000")
+            .set(PluginKind.WORKLOAD, "alloc-stress", "atomic-fraction", atomic).build();
+        String what = plugin().name() + " " + p + " atomic-fraction " + atomic;
+        RunResult r;
+        try {
+          r = Runs.run(registry(), v);
+        } catch (RuntimeException e) {
+          throw new AssertionError(what + ": " + e.getMessage(), e);
+        }
+        assertThat(r.get("invariant_violations")).as(what).isZero();
+        assertThat(r.get("alloc_failures")).as(what + ": memory ran out").isPositive();
+      }
+    }
+    assertThat(runs).isEqualTo(combos.size() * ATOMIC_FRACTIONS.size());
   }
 
   /** Drives the allocator and keeps the reference model. */

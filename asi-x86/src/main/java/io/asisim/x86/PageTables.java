@@ -236,11 +236,19 @@ final class PageTables {
    * entries. Returns the new table, or -1 when out of memory.
    */
   int split(int cpu, int slot, int idx, int shift) {
-    long e = get(slot, idx);
     int t = alloc(cpu);
     if (t < 0) {
       return -1;
     }
+    // __split_large_page(): allocating the page can re-enter the allocator, whose own mapping
+    // changes may have split this entry meanwhile ("another CPU might have split this page up
+    // for us already"): then free the new page and use the existing table.
+    int existing = child(slot, idx);
+    if (existing >= 0) {
+      free(cpu, t);
+      return existing;
+    }
+    long e = get(slot, idx);
     if (e != 0) {
       long flags = e & ~Pte.PFN_MASK;
       long childFlags = shift == 30 ? flags : (flags & ~Pte.PSE);

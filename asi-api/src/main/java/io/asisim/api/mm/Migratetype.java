@@ -17,6 +17,24 @@ public enum Migratetype {
   /** {@code MIGRATE_PCPTYPES}: the types that have pcp lists. */
   public static final int PCPTYPES = 3;
 
+  // The kernel's int values, for free-list and pcp-list index arithmetic (ordinal() of each type).
+  /** {@code MIGRATE_UNMOVABLE}. */
+  public static final int MIGRATE_UNMOVABLE = 0;
+  /** {@code MIGRATE_MOVABLE}. */
+  public static final int MIGRATE_MOVABLE = 1;
+  /** {@code MIGRATE_RECLAIMABLE}. */
+  public static final int MIGRATE_RECLAIMABLE = 2;
+  /** {@code MIGRATE_PCPTYPES}. */
+  public static final int MIGRATE_PCPTYPES = PCPTYPES;
+  /** {@code MIGRATE_HIGHATOMIC}. */
+  public static final int MIGRATE_HIGHATOMIC = 3;
+  /** {@code MIGRATE_CMA}. */
+  public static final int MIGRATE_CMA = 4;
+  /** {@code MIGRATE_ISOLATE}. */
+  public static final int MIGRATE_ISOLATE = 5;
+  /** {@code MIGRATE_TYPES}. */
+  public static final int MIGRATE_TYPES = 6;
+
   private static final Migratetype[] VALUES = values();
 
   private final String name;

@@ -2,12 +2,18 @@ package io.asisim.sim.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.ParamType;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +72,90 @@ class ShippedCombinationsTest {
     assertThat(combos).hasSize(SEEDS * 2 * reg.ofKind(PluginKind.MAPPER).size() * reg.ofKind(PluginKind.FLUSH).size()
         * reg.ofKind(PluginKind.CONTEXT_SWITCH).size());
     LOG.info("{} combinations, {} workload ops checked every {} ops", combos.size(), checkedOps, EVERY);
+  }
+
+  /**
+   * Issue 18: every discrete value of every shipped allocator parameter (booleans both ways,
+   * every choice, and the values of ranges that pick another path: the pool's shrinker returning
+   * sub-pageblock, 2 MiB or only 4 MiB blocks, and a CMA area) runs the kernel-build mix and
+   * {@code alloc-stress} with blocking-only and atomic-heavy request mixes under the checker. A
+   * plugin's own parameters are crossed (both pooled classes x both shrink mapping changes x
+   * direct-map removal); {@code thp} and {@code cma}, shared by every allocator, take their other
+   * value once. alloc-stress runs at 256 MiB, where DMA32 is large enough for a HIGHATOMIC
+   * reserve, and runs out of memory so that refills of every order and shrinks happen.
+   */
+  @Test
+  void everyDiscreteAllocatorParameterValueRunsCleanUnderCheck() {
+    PluginRegistry reg = Registries.with(TestWorkloads.accessChurn());
+    Runner runner = new Runner(reg);
+    long seed = FIRST_SEED;
+    int runs = 0;
+    for (var e : reg.ofKind(PluginKind.ALLOCATOR).entrySet()) {
+      String alloc = e.getKey();
+      for (Map<String, String> combo : discreteCombinations(e.getValue().params())) {
+        Map<String, Variants> workloads = new LinkedHashMap<>();
+        workloads.put("kernel-build", kernelBuild().memory(128L << 20));
+        for (String atomic : List.of("0", "0.25")) {
+          workloads.put("alloc-stress atomic-fraction " + atomic, Variants.of("alloc-stress").memory(256L << 20)
+              .set("workload.alloc-stress.ops=" + 12 * OPS).set("workload.alloc-stress.atomic-fraction=" + atomic));
+        }
+        for (var wl : workloads.entrySet()) {
+          Variants w = wl.getValue();
+          combo.forEach((k, v) -> w.set("allocator." + alloc + "." + k + "=" + v));
+          String what = alloc + " " + combo + " " + wl.getKey() + " seed " + seed;
+          RunResult r;
+          try {
+            r = runner.run(w.pick(PluginKind.ALLOCATOR, alloc).asi(!alloc.equals("buddy")).cpus(4)
+                .seed(seed++).checkEvery(Math.max(EVERY, 50)).build(reg));
+          } catch (RuntimeException ex) {
+            throw new AssertionError(what + ": " + ex.getMessage(), ex);
+          }
+          assertThat(r.get("invariant_violations")).as(what).isZero();
+          runs++;
+        }
+      }
+    }
+    // buddy, pageblock-migratetype: defaults, thp=false, cma=8M; unmapped-pool: pooled x
+    // unmap-direct-map x shrink-min-order (2 x 2 x 3) and the same two
+    assertThat(runs).isEqualTo(3 * (3 + 3 + 12 + 2));
+    LOG.info("{} allocator parameter combinations checked", runs / 3);
+  }
+
+  /** Paths the boolean and choice values do not name: a CMA area, and the pool's shrink orders. */
+  private static final Map<String, List<String>> PATH_VALUES =
+      Map.of("cma", List.of("0", "8M"), "shrink-min-order", List.of("0", "9", "10"));
+
+  /** The allocator parameters every allocator declares: each other value runs once, on the defaults. */
+  private static final Set<String> COMMON = Set.of("thp", "cma");
+
+  /** The plugin's own discrete values crossed, then each other value of a {@link #COMMON} one alone. */
+  private static List<Map<String, String>> discreteCombinations(List<ParamSpec> specs) {
+    List<Map<String, String>> out = List.of(new TreeMap<>());
+    List<Map<String, String>> singles = new ArrayList<>();
+    for (ParamSpec s : specs) {
+      List<String> values = PATH_VALUES.containsKey(s.name()) ? PATH_VALUES.get(s.name())
+          : s.type() == ParamType.BOOLEAN ? List.of("false", "true")
+          : s.type() == ParamType.CHOICE ? s.choices() : List.of();
+      if (values.isEmpty()) {
+        continue;
+      }
+      if (COMMON.contains(s.name())) {
+        values.stream().filter(v -> !v.equals(s.defaultValue())).forEach(v -> singles.add(new TreeMap<>(Map.of(s.name(), v))));
+        continue;
+      }
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> m : out) {
+        for (String v : values) {
+          Map<String, String> c = new TreeMap<>(m);
+          c.put(s.name(), v);
+          next.add(c);
+        }
+      }
+      out = next;
+    }
+    List<Map<String, String>> all = new ArrayList<>(out);
+    all.addAll(singles);
+    return all;
   }
 
   private static Variants kernelBuild() {
