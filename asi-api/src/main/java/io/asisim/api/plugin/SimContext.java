@@ -53,6 +53,14 @@ public interface SimContext {
     throw new UnsupportedOperationException("this SimContext provides no " + kind.id());
   }
 
+  /**
+   * Every plugin of {@code kind} this variant can select from, by name: for a plugin that picks
+   * among others itself (the trace workload sniffing its trace format).
+   */
+  default java.util.Map<String, Plugin<?>> plugins(PluginKind kind) {
+    throw new UnsupportedOperationException("this SimContext lists no " + kind.id() + " plugins");
+  }
+
   /** The run's seed. */
   long seed();
 

@@ -1,5 +1,6 @@
 package io.asisim.sim.run;
 
+import com.google.inject.ProvisionException;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
@@ -49,7 +50,11 @@ public final class Runner {
   public RunResult run(VariantConfig config, ProgressListener progress) {
     validate(config);
     LOG.debug("variant {} seed {}", config.selection(), config.seed());
-    return new Simulation(Boot.boot(config, registry)).run(progress);
+    try {
+      return new Simulation(Boot.boot(config, registry)).run(progress);
+    } catch (ProvisionException e) {
+      throw Boot.unwrap(e); // a policy plugin the kernel built on first use rejected its parameters
+    }
   }
 
   /**
@@ -59,10 +64,14 @@ public final class Runner {
   public void inspect(VariantConfig config, boolean runWorkload, Consumer<PageAllocator> inspector) {
     validate(config);
     BootedVariant v = Boot.boot(config, registry);
-    if (runWorkload) {
-      new Simulation(v).run(ProgressListener.NONE, inspector);
-    } else {
+    if (!runWorkload) {
       inspector.accept(v.allocator());
+      return;
+    }
+    try {
+      new Simulation(v).run(ProgressListener.NONE, inspector);
+    } catch (ProvisionException e) {
+      throw Boot.unwrap(e);
     }
   }
 }

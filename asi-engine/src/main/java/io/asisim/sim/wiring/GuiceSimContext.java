@@ -9,9 +9,11 @@ import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.SensitivityClassifier;
+import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.config.VariantConfig;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -68,6 +70,11 @@ final class GuiceSimContext implements SimContext {
   @Override
   public <T> T selected(PluginKind kind, Class<T> type) {
     return VariantModule.selected(injector, kind, type);
+  }
+
+  @Override
+  public Map<String, Plugin<?>> plugins(PluginKind kind) {
+    return VariantModule.plugins(injector, kind);
   }
 
   @Override

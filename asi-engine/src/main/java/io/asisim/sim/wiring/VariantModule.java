@@ -58,6 +58,11 @@ public final class VariantModule extends AbstractModule {
     bind(type).toProvider(build).in(Singleton.class);
   }
 
+  /** The plugins bound for {@code kind} in the variant's injector, by name. */
+  static Map<String, Plugin<?>> plugins(Injector injector, PluginKind kind) {
+    return injector.getInstance(Key.get(MAP_TYPE, Names.named(kind.id())));
+  }
+
   /** The instance the variant's injector provides for {@code kind} (the selected plugin's). */
   static <T> T selected(Injector injector, PluginKind kind, Class<T> type) {
     return type.cast(injector.getInstance(kind.type()));
