@@ -293,8 +293,11 @@ final class VariantOptions {
           + ParamSpec.formatSize(implied) + ", not " + memory);
     }
     memory = ParamSpec.formatSize(implied);
-    // The real file already shows the kernel image and early reservations as not free, so the
-    // simulated machine reserves nothing of its own beyond its boot page tables.
+    // The real file already shows the kernel image and early reservations as not free. Seeding lays
+    // the file's free blocks out around the machine's bootReservation(), but the x86 machine loads its
+    // image at pfn 0, over all of ZONE_DMA (real x86: first 1 MiB reserved, image at 16 MiB), so with
+    // its default 32 MiB image no real file's DMA free blocks fit: until the machine places its image
+    // as x86 does, the simulated machine reserves nothing of its own beyond its boot page tables.
     for (String knob : new String[] {"kernel-image", "spare-table-pages"}) {
       if (registry.has(PluginKind.MACHINE, "x86")
           && !settings.forPlugin(PluginKind.MACHINE, "x86").containsKey(knob)) {
