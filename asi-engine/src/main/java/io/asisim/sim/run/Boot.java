@@ -61,7 +61,7 @@ public final class Boot {
       // 3. mem_init() -> memblock_free_all(): the buddy allocator takes over everything else
       PageAllocator allocator = injector.getInstance(PageAllocator.class);
       // 4. page tables from the buddy from now on (the machine's spare frames only back frees)
-      machine.setTablePageSource(new AllocatorTablePages(allocator));
+      handOverPageTables(machine, allocator);
       // 5. mapper, flush and context-switch policy: providers the kernel calls on first use
       // 6. the kernel, then the workload (set up by Simulation, the part that is measured around)
       SimKernel kernel = injector.getInstance(SimKernel.class);
@@ -72,6 +72,15 @@ public final class Boot {
     } catch (ProvisionException | CreationException | ConfigurationException e) {
       throw unwrap(e);
     }
+  }
+
+  /**
+   * Step 4 on its own, for callers that take the machine and allocator from a
+   * {@link VariantModule} injector themselves (contract tests): page tables from {@code allocator}
+   * from now on, as {@code pte_alloc_one()} takes them once the buddy allocator is up.
+   */
+  public static void handOverPageTables(Machine machine, PageAllocator allocator) {
+    machine.setTablePageSource(new AllocatorTablePages(allocator));
   }
 
   /** Guice wraps what providers throw; surface our own exceptions unchanged. */
