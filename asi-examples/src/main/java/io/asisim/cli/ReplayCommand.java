@@ -18,6 +18,7 @@ import io.asisim.sim.run.MetricValue;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
 import io.asisim.sim.trace.ParsedTrace;
+import io.asisim.sim.trace.TraceFormats;
 import io.asisim.sim.trace.TraceLoader;
 import io.asisim.sim.trace.TraceSummary;
 import io.asisim.sim.trace.TraceWorkloadPlugin;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code asi-sim replay TRACE}: replays a {@code perf script} / {@code trace-cmd report} kmem trace
- * (DESIGN §6) with each allocator strategy, against the plain buddy allocator with ASI off, and
+ * with each allocator strategy, against the plain buddy allocator with ASI off, and
  * prints per-strategy metrics. The trace is read once up front (bad input fails before anything
  * runs; the variants reuse the parsed trace) and its summary is printed with the results.
  */
@@ -75,8 +76,9 @@ final class ReplayCommand implements Callable<Integer> {
       description = "simulated CPUs; trace CPU c runs on c % N (default: the trace's CPU count)")
   Integer cpus;
 
-  @Option(names = "--trace-format", paramLabel = "auto|perf-script|trace-cmd", defaultValue = "auto",
-      description = "trace text format (default: ${DEFAULT-VALUE}: sniffed from the first event lines)")
+  @Option(names = "--trace-format", paramLabel = "auto|NAME", defaultValue = "auto",
+      description = "trace-format plugin, e.g. perf-script, trace-cmd (see 'asi-sim plugins'; default: "
+          + "${DEFAULT-VALUE}: sniffed from the first event lines)")
   String traceFormat;
 
   @Option(names = "--strict", description = "fail (exit 2) on the first malformed or unknown trace line")
@@ -156,10 +158,8 @@ final class ReplayCommand implements Callable<Integer> {
     if (cpus != null && (cpus < 1 || cpus > MachineConfig.MAX_CPUS)) {
       throw new BadInputException("--cpus " + cpus + ": must be an integer 1.." + MachineConfig.MAX_CPUS);
     }
-    if (!TraceLoader.FORMATS.contains(traceFormat)) {
-      throw new BadInputException("--trace-format '" + traceFormat + "' (valid: " + String.join(", ", TraceLoader.FORMATS)
-          + ")");
-    }
+    TraceFormats formats = TraceFormats.of(registry);
+    formats.require("--trace-format", traceFormat);
     Settings settings = Settings.parse(sets, registry);
     for (String key : settings.flat().keySet()) {
       if (key.startsWith("workload." + TraceWorkloadPlugin.NAME + ".")) {
@@ -173,7 +173,7 @@ final class ReplayCommand implements Callable<Integer> {
         .with(PluginKind.WORKLOAD, TraceWorkloadPlugin.NAME, "strict", Boolean.toString(strict));
 
     // read the trace now: bad input fails before any variant runs, and the variants reuse it
-    ParsedTrace parsed = TraceLoader.load(file, traceFormat, strict, 0);
+    ParsedTrace parsed = TraceLoader.load(file, formats, traceFormat, strict, 0);
     TraceSummary summary = parsed.summary();
     int nrCpus = cpus != null ? cpus : Math.min(MachineConfig.MAX_CPUS, summary.maxCpu() + 1);
 

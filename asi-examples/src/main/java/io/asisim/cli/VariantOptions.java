@@ -20,30 +20,15 @@ import picocli.CommandLine.Option;
  * every option takes a comma list and the cross product is run.
  */
 final class VariantOptions {
-  @Option(names = "--workload", paramLabel = "W", description = "workload plugin (default: alloc-stress)")
-  String workload;
+  /**
+   * The plugin named per kind by its {@code --ID} option. The options are not declared here but
+   * derived from {@link PluginKind} ({@link #addKindOptions}), so a new kind gets its option for free.
+   */
+  final Map<PluginKind, String> chosen = new EnumMap<>(PluginKind.class);
 
   @Option(names = "--asi", paramLabel = "on|off", description = "ASI on, or off for the baseline (default: ${DEFAULT-VALUE})",
       defaultValue = "on")
   String asi;
-
-  @Option(names = "--allocator", paramLabel = "A", description = "allocator strategy (default: pageblock-migratetype)")
-  String allocator;
-
-  @Option(names = "--mapper", paramLabel = "M", description = "temporary-mapping mechanism (default: exit)")
-  String mapper;
-
-  @Option(names = "--flush", paramLabel = "F", description = "TLB flush policy (default: local)")
-  String flush;
-
-  @Option(names = "--context-switch", paramLabel = "C", description = "context-switch policy (default: exit-always)")
-  String contextSwitch;
-
-  @Option(names = "--sensitivity", paramLabel = "S", description = "sensitivity classifier (default: gfp-sensitive)")
-  String sensitivity;
-
-  @Option(names = "--cpu-profile", paramLabel = "P", description = "CPU cost profile (default: sapphire-rapids)")
-  String cpuProfile;
 
   @Option(names = "--cpus", paramLabel = "N", description = "simulated CPUs (default: ${DEFAULT-VALUE})", defaultValue = "8")
   String cpus;
@@ -93,8 +78,48 @@ final class VariantOptions {
   }
 
   private static boolean isVariantOption(String name) {
-    return List.of("--workload", "--asi", "--allocator", "--mapper", "--flush", "--context-switch", "--sensitivity",
-        "--cpu-profile", "--cpus", "--memory", "--set", "--initial-state").contains(name);
+    for (PluginKind k : PluginKind.values()) {
+      if (k.optionLabel() != null && name.equals("--" + k.id())) {
+        return true;
+      }
+    }
+    return List.of("--asi", "--cpus", "--memory", "--set", "--initial-state").contains(name);
+  }
+
+  /**
+   * Adds to every subcommand of {@code root} that mixes these options in one {@code --ID NAME} option
+   * per {@link PluginKind} with an {@link PluginKind#optionLabel()}, e.g. {@code --mapper M}.
+   */
+  static void addKindOptions(picocli.CommandLine root) {
+    for (picocli.CommandLine sub : root.getSubcommands().values()) {
+      picocli.CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+      for (picocli.CommandLine.Model.CommandSpec mixin : spec.mixins().values()) {
+        if (mixin.userObject() instanceof VariantOptions) {
+          ((VariantOptions) mixin.userObject()).addKindOptions(spec);
+        }
+      }
+    }
+  }
+
+  private void addKindOptions(picocli.CommandLine.Model.CommandSpec spec) {
+    for (PluginKind k : PluginKind.values()) {
+      if (k.optionLabel() == null) {
+        continue;
+      }
+      spec.addOption(picocli.CommandLine.Model.OptionSpec.builder("--" + k.id()).paramLabel(k.optionLabel())
+          .type(String.class).description(k.summary() + " (default: " + k.defaultName() + ")")
+          .setter(new picocli.CommandLine.Model.ISetter() {
+            @Override
+            public <T> T set(T value) {
+              if (value == null) {
+                chosen.remove(k);
+              } else {
+                chosen.put(k, (String) value);
+              }
+              return null;
+            }
+          }).build());
+    }
   }
 
   /**
@@ -115,13 +140,9 @@ final class VariantOptions {
     }
     Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
     Set<PluginKind> explicit = EnumSet.noneOf(PluginKind.class);
-    put(choices, explicit, PluginKind.WORKLOAD, "--workload", workload, lists, registry);
-    put(choices, explicit, PluginKind.ALLOCATOR, "--allocator", allocator, lists, registry);
-    put(choices, explicit, PluginKind.MAPPER, "--mapper", mapper, lists, registry);
-    put(choices, explicit, PluginKind.FLUSH, "--flush", flush, lists, registry);
-    put(choices, explicit, PluginKind.CONTEXT_SWITCH, "--context-switch", contextSwitch, lists, registry);
-    put(choices, explicit, PluginKind.SENSITIVITY, "--sensitivity", sensitivity, lists, registry);
-    put(choices, explicit, PluginKind.CPU_PROFILE, "--cpu-profile", cpuProfile, lists, registry);
+    for (Map.Entry<PluginKind, String> e : chosen.entrySet()) {
+      put(choices, explicit, e.getKey(), "--" + e.getKey().id(), e.getValue(), lists, registry);
+    }
     List<Boolean> asis = new ArrayList<>();
     for (String a : split("--asi", asi, lists)) {
       if (!a.equals("on") && !a.equals("off")) {
@@ -272,8 +293,11 @@ final class VariantOptions {
           + ParamSpec.formatSize(implied) + ", not " + memory);
     }
     memory = ParamSpec.formatSize(implied);
-    // The real file already shows the kernel image and early reservations as not free, so the
-    // simulated machine reserves nothing of its own beyond its boot page tables.
+    // The real file already shows the kernel image and early reservations as not free. Seeding lays
+    // the file's free blocks out around the machine's bootReservation(), but the x86 machine loads its
+    // image at pfn 0, over all of ZONE_DMA (real x86: first 1 MiB reserved, image at 16 MiB), so with
+    // its default 32 MiB image no real file's DMA free blocks fit: until the machine places its image
+    // as x86 does, the simulated machine reserves nothing of its own beyond its boot page tables.
     for (String knob : new String[] {"kernel-image", "spare-table-pages"}) {
       if (registry.has(PluginKind.MACHINE, "x86")
           && !settings.forPlugin(PluginKind.MACHINE, "x86").containsKey(knob)) {

@@ -12,6 +12,8 @@ import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.trace.PerfScriptFormatPlugin;
+import io.asisim.sim.trace.TraceCmdFormatPlugin;
 import io.asisim.sim.trace.TraceWorkloadPlugin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ class ReplayCommandTest {
 
   private static final PluginRegistry REGISTRY = PluginRegistry.of(List.of(
       new NamedAllocator("buddy"), new NamedAllocator("pageblock-migratetype"), new NamedAllocator("unmapped-pool"),
-      new TraceWorkloadPlugin()));
+      new TraceWorkloadPlugin(), new PerfScriptFormatPlugin(), new TraceCmdFormatPlugin()));
 
   private Path trace(int maxCpu) throws IOException {
     StringBuilder sb = new StringBuilder();

@@ -82,6 +82,19 @@ class RunEndToEndTest {
   }
 
   @Test
+  void aBootReservationTheFileHasNoRoomForIsOneLineNamingBothSizes() {
+    // the machine reserves its 32 MiB kernel image from pfn 0: all of this file's DMA zone, which
+    // shows only 256 frames (the first MiB) not free
+    Cli cli = Cli.run("pagetypeinfo", "--buddyinfo", "--initial-state",
+        "../asi-pagealloc/src/test/resources/proc/pagetypeinfo-6.18-vm.txt",
+        "--set", "machine.x86.kernel-image=32M", "--set", "machine.x86.spare-table-pages=1024");
+    assertThat(cli.code).isEqualTo(2);
+    assertThat(cli.err.lines()).hasSize(1);
+    assertThat(cli.err).contains("zone DMA: the machine's boot reservation holds 4096 of its frames (16.0 MiB), "
+        + "more than the 256 frames (1.0 MiB) the file shows not free there");
+  }
+
+  @Test
   void sameConfigAndSeedGiveByteIdenticalJson() {
     String[] args = {"run", "--workload", "kernel-build", "--cpus", "4", "--memory", "1G", "--seed", "7",
         "--set", "workload.kernel-build.ops=3000", "--set", "workload.kernel-build.jobs=6",

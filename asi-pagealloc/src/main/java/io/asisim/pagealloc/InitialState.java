@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.PfnRange;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.pagealloc.proc.PagetypeInfo;
 import java.util.ArrayList;
@@ -12,8 +13,13 @@ import java.util.List;
  * zone, migratetype and order. Every other managed frame is an allocated order-0 page owned by
  * "the rest of the system" (movable in movable pageblocks), which nothing frees.
  *
+ * <p>The machine's boot reservation ({@link io.asisim.api.machine.ArchPageOps#bootReservation()},
+ * what {@code memblock_free_all()} never hands over) is part of the file's non-free memory: free
+ * blocks are laid out only in frames outside it, so a zone whose reserved frames outnumber the
+ * frames the file shows not free cannot be reproduced (a one-line error naming both sizes).
+ *
  * <p>Placement: each migratetype gets a contiguous run of pageblocks, from the top of the zone
- * down (boot-reserved frames sit at the bottom). In its run, order-10 blocks take aligned
+ * down (boot-reserved frames sit at the bottom on x86). In its run, order-10 blocks take aligned
  * pageblock pairs, order-9 blocks single pageblocks whose buddy pageblock is not wholly free, and
  * smaller blocks are packed first-fit into the remaining pageblocks at aligned positions whose
  * buddy region is not wholly free — so no two free blocks are buddies and nothing would merge, as
@@ -50,12 +56,15 @@ final class InitialState {
 
   /** Seeds {@code a} (built on {@link #zoneSpans}) with the free blocks of {@code info}. */
   static void seed(BuddyAllocator a, PagetypeInfo info, String where) {
+    List<PfnRange> reserved = a.arch().bootReservation();
     int zi = 0;
     for (PagetypeInfo.ZoneInfo zinfo : info.zones()) {
       if (zinfo.totalBlocks() == 0) {
         continue;
       }
-      seedZone(a, a.zones[zi++], zinfo, where);
+      Zone z = a.zones[zi++];
+      requireRoom(z, zinfo, reserved, where);
+      seedZone(a, z, zinfo, reserved, where);
     }
     a.seededTypes = info.types();
     for (Zone z : a.zones) {
@@ -67,6 +76,34 @@ final class InitialState {
     }
   }
 
+  /** Fails when the reservation holds more of zone {@code z} than the file shows not free there. */
+  private static void requireRoom(Zone z, PagetypeInfo.ZoneInfo info, List<PfnRange> reserved, String where) {
+    long inZone = 0;
+    for (PfnRange r : reserved) {
+      inZone += Math.max(0, Math.min(r.end(), z.endPfn) - Math.max(r.start(), z.startPfn));
+    }
+    long nonFree = (long) z.spannedPages() - info.freePages();
+    if (inZone > nonFree) {
+      throw new IllegalArgumentException(where + ": zone " + z.name + ": the machine's boot reservation holds "
+          + inZone + " of its frames (" + mib(inZone) + "), more than the " + nonFree + " frames (" + mib(nonFree)
+          + ") the file shows not free there, so its free blocks cannot be laid out around the reservation");
+    }
+  }
+
+  private static String mib(long frames) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", frames / 256.0);
+  }
+
+  /** Whether any frame of {@code [from, to)} is boot-reserved. */
+  private static boolean reservedIn(List<PfnRange> reserved, long from, long to) {
+    for (PfnRange r : reserved) {
+      if (r.start() < to && from < r.end()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A placement: the migratetype of every pageblock of the zone and the free blocks. */
   private record Plan(int[] mtOf, List<int[]> chunks) {}
 
@@ -74,7 +111,8 @@ final class InitialState {
    * Tries the migratetype runs in every order of the types present (the last run sits at the
    * bottom of the zone, over any boot-reserved frames) and materializes the first that fits.
    */
-  private static void seedZone(BuddyAllocator a, Zone z, PagetypeInfo.ZoneInfo info, String where) {
+  private static void seedZone(BuddyAllocator a, Zone z, PagetypeInfo.ZoneInfo info, List<PfnRange> reserved,
+      String where) {
     List<Integer> present = new ArrayList<>();
     for (Migratetype mt : Migratetype.values()) {
       if (info.blocks()[mt.ordinal()] > 0) {
@@ -95,7 +133,7 @@ final class InitialState {
     permutations(present.stream().mapToInt(Integer::intValue).toArray(), 0, orders);
     for (int[] order : orders) {
       try {
-        materialize(a, z, info, plan(a, z, info, order, where));
+        materialize(a, z, info, reserved, plan(z, info, reserved, order, where));
         return;
       } catch (IllegalArgumentException e) {
         if (first == null) {
@@ -121,10 +159,10 @@ final class InitialState {
     }
   }
 
-  private static Plan plan(BuddyAllocator a, Zone z, PagetypeInfo.ZoneInfo info, int[] mtOrder, String where) {
+  private static Plan plan(Zone z, PagetypeInfo.ZoneInfo info, List<PfnRange> reserved, int[] mtOrder,
+      String where) {
     int nb = z.spannedPages() >>> FrameTable.PB_ORDER;
     int base = z.startPfn >>> FrameTable.PB_ORDER;
-    long reserved = a.reservedFrames;
     // 0 unassigned, 1 wholly free order 9, 2 half of a free order-10 pair, 3 partial
     byte[] kind = new byte[nb];
     int[] mtOf = new int[nb];
@@ -181,15 +219,15 @@ final class InitialState {
   }
 
   /** Pageblock types, every managed frame allocated, then the free blocks in pfn order. */
-  private static void materialize(BuddyAllocator a, Zone z, PagetypeInfo.ZoneInfo info, Plan plan) {
+  private static void materialize(BuddyAllocator a, Zone z, PagetypeInfo.ZoneInfo info, List<PfnRange> reserved,
+      Plan plan) {
     FrameTable ft = a.ft;
     int nb = plan.mtOf().length;
-    long reserved = a.reservedFrames;
     for (int j = 0; j < nb; j++) {
       ft.setPbMigratetype(z.startPfn + j * FrameTable.PB_PAGES, plan.mtOf()[j]);
     }
     for (int p = z.startPfn; p < z.endPfn; p++) {
-      if (p < reserved) {
+      if (reservedIn(reserved, p, p + 1)) {
         ft.state[p] = 0;
       } else {
         boolean movable = ft.pbMigratetype(p) == Migratetype.MIGRATE_MOVABLE;
@@ -209,13 +247,14 @@ final class InitialState {
     z.nrReservedHighatomic = info.blocks()[Migratetype.MIGRATE_HIGHATOMIC] * FrameTable.PB_PAGES;
   }
 
-  private static boolean touchesReserved(Zone z, int block, int blocks, long reserved) {
-    return z.startPfn + (long) block * FrameTable.PB_PAGES < reserved;
+  private static boolean touchesReserved(Zone z, int block, int blocks, List<PfnRange> reserved) {
+    long first = z.startPfn + (long) block * FrameTable.PB_PAGES;
+    return reservedIn(reserved, first, first + (long) blocks * FrameTable.PB_PAGES);
   }
 
   /** First-fit packing of orders 8..0 into the run's remaining pageblocks. */
   private static void packSmallOrders(Zone z, byte[] kind, int runStart, int runEnd, int m, long[] free,
-      long reserved, List<int[]> chunks, String where, String what, int n) {
+      List<PfnRange> reserved, List<int[]> chunks, String where, String what, int n) {
     List<byte[]> pages = new ArrayList<>(); // per opened block: 0 unassigned, 1 free, 2 reserved
     List<Integer> opened = new ArrayList<>();
     int nextBlock = runEnd - 1;
@@ -237,7 +276,7 @@ final class InitialState {
           byte[] pg = new byte[FrameTable.PB_PAGES];
           int first = z.startPfn + nextBlock * FrameTable.PB_PAGES;
           for (int i = 0; i < FrameTable.PB_PAGES; i++) {
-            if (first + i < reserved) {
+            if (reservedIn(reserved, first + i, first + i + 1)) {
               pg[i] = 2;
             }
           }

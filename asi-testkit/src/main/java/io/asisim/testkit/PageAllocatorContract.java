@@ -212,6 +212,7 @@ public abstract class PageAllocatorContract extends PluginContract {
       VariantObjects o = new VariantObjects(config, registry());
       machine = o.get(Machine.class);
       alloc = o.get(PageAllocator.class);
+      io.asisim.sim.run.Boot.handOverPageTables(machine, alloc); // as the engine's boot does
       classifier = o.get(SensitivityClassifier.class);
       metrics = o.get(Metrics.class);
       tablePages0 = machine.addressSpaces().pagetablePages();

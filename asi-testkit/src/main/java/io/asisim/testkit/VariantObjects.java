@@ -9,7 +9,9 @@ import io.asisim.sim.wiring.VariantModule;
 
 /**
  * The object graph of one variant, built by the engine's Guice wiring but not run: a contract
- * takes the machine, allocator, classifier or policy it tests from here and drives it by hand.
+ * takes the machine, allocator, classifier or policy it tests from here and drives it by hand. The
+ * injector only builds: wiring steps of the boot (the allocator taking over page-table pages,
+ * {@link io.asisim.sim.run.Boot#handOverPageTables}) are the caller's.
  */
 public final class VariantObjects {
   private final Injector injector;

@@ -204,6 +204,23 @@ public final class X86Machine implements Machine {
     return bootReserved;
   }
 
+  /**
+   * The memblock reservations of this boot, as placed in the constructor: the kernel image from pfn
+   * 0, the boot page tables {@code init_mem_mapping()} took after it, then the spare table frames.
+   */
+  @Override
+  public java.util.List<io.asisim.api.machine.PfnRange> bootReservation() {
+    long image = options.kernelImageBytes() >>> 12;
+    long tablesEnd = bootReserved - options.spareTablePages();
+    java.util.List<io.asisim.api.machine.PfnRange> r = new java.util.ArrayList<>();
+    for (long[] range : new long[][] {{0, image}, {image, tablesEnd}, {tablesEnd, bootReserved}}) {
+      if (range[1] > range[0]) {
+        r.add(new io.asisim.api.machine.PfnRange(range[0], range[1]));
+      }
+    }
+    return java.util.List.copyOf(r);
+  }
+
   @Override
   public void charge(int cpu, long c) {
     clocks.charge(cpu, c);

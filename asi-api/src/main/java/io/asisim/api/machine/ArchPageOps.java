@@ -20,6 +20,17 @@ public interface ArchPageOps {
    */
   long bootReservedFrames();
 
+  /**
+   * Where memblock reserved memory at boot ({@code memblock.reserved} when {@code memblock_free_all()}
+   * hands the rest to the buddy allocator): disjoint ranges in pfn order, all below
+   * {@link #bootReservedFrames()}. A caller that lays out an allocator state of its own (a seeded
+   * /proc/pagetypeinfo) keeps its free blocks outside these ranges.
+   */
+  default java.util.List<PfnRange> bootReservation() {
+    long n = bootReservedFrames();
+    return n == 0 ? java.util.List.of() : java.util.List.of(new PfnRange(0, n));
+  }
+
   /** Charges {@code cycles} of work to {@code cpu} (e.g. an allocator path's own cost). */
   void charge(int cpu, long cycles);
 

@@ -12,27 +12,41 @@ import io.asisim.api.trace.TraceFormat;
 import java.util.Locale;
 
 /**
- * The kinds of plugin. Each kind has a stable kebab-case name (used in {@code --set kind.name.param}
- * keys and in CLI options) and the type every plugin of that kind must create.
+ * The registry of plugin kinds: one constant per kind, holding everything the runtime derives from
+ * it — the stable kebab-case id (used in {@code --set kind.name.param} keys), the SPI type every
+ * plugin of that kind must create, the plugin a variant gets when none is selected, and, for kinds a
+ * user picks on the command line, the {@code --ID} option's value label and description.
+ *
+ * <p>Adding a kind is adding a constant here: the engine binds a {@code MapBinder} and a provider
+ * of {@link #type()} per kind, defaults come from {@link #defaultName()}, the CLI derives its
+ * {@code --ID} options from {@link #optionLabel()}, and plugins reach the selected implementation
+ * with {@link SimContext#selected(PluginKind, Class)} (docs/architecture.md, "Adding a plugin kind").
  */
 public enum PluginKind {
-  ALLOCATOR("allocator", PageAllocator.class),
-  MAPPER("mapper", Mapper.class),
-  FLUSH("flush", FlushPolicy.class),
-  CONTEXT_SWITCH("context-switch", ContextSwitchPolicy.class),
-  SENSITIVITY("sensitivity", SensitivityClassifier.class),
-  CPU_PROFILE("cpu-profile", CpuProfile.class),
-  WORKLOAD("workload", Workload.class),
-  TRACE_FORMAT("trace-format", TraceFormat.class),
+  ALLOCATOR("allocator", PageAllocator.class, "pageblock-migratetype", "A", "allocator strategy"),
+  MAPPER("mapper", Mapper.class, "exit", "M", "temporary-mapping mechanism"),
+  FLUSH("flush", FlushPolicy.class, "local", "F", "TLB flush policy"),
+  CONTEXT_SWITCH("context-switch", ContextSwitchPolicy.class, "exit-always", "C", "context-switch policy"),
+  SENSITIVITY("sensitivity", SensitivityClassifier.class, "gfp-sensitive", "S", "sensitivity classifier"),
+  CPU_PROFILE("cpu-profile", CpuProfile.class, "sapphire-rapids", "P", "CPU cost profile"),
+  WORKLOAD("workload", Workload.class, "alloc-stress", "W", "workload plugin"),
+  /** Chosen per trace ({@code replay --trace-format}, sniffed by default), not per variant: no option. */
+  TRACE_FORMAT("trace-format", TraceFormat.class, "perf-script", null, "trace text format"),
   /** The simulated machine; its parameters are the knobs that are not CPU properties (e.g. CR3 NOFLUSH). */
-  MACHINE("machine", Machine.class);
+  MACHINE("machine", Machine.class, "x86", null, "simulated machine");
 
   private final String id;
   private final Class<?> type;
+  private final String defaultName;
+  private final String optionLabel;
+  private final String summary;
 
-  PluginKind(String id, Class<?> type) {
+  PluginKind(String id, Class<?> type, String defaultName, String optionLabel, String summary) {
     this.id = id;
     this.type = type;
+    this.defaultName = defaultName;
+    this.optionLabel = optionLabel;
+    this.summary = summary;
   }
 
   /** The kebab-case name of the kind, e.g. {@code context-switch}. */
@@ -43,6 +57,24 @@ public enum PluginKind {
   /** The interface every implementation of this kind implements. */
   public Class<?> type() {
     return type;
+  }
+
+  /** The plugin selected for this kind when a variant names none, e.g. {@code exit} for {@link #MAPPER}. */
+  public String defaultName() {
+    return defaultName;
+  }
+
+  /**
+   * The value label of the kind's {@code --ID} command-line option ({@code M} in {@code --mapper M}),
+   * or {@code null} when the kind is not selected per variant on the command line.
+   */
+  public String optionLabel() {
+    return optionLabel;
+  }
+
+  /** What a plugin of this kind is, in a few words, e.g. {@code TLB flush policy}. */
+  public String summary() {
+    return summary;
   }
 
   /** Looks a kind up by its {@link #id()}; case-insensitive. */

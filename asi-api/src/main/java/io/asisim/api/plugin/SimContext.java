@@ -43,6 +43,24 @@ public interface SimContext {
     throw new UnsupportedOperationException("this SimContext provides no flush policy");
   }
 
+  /**
+   * The selected plugin of any kind, built on first request: how a plugin reaches a kind that has no
+   * typed accessor here (a kind added to {@link PluginKind} needs no new method).
+   *
+   * @throws ClassCastException when {@code type} is not {@link PluginKind#type()} of {@code kind}
+   */
+  default <T> T selected(PluginKind kind, Class<T> type) {
+    throw new UnsupportedOperationException("this SimContext provides no " + kind.id());
+  }
+
+  /**
+   * Every plugin of {@code kind} this variant can select from, by name: for a plugin that picks
+   * among others itself (the trace workload sniffing its trace format).
+   */
+  default java.util.Map<String, Plugin<?>> plugins(PluginKind kind) {
+    throw new UnsupportedOperationException("this SimContext lists no " + kind.id() + " plugins");
+  }
+
   /** The run's seed. */
   long seed();
 

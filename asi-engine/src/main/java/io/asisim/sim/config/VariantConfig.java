@@ -40,20 +40,14 @@ public record VariantConfig(
     this(machine, selection, explicit, settings, seed, checkEvery, DEFAULT_EXPOSURE_EVERY);
   }
 
-  /** Default plugin per kind (DESIGN §3.3). */
+  /** Default plugin per kind: {@link PluginKind#defaultName()}. */
   public static final Map<PluginKind, String> DEFAULTS;
 
   static {
     Map<PluginKind, String> d = new EnumMap<>(PluginKind.class);
-    d.put(PluginKind.ALLOCATOR, "pageblock-migratetype");
-    d.put(PluginKind.MAPPER, "exit");
-    d.put(PluginKind.FLUSH, "local");
-    d.put(PluginKind.CONTEXT_SWITCH, "exit-always");
-    d.put(PluginKind.SENSITIVITY, "gfp-sensitive");
-    d.put(PluginKind.CPU_PROFILE, "sapphire-rapids");
-    d.put(PluginKind.WORKLOAD, "alloc-stress");
-    d.put(PluginKind.TRACE_FORMAT, "perf-script");
-    d.put(PluginKind.MACHINE, "x86");
+    for (PluginKind k : PluginKind.values()) {
+      d.put(k, k.defaultName());
+    }
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 

@@ -1,21 +1,17 @@
 package io.asisim.sim.run;
 
-import com.google.inject.ConfigurationException;
-import com.google.inject.CreationException;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
-import com.google.inject.Stage;
+import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
-import io.asisim.sim.wiring.VariantModule;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs variants: one Guice injector per variant, built from the plugins the config selects. */
+/** Runs variants: each is booted ({@link Boot}) from the plugins the config selects, then simulated. */
 public final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
 
@@ -55,48 +51,27 @@ public final class Runner {
     validate(config);
     LOG.debug("variant {} seed {}", config.selection(), config.seed());
     try {
-      Injector injector = Guice.createInjector(Stage.DEVELOPMENT, new VariantModule(config, registry));
-      return injector.getInstance(Simulation.class).run(progress);
-    } catch (ProvisionException | CreationException | ConfigurationException e) {
-      throw unwrap(e);
+      return new Simulation(Boot.boot(config, registry)).run(progress);
+    } catch (ProvisionException e) {
+      throw Boot.unwrap(e); // a policy plugin the kernel built on first use rejected its parameters
     }
   }
 
   /**
-   * Builds the variant and hands its page allocator to {@code inspector}: right after boot when
+   * Boots the variant and hands its page allocator to {@code inspector}: right after boot when
    * {@code runWorkload} is false, else after the workload's last op (before its tear-down).
    */
-  public void inspect(VariantConfig config, boolean runWorkload,
-      java.util.function.Consumer<io.asisim.api.mm.PageAllocator> inspector) {
+  public void inspect(VariantConfig config, boolean runWorkload, Consumer<PageAllocator> inspector) {
     validate(config);
+    BootedVariant v = Boot.boot(config, registry);
+    if (!runWorkload) {
+      inspector.accept(v.allocator());
+      return;
+    }
     try {
-      Injector injector = Guice.createInjector(Stage.DEVELOPMENT, new VariantModule(config, registry));
-      if (runWorkload) {
-        injector.getInstance(Simulation.class).run(ProgressListener.NONE, inspector);
-      } else {
-        inspector.accept(injector.getInstance(io.asisim.api.mm.PageAllocator.class));
-      }
-    } catch (ProvisionException | CreationException | ConfigurationException e) {
-      throw unwrap(e);
+      new Simulation(v).run(ProgressListener.NONE, inspector);
+    } catch (ProvisionException e) {
+      throw Boot.unwrap(e);
     }
-  }
-
-  /** Guice wraps what providers throw; surface our own exceptions unchanged. */
-  private static RuntimeException unwrap(RuntimeException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BadInputException || t instanceof CheckViolationException) {
-        return (RuntimeException) t;
-      }
-    }
-    if (e instanceof ProvisionException) {
-      for (com.google.inject.spi.Message m : ((ProvisionException) e).getErrorMessages()) {
-        for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
-          if (t instanceof BadInputException || t instanceof CheckViolationException) {
-            return (RuntimeException) t;
-          }
-        }
-      }
-    }
-    return e;
   }
 }

@@ -1,12 +1,13 @@
 package io.asisim.sim.run;
 
-import com.google.inject.Inject;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.BadInputException;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.check.Checker;
 import io.asisim.sim.config.VariantConfig;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One variant's object graph, built by its injector, and the loop that runs its workload.
+ * The loop that runs one booted variant's workload ({@link Boot} built the variant).
  *
  * <p>Checking: with {@code --check} ({@link VariantConfig#checkEvery()} N &gt; 0) the functional
  * invariants of {@link Checker} run after workload set-up, after every N ops and after tear-down,
@@ -41,15 +42,13 @@ final class Simulation {
   private final Workload workload;
   private final SimKernel kernel;
 
-  @Inject
-  Simulation(VariantConfig config, Machine machine, PageAllocator allocator, Metrics metrics, Workload workload,
-      SimKernel kernel) {
-    this.config = config;
-    this.machine = machine;
-    this.allocator = allocator;
-    this.metrics = metrics;
-    this.workload = workload;
-    this.kernel = kernel;
+  Simulation(BootedVariant v) {
+    this.config = v.config();
+    this.machine = v.machine();
+    this.allocator = v.allocator();
+    this.metrics = v.metrics();
+    this.workload = v.workload();
+    this.kernel = v.kernel();
   }
 
   RunResult run(ProgressListener progress) {
@@ -110,7 +109,7 @@ final class Simulation {
     try {
       workload.setUp(kernel);
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new io.asisim.sim.BadInputException("workload '" + config.selected(io.asisim.api.plugin.PluginKind.WORKLOAD)
+      throw new BadInputException("workload '" + config.selected(PluginKind.WORKLOAD)
           + "' does not fit this machine (" + config.machine().memoryBytes() / (1 << 20) + " MiB, "
           + config.machine().cpus() + " CPUs): " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package io.asisim.sim.trace;
 
-import io.asisim.api.mm.PageOrder;
 import io.asisim.api.trace.TraceRecord;
 import io.asisim.api.trace.TraceRecord.Event;
 import io.asisim.api.trace.TraceRecord.Kind;
@@ -49,7 +48,7 @@ final class KmemLineParser {
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
           + "mm_page_alloc_zone_locked, mm_page_pcpu_drain";
 
-  private final GfpCache gfp = new GfpCache();
+  private final KmemFields fields = new KmemFields();
 
   /** Whether the last parsed event named its subsystem ({@code kmem:mm_page_alloc:}), as perf does. */
   boolean lastSystemPrefix;
@@ -78,7 +77,7 @@ final class KmemLineParser {
     if (p == end || s.charAt(p) == '#') {
       return out.kind = Kind.IGNORED;
     }
-    if (startsWith(s, p, end, "cpus=") || startsWith(s, p, end, "version")) {
+    if (Chars.startsWith(s, p, end, "cpus=") || Chars.startsWith(s, p, end, "version")) {
       return out.kind = Kind.IGNORED; // trace-cmd report header
     }
     headerError = null;
@@ -88,7 +87,7 @@ final class KmemLineParser {
       }
       int j = i + 1;
       int cpu = 0;
-      while (j < end && j - i <= 6 && isDigit(s.charAt(j))) {
+      while (j < end && j - i <= 6 && Chars.isDigit(s.charAt(j))) {
         cpu = cpu * 10 + (s.charAt(j) - '0');
         j++;
       }
@@ -127,8 +126,8 @@ final class KmemLineParser {
 
   /** After {@code [cpu]}: optional irq flags, then {@code SECS.FRACTION:}. Sets tsNs and tsEnd. */
   private boolean header(CharSequence s, int from, int end) {
-    int a = skipSpace(s, from, end);
-    int b = tokenEnd(s, a, end);
+    int a = Chars.skipSpace(s, from, end);
+    int b = Chars.tokenEnd(s, a, end);
     if (a == b) {
       headerError = "truncated line: nothing after the [cpu] column";
       return false;
@@ -143,8 +142,8 @@ final class KmemLineParser {
       }
       return false;
     }
-    int c = skipSpace(s, b, end);
-    int d = tokenEnd(s, c, end);
+    int c = Chars.skipSpace(s, b, end);
+    int d = Chars.tokenEnd(s, c, end);
     if (c < d && s.charAt(d - 1) == ':' && timestamp(s, c, d - 1)) {
       lastFlagsColumn = true;
       tsEnd = d;
@@ -165,12 +164,12 @@ final class KmemLineParser {
   private int latencyHeader(CharSequence s, int p, int end) {
     int prevA = -1;
     int prevB = -1;
-    for (int a = skipSpace(s, p, end); a < end; a = skipSpace(s, a, end)) {
-      int b = tokenEnd(s, a, end);
+    for (int a = Chars.skipSpace(s, p, end); a < end; a = Chars.skipSpace(s, a, end)) {
+      int b = Chars.tokenEnd(s, a, end);
       if (s.charAt(b - 1) == ':' && prevA >= 0 && timestamp(s, a, b - 1)) {
         int d = prevA;
         int cpu = 0;
-        while (d < prevB && d - prevA < 6 && isDigit(s.charAt(d))) {
+        while (d < prevB && d - prevA < 6 && Chars.isDigit(s.charAt(d))) {
           cpu = cpu * 10 + (s.charAt(d) - '0');
           d++;
         }
@@ -192,7 +191,7 @@ final class KmemLineParser {
   private boolean timestamp(CharSequence s, int a, int b) {
     long secs = 0;
     int i = a;
-    while (i < b && isDigit(s.charAt(i))) {
+    while (i < b && Chars.isDigit(s.charAt(i))) {
       secs = secs * 10 + (s.charAt(i) - '0');
       if (secs > MAX_SECONDS) {
         return false;
@@ -210,7 +209,7 @@ final class KmemLineParser {
     long frac = 0;
     for (; i < b; i++) {
       char c = s.charAt(i);
-      if (!isDigit(c)) {
+      if (!Chars.isDigit(c)) {
         return false;
       }
       frac = frac * 10 + (c - '0');
@@ -239,7 +238,7 @@ final class KmemLineParser {
     }
     for (int i = a + 3; i < b; i++) {
       char c = s.charAt(i);
-      if (!(c == '.' || isDigit(c) || (c >= 'a' && c <= 'f'))) {
+      if (!(c == '.' || Chars.isDigit(c) || (c >= 'a' && c <= 'f'))) {
         return false;
       }
     }
@@ -247,8 +246,8 @@ final class KmemLineParser {
   }
 
   private Kind event(CharSequence s, int from, int end, TraceRecord out) {
-    int a = skipSpace(s, from, end);
-    int b = tokenEnd(s, a, end);
+    int a = Chars.skipSpace(s, from, end);
+    int b = Chars.tokenEnd(s, a, end);
     if (a == b) {
       return malformed(out, "truncated line: no event name after the timestamp");
     }
@@ -259,7 +258,7 @@ final class KmemLineParser {
     int nameEnd = b - 1;
     for (int i = a; i < nameEnd; i++) {
       if (s.charAt(i) == ':') {
-        if (!regionEquals(s, a, i, "kmem")) {
+        if (!Chars.regionEquals(s, a, i, "kmem")) {
           return malformed(out, "unknown event '" + s.subSequence(a, nameEnd) + "' (" + VALID_EVENTS + ")");
         }
         lastSystemPrefix = true;
@@ -269,7 +268,7 @@ final class KmemLineParser {
     }
     Event ev = null;
     for (int k = 0; k < NAMES.length; k++) {
-      if (regionEquals(s, nameStart, nameEnd, NAMES[k])) {
+      if (Chars.regionEquals(s, nameStart, nameEnd, NAMES[k])) {
         ev = EVENTS[k];
         break;
       }
@@ -280,205 +279,47 @@ final class KmemLineParser {
     out.event = ev;
     switch (ev) {
       case MM_PAGE_ALLOC:
-        return fields(s, b, end, out, Kind.ALLOC);
+        return fields.parse(s, b, end, out, Kind.ALLOC);
       case MM_PAGE_FREE:
-        return fields(s, b, end, out, Kind.FREE);
+        return fields.parse(s, b, end, out, Kind.FREE);
       case MM_PAGE_FREE_BATCHED:
-        return fields(s, b, end, out, Kind.FREE);
+        return fields.parse(s, b, end, out, Kind.FREE);
       default:
         return out.kind = Kind.OTHER;
     }
   }
 
-  /** The fields of an alloc or free event: {@code pfn}, {@code order}, and for allocs {@code gfp_flags}. */
-  private Kind fields(CharSequence s, int from, int end, TraceRecord out, Kind kind) {
-    int pfnAt = -1;
-    int pfnEnd = -1;
-    int orderAt = -1;
-    int orderEnd = -1;
-    int gfpAt = -1;
-    int gfpEnd = -1;
-    int i = from;
-    while (true) {
-      int a = skipSpace(s, i, end);
-      if (a == end) {
-        break;
-      }
-      int b = tokenEnd(s, a, end);
-      if (pfnAt < 0 && startsWith(s, a, b, "pfn=")) {
-        pfnAt = a + 4;
-        pfnEnd = b;
-      } else if (orderAt < 0 && startsWith(s, a, b, "order=")) {
-        orderAt = a + 6;
-        orderEnd = b;
-      } else if (gfpAt < 0 && startsWith(s, a, b, "gfp_flags=")) {
-        gfpAt = a + 10;
-        gfpEnd = b;
-      }
-      i = b;
-    }
-    String ev = out.event.tracepoint();
-    if (pfnAt < 0) {
-      return malformed(out, ev + " without pfn= (truncated or shifted line?)");
-    }
-    boolean batched = out.event == Event.MM_PAGE_FREE_BATCHED;
-    if (orderAt < 0 && !batched) {
-      return malformed(out, ev + " without order= (truncated or shifted line?)");
-    }
-    if (kind == Kind.ALLOC && gfpAt < 0) {
-      return malformed(out, ev + " without gfp_flags= (truncated or shifted line?)");
-    }
-    long pfn = number(s, pfnAt, pfnEnd);
-    if (pfn < 0) {
-      return malformed(out, "bad pfn '" + s.subSequence(pfnAt, pfnEnd) + "' (valid: 0x<hex> or decimal, at most 0x"
-          + Long.toHexString(MAX_PFN) + ")");
-    }
-    int order = 0;
-    if (orderAt >= 0) {
-      long o = decimal(s, orderAt, orderEnd, 2);
-      if (o < 0 || o > PageOrder.MAX_PAGE_ORDER) {
-        return malformed(out, "bad order '" + s.subSequence(orderAt, orderEnd) + "' (valid: 0.."
-            + PageOrder.MAX_PAGE_ORDER + ")");
-      }
-      order = (int) o;
-    }
-    if (batched && order != 0) {
-      return malformed(out, "mm_page_free_batched with order=" + order + " (the kernel only batches order-0 pages)");
-    }
-    if ((pfn & ((1L << order) - 1)) != 0) {
-      return malformed(out, "pfn 0x" + Long.toHexString(pfn) + " not aligned to order " + order
-          + " (buddy blocks are naturally aligned)");
-    }
-    if (kind == Kind.ALLOC) {
-      int mask = gfp.lookup(s, gfpAt, gfpEnd);
-      String err = gfp.lastError();
-      if (err != null) {
-        return malformed(out, "bad gfp_flags: " + err);
-      }
-      out.gfpMask = mask;
-      // __alloc_pages() traces failed requests too, printing pfn 0 (pfn 0 is never in the buddy
-      // allocator on x86: the first page is always reserved)
-      pfn = pfn == 0 ? -1 : pfn;
-    }
-    out.pfn = pfn;
-    out.order = order;
-    return out.kind = kind;
-  }
-
-  /** {@code 0x<hex>} or decimal, at most {@link #MAX_PFN}; -1 if invalid. */
-  private static long number(CharSequence s, int a, int b) {
-    if (b - a > 2 && s.charAt(a) == '0' && (s.charAt(a + 1) == 'x' || s.charAt(a + 1) == 'X')) {
-      if (b - a - 2 > 16) {
-        return -1;
-      }
-      long v = 0;
-      for (int i = a + 2; i < b; i++) {
-        int d = Character.digit(s.charAt(i), 16);
-        if (d < 0) {
-          return -1;
-        }
-        v = (v << 4) | d;
-        if (v > MAX_PFN || v < 0) {
-          return -1;
-        }
-      }
-      return v;
-    }
-    return decimal(s, a, b, 13);
-  }
-
-  /** Decimal with at most {@code maxDigits} digits and at most {@link #MAX_PFN}; -1 if invalid. */
-  private static long decimal(CharSequence s, int a, int b, int maxDigits) {
-    if (a == b || b - a > maxDigits) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = a; i < b; i++) {
-      char c = s.charAt(i);
-      if (!isDigit(c)) {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v > MAX_PFN ? -1 : v;
-  }
 
   /**
    * trace-cmd's notices, possibly after an instance prefix: {@code CPU 0 is empty},
    * {@code CPU:1 [221776 EVENTS DROPPED]}, {@code CPU:2 [LOST 12 EVENTS]}.
    */
   private static boolean notice(CharSequence s, int p, int end, TraceRecord out) {
-    int cpu = indexOf(s, p, end, "CPU");
+    int cpu = Chars.indexOf(s, p, end, "CPU");
     if (cpu < 0) {
       return false;
     }
-    int open = indexOf(s, cpu, end, "[");
-    if (open >= 0 && s.charAt(end - 1) == ']' && (indexOf(s, open, end, "EVENTS DROPPED]") >= 0
-        || indexOf(s, open, end, " EVENTS]") >= 0)) {
+    int open = Chars.indexOf(s, cpu, end, "[");
+    if (open >= 0 && s.charAt(end - 1) == ']' && (Chars.indexOf(s, open, end, "EVENTS DROPPED]") >= 0
+        || Chars.indexOf(s, open, end, " EVENTS]") >= 0)) {
       int i = open + 1;
-      if (startsWith(s, i, end, "LOST ")) {
+      if (Chars.startsWith(s, i, end, "LOST ")) {
         i += 5;
       }
       long n = 0;
-      while (i < end && isDigit(s.charAt(i)) && n < Long.MAX_VALUE / 10 - 9) {
+      while (i < end && Chars.isDigit(s.charAt(i)) && n < Long.MAX_VALUE / 10 - 9) {
         n = n * 10 + (s.charAt(i++) - '0');
       }
       out.lostEvents = n;
       return true;
     }
-    return endsWith(s, p, end, " is empty") && startsWith(s, cpu, end, "CPU ");
+    return Chars.endsWith(s, p, end, " is empty") && Chars.startsWith(s, cpu, end, "CPU ");
   }
 
-  private static int indexOf(CharSequence s, int from, int end, String needle) {
-    for (int i = from; i + needle.length() <= end; i++) {
-      if (regionEquals(s, i, i + needle.length(), needle)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static Kind malformed(TraceRecord out, String why) {
+  /** Marks {@code out} MALFORMED with the reason; shared with {@link KmemFields}. */
+  static Kind malformed(TraceRecord out, String why) {
     out.error = why;
     out.event = null;
     return out.kind = Kind.MALFORMED;
-  }
-
-  private static int skipSpace(CharSequence s, int i, int end) {
-    while (i < end && s.charAt(i) <= ' ') {
-      i++;
-    }
-    return i;
-  }
-
-  private static int tokenEnd(CharSequence s, int i, int end) {
-    while (i < end && s.charAt(i) > ' ') {
-      i++;
-    }
-    return i;
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean startsWith(CharSequence s, int a, int end, String prefix) {
-    return end - a >= prefix.length() && regionEquals(s, a, a + prefix.length(), prefix);
-  }
-
-  private static boolean endsWith(CharSequence s, int a, int end, String suffix) {
-    return end - a >= suffix.length() && regionEquals(s, end - suffix.length(), end, suffix);
-  }
-
-  private static boolean regionEquals(CharSequence s, int a, int b, String t) {
-    if (b - a != t.length()) {
-      return false;
-    }
-    for (int i = 0; i < t.length(); i++) {
-      if (s.charAt(a + i) != t.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

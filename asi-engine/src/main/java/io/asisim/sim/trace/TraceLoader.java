@@ -32,10 +32,7 @@ public final class TraceLoader {
   private static final Logger LOG = LoggerFactory.getLogger(TraceLoader.class);
 
   /** {@code format=auto}. */
-  public static final String AUTO = "auto";
-  /** The valid format choices. */
-  public static final List<String> FORMATS = List.of(AUTO, KmemTextFormat.Dialect.PERF_SCRIPT.pluginName(),
-      KmemTextFormat.Dialect.TRACE_CMD.pluginName());
+  public static final String AUTO = TraceFormats.AUTO;
   /** Lines looked at to sniff the format. */
   public static final int SNIFF_LINES = 1000;
   /** Skipped lines kept in the summary. */
@@ -52,25 +49,30 @@ public final class TraceLoader {
 
   private TraceLoader() {}
 
-  private record CacheKey(Path real, long size, long modified, String format, boolean strict, long maxEvents) {}
+  private record CacheKey(Path real, long size, long modified, List<String> formats, String format, boolean strict,
+      long maxEvents) {}
+
+  /** {@link #load(Path, TraceFormats, String, boolean, long)} with the built-in formats. */
+  public static ParsedTrace load(Path file, String format, boolean strict, long maxEvents) {
+    return load(file, TraceFormats.builtIn(), format, strict, maxEvents);
+  }
 
   /**
    * Loads {@code file}.
    *
-   * @param format {@code auto}, {@code perf-script} or {@code trace-cmd}
+   * @param formats the trace-format plugins to choose from
+   * @param format {@code auto} (sniff with every format's {@code recognizes()}) or a format name
    * @param strict whether a skipped line is an error
    * @param maxEvents stop after this many alloc/free events; 0 = all
    * @throws BadInputException on an unreadable file, a corrupt stream, an unrecognizable format, a
    *     trace without events, or (strict) any malformed line
    */
-  public static ParsedTrace load(Path file, String format, boolean strict, long maxEvents) {
-    if (!FORMATS.contains(format)) {
-      throw new BadInputException("trace format '" + format + "' (valid: " + String.join(", ", FORMATS) + ")");
-    }
+  public static ParsedTrace load(Path file, TraceFormats formats, String format, boolean strict, long maxEvents) {
+    formats.require("trace format", format);
     if (maxEvents < 0) {
       throw new BadInputException("trace: number of events " + maxEvents + " < 0 (valid: 0 = all, or a positive count)");
     }
-    CacheKey key = key(file, format, strict, maxEvents);
+    CacheKey key = key(file, formats, format, strict, maxEvents);
     if (key != null) {
       synchronized (CACHE_LOCK) {
         if (key.equals(cachedKey)) {
@@ -78,11 +80,11 @@ public final class TraceLoader {
         }
       }
     }
-    String chosen = format.equals(AUTO) ? sniff(file) : format;
+    String chosen = format.equals(AUTO) ? sniff(file, formats) : format;
     TraceInput.Opened in = TraceInput.open(file);
     ParsedTrace t;
     try (InputStream s = in.text()) {
-      t = parse(s, file.toString(), in.compression().label, chosen, strict, maxEvents);
+      t = parse(s, file.toString(), in.compression().label, chosen, formats.create(chosen, null), strict, maxEvents);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
@@ -95,35 +97,28 @@ public final class TraceLoader {
     return t;
   }
 
-  private static CacheKey key(Path file, String format, boolean strict, long maxEvents) {
+  private static CacheKey key(Path file, TraceFormats formats, String format, boolean strict, long maxEvents) {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return new CacheKey(file.toRealPath(), a.size(), a.lastModifiedTime().toMillis(), format, strict, maxEvents);
+      return new CacheKey(file.toRealPath(), a.size(), a.lastModifiedTime().toMillis(), formats.names(), format, strict,
+          maxEvents);
     } catch (IOException | SecurityException e) {
       return null; // not cacheable; open() reports the problem
     }
   }
 
-  /** A new format instance for a plugin name. */
-  static TraceFormat format(String name) {
-    for (KmemTextFormat.Dialect d : KmemTextFormat.Dialect.values()) {
-      if (d.pluginName().equals(name)) {
-        return new KmemTextFormat(d);
-      }
-    }
-    throw new BadInputException("trace format '" + name + "' (valid: " + String.join(", ", FORMATS) + ")");
-  }
-
   /**
-   * Decides the format from the first {@value #SNIFF_LINES} lines: the first line one dialect
-   * recognizes decides.
+   * Decides the format from the first {@value #SNIFF_LINES} lines: the first line a format
+   * {@linkplain TraceFormat#recognizes recognizes} decides, formats tried in name order.
    */
-  static String sniff(Path file) {
-    KmemTextFormat.Dialect[] dialects = KmemTextFormat.Dialect.values();
-    TraceFormat[] formats = new TraceFormat[dialects.length];
-    for (int i = 0; i < dialects.length; i++) {
-      formats[i] = new KmemTextFormat(dialects[i]);
+  static String sniff(Path file, TraceFormats choices) {
+    List<String> names = choices.names();
+    TraceFormat[] formats = new TraceFormat[names.size()];
+    for (int i = 0; i < formats.length; i++) {
+      formats[i] = choices.create(names.get(i), null);
     }
+    // names the first event-looking line in the error message when nothing is recognized
+    TraceFormat kmem = new KmemTextFormat(KmemTextFormat.Dialect.PERF_SCRIPT);
     TraceInput.Opened in = TraceInput.open(file);
     String firstLine = null;
     long firstLineNo = 0;
@@ -141,14 +136,14 @@ public final class TraceLoader {
         if (line.isBlank()) {
           continue;
         }
-        if (firstLine == null && formats[0].parse(line, probe) != TraceRecord.Kind.IGNORED) {
+        if (firstLine == null && kmem.parse(line, probe) != TraceRecord.Kind.IGNORED) {
           firstLine = line;
           firstLineNo = r.lineNumber();
         }
         for (int i = 0; i < formats.length; i++) {
           if (formats[i].recognizes(line)) {
-            LOG.debug("{}: format {} recognized at line {}", file, dialects[i].pluginName(), r.lineNumber());
-            return dialects[i].pluginName();
+            LOG.debug("{}: format {} recognized at line {}", file, names.get(i), r.lineNumber());
+            return names.get(i);
           }
         }
       }
@@ -176,15 +171,22 @@ public final class TraceLoader {
     return new BadInputException(file + ":" + line + ": " + TraceInput.streamError(compression, e));
   }
 
+  /** {@link #parse(InputStream, String, String, String, TraceFormat, boolean, long)} with a built-in format. */
+  public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
+      boolean strict, long maxEvents) {
+    return parse(text, name, compression, formatName, TraceFormats.builtIn().create(formatName, null), strict,
+        maxEvents);
+  }
+
   /**
-   * Parses a whole trace from {@code text} (already decompressed) with the named format.
+   * Parses a whole trace from {@code text} (already decompressed) with {@code format}.
    *
    * @param name how to name the input in messages (the file)
    * @param compression the input's compression, for the summary and messages
+   * @param formatName the format's name, for the summary
    */
   public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
-      boolean strict, long maxEvents) {
-    TraceFormat format = format(formatName);
+      TraceFormat format, boolean strict, long maxEvents) {
     LineReader r = new LineReader(text);
     TraceRecord rec = new TraceRecord();
     ParsedTrace.Builder b = new ParsedTrace.Builder();

@@ -13,7 +13,7 @@ import java.nio.file.InvalidPathException;
 import java.util.List;
 
 /**
- * The {@code trace} workload (DESIGN §6): replays a real kmem allocation trace captured with
+ * The {@code trace} workload: replays a real kmem allocation trace captured with
  * {@code perf record -e kmem:mm_page_alloc -e kmem:mm_page_free -a -- CMD; perf script} or
  * {@code trace-cmd}. The file is parsed when the workload is built, so {@code ops} is known before
  * the first step; bad input fails then, before anything runs.
@@ -42,8 +42,8 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
   public List<ParamSpec> params() {
     return List.of(
         ParamSpec.string("file", "", "the trace: perf script or trace-cmd report text, plain, .gz or .xz (required)"),
-        ParamSpec.choice("format", TraceLoader.AUTO, TraceLoader.FORMATS,
-            "trace text format; auto sniffs it from the first event lines"),
+        ParamSpec.string("format", TraceFormats.AUTO,
+            "trace-format plugin to read the file with; auto sniffs it from the first event lines"),
         ParamSpec.bool("strict", false, "fail on the first malformed or unknown line instead of skipping it"),
         ParamSpec.integer("ops", 0, 0, Integer.MAX_VALUE,
             "alloc/free events to replay from the start of the trace; 0 = all (reading stops after that many)"));
@@ -63,7 +63,9 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
       throw new BadInputException("workload.trace.file '" + file + "': not a valid path: " + e.getReason());
     }
     long ops = params.getLong("ops");
-    ParsedTrace trace = TraceLoader.load(path, params.getString("format"), params.getBoolean("strict"), ops);
+    TraceFormats formats = TraceFormats.of(ctx.plugins(PluginKind.TRACE_FORMAT));
+    ParsedTrace trace = TraceLoader.load(path, formats, params.getString("format").trim(), params.getBoolean("strict"),
+        ops);
     return new TraceWorkload(trace, ops, ctx.metrics());
   }
 }

@@ -1,7 +1,7 @@
 package io.asisim.sim.wiring;
 
 import com.google.inject.Inject;
-import com.google.inject.Provider;
+import com.google.inject.Injector;
 import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
@@ -9,31 +9,27 @@ import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.SensitivityClassifier;
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.config.VariantConfig;
+import java.util.Map;
 import java.util.SplittableRandom;
 
-/** {@link SimContext} backed by the variant's injector; everything is built on first request. */
+/**
+ * {@link SimContext} backed by the variant's injector; every selected plugin is built on first
+ * request (the typed accessors are {@link #selected} of their kind).
+ */
 final class GuiceSimContext implements SimContext {
   private final VariantConfig config;
-  private final Provider<CpuProfile> cpuProfile;
-  private final Provider<Machine> machine;
-  private final Provider<Metrics> metrics;
-  private final Provider<SensitivityClassifier> sensitivity;
-  private final Provider<PageAllocator> allocator;
-  private final Provider<FlushPolicy> flushPolicy;
+  private final Metrics metrics;
+  private final Injector injector;
 
   @Inject
-  GuiceSimContext(VariantConfig config, Provider<CpuProfile> cpuProfile, Provider<Machine> machine,
-      Provider<Metrics> metrics, Provider<SensitivityClassifier> sensitivity, Provider<PageAllocator> allocator,
-      Provider<FlushPolicy> flushPolicy) {
+  GuiceSimContext(VariantConfig config, Metrics metrics, Injector injector) {
     this.config = config;
-    this.cpuProfile = cpuProfile;
-    this.machine = machine;
     this.metrics = metrics;
-    this.sensitivity = sensitivity;
-    this.allocator = allocator;
-    this.flushPolicy = flushPolicy;
+    this.injector = injector;
   }
 
   @Override
@@ -43,32 +39,42 @@ final class GuiceSimContext implements SimContext {
 
   @Override
   public CpuProfile cpuProfile() {
-    return cpuProfile.get();
+    return selected(PluginKind.CPU_PROFILE, CpuProfile.class);
   }
 
   @Override
   public Machine machine() {
-    return machine.get();
+    return selected(PluginKind.MACHINE, Machine.class);
   }
 
   @Override
   public Metrics metrics() {
-    return metrics.get();
+    return metrics;
   }
 
   @Override
   public SensitivityClassifier sensitivity() {
-    return sensitivity.get();
+    return selected(PluginKind.SENSITIVITY, SensitivityClassifier.class);
   }
 
   @Override
   public PageAllocator allocator() {
-    return allocator.get();
+    return selected(PluginKind.ALLOCATOR, PageAllocator.class);
   }
 
   @Override
   public FlushPolicy flushPolicy() {
-    return flushPolicy.get();
+    return selected(PluginKind.FLUSH, FlushPolicy.class);
+  }
+
+  @Override
+  public <T> T selected(PluginKind kind, Class<T> type) {
+    return VariantModule.selected(injector, kind, type);
+  }
+
+  @Override
+  public Map<String, Plugin<?>> plugins(PluginKind kind) {
+    return VariantModule.plugins(injector, kind);
   }
 
   @Override

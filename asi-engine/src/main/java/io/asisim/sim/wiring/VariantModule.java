@@ -1,33 +1,33 @@
 package io.asisim.sim.wiring;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Provider;
 import com.google.inject.Singleton;
+import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Names;
-import io.asisim.api.kernel.ContextSwitchPolicy;
-import io.asisim.api.kernel.Workload;
-import io.asisim.api.machine.CpuProfile;
-import io.asisim.api.machine.Machine;
-import io.asisim.api.mapper.FlushPolicy;
-import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
-import io.asisim.api.mm.PageAllocator;
-import io.asisim.api.mm.SensitivityClassifier;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
-import io.asisim.api.trace.TraceFormat;
+import java.util.Map;
 
 /**
- * The Guice module of one simulated variant. Every discovered plugin is bound into a
- * {@code MapBinder<String, Plugin<?>>} named after its kind; each SPI type is provided as a
- * singleton built from the plugin the config selects for that kind. One injector per variant keeps
- * variants independent (own machine, allocator, metrics), so they can run in parallel.
+ * The Guice module of one simulated variant: plugin selection, nothing else. For every
+ * {@link PluginKind} the discovered plugins are bound into a {@code MapBinder<String, Plugin<?>>}
+ * named after the kind, and the kind's SPI type is provided as a singleton built, on first request,
+ * from the plugin the config selects. Providers only build: assembly steps with effects on other
+ * objects (the allocator taking over page-table pages) are the explicit boot sequence's
+ * ({@code io.asisim.sim.run.Boot}). One injector per variant keeps variants independent (own
+ * machine, allocator, metrics), so they can run in parallel.
  */
 public final class VariantModule extends AbstractModule {
+  private static final TypeLiteral<Map<String, Plugin<?>>> MAP_TYPE = new TypeLiteral<>() {};
+
   private final VariantConfig config;
   private final PluginRegistry registry;
 
@@ -42,61 +42,29 @@ public final class VariantModule extends AbstractModule {
     bind(VariantConfig.class).toInstance(config);
     bind(Metrics.class).toInstance(new Metrics());
     bind(SimContext.class).to(GuiceSimContext.class).in(Singleton.class);
+    Provider<SimContext> ctx = getProvider(SimContext.class);
     for (PluginKind kind : PluginKind.values()) {
-      MapBinder<String, Plugin<?>> map = MapBinder.newMapBinder(binder(), new com.google.inject.TypeLiteral<String>() {},
-          new com.google.inject.TypeLiteral<Plugin<?>>() {}, Names.named(kind.id()));
+      MapBinder<String, Plugin<?>> map = MapBinder.newMapBinder(binder(), new TypeLiteral<String>() {},
+          new TypeLiteral<Plugin<?>>() {}, Names.named(kind.id()));
       registry.ofKind(kind).forEach((name, plugin) -> map.addBinding(name).toInstance(plugin));
+      bindSelected(kind, getProvider(Key.get(MAP_TYPE, Names.named(kind.id()))), ctx);
     }
-    install(new MachineModule());
   }
 
-  @Provides
-  @Singleton
-  CpuProfile cpuProfile(PluginFactory f) {
-    return f.create(PluginKind.CPU_PROFILE, CpuProfile.class);
+  @SuppressWarnings("unchecked")
+  private <T> void bindSelected(PluginKind kind, Provider<Map<String, Plugin<?>>> bound, Provider<SimContext> ctx) {
+    Class<T> type = (Class<T>) kind.type();
+    Provider<T> build = () -> type.cast(PluginFactory.create(kind, bound.get(), config, ctx.get()));
+    bind(type).toProvider(build).in(Singleton.class);
   }
 
-  @Provides
-  @Singleton
-  SensitivityClassifier sensitivity(PluginFactory f) {
-    return f.create(PluginKind.SENSITIVITY, SensitivityClassifier.class);
+  /** The plugins bound for {@code kind} in the variant's injector, by name. */
+  static Map<String, Plugin<?>> plugins(Injector injector, PluginKind kind) {
+    return injector.getInstance(Key.get(MAP_TYPE, Names.named(kind.id())));
   }
 
-  @Provides
-  @Singleton
-  PageAllocator allocator(PluginFactory f, Machine machine) {
-    PageAllocator a = f.create(PluginKind.ALLOCATOR, PageAllocator.class);
-    machine.setTablePageSource(new AllocatorTablePages(a)); // from now on page tables come from the buddy
-    return a;
-  }
-
-  @Provides
-  @Singleton
-  Mapper mapper(PluginFactory f) {
-    return f.create(PluginKind.MAPPER, Mapper.class);
-  }
-
-  @Provides
-  @Singleton
-  FlushPolicy flush(PluginFactory f) {
-    return f.create(PluginKind.FLUSH, FlushPolicy.class);
-  }
-
-  @Provides
-  @Singleton
-  ContextSwitchPolicy contextSwitch(PluginFactory f) {
-    return f.create(PluginKind.CONTEXT_SWITCH, ContextSwitchPolicy.class);
-  }
-
-  @Provides
-  @Singleton
-  Workload workload(PluginFactory f) {
-    return f.create(PluginKind.WORKLOAD, Workload.class);
-  }
-
-  @Provides
-  @Singleton
-  TraceFormat traceFormat(PluginFactory f) {
-    return f.create(PluginKind.TRACE_FORMAT, TraceFormat.class);
+  /** The instance the variant's injector provides for {@code kind} (the selected plugin's). */
+  static <T> T selected(Injector injector, PluginKind kind, Class<T> type) {
+    return type.cast(injector.getInstance(kind.type()));
   }
 }

@@ -22,8 +22,13 @@ class TraceWorkloadPluginTest {
   private final Metrics metrics = new Metrics();
   private final TraceWorkloadPlugin plugin = new TraceWorkloadPlugin();
 
-  /** The only service the workload asks of its variant is the metrics. */
+  /** The only services the workload asks of its variant: the metrics and the trace formats. */
   private final SimContext ctx = new SimContext() {
+    @Override
+    public java.util.Map<String, io.asisim.api.plugin.Plugin<?>> plugins(io.asisim.api.plugin.PluginKind kind) {
+      return io.asisim.sim.plugin.PluginRegistry.discover().ofKind(kind);
+    }
+
     @Override
     public MachineConfig machineConfig() {
       throw new UnsupportedOperationException();
