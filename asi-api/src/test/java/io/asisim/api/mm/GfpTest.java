@@ -47,7 +47,7 @@ class GfpTest {
 
   @Test
   void realTraceStringsRoundTrip() {
-    // Every distinct gfp_flags string of /work/shared/traces/tar-gzip-docs.perf.txt.xz.
+    // Every distinct gfp_flags string of traces/tar-gzip-docs.perf.txt.xz.
     String[] seen = {
       "GFP_HIGHUSER|__GFP_ACCOUNT",
       "GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_HARDWALL",

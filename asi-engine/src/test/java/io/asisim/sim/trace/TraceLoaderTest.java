@@ -25,7 +25,7 @@ class TraceLoaderTest {
   Path tmp;
 
   /**
-   * /work/shared/traces/tar-gzip-docs.perf.txt.xz: 72380 lines, of which 39708 kmem:mm_page_alloc and
+   * traces/tar-gzip-docs.perf.txt.xz: 72380 lines, of which 39708 kmem:mm_page_alloc and
    * 32672 kmem:mm_page_free by awk; nothing else, so nothing may be skipped.
    */
   @Test

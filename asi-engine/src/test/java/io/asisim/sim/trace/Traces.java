@@ -5,17 +5,35 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Test fixtures: the captured traces under src/test/resources/traces and hand-made text. */
+/**
+ * Test fixtures: the captured traces under src/test/resources/traces, the repository's own
+ * {@code traces/} (committed once, shared with the CLI and the benchmarks), and hand-made text.
+ */
 final class Traces {
   private Traces() {}
 
-  /** A captured trace in src/test/resources/traces. */
+  /** A captured trace in src/test/resources/traces, or else in the repository's {@code traces/}. */
   static Path resource(String name) {
+    java.net.URL url = Traces.class.getResource("/traces/" + name);
+    if (url == null) {
+      return repositoryTrace(name);
+    }
     try {
-      return Path.of(Traces.class.getResource("/traces/" + name).toURI());
+      return Path.of(url.toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@code traces/NAME} of the reactor root: the nearest ancestor of the working directory that has it. */
+  static Path repositoryTrace(String name) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path p = d.resolve("traces").resolve(name);
+      if (java.nio.file.Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no traces/" + name + " above " + Path.of("").toAbsolutePath());
   }
 
   /** Parses hand-made lines as perf script text. */
