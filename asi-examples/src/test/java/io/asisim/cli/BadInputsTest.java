@@ -26,7 +26,7 @@ class BadInputsTest {
 
   @BeforeAll
   static void setUp() throws IOException, URISyntaxException {
-    loader = StandIn.loader(tmp);
+    loader = TestLoaders.loader();
     corpus = Path.of(BadInputsTest.class.getResource("/bad-inputs/empty.txt").toURI()).getParent();
   }
 

@@ -45,9 +45,9 @@ class CheckAndDeterminismTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    loader = StandIn.loader(tmp.resolve("a"));
+    loader = TestLoaders.loader();
     Path jar = PluginJars.build(Files.createDirectories(tmp.resolve("broken")), "broken.NoFlushSlot", BROKEN_MAPPER);
-    brokenLoader = StandIn.loader(tmp.resolve("b"), jar);
+    brokenLoader = TestLoaders.loader(jar);
   }
 
   private static final String[] FIO = {"--workload", "fio-randread", "--cpus", "2", "--memory", "128M",
