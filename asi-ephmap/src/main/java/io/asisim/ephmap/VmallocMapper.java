@@ -2,6 +2,7 @@ package io.asisim.ephmap;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.machine.FlushTlbInfo;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.AliasVisitor;
 import io.asisim.api.mapper.FlushPolicy;
@@ -47,6 +48,8 @@ public final class VmallocMapper implements Mapper {
   private final long lockCycles;
   private final long levelCycles;
   private final VmapFreeTree free;
+  /** The purge list's hull, reused so a purge allocates nothing. */
+  private final FlushTlbInfo purgeRange = new FlushTlbInfo();
   private final Counter transientMaps;
   private final Counter fallbacks;
   private final Counter purges;
@@ -181,14 +184,12 @@ public final class VmallocMapper implements Mapper {
     if (nLazy == 0) {
       return;
     }
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
+    purgeRange.reset(TlbOps.ALL_MM);
     for (int i = 0; i < nLazy; i++) {
-      start = Math.min(start, lazyVa[i] - AddressSpaces.VMALLOC_START);
-      end = Math.max(end, lazyVa[i] - AddressSpaces.VMALLOC_START + (AREA_PAGES << 12));
+      purgeRange.addRange(lazyVa[i], AREA_PAGES);
     }
-    long startVa = AddressSpaces.VMALLOC_START + start;
-    long pages = (end - start) >>> 12;
+    long startVa = purgeRange.start();
+    long pages = purgeRange.pages();
     tlb.flushKernelRange(cpu, startVa, pages);
     flush.onGlobalFlush(cpu, startVa, pages);
     arch.charge(cpu, lockCycles);

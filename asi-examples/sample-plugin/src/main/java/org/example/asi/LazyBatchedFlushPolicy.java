@@ -1,5 +1,6 @@
 package org.example.asi;
 
+import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.AliasVisitor;
@@ -24,9 +25,6 @@ import java.util.Arrays;
  * per call once the arrays have grown.
  */
 final class LazyBatchedFlushPolicy implements FlushPolicy {
-  private static final long MM_LOCAL_START = 0xffff880000000000L;
-  private static final long MM_LOCAL_END = 0xffff888000000000L;
-
   private final TlbOps tlb;
   private final int batch;
   private final Counter batches;
@@ -44,10 +42,6 @@ final class LazyBatchedFlushPolicy implements FlushPolicy {
     this.tlb = tlb;
     this.batch = batch;
     this.batches = batches;
-  }
-
-  private static boolean isMmLocal(long va) {
-    return Long.compareUnsigned(va, MM_LOCAL_START) >= 0 && Long.compareUnsigned(va, MM_LOCAL_END) < 0;
   }
 
   @Override
@@ -88,7 +82,7 @@ final class LazyBatchedFlushPolicy implements FlushPolicy {
   @Override
   public void beforeReuse(int c, long m, long v) {
     tlb.flushOne(c, v); // flush_tlb_one_kernel(): INVLPG on this CPU before the slot's new PTE
-    boolean local = isMmLocal(v);
+    boolean local = AddressSpaces.isMmLocal(v);
     for (int i = n - 1; i >= 0; i--) {
       if (cpu[i] == c && va[i] == v && (!local || mm[i] == m)) {
         remove(i);
@@ -171,7 +165,7 @@ final class LazyBatchedFlushPolicy implements FlushPolicy {
   public void onGlobalFlush(int c, long start, long pages) {
     long end = start + (pages << 12);
     for (int i = n - 1; i >= 0; i--) {
-      if (!isMmLocal(va[i]) && Long.compareUnsigned(va[i], start) >= 0 && Long.compareUnsigned(va[i], end) < 0) {
+      if (!AddressSpaces.isMmLocal(va[i]) && Long.compareUnsigned(va[i], start) >= 0 && Long.compareUnsigned(va[i], end) < 0) {
         remove(i);
       }
     }
