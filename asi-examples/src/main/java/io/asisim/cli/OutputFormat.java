@@ -1,9 +1,18 @@
 package io.asisim.cli;
 
+import io.asisim.sim.BadInputException;
+
 /** Report formats; each command says which it supports. */
 enum OutputFormat {
   table,
   markdown,
   csv,
-  json
+  json;
+
+  /** {@code run} and {@code replay} print one result: a table or JSON, nothing else. */
+  static void requireTableOrJson(OutputFormat format, String command) {
+    if (format != table && format != json) {
+      throw new BadInputException("--format " + format + ": " + command + " supports table, json");
+    }
+  }
 }

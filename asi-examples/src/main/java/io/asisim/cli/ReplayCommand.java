@@ -103,9 +103,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (format != OutputFormat.table && format != OutputFormat.json) {
-      throw new BadInputException("--format " + format + ": replay supports table, json");
-    }
+    OutputFormat.requireTableOrJson(format, "replay");
     Runner runner = new Runner(PluginRegistry.discover());
     Plan plan = plan(runner.registry());
     Comparison comparison = new Comparison(runner, Runtime.getRuntime().availableProcessors());

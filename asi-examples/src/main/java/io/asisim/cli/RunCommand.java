@@ -34,9 +34,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (format != OutputFormat.table && format != OutputFormat.json) {
-      throw new BadInputException("--format " + format + ": run supports table, json");
-    }
+    OutputFormat.requireTableOrJson(format, "run");
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
     long t0 = System.nanoTime();
