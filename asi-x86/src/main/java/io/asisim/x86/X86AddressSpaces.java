@@ -8,7 +8,7 @@ import io.asisim.api.machine.AddressSpaces;
  * Per-mm page tables: {@code pgd_alloc()} / {@code pgd_ctor()} (the kernel half cloned from
  * {@code init_mm}), the restricted PGD of {@code asi_init()} whose user half is shared with the
  * unrestricted one ({@code __asi_init_user_pgds()}, kept in sync when a new user PGD entry appears
- * as {@code __asi_clone_user_pgd()} does; bjackman/linux arch/x86/mm/asi.c), the mm-local region
+ * as {@code asi_clone_user_pgtbl()} does; bjackman/linux arch/x86/mm/asi.c), the mm-local region
  * (tables preallocated at creation, as {@code ephmap_setup()} needs), user and shared-kernel-area
  * PTEs, and {@code free_pgtables()} at teardown. The kernel half itself and the direct map are
  * {@link DirectMap}'s; CR3 and ASIDs are {@link X86Cr3}'s; mm ids {@link MmContexts}'.
