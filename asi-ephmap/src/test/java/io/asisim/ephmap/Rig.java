@@ -3,9 +3,9 @@ package io.asisim.ephmap;
 import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.BumpTablePages;
 import io.asisim.policies.flush.EagerGlobalFlushPolicy;
 import io.asisim.policies.flush.LocalFlushPolicy;
 import io.asisim.policies.flush.MmGlobalFlushPolicy;
@@ -38,17 +38,7 @@ final class Rig implements ExposureScan.Access {
     X86Machine x86 = new X86Machine(new MachineConfig(64L << 20, cpus, true), new SapphireRapidsProfile().defaults(), metrics,
         X86Options.DEFAULT);
     m = x86;
-    m.setTablePageSource(new TablePageSource() {
-      long next = m.nrFrames() - 1;
-
-      @Override
-      public long allocTablePage(int cpu) {
-        return next > m.bootReservedFrames() ? next-- : -1;
-      }
-
-      @Override
-      public void freeTablePage(int cpu, long pfn) {}
-    });
+    m.setTablePageSource(BumpTablePages.aboveBootReservation(m));
     flush = policy(policy, cpus);
     site = m.asi().exitSite("pagecache_read");
   }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class SamplePluginBuildTest {
   private static final List<String> MODULES =
-      List.of("asi-api", "asi-x86", "asi-pagealloc", "asi-ephmap", "asi-policies", "asi-engine", "asi-testkit");
+      List.of("asi-api", "asi-test-fixtures", "asi-x86", "asi-pagealloc", "asi-ephmap", "asi-policies", "asi-engine", "asi-testkit");
 
   @Test
   void samplePluginBuildsPassesTheTestkitAndJoinsAComparison() throws Exception {

@@ -10,6 +10,7 @@ import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.FakeArch;
 import org.junit.jupiter.api.Test;
 
 /** Hand-checked buddy scenarios on one 16 MiB zone (4096 frames, 8 pageblocks, 4 order-10 blocks). */

@@ -4,6 +4,7 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
+import io.asisim.fixtures.FakeArch;
 import java.util.List;
 
 /** Small machines for hand-checked scenarios. */
@@ -26,7 +27,7 @@ final class Fixtures {
   /** One DMA32 zone of {@code frames} frames from pfn 0 (no Normal zone, so no ALLOC_NOFRAGMENT). */
   static BuddyAllocator singleZone(FakeArch arch, Metrics m, boolean asi) {
     BuddyAllocator a = new BuddyAllocator(arch, m, GFP_SENSITIVE, tinyWatermarks(asi),
-        List.of(new ZoneSpan(1, "DMA32", 0, arch.frames)));
+        List.of(new ZoneSpan(1, "DMA32", 0, arch.nrFrames())));
     a.freeAllBootMemory();
     return a;
   }

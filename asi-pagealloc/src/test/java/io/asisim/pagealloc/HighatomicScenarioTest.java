@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
+import io.asisim.fixtures.FakeArch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.fixtures.FakeArch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class PageblockFlipScenarioTest {
     //    hands out its first half.
     assertThat(a.alloc(0, 9, NS)).isEqualTo(0);
     assertThat(m.get("pageblock_flips_to_nonsensitive")).isEqualTo(2);
-    assertThat(arch.pagesZeroed).isEqualTo(2 * 512);
+    assertThat(arch.pagesZeroed()).isEqualTo(2 * 512);
     assertThat(arch.isRestrictedMapped(0)).isTrue();
     assertThat(arch.isRestrictedMapped(1023)).isTrue();
     assertThat(arch.isRestrictedMapped(1024)).isFalse();
@@ -51,10 +52,10 @@ class PageblockFlipScenarioTest {
     // 5. A fourth must flip the nonsensitive block back: unmap, then one shootdown (3 IPIs).
     assertThat(a.alloc(0, 10, S)).isEqualTo(0);
     assertThat(m.get("pageblock_flips_to_sensitive")).isEqualTo(2);
-    assertThat(arch.shootdowns).isEqualTo(1);
-    assertThat(arch.ipis).isEqualTo(3);
+    assertThat(arch.shootdowns()).isEqualTo(1);
+    assertThat(arch.ipis()).isEqualTo(3);
     assertThat(arch.isRestrictedMapped(0)).isFalse();
-    assertThat(arch.pagesZeroed).isEqualTo(2 * 512); // becoming sensitive zeroes nothing
+    assertThat(arch.pagesZeroed()).isEqualTo(2 * 512); // becoming sensitive zeroes nothing
     assertThat(a.checkConsistency()).isNull();
 
     // 6. A non-blocking nonsensitive request may not flip: free one sensitive block, then

@@ -7,6 +7,7 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.fixtures.FakeArch;
 import io.asisim.pagealloc.proc.PagetypeInfo;
 import java.io.IOException;
 import java.io.InputStream;

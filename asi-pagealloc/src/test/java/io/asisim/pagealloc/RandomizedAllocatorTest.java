@@ -6,6 +6,7 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.fixtures.FakeArch;
 import java.util.BitSet;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.fixtures.FakeArch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,7 @@ class UnmappedPoolNonsensitiveTest {
     assertThat(a.pool().shrink(0)).isEqualTo(1);
     assertThat(a.checkConsistency()).isNull();
     assertThat(m.get("pool_shrinks")).isEqualTo(1);
-    assertThat(arch.shootdowns).isEqualTo(1);
+    assertThat(arch.shootdowns()).isEqualTo(1);
     assertThat(arch.isRestrictedMapped(63488)).isFalse();
     assertThat(arch.isRestrictedMapped(64511)).isFalse();
     assertThat(a.pool().poolPages()).isZero();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.fixtures.FakeArch;
 import org.junit.jupiter.api.Test;
 
 /** The unmapped pool (sensitive class pooled) on one 16 MiB zone and 4 CPUs. */
@@ -29,12 +30,12 @@ class UnmappedPoolScenarioTest {
     //    unmaps it from the restricted map and flushes once: 1 shootdown, 3 IPIs.
     assertThat(a.alloc(0, 0, S)).isEqualTo(0);
     assertThat(m.get("pool_refills")).isEqualTo(1);
-    assertThat(arch.shootdowns).isEqualTo(1);
-    assertThat(arch.ipis).isEqualTo(3);
+    assertThat(arch.shootdowns()).isEqualTo(1);
+    assertThat(arch.ipis()).isEqualTo(3);
     assertThat(arch.isRestrictedMapped(0)).isFalse();
     assertThat(arch.isRestrictedMapped(511)).isFalse();
     assertThat(arch.isRestrictedMapped(512)).isTrue();
-    assertThat(arch.restrictedSplits).isZero();
+    assertThat(arch.restrictedSplits()).isZero();
     assertThat(a.sensitivity(5)).isEqualTo(Sensitivity.SENSITIVE);
     assertThat(a.sensitivity(512)).isEqualTo(Sensitivity.NONSENSITIVE);
     assertThat(a.checkConsistency()).isNull();
@@ -49,8 +50,8 @@ class UnmappedPoolScenarioTest {
     //    block (zeroed, mapped again, no flush), it merges with 512@9, and the slow path succeeds.
     assertThat(a.alloc(0, 10, NS)).isEqualTo(0);
     assertThat(m.get("pool_shrinks")).isEqualTo(1);
-    assertThat(arch.shootdowns).isEqualTo(1);
-    assertThat(arch.pagesZeroed).isEqualTo(512);
+    assertThat(arch.shootdowns()).isEqualTo(1);
+    assertThat(arch.pagesZeroed()).isEqualTo(512);
     assertThat(arch.isRestrictedMapped(0)).isTrue();
     assertThat(a.checkConsistency()).isNull();
     a.finish();
@@ -71,7 +72,7 @@ class UnmappedPoolScenarioTest {
     // splits the 2 MiB leaf of the restricted map once.
     assertThat(a.alloc(0, 0, S)).isEqualTo(3840);
     assertThat(m.get("pool_refills")).isEqualTo(1);
-    assertThat(arch.restrictedSplits).isEqualTo(1);
+    assertThat(arch.restrictedSplits()).isEqualTo(1);
     assertThat(arch.isRestrictedMapped(3839)).isTrue();
     assertThat(arch.isRestrictedMapped(3840)).isFalse();
     assertThat(a.checkConsistency()).isNull();

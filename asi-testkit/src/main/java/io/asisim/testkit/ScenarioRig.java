@@ -4,10 +4,10 @@ import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.Machine;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.BumpTablePages;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.ArrayList;
@@ -60,7 +60,8 @@ public final class ScenarioRig implements ExposureScan.Access {
     this.machine = injector.get(Machine.class);
     this.metrics = injector.get(Metrics.class);
     this.as = machine.addressSpaces();
-    machine.setTablePageSource(new TopDownTablePages(machine));
+    // page tables from the top of memory down to the half the file stays below; frees ignored (a scenario is short)
+    machine.setTablePageSource(BumpTablePages.above(machine, machine.nrFrames() / 2));
     this.flush = injector.get(FlushPolicy.class);
     this.mapper = injector.get(Mapper.class);
     this.site = machine.asi().exitSite("pagecache_read");
@@ -70,25 +71,6 @@ public final class ScenarioRig implements ExposureScan.Access {
       throw new IllegalArgumentException("file of " + filePages + " pages does not fit");
     }
     this.scan = new ExposureScan(machine, mapper, this);
-  }
-
-  /** Page tables from the top of memory down; frees are ignored (a scenario is short). */
-  private static final class TopDownTablePages implements TablePageSource {
-    private final Machine machine;
-    private long next;
-
-    TopDownTablePages(Machine machine) {
-      this.machine = machine;
-      this.next = machine.nrFrames() - 1;
-    }
-
-    @Override
-    public long allocTablePage(int cpu) {
-      return next > machine.nrFrames() / 2 ? next-- : -1;
-    }
-
-    @Override
-    public void freeTablePage(int cpu, long pfn) {}
   }
 
   /** The machine. */

@@ -3,8 +3,8 @@ package io.asisim.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.BumpTablePages;
 import org.junit.jupiter.api.Test;
 
 /** A split that finds no page for its table fails like {@code set_direct_map_*()}'s -ENOMEM: nothing changes. */
@@ -13,15 +13,7 @@ class SplitFailureTest {
     X86Options opts = new X86Options(false, 2, 32L << 20, 0, 33); // no spare boot table pages
     X86Machine m = new X86Machine(new MachineConfig(64L << 20, 2, true), TestMachines.plugin("sapphire-rapids")
         .defaults(), metrics, opts);
-    m.setTablePageSource(new TablePageSource() {
-      @Override
-      public long allocTablePage(int cpu) {
-        return -1;
-      }
-
-      @Override
-      public void freeTablePage(int cpu, long pfn) {}
-    });
+    m.setTablePageSource(BumpTablePages.exhausted());
     return m;
   }
 

@@ -2,8 +2,8 @@ package io.asisim.x86;
 
 import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.BumpTablePages;
 import io.asisim.x86.profile.CpuProfilePlugin;
 import io.asisim.x86.profile.SapphireRapidsIbpbProfile;
 import io.asisim.x86.profile.SapphireRapidsProfile;
@@ -34,17 +34,7 @@ final class TestMachines {
 
   static X86Machine build(CpuProfile profile, long memory, int cpus, boolean asi, X86Options opts, Metrics metrics) {
     X86Machine m = new X86Machine(new MachineConfig(memory, cpus, asi), profile, metrics, opts);
-    m.setTablePageSource(new TablePageSource() {
-      long next = m.nrFrames() - 1;
-
-      @Override
-      public long allocTablePage(int cpu) {
-        return next > m.bootReservedFrames() ? next-- : -1;
-      }
-
-      @Override
-      public void freeTablePage(int cpu, long pfn) {}
-    });
+    m.setTablePageSource(BumpTablePages.aboveBootReservation(m));
     return m;
   }
 

@@ -3,7 +3,6 @@ package io.asisim.bench.mapper;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
@@ -12,6 +11,7 @@ import io.asisim.ephmap.ExitMapper;
 import io.asisim.ephmap.KmapLocalMapper;
 import io.asisim.ephmap.MermapMapper;
 import io.asisim.ephmap.VmallocMapper;
+import io.asisim.fixtures.BumpTablePages;
 import io.asisim.policies.flush.LocalFlushPolicy;
 import io.asisim.policies.flush.PreciseFlushPolicy;
 import io.asisim.x86.X86Machine;
@@ -57,17 +57,7 @@ public class MapperBench {
     X86Machine x = new X86Machine(new MachineConfig(64L << 20, 2, true), new SapphireRapidsProfile().defaults(),
         new Metrics(), X86Options.DEFAULT);
     m = x;
-    m.setTablePageSource(new TablePageSource() {
-      long next = m.nrFrames() - 1;
-
-      @Override
-      public long allocTablePage(int cpu) {
-        return next > m.bootReservedFrames() ? next-- : -1;
-      }
-
-      @Override
-      public void freeTablePage(int cpu, long pfn) {}
-    });
+    m.setTablePageSource(BumpTablePages.aboveBootReservation(m));
     Metrics metrics = new Metrics();
     FlushPolicy f = flush.equals("local") ? new LocalFlushPolicy(m.tlb(), 2, false) : new PreciseFlushPolicy(m.tlb(), 2);
     switch (mapper) {

@@ -3,8 +3,8 @@ package io.asisim.bench.x86;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.MachineConfig;
-import io.asisim.api.machine.TablePageSource;
 import io.asisim.api.metrics.Metrics;
+import io.asisim.fixtures.BumpTablePages;
 import io.asisim.x86.X86Machine;
 import io.asisim.x86.X86Options;
 import io.asisim.x86.profile.SapphireRapidsProfile;
@@ -39,17 +39,7 @@ public class TlbBench {
   public void setUp() {
     m = new X86Machine(new MachineConfig(4L << 30, 4, true), new SapphireRapidsProfile().defaults(),
         new Metrics(), X86Options.DEFAULT);
-    m.setTablePageSource(new TablePageSource() {
-      long next = m.nrFrames() - 1;
-
-      @Override
-      public long allocTablePage(int cpu) {
-        return next--;
-      }
-
-      @Override
-      public void freeTablePage(int cpu, long pfn) {}
-    });
+    m.setTablePageSource(BumpTablePages.aboveBootReservation(m));
     AddressSpaces as = m.addressSpaces();
     mm = as.mmCreate(0);
     for (int p = 0; p < COLD; p++) {

@@ -12,6 +12,7 @@ import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
+import io.asisim.fixtures.TestContext;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -48,7 +49,7 @@ final class Mutants {
     @Override public String description() { return description; }
     @Override public List<ParamSpec> params() { return base.params(); }
     @Override public T create(Params params, SimContext ctx) {
-      return wrap.apply(base.create(params, new ForwardingContext(ctx, machine, flush)));
+      return wrap.apply(base.create(params, TestContext.over(ctx).decorateMachine(machine).decorateFlushPolicy(flush)));
     }
   }
 

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asisim.api.kernel.Workload;
-import io.asisim.api.machine.Machine;
-import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.metrics.Metrics;
-import io.asisim.api.mm.PageAllocator;
-import io.asisim.api.mm.SensitivityClassifier;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.PluginKind;
-import io.asisim.api.plugin.SimContext;
+import io.asisim.fixtures.TestContext;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.plugin.PluginRegistry;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The {@code trace} workload plugin through its descriptor, as the runner builds and drives it. */
@@ -23,47 +18,7 @@ class TraceWorkloadPluginTest {
   private final TraceWorkloadPlugin plugin = new TraceWorkloadPlugin();
 
   /** The only services the workload asks of its variant: the metrics and the trace formats. */
-  private final SimContext ctx = new SimContext() {
-    @Override
-    public java.util.Map<String, io.asisim.api.plugin.Plugin<?>> plugins(io.asisim.api.plugin.PluginKind kind) {
-      return io.asisim.sim.plugin.PluginRegistry.discover().ofKind(kind);
-    }
-
-    @Override
-    public MachineConfig machineConfig() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Machine machine() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Metrics metrics() {
-      return metrics;
-    }
-
-    @Override
-    public SensitivityClassifier sensitivity() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PageAllocator allocator() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long seed() {
-      return 1;
-    }
-
-    @Override
-    public SplittableRandom random(String stream) {
-      return new SplittableRandom(1);
-    }
-  };
+  private final TestContext ctx = new TestContext().withMetrics(metrics).withPlugins(k -> PluginRegistry.discover().ofKind(k));
 
   @Test
   void isDiscoveredWithTheTraceFormats() {
