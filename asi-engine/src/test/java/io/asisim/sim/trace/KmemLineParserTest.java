@@ -248,7 +248,7 @@ class KmemLineParserTest {
     assertThat(tc.recognizes("cpus=2")).isFalse();
   }
 
-  /** The per-line hot path allocates nothing once a GFP string has been seen: hot paths use primitive arrays and allocate nothing. */
+  /** The per-line hot path allocates nothing once a GFP string has been seen. */
   @Test
   void parsingAllocatesNothingPerLine() {
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
