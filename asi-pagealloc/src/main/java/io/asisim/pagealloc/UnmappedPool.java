@@ -31,8 +31,13 @@ import java.util.Arrays;
  *       mapped again with no flush; a block becoming sensitive is unmapped and flushed.</li>
  * </ul>
  * Free pool pages at the end of a run are {@code pool_stranded_pages}.
+ *
+ * <p>As a {@link SensitivityStrategy} of the plain buddy it sits on, the pool keeps the buddy's
+ * lists at one sensitivity (pool pages never enter them), answers the sensitivity of a pfn by
+ * pool membership, and hooks the buddy's kswapd wake-up point with its shrinker. The request
+ * routing ({@code __GFP_UNMAPPED} or the pooled class) is {@link UnmappedPoolAllocator}'s.
  */
-final class UnmappedPool {
+final class UnmappedPool implements SensitivityStrategy {
   private final BuddyAllocator main;
   private final FrameTable ft;
   private final ArchPageOps arch;
@@ -81,6 +86,28 @@ final class UnmappedPool {
 
   Sensitivity pooled() {
     return pooled;
+  }
+
+  /** The buddy's lists hold only the class outside the pool. */
+  @Override
+  public int nrSensitivities() {
+    return 1;
+  }
+
+  @Override
+  public int requestIndex(int gfp) {
+    return 0;
+  }
+
+  @Override
+  public Sensitivity sensitivity(long pfn) {
+    return contains((int) pfn) ? pooled : pooled.other();
+  }
+
+  /** The shrinker runs where the buddy would wake kswapd. */
+  @Override
+  public void wakeKswapd(AllocContext ac) {
+    shrink(ac.cpu);
   }
 
   boolean contains(int pfn) {
