@@ -54,7 +54,6 @@ public final class BuddyAllocator implements PageAllocator {
   java.util.List<Migratetype> seededTypes;
 
   private final ArchPageOps arch;
-  private final SensitivityClassifier classifier;
   private final BuddyConfig cfg;
   private final int nrCpus;
   private final Counter allocRequests;
@@ -80,7 +79,6 @@ public final class BuddyAllocator implements PageAllocator {
   public BuddyAllocator(ArchPageOps arch, Metrics metrics, SensitivityClassifier classifier,
       BuddyConfig cfg, List<ZoneSpan> zoneSpans) {
     this.arch = arch;
-    this.classifier = classifier;
     this.cfg = cfg;
     this.asi = cfg.asiPageblock();
     this.nrCpus = arch.nrCpus();
@@ -268,24 +266,8 @@ public final class BuddyAllocator implements PageAllocator {
     return highatomic.unreserve(highest, mt, sens, force);
   }
 
-  int freetypeOf(int pfn) {
-    return fa.freetypeOf(pfn);
-  }
-
   void addToFreeList(Zone z, int pfn, int order, int freetype, boolean toTail) {
     fa.addToFreeList(z, pfn, order, freetype, toTail);
-  }
-
-  void markAllocated(int pfn, int order, int mt) {
-    fa.markAllocated(pfn, order, mt);
-  }
-
-  Zone zoneOf(int pfn) {
-    return fa.zoneOf(pfn);
-  }
-
-  SensitivityClassifier classifier() {
-    return classifier;
   }
 
   int nrSensitivities() {

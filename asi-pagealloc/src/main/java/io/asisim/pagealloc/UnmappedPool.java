@@ -163,7 +163,7 @@ final class UnmappedPool implements SensitivityStrategy {
         size >>= 1;
         add(pfn + size, o, false);
       }
-      main.markAllocated(pfn, order, Migratetype.MIGRATE_UNMOVABLE);
+      main.fa.markAllocated(pfn, order, Migratetype.MIGRATE_UNMOVABLE);
       return pfn;
     }
     return -1;
@@ -229,7 +229,7 @@ final class UnmappedPool implements SensitivityStrategy {
 
   /** {@code unmapped_free()}: merges with free pool buddies of the same zone. */
   void free(int cpu, int pfn, int order) {
-    Zone z = main.zoneOf(pfn);
+    Zone z = main.fa.zoneOf(pfn);
     ft.state[pfn] = 0;
     while (order < FrameTable.MAX_ORDER) {
       int buddy = pfn ^ (1 << order);
@@ -265,7 +265,7 @@ final class UnmappedPool implements SensitivityStrategy {
           mustMap(arch.setRestrictedMapped(cpu, pfn, n, false), pfn);
           arch.flushKernelRange(cpu, pfn, n);
         }
-        main.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
+        main.fa.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
         main.freePages(cpu, pfn, o);
         shrinks.inc();
         returned++;
