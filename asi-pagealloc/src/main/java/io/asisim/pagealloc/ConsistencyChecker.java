@@ -61,9 +61,9 @@ final class ConsistencyChecker {
           }
           int blocks = o > FrameTable.PB_ORDER ? 1 << (o - FrameTable.PB_ORDER) : 1;
           for (int b = 0; b < blocks; b++) {
-            if (a.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
+            if (a.fa.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
               return "free block pfn " + p + " order " + o + " on list type " + t
-                  + " but its pageblock says " + a.freetypeOf(p + b * FrameTable.PB_PAGES)
+                  + " but its pageblock says " + a.fa.freetypeOf(p + b * FrameTable.PB_PAGES)
                   + (b > 0 ? " (merged across freetypes)" : "");
             }
           }
@@ -74,7 +74,7 @@ final class ConsistencyChecker {
           if (o < FrameTable.PB_ORDER) {
             int buddy = p ^ (1 << o);
             if (z.contains(buddy) && ft.isBuddy(buddy, o)) {
-              if (a.freetypeOf(buddy) == t) {
+              if (a.fa.freetypeOf(buddy) == t) {
                 return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
               }
             }

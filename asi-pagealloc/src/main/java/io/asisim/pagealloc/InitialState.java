@@ -70,7 +70,7 @@ final class InitialState {
     for (Zone z : a.zones) {
       for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
         if (a.ft.pbMigratetype(p) == Migratetype.MIGRATE_CMA) {
-          a.hasCma = true;
+          a.fa.hasCma = true;
         }
       }
     }

@@ -164,7 +164,7 @@ public final class ProcFs {
     }
     List<Migratetype> t = new ArrayList<>(List.of(Migratetype.UNMOVABLE, Migratetype.MOVABLE,
         Migratetype.RECLAIMABLE, Migratetype.HIGHATOMIC));
-    if (a.hasCma) {
+    if (a.fa.hasCma) {
       t.add(Migratetype.CMA);
     }
     t.add(Migratetype.ISOLATE);

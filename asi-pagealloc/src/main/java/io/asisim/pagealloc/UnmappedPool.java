@@ -31,8 +31,13 @@ import java.util.Arrays;
  *       mapped again with no flush; a block becoming sensitive is unmapped and flushed.</li>
  * </ul>
  * Free pool pages at the end of a run are {@code pool_stranded_pages}.
+ *
+ * <p>As a {@link SensitivityStrategy} of the plain buddy it sits on, the pool keeps the buddy's
+ * lists at one sensitivity (pool pages never enter them), answers the sensitivity of a pfn by
+ * pool membership, and hooks the buddy's kswapd wake-up point with its shrinker. The request
+ * routing ({@code __GFP_UNMAPPED} or the pooled class) is {@link UnmappedPoolAllocator}'s.
  */
-final class UnmappedPool {
+final class UnmappedPool implements SensitivityStrategy {
   private final BuddyAllocator main;
   private final FrameTable ft;
   private final ArchPageOps arch;
@@ -81,6 +86,28 @@ final class UnmappedPool {
 
   Sensitivity pooled() {
     return pooled;
+  }
+
+  /** The buddy's lists hold only the class outside the pool. */
+  @Override
+  public int nrSensitivities() {
+    return 1;
+  }
+
+  @Override
+  public int requestIndex(int gfp) {
+    return 0;
+  }
+
+  @Override
+  public Sensitivity sensitivity(long pfn) {
+    return contains((int) pfn) ? pooled : pooled.other();
+  }
+
+  /** The shrinker runs where the buddy would wake kswapd. */
+  @Override
+  public void wakeKswapd(AllocContext ac) {
+    shrink(ac.cpu);
   }
 
   boolean contains(int pfn) {
@@ -136,7 +163,7 @@ final class UnmappedPool {
         size >>= 1;
         add(pfn + size, o, false);
       }
-      main.markAllocated(pfn, order, Migratetype.MIGRATE_UNMOVABLE);
+      main.fa.markAllocated(pfn, order, Migratetype.MIGRATE_UNMOVABLE);
       return pfn;
     }
     return -1;
@@ -202,7 +229,7 @@ final class UnmappedPool {
 
   /** {@code unmapped_free()}: merges with free pool buddies of the same zone. */
   void free(int cpu, int pfn, int order) {
-    Zone z = main.zoneOf(pfn);
+    Zone z = main.fa.zoneOf(pfn);
     ft.state[pfn] = 0;
     while (order < FrameTable.MAX_ORDER) {
       int buddy = pfn ^ (1 << order);
@@ -238,7 +265,7 @@ final class UnmappedPool {
           mustMap(arch.setRestrictedMapped(cpu, pfn, n, false), pfn);
           arch.flushKernelRange(cpu, pfn, n);
         }
-        main.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
+        main.fa.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
         main.freePages(cpu, pfn, o);
         shrinks.inc();
         returned++;

@@ -38,7 +38,7 @@ public final class UnmappedPoolAllocator implements PageAllocator {
         throw new IllegalStateException("cannot map memory in the restricted direct map at boot");
       }
     }
-    main.setSlowpathHook(pool::shrink);
+    main.useStrategy(pool);
   }
 
   @Override
@@ -71,7 +71,7 @@ public final class UnmappedPoolAllocator implements PageAllocator {
 
   @Override
   public Sensitivity sensitivity(long pfn) {
-    return pool.contains((int) pfn) ? pooled : pooled.other();
+    return pool.sensitivity(pfn);
   }
 
   @Override

@@ -134,16 +134,16 @@ final class Watermarks {
 
   /** {@code wmark_pages()}: the zone's min, low or high mark by {@code ALLOC_WMARK_*}. */
   static long wmark(Zone z, int which) {
-    return which == BuddyAllocator.ALLOC_WMARK_MIN ? z.wmarkMin : which == BuddyAllocator.ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
+    return which == AllocFlags.ALLOC_WMARK_MIN ? z.wmarkMin : which == AllocFlags.ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
   }
 
   /** {@code __zone_watermark_unusable_free()}. */
   private static long unusableFree(Zone z, int order, int flags, boolean hasCma, int nrSens) {
     long unusable = (1L << order) - 1;
-    if ((flags & BuddyAllocator.ALLOC_RESERVES) == 0) {
+    if ((flags & AllocFlags.ALLOC_RESERVES) == 0) {
       unusable += z.nrReservedHighatomic;
     }
-    if ((flags & BuddyAllocator.ALLOC_CMA) == 0) {
+    if ((flags & AllocFlags.ALLOC_CMA) == 0) {
       unusable += freeCmaPages(z, hasCma, nrSens);
     }
     return unusable;
@@ -181,14 +181,14 @@ final class Watermarks {
       boolean hasCma, int nrSens) {
     long min = mark;
     long free = freePages - unusableFree(z, order, flags, hasCma, nrSens);
-    if ((flags & BuddyAllocator.ALLOC_RESERVES) != 0) {
-      if ((flags & BuddyAllocator.ALLOC_MIN_RESERVE) != 0) {
+    if ((flags & AllocFlags.ALLOC_RESERVES) != 0) {
+      if ((flags & AllocFlags.ALLOC_MIN_RESERVE) != 0) {
         min -= min / 2;
-        if ((flags & BuddyAllocator.ALLOC_NON_BLOCK) != 0) {
+        if ((flags & AllocFlags.ALLOC_NON_BLOCK) != 0) {
           min -= min / 4;
         }
       }
-      if ((flags & BuddyAllocator.ALLOC_OOM) != 0) {
+      if ((flags & AllocFlags.ALLOC_OOM) != 0) {
         min -= min / 2;
       }
     }
@@ -209,10 +209,10 @@ final class Watermarks {
             return true;
           }
         }
-        if ((flags & BuddyAllocator.ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_CMA)) {
+        if ((flags & AllocFlags.ALLOC_CMA) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_CMA)) {
           return true;
         }
-        if ((flags & (BuddyAllocator.ALLOC_HIGHATOMIC | BuddyAllocator.ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_HIGHATOMIC)) {
+        if ((flags & (AllocFlags.ALLOC_HIGHATOMIC | AllocFlags.ALLOC_OOM)) != 0 && !z.freeAreaEmpty(o, base + Migratetype.MIGRATE_HIGHATOMIC)) {
           return true;
         }
       }

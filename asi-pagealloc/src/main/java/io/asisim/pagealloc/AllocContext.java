@@ -1,0 +1,49 @@
+package io.asisim.pagealloc;
+
+/**
+ * The per-request state of one allocation: the kernel's {@code struct alloc_context}
+ * (mm/internal.h: {@code highest_zoneidx}, {@code migratetype}) plus what page_alloc.c passes
+ * beside it ({@code gfp_mask}, the CPU, the {@code alloc_flags} of the current pass, the
+ * {@code rmqueue_mode} of {@code rmqueue_bulk()}) and the ASI series' sensitivity index.
+ *
+ * <p>Mutable and reused: the allocator owns one instance, {@link #reset} at each entry point
+ * ({@code __alloc_pages_noprof()}) and passes it explicitly down the call chain, so the hot path
+ * allocates nothing and no callee reads request state from allocator fields.
+ */
+final class AllocContext {
+  // rmqueue_mode of __rmqueue()
+  static final int RMQUEUE_NORMAL = 0;
+  static final int RMQUEUE_CMA = 1;
+  static final int RMQUEUE_CLAIM = 2;
+  static final int RMQUEUE_STEAL = 3;
+
+  /** The request's {@code gfp_mask}. */
+  int gfp;
+  /** The CPU the request runs on (its pcp lists, whom costs are charged to). */
+  int cpu;
+  /** {@code ac->highest_zoneidx}: {@code gfp_zone(gfp_mask)}. */
+  int highestZoneIdx;
+  /** {@code ac->migratetype}: {@code gfp_migratetype(gfp_mask)}, a pcp type. */
+  int migratetype;
+  /** The sensitivity index of the request's freetypes (0 without ASI). */
+  int sens;
+  /** The {@code alloc_flags} of the watermark pass in progress. */
+  int allocFlags;
+  /** {@code enum rmqueue_mode} carried between the {@code __rmqueue()} calls of one bulk refill. */
+  int rmqueueMode;
+  /** Whether a flip of the other sensitivity was refused because the request may not block. */
+  boolean flipRefused;
+
+  /** Starts a request: everything else is set by {@code prepare_alloc_pages()} and the passes. */
+  AllocContext reset(int cpu, int gfp, int sens) {
+    this.cpu = cpu;
+    this.gfp = gfp;
+    this.sens = sens;
+    this.highestZoneIdx = 0;
+    this.migratetype = 0;
+    this.allocFlags = 0;
+    this.rmqueueMode = RMQUEUE_NORMAL;
+    this.flipRefused = false;
+    return this;
+  }
+}

@@ -1,0 +1,112 @@
+package io.asisim.pagealloc;
+
+import static io.asisim.api.mm.Migratetype.MIGRATE_HIGHATOMIC;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_HIGHATOMIC;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_NON_BLOCK;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_NO_WATERMARKS;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_OOM;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MASK;
+
+import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.mm.PageOrder;
+
+/**
+ * {@code get_page_from_freelist()} of mm/page_alloc.c: the zonelist walk with the watermark
+ * check ({@link Watermarks}), {@code rmqueue()} (pcp or buddy), {@code rmqueue_buddy()} with
+ * its HIGHATOMIC attempts, and {@code reserve_highatomic_pageblock()} after an
+ * {@code ALLOC_HIGHATOMIC} success.
+ */
+final class GetPage {
+  private final FreeArea fa;
+  private final Pcp pcp;
+  private final Rmqueue rmqueue;
+  private final Highatomic highatomic;
+  private final SensitivityStrategy strategy;
+  private final ArchPageOps arch;
+  private final long costBuddy;
+
+  GetPage(FreeArea fa, Pcp pcp, Rmqueue rmqueue, Highatomic highatomic, SensitivityStrategy strategy,
+      ArchPageOps arch, long costBuddy) {
+    this.fa = fa;
+    this.pcp = pcp;
+    this.rmqueue = rmqueue;
+    this.highatomic = highatomic;
+    this.strategy = strategy;
+    this.arch = arch;
+    this.costBuddy = costBuddy;
+  }
+
+  /**
+   * {@code get_page_from_freelist()} from {@code ac.highestZoneIdx} down with {@code allocFlags},
+   * retrying without ALLOC_NOFRAGMENT. Sets {@code ac.allocFlags} for the callees.
+   */
+  int getPageFromFreelist(int order, int allocFlags, AllocContext ac) {
+    int highest = ac.highestZoneIdx;
+    ac.allocFlags = allocFlags;
+    while (true) {
+      int flags = ac.allocFlags;
+      for (int zi = highest; zi >= 0; zi--) {
+        Zone z = fa.byIndex[zi];
+        if (z == null) {
+          continue;
+        }
+        if ((flags & ALLOC_NO_WATERMARKS) == 0) {
+          long mark = Watermarks.wmark(z, flags & ALLOC_WMARK_MASK);
+          if (!Watermarks.zoneWatermarkFast(z, order, mark, highest, flags, fa.hasCma, fa.nrSens)) {
+            continue;
+          }
+        }
+        int pfn = rmqueue(z, order, ac);
+        if (pfn >= 0) {
+          if ((flags & ALLOC_HIGHATOMIC) != 0) {
+            highatomic.reserve(z, pfn, order);
+          }
+          return pfn;
+        }
+      }
+      if ((flags & ALLOC_NOFRAGMENT) != 0) {
+        ac.allocFlags = flags & ~ALLOC_NOFRAGMENT;
+        continue;
+      }
+      return -1;
+    }
+  }
+
+  /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
+  private int rmqueue(Zone z, int order, AllocContext ac) {
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      int pfn = pcp.rmqueuePcplist(z, order, ac);
+      if (pfn >= 0) {
+        return pfn;
+      }
+    }
+    return rmqueueBuddy(z, order, ac);
+  }
+
+  /** {@code rmqueue_buddy()}. */
+  private int rmqueueBuddy(Zone z, int order, AllocContext ac) {
+    int flags = ac.allocFlags;
+    int highatomicFt = MIGRATE_HIGHATOMIC + ac.sens * FrameTable.MIGRATE_TYPES;
+    int pfn = -1;
+    if ((flags & ALLOC_HIGHATOMIC) != 0) {
+      pfn = fa.rmqueueSmallest(z, order, highatomicFt);
+      if (pfn < 0) {
+        strategy.highatomicMiss(z, order, ac);
+      }
+    }
+    if (pfn < 0) {
+      ac.rmqueueMode = AllocContext.RMQUEUE_NORMAL;
+      pfn = rmqueue.rmqueue(z, order, ac);
+      if (pfn < 0 && (flags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
+        pfn = fa.rmqueueSmallest(z, order, highatomicFt);
+      }
+      if (pfn < 0) {
+        return -1;
+      }
+    }
+    fa.markAllocated(pfn, order, ac.migratetype);
+    arch.charge(ac.cpu, costBuddy);
+    return pfn;
+  }
+}
