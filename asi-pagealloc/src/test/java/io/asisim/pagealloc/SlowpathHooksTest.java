@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.fixtures.FakeArch;
 import org.junit.jupiter.api.Test;
 
 /**
