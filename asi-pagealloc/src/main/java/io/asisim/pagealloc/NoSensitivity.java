@@ -13,16 +13,6 @@ final class NoSensitivity implements SensitivityStrategy {
   }
 
   @Override
-  public int nrSensitivities() {
-    return 1;
-  }
-
-  @Override
-  public int requestIndex(int gfp) {
-    return 0;
-  }
-
-  @Override
   public Sensitivity sensitivity(long pfn) {
     return Sensitivity.SENSITIVE;
   }

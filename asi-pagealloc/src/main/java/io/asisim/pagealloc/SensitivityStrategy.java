@@ -11,11 +11,21 @@ import io.asisim.api.mm.Sensitivity;
  * and hooks in only at the kswapd wake-up point (its shrinker) and for the class of a pfn.
  */
 interface SensitivityStrategy {
-  /** Sensitivity classes kept apart in the buddy's free and pcp lists (1 or 2). */
-  int nrSensitivities();
+  /**
+   * Sensitivity classes kept apart in the buddy's free and pcp lists (1 or 2): one unless the
+   * design doubles the freetypes, as the pageblock series does.
+   */
+  default int nrSensitivities() {
+    return 1;
+  }
 
-  /** The sensitivity index of a request's freetypes ({@code gfp_migratetype()}'s ASI half). */
-  int requestIndex(int gfp);
+  /**
+   * The sensitivity index of a request's freetypes ({@code gfp_migratetype()}'s ASI half): 0 with
+   * one class of lists.
+   */
+  default int requestIndex(int gfp) {
+    return 0;
+  }
 
   /** The sensitivity of an allocated page, as {@link io.asisim.api.mm.PageAllocator#sensitivity}. */
   Sensitivity sensitivity(long pfn);

@@ -88,17 +88,6 @@ final class UnmappedPool implements SensitivityStrategy {
     return pooled;
   }
 
-  /** The buddy's lists hold only the class outside the pool. */
-  @Override
-  public int nrSensitivities() {
-    return 1;
-  }
-
-  @Override
-  public int requestIndex(int gfp) {
-    return 0;
-  }
-
   @Override
   public Sensitivity sensitivity(long pfn) {
     return contains((int) pfn) ? pooled : pooled.other();
