@@ -32,4 +32,22 @@ public interface Machine extends ArchPageOps {
    * {@link TlbOps#access} since (frames start dirty: boot memory holds unknown data).
    */
   boolean isZeroed(long pfn);
+
+  /**
+   * User mode on {@code cpu}: the running task executes {@code cycles} of user code whose
+   * working set is {@code dataPages} data and {@code textPages} text pages of the loaded mm. A
+   * machine with a TLB model charges, besides the cycles, the refill of whatever part of that
+   * working set a flush (a CR3 write without NOFLUSH, {@code flush_tlb_local()}, INVPCID) or
+   * eviction removed since the task last ran here. This default charges the cycles only.
+   */
+  default void runUser(int cpu, long cycles, int dataPages, int textPages) {
+    charge(cpu, cycles);
+  }
+
+  /**
+   * Kernel entry on {@code cpu} (system call, fault or interrupt): a machine with a TLB model
+   * charges the refill of the kernel's own footprint (text, stack, per-CPU data) in the PCID the
+   * kernel runs in, if a flush removed it. This default charges nothing.
+   */
+  default void kernelEntry(int cpu) {}
 }
