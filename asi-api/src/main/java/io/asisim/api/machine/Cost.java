@@ -22,6 +22,10 @@ public enum Cost {
   SYSCALL("syscall"),
   CLEAR_PAGE("clear-page"),
   COPY_PAGE("copy-page"),
+  /** A 4 KiB copy whose source is cache-resident (L1/L2), e.g. re-reading a small hot file. */
+  COPY_PAGE_CACHED("copy-page-cached"),
+  /** Last-level cache size in KiB: decides whether a file's pages are likely cache-resident. */
+  LLC_KIB("llc-kib"),
   PTE_WRITE("pte-write"),
   TLB_4K_ENTRIES("tlb-4k-entries"),
   TLB_4K_WAYS("tlb-4k-ways"),

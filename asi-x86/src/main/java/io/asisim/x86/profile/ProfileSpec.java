@@ -53,7 +53,7 @@ final class ProfileSpec {
       if (v == null) {
         throw new IllegalStateException("no default for " + c.param());
       }
-      long min = c.name().startsWith("TLB_") && !c.equals(Cost.TLB_HIT) || c == Cost.CLOCK_MHZ ? 1 : 0;
+      long min = c.name().startsWith("TLB_") && !c.equals(Cost.TLB_HIT) || c == Cost.CLOCK_MHZ || c == Cost.LLC_KIB ? 1 : 0;
       out.add(ParamSpec.integer(c.param(), v, min, 1_000_000_000L, costSources.get(c)));
     }
     for (CpuTrait t : CpuTrait.values()) {

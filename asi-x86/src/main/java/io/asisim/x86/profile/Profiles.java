@@ -53,6 +53,9 @@ final class Profiles {
         .cost(CLOCK_MHZ, 2000, "Intel ARK, Xeon Platinum 8480+: 2.0 GHz base frequency")
         .cost(CR3_WRITE, 200, "estimate: MOV to CR3 with PCID, a few hundred cycles (KPTI-era LKML reports)")
         .cost(IBPB, 4000, ORDER_IBPB)
+        .cost(COPY_PAGE_CACHED, 100, "estimate: 4 KiB memcpy hitting L1/L2, 64 B lines at about one load and one "
+            + "store per cycle (docs/calibration.md measures 108 TSC ticks on a Zen 4)")
+        .cost(LLC_KIB, 107520, "Intel ARK, Xeon Platinum 8480+: 105 MB cache")
         .cost(L1D_FLUSH, 1200, "estimate: IA32_FLUSH_CMD writes back 48 KiB L1D (only used if l1tf is set)")
         .cost(FULL_FLUSH, 200, "estimate: a CR3 reload of the current PCID costs a CR3 write")
         .cost(TLB_4K_ENTRIES, 2048, "Intel 64 and IA-32 Optimization Reference Manual, Golden Cove: STLB 2048 entries (4K/2M)")
@@ -79,6 +82,9 @@ final class Profiles {
         .cost(CLOCK_MHZ, 2400, "AMD product page, EPYC 9654: 2.4 GHz base frequency")
         .cost(CR3_WRITE, 200, "estimate: MOV to CR3 with PCID, a few hundred cycles")
         .cost(IBPB, 3000, ORDER_IBPB)
+        .cost(COPY_PAGE_CACHED, 108, "docs/calibration.md: memcpy of a cache-resident 4 KiB source on a Zen 4 "
+            + "(EPYC family 19h) measured 108 TSC ticks (median); core clock assumed equal to the TSC")
+        .cost(LLC_KIB, 393216, "AMD product page, EPYC 9654: 384 MB L3")
         .cost(L1D_FLUSH, 1000, "estimate: MSR_IA32_FLUSH_CMD over a 32 KiB L1D (only used if l1tf is set)")
         .cost(FULL_FLUSH, 200, "estimate: a CR3 reload of the current PCID costs a CR3 write")
         .cost(TLB_4K_ENTRIES, 3072, "AMD Software Optimization Guide for Family 19h (Zen 4): L2 DTLB 3072 entries")
@@ -98,6 +104,8 @@ final class Profiles {
         .cost(CLOCK_MHZ, 2500, "Intel ARK, Xeon Platinum 8180: 2.5 GHz base frequency")
         .cost(CR3_WRITE, 250, "estimate: MOV to CR3 with PCID, a few hundred cycles (KPTI-era LKML reports)")
         .cost(IBPB, 5000, ORDER_IBPB + " (microcode IBPB on pre-eIBRS parts is slower)")
+        .cost(COPY_PAGE_CACHED, 120, "estimate: 4 KiB memcpy hitting L1/L2 (two 32 B loads per cycle on Skylake-SP)")
+        .cost(LLC_KIB, 39424, "Intel ARK, Xeon Platinum 8180: 38.5 MB cache")
         .cost(L1D_FLUSH, 1000, "estimate: IA32_FLUSH_CMD writes back the 32 KiB L1D; "
             + "Documentation/admin-guide/hw-vuln/l1tf.rst describes the flush as costly")
         .cost(FULL_FLUSH, 250, "estimate: a CR3 reload of the current PCID costs a CR3 write")
