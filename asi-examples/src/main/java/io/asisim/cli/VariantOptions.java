@@ -51,7 +51,7 @@ final class VariantOptions {
 
   @Option(names = "--initial-state", paramLabel = "FILE",
       description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it "
-          + "(and sets machine.x86.kernel-image and spare-table-pages to 0: the file already accounts for them)")
+          + "(its free blocks are laid out around the machine's boot reservation)")
   java.nio.file.Path initialState;
 
   @Option(names = "--check", description = "verify invariants after every op (exit 3 on a violation)")
@@ -293,17 +293,8 @@ final class VariantOptions {
           + ParamSpec.formatSize(implied) + ", not " + memory);
     }
     memory = ParamSpec.formatSize(implied);
-    // The real file already shows the kernel image and early reservations as not free. Seeding lays
-    // the file's free blocks out around the machine's bootReservation(), but the x86 machine loads its
-    // image at pfn 0, over all of ZONE_DMA (real x86: first 1 MiB reserved, image at 16 MiB), so with
-    // its default 32 MiB image no real file's DMA free blocks fit: until the machine places its image
-    // as x86 does, the simulated machine reserves nothing of its own beyond its boot page tables.
-    for (String knob : new String[] {"kernel-image", "spare-table-pages"}) {
-      if (registry.has(PluginKind.MACHINE, "x86")
-          && !settings.forPlugin(PluginKind.MACHINE, "x86").containsKey(knob)) {
-        settings = settings.with(PluginKind.MACHINE, "x86", knob, "0");
-      }
-    }
+    // The real file already shows the kernel image and early reservations as not free: seeding lays
+    // its free blocks out around the machine's bootReservation() (x86: first 1 MiB, image at 16 MiB).
     for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
       if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
         settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());

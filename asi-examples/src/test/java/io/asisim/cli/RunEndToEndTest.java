@@ -83,15 +83,17 @@ class RunEndToEndTest {
 
   @Test
   void aBootReservationTheFileHasNoRoomForIsOneLineNamingBothSizes() {
-    // the machine reserves its 32 MiB kernel image from pfn 0: all of this file's DMA zone, which
-    // shows only 256 frames (the first MiB) not free
+    // x86 reserves the first MiB (all this file's DMA zone shows not free: it fits) and loads the
+    // image at 16 MiB, in DMA32: a 64 MiB image + its boot tables + 1024 spare table frames is
+    // 16384 + 75 + 1024 = 17483 DMA32 frames, where the file shows only
+    // 9419 not free
     Cli cli = Cli.run("pagetypeinfo", "--buddyinfo", "--initial-state",
         "../asi-pagealloc/src/test/resources/proc/pagetypeinfo-6.18-vm.txt",
-        "--set", "machine.x86.kernel-image=32M", "--set", "machine.x86.spare-table-pages=1024");
+        "--set", "machine.x86.kernel-image=64M", "--set", "machine.x86.spare-table-pages=1024");
     assertThat(cli.code).isEqualTo(2);
     assertThat(cli.err.lines()).hasSize(1);
-    assertThat(cli.err).contains("zone DMA: the machine's boot reservation holds 4096 of its frames (16.0 MiB), "
-        + "more than the 256 frames (1.0 MiB) the file shows not free there");
+    assertThat(cli.err).contains("zone DMA32: the machine's boot reservation holds 17483 of its frames (68.3 MiB), "
+        + "more than the 9419 frames (36.8 MiB) the file shows not free there");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
 
 import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.machine.PfnRange;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
@@ -48,7 +49,8 @@ public final class BuddyAllocator implements PageAllocator {
   /** The free-area core, shared by every section. */
   final FreeArea fa;
   final boolean asi;
-  final long reservedFrames;
+  /** {@code memblock.reserved} at handover: frames never given to the free lists. */
+  final List<PfnRange> reserved;
   final long minFreeKbytes;
   /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
   java.util.List<Migratetype> seededTypes;
@@ -83,7 +85,7 @@ public final class BuddyAllocator implements PageAllocator {
     this.asi = cfg.asiPageblock();
     this.nrCpus = arch.nrCpus();
     this.ft = new FrameTable(arch.nrFrames());
-    this.reservedFrames = arch.bootReservedFrames();
+    this.reserved = List.copyOf(arch.bootReservation());
     allocRequests = metrics.counter(StandardMetrics.ALLOC_REQUESTS);
     allocFailures = metrics.counter(StandardMetrics.ALLOC_FAILURES);
     Counter allocFallbacks = metrics.counter(StandardMetrics.ALLOC_FALLBACKS);
@@ -100,7 +102,7 @@ public final class BuddyAllocator implements PageAllocator {
       expect = span.endPfn();
       zones[i] = new Zone(span.index(), span.name(), (int) span.startPfn(), (int) span.endPfn(),
           FrameTable.MIGRATE_TYPES * nrSens, nrSens, nrCpus);
-      zones[i].managedPages = span.pages() - Math.max(0, Math.min(span.endPfn(), reservedFrames) - span.startPfn());
+      zones[i].managedPages = span.pages() - PfnRange.framesIn(reserved, span.startPfn(), span.endPfn());
       byIndex[span.index()] = zones[i];
     }
     if (expect != arch.nrFrames()) {
@@ -133,11 +135,16 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   /**
-   * Replaces the sensitivity strategy before the first allocation, for a strategy that needs the
-   * allocator to exist first (the unmapped pool refills from it). It must keep the same number of
+   * Installs the sensitivity strategy of a wrapper over this plain buddy, once and before the first
+   * allocation, for a strategy that needs the allocator to exist first (the unmapped pool refills
+   * from it). It must keep the same number of
    * sensitivities, since the zones' lists are sized by it.
    */
   void useStrategy(SensitivityStrategy s) {
+    if (!(strategy instanceof NoSensitivity) || allocRequests.get() > 0) {
+      // one strategy per boot: a second install would orphan the first one's pages
+      throw new IllegalStateException("the sensitivity strategy is installed once, at boot, over a plain buddy");
+    }
     if (s.nrSensitivities() != fa.nrSens) {
       throw new IllegalArgumentException("strategy has " + s.nrSensitivities() + " sensitivities, lists have " + fa.nrSens);
     }
@@ -157,7 +164,7 @@ public final class BuddyAllocator implements PageAllocator {
     if (cfg.cmaPageblocks() > 0) {
       Zone top = zones[zones.length - 1];
       int first = top.endPfn - cfg.cmaPageblocks() * FrameTable.PB_PAGES;
-      if (first < Math.max(top.startPfn, reservedFrames)) {
+      if (first < top.startPfn || PfnRange.framesIn(reserved, first, top.endPfn) > 0) {
         throw new IllegalArgumentException("CMA area larger than the highest zone");
       }
       for (int p = first; p < top.endPfn; p += FrameTable.PB_PAGES) {
@@ -173,10 +180,17 @@ public final class BuddyAllocator implements PageAllocator {
    */
   void freeAllBootMemory() {
     for (Zone z : zones) {
-      int pfn = (int) Math.max(z.startPfn, reservedFrames);
+      int pfn = (int) PfnRange.nextOutside(reserved, z.startPfn);
       while (pfn < z.endPfn) {
+        // __free_memory_core(): each free range [pfn, end) between reservations, in aligned blocks
+        int end = z.endPfn;
+        for (PfnRange r : reserved) {
+          if (r.start() > pfn && r.start() < end) {
+            end = (int) r.start();
+          }
+        }
         int order = Math.min(FrameTable.MAX_ORDER, Integer.numberOfTrailingZeros(pfn == 0 ? 1 << 30 : pfn));
-        while (pfn + (1 << order) > z.endPfn) {
+        while (pfn + (1 << order) > end) {
           order--;
         }
         // A CMA/normal boundary inside an order-10 block: keep blocks within one migratetype.
@@ -184,7 +198,7 @@ public final class BuddyAllocator implements PageAllocator {
           order--;
         }
         fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), true);
-        pfn += 1 << order;
+        pfn = (int) PfnRange.nextOutside(reserved, pfn + (1 << order));
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.PfnRange;
+
 import io.asisim.api.mm.Migratetype;
 /**
  * Verifies a {@link BuddyAllocator} (the checks {@code CONFIG_DEBUG_VM} and the checker of
@@ -134,7 +136,7 @@ final class ConsistencyChecker {
       int s = ft.stateOf(p);
       boolean head = (s & FrameTable.WHERE_MASK) != 0 || (s & FrameTable.ALLOC) != 0;
       if (!head) {
-        if (p < a.reservedFrames) {
+        if (PfnRange.anyContains(a.reserved, p)) {
           p++;
           continue;
         }
@@ -156,8 +158,10 @@ final class ConsistencyChecker {
 
   private String checkSensitivityMapping() {
     for (Zone z : a.zones) {
-      int start = (int) Math.max(z.startPfn, (a.reservedFrames + FrameTable.PB_PAGES - 1) & ~(FrameTable.PB_PAGES - 1L));
-      for (int p = start; p < z.endPfn; p += FrameTable.PB_PAGES) {
+      for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
+        if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
+          continue; // a pageblock holding boot-reserved frames is never flipped
+        }
         boolean nonsensitive = ft.pbNonsensitive(p);
         if (a.arch().isRestrictedMapped(p) != nonsensitive
             || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {

@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.PfnRange;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.metrics.Counter;
@@ -297,11 +298,8 @@ final class UnmappedPool implements SensitivityStrategy {
     boolean wantMapped = pooled == Sensitivity.NONSENSITIVE;
     for (int p = 0; p < ft.nrFrames; p++) {
       boolean in = contains(p);
-      if (p < main.reservedFrames && !in) {
-        continue;
-      }
       boolean mapped = arch.isRestrictedMapped(p);
-      if (mapped != (in == wantMapped)) {
+      if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
         return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
             + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
       }

@@ -235,7 +235,8 @@ public abstract class PageAllocatorContract extends PluginContract {
       long n = 1L << order;
       String what = "block " + pfn + " order " + order + " gfp " + Gfp.format(gfp);
       assertThat(pfn % n).as(what + ": naturally aligned").isZero();
-      assertThat(pfn).as(what + ": above boot-reserved memory").isGreaterThanOrEqualTo(machine.bootReservedFrames());
+      assertThat(io.asisim.api.machine.PfnRange.framesIn(machine.bootReservation(), pfn, pfn + n))
+          .as(what + ": outside boot-reserved memory " + machine.bootReservation()).isZero();
       assertThat(pfn + n).as(what + ": inside memory").isLessThanOrEqualTo(machine.nrFrames());
       int next = held.nextSetBit((int) pfn);
       assertThat(next < 0 || next >= pfn + n).as(what + ": overlaps a live block at " + next).isTrue();

@@ -66,7 +66,7 @@ public final class ScenarioRig implements ExposureScan.Access {
     this.mapper = injector.get(Mapper.class);
     this.site = machine.asi().exitSite("pagecache_read");
     this.filePages = filePages;
-    this.filePfn = Math.max(machine.bootReservedFrames(), machine.nrFrames() / 4);
+    this.filePfn = Math.max(io.asisim.api.machine.PfnRange.endOf(machine.bootReservation()), machine.nrFrames() / 4);
     if (filePfn + filePages > machine.nrFrames() / 2) {
       throw new IllegalArgumentException("file of " + filePages + " pages does not fit");
     }

@@ -18,10 +18,14 @@ import org.slf4j.LoggerFactory;
  * PCID-tagged TLBs and the ASI core. Construct it directly, no injector needed:
  * {@code new X86Machine(config, profile, metrics, X86Options.DEFAULT)}.
  *
- * <p>Boot ({@code setup_arch()} / {@code init_mem_mapping()}): frames {@code [0, image)} hold the
- * kernel image, the boot page tables are taken from the frames after it, then
- * {@link X86Options#spareTablePages()} more frames are held back for page tables needed before
- * {@link #setTablePageSource} is called. All of these are {@link #bootReservedFrames()}. CPUs boot
+ * <p>Boot ({@code setup_arch()} / {@code init_mem_mapping()}), placed as x86 places it: the first
+ * 1 MiB is reserved ({@code reserve_real_mode()}, arch/x86/realmode/init.c: "Unconditionally
+ * reserve the entire first 1M"), the kernel image sits at {@code CONFIG_PHYSICAL_START} (16 MiB,
+ * the arch/x86/Kconfig default, KASLR off), the boot page tables are taken from the frames after
+ * it (the image's brk area, {@code alloc_low_pages()}), then {@link X86Options#spareTablePages()}
+ * more frames are held back for page tables needed before {@link #setTablePageSource} is called.
+ * These are the {@link #bootReservation()} ranges; everything else (1 MiB to 16 MiB included)
+ * goes to the page allocator. CPUs boot
  * with {@code init_mm} loaded and ASI exited.
  *
  * <p>Parts, each sharing the per-CPU {@link CpuTlbState} ({@code cpu_tlbstate}) rather than
@@ -49,6 +53,13 @@ public final class X86Machine implements Machine {
   private final X86Asi asi;
   private final Tlb tlb;
 
+  /** {@code reserve_real_mode()}: the first 1 MiB, in frames. */
+  static final long LOW_RESERVED_FRAMES = (1L << 20) >>> 12;
+  /** {@code CONFIG_PHYSICAL_START} (arch/x86/Kconfig default 0x1000000), in frames. */
+  static final long PHYSICAL_START_FRAMES = (16L << 20) >>> 12;
+
+  /** First frame of the boot page tables (the end of the image). */
+  private final long tablesStart;
   private long bootNext;
   private boolean booting = true;
   private long[] spare = new long[0];
@@ -76,9 +87,11 @@ public final class X86Machine implements Machine {
     clocks = new CpuClocks(n);
     tlbState = new CpuTlbState(n);
     zeroed = new ZeroedFrames(nrFrames);
-    bootNext = options.kernelImageBytes() >>> 12;
+    tablesStart = PHYSICAL_START_FRAMES + (options.kernelImageBytes() >>> 12);
+    bootNext = tablesStart;
     if (bootNext >= nrFrames) {
-      throw new IllegalArgumentException("kernel image does not fit in memory");
+      throw new IllegalArgumentException("a kernel image of " + (options.kernelImageBytes() >> 20)
+          + " MiB loaded at 16 MiB does not fit in " + (config.memoryBytes() >> 20) + " MiB of memory");
     }
     pageTables = new PageTables(new PageTables.FrameSource() {
       @Override
@@ -126,7 +139,7 @@ public final class X86Machine implements Machine {
   }
 
   private void freeTableFrame(int cpu, long pfn) {
-    if (pfn < bootReserved) {
+    if (pfn >= tablesStart && pfn < bootReserved) {
       if (nSpare == spare.length) {
         spare = java.util.Arrays.copyOf(spare, Math.max(16, nSpare * 2));
       }
@@ -201,19 +214,20 @@ public final class X86Machine implements Machine {
 
   @Override
   public long bootReservedFrames() {
-    return bootReserved;
+    return LOW_RESERVED_FRAMES + bootReserved - PHYSICAL_START_FRAMES;
   }
 
   /**
-   * The memblock reservations of this boot, as placed in the constructor: the kernel image from pfn
-   * 0, the boot page tables {@code init_mem_mapping()} took after it, then the spare table frames.
+   * The memblock reservations of this boot, as placed in the constructor: the first 1 MiB, the
+   * kernel image at 16 MiB, the boot page tables {@code init_mem_mapping()} took after it, then the
+   * spare table frames.
    */
   @Override
   public java.util.List<io.asisim.api.machine.PfnRange> bootReservation() {
-    long image = options.kernelImageBytes() >>> 12;
     long tablesEnd = bootReserved - options.spareTablePages();
     java.util.List<io.asisim.api.machine.PfnRange> r = new java.util.ArrayList<>();
-    for (long[] range : new long[][] {{0, image}, {image, tablesEnd}, {tablesEnd, bootReserved}}) {
+    for (long[] range : new long[][] {{0, LOW_RESERVED_FRAMES}, {PHYSICAL_START_FRAMES, tablesStart},
+        {tablesStart, tablesEnd}, {tablesEnd, bootReserved}}) {
       if (range[1] > range[0]) {
         r.add(new io.asisim.api.machine.PfnRange(range[0], range[1]));
       }

@@ -27,8 +27,8 @@ class AddressSpacesTest {
     // init_mm PGD 1 + direct-map PUD 1 + PMD 1 (32 x 2M leaves: 64 MiB is under 1 GiB)
     // + 64 vmalloc PUDs (32 TiB / 512 GiB) + restricted PGD 1 + PUD 1 + PMD 1 = 70
     assertThat(metrics.get("pagetable_pages")).isEqualTo(70);
-    // boot-reserved: 32 MiB image (8192 frames) + 70 tables + 1024 spare
-    assertThat(m.bootReservedFrames()).isEqualTo(8192 + 70 + 1024);
+    // the first 1 MiB, the 32 MiB image at 16 MiB, 70 boot table pages, 1024 spares
+    assertThat(m.bootReservedFrames()).isEqualTo(256 + 8192 + 70 + 1024);
     assertThat(m.addressSpaces().leafShift(AddressSpaces.INIT_MM, false, directMapVa(100))).isEqualTo(21);
     boot(64L << 20, 2, false);
     assertThat(metrics.get("pagetable_pages")).isEqualTo(67);

@@ -15,16 +15,18 @@ public interface ArchPageOps {
   long nrFrames();
 
   /**
-   * Frames {@code [0, n)} that memblock reserved at boot (kernel image, boot page tables); the page
-   * allocator must never hand them out.
+   * How many frames memblock reserved at boot (kernel image, boot page tables, low memory): the
+   * total of {@link #bootReservation()}. An implementation that overrides only this method reserves
+   * the prefix {@code [0, n)}.
    */
   long bootReservedFrames();
 
   /**
    * Where memblock reserved memory at boot ({@code memblock.reserved} when {@code memblock_free_all()}
-   * hands the rest to the buddy allocator): disjoint ranges in pfn order, all below
-   * {@link #bootReservedFrames()}. A caller that lays out an allocator state of its own (a seeded
-   * /proc/pagetypeinfo) keeps its free blocks outside these ranges.
+   * hands the rest to the buddy allocator): disjoint ranges in pfn order holding
+   * {@link #bootReservedFrames()} frames in all. The page allocator never hands these frames out;
+   * a caller that lays out an allocator state of its own (a seeded /proc/pagetypeinfo) keeps its
+   * free blocks outside them. The range helpers are on {@link PfnRange}.
    */
   default java.util.List<PfnRange> bootReservation() {
     long n = bootReservedFrames();

@@ -14,7 +14,7 @@ public interface Machine extends ArchPageOps {
 
   /**
    * Sets where page-table pages come from once the page allocator exists (the machine's boot page
-   * tables come from {@link #bootReservedFrames()}).
+   * tables come from its {@link #bootReservation()}).
    */
   void setTablePageSource(TablePageSource source);
 

@@ -2,8 +2,10 @@ package io.asisim.sim.check;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.PfnRange;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import java.util.List;
 
 /**
  * Walks the restricted direct map against the allocator's sensitivity, frame by frame (a whole
@@ -25,7 +27,8 @@ final class RestrictedMapCheck {
   private final Machine machine;
   private final PageAllocator allocator;
   private final long nrFrames;
-  private final long first;
+  /** The boot reservation: frames the allocator never owns, so their sensitivity means nothing. */
+  private final List<PfnRange> reserved;
   private final long[] wasSensitive;
   private final long[] wasMapped;
 
@@ -33,11 +36,11 @@ final class RestrictedMapCheck {
     this.machine = machine;
     this.allocator = allocator;
     this.nrFrames = machine.nrFrames();
-    this.first = machine.bootReservedFrames();
+    this.reserved = List.copyOf(machine.bootReservation());
     int words = (int) ((nrFrames + 63) >>> 6);
     wasSensitive = new long[words];
     wasMapped = new long[words];
-    for (long p = first; p < nrFrames; p++) {
+    for (long p = next(0); p < nrFrames; p = next(p + 1)) {
       remember(p, allocator.sensitivity(p) == Sensitivity.SENSITIVE, machine.isRestrictedMapped(p));
     }
   }
@@ -48,27 +51,46 @@ final class RestrictedMapCheck {
    */
   String check(long mm) {
     String bad = null;
-    long p = first;
+    long p = next(0);
     while (p < nrFrames) {
       long blockEnd = Math.min(nrFrames, (p | (PB_PAGES - 1)) + 1);
+      if (PfnRange.framesIn(reserved, p, blockEnd) > 0) {
+        // a pageblock with boot-reserved frames: check its allocator-owned frames one by one
+        for (; p < blockEnd; p = next(p + 1)) {
+          bad = checkFrame(p, machine.isRestrictedMapped(p), bad);
+        }
+        p = next(p);
+        continue;
+      }
       boolean leaf2m = mm >= 0 && (p & (PB_PAGES - 1)) == 0 && blockEnd - p == PB_PAGES
           && machine.addressSpaces().leafShift(mm, true, AddressSpaces.directMapVa(p)) == 21;
       boolean blockMapped = leaf2m;
       for (; p < blockEnd; p++) {
-        boolean mapped = leaf2m ? blockMapped : machine.isRestrictedMapped(p);
-        boolean sensitive = allocator.sensitivity(p) == Sensitivity.SENSITIVE;
-        if (bad == null) {
-          if (sensitive && mapped) {
-            bad = "restricted map: sensitive pfn " + p + " is present in the restricted direct map";
-          } else if (mapped && !bit(wasMapped, p) && bit(wasSensitive, p) && !machine.isZeroed(p)) {
-            bad = "zero on flip: pfn " + p + " was sensitive, became present in the restricted direct map"
-                + " and was not zeroed";
-          }
-        }
-        remember(p, sensitive, mapped);
+        bad = checkFrame(p, leaf2m ? blockMapped : machine.isRestrictedMapped(p), bad);
       }
+      p = next(p);
     }
     return bad;
+  }
+
+  /** Checks one allocator-owned frame; returns the first violation so far. */
+  private String checkFrame(long p, boolean mapped, String bad) {
+    boolean sensitive = allocator.sensitivity(p) == Sensitivity.SENSITIVE;
+    if (bad == null) {
+      if (sensitive && mapped) {
+        bad = "restricted map: sensitive pfn " + p + " is present in the restricted direct map";
+      } else if (mapped && !bit(wasMapped, p) && bit(wasSensitive, p) && !machine.isZeroed(p)) {
+        bad = "zero on flip: pfn " + p + " was sensitive, became present in the restricted direct map"
+            + " and was not zeroed";
+      }
+    }
+    remember(p, sensitive, mapped);
+    return bad;
+  }
+
+  /** The first frame at or after {@code p} outside the boot reservation. */
+  private long next(long p) {
+    return PfnRange.nextOutside(reserved, p);
   }
 
   private void remember(long p, boolean sensitive, boolean mapped) {

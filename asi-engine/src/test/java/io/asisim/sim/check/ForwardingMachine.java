@@ -25,6 +25,7 @@ class ForwardingMachine implements Machine {
   @Override public int nrCpus() { return m.nrCpus(); }
   @Override public long nrFrames() { return m.nrFrames(); }
   @Override public long bootReservedFrames() { return m.bootReservedFrames(); }
+  @Override public java.util.List<io.asisim.api.machine.PfnRange> bootReservation() { return m.bootReservation(); }
   @Override public void charge(int cpu, long cycles) { m.charge(cpu, cycles); }
   @Override public void clearPages(int cpu, long pfn, long count) { m.clearPages(cpu, pfn, count); }
   @Override public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {

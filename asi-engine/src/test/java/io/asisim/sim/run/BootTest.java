@@ -34,9 +34,10 @@ class BootTest {
       prevEnd = r.end();
       frames += r.frames();
     }
-    // x86: kernel image, boot page tables and spare table frames, back to back from pfn 0
+    // x86: the first 1 MiB, then the kernel image at 16 MiB, boot page tables and spare table frames
     assertThat(frames).isEqualTo(v.machine().bootReservedFrames());
-    assertThat(v.reservation().get(0).start()).isZero();
+    assertThat(v.reservation().get(0)).isEqualTo(new PfnRange(0, 256));
+    assertThat(v.reservation().get(1).start()).isEqualTo(4096);
     assertThat(v.allocator().freePages()).isEqualTo(v.machine().nrFrames() - frames);
 
     long free = v.allocator().freePages();
