@@ -49,6 +49,11 @@ final class VariantOptions {
       description = "override a plugin parameter, e.g. workload.alloc-stress.ops=20000 (repeatable)")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--site-mapper", paramLabel = "SITE=NAME",
+      description = "the mapper of one kernel access site (pagecache-read, pagecache-write, zeroing, cow); "
+          + "sites not named use --mapper (repeatable; compare: NAME may be a comma list)")
+  List<String> siteMappers = new ArrayList<>();
+
   @Option(names = "--initial-state", paramLabel = "FILE",
       description = "seed the allocator's free pages from a real /proc/pagetypeinfo; sizes memory from it "
           + "(its free blocks are laid out around the machine's boot reservation)")
@@ -83,7 +88,7 @@ final class VariantOptions {
         return true;
       }
     }
-    return List.of("--asi", "--cpus", "--memory", "--set", "--initial-state").contains(name);
+    return List.of("--asi", "--cpus", "--memory", "--set", "--initial-state", "--site-mapper").contains(name);
   }
 
   /**
@@ -167,6 +172,7 @@ final class VariantOptions {
       memList.add(parseMemory(m));
     }
 
+    List<Map<String, String>> siteCombos = SiteMappers.combinations(siteMappers, lists, registry);
     List<VariantConfig> out = new ArrayList<>();
     List<Map<PluginKind, String>> selections = new ArrayList<>();
     selections.add(new EnumMap<>(PluginKind.class));
@@ -185,9 +191,11 @@ final class VariantOptions {
       for (int c : cpuList) {
         for (long m : memList) {
           for (Map<PluginKind, String> sel : selections) {
-            for (Settings settings : settingsList) {
-              out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
-                  check ? checkEvery : 0, exposureEvery));
+            for (Map<String, String> sites : siteCombos) {
+              for (Settings settings : settingsList) {
+                out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
+                    check ? checkEvery : 0, exposureEvery).withSiteMappers(sites));
+              }
             }
           }
         }

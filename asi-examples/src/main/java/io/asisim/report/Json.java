@@ -43,6 +43,10 @@ public final class Json {
     o.put("seed", c.seed());
     o.put("check_every", c.checkEvery());
     o.put("exposure_every", c.exposureEvery());
+    ObjectNode sites = o.putObject("site_mappers"); // the mapper every kernel access site used
+    for (io.asisim.sim.kernel.AccessSite site : io.asisim.sim.kernel.AccessSite.values()) {
+      sites.put(site.id(), c.mapperFor(site.id()));
+    }
     ObjectNode s = o.putObject("settings");
     c.settings().flat().forEach(s::put);
     return o;

@@ -25,6 +25,9 @@ public final class RunReport {
     sb.append(" memory=").append(io.asisim.api.plugin.ParamSpec.formatSize(r.config().machine().memoryBytes()));
     sb.append(" seed=").append(r.config().seed());
     out.println(sb);
+    if (!r.config().siteMappers().isEmpty()) {
+      out.println("site mappers: " + r.config().siteMappers() + " (other sites: " + r.config().selected(PluginKind.MAPPER) + ")");
+    }
     if (!r.config().settings().flat().isEmpty()) {
       out.println("settings: " + r.config().settings().flat());
     }

@@ -75,6 +75,14 @@ public final class ExposureScan {
    * number of distinct exposed (cpu, frame) pairs.
    */
   public int scan(Mapper aliases) {
+    return scan(aliases == null ? java.util.List.of() : java.util.List.of(aliases));
+  }
+
+  /**
+   * Scans every CPU with the aliases of every mapper in {@code mappers} (a kernel with a mapper per
+   * access site holds several). Returns the number of distinct exposed (cpu, frame) pairs.
+   */
+  public int scan(java.util.List<Mapper> mappers) {
     n = 0;
     AddressSpaces as = machine.addressSpaces();
     for (int cpu = 0; cpu < loadedMm.length; cpu++) {
@@ -83,8 +91,10 @@ public final class ExposureScan {
         machine.tlb().forEachRestrictedEntry(cpu, tlbVisitor);
       }
     }
-    if (aliases != null && machine.asi().enabled()) {
-      aliases.forEachAlias(aliasVisitor);
+    if (machine.asi().enabled()) {
+      for (int i = 0; i < mappers.size(); i++) {
+        mappers.get(i).forEachAlias(aliasVisitor);
+      }
     }
     Arrays.sort(found, 0, n);
     int w = 0;

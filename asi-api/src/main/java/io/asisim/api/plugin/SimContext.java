@@ -61,6 +61,24 @@ public interface SimContext {
     throw new UnsupportedOperationException("this SimContext lists no " + kind.id() + " plugins");
   }
 
+  /**
+   * The name of the plugin of {@code kind} the variant selects for {@code role}, a part of the
+   * kernel that may use another plugin of the kind than the rest (a kernel access site for mappers:
+   * {@code --site-mapper zeroing=ephmap}); the kind's selection when the variant names none.
+   */
+  default String selectedName(PluginKind kind, String role) {
+    throw new UnsupportedOperationException("this SimContext names no " + kind.id() + " per role");
+  }
+
+  /**
+   * A new instance of plugin {@code name} of {@code kind}, with the variant's parameters for it:
+   * for a kind the kernel uses several of at once (a mapper per access site). The selected instance
+   * stays {@link #selected}'s.
+   */
+  default <T> T build(PluginKind kind, String name, Class<T> type) {
+    throw new UnsupportedOperationException("this SimContext builds no " + kind.id());
+  }
+
   /** The run's seed. */
   long seed();
 

@@ -116,8 +116,7 @@ public final class Checker {
       return r;
     }
     violation = null;
-    Mapper mapper = kernel.mapperIfBuilt();
-    if (mapper != null) {
+    for (Mapper mapper : kernel.mappersBuilt()) {
       mapper.forEachAlias(liveAliasCheck);
       if (violation != null) {
         return violation;
@@ -138,7 +137,7 @@ public final class Checker {
     }
     snapshotCpus();
     tracker.begin();
-    int n = exposureScan.scan(kernel.mapperIfBuilt());
+    int n = exposureScan.scan(kernel.mappersBuilt());
     for (int i = 0; i < n; i++) {
       int cpu = exposureScan.cpu(i);
       long pfn = exposureScan.pfn(i);

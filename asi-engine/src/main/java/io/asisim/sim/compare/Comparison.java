@@ -173,6 +173,13 @@ public final class Comparison {
       if (differs(variants, c -> c.machine().memoryBytes())) {
         append(sb, "memory=" + io.asisim.api.plugin.ParamSpec.formatSize(v.machine().memoryBytes()));
       }
+      java.util.SortedSet<String> sites = new java.util.TreeSet<>();
+      variants.forEach(c -> sites.addAll(c.siteMappers().keySet()));
+      for (String site : sites) {
+        if (differs(variants, c -> c.mapperFor(site))) {
+          append(sb, "site." + site + "=" + v.mapperFor(site));
+        }
+      }
       for (String key : differingSettings(variants)) {
         append(sb, key + "=" + v.settings().flat().getOrDefault(key, "default"));
       }

@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Everything that defines one simulated variant: the machine, the plugin selected for each kind,
@@ -21,6 +23,8 @@ import java.util.Set;
  * @param checkEvery run the checker after every N workload ops; 0 = off ({@code --check})
  * @param exposureEvery without {@code --check}, scan for leak exposures after every N ops (they are
  *     sampled: an exposure shorter than the interval can be missed); 0 = no scans
+ * @param siteMappers the mapper per kernel access site ({@code --site-mapper SITE=NAME}, site ids as
+ *     in docs/contracts.md, e.g. {@code pagecache-read}); a site not named uses the selected mapper
  */
 public record VariantConfig(
     MachineConfig machine,
@@ -29,10 +33,17 @@ public record VariantConfig(
     Settings settings,
     long seed,
     long checkEvery,
-    long exposureEvery) {
+    long exposureEvery,
+    SortedMap<String, String> siteMappers) {
 
   /** Default of {@link #exposureEvery()}: cheap enough for every run (docs/checker.md). */
   public static final long DEFAULT_EXPOSURE_EVERY = 4096;
+
+  /** A config with every access site on the selected mapper. */
+  public VariantConfig(MachineConfig machine, Map<PluginKind, String> selection, Set<PluginKind> explicit,
+      Settings settings, long seed, long checkEvery, long exposureEvery) {
+    this(machine, selection, explicit, settings, seed, checkEvery, exposureEvery, new TreeMap<>());
+  }
 
   /** A config with the default exposure-scan interval. */
   public VariantConfig(MachineConfig machine, Map<PluginKind, String> selection, Set<PluginKind> explicit,
@@ -64,6 +75,18 @@ public record VariantConfig(
     if (checkEvery < 0 || exposureEvery < 0) {
       throw new IllegalArgumentException("checkEvery and exposureEvery must be >= 0");
     }
+    siteMappers = Collections.unmodifiableSortedMap(new TreeMap<>(siteMappers));
+  }
+
+  /** The mapper serving kernel access site {@code site}: its {@code --site-mapper}, else {@code --mapper}. */
+  public String mapperFor(String site) {
+    return site == null ? selected(PluginKind.MAPPER) : siteMappers.getOrDefault(site, selected(PluginKind.MAPPER));
+  }
+
+  /** This config with the mapper of some access sites chosen ({@code --site-mapper}). */
+  public VariantConfig withSiteMappers(Map<String, String> sites) {
+    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, exposureEvery,
+        new TreeMap<>(sites));
   }
 
   /** The plugin name chosen for {@code kind}; under {@code --asi off} the allocator is the plain buddy. */
@@ -76,17 +99,18 @@ public record VariantConfig(
 
   /** This config with another exposure-scan interval. */
   public VariantConfig withExposureEvery(long n) {
-    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, n);
+    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, n, siteMappers);
   }
 
   /** This config with another seed. */
   public VariantConfig withSeed(long newSeed) {
-    return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery, exposureEvery);
+    return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery, exposureEvery,
+        siteMappers);
   }
 
   /** This config with ASI on or off (for the baseline of a comparison). */
   public VariantConfig withAsi(boolean asi) {
     return new VariantConfig(new MachineConfig(machine.memoryBytes(), machine.cpus(), asi), selection, explicit,
-        settings, seed, checkEvery, exposureEvery);
+        settings, seed, checkEvery, exposureEvery, siteMappers);
   }
 }

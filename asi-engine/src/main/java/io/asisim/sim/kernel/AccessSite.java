@@ -26,4 +26,28 @@ public enum AccessSite {
   public String exitSite() {
     return exitSite;
   }
+
+  /** The site's id in {@code --site-mapper SITE=NAME} and the run JSON, e.g. {@code pagecache-read}. */
+  public String id() {
+    return exitSite.replace('_', '-');
+  }
+
+  /** The site with {@link #id()} {@code id}; a one-line error listing the valid ids otherwise. */
+  public static AccessSite fromId(String id) {
+    for (AccessSite s : values()) {
+      if (s.id().equals(id)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown access site '" + id + "' (valid: " + validIds() + ")");
+  }
+
+  /** Every site id, comma separated, in declaration order. */
+  public static String validIds() {
+    StringBuilder sb = new StringBuilder();
+    for (AccessSite s : values()) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(s.id());
+    }
+    return sb.toString();
+  }
 }

@@ -6,12 +6,20 @@ import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Counter;
 import jakarta.inject.Provider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * The ASI design's plugins as the kernel calls them: the temporary-mapping {@link Mapper}, its
+ * The ASI design's plugins as the kernel calls them: the temporary-mapping {@link Mapper}s, their
  * {@link FlushPolicy} and the {@link ContextSwitchPolicy}. Each is built on first use, so that an
- * allocator-only workload needs none of them; with ASI off the kernel never builds the mapper or the
+ * allocator-only workload needs none of them; with ASI off the kernel never builds a mapper or the
  * flush policy. Also the one place that reports a loss of logical access (the flush policy's input).
+ *
+ * <p>Mappers per access site ({@code --site-mapper}): each {@link AccessSite} is served by the
+ * mapper its variant names for it, else by the selected one. Sites naming the same mapper share
+ * one instance (one ephmap region per mm, say), and every instance built hears the scheduler and
+ * mm-exit hooks. All share the one flush policy.
  */
 final class AsiPlugins {
   private final AsiOps asi;
@@ -19,17 +27,39 @@ final class AsiPlugins {
   private final Provider<FlushPolicy> flushProvider;
   private final Provider<ContextSwitchPolicy> csProvider;
   private final Counter accessLosses;
+  /** Mapper name per site ordinal; null = the selected mapper. */
+  private final String[] siteNames;
+  private final Function<String, Mapper> build;
+  private final Mapper[] bySite = new Mapper[AccessSite.values().length];
+  /** Site mappers built besides the selected one, distinct, in build order (with their names). */
+  private final List<Mapper> others = new ArrayList<>();
+  private final List<String> otherNames = new ArrayList<>();
+  private List<Mapper> built = List.of();
   private Mapper mapper;
   private FlushPolicy flush;
   private ContextSwitchPolicy cs;
 
+  /** Every site served by the selected mapper. */
   AsiPlugins(AsiOps asi, Provider<Mapper> mapper, Provider<FlushPolicy> flush, Provider<ContextSwitchPolicy> cs,
       Counter accessLosses) {
+    this(asi, mapper, flush, cs, accessLosses, new String[AccessSite.values().length], n -> {
+      throw new IllegalStateException("no mapper per site");
+    });
+  }
+
+  /**
+   * @param siteNames the mapper name per {@link AccessSite} ordinal, null for the selected mapper
+   * @param build builds a further mapper instance by plugin name
+   */
+  AsiPlugins(AsiOps asi, Provider<Mapper> mapper, Provider<FlushPolicy> flush, Provider<ContextSwitchPolicy> cs,
+      Counter accessLosses, String[] siteNames, Function<String, Mapper> build) {
     this.asi = asi;
     this.mapperProvider = mapper;
     this.flushProvider = flush;
     this.csProvider = cs;
     this.accessLosses = accessLosses;
+    this.siteNames = siteNames.clone();
+    this.build = build;
   }
 
   boolean enabled() {
@@ -43,9 +73,56 @@ final class AsiPlugins {
     return mapper;
   }
 
-  /** The mapper if it has been built (a run that never touched sensitive memory has none), else null. */
-  Mapper mapperIfBuilt() {
-    return mapper;
+  /** The mapper serving {@code site}: its own if the variant names one, else the selected mapper. */
+  Mapper mapper(AccessSite site) {
+    Mapper m = bySite[site.ordinal()];
+    if (m == null) {
+      String name = siteNames[site.ordinal()];
+      m = name == null ? mapper() : named(name);
+      bySite[site.ordinal()] = m;
+    }
+    return m;
+  }
+
+  private Mapper named(String name) {
+    int i = otherNames.indexOf(name);
+    if (i >= 0) {
+      return others.get(i);
+    }
+    Mapper m = build.apply(name);
+    others.add(m);
+    otherNames.add(name);
+    return m;
+  }
+
+  /** Every mapper built so far, the selected one first (none in a run that touched nothing sensitive). */
+  List<Mapper> mappersBuilt() {
+    int n = others.size() + (mapper != null ? 1 : 0);
+    if (built.size() != n) { // a mapper was built since: the checker asks after every op, so cache
+      List<Mapper> all = new ArrayList<>(n);
+      if (mapper != null) {
+        all.add(mapper);
+      }
+      all.addAll(others);
+      built = List.copyOf(all);
+    }
+    return built;
+  }
+
+  /** {@code prepare_task_switch()}'s per-mapper hook ({@code __kmap_local_sched_out()}) on every mapper. */
+  void schedOut(int cpu, int prev) {
+    mapper().schedOut(cpu, prev);
+    for (int i = 0; i < others.size(); i++) {
+      others.get(i).schedOut(cpu, prev);
+    }
+  }
+
+  /** {@code finish_task_switch()}'s per-mapper hook ({@code __kmap_local_sched_in()}) on every mapper. */
+  void schedIn(int cpu, int next) {
+    mapper().schedIn(cpu, next);
+    for (int i = 0; i < others.size(); i++) {
+      others.get(i).schedIn(cpu, next);
+    }
   }
 
   FlushPolicy flush() {
@@ -78,6 +155,9 @@ final class AsiPlugins {
   void mmExit(int cpu, long mm) {
     if (asi.enabled()) {
       mapper().mmExit(cpu, mm);
+      for (int i = 0; i < others.size(); i++) {
+        others.get(i).mmExit(cpu, mm);
+      }
       flush().onMmExit(cpu, mm);
     }
   }

@@ -17,7 +17,8 @@ import io.asisim.api.mapper.Mapper;
  * and {@code copy_user_highpage()} on top of it.
  *
  * <p>Every call names its {@link AccessSite}; {@link #mapperFor} is the one place that picks the
- * mapper for a site (today the single selected mapper for all of them).
+ * mapper for a site ({@link AsiPlugins#mapper(AccessSite)}: the variant's {@code --site-mapper}
+ * for it, else the selected mapper).
  *
  * <p>Also records, for the checker, the first alias access that reached another frame than the
  * alias was made for (a stale TLB entry after a slot was reused without a flush).
@@ -46,9 +47,9 @@ final class Highmem {
     this.siteIds = siteIds.clone();
   }
 
-  /** The mapper serving {@code site}: the one place a per-site choice would be made. */
+  /** The mapper serving {@code site} ({@code --site-mapper}, else {@code --mapper}). */
   private Mapper mapperFor(AccessSite site) {
-    return plugins.mapper();
+    return plugins.mapper(site);
   }
 
   /**

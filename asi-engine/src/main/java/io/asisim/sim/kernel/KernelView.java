@@ -19,8 +19,11 @@ public interface KernelView {
    */
   boolean hasLogicalAccess(int pid, long pfn);
 
-  /** The mapper if the kernel has built it (a run that never touched sensitive memory has none), else null. */
-  Mapper mapperIfBuilt();
+  /**
+   * Every mapper the kernel has built (one per distinct {@code --site-mapper} choice in use; none in
+   * a run that never touched sensitive memory).
+   */
+  java.util.List<Mapper> mappersBuilt();
 
   /**
    * The first access through a temporary alias that reached another frame than the alias was made

@@ -85,12 +85,12 @@ final class Sched {
     contextSwitches.inc();
     machine.charge(cpu, KernelCosts.CONTEXT_SWITCH);
     if (asi.enabled() && prev != NO_TASK) {
-      plugins.mapper().schedOut(cpu, prev); // e.g. kmap_local: __kmap_local_sched_out()
+      plugins.schedOut(cpu, prev); // e.g. kmap_local: __kmap_local_sched_out()
     }
     switchMm(cpu, nextMm, siteContextSwitch);
     tasks.setCurrent(cpu, next);
     if (asi.enabled() && next != NO_TASK) {
-      plugins.mapper().schedIn(cpu, next);
+      plugins.schedIn(cpu, next);
     }
   }
 

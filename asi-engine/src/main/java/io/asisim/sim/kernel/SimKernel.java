@@ -67,7 +67,14 @@ public final class SimKernel implements Kernel, KernelView {
     KernelCounters counters = KernelCounters.register(ctx.metrics());
 
     this.tasks = new TaskTable(machine.nrCpus());
-    this.plugins = new AsiPlugins(asi, mapper, flush, cs, counters.accessLosses());
+    String[] siteMappers = new String[AccessSite.values().length];
+    String selectedMapper = ctx.selectedName(io.asisim.api.plugin.PluginKind.MAPPER, null);
+    for (AccessSite s : AccessSite.values()) {
+      String name = ctx.selectedName(io.asisim.api.plugin.PluginKind.MAPPER, s.id());
+      siteMappers[s.ordinal()] = name.equals(selectedMapper) ? null : name;
+    }
+    this.plugins = new AsiPlugins(asi, mapper, flush, cs, counters.accessLosses(), siteMappers,
+        name -> ctx.build(io.asisim.api.plugin.PluginKind.MAPPER, name, Mapper.class));
     this.sched = new Sched(machine, tasks, plugins, counters, siteContextSwitch);
     this.highmem = new Highmem(machine, plugins, highmemSites);
     PageCache cache = new PageCache();
@@ -250,8 +257,8 @@ public final class SimKernel implements Kernel, KernelView {
   }
 
   @Override
-  public Mapper mapperIfBuilt() {
-    return plugins.mapperIfBuilt();
+  public java.util.List<Mapper> mappersBuilt() {
+    return plugins.mappersBuilt();
   }
 
   @Override

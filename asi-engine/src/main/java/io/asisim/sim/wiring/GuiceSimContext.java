@@ -78,6 +78,16 @@ final class GuiceSimContext implements SimContext {
   }
 
   @Override
+  public String selectedName(PluginKind kind, String role) {
+    return kind == PluginKind.MAPPER ? config.mapperFor(role) : config.selected(kind);
+  }
+
+  @Override
+  public <T> T build(PluginKind kind, String name, Class<T> type) {
+    return type.cast(PluginFactory.create(kind, name, plugins(kind), config, this));
+  }
+
+  @Override
   public long seed() {
     return config.seed();
   }

@@ -21,7 +21,12 @@ final class PluginFactory {
    * implements the kind's type.
    */
   static Object create(PluginKind kind, Map<String, Plugin<?>> bound, VariantConfig config, SimContext ctx) {
-    String name = config.selected(kind);
+    return create(kind, config.selected(kind), bound, config, ctx);
+  }
+
+  /** Creates plugin {@code name} of {@code kind} from {@code bound}, with the variant's parameters for it. */
+  static Object create(PluginKind kind, String name, Map<String, Plugin<?>> bound, VariantConfig config,
+      SimContext ctx) {
     Plugin<?> p = bound.get(name);
     if (p == null) {
       throw new BadInputException("unknown " + kind.id() + " '" + name + "' (valid: "
