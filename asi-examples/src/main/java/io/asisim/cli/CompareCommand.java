@@ -2,6 +2,7 @@ package io.asisim.cli;
 
 import io.asisim.report.Charts;
 import io.asisim.report.CompareReport;
+import io.asisim.report.FixWaterfall;
 import io.asisim.report.Json;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.Comparison;
@@ -79,6 +80,9 @@ final class CompareCommand implements Callable<Integer> {
     for (Showcase.Section s : sections) {
       try (Progress p = Progress.start(s.title(), 1)) {
         ComparisonResult r = comparison.run(s.title(), s.variants(), s.samples(), p.listener());
+        if (s.isWaterfall()) {
+          r = FixWaterfall.relabel(r, s.steps());
+        }
         results.add(r);
         runs += r.variants().stream().mapToLong(v -> v.samples().size()).sum();
       }
@@ -95,7 +99,7 @@ final class CompareCommand implements Callable<Integer> {
     }
     List<String> written = new ArrayList<>(files.keySet());
     if (outDir != null) {
-      written = writeAll(outDir, files, results);
+      written = writeAll(outDir, files, sections, results);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(stdout);
@@ -115,6 +119,16 @@ final class CompareCommand implements Callable<Integer> {
         for (int i = 0; i < results.size(); i++) {
           var o = CompareReport.json(results.get(i));
           o.put("guide", sections.get(i).guide());
+          if (sections.get(i).isWaterfall()) {
+            var steps = o.putArray("fix_waterfall");
+            for (FixWaterfall.Step st : FixWaterfall.steps(results.get(i))) {
+              var so = steps.addObject();
+              so.put("step", st.label());
+              Json.putNumber(so, "overhead", st.overhead(), false);
+              Json.putNumber(so, "removed", st.removed(), false);
+              Json.putNumber(so, "share", st.share(), false);
+            }
+          }
           arr.add(o);
         }
         pw.print(Json.write(root));
@@ -131,9 +145,15 @@ final class CompareCommand implements Callable<Integer> {
       default:
         for (int i = 0; i < results.size(); i++) {
           boolean md = f == OutputFormat.markdown;
+          if (sections.get(i).isWaterfall()) {
+            // this section's point is the summary: guide and waterfall table first, details after
+            pw.println((md ? "_Reading guide:_ " : "Reading guide: ") + sections.get(i).guide());
+            pw.println();
+            FixWaterfall.table(results.get(i), md, pw);
+          }
           CompareReport.tables(results.get(i),
               allMetrics ? CompareReport.Scope.ALL : CompareReport.Scope.DIFFERING, md, pw);
-          if (!sections.get(i).guide().isEmpty()) {
+          if (!sections.get(i).guide().isEmpty() && !sections.get(i).isWaterfall()) {
             pw.println((md ? "_Reading guide:_ " : "Reading guide: ") + sections.get(i).guide());
             pw.println();
           }
@@ -144,7 +164,8 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   /** Writes into a staging directory first, then moves: a failure leaves no partial output. */
-  private static List<String> writeAll(Path dir, Map<String, String> files, List<ComparisonResult> results) {
+  private static List<String> writeAll(Path dir, Map<String, String> files, List<Showcase.Section> sections,
+      List<ComparisonResult> results) {
     Path stage = null;
     try {
       Files.createDirectories(dir);
@@ -156,6 +177,9 @@ final class CompareCommand implements Callable<Integer> {
       }
       for (int i = 0; i < results.size(); i++) {
         names.addAll(Charts.write(results.get(i), stage, "s" + (i + 1)));
+        if (sections.get(i).isWaterfall()) {
+          names.addAll(FixWaterfall.chart(results.get(i), stage, "s" + (i + 1) + "-fix-waterfall"));
+        }
       }
       for (String n : names) {
         Files.move(stage.resolve(n), dir.resolve(n), StandardCopyOption.REPLACE_EXISTING);

@@ -34,11 +34,70 @@ final class Showcase {
    * @param variants the ASI-on variants (the runner adds the ASI-off baseline)
    * @param samples seeds per variant
    */
-  record Section(String title, String guide, List<VariantConfig> variants, int samples) {}
+  record Section(String title, String guide, List<VariantConfig> variants, int samples, List<String> steps) {
+    Section(String title, String guide, List<VariantConfig> variants, int samples) {
+      this(title, guide, variants, samples, List.of());
+    }
+
+    /** Whether this is a "what each fix is worth" section: {@link #steps} label its variants in order. */
+    boolean isWaterfall() {
+      return !steps.isEmpty();
+    }
+  }
+
+  /** The steps of the fix waterfall: the posted configuration, each fix alone, all of them. */
+  static final List<String> FIX_STEPS = List.of("posted", "+same-mm", "+zeroing via ephmap",
+      "+cow via ephmap (2 slots)", "+cr3 noflush", "+no ibpb", "all fixes");
+
+  static final String FIX_GUIDE = "The posted ASI configuration exits on every context switch, writes CR3 "
+      + "without NOFLUSH (every transition empties the target PCID, so user and kernel TLB working sets "
+      + "refill), issues an IBPB on every exit (sapphire-rapids-ibpb) and uses the ephmap for page-cache "
+      + "reads only (zeroing and copy-on-write exit). Each row applies one fix alone to it: same-mm "
+      + "context switches, zeroing and copy-on-write through the ephmap (2 slots), CR3 NOFLUSH, no IBPB "
+      + "(sapphire-rapids); the last row applies all. Overhead is cycles_per_op over the --asi off "
+      + "baseline of the same CPU profile; 'share' is the part of the posted overhead the fix removes "
+      + "alone. Shares need not add up: fixes interact (fewer exits leave fewer flushing CR3 writes).";
+
+  /** The posted configuration, each fix alone and all fixes, on {@code workload}. */
+  private static List<VariantConfig> fixes(PluginRegistry registry, String workload, long seed) {
+    List<VariantConfig> out = new ArrayList<>();
+    for (int step = 0; step < FIX_STEPS.size(); step++) {
+      boolean all = step == FIX_STEPS.size() - 1;
+      Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+      sel.put(PluginKind.WORKLOAD, workload);
+      sel.put(PluginKind.MAPPER, "exit");
+      sel.put(PluginKind.CONTEXT_SWITCH, step == 1 || all ? "same-mm" : "exit-always");
+      sel.put(PluginKind.CPU_PROFILE, step == 5 || all ? "sapphire-rapids" : "sapphire-rapids-ibpb");
+      Map<String, String> sites = new java.util.TreeMap<>();
+      sites.put("pagecache-read", "ephmap");
+      if (step == 2 || all) {
+        sites.put("zeroing", "ephmap");
+      }
+      List<String> sets = new ArrayList<>();
+      if (step == 3 || all) {
+        sites.put("cow", "ephmap");
+        sets.add("mapper.ephmap.slots=2");
+      }
+      sets.add("machine.x86.cr3-noflush=" + (step == 4 || all));
+      for (Map.Entry<PluginKind, String> e : sel.entrySet()) {
+        if (!registry.has(e.getKey(), e.getValue())) {
+          throw new BadInputException("showcase needs " + e.getKey().id() + " '" + e.getValue()
+              + "', which is not on the classpath");
+        }
+      }
+      out.add(new VariantConfig(new MachineConfig(16L << 30, 8, true), sel, sel.keySet(),
+          Settings.parse(sets, registry), seed, 0).withSiteMappers(sites));
+    }
+    return out;
+  }
 
   static List<Section> sections(PluginRegistry registry, long seed, int samples) {
     Builder b = new Builder(registry, seed);
     List<Section> out = new ArrayList<>();
+    for (String w : new String[] {"kernel-build", "fio-randread"}) {
+      out.add(new Section("What each fix is worth on " + w + ": the posted ASI configuration, each fix alone, all",
+          FIX_GUIDE, fixes(registry, w, seed), samples, FIX_STEPS));
+    }
     out.add(new Section("Mappers on fio-randread: how restricted code reaches page-cache pages",
         "exit faults on every read (asi_exits.page_fault, site pagecache_read) and pays a CR3 round trip, "
             + "TLB refills and mitigations; the mapping designs avoid the exit and pay for the alias instead: "
