@@ -125,6 +125,54 @@ public interface Kernel {
     throw unsupported("cpuOf");
   }
 
+  /**
+   * Where {@link #exec(int, int, long)} maps a program's text: the traditional non-PIE ELF load
+   * address. Text page {@code i} is at {@code TEXT_BASE + (i << 12)}.
+   */
+  long TEXT_BASE = 0x0040_0000L;
+
+  /**
+   * {@code vfork()} / {@code clone(CLONE_VM|CLONE_VFORK)} (glibc {@code posix_spawn()}, make's
+   * {@code clone3}, dash's {@code vfork}): a child that shares the parent's mm (no page-table copy,
+   * no copy-on-write) and a copy of its open files, until it calls {@link #exec} or {@link #exit}.
+   * Until then the parent is suspended: {@link #vforkWaiting} is true for it and a workload must
+   * not run it (its CPU has switched to the idle task). The mm is freed only when its last user
+   * (parent or child) is gone.
+   *
+   * @return the child's pid
+   */
+  default int vfork(int pid) {
+    throw unsupported("vfork");
+  }
+
+  /** Whether {@code pid} is suspended in {@code vfork()} waiting for its child to exec or exit. */
+  default boolean vforkWaiting(int pid) {
+    return false;
+  }
+
+  /**
+   * Private file {@code mmap()} ({@code MAP_PRIVATE}, read-write) of the first {@code pages} pages
+   * of {@code file} (at most its size); returns the start address. Nothing is touched: a
+   * {@link #touch} read maps the page-cache page ({@code filemap_fault()}, reading it in on a
+   * miss), a write makes a private anonymous copy of it ({@code do_cow_fault()} / {@code wp_page_copy()}).
+   * {@link #munmap} unmaps it (page-cache pages stay cached).
+   */
+  default long mmapFile(int pid, int file, long pages) {
+    throw unsupported("mmapFile");
+  }
+
+  /**
+   * {@link #exec(int)} of a program whose text is the first {@code textPages} pages of {@code file}
+   * (1 to 64512 pages), mapped privately at {@link #TEXT_BASE} as {@link #mmapFile} maps: the
+   * program's instruction fetches are {@link #touch} reads of those addresses (file faults the
+   * first time), its relocations or self-modifications writes (private copies).
+   *
+   * @return as {@link #exec(int)}
+   */
+  default boolean exec(int pid, int file, long textPages) {
+    throw unsupported("exec with text");
+  }
+
   private static UnsupportedOperationException unsupported(String what) {
     return new UnsupportedOperationException(what + " is not supported by this kernel");
   }

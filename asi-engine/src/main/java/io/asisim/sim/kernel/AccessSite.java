@@ -11,10 +11,22 @@ public enum AccessSite {
   PAGECACHE_READ("pagecache_read"),
   /** {@code generic_perform_write()} → {@code copy_page_from_iter()} into a page-cache page (write()). */
   PAGECACHE_WRITE("pagecache_write"),
-  /** {@code clear_user_highpage()} of a new anonymous page ({@code do_anonymous_page()}). */
+  /**
+   * {@code clear_user_highpage()} of a new anonymous page ({@code do_anonymous_page()}), and the
+   * clear of a new tmpfs folio a fault reads in ({@code shmem_get_folio_gfp()} → {@code clear_highpage()}).
+   */
   ZEROING("zeroing"),
-  /** {@code copy_user_highpage()} of a copy-on-write fault ({@code wp_page_copy()}). */
-  COW("cow");
+  /**
+   * {@code copy_user_highpage()} of a write fault on a write-protected page ({@code do_wp_page()} →
+   * {@code wp_page_copy()}): a CoW-shared anonymous page, or a page-cache page mapped read-only in
+   * a private file mapping.
+   */
+  COW("cow"),
+  /**
+   * {@code copy_mc_user_highpage()} of a first write to a private file mapping
+   * ({@code do_cow_fault()}): the page-cache page copied into a new anonymous page.
+   */
+  DO_COW_FAULT("do_cow_fault");
 
   private final String exitSite;
 

@@ -6,10 +6,17 @@ import io.asisim.api.metrics.Counter;
 
 /**
  * Program execution (fs/exec.c): {@code execve()} builds a new mm, {@code exec_mmap()} switches the
- * CPU to it (leaving the old mm's restricted space) and drops the old one; the new image starts
- * with one faulted-in anonymous page, the process's I/O buffer.
+ * CPU to it (leaving the old mm's restricted space), releases the old one ({@code exec_mm_release()}
+ * → {@code mm_release()}: a {@code vfork()} child's parent stops waiting) and drops it
+ * ({@code mmput()}: torn down only if this was its last user); {@code load_elf_binary()} maps the
+ * program's text privately from its file at {@link MmState#TEXT_BASE} (no page is touched: the
+ * text faults in as it runs); the new image starts with one faulted-in anonymous page, the
+ * process's I/O buffer.
  */
 final class Exec {
+  /** The most text pages that fit between {@link MmState#TEXT_BASE} and {@link MmState#USER_BASE}. */
+  static final long MAX_TEXT_PAGES = (MmState.USER_BASE - MmState.TEXT_BASE) >>> 12;
+
   private final Machine machine;
   private final AddressSpaces as;
   private final TaskTable tasks;
@@ -37,6 +44,17 @@ final class Exec {
    * {@code -ENOMEM} before that point leaves the task running its old image (true).
    */
   boolean exec(int cpu, int pid) {
+    return exec(cpu, pid, -1, 0);
+  }
+
+  /**
+   * {@code execve()} of a program whose text is the first {@code textPages} pages of {@code file}
+   * ({@code file < 0}: no text mapping); see {@link #exec(int, int)}.
+   */
+  boolean exec(int cpu, int pid, int file, long textPages) {
+    if (file >= 0 && (textPages < 1 || textPages > MAX_TEXT_PAGES)) {
+      throw new IllegalArgumentException("text must be 1.." + MAX_TEXT_PAGES + " pages, got " + textPages);
+    }
     MmState old = tasks.mm(pid);
     long mm = as.mmCreate(cpu);
     if (mm < 0) {
@@ -46,8 +64,12 @@ final class Exec {
     machine.charge(cpu, KernelCosts.EXEC_BASE);
     // exec_mmap(): the CPU switches to the new mm; the restricted space of the old one goes away
     sched.switchMm(cpu, mm, siteExec);
-    tasks.setMm(pid, new MmState(mm));
-    mmap.exitMmap(cpu, old);
+    MmState m = new MmState(mm);
+    tasks.setMm(pid, m);
+    mmap.exitMm(cpu, pid, old);
+    if (file >= 0) {
+      memory.fileFault().mmapAt(m, MmState.TEXT_BASE, file, textPages);
+    }
     return setUpBuffer(cpu, pid);
   }
 

@@ -1,8 +1,6 @@
 package io.asisim.sim.kernel;
 
-import io.asisim.api.machine.Cost;
 import io.asisim.api.machine.Machine;
-import io.asisim.api.metrics.Counter;
 import io.asisim.api.mm.Gfp;
 import io.asisim.sim.util.LongLongMap;
 
@@ -13,6 +11,12 @@ import io.asisim.sim.util.LongLongMap;
  * zero page) and disk-backed files (misses allocated and filled by DMA, clean pages reclaimable by
  * {@link Vmscan}). Disk I/O time is not modelled (only CPU time is). Each page a call copies goes
  * through the process's one-page I/O buffer.
+ *
+ * <p>Costs: the system-call body is charged per call and per folio ({@link VfsCosts}, derived
+ * from the measured {@code pread()} of this project's development machine), the copy by
+ * {@link CopyCost} (a file that fits in the LLC is copied from cache). File mappings and their
+ * faults are {@link FileFault}'s; this class also holds {@code mmap()} of a file for the
+ * system-call table.
  */
 final class FileMap {
   /** The mapping gfp of tmpfs and regular files: {@code GFP_HIGHUSER_MOVABLE}. */
@@ -23,10 +27,9 @@ final class FileMap {
   private final TaskTable tasks;
   private final Highmem highmem;
   private final Memory memory;
-  private final Vmscan vmscan;
   private final AsiPlugins plugins;
-  private final Counter pagecacheMisses;
-  private final long copyCost;
+  private final CopyCost copyCost;
+  private final FileFault faults;
 
   FileMap(Machine machine, PageCache cache, TaskTable tasks, Highmem highmem, Memory memory, Vmscan vmscan,
       AsiPlugins plugins, KernelCounters counters) {
@@ -35,10 +38,14 @@ final class FileMap {
     this.tasks = tasks;
     this.highmem = highmem;
     this.memory = memory;
-    this.vmscan = vmscan;
     this.plugins = plugins;
-    this.pagecacheMisses = counters.pagecacheMisses();
-    this.copyCost = machine.profile().get(Cost.COPY_PAGE);
+    this.copyCost = highmem.copyCost();
+    this.faults = memory.attachPageCache(cache);
+  }
+
+  /** {@code mmap(MAP_PRIVATE)} of the first {@code pages} pages of {@code file}; see {@link FileFault#mmap}. */
+  long mmapFile(MmState m, int file, long pages) {
+    return faults.mmap(m, file, pages);
   }
 
   int createFile(long pages, boolean evictable) {
@@ -83,87 +90,88 @@ final class FileMap {
     if (tasks.hasOpen(pid, file)) {
       return; // another descriptor of the same file keeps access
     }
-    long mm = tasks.mm(pid).mm;
+    MmState m = tasks.mm(pid);
     long n = cache.size(file);
     for (long i = 0; i < n; i++) {
       long pfn = cache.peek(file, i);
-      if (pfn >= 0) {
-        plugins.accessLost(cpu, mm, pfn);
+      if (pfn >= 0 && !m.vmas.maps(file, i)) { // a mapping of the page keeps access after close
+        plugins.accessLost(cpu, m.mm, pfn);
       }
-    }
-  }
-
-  /** {@code read()} of {@code pages} pages from page {@code index}: each copied into the I/O buffer. */
-  void read(int cpu, int pid, int fd, long index, int pages) {
-    int file = tasks.fileOf(pid, fd);
-    MmState m = tasks.mm(pid);
-    long end = Math.min(index + pages, cache.size(file));
-    for (long i = index; i < end; i++) {
-      machine.charge(cpu, KernelCosts.PAGECACHE_LOOKUP);
-      long pfn = cache.lookup(file, i);
-      if (pfn < 0 && !cache.evictable(file)) {
-        // shmem_file_read_iter() with SGP_READ: a hole reads as ZERO_PAGE (kernel image,
-        // nonsensitive), nothing is allocated
-        memory.kernelWriteUser(cpu, m, m.bufVa);
-        machine.charge(cpu, copyCost);
-        continue;
-      }
-      if (pfn < 0) {
-        pfn = readaheadMiss(cpu, file, i);
-        if (pfn < 0) {
-          break;
-        }
-      }
-      // copy_page_to_iter(): source is the page-cache page, destination the user buffer
-      highmem.kmapLocal(cpu, m.mm, pfn, false, AccessSite.PAGECACHE_READ);
-      memory.kernelWriteUser(cpu, m, m.bufVa); // copy_to_user() into a buffer still shared after fork faults: CoW
-      machine.charge(cpu, copyCost);
-    }
-  }
-
-  /** {@code write()} of {@code pages} full pages from page {@code index}, from the I/O buffer. */
-  void write(int cpu, int pid, int fd, long index, int pages) {
-    int file = tasks.fileOf(pid, fd);
-    MmState m = tasks.mm(pid);
-    long end = Math.min(index + pages, cache.size(file));
-    for (long i = index; i < end; i++) {
-      machine.charge(cpu, KernelCosts.PAGECACHE_LOOKUP);
-      long pfn = cache.lookup(file, i);
-      if (pfn < 0) {
-        // shmem_get_folio() / write_begin: a new page-cache page
-        pfn = vmscan.allocUserPage(cpu, GFP_PAGECACHE);
-        if (pfn < 0) {
-          break;
-        }
-        pagecacheMisses.inc();
-        cache.insert(file, i, pfn);
-      }
-      // copy_page_from_iter(): user buffer into the page-cache page (a full-page write needs no zeroing)
-      memory.userAccess(cpu, m.bufVa, false);
-      highmem.kmapLocal(cpu, m.mm, pfn, true, AccessSite.PAGECACHE_WRITE);
-      machine.charge(cpu, copyCost);
     }
   }
 
   /**
-   * A page-cache miss on a disk file's read ({@code filemap_read()} → readahead): the page is
-   * allocated and filled by DMA, which touches no CPU mapping (I/O time is not modelled).
+   * {@code read()}/{@code pread64()} of {@code pages} pages from page {@code index}: each copied into
+   * the I/O buffer. {@code ksys_pread64()} → {@code fdget()}, {@code vfs_read()} →
+   * {@code rw_verify_area()}, {@code new_sync_read()} → {@code shmem_file_read_iter()} (tmpfs) or
+   * {@code filemap_read()} (disk files), {@code touch_atime()}, {@code fdput()}: {@link VfsCosts#READ_CALL}
+   * once, {@link VfsCosts#READ_PER_FOLIO} and the copy per page.
    */
-  private long readaheadMiss(int cpu, int file, long index) {
-    long pfn = vmscan.allocUserPage(cpu, GFP_PAGECACHE);
-    if (pfn < 0) {
-      return -1;
+  void read(int cpu, int pid, int fd, long index, int pages) {
+    int file = tasks.fileOf(pid, fd);
+    MmState m = tasks.mm(pid);
+    machine.charge(cpu, VfsCosts.READ_CALL);
+    long size = cache.size(file);
+    long end = Math.min(index + pages, size);
+    for (long i = index; i < end; i++) {
+      machine.charge(cpu, VfsCosts.READ_PER_FOLIO);
+      long pfn = cache.lookup(file, i);
+      if (pfn < 0 && !cache.evictable(file)) {
+        // shmem_file_read_iter() with SGP_READ: a hole reads as ZERO_PAGE (kernel image,
+        // nonsensitive, one page: always cache-resident), nothing is allocated
+        memory.kernelWriteUser(cpu, m, m.bufVa);
+        machine.charge(cpu, copyCost.forWorkingSet(1));
+        continue;
+      }
+      long copy = copyCost.forWorkingSet(size);
+      if (pfn < 0) {
+        pfn = faults.readIn(cpu, file, i); // readahead: allocated and filled by DMA (no CPU mapping)
+        if (pfn < 0) {
+          break;
+        }
+        copy = copyCost.cold(); // no CPU has read the page yet
+      }
+      // copy_page_to_iter(): source is the page-cache page, destination the user buffer
+      highmem.kmapLocal(cpu, m.mm, pfn, false, AccessSite.PAGECACHE_READ);
+      memory.kernelWriteUser(cpu, m, m.bufVa); // copy_to_user() into a buffer still shared after fork faults: CoW
+      machine.charge(cpu, copy);
     }
-    pagecacheMisses.inc();
-    cache.insert(file, index, pfn);
-    return pfn;
+  }
+
+  /**
+   * {@code write()} of {@code pages} full pages from page {@code index}, from the I/O buffer:
+   * {@code ksys_write()} → {@code vfs_write()} → {@code shmem_file_write_iter()} /
+   * {@code generic_file_write_iter()} → {@code generic_perform_write()}: {@link VfsCosts#WRITE_CALL}
+   * once, {@link VfsCosts#WRITE_PER_FOLIO} and the copy per page (its source, the one-page user
+   * buffer, is always cache-resident).
+   */
+  void write(int cpu, int pid, int fd, long index, int pages) {
+    int file = tasks.fileOf(pid, fd);
+    MmState m = tasks.mm(pid);
+    machine.charge(cpu, VfsCosts.WRITE_CALL);
+    long end = Math.min(index + pages, cache.size(file));
+    for (long i = index; i < end; i++) {
+      machine.charge(cpu, VfsCosts.WRITE_PER_FOLIO);
+      long pfn = cache.lookup(file, i);
+      if (pfn < 0) {
+        // shmem_get_folio() / write_begin: a new page-cache page
+        pfn = faults.readIn(cpu, file, i);
+        if (pfn < 0) {
+          break;
+        }
+      }
+      // copy_page_from_iter_atomic(): user buffer into the page-cache page (a full-page write needs no zeroing)
+      memory.userAccess(cpu, m.bufVa, false);
+      highmem.kmapLocal(cpu, m.mm, pfn, true, AccessSite.PAGECACHE_WRITE);
+      machine.charge(cpu, copyCost.forWorkingSet(1));
+    }
   }
 
   /**
    * Whether process {@code pid} could legitimately {@code read()} frame {@code pfn} right now
    * (its "logical access", docs/checker.md): the frame caches a page of a file the process has
-   * open, or is an anonymous page mapped in its mm (shared copy-on-write pages count for every
-   * sharer). Allocation-free, O(open files).
+   * open or maps, or is an anonymous page mapped in its mm (shared copy-on-write pages count for
+   * every sharer). Allocation-free, O(open files + file mappings).
    */
   boolean hasLogicalAccess(int pid, long pfn) {
     if (!tasks.alive(pid)) {
@@ -173,6 +181,10 @@ final class FileMap {
       return true;
     }
     long code = cache.ownerOf(pfn);
-    return code != LongLongMap.ABSENT && tasks.hasOpen(pid, PageCache.fileOf(code));
+    if (code == LongLongMap.ABSENT) {
+      return false;
+    }
+    int file = PageCache.fileOf(code);
+    return tasks.hasOpen(pid, file) || tasks.mm(pid).vmas.maps(file, PageCache.indexOf(code));
   }
 }

@@ -11,7 +11,14 @@ import io.asisim.sim.util.LongLongMap;
  * every anonymous page copy-on-write ({@code copy_present_pte()} write-protects the parent's PTE
  * too and bumps the page's mapcount) and then flushes the parent ({@code flush_tlb_mm(oldmm)});
  * and the spawn of a new process with an empty mm (fork + exec of an init-like parent, charged
- * together).
+ * together); and {@code vfork()} / {@code clone(CLONE_VM|CLONE_VFORK)} (glibc {@code posix_spawn()}),
+ * where {@code copy_mm()} only takes a reference on the parent's mm ({@code mmget()}, no
+ * {@code dup_mmap()}: no page-table copy, no copy-on-write) and the parent waits until the child
+ * execs or exits ({@code wait_for_vfork_done()}).
+ *
+ * <p>File mappings are inherited by a fork (every VMA is copied) but their page-cache PTEs are not:
+ * the child faults them in again (Linux copies them only for VMAs with anonymous pages,
+ * {@code vma_needs_copy()}).
  */
 final class Fork {
   private final Machine machine;
@@ -62,6 +69,7 @@ final class Fork {
     c.nextVa = p.nextVa;
     c.bufVa = p.bufVa;
     tasks.install(child, c, cpu, tasks.dupFiles(parent));
+    c.vmas.copyFrom(p.vmas);
     machine.charge(cpu, KernelCosts.FORK_BASE);
     // copy_present_pte(): share every anonymous page read-only, parent and child
     LongLongMap a = p.anon;
@@ -87,6 +95,32 @@ final class Fork {
     tlb.flushMmRange(cpu, p.mm, 0, Mmap.ALL_PAGES);
     // wake_up_new_task() -> select_task_rq(): placed after the copy, by the clocks it left
     tasks.setCpu(child, sched.leastLoadedCpu());
+    return child;
+  }
+
+  /**
+   * {@code vfork()} of {@code parent} (running on {@code cpu}): {@code kernel_clone()} with
+   * {@code CLONE_VM|CLONE_VFORK}. The child shares the parent's mm ({@code copy_mm()} →
+   * {@code mmget()}: {@code mm_users} + 1, the same page tables, nothing write-protected, no
+   * flush) and a copy of its descriptor table; the parent then sleeps in
+   * {@code wait_for_vfork_done()} until the child's {@code mm_release()} (exec or exit):
+   * {@link MmState#vforkWaiting} is true for it meanwhile, and its CPU switches to the idle task
+   * (keeping the mm loaded lazily, so a child placed there runs without a CR3 write). The fixed
+   * part charged is fork's ({@code KernelCosts.FORK_BASE}: task, files, signal; estimate).
+   *
+   * @return the child's pid
+   */
+  int vfork(int cpu, int parent) {
+    forks.inc();
+    MmState p = tasks.mm(parent);
+    int child = tasks.allocPid();
+    tasks.install(child, p, cpu, tasks.dupFiles(parent));
+    p.users++; // mmget()
+    p.vforkBorrow(parent, child);
+    machine.charge(cpu, KernelCosts.FORK_BASE);
+    tasks.setCpu(child, sched.leastLoadedCpu());
+    // wait_for_vfork_done() -> schedule(): the parent stops running
+    sched.switchToIdle(cpu, true);
     return child;
   }
 }

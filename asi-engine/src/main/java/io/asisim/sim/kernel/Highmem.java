@@ -2,7 +2,6 @@ package io.asisim.sim.kernel;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiOps;
-import io.asisim.api.machine.Cost;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mapper.Mapper;
@@ -28,7 +27,7 @@ final class Highmem {
   private final TlbOps tlb;
   private final AsiOps asi;
   private final AsiPlugins plugins;
-  private final long copyCost;
+  private final CopyCost copyCost;
   /** Exit-site ids, indexed by {@link AccessSite#ordinal()}. */
   private final int[] siteIds;
   // first alias access that reached the wrong frame (va 0 = none)
@@ -43,7 +42,7 @@ final class Highmem {
     this.tlb = machine.tlb();
     this.asi = machine.asi();
     this.plugins = plugins;
-    this.copyCost = machine.profile().get(Cost.COPY_PAGE);
+    this.copyCost = new CopyCost(machine.profile());
     this.siteIds = siteIds.clone();
   }
 
@@ -79,11 +78,17 @@ final class Highmem {
     machine.clearPages(cpu, pfn, 1);
   }
 
+  /** The copy-cost rule every kernel copy is charged by. */
+  CopyCost copyCost() {
+    return copyCost;
+  }
+
   /**
    * {@code copy_user_highpage()}: source and destination mapped at the same time (two temporary
-   * mappings); if either cannot be had, both are touched through the direct map.
+   * mappings); if either cannot be had, both are touched through the direct map. The copy is
+   * charged by {@link CopyCost} for a source read from a working set of {@code sourceSetPages}.
    */
-  void copyPage(int cpu, long mm, long src, long dst, AccessSite site) {
+  void copyPage(int cpu, long mm, long src, long dst, AccessSite site, long sourceSetPages) {
     int id = siteIds[site.ordinal()];
     if (!asi.enabled()) {
       directCopy(cpu, src, dst, id);
@@ -103,7 +108,7 @@ final class Highmem {
         mp.unmap(cpu, mm, vs);
       }
     }
-    machine.charge(cpu, copyCost);
+    machine.charge(cpu, copyCost.forWorkingSet(sourceSetPages));
   }
 
   private void directCopy(int cpu, long src, long dst, int id) {

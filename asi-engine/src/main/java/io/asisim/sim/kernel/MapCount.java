@@ -6,10 +6,22 @@ import io.asisim.sim.util.LongLongMap;
  * How many mms map each anonymous frame shared copy-on-write, kernel-wide as the page's
  * {@code _mapcount} is (mm/rmap.c: {@code folio_dup_file_rmap()} at fork, {@code folio_remove_rmap_pte()}
  * at unmap). A frame absent from the map is mapped by exactly one mm, so the common case costs
- * nothing.
+ * nothing. The mapcount of page-cache frames mapped by file faults is kept per page by
+ * {@link PageCache}; {@link #fileUnmap} reaches it for the unmap paths.
  */
 final class MapCount {
   private final LongLongMap shared = new LongLongMap(256);
+  private PageCache pageCache;
+
+  /** The page cache whose mapped pages {@link #fileUnmap} drops (set once when it is built). */
+  void attachPageCache(PageCache cache) {
+    this.pageCache = cache;
+  }
+
+  /** {@code folio_remove_rmap_pte()} of a page-cache frame: one user PTE fewer maps {@code pfn}. */
+  void fileUnmap(long pfn) {
+    pageCache.unmapPte(pfn);
+  }
 
   /** {@code copy_present_pte()}: one more mm maps {@code pfn}. */
   void dup(long pfn) {

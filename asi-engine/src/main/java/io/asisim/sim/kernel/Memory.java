@@ -10,10 +10,13 @@ import io.asisim.api.mm.PageAllocator;
 import io.asisim.sim.util.LongLongMap;
 
 /**
- * Anonymous-memory faults and user accesses (mm/memory.c): {@code handle_mm_fault()} on a missing
- * page ({@code do_anonymous_page()}) or a write to a write-protected one ({@code do_wp_page()}:
- * {@code wp_page_reuse()} when only this mm maps it, else {@code wp_page_copy()}), and the kernel's
- * own writes to user pages ({@code copy_to_user()}), which take the same copy-on-write fault.
+ * Faults and user accesses (mm/memory.c): {@code handle_mm_fault()} on a missing anonymous page
+ * ({@code do_anonymous_page()}) or a write to a write-protected one ({@code do_wp_page()}:
+ * {@code wp_page_reuse()} when only this mm maps it, else {@code wp_page_copy()}), faults in file
+ * mappings ({@link FileFault}), and the kernel's own writes to user pages ({@code copy_to_user()}),
+ * which take the same copy-on-write fault. Each fault charges the exception
+ * ({@code Cost.PAGE_FAULT}) and its body ({@link FaultCosts}); allocation, clear and copy are
+ * charged where they happen.
  */
 final class Memory {
   /** {@code GFP_HIGHUSER_MOVABLE | __GFP_ZERO}: anonymous faults ({@code vma_alloc_zeroed_movable_folio()}). */
@@ -30,8 +33,10 @@ final class Memory {
   private final Counter anonFaults;
   private final Counter cowFaults;
   private final Counter oomEvents;
+  private final KernelCounters counters;
   private final long faultCost;
   private final int siteUser;
+  private FileFault fileFault;
 
   Memory(Machine machine, PageAllocator allocator, Highmem highmem, Vmscan vmscan, MapCount mapCount,
       AsiPlugins plugins, KernelCounters counters, int siteUser) {
@@ -46,14 +51,38 @@ final class Memory {
     this.anonFaults = counters.anonFaults();
     this.cowFaults = counters.cowFaults();
     this.oomEvents = counters.oomEvents();
+    this.counters = counters;
     this.faultCost = machine.profile().get(Cost.PAGE_FAULT);
     this.siteUser = siteUser;
   }
 
-  /** A user access to {@code va}: faults in a missing page, copies a write-protected one on write. */
+  /**
+   * Builds the file-fault layer on the page cache (called once, by {@link FileMap}'s constructor,
+   * which owns the cache) and makes the page cache's mapped pages reachable from the unmap paths.
+   */
+  FileFault attachPageCache(PageCache cache) {
+    mapCount.attachPageCache(cache);
+    fileFault = new FileFault(machine, allocator, cache, highmem, vmscan, this, counters);
+    return fileFault;
+  }
+
+  /** The file-fault layer ({@link #attachPageCache} must have run). */
+  FileFault fileFault() {
+    return fileFault;
+  }
+
+  /**
+   * A user access to {@code va}: faults in a missing page (from the file for a file mapping),
+   * copies a write-protected one on write.
+   */
   void touch(int cpu, MmState m, long va, boolean write) {
     long v = m.anon.get(va);
     if (v == LongLongMap.ABSENT) {
+      int vma = m.vmas.size() == 0 ? -1 : m.vmas.find(va);
+      if (vma >= 0) {
+        fileFault.fault(cpu, m, vma, va, write);
+        return;
+      }
       anonFault(cpu, m, va);
     } else if (write && (v & MmState.WRITABLE) == 0) {
       wpFault(cpu, m, va, v & MmState.PFN_MASK);
@@ -80,7 +109,7 @@ final class Memory {
   /** {@code do_anonymous_page()}: a zeroed movable page mapped writable; false if out of memory. */
   boolean anonFault(int cpu, MmState m, long va) {
     anonFaults.inc();
-    machine.charge(cpu, faultCost);
+    machine.charge(cpu, faultCost + FaultCosts.ANON_FAULT);
     long pfn = vmscan.allocUserPage(cpu, GFP_ANON);
     if (pfn < 0) {
       return false;
@@ -98,9 +127,9 @@ final class Memory {
 
   /** {@code do_wp_page()}: reuse a page only this mm maps, else {@link #wpPageCopy}. */
   private void wpFault(int cpu, MmState m, long va, long old) {
-    machine.charge(cpu, faultCost);
     if (!mapCount.isShared(old)) {
       // wp_page_reuse(): the last user gets the page writable in place
+      machine.charge(cpu, faultCost + FaultCosts.WP_REUSE);
       as.mapUser(cpu, m.mm, va, old, true);
       m.putAnon(va, old | MmState.WRITABLE);
       tlb.flushOne(cpu, va);
@@ -112,12 +141,14 @@ final class Memory {
 
   /** {@code wp_page_copy()}: a private copy replaces the shared page, whose old translation is flushed. */
   private void wpPageCopy(int cpu, MmState m, long va, long old) {
+    machine.charge(cpu, faultCost + FaultCosts.WP_COPY);
     cowFaults.inc();
     long pfn = vmscan.allocUserPage(cpu, Gfp.GFP_HIGHUSER_MOVABLE);
     if (pfn < 0) {
       return;
     }
-    highmem.copyPage(cpu, m.mm, old, pfn, AccessSite.COW);
+    // the source is read from the mm's anonymous memory: cache-resident if that fits the LLC
+    highmem.copyPage(cpu, m.mm, old, pfn, AccessSite.COW, m.anon.size());
     as.mapUser(cpu, m.mm, va, pfn, true);
     m.putAnon(va, pfn | MmState.WRITABLE);
     mapCount.drop(old);

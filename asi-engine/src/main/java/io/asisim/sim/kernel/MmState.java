@@ -3,9 +3,11 @@ package io.asisim.sim.kernel;
 import io.asisim.sim.util.LongLongMap;
 
 /**
- * The anonymous memory of one process's mm: user address → frame, with the PTE's writability, and
- * a bump pointer for new mappings. (Which of these frames are shared copy-on-write with other mms
- * is kept kernel-wide, as the page's mapcount is.)
+ * One {@code mm_struct}: its anonymous memory (user address → frame, with the PTE's writability),
+ * its private file mappings ({@link FileVmas}) and the page-cache pages they map, a bump pointer
+ * for new mappings, the number of tasks using it ({@code mm_users}) and the tasks that borrow it
+ * through {@code vfork()}. (Which frames are shared copy-on-write with other mms is kept
+ * kernel-wide, as the page's mapcount is.)
  */
 final class MmState {
   /** Bit of a value in {@link #anon}: the user PTE is writable. */
@@ -15,8 +17,27 @@ final class MmState {
   /** First user address handed out (above the traditional 4 MiB null-guard and text). */
   static final long USER_BASE = 0x0000_1000_0000L;
 
+  /** Where exec maps a program's text: the traditional non-PIE ELF base, below {@link #USER_BASE}. */
+  static final long TEXT_BASE = 0x0040_0000L;
+
   final long mm;
   final LongLongMap anon = new LongLongMap(64);
+  /**
+   * Page-cache frames mapped read-only by file faults: user address → frame ({@code set_pte_range()}
+   * of {@code finish_fault()}). A private write replaces the entry by an anonymous copy in
+   * {@link #anon}.
+   */
+  final LongLongMap filePte = new LongLongMap(16);
+  /** The file mappings ({@code vm_area_struct}s with a {@code vm_file}). */
+  final FileVmas vmas = new FileVmas();
+  /** {@code mm_users}: tasks using this mm; it is torn down when the last one drops it. */
+  int users = 1;
+  /**
+   * The tasks sharing this mm through {@code vfork()}, oldest first: each waits in
+   * {@code wait_for_vfork_done()} for the next one to exec or exit (its {@code vfork_done}); only
+   * the last runs. Empty when no vfork is in flight.
+   */
+  private int[] vforkChain = new int[0];
   /**
    * Reverse of {@link #anon}: frame → user address ({@code page_vma_mapped_walk()} in one step),
    * so that the checker can ask "does this mm map this frame" without a scan. Each frame is mapped
@@ -58,6 +79,49 @@ final class MmState {
   /** Whether this mm maps frame {@code pfn} as anonymous memory. */
   boolean mapsAnon(long pfn) {
     return rmap.containsKey(pfn);
+  }
+
+  /** {@code vfork()}: {@code child} borrows this mm from {@code parent}, which waits for it. */
+  void vforkBorrow(int parent, int child) {
+    int n = vforkChain.length;
+    if (n == 0) {
+      vforkChain = new int[] {parent, child};
+      return;
+    }
+    vforkChain = java.util.Arrays.copyOf(vforkChain, n + 1);
+    vforkChain[n] = child;
+  }
+
+  /**
+   * The task that borrowed this mm most recently and is not waiting itself (the one that may exec
+   * or exit), or -1 when no vfork is in flight.
+   */
+  int vforkRunner() {
+    return vforkChain.length == 0 ? -1 : vforkChain[vforkChain.length - 1];
+  }
+
+  /**
+   * {@code mm_release()} → {@code complete_vfork_done()} by the running borrower {@code child}:
+   * its parent stops waiting. Returns the parent, or -1 if {@code child} borrowed nothing.
+   */
+  int vforkDone(int child) {
+    int n = vforkChain.length;
+    if (n == 0 || vforkChain[n - 1] != child) {
+      return -1;
+    }
+    int parent = vforkChain[n - 2];
+    vforkChain = n == 2 ? new int[0] : java.util.Arrays.copyOf(vforkChain, n - 1);
+    return parent;
+  }
+
+  /** Whether {@code pid} waits in {@code wait_for_vfork_done()} for a child borrowing this mm. */
+  boolean vforkWaiting(int pid) {
+    for (int i = 0; i < vforkChain.length - 1; i++) {
+      if (vforkChain[i] == pid) {
+        return true;
+      }
+    }
+    return false;
   }
 
   long take(int pages) {

@@ -4,9 +4,12 @@ import io.asisim.api.machine.AddressSpaces;
 import io.asisim.sim.util.LongLongMap;
 
 /**
- * Anonymous mappings of an mm (mm/mmap.c): {@code mmap()} hands out address space (pages are faulted
- * in by {@link Memory}), {@code munmap()} and {@code exit_mmap()} zap the PTEs into an
- * {@link MmuGather}, which frees the frames only after the flush.
+ * Mappings of an mm (mm/mmap.c): {@code mmap()} hands out address space (pages are faulted in by
+ * {@link Memory}; file mappings are made by {@link FileFault}), {@code munmap()} and
+ * {@code exit_mmap()} zap the PTEs into an {@link MmuGather}, which frees the frames only after the
+ * flush (page-cache frames are only unmapped, never freed here), and the mm's lifetime:
+ * {@code mmput()} tears it down when its last user ({@code mm_users}) drops it, and
+ * {@code mm_release()} ends a {@code vfork()} borrow ({@code complete_vfork_done()}).
  */
 final class Mmap {
   /** The whole user address space, as a page count for {@code flush_tlb_mm()}-like range flushes. */
@@ -33,6 +36,10 @@ final class Mmap {
 
   /** {@code munmap()}: {@code zap_page_range()} + {@code tlb_finish_mmu()} (flush the range, then free). */
   void munmap(int cpu, MmState m, long va, int pages) {
+    boolean files = m.vmas.size() > 0;
+    if (files) {
+      m.vmas.unmap(va, pages);
+    }
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
       long v = m.removeAnon(a);
@@ -40,16 +47,55 @@ final class Mmap {
         as.unmapUser(cpu, m.mm, a);
         zapPage(cpu, m.mm, v & MmState.PFN_MASK);
       }
+      long f = files ? m.filePte.remove(a) : LongLongMap.ABSENT;
+      if (f != LongLongMap.ABSENT) {
+        as.unmapUser(cpu, m.mm, a);
+        zapFilePage(cpu, m.mm, f);
+      }
     }
     gather.finish(cpu, m.mm, va, pages);
   }
 
   /**
-   * {@code exit_mmap()} and {@code __mmdrop()}: unmaps and drops every anonymous page of a dying mm,
-   * flushes it wherever it may still be cached, frees the frames, moves CPUs still holding the mm
-   * off it, and destroys it.
+   * {@code exit_mm()} of the task exiting with {@code m}: {@code mm_release()}, then
+   * {@link #mmput}. With a {@code vfork()} borrow in flight the exiting task is taken to be the
+   * borrower that runs (its parents wait in {@code wait_for_vfork_done()} and cannot exit); callers
+   * that know the pid use {@link #exitMm}.
    */
   void exitMmap(int cpu, MmState m) {
+    exitMm(cpu, m.vforkRunner(), m);
+  }
+
+  /** {@code exit_mm()} of task {@code pid}: {@code exit_mm_release()} → {@link #mmRelease}, then {@link #mmput}. */
+  void exitMm(int cpu, int pid, MmState m) {
+    mmRelease(m, pid);
+    mmput(cpu, m);
+  }
+
+  /**
+   * {@code mm_release()} → {@code complete_vfork_done()}: if {@code pid} borrowed {@code m} through
+   * {@code vfork()}, its parent stops waiting. Returns that parent, or -1.
+   */
+  int mmRelease(MmState m, int pid) {
+    return pid < 0 ? -1 : m.vforkDone(pid);
+  }
+
+  /** {@code mmput()}: one user fewer; the last one tears the mm down ({@link #teardown}). */
+  void mmput(int cpu, MmState m) {
+    if (m.users <= 0) {
+      throw new IllegalStateException("mm " + m.mm + " has no users left");
+    }
+    if (--m.users == 0) {
+      teardown(cpu, m);
+    }
+  }
+
+  /**
+   * {@code __mmput()} → {@code exit_mmap()} and {@code __mmdrop()}: unmaps and drops every page of
+   * a dying mm, flushes it wherever it may still be cached, frees the anonymous frames (page-cache
+   * frames stay cached), moves CPUs still holding the mm off it, and destroys it.
+   */
+  private void teardown(int cpu, MmState m) {
     LongLongMap a = m.anon;
     for (int i = 0; i < a.capacity(); i++) {
       if (a.used(i)) {
@@ -58,6 +104,15 @@ final class Mmap {
       }
     }
     m.clearAnon();
+    LongLongMap f = m.filePte;
+    for (int i = 0; i < f.capacity(); i++) {
+      if (f.used(i)) {
+        as.unmapUser(cpu, m.mm, f.keyAt(i));
+        zapFilePage(cpu, m.mm, f.valueAt(i));
+      }
+    }
+    f.clear();
+    m.vmas.clear();
     gather.finish(cpu, m.mm, 0, ALL_PAGES);
     sched.leaveLazyMm(m.mm);
     plugins.mmExit(cpu, m.mm);
@@ -73,5 +128,15 @@ final class Mmap {
     if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
     }
+  }
+
+  /**
+   * {@code zap_pte_range()} on a PTE to a page-cache frame: the mapcount drops, the frame stays in
+   * the page cache. The loss of access is reported even if the process still has the file open
+   * ({@code read()} would re-establish an alias): a spurious report only costs a flush.
+   */
+  private void zapFilePage(int cpu, long mm, long pfn) {
+    plugins.accessLost(cpu, mm, pfn);
+    mapCount.fileUnmap(pfn);
   }
 }

@@ -8,13 +8,19 @@ import java.util.List;
 /**
  * The page cache: per file an array of frame numbers indexed by page offset (the
  * {@code address_space} xarray), a reverse map frame → (file, index) for reclaim and the checker,
- * and a second-chance FIFO of evictable pages standing in for the LRU lists
- * ({@code folio_referenced()} gives a page another round).
+ * a second-chance FIFO of evictable pages standing in for the LRU lists
+ * ({@code folio_referenced()} gives a page another round), and per page the number of user PTEs
+ * mapping it ({@code folio_mapcount()} of a file folio, mm/rmap.c).
+ *
+ * <p>A page some process maps is never handed to reclaim ({@link #nextVictim} rotates it like a
+ * referenced one): the simulated {@code shrink_folio_list()} cannot {@code try_to_unmap()} it yet,
+ * and evicting it would leave a user PTE to a freed frame.
  */
 final class PageCache {
   private final List<long[]> pages = new ArrayList<>();
   private final List<byte[]> referenced = new ArrayList<>();
   private final List<Boolean> evictable = new ArrayList<>();
+  private final List<int[]> mapcount = new ArrayList<>();
   private final LongLongMap owner = new LongLongMap(1 << 12);
   private long[] lru = new long[1 << 12];
   private int lruHead;
@@ -30,6 +36,7 @@ final class PageCache {
     pages.add(p);
     referenced.add(new byte[(int) nrPages]);
     evictable.add(isEvictable);
+    mapcount.add(new int[(int) nrPages]);
     return pages.size() - 1;
   }
 
@@ -67,8 +74,30 @@ final class PageCache {
     }
   }
 
-  /** Removes the page; returns its frame (or -1). */
+  /** {@code folio_add_file_rmap_pte()}: one more user PTE maps page {@code index} of {@code file}. */
+  void mapPte(int file, long index) {
+    mapcount.get(file)[(int) index]++;
+  }
+
+  /** {@code folio_remove_rmap_pte()} of a page-cache frame mapped by a user PTE. */
+  void unmapPte(long pfn) {
+    long code = owner.get(pfn);
+    if (code == LongLongMap.ABSENT || mapcount.get(fileOf(code))[(int) indexOf(code)] <= 0) {
+      throw new IllegalStateException("pfn " + pfn + " is not a mapped page-cache page");
+    }
+    mapcount.get(fileOf(code))[(int) indexOf(code)]--;
+  }
+
+  /** How many user PTEs map page {@code index} of {@code file}. */
+  int mapcount(int file, long index) {
+    return mapcount.get(file)[(int) index];
+  }
+
+  /** Removes the page; returns its frame (or -1). A mapped page cannot be removed. */
   long remove(int file, long index) {
+    if (mapcount.get(file)[(int) index] > 0) {
+      throw new IllegalStateException("page " + index + " of file " + file + " is mapped");
+    }
     long[] p = pages.get(file);
     long pfn = p[(int) index];
     if (pfn >= 0) {
@@ -126,6 +155,11 @@ final class PageCache {
         continue; // already gone (truncated or evicted): lazy deletion
       }
       byte[] ref = referenced.get(file);
+      if (mapcount.get(file)[idx] > 0) {
+        ref[idx] = 0;
+        pushLru(code); // mapped: kept (folio_referenced() would see the PTE's young bit)
+        continue;
+      }
       if (ref[idx] != 0) {
         ref[idx] = 0;
         pushLru(code);

@@ -265,4 +265,36 @@ public final class SimKernel implements Kernel, KernelView {
   public String takeAliasMismatch() {
     return highmem.takeAliasMismatch();
   }
+
+  // ---- vfork and file mappings (issue 19)
+
+  @Override
+  public int vfork(int pid) {
+    return fork.vfork(sched.enter(pid), pid); // the parent sleeps: no return to user space
+  }
+
+  @Override
+  public boolean vforkWaiting(int pid) {
+    return tasks.alive(pid) && tasks.mm(pid).vforkWaiting(pid);
+  }
+
+  @Override
+  public long mmapFile(int pid, int file, long pages) {
+    int cpu = sched.enter(pid);
+    long va = files.mmapFile(tasks.mm(pid), file, pages);
+    sched.returnToUser(cpu);
+    return va;
+  }
+
+  @Override
+  public boolean exec(int pid, int file, long textPages) {
+    files.checkExists(file);
+    int cpu = sched.enter(pid);
+    if (!exec.exec(cpu, pid, file, textPages)) {
+      exit(pid); // past the point of no return the kernel kills the task
+      return false;
+    }
+    sched.returnToUser(cpu);
+    return true;
+  }
 }

@@ -97,7 +97,7 @@ class HighmemTest {
     long src = sensitivePage();
     long dst = sensitivePage();
     aliasesLeft = 1;
-    highmem.copyPage(0, mm, src, dst, AccessSite.COW);
+    highmem.copyPage(0, mm, src, dst, AccessSite.COW, 1);
     assertThat(log).containsExactly("map:" + src, "refuse:" + dst, "unmap");
     assertThat(metrics.get("asi_exit_sites.cow")).isEqualTo(1); // the first direct touch exits, the second is unrestricted
     assertThat(highmem.takeAliasMismatch()).isNull();

@@ -1,0 +1,63 @@
+package io.asisim.sim.kernel;
+
+/**
+ * Software costs (cycles) of the {@code read()}/{@code pread64()} and {@code write()} bodies
+ * (fs/read_write.c, mm/filemap.c, mm/shmem.c) besides the system-call entry ({@code Cost.SYSCALL})
+ * and the copy itself ({@link CopyCost}). One part per call and one per folio.
+ *
+ * <p>Derivation of the read figures from this project's measurement on its development machine
+ * (docs/calibration.md, run 2: a Zen 4 KVM guest, TSC 2596 MHz; the core clock is taken to equal
+ * the TSC, as the zen4 profile's {@code copy-page-cached} does): a cached 4 KiB {@code pread()} of
+ * a tmpfs page takes 1284 TSC ticks (494.4 ns median), a {@code getppid()} round trip 425 (163.8 ns),
+ * a 4 KiB memcpy of a cache-resident source 108 (41.7 ns). The VFS body of a one-page read is
+ * therefore 1284 - 425 - 108 = 751 cycles, split into {@link #READ_CALL} (estimated from the code)
+ * and {@link #READ_PER_FOLIO} (the remainder). This is a figure of that machine (a guest, with
+ * its mitigations), not an ASI figure, and was not fitted to any ASI result.
+ */
+final class VfsCosts {
+  private VfsCosts() {}
+
+  /** The measured VFS body of a cached one-page tmpfs {@code pread()}: 1284 - 425 - 108 TSC ticks. */
+  static final long READ_BODY_MEASURED = 1284 - 425 - 108;
+
+  /**
+   * Estimate: the per-call part of {@code ksys_pread64()}/{@code ksys_read()}: {@code fdget()}/
+   * {@code fdput()} (single-threaded table, no atomics, ~20), {@code rw_verify_area()} with
+   * {@code security_file_permission()} and {@code fsnotify_perm()} (an LSM hook, ~95),
+   * {@code vfs_read()} → {@code new_sync_read()}: {@code init_sync_kiocb()} and the
+   * {@code iov_iter} setup ({@code iov_iter_ubuf()}, ~40), {@code fsnotify_access()} without
+   * watchers (~30) and {@code file_accessed()} → {@code touch_atime()} /
+   * {@code atime_needs_update()} with relatime, normally no update (~60): about 245 cycles.
+   */
+  static final long READ_CALL = 245;
+
+  /**
+   * Derived: per folio of a read, the measured body minus {@link #READ_CALL} (751 - 245 = 506):
+   * the page-cache lookup ({@code shmem_get_folio()} with {@code SGP_READ} / {@code filemap_get_pages()}
+   * → {@code filemap_get_read_batch()}: xarray walk under RCU, {@code folio_try_get()}), the folio
+   * lock and unlock of shmem, {@code folio_mark_accessed()}, {@code copy_folio_to_iter()} →
+   * {@code copy_page_to_iter()} around the copy (kmap_local, {@code iterate_and_advance()},
+   * STAC/CLAC) and {@code folio_put()}. Disk-backed files ({@code filemap_read()}) are charged the
+   * same (not measured separately).
+   */
+  static final long READ_PER_FOLIO = READ_BODY_MEASURED - READ_CALL;
+
+  /**
+   * Estimate: the per-call part of {@code ksys_write()} → {@code vfs_write()}: the read side's
+   * {@link #READ_CALL} plus {@code file_start_write()}/{@code file_end_write()} (a per-CPU rwsem),
+   * {@code shmem_file_write_iter()}'s {@code inode_lock()}/{@code inode_unlock()},
+   * {@code generic_write_checks()}, {@code file_remove_privs()} and {@code file_update_time()}
+   * (mostly a time comparison without an update) and {@code fsnotify_modify()}: about 200 more.
+   * Not measured (docs/calibration.md has no write figure).
+   */
+  static final long WRITE_CALL = READ_CALL + 200;
+
+  /**
+   * Estimate: per folio of {@code generic_perform_write()}: {@link #READ_PER_FOLIO}'s lookup and
+   * folio handling as {@code write_begin} ({@code shmem_write_begin()} → {@code shmem_get_folio()}
+   * with {@code SGP_WRITE}), plus {@code fault_in_iov_iter_readable()}, {@code flush_dcache_folio()},
+   * {@code write_end} ({@code folio_mark_uptodate()}, {@code folio_mark_dirty()}) and
+   * {@code balance_dirty_pages_ratelimited()}: about 100 more.
+   */
+  static final long WRITE_PER_FOLIO = READ_PER_FOLIO + 100;
+}
