@@ -14,7 +14,13 @@ public enum AccessSite {
   /** {@code clear_user_highpage()} of a new anonymous page ({@code do_anonymous_page()}). */
   ZEROING("zeroing"),
   /** {@code copy_user_highpage()} of a copy-on-write fault ({@code wp_page_copy()}). */
-  COW("cow");
+  COW("cow"),
+  /**
+   * {@code pipe_write()} → {@code copy_page_from_iter()} into a pipe buffer page and
+   * {@code pipe_read()} → {@code copy_page_to_iter()} out of it; the buffer is
+   * {@code alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT)} (fs/pipe.c), user data.
+   */
+  PIPE("pipe");
 
   private final String exitSite;
 
