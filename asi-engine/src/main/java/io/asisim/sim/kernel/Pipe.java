@@ -42,8 +42,9 @@ final class Pipe {
   private int[] head = new int[8];
   private int[] count = new int[8];
   private long[] tmpPage = new long[8];
-  private int[] sleepingReader = new int[8];
-  private int[] sleepingWriter = new int[8];
+  /** {@code pipe->rd_wait} / {@code pipe->wr_wait}: per pid, the pipe it sleeps on ({@code NONE}) and as which end. */
+  private int[] sleepsOn = new int[0];
+  private boolean[] sleepsToWrite = new boolean[0];
 
   Pipe(Machine machine, TaskTable tasks, Sched sched, Highmem highmem, Memory memory, Vmscan vmscan,
       AsiPlugins plugins, KernelCounters counters) {
@@ -68,8 +69,6 @@ final class Pipe {
       head = Arrays.copyOf(head, n);
       count = Arrays.copyOf(count, n);
       tmpPage = Arrays.copyOf(tmpPage, n);
-      sleepingReader = Arrays.copyOf(sleepingReader, n);
-      sleepingWriter = Arrays.copyOf(sleepingWriter, n);
     }
     int p = nrPipes++;
     owner[p] = pid;
@@ -78,8 +77,6 @@ final class Pipe {
     head[p] = 0;
     count[p] = 0;
     tmpPage[p] = NONE;
-    sleepingReader[p] = NONE;
-    sleepingWriter[p] = NONE;
     machine.charge(cpu, KernelCosts.PIPE_CREATE);
     return p;
   }
@@ -99,9 +96,8 @@ final class Pipe {
     int written = 0;
     while (written < pages) {
       if (count[p] == PIPE_DEF_BUFFERS) {
-        wakeReader(cpu, p);
-        sleepingWriter[p] = pid;
-        sched.block(cpu, pid, TaskTable.WAIT_PIPE);
+        wakeAll(cpu, p, false);
+        sleep(cpu, pid, p, true);
         return written;
       }
       long pfn = tmpPage[p];
@@ -124,7 +120,9 @@ final class Pipe {
       count[p]++;
       written++;
     }
-    wakeReader(cpu, p);
+    if (written > 0) {
+      wakeAll(cpu, p, false);
+    }
     return written;
   }
 
@@ -134,8 +132,7 @@ final class Pipe {
    */
   int read(int cpu, int pid, int p, int pages) {
     if (count[p] == 0) {
-      sleepingReader[p] = pid;
-      sched.block(cpu, pid, TaskTable.WAIT_PIPE);
+      sleep(cpu, pid, p, false);
       return 0;
     }
     MmState m = tasks.mm(pid);
@@ -153,19 +150,33 @@ final class Pipe {
       release(cpu, p, pfn, bufWriter[p][slot]);
       read++;
     }
-    int w = sleepingWriter[p];
-    if (w != NONE) {
-      sleepingWriter[p] = NONE;
-      sched.wake(cpu, w, 0);
-    }
+    wakeAll(cpu, p, true);
     return read;
   }
 
-  private void wakeReader(int cpu, int p) {
-    int r = sleepingReader[p];
-    if (r != NONE && count[p] > 0) {
-      sleepingReader[p] = NONE;
-      sched.wake(cpu, r, 0);
+  /** {@code pipe_wait_readable()} / {@code pipe_wait_writable()}: {@code pid} sleeps on pipe {@code p}. */
+  private void sleep(int cpu, int pid, int p, boolean toWrite) {
+    if (pid >= sleepsOn.length) {
+      int n = Math.max(64, pid * 2);
+      int old = sleepsOn.length;
+      sleepsOn = Arrays.copyOf(sleepsOn, n);
+      Arrays.fill(sleepsOn, old, n, NONE);
+      sleepsToWrite = Arrays.copyOf(sleepsToWrite, n);
+    }
+    sleepsOn[pid] = p;
+    sleepsToWrite[pid] = toWrite;
+    sched.block(cpu, pid, TaskTable.WAIT_PIPE);
+  }
+
+  /** {@code wake_up_interruptible_all()} of the pipe's sleeping writers or readers. */
+  private void wakeAll(int cpu, int p, boolean writers) {
+    for (int pid = 0; pid < sleepsOn.length; pid++) {
+      if (sleepsOn[pid] == p && sleepsToWrite[pid] == writers) {
+        sleepsOn[pid] = NONE;
+        if (tasks.alive(pid) && tasks.state(pid) == TaskTable.WAIT_PIPE) {
+          sched.wake(cpu, pid, 0);
+        }
+      }
     }
   }
 
@@ -207,12 +218,7 @@ final class Pipe {
         free(cpu, p, tmpPage[p], NONE);
         tmpPage[p] = NONE;
       }
-      int w = sleepingWriter[p];
-      if (w != NONE && tasks.alive(w)) {
-        sched.wake(cpu, w, 0); // -EPIPE
-      }
-      sleepingWriter[p] = NONE;
-      sleepingReader[p] = NONE;
+      wakeAll(cpu, p, true); // -EPIPE
       owner[p] = NONE;
     }
   }
