@@ -20,7 +20,10 @@ import java.util.List;
  * {@code GFP_KERNEL_ACCOUNT|__GFP_ZERO|__GFP_COMP} (page tables, which the simulated machine
  * allocates itself), 1438 of {@code GFP_NOWAIT} and 285 of {@code GFP_HIGHUSER|__GFP_ACCOUNT}
  * (pipe buffers). Hence per process: ~600 anonymous pages, ~40 files opened, ~4 other kernel
- * pages. The measurement is written up in docs/workloads.md.
+ * pages. The process tree, spawn style, headers per unit, user:system ratio and cc1's text working
+ * set come from a real {@code tinyconfig} kernel build on the calibration machine
+ * ({@code calibration/data/vm-20261201*}/kbuild/kbuild-summary.properties). Both measurements are
+ * written up in docs/workloads.md.
  */
 @AutoService(Plugin.class)
 public final class KernelBuildPlugin implements Plugin<Workload> {
