@@ -110,6 +110,55 @@ public interface Kernel {
     throw unsupported("touch");
   }
 
+  /**
+   * {@code wait4(-1, ...)}: {@code pid} reaps one exited child. Returns {@code 1} if a child had
+   * already exited (reaped at once), {@code 0} if the caller went to sleep (its CPU runs another
+   * task or idles; it is woken, and the call completes, when a child exits, and it must not make
+   * calls before), or {@code -1} ({@code -ECHILD}) if it has no children.
+   */
+  default int wait4(int pid) {
+    throw unsupported("wait4");
+  }
+
+  /** Whether {@code pid} is runnable (not asleep in {@link #wait4} or a pipe). */
+  default boolean runnable(int pid) {
+    return true;
+  }
+
+  /**
+   * The user working set of {@code pid} (set at exec/spawn; a fork child inherits its parent's):
+   * {@code dataPages} data and {@code textPages} text pages that its user code touches, which
+   * {@link #runUser} refills in the TLB after a flush.
+   */
+  default void setUserWorkingSet(int pid, int dataPages, int textPages) {}
+
+  /**
+   * {@code pid} runs {@code cycles} of user code on its CPU (switching to it first; the return to
+   * user space is {@code asi_enter_userspace()}), touching its user working set; timer ticks of
+   * that time are delivered.
+   */
+  default void runUser(int pid, long cycles) {
+    throw unsupported("runUser");
+  }
+
+  /** {@code pipe2()}: a pipe created by {@code pid}, which holds both ends; returns its id. */
+  default int pipe(int pid) {
+    throw unsupported("pipe");
+  }
+
+  /**
+   * {@code write()} of {@code pages} pages to {@code pipe}; returns the pages written. Fewer: the
+   * pipe was full and the writer sleeps until a reader empties a buffer.
+   */
+  default int pipeWrite(int pid, int pipe, int pages) {
+    throw unsupported("pipeWrite");
+  }
+
+  /** {@code read()} of up to {@code pages} pages; 0: the pipe was empty and the reader sleeps until a write. */
+  default int pipeRead(int pid, int pipe, int pages) {
+    throw unsupported("pipeRead");
+  }
+
   /** A kernel thread runs on {@code cpu} (borrowing the loaded mm) and the previous task resumes. */
   default void runKthread(int cpu) {
     throw unsupported("runKthread");

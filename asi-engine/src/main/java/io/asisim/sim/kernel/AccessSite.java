@@ -26,7 +26,13 @@ public enum AccessSite {
    * {@code copy_mc_user_highpage()} of a first write to a private file mapping
    * ({@code do_cow_fault()}): the page-cache page copied into a new anonymous page.
    */
-  DO_COW_FAULT("do_cow_fault");
+  DO_COW_FAULT("do_cow_fault"),
+  /**
+   * {@code pipe_write()} → {@code copy_page_from_iter()} into a pipe buffer page and
+   * {@code pipe_read()} → {@code copy_page_to_iter()} out of it; the buffer is
+   * {@code alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT)} (fs/pipe.c), user data.
+   */
+  PIPE("pipe");
 
   private final String exitSite;
 

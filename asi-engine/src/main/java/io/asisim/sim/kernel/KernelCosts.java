@@ -38,4 +38,33 @@ final class KernelCosts {
 
   /** Estimate: a kernel thread's unit of work (e.g. a kworker item) between two switches. */
   static final long KTHREAD_WORK = 3000;
+
+  /**
+   * Estimate: one timer tick ({@code tick_sched_timer()} → {@code update_process_times()} →
+   * {@code sched_tick()}, plus the local APIC interrupt entry and exit): about 1 us; the
+   * machine's kernel-entry refill is charged on top ({@code Machine.kernelEntry}).
+   */
+  static final long TICK = 3000;
+
+  /** Linux {@code CONFIG_HZ=250} (the x86 defconfig and Debian's kernels): one tick every 4 ms. */
+  static final long HZ = 250;
+
+  /**
+   * Estimate: {@code try_to_wake_up()} of a sleeping task (runqueue lock, enqueue, preemption
+   * check); the calibration's same-CPU pipe round trip (4.8 us for two writes, two reads, two
+   * wake-ups and two switches) bounds it well below 1 us.
+   */
+  static final long WAKEUP = 800;
+
+  /** Estimate: {@code wait4()} reaping one zombie ({@code wait_task_zombie()} → {@code release_task()}). */
+  static final long WAIT_REAP = 2000;
+
+  /** Estimate: {@code pipe_write()}/{@code pipe_read()} bookkeeping per buffer besides the page copy. */
+  static final long PIPE_BUF = 300;
+
+  /** Estimate: {@code do_pipe2()} (two files, {@code pipe_inode_info}, 16 buffer slots). */
+  static final long PIPE_CREATE = 4000;
+
+  /** Estimate: kswapd's {@code balance_pgdat()} round overhead besides the per-page scan. */
+  static final long KSWAPD_ROUND = 2000;
 }

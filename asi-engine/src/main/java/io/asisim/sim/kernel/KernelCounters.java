@@ -8,7 +8,8 @@ import io.asisim.api.metrics.Metrics;
  * JSON lists metrics in registration order) and shared by the layers that count them.
  */
 record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults,
-    Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents) {
+    Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents,
+    Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles) {
 
   static KernelCounters register(Metrics m) {
     Counter syscalls = m.counter(KernelMetrics.SYSCALLS);
@@ -20,7 +21,12 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter evictions = m.counter(KernelMetrics.PAGECACHE_EVICTIONS);
     Counter accessLosses = m.counter(KernelMetrics.ACCESS_LOSSES);
     Counter oomEvents = m.counter(KernelMetrics.OOM_EVENTS);
+    Counter ticks = m.counter(KernelMetrics.TIMER_TICKS);
+    Counter wakeups = m.counter(KernelMetrics.WAKEUPS);
+    Counter kswapdWakeups = m.counter(KernelMetrics.KSWAPD_WAKEUPS);
+    Counter pipeCopies = m.counter(KernelMetrics.PIPE_COPIES);
+    Counter userCycles = m.counter(KernelMetrics.USER_CYCLES);
     return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, forks, pagecacheMisses, evictions,
-        accessLosses, oomEvents);
+        accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles);
   }
 }

@@ -26,4 +26,14 @@ public final class KernelMetrics {
       "(mm, page) pairs whose logical access ended (close, eviction, unmap, exit)");
   public static final MetricDescriptor OOM_EVENTS = new MetricDescriptor("oom_events", "count", LOWER,
       "operations abandoned because memory ran out after reclaim");
+  public static final MetricDescriptor TIMER_TICKS = new MetricDescriptor("timer_ticks", "count", NEITHER,
+      "timer interrupts (CONFIG_HZ=250 on busy CPUs), handled without leaving the restricted space");
+  public static final MetricDescriptor WAKEUPS = new MetricDescriptor("wakeups", "count", NEITHER,
+      "try_to_wake_up() of tasks blocked in wait4(), a pipe or vfork");
+  public static final MetricDescriptor KSWAPD_WAKEUPS = new MetricDescriptor("kswapd_wakeups", "count", NEITHER,
+      "kswapd runs (woken at the watermark, reclaiming to the high watermark)");
+  public static final MetricDescriptor PIPE_COPIES = new MetricDescriptor("pipe_copies", "pages", NEITHER,
+      "pipe buffer pages copied in pipe_write() and pipe_read() (AccessSite pipe)");
+  public static final MetricDescriptor USER_CYCLES = new MetricDescriptor("user_cycles", "cycles", NEITHER,
+      "cycles of user code run (Kernel.runUser), TLB refills of the user working set included");
 }

@@ -27,8 +27,17 @@ final class Sched {
   private final AsiPlugins plugins;
   private final Counter syscalls;
   private final Counter contextSwitches;
+  private final Counter wakeups;
+  private final Counter userCycles;
   private final long syscallCost;
   private final int siteContextSwitch;
+  private final Tick tick;
+  /** {@code cpu_tlbstate_shared.is_lazy}: the CPU runs the idle task or a kthread on a borrowed mm. */
+  private final boolean[] lazy;
+  /** Switch sequence number: orders the runqueue (the task switched out longest ago runs first). */
+  private long switchSeq;
+  /** A kworker's unit of work (allocated once: the hot path allocates nothing). */
+  private final java.util.function.IntConsumer kworkerItem;
 
   Sched(Machine machine, TaskTable tasks, AsiPlugins plugins, KernelCounters counters, int siteContextSwitch) {
     this.machine = machine;
@@ -38,22 +47,124 @@ final class Sched {
     this.plugins = plugins;
     this.syscalls = counters.syscalls();
     this.contextSwitches = counters.contextSwitches();
+    this.wakeups = counters.wakeups();
+    this.userCycles = counters.userCycles();
     this.syscallCost = machine.profile().get(Cost.SYSCALL);
     this.siteContextSwitch = siteContextSwitch;
+    this.tick = new Tick(machine, counters.ticks());
+    this.lazy = new boolean[machine.nrCpus()];
+    this.kworkerItem = c -> machine.charge(c, KernelCosts.KTHREAD_WORK);
   }
 
   /** Syscall or fault entry for {@code pid}: runs it on its CPU, switching to it if needed. */
   int enter(int pid) {
-    tasks.check(pid);
-    int cpu = tasks.cpu(pid);
-    if (switchTo(cpu, pid)) {
-      // the task was preempted in user mode (or is new from fork/spawn): it resumes through the
-      // return to user space, asi_enter_userspace(), before it can make this system call
-      returnToUser(cpu);
-    }
+    int cpu = resume(pid);
     syscalls.inc();
     machine.charge(cpu, syscallCost);
+    machine.kernelEntry(cpu); // entry_SYSCALL_64 / asm_exc_page_fault: the kernel footprint's TLB refill
     return cpu;
+  }
+
+  /**
+   * {@code pid} runs in user mode on its CPU: if another task (or idle) was running there, the task
+   * was preempted in user mode (or is new from fork/spawn) and resumes through the return to user
+   * space ({@code asi_enter_userspace()}); ticks that fell due meanwhile are delivered.
+   */
+  private int resume(int pid) {
+    tasks.check(pid);
+    if (tasks.state(pid) != TaskTable.RUNNABLE) {
+      throw new IllegalStateException("process " + pid + " is blocked (state " + tasks.state(pid)
+          + ") and cannot run until it is woken");
+    }
+    int cpu = tasks.cpu(pid);
+    if (switchTo(cpu, pid)) {
+      returnToUser(cpu);
+    }
+    tick.poll(cpu);
+    return cpu;
+  }
+
+  /**
+   * User code of {@code pid} runs for {@code cycles} on its CPU with the task's user working set
+   * ({@code Machine.runUser}: the refill of what a flush removed is charged there); the timer ticks
+   * of that time are delivered afterwards (each an interrupt from user mode, handled restricted).
+   */
+  void runUser(int pid, long cycles) {
+    int cpu = resume(pid);
+    long before = machine.cycles(cpu);
+    machine.runUser(cpu, cycles, tasks.userDataPages(pid), tasks.userTextPages(pid));
+    userCycles.add(machine.cycles(cpu) - before);
+    tick.poll(cpu);
+  }
+
+  /** The tick source (tests read its period). */
+  Tick tick() {
+    return tick;
+  }
+
+  /**
+   * The running task {@code pid} on {@code cpu} sleeps in {@code state}
+   * ({@code set_current_state()} + {@code schedule()}): the CPU runs the runnable task of its
+   * runqueue that has waited longest (which resumes in user mode), else the idle task, which
+   * keeps the sleeper's mm loaded ({@code enter_lazy_tlb()}).
+   */
+  void block(int cpu, int pid, int state) {
+    tasks.setState(pid, state);
+    schedule(cpu, true);
+  }
+
+  /**
+   * {@code __schedule()} on {@code cpu} after its task stopped running: the next runnable task, or
+   * idle ({@code keepMm}: lazily keeping the loaded mm; a dying task's CPU goes to {@code init_mm}).
+   */
+  void schedule(int cpu, boolean keepMm) {
+    int next = pickNext(cpu);
+    if (next == NO_TASK) {
+      switchToIdle(cpu, keepMm);
+      return;
+    }
+    contextSwitch(cpu, next, tasks.mm(next).mm);
+    returnToUser(cpu); // it was preempted in user mode
+  }
+
+  /**
+   * {@code pick_next_task()} stand-in: of the runnable tasks placed on {@code cpu} and not running,
+   * the one switched out longest ago (CFS's smallest vruntime when all run alike); lowest pid on a tie.
+   */
+  int pickNext(int cpu) {
+    int best = NO_TASK;
+    for (int pid = 0; pid < tasks.pidLimit(); pid++) {
+      if (tasks.alive(pid) && tasks.cpu(pid) == cpu && tasks.state(pid) == TaskTable.RUNNABLE
+          && tasks.current(cpu) != pid && (best == NO_TASK || tasks.lastRan(pid) < tasks.lastRan(best))) {
+        best = pid;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * {@code try_to_wake_up()} of {@code pid} by code running on {@code wakerCpu}: it becomes
+   * runnable on its CPU ({@code select_task_rq()} keeps the previous CPU). {@code resumeCost} is
+   * the rest of the system call it slept in (charged to its CPU). If that CPU is idle, the
+   * reschedule IPI makes the idle task switch to it at once and it returns to user space; a busy
+   * CPU runs it when it is next picked or preempts the current task.
+   */
+  void wake(int wakerCpu, int pid, long resumeCost) {
+    if (tasks.state(pid) == TaskTable.RUNNABLE) {
+      return;
+    }
+    wakeups.inc();
+    machine.charge(wakerCpu, KernelCosts.WAKEUP);
+    tasks.setState(pid, TaskTable.RUNNABLE);
+    int cpu = tasks.cpu(pid);
+    machine.charge(cpu, resumeCost);
+    if (tasks.current(cpu) == NO_TASK) {
+      if (cpu != wakerCpu) {
+        machine.kernelEntry(cpu); // the reschedule IPI (smp_send_reschedule()) wakes the idle CPU
+      }
+      contextSwitch(cpu, pid, tasks.mm(pid).mm);
+      returnToUser(cpu);
+    }
   }
 
   /** Return to user space: {@code asi_enter_userspace()}. */
@@ -82,12 +193,17 @@ final class Sched {
    */
   void contextSwitch(int cpu, int next, long nextMm) {
     int prev = tasks.current(cpu);
+    if (prev != NO_TASK) {
+      tasks.setLastRan(prev, ++switchSeq);
+    }
     contextSwitches.inc();
     machine.charge(cpu, KernelCosts.CONTEXT_SWITCH);
     if (asi.enabled() && prev != NO_TASK) {
       plugins.schedOut(cpu, prev); // e.g. kmap_local: __kmap_local_sched_out()
     }
     switchMm(cpu, nextMm, siteContextSwitch);
+    // enter_lazy_tlb(): a task without an mm (idle, kthread) borrows the loaded one
+    setLazyTlb(cpu, next == NO_TASK && nextMm != AddressSpaces.INIT_MM);
     tasks.setCurrent(cpu, next);
     if (asi.enabled() && next != NO_TASK) {
       plugins.schedIn(cpu, next);
@@ -108,6 +224,22 @@ final class Sched {
     as.switchMm(cpu, nextMm);
   }
 
+  /**
+   * INTEGRATION POINT (lazy TLB): the one place a CPU enters or leaves lazy-TLB mode
+   * ({@code enter_lazy_tlb()} sets {@code cpu_tlbstate_shared.is_lazy}; {@code switch_mm_irqs_off()}
+   * clears it). A lazy CPU keeps the previous mm loaded but runs no user code of it, so
+   * {@code native_flush_tlb_multi()} may skip it and flush at its next switch back. Wire the
+   * machine's flag here once it exists, e.g. {@code as.setLazy(cpu, lazy)}.
+   */
+  private void setLazyTlb(int cpu, boolean isLazy) {
+    lazy[cpu] = isLazy;
+  }
+
+  /** Whether {@code cpu} is in lazy-TLB mode (idle or a kthread on a borrowed mm). */
+  boolean isLazy(int cpu) {
+    return lazy[cpu];
+  }
+
   /** The running task leaves {@code cpu} (migration, or a dying task): a switch to the idle task. */
   void switchToIdle(int cpu, boolean keepMm) {
     contextSwitch(cpu, NO_TASK, keepMm ? as.loadedMm(cpu) : AddressSpaces.INIT_MM);
@@ -118,12 +250,21 @@ final class Sched {
    * ({@code active_mm}): two switches within one mm, then the interrupted task resumes in user mode.
    */
   void runKthread(int cpu) {
+    runKthread(cpu, kworkerItem, true);
+  }
+
+  /**
+   * A kernel thread (a kworker item, kswapd's {@code balance_pgdat()}) runs {@code work} on
+   * {@code cpu} on the borrowed mm, then the CPU goes back to what it ran; {@code resumeUser}: that
+   * task was in user mode and returns there ({@code false} when it is in the middle of a system call).
+   */
+  void runKthread(int cpu, java.util.function.IntConsumer work, boolean resumeUser) {
     int prev = tasks.current(cpu);
     long mm = as.loadedMm(cpu);
     contextSwitch(cpu, NO_TASK, mm);
-    machine.charge(cpu, KernelCosts.KTHREAD_WORK);
+    work.accept(cpu);
     contextSwitch(cpu, prev, mm);
-    if (prev != NO_TASK) {
+    if (prev != NO_TASK && resumeUser) {
       returnToUser(cpu);
     }
   }

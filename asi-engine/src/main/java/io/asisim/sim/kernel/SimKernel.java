@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * include/linux/highmem.h), {@link Vmscan} (mm/vmscan.c), {@link Memory} (mm/memory.c faults),
  * {@link Mmap} with {@link MmuGather} (mm/mmap.c, mm/mmu_gather.c), {@link FileMap} (fs/open.c,
  * fs/read_write.c, mm/filemap.c, mm/shmem.c), {@link Fork}, {@link Exec}, {@link Exit}
- * (kernel/fork.c, fs/exec.c, kernel/exit.c). See docs/kernel-map-engine.md.
+ * (kernel/fork.c, fs/exec.c, kernel/exit.c), {@link Wait} (wait4), {@link Pipe} (fs/pipe.c) and
+ * {@link Tick} (the timer tick). See docs/kernel-map-engine.md.
  *
  * <p>Not modelled: threads (one task per mm), file-backed mmap, swap, dirty writeback, NUMA.
  */
@@ -43,6 +44,8 @@ public final class SimKernel implements Kernel, KernelView {
   private final Fork fork;
   private final Exec exec;
   private final Exit exit;
+  private final Wait wait;
+  private final Pipe pipes;
 
   /**
    * @param mapper the temporary-mapping design, built on first use
@@ -79,13 +82,15 @@ public final class SimKernel implements Kernel, KernelView {
     this.highmem = new Highmem(machine, plugins, highmemSites);
     PageCache cache = new PageCache();
     MapCount mapCount = new MapCount();
-    this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters);
+    this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters, sched);
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser);
     this.mmap = new Mmap(machine.addressSpaces(), mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched);
     this.files = new FileMap(machine, cache, tasks, highmem, memory, vmscan, plugins, counters);
     this.fork = new Fork(machine, tasks, mapCount, sched, counters);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, counters, siteExec);
-    this.exit = new Exit(machine, tasks, files, sched, mmap);
+    this.wait = new Wait(machine, tasks, sched);
+    this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
+    this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait);
   }
 
   // ---- allocator
@@ -152,6 +157,10 @@ public final class SimKernel implements Kernel, KernelView {
   public int fork(int parent) {
     int cpu = sched.enter(parent);
     int child = fork.fork(cpu, parent);
+    if (child >= 0) {
+      tasks.setParent(child, parent); // copy_process(): real_parent, for wait4() and exit_notify()
+      tasks.setUserWorkingSet(child, tasks.userDataPages(parent), tasks.userTextPages(parent));
+    }
     sched.returnToUser(cpu);
     return child;
   }
@@ -171,6 +180,39 @@ public final class SimKernel implements Kernel, KernelView {
   public void exit(int pid) {
     int cpu = sched.enter(pid);
     exit.exit(cpu, pid);
+  }
+
+  @Override
+  public int wait4(int pid) {
+    int cpu = sched.enter(pid);
+    int r = wait.wait4(cpu, pid);
+    if (r != Wait.BLOCKED) {
+      sched.returnToUser(cpu);
+    }
+    return r;
+  }
+
+  @Override
+  public boolean runnable(int pid) {
+    tasks.check(pid);
+    return tasks.state(pid) == TaskTable.RUNNABLE;
+  }
+
+  @Override
+  public void setUserWorkingSet(int pid, int dataPages, int textPages) {
+    tasks.check(pid);
+    if (dataPages < 0 || textPages < 0) {
+      throw new IllegalArgumentException("negative working set " + dataPages + "/" + textPages);
+    }
+    tasks.setUserWorkingSet(pid, dataPages, textPages);
+  }
+
+  @Override
+  public void runUser(int pid, long cycles) {
+    if (cycles < 0) {
+      throw new IllegalArgumentException("negative user cycles " + cycles);
+    }
+    sched.runUser(pid, cycles);
   }
 
   @Override
@@ -220,6 +262,41 @@ public final class SimKernel implements Kernel, KernelView {
     sched.returnToUser(cpu);
   }
 
+  // ---- pipes
+
+  @Override
+  public int pipe(int pid) {
+    int cpu = sched.enter(pid);
+    int p = pipes.create(cpu, pid);
+    sched.returnToUser(cpu);
+    return p;
+  }
+
+  @Override
+  public int pipeWrite(int pid, int pipe, int pages) {
+    pipes.check(pipe);
+    int cpu = sched.enter(pid);
+    int n = pipes.write(cpu, pid, pipe, pages);
+    returnUnlessAsleep(cpu, pid);
+    return n;
+  }
+
+  @Override
+  public int pipeRead(int pid, int pipe, int pages) {
+    pipes.check(pipe);
+    int cpu = sched.enter(pid);
+    int n = pipes.read(cpu, pid, pipe, pages);
+    returnUnlessAsleep(cpu, pid);
+    return n;
+  }
+
+  /** The system call returns to user space unless its task went to sleep in it (its CPU switched). */
+  private void returnUnlessAsleep(int cpu, int pid) {
+    if (tasks.current(cpu) == pid) {
+      sched.returnToUser(cpu);
+    }
+  }
+
   // ---- anonymous memory
 
   @Override
@@ -253,7 +330,7 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public boolean hasLogicalAccess(int pid, long pfn) {
-    return files.hasLogicalAccess(pid, pfn);
+    return files.hasLogicalAccess(pid, pfn) || (tasks.alive(pid) && pipes.hasLogicalAccess(pid, pfn));
   }
 
   @Override

@@ -14,11 +14,31 @@ final class TaskTable {
   static final int NO_TASK = -1;
   /** Size of every task's descriptor table. */
   static final int MAX_FDS = 64;
+  /** {@code TASK_RUNNING}: running or on its CPU's runqueue. */
+  static final int RUNNABLE = 0;
+  /** {@code TASK_INTERRUPTIBLE} in {@code do_wait()}: waiting for a child to exit. */
+  static final int WAIT_CHILD = 1;
+  /** {@code TASK_INTERRUPTIBLE} in {@code pipe_read()}/{@code pipe_write()}: empty or full pipe. */
+  static final int WAIT_PIPE = 2;
+  /** {@code TASK_UNINTERRUPTIBLE} in {@code wait_for_vfork_done()}: the vfork child has not exec'd yet. */
+  static final int WAIT_VFORK = 3;
+  /** No parent to notify ({@code init} reaps it): a spawned process, or an orphan. */
+  static final int NO_PARENT = -1;
 
   private MmState[] mmOf = new MmState[64];
   private int[] cpuOf = new int[64];
   private int[][] fds = new int[64][];
   private int[] freePids = new int[64];
+  private int[] parentOf = new int[64];
+  private int[] stateOf = new int[64];
+  /** Children alive, and exited but not yet reaped by {@code wait4()}, per task. */
+  private int[] liveChildren = new int[64];
+  private int[] exitedChildren = new int[64];
+  /** User working set ({@code Machine.runUser}): data and text pages. */
+  private int[] userData = new int[64];
+  private int[] userText = new int[64];
+  /** Sequence number of the task's last switch-out: the runqueue's order (longest waiting first). */
+  private long[] lastRan = new long[64];
   private int nrFreePids;
   private int nextPid;
   private final int[] current;
@@ -44,6 +64,13 @@ final class TaskTable {
       cpuOf = Arrays.copyOf(cpuOf, n);
       fds = Arrays.copyOf(fds, n);
       freePids = Arrays.copyOf(freePids, n);
+      parentOf = Arrays.copyOf(parentOf, n);
+      stateOf = Arrays.copyOf(stateOf, n);
+      liveChildren = Arrays.copyOf(liveChildren, n);
+      exitedChildren = Arrays.copyOf(exitedChildren, n);
+      userData = Arrays.copyOf(userData, n);
+      userText = Arrays.copyOf(userText, n);
+      lastRan = Arrays.copyOf(lastRan, n);
     }
     return pid;
   }
@@ -53,6 +80,13 @@ final class TaskTable {
     mmOf[pid] = mm;
     cpuOf[pid] = cpu;
     fds[pid] = files;
+    parentOf[pid] = NO_PARENT;
+    stateOf[pid] = RUNNABLE;
+    liveChildren[pid] = 0;
+    exitedChildren[pid] = 0;
+    userData[pid] = 0;
+    userText[pid] = 0;
+    lastRan[pid] = 0;
   }
 
   /** {@code free_pid()} after {@code release_task()}: the pid may be handed out again. */
@@ -101,6 +135,79 @@ final class TaskTable {
 
   void setCurrent(int cpu, int pid) {
     current[cpu] = pid;
+  }
+
+  // ---- process tree and task state
+
+  /** {@code copy_process()}: {@code child}'s parent is {@code parent} ({@code real_parent}). */
+  void setParent(int child, int parent) {
+    parentOf[child] = parent;
+    liveChildren[parent]++;
+  }
+
+  /** The task's parent, or {@link #NO_PARENT}. */
+  int parent(int pid) {
+    return parentOf[pid];
+  }
+
+  int liveChildren(int pid) {
+    return liveChildren[pid];
+  }
+
+  int exitedChildren(int pid) {
+    return exitedChildren[pid];
+  }
+
+  /** {@code exit_notify()}: one child of {@code parent} became a zombie. */
+  void childExited(int parent) {
+    liveChildren[parent]--;
+    exitedChildren[parent]++;
+  }
+
+  /** {@code release_task()} of one zombie child by {@code wait4()}. */
+  void reapChild(int parent) {
+    exitedChildren[parent]--;
+  }
+
+  /** {@code forget_original_parent()}: the children of dying {@code pid} go to init, which reaps them. */
+  void reparentChildren(int pid) {
+    for (int c = 0; c < nextPid; c++) {
+      if (mmOf[c] != null && parentOf[c] == pid) {
+        parentOf[c] = NO_PARENT;
+      }
+    }
+    liveChildren[pid] = 0;
+    exitedChildren[pid] = 0;
+  }
+
+  /** {@link #RUNNABLE} or one of the wait states. */
+  int state(int pid) {
+    return stateOf[pid];
+  }
+
+  void setState(int pid, int state) {
+    stateOf[pid] = state;
+  }
+
+  long lastRan(int pid) {
+    return lastRan[pid];
+  }
+
+  void setLastRan(int pid, long seq) {
+    lastRan[pid] = seq;
+  }
+
+  void setUserWorkingSet(int pid, int dataPages, int textPages) {
+    userData[pid] = dataPages;
+    userText[pid] = textPages;
+  }
+
+  int userDataPages(int pid) {
+    return userData[pid];
+  }
+
+  int userTextPages(int pid) {
+    return userText[pid];
   }
 
   // ---- files_struct

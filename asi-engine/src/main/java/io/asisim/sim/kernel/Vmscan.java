@@ -5,10 +5,19 @@ import io.asisim.api.metrics.Counter;
 import io.asisim.api.mm.PageAllocator;
 
 /**
- * Reclaim of clean page cache (mm/vmscan.c) and the order-0 allocation that wakes it: below the low
- * mark a batch is reclaimed first (kswapd's work, done synchronously), and an allocation that fails
- * reclaims a larger batch and retries once ({@code __alloc_pages_direct_reclaim()}) before it counts
- * as out of memory. Only clean evictable page cache is reclaimable (no swap, no dirty writeback).
+ * Reclaim of clean page cache (mm/vmscan.c) and the order-0 allocation that wakes it. An allocation
+ * that finds free memory below the wake-up mark wakes kswapd ({@code wakeup_kswapd()}), a kernel
+ * thread that runs on another CPU (the least-loaded one; the allocating CPU only on a one-CPU
+ * machine) on that CPU's borrowed mm and reclaims in {@code SWAP_CLUSTER_MAX} batches until free
+ * memory is back at the high watermark ({@code balance_pgdat()}). An allocation that fails
+ * reclaims a larger batch itself and retries once ({@code __alloc_pages_direct_reclaim()}) before
+ * it counts as out of memory. Only clean evictable page cache is reclaimable (no swap, no dirty
+ * writeback).
+ *
+ * <p>Deviation (docs/deviations.md): the kernel wakes kswapd when a zone fails its <em>low</em>
+ * watermark on the allocation fast path; the page allocator API exposes only the sum of the high
+ * watermarks ({@code PageAllocator.reclaimWatermark()}), so kswapd is woken below that sum or when
+ * an allocation fails, and reclaims at least one batch.
  */
 final class Vmscan {
   /** {@code SWAP_CLUSTER_MAX}: pages reclaimed per round. */
@@ -21,10 +30,19 @@ final class Vmscan {
   private final AsiPlugins plugins;
   private final Counter evictions;
   private final Counter oomEvents;
+  private final Counter kswapdWakeups;
+  private final Sched sched;
   private final long reclaimLow;
+  private final long reclaimHigh;
+  private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
+  private boolean kswapdRunning;
+  /** {@code pgdat->kswapd_failures}: consecutive kswapd runs that reclaimed nothing. */
+  private int kswapdFailures;
+  /** {@code MAX_RECLAIM_RETRIES}. */
+  static final int MAX_RECLAIM_RETRIES = 16;
 
   Vmscan(Machine machine, PageAllocator allocator, PageCache cache, TaskTable tasks, AsiPlugins plugins,
-      KernelCounters counters) {
+      KernelCounters counters, Sched sched) {
     this.machine = machine;
     this.allocator = allocator;
     this.cache = cache;
@@ -32,7 +50,14 @@ final class Vmscan {
     this.plugins = plugins;
     this.evictions = counters.evictions();
     this.oomEvents = counters.oomEvents();
-    this.reclaimLow = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
+    this.kswapdWakeups = counters.kswapdWakeups();
+    this.sched = sched;
+    long high = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
+    // INTEGRATION POINT (kswapd wake-up): the kernel's mark is the sum of the zones' low watermarks
+    // (low = min + tmp, high = low + tmp, __setup_per_zone_wmarks()); set it here once the page
+    // allocator reports it. Until then kswapd is woken at the high mark.
+    this.reclaimLow = high;
+    this.reclaimHigh = high;
   }
 
   /**
@@ -48,19 +73,27 @@ final class Vmscan {
     return (minFree + minFree / 4) / 4;
   }
 
-  /** Free pages below which reclaim runs before an allocation. */
+  /** Free pages below which an allocation wakes kswapd. */
   long reclaimLow() {
     return reclaimLow;
   }
 
-  /** An order-0 user or page-cache page ({@code gfp}), reclaiming below the low mark first; -1 if none. */
+  /** An order-0 user or page-cache page ({@code gfp}), waking kswapd below the mark first; -1 if none. */
   long allocUserPage(int cpu, int gfp) {
     if (allocator.freePages() < reclaimLow) {
-      shrink(cpu, RECLAIM_BATCH);
+      wakeupKswapd(cpu);
     }
     long pfn = allocator.alloc(cpu, 0, gfp);
     if (pfn < 0) {
-      shrink(cpu, RECLAIM_BATCH * 4);
+      // the zone the request needs failed its watermarks although the total is above the mark
+      // (the allocator's per-zone test is not reported): kswapd first, then direct reclaim
+      wakeupKswapd(cpu);
+      pfn = allocator.alloc(cpu, 0, gfp);
+    }
+    if (pfn < 0) {
+      if (shrink(cpu, RECLAIM_BATCH * 4) > 0) {
+        kswapdFailures = 0; // direct reclaim made progress: kswapd may try again
+      }
       pfn = allocator.alloc(cpu, 0, gfp);
       if (pfn < 0) {
         oomEvents.inc();
@@ -69,12 +102,51 @@ final class Vmscan {
     return pfn;
   }
 
-  /** {@code shrink_folio_list()} on up to {@code nr} clean evictable page-cache pages. */
-  private void shrink(int cpu, int nr) {
+  /** Frees an order-0 page allocated by {@link #allocUserPage}. */
+  void freeUserPage(int cpu, long pfn) {
+    allocator.free(cpu, pfn, 0);
+  }
+
+  /**
+   * {@code wakeup_kswapd()} from an allocation on {@code cpu}: kswapd runs on the least-loaded
+   * other CPU ({@code select_task_rq()} of the woken kthread; on one CPU, this one, in the middle of
+   * the allocating system call) and sleeps again when done ({@code kswapd_try_to_sleep()}).
+   */
+  private void wakeupKswapd(int cpu) {
+    // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (pgdat_balanced() gives up)
+    if (kswapdRunning || kswapdFailures >= MAX_RECLAIM_RETRIES) {
+      return;
+    }
+    kswapdRunning = true;
+    kswapdWakeups.inc();
+    int target = cpu;
+    for (int c = 0; c < tasks.nrCpus(); c++) {
+      if (c != cpu && (target == cpu || machine.cycles(c) < machine.cycles(target))) {
+        target = c;
+      }
+    }
+    sched.runKthread(target, balancePgdat, target != cpu);
+    kswapdRunning = false;
+  }
+
+  /** {@code balance_pgdat()}: reclaim in batches until free memory reaches the high mark. */
+  private void balancePgdat(int cpu) {
+    machine.charge(cpu, KernelCosts.KSWAPD_ROUND);
+    int total = 0;
+    int n;
+    do {
+      n = shrink(cpu, RECLAIM_BATCH);
+      total += n;
+    } while (n > 0 && allocator.freePages() < reclaimHigh);
+    kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+  }
+
+  /** {@code shrink_folio_list()} on up to {@code nr} clean evictable page-cache pages; the number evicted. */
+  private int shrink(int cpu, int nr) {
     for (int k = 0; k < nr; k++) {
       long code = cache.nextVictim();
       if (code < 0) {
-        return;
+        return k;
       }
       int file = PageCache.fileOf(code);
       long pfn = cache.remove(file, PageCache.indexOf(code));
@@ -88,5 +160,6 @@ final class Vmscan {
       evictions.inc();
       allocator.free(cpu, pfn, 0);
     }
+    return nr;
   }
 }

@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
  * op 0, as fio does when it lays out a new file, the first job writes the whole file, so every read
  * hits the page cache. Each op is one {@code pread()} by the next job in turn (fio's jobs run
  * concurrently; round-robin interleaves them deterministically): syscall entry, page-cache lookup,
- * copy of each page to the user buffer through the selected mapper, return to user.
+ * copy of each page to the user buffer through the selected mapper, return to user; then fio's own
+ * user time per I/O ({@link Kernel#runUser}: issuing, completion accounting) with its user working
+ * set.
  */
 final class FioRandReadWorkload implements Workload {
   private final int jobs;
@@ -18,11 +20,16 @@ final class FioRandReadWorkload implements Workload {
   private final int blockPages;
   private final long ops;
   private final SplittableRandom random;
+  private final long userCycles;
   private int[] pids;
   private int[] fds;
   private long blocks;
 
-  FioRandReadWorkload(int jobs, long fileBytes, long blockBytes, long ops, SplittableRandom random) {
+  /** Estimate: fio's user working set in the I/O loop (data, text pages): io_u buffers and stats, the engine loop. */
+  static final int USER_DATA_PAGES = 8;
+  static final int USER_TEXT_PAGES = 32;
+
+  FioRandReadWorkload(int jobs, long fileBytes, long blockBytes, long ops, long userCycles, SplittableRandom random) {
     if (blockBytes % 4096 != 0) {
       throw new IllegalArgumentException("block-size must be a multiple of 4K, got " + blockBytes);
     }
@@ -34,6 +41,7 @@ final class FioRandReadWorkload implements Workload {
     this.blockPages = (int) (blockBytes >>> 12);
     this.ops = ops;
     this.random = random;
+    this.userCycles = userCycles;
   }
 
   @Override
@@ -55,6 +63,7 @@ final class FioRandReadWorkload implements Workload {
       if (pids[j] < 0) {
         throw new IllegalStateException("out of memory starting fio job " + j);
       }
+      k.setUserWorkingSet(pids[j], USER_DATA_PAGES, USER_TEXT_PAGES);
       fds[j] = k.open(pids[j], file);
     }
     // lay out the file: sequential writes by job 0, a block at a time
@@ -69,6 +78,9 @@ final class FioRandReadWorkload implements Workload {
     int j = (int) (index % jobs);
     long block = random.nextLong(blocks);
     k.read(pids[j], fds[j], block * blockPages, blockPages);
+    if (userCycles > 0) {
+      k.runUser(pids[j], userCycles);
+    }
   }
 
   @Override

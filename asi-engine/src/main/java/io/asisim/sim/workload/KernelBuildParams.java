@@ -2,7 +2,7 @@ package io.asisim.sim.workload;
 
 /**
  * Parameters of {@link KernelBuildWorkload}; see {@link KernelBuildPlugin} for defaults and their
- * provenance.
+ * provenance (docs/workloads.md).
  */
 record KernelBuildParams(
     long ops,
@@ -18,4 +18,9 @@ record KernelBuildParams(
     long buildMemory,
     int kthreadEvery,
     int burst,
-    int migrateOneIn) {}
+    int migrateOneIn,
+    long userCyclesPerUnit,
+    int userDataPages,
+    int userTextPages,
+    long driverUserCycles,
+    int pipePages) {}

@@ -6,42 +6,58 @@ import io.asisim.api.mm.Gfp;
 import java.util.SplittableRandom;
 
 /**
- * A compile-like mix ({@code make -jN}): {@code jobs} slots, each repeatedly running one compiler
- * process through its life — fork from the slot's make process, copy-on-write faults in the child
- * before exec, exec, reading source and header files (disk-backed, evictable page cache), anonymous
- * faults for the compiler's heap, short-lived kernel allocations of both sensitivities, writing an
- * object file, closing everything and exiting. Each op advances one randomly chosen slot by one
- * step, so processes interleave on the CPUs, switch contexts and migrate. A kernel thread
- * (writeback kworker) runs every {@code kthread-every} ops. Memory pressure: at set-up a reservation
- * (huge pages held by other tenants) leaves the build only {@code build-memory}, so reclaim evicts
- * page cache as the build proceeds.
+ * A kernel compile ({@code make -jN}) as the calibration measured it (docs/workloads.md):
+ * {@code jobs} slots, each a long-lived {@code make} that runs one compile unit after another
+ * through the measured process tree make → sh → gcc → cc1. Every spawn is
+ * {@code clone3(CLONE_VM|CLONE_VFORK)} / {@code vfork()} followed by exec (see
+ * {@link #spawnChild}), and the parent then sleeps in {@code wait4()} until the child exits, so
+ * only the leaf of each tree is runnable and the parents' CPUs run other slots' leaves or idle.
+ * cc1 reads hundreds of headers through the page cache (disk-backed, evictable), runs its user
+ * code between them ({@link Kernel#runUser}: the user:system ratio of the measured build) with
+ * its user working set, faults in its heap, takes short-lived kernel pages, writes its object file
+ * and its output to make through a pipe, and exits; gcc and sh exit after it, and make reads the
+ * pipe before it starts the next unit. Each op advances one slot's runnable task by one step, a
+ * slot running for a time slice ({@code burst} steps) before another is picked. A kernel thread
+ * (writeback kworker) runs every {@code kthread-every} ops. Memory pressure: at set-up a
+ * reservation (huge pages held by other tenants) leaves the build only {@code build-memory}, so
+ * kswapd evicts page cache as the build proceeds.
  */
 final class KernelBuildWorkload implements Workload {
-  /** Pipe buffers: {@code alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT)} in {@code pipe_write()}. */
-  static final int GFP_PIPE = Gfp.GFP_HIGHUSER | Gfp.__GFP_ACCOUNT;
   /** Order-0 kernel allocations seen in the compile trace besides page tables. */
   static final int[] GFP_KERNEL_MIX = {Gfp.GFP_NOWAIT, Gfp.GFP_KERNEL_ACCOUNT | Gfp.__GFP_ZERO};
 
-  private static final int FORK = 0;
-  private static final int COW = 1;
-  private static final int EXEC = 2;
-  private static final int READ_FILES = 3;
-  private static final int ANON = 4;
-  private static final int KALLOC = 5;
-  private static final int WRITE_OBJECT = 6;
-  private static final int EXIT = 7;
+  /** Levels of a slot's process tree. */
+  static final int MAKE = 0;
+  static final int SH = 1;
+  static final int GCC = 2;
+  static final int CC1 = 3;
+
+  /** Estimate: user working set of make, sh and the gcc driver (data, text pages): small interpreters. */
+  static final int DRIVER_DATA_PAGES = 16;
+  static final int DRIVER_TEXT_PAGES = 32;
+
+  private static final int READ_FILES = 0;
+  private static final int ANON = 1;
+  private static final int KALLOC = 2;
+  private static final int WRITE_OBJECT = 3;
+  private static final int EXIT = 4;
 
   private final KernelBuildParams p;
   private final SplittableRandom random;
+  private final long userPerStep;
 
-  private int[] make;
-  private int[] child;
+  /** pid of each level of each slot's tree ({@code -1}: none). */
+  private int[][] tree;
+  /** The level whose task is the slot's runnable leaf. */
+  private int[] depth;
+  /** The task at that level has reaped its child and finishes its part. */
+  private boolean[][] childDone;
   private int[] phase;
   private int[] left;
   private long[] heap;
   private long[] makeHeap;
+  private int[] pipes;
   private long[][] kpages;
-  private int[] pipePages;
   private int[] sources;
   private int[] objects;
   private long reservedBlocks;
@@ -52,6 +68,8 @@ final class KernelBuildWorkload implements Workload {
   KernelBuildWorkload(KernelBuildParams p, SplittableRandom random) {
     this.p = p;
     this.random = random;
+    long steps = Math.max(1, (long) p.filesPerJob() + p.anonPages());
+    this.userPerStep = p.userCyclesPerUnit() / steps;
   }
 
   @Override
@@ -70,27 +88,30 @@ final class KernelBuildWorkload implements Workload {
     objects = new int[sources.length];
     java.util.Arrays.fill(objects, -1);
     int jobs = p.jobs();
-    make = new int[jobs];
-    child = new int[jobs];
+    tree = new int[jobs][CC1 + 1];
+    depth = new int[jobs];
+    childDone = new boolean[jobs][CC1 + 1];
     phase = new int[jobs];
     left = new int[jobs];
     heap = new long[jobs];
     makeHeap = new long[jobs];
+    pipes = new int[jobs];
     kpages = new long[jobs][p.kernelAllocs()];
-    pipePages = new int[jobs];
     for (int j = 0; j < jobs; j++) {
-      make[j] = k.spawn();
-      if (make[j] < 0) {
+      java.util.Arrays.fill(tree[j], -1);
+      int make = k.spawn();
+      if (make < 0) {
         throw new IllegalStateException("out of memory starting make job " + j);
       }
-      // make's own heap, which its forked children share copy-on-write until exec
-      makeHeap[j] = k.mmapAnon(make[j], p.makePages());
+      tree[j][MAKE] = make;
+      k.setUserWorkingSet(make, Math.max(DRIVER_DATA_PAGES, p.makePages()), DRIVER_TEXT_PAGES);
+      // make's own heap (with fork instead of vfork, its children share it copy-on-write until exec)
+      makeHeap[j] = k.mmapAnon(make, p.makePages());
       for (int i = 0; i < p.makePages(); i++) {
-        k.touch(make[j], makeHeap[j] + ((long) i << 12), true);
+        k.touch(make, makeHeap[j] + ((long) i << 12), true);
       }
+      pipes[j] = k.pipe(make); // the children inherit the write end
       java.util.Arrays.fill(kpages[j], -1);
-      child[j] = -1;
-      phase[j] = FORK;
     }
   }
 
@@ -127,46 +148,93 @@ final class KernelBuildWorkload implements Workload {
     advance(k, runningJob);
   }
 
+  /** One step of slot {@code j}'s runnable task: the leaf of its tree. */
   private void advance(Kernel k, int j) {
-    switch (phase[j]) {
-      case FORK: {
-        int c = k.fork(make[j]);
-        if (c < 0) {
-          return; // out of memory: try again later
-        }
-        child[j] = c;
-        phase[j] = COW;
-        left[j] = p.cowPages();
-        break;
+    int top = depth[j];
+    if (top == CC1) {
+      advanceCc1(k, j);
+      return;
+    }
+    int me = tree[j][top];
+    if (!childDone[j][top]) {
+      spawn(k, j, top);
+      return;
+    }
+    childDone[j][top] = false;
+    if (top == MAKE) {
+      // make collects the unit's output from the pipe, then starts the next recipe
+      k.pipeRead(me, pipes[j], Math.max(1, p.pipePages()));
+      // the scheduler's load balancer occasionally moves the long-lived make process
+      if (random.nextInt(p.migrateOneIn()) == 0) {
+        k.migrate(me, random.nextInt(k.nrCpus()));
       }
-      case COW:
-        if (left[j]-- > 0) {
-          // the child writes its stack before exec: copy-on-write of the parent's pages
-          k.touch(child[j], makeHeap[j] + ((long) random.nextInt(p.makePages()) << 12), true);
-        } else {
-          phase[j] = EXEC;
-        }
-        break;
-      case EXEC:
-        if (!k.exec(child[j])) {
-          child[j] = -1; // killed by the kernel for lack of memory: the slot starts over
-          phase[j] = FORK;
-          break;
-        }
-        heap[j] = k.mmapAnon(child[j], p.anonPages());
-        phase[j] = READ_FILES;
-        left[j] = p.filesPerJob();
-        break;
+      return;
+    }
+    // gcc / sh: the child is reaped; finish and exit, which wakes the parent from wait4()
+    k.runUser(me, p.driverUserCycles());
+    k.exit(me);
+    tree[j][top] = -1;
+    depth[j] = top - 1;
+    childDone[j][top - 1] = true;
+  }
+
+  /**
+   * make spawns with {@code clone3(CLONE_VM|CLONE_VFORK)} ({@code posix_spawn}), sh and gcc with
+   * {@code vfork()} (measured on the development machine, docs/workloads.md): the child shares the
+   * parent's mm until its exec and the parent sleeps until then (it calls {@code wait4()} after).
+   * With {@code cow-pages} above 0 make {@code fork()}s instead and the child writes that many of
+   * its pages before exec (copy-on-write), the pre-posix_spawn behaviour.
+   */
+  private int spawnChild(Kernel k, int parent, int level) {
+    return level == MAKE && p.cowPages() > 0 ? k.fork(parent) : k.vfork(parent);
+  }
+
+  /** The task at {@code level} of slot {@code j} does its part, spawns the next level and waits for it. */
+  private void spawn(Kernel k, int j, int level) {
+    int parent = tree[j][level];
+    k.runUser(parent, p.driverUserCycles()); // make expands the recipe, sh parses, gcc drives
+    int c = spawnChild(k, parent, level);
+    if (c < 0) {
+      return; // out of memory: try again later
+    }
+    if (level == MAKE) {
+      for (int i = 0; i < p.cowPages(); i++) {
+        // a fork()ed child writing before exec: copy-on-write of make's pages (0 with vfork)
+        k.touch(c, makeHeap[j] + ((long) random.nextInt(p.makePages()) << 12), true);
+      }
+    }
+    if (!k.exec(c)) {
+      k.wait4(parent); // killed for lack of memory: reaped at once, the level starts over
+      return;
+    }
+    int next = level + 1;
+    tree[j][next] = c;
+    depth[j] = next;
+    if (next == CC1) {
+      k.setUserWorkingSet(c, p.userDataPages(), p.userTextPages());
+      heap[j] = k.mmapAnon(c, p.anonPages());
+      phase[j] = READ_FILES;
+      left[j] = p.filesPerJob();
+    } else {
+      k.setUserWorkingSet(c, DRIVER_DATA_PAGES, DRIVER_TEXT_PAGES);
+    }
+    k.wait4(parent); // the child is alive: the parent sleeps until it exits
+  }
+
+  private void advanceCc1(Kernel k, int j) {
+    int cc1 = tree[j][CC1];
+    switch (phase[j]) {
       case READ_FILES:
         if (left[j]-- > 0) {
-          // open, read whole, close one source or header
+          // open, read whole, close one header or the source
           int file = sources[random.nextInt(sources.length)];
-          int fd = k.open(child[j], file);
-          k.read(child[j], fd, 0, Integer.MAX_VALUE);
-          k.close(child[j], fd);
+          int fd = k.open(cc1, file);
+          k.read(cc1, fd, 0, Integer.MAX_VALUE);
+          k.close(cc1, fd);
           if (left[j] % 8 == 0) {
             touchHeap(k, j); // the compiler works on what it read
           }
+          k.runUser(cc1, userPerStep);
         } else {
           phase[j] = ANON;
           left[j] = p.anonPages();
@@ -175,6 +243,7 @@ final class KernelBuildWorkload implements Workload {
       case ANON:
         if (left[j]-- > 0) {
           touchHeap(k, j);
+          k.runUser(cc1, userPerStep);
         } else {
           phase[j] = KALLOC;
           left[j] = p.kernelAllocs();
@@ -183,7 +252,7 @@ final class KernelBuildWorkload implements Workload {
       case KALLOC:
         if (left[j]-- > 0) {
           int gfp = GFP_KERNEL_MIX[random.nextInt(GFP_KERNEL_MIX.length)];
-          kpages[j][left[j]] = k.allocPages(k.cpuOf(child[j]), 0, gfp);
+          kpages[j][left[j]] = k.allocPages(k.cpuOf(cc1), 0, gfp);
         } else {
           phase[j] = WRITE_OBJECT;
         }
@@ -194,56 +263,55 @@ final class KernelBuildWorkload implements Workload {
         if (objects[unit] < 0) {
           objects[unit] = k.createFile(p.objectPages(), true);
         }
-        int obj = objects[unit];
-        int fd = k.open(child[j], obj);
-        k.write(child[j], fd, 0, p.objectPages());
-        k.close(child[j], fd);
-        // the compiler's output travels through a pipe to make
-        long pipe = k.allocPages(k.cpuOf(child[j]), 0, GFP_PIPE);
-        if (pipe >= 0) {
-          k.freePages(k.cpuOf(child[j]), pipe, 0);
+        int fd = k.open(cc1, objects[unit]);
+        k.write(cc1, fd, 0, p.objectPages());
+        k.close(cc1, fd);
+        // the compiler's output travels through the pipe to make (pipe_write(): a buffer page)
+        if (p.pipePages() > 0) {
+          k.pipeWrite(cc1, pipes[j], p.pipePages());
         }
         phase[j] = EXIT;
         break;
       }
       case EXIT:
       default:
-        int cpu = k.cpuOf(child[j]);
-        for (int i = 0; i < kpages[j].length; i++) {
-          if (kpages[j][i] >= 0) {
-            k.freePages(cpu, kpages[j][i], 0);
-          }
-          kpages[j][i] = -1;
-        }
-        k.exit(child[j]);
-        child[j] = -1;
-        phase[j] = FORK;
-        // the scheduler's load balancer occasionally moves the long-lived make process
-        if (random.nextInt(p.migrateOneIn()) == 0) {
-          k.migrate(make[j], random.nextInt(k.nrCpus()));
-        }
+        freeKernelPages(k, j, k.cpuOf(cc1));
+        k.exit(cc1); // wakes gcc from wait4()
+        tree[j][CC1] = -1;
+        depth[j] = GCC;
+        childDone[j][GCC] = true;
         break;
+    }
+  }
+
+  private void freeKernelPages(Kernel k, int j, int cpu) {
+    for (int i = 0; i < kpages[j].length; i++) {
+      if (kpages[j][i] >= 0) {
+        k.freePages(cpu, kpages[j][i], 0);
+      }
+      kpages[j][i] = -1;
     }
   }
 
   private void touchHeap(Kernel k, int j) {
     long page = random.nextInt(p.anonPages());
-    k.touch(child[j], heap[j] + (page << 12), true);
+    k.touch(tree[j][CC1], heap[j] + (page << 12), true);
   }
 
   @Override
   public void tearDown(Kernel k) {
-    for (int j = 0; j < make.length; j++) {
-      if (child[j] >= 0) {
-        int cpu = k.cpuOf(child[j]);
-        for (int i = 0; i < kpages[j].length; i++) {
-          if (kpages[j][i] >= 0) {
-            k.freePages(cpu, kpages[j][i], 0);
-          }
+    for (int j = 0; j < tree.length; j++) {
+      // leaf first: each exit wakes the parent sleeping in wait4(), which may then exit
+      for (int level = CC1; level >= MAKE; level--) {
+        int pid = tree[j][level];
+        if (pid < 0) {
+          continue;
         }
-        k.exit(child[j]);
+        if (level == CC1) {
+          freeKernelPages(k, j, k.cpuOf(pid));
+        }
+        k.exit(pid);
       }
-      k.exit(make[j]);
     }
     for (int i = 0; i < reservedBlocks; i++) {
       k.freePages(0, reserved[i], 9);

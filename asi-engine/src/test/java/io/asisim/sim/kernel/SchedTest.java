@@ -169,6 +169,48 @@ class SchedTest {
     assertThat(machine.addressSpaces().loadedMm(0)).isEqualTo(AddressSpaces.INIT_MM);
   }
 
+  /**
+   * Idle with lazy TLB: {@code a} sleeps, cpu 0 has no other runnable task and goes idle keeping
+   * a's mm (lazy); the wake-up switches idle back to the same mm: no CR3 write for the mm. Under
+   * same-mm nothing exits or writes CR3 at all; under exit-always the sleep exits (1 CR3 write)
+   * and the return to user re-enters (1 CR3 write).
+   */
+  @Test
+  void sleepToIdleAndWakeBackToTheSameMmWritesNoCr3ForTheMm() {
+    for (boolean always : new boolean[] {false, true}) {
+      boot(always ? EXIT_ALWAYS : SAME_MM);
+      runA();
+      tasks.setCpu(b, 1); // b elsewhere: cpu 0's runqueue is empty
+      long e = exits();
+      long w = cr3();
+      long s = switches();
+      sched.block(0, a, TaskTable.WAIT_CHILD);
+      assertThat(tasks.current(0)).isEqualTo(TaskTable.NO_TASK);
+      assertThat(sched.isLazy(0)).isTrue();
+      assertThat(machine.addressSpaces().loadedMm(0)).isEqualTo(tasks.mm(a).mm);
+      sched.wake(1, a, 0);
+      assertThat(tasks.current(0)).isEqualTo(a);
+      assertThat(sched.isLazy(0)).isFalse();
+      assertThat(switches() - s).isEqualTo(2);
+      assertThat(exits() - e).isEqualTo(always ? 1 : 0);
+      assertThat(cr3() - w).isEqualTo(always ? 2 : 0);
+      assertThat(machine.asi().isRestricted(0)).isTrue();
+    }
+  }
+
+  /** A sleeping task's CPU runs the runnable task that was switched out longest ago, not idle. */
+  @Test
+  void sleepPicksTheLongestWaitingRunnableTask() {
+    boot(SAME_MM);
+    int c = task(0);
+    sched.switchTo(0, b);
+    sched.switchTo(0, c); // b switched out first
+    runA();
+    sched.block(0, a, TaskTable.WAIT_PIPE);
+    assertThat(tasks.current(0)).isEqualTo(b);
+    assertThat(sched.isLazy(0)).isFalse();
+  }
+
   @Test
   void execMmSwitchIsNoContextSwitchButExitsAtItsSite() {
     boot(SAME_MM);
