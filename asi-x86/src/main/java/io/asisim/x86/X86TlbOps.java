@@ -254,10 +254,12 @@ final class X86TlbOps implements TlbOps {
   }
 
   /**
-   * One target's part of an IPI: interrupt entry, the flush, ack; re-enters ASI on the way back
-   * if the interrupted task has a target ({@code asi_intr_exit()}). Returns the target's latency.
+   * One target's part of an IPI: interrupt entry, the flush, ack; if the flush exited ASI
+   * ({@code flush_tlb_local()}) on a CPU the IPI interrupted while restricted, the return from the
+   * interrupt re-enters the interrupted domain. Returns the target's latency.
    */
   private long remoteFlush(int c, FlushTlbInfo f) {
+    boolean wasRestricted = s.currAsi[c];
     long t0 = clocks.cycles(c);
     clocks.charge(c, costs.ipiTarget); // f == null: arch_tlbbatch_flush()'s full flush
     if (f != null) {
@@ -266,7 +268,9 @@ final class X86TlbOps implements TlbOps {
       flushLocal(c);
     }
     long latency = clocks.cycles(c) - t0;
-    asiCore.asiReenter(c);
+    if (wasRestricted && !s.currAsi[c]) {
+      asiCore.asiReenter(c);
+    }
     return latency;
   }
 
