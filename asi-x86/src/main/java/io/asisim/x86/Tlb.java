@@ -50,6 +50,11 @@ final class Tlb {
   private final long[] l1Tag;
   private final long[] l1Ptr;
   private final long[] l1Stamp;
+  /** The second-level tag the L1 entry was filled from: equal and valid = still the same translation. */
+  private final long[] l1Snap;
+  /** {@code sets - 1} when a power of two (index by mask, not division), else -1. */
+  private final int[] setMask = new int[2];
+  private final int l1Mask;
   private final long[] tick;
   private final int[] epoch;
   private final int[] pcidGen;
@@ -74,6 +79,8 @@ final class Tlb {
     l1Tag = new long[n];
     l1Ptr = new long[n];
     l1Stamp = new long[n];
+    l1Snap = new long[n];
+    l1Mask = Integer.bitCount(l1Sets) == 1 ? l1Sets - 1 : -1;
     tick = new long[nrCpus];
     epoch = new int[nrCpus];
     pcidGen = new int[nrCpus * NR_PCIDS];
@@ -89,11 +96,16 @@ final class Tlb {
     check(entries, nways, c == 0 ? "STLB" : "1G TLB");
     sets[c] = (int) (entries / nways);
     ways[c] = (int) nways;
+    setMask[c] = Integer.bitCount(sets[c]) == 1 ? sets[c] - 1 : -1;
     int n = Math.toIntExact(entries * nrCpus);
     tag[c] = new long[n];
     frame[c] = new long[n];
     gen[c] = new long[n];
     stamp[c] = new long[n];
+  }
+
+  private static int index(long vpn, int sets, int mask) {
+    return mask >= 0 ? (int) (vpn & mask) : (int) (vpn % sets);
   }
 
   private long expectedGen(int cpu, int pcid, boolean global) {
@@ -119,14 +131,6 @@ final class Tlb {
     return gen[c][i] == expectedGen(cpu, (int) ((t >>> 48) & 0xfff), global);
   }
 
-  /** Whether second-level entry {@code i} of class {@code c} translates {@code v} under {@code pcid}. */
-  private boolean matches(int c, int i, int cpu, int pcid, long v) {
-    long t = tag[c][i];
-    long vpn = c == 1 ? v >>> 30 : (t & BIG) != 0 ? v >>> 21 : v >>> 12;
-    return (t & VALID) != 0 && (t & VPN_MASK) == vpn
-        && ((t & GLOBAL) != 0 || (int) ((t >>> 48) & 0xfff) == pcid) && valid(c, i, cpu);
-  }
-
   private long hit(int c, int i, int cpu, long v) {
     stamp[c][i] = ++tick[cpu];
     long t = tag[c][i];
@@ -142,16 +146,22 @@ final class Tlb {
     long v = va & VA_MASK;
     long vpn4 = v >>> 12;
     long want = VALID | ((long) pcid << 48) | vpn4;
-    int lb = (cpu * l1Sets + (int) (vpn4 % l1Sets)) * l1Ways;
+    int lb = (cpu * l1Sets + index(vpn4, l1Sets, l1Mask)) * l1Ways;
     for (int i = lb; i < lb + l1Ways; i++) {
       if (l1Tag[i] == want) {
         long p = l1Ptr[i];
         int c = (int) (p >>> 31);
         int idx = (int) (p & 0x7fff_ffffL);
-        if (matches(c, idx, cpu, pcid, v)) {
+        long t = tag[c][idx];
+        if (t == l1Snap[i] && gen[c][idx] == expectedGen(cpu, (int) ((t >>> 48) & 0xfff), (t & GLOBAL) != 0)) {
+          // an L1 hit leaves the second level's LRU state alone (the L1 is not inclusive there)
           l1Stamp[i] = ++tick[cpu];
           lastL1 = true;
-          return hit(c, idx, cpu, v);
+          int shift = c == 1 ? 30 : (t & BIG) != 0 ? 21 : 12;
+          lastShift = shift;
+          long f = frame[c][idx];
+          lastWritable = (f & 1) != 0;
+          return (f >>> 1) + ((v >>> 12) & ((1L << (shift - 12)) - 1));
         }
         l1Tag[i] = 0; // the second-level entry went: so does the L1 copy
         break;
@@ -165,7 +175,7 @@ final class Tlb {
     for (int pass = 0; pass < 2; pass++) {
       long vpn = pass == 0 ? vpn4 : v >>> 21;
       long big = pass == 0 ? 0 : BIG;
-      int base = (cpu * s0 + (int) (vpn % s0)) * w;
+      int base = (cpu * s0 + index(vpn, s0, setMask[0])) * w;
       for (int i = base; i < base + w; i++) {
         long t = tg[i];
         if ((t & (VALID | BIG)) == (VALID | big) && (t & VPN_MASK) == vpn
@@ -177,7 +187,7 @@ final class Tlb {
     }
     long vpn1 = v >>> 30;
     int w1 = ways[1];
-    int base1 = (cpu * sets[1] + (int) (vpn1 % sets[1])) * w1;
+    int base1 = (cpu * sets[1] + index(vpn1, sets[1], setMask[1])) * w1;
     for (int i = base1; i < base1 + w1; i++) {
       long t = tag[1][i];
       if ((t & VALID) != 0 && (t & VPN_MASK) == vpn1
@@ -204,6 +214,7 @@ final class Tlb {
     }
     l1Tag[victim] = want;
     l1Ptr[victim] = ptr;
+    l1Snap[victim] = tag[(int) (ptr >>> 31)][(int) (ptr & 0x7fff_ffffL)];
     l1Stamp[victim] = ++tick[cpu];
   }
 
@@ -217,7 +228,7 @@ final class Tlb {
     long v = va & VA_MASK;
     long vpn = v >>> shift;
     int w = ways[c];
-    int base = (cpu * sets[c] + (int) (vpn % sets[c])) * w;
+    int base = (cpu * sets[c] + index(vpn, sets[c], setMask[c])) * w;
     int victim = base;
     long oldest = Long.MAX_VALUE;
     for (int i = base; i < base + w; i++) {
@@ -235,7 +246,7 @@ final class Tlb {
     gen[c][victim] = expectedGen(cpu, pcid, global);
     stamp[c][victim] = ++tick[cpu];
     long vpn4 = v >>> 12;
-    int lb = (cpu * l1Sets + (int) (vpn4 % l1Sets)) * l1Ways;
+    int lb = (cpu * l1Sets + index(vpn4, l1Sets, l1Mask)) * l1Ways;
     long want = VALID | ((long) pcid << 48) | vpn4;
     for (int i = lb; i < lb + l1Ways; i++) {
       if (l1Tag[i] == want) {
@@ -256,7 +267,7 @@ final class Tlb {
       long vpn = v >>> (pass == 0 ? 12 : pass == 1 ? 21 : 30);
       long big = pass == 1 ? BIG : 0;
       int w = ways[c];
-      int base = (cpu * sets[c] + (int) (vpn % sets[c])) * w;
+      int base = (cpu * sets[c] + index(vpn, sets[c], setMask[c])) * w;
       for (int i = base; i < base + w; i++) {
         long t = tag[c][i];
         if ((t & VALID) != 0 && (t & VPN_MASK) == vpn && (c == 1 || (t & BIG) == big)) {
@@ -335,7 +346,7 @@ final class Tlb {
 
   /** Bytes held by the TLB arrays. */
   long arrayBytes() {
-    long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L + 3L * 8 * l1Tag.length;
+    long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L + 4L * 8 * l1Tag.length;
     for (int c = 0; c < 2; c++) {
       b += 4L * 8 * tag[c].length;
     }
