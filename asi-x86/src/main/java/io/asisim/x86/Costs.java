@@ -8,6 +8,11 @@ import io.asisim.api.machine.CpuTrait;
 final class Costs {
   final long cr3Write;
   final long ibpb;
+  final long ibpbAfter;
+  final long stlbHit;
+  final long llcLatency;
+  final long l2Kib;
+  final int itlbEntries;
   final long rsbFill;
   final long l1dFlush;
   final long invlpg;
@@ -29,6 +34,11 @@ final class Costs {
   Costs(CpuProfile p) {
     cr3Write = p.get(Cost.CR3_WRITE);
     ibpb = p.get(Cost.IBPB);
+    ibpbAfter = p.get(Cost.IBPB_AFTER);
+    stlbHit = p.get(Cost.STLB_HIT);
+    llcLatency = p.get(Cost.LLC_LATENCY);
+    l2Kib = p.get(Cost.L2_KIB);
+    itlbEntries = Math.toIntExact(p.get(Cost.ITLB_ENTRIES));
     rsbFill = p.get(Cost.RSB_FILL);
     l1dFlush = p.get(Cost.L1D_FLUSH);
     invlpg = p.get(Cost.INVLPG);

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * {@code ctxs[]}) so that the access path reads primitives. {@code ctxs[].tlb_gen} is modelled by
  * {@link #ctxStale}: a flush aimed at an mm a CPU holds in a non-loaded ASID marks the context
  * stale instead of bumping generations, so the next {@code switch_mm_irqs_off()} into it flushes,
- * as a {@code tlb_gen} mismatch would. {@code is_lazy} is not modelled: no simulated CPU runs
- * lazily in another task's mm.
+ * as a {@code tlb_gen} mismatch would. {@code cpu_tlbstate_shared.is_lazy} is {@link #isLazy};
+ * a shootdown that skips a lazy CPU leaves its entries in place and sets {@link #lazyFlushPending}
+ * (its loaded context's {@code tlb_gen} falls behind), caught up when it leaves lazy mode.
  */
 final class CpuTlbState {
   /** {@code TLB_NR_DYN_ASIDS}. */
@@ -42,6 +43,10 @@ final class CpuTlbState {
   final boolean[] asiTarget;
   /** {@code asi_taints}: the {@code ASI_TAINT_*} bits of the CPU. */
   final int[] taints;
+  /** {@code cpu_tlbstate_shared.is_lazy}: idle or a kernel thread runs on the borrowed loaded mm. */
+  final boolean[] isLazy;
+  /** A shootdown skipped this lazy CPU: the loaded context's {@code tlb_gen} is behind the mm's. */
+  final boolean[] lazyFlushPending;
 
   /** Boot state: every CPU has {@code init_mm} loaded in ASID 0 and is unrestricted. */
   CpuTlbState(int nrCpus) {
@@ -54,6 +59,8 @@ final class CpuTlbState {
     currAsi = new boolean[nrCpus];
     asiTarget = new boolean[nrCpus];
     taints = new int[nrCpus];
+    isLazy = new boolean[nrCpus];
+    lazyFlushPending = new boolean[nrCpus];
     Arrays.fill(ctxId, -1L);
     for (int c = 0; c < nrCpus; c++) {
       loadedMm[c] = AddressSpaces.INIT_MM;
@@ -69,6 +76,6 @@ final class CpuTlbState {
 
   /** Bytes held by the per-CPU arrays. */
   long arrayBytes() {
-    return nrCpus * (8L + 4 + 4 + 1 + 1 + 4) + ctxId.length * 9L;
+    return nrCpus * (8L + 4 + 4 + 1 + 1 + 4 + 2) + ctxId.length * 9L;
   }
 }

@@ -19,6 +19,8 @@ final class MachineCounters {
   final Counter tlbFlushesLocal;
   final Counter tlbShootdowns;
   final Counter tlbShootdownIpis;
+  final Counter tlbRefillsUser;
+  final Counter tlbRefillsKernel;
   final Counter pagesZeroed;
   final Counter directMapSplits;
   final Counter restrictedMapSplits;
@@ -39,6 +41,8 @@ final class MachineCounters {
     tlbFlushesLocal = m.counter(StandardMetrics.TLB_FLUSHES_LOCAL);
     tlbShootdowns = m.counter(StandardMetrics.TLB_SHOOTDOWNS);
     tlbShootdownIpis = m.counter(StandardMetrics.TLB_SHOOTDOWN_IPIS);
+    tlbRefillsUser = m.counter(StandardMetrics.TLB_REFILLS_USER);
+    tlbRefillsKernel = m.counter(StandardMetrics.TLB_REFILLS_KERNEL);
     pagesZeroed = m.counter(StandardMetrics.PAGES_ZEROED);
     directMapSplits = m.counter(StandardMetrics.DIRECT_MAP_SPLITS);
     restrictedMapSplits = m.counter(StandardMetrics.RESTRICTED_MAP_SPLITS);

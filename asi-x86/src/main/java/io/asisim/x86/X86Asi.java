@@ -42,6 +42,7 @@ final class X86Asi implements AsiOps {
   private final MachineCounters counters;
   private final boolean enabled;
   private final boolean noflush;
+  private final WorkingSets ws;
   private final boolean[] currAsi;
   private final boolean[] target;
   private final int[] taints;
@@ -56,8 +57,9 @@ final class X86Asi implements AsiOps {
    * @param noflush whether ASI's CR3 writes set NOFLUSH
    */
   X86Asi(CpuTlbState s, X86Cr3 cr3, CpuClocks clocks, Costs costs, MachineCounters counters, Metrics metrics,
-      boolean enabled, boolean noflush) {
+      boolean enabled, boolean noflush, WorkingSets ws) {
     this.s = s;
+    this.ws = ws;
     this.cr3 = cr3;
     this.clocks = clocks;
     this.costs = costs;
@@ -134,25 +136,29 @@ final class X86Asi implements AsiOps {
     taints[cpu] |= TAINT_KERNEL_DATA;
     cr3.writeCr3(cpu, false, noflush);
     currAsi[cpu] = false;
+    ws.kernelEntry(cpu); // the kernel goes on unrestricted: its footprint in kern_pcid, refilled if flushed
     MachineCounters k = counters;
     k.asiExits.inc();
     k.asiExitsByReason[reason.ordinal()].inc();
     sites[site].inc();
   }
 
-  /** {@code maybe_flush_control()}: IBPB + RSB fill when {@code due} taints are set. */
+  /**
+   * {@code maybe_flush_control()}: IBPB + RSB fill when {@code due} taints are set. Every IBPB also
+   * charges {@code ibpb-after}, the cold indirect predictors of the code that follows.
+   */
   private void maybeFlushControl(int cpu, int due, boolean forceIbpb) {
     Costs c = costs;
     if (due != 0) {
       if (c.needsIbpb || forceIbpb) {
-        mitigate(cpu, c.ibpb, counters.ibpb);
+        mitigate(cpu, c.ibpb + c.ibpbAfter, counters.ibpb);
       }
       if (c.needsRsbFill) {
         mitigate(cpu, c.rsbFill, counters.rsbFills);
       }
       taints[cpu] &= ~TAINTS_CONTROL_MASK;
     } else if (forceIbpb) {
-      mitigate(cpu, c.ibpb, counters.ibpb);
+      mitigate(cpu, c.ibpb + c.ibpbAfter, counters.ibpb);
     }
   }
 

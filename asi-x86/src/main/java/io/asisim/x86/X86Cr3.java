@@ -23,9 +23,11 @@ final class X86Cr3 {
   private final Costs costs;
   private final MachineCounters counters;
   private final boolean asi;
+  private final WorkingSets ws;
 
   X86Cr3(CpuTlbState s, Tlb tlb, MmContexts mms, CpuClocks clocks, Costs costs, MachineCounters counters,
-      boolean asi) {
+      boolean asi, WorkingSets ws) {
+    this.ws = ws;
     this.s = s;
     this.tlb = tlb;
     this.mms = mms;
@@ -74,15 +76,23 @@ final class X86Cr3 {
    * {@code switch_mm_irqs_off()}: {@code choose_new_asid()} (an ASID already holding {@code mm}
    * is reused, flushed only if stale; otherwise the {@code next_asid} victim is taken and
    * flushed), {@code asi_handle_switch_mm()}, {@code mm_cpumask} update and
-   * {@code load_new_mm_cr3()}.
+   * {@code load_new_mm_cr3()}. Leaves lazy-TLB mode: into the same mm it only catches up on a
+   * skipped flush ({@link #leaveLazy}); into another mm a skipped flush marks the old context
+   * stale. The kernel then runs in the new PCID: its footprint is refilled if it was flushed.
    */
   void switchMm(int cpu, long mm) {
     long prev = s.loadedMm[cpu];
     if (prev == mm) {
+      leaveLazy(cpu);
       return;
     }
     if (s.currAsi[cpu]) {
       throw new IllegalStateException("switch_mm while restricted on cpu " + cpu + ": asi_exit first");
+    }
+    s.isLazy[cpu] = false;
+    if (s.lazyFlushPending[cpu]) {
+      s.lazyFlushPending[cpu] = false;
+      dropAsid(cpu, s.loadedMmAsid[cpu]); // its tlb_gen is behind: flushed before any reuse
     }
     if (asi) {
       X86Asi.handleSwitchMm(s, cpu);
@@ -115,6 +125,29 @@ final class X86Cr3 {
     s.loadedMm[cpu] = mm;
     mms.cpumask(mm).set(cpu);
     writeCr3(cpu, false, !needFlush);
+    ws.kernelEntry(cpu);
+  }
+
+  /**
+   * {@code switch_mm_irqs_off()} with {@code prev == next} and {@code was_lazy}: if a shootdown
+   * skipped the CPU while lazy ({@code ctxs[asid].tlb_gen} behind the mm's), the loaded ASID is
+   * flushed with a flushing CR3 write ({@code need_flush = true}, {@code load_new_mm_cr3()}), both
+   * PCIDs under ASI. Not lazy: nothing.
+   */
+  void leaveLazy(int cpu) {
+    if (!s.isLazy[cpu]) {
+      return;
+    }
+    s.isLazy[cpu] = false;
+    if (s.lazyFlushPending[cpu]) {
+      s.lazyFlushPending[cpu] = false;
+      int asid = s.loadedMmAsid[cpu];
+      tlb.flushPcid(cpu, kernPcid(asid));
+      tlb.flushPcid(cpu, asiPcid(asid));
+      clocks.charge(cpu, costs.cr3Write);
+      counters.cr3Writes.inc();
+      ws.kernelEntry(cpu);
+    }
   }
 
   /**

@@ -52,6 +52,7 @@ public final class X86Machine implements Machine {
   private final X86TlbOps tlbOps;
   private final X86Asi asi;
   private final Tlb tlb;
+  private final WorkingSets workingSets;
 
   /** {@code reserve_real_mode()}: the first 1 MiB, in frames. */
   static final long LOW_RESERVED_FRAMES = (1L << 20) >>> 12;
@@ -108,11 +109,13 @@ public final class X86Machine implements Machine {
     tlb = new Tlb(n, profile);
     directMap = new DirectMap(pageTables, nrFrames, clocks, costs, counters, asiOn);
     MmContexts mms = new MmContexts(directMap.kernPgd());
-    X86Cr3 cr3 = new X86Cr3(tlbState, tlb, mms, clocks, costs, counters, asiOn);
-    asi = new X86Asi(tlbState, cr3, clocks, costs, counters, metrics, asiOn, options.cr3NoFlush());
+    workingSets = new WorkingSets(tlbState, tlb, clocks, costs, counters, asiOn, options.kernelDataPages(),
+        options.kernelTextPages());
+    X86Cr3 cr3 = new X86Cr3(tlbState, tlb, mms, clocks, costs, counters, asiOn, workingSets);
+    asi = new X86Asi(tlbState, cr3, clocks, costs, counters, metrics, asiOn, options.cr3NoFlush(), workingSets);
     X86Mmu mmu = new X86Mmu(tlbState, tlb, pageTables, mms, cr3, asi, clocks, costs, counters, zeroed);
-    tlbOps = new X86TlbOps(tlbState, tlb, cr3, mmu, mms, clocks, costs, counters, asiOn,
-        options.singlePageFlushCeiling());
+    tlbOps = new X86TlbOps(tlbState, tlb, cr3, mmu, mms, asi, clocks, costs, counters, asiOn,
+        options.singlePageFlushCeiling(), options.cr3NoFlush());
     addressSpaces = new X86AddressSpaces(pageTables, directMap, mms, cr3, tlbState, clocks, costs, asiOn,
         options.mmLocalSlotsPerCpu());
     booting = false;
@@ -154,7 +157,8 @@ public final class X86Machine implements Machine {
    * per-CPU state): what the simulated memory size and CPU count cost in host heap.
    */
   public long arrayBytes() {
-    return zeroed.arrayBytes() + pageTables.arrayBytes() + tlb.arrayBytes() + tlbState.arrayBytes()
+    return zeroed.arrayBytes() + pageTables.arrayBytes() + tlb.arrayBytes() + workingSets.arrayBytes()
+        + tlbState.arrayBytes()
         + clocks.nrCpus() * 8L;
   }
 
@@ -193,6 +197,35 @@ public final class X86Machine implements Machine {
   @Override
   public AsiOps asi() {
     return asi;
+  }
+
+  /**
+   * Charges {@code cycles} of user mode plus the refill of the part of the task's working set
+   * ({@code dataPages} data, {@code textPages} text translations) no longer resident in the PCID
+   * user mode runs in: the restricted PCID of the mm's ASID while ASI is entered
+   * ({@code asi_enter_userspace()}), else the unrestricted one ({@link WorkingSets}). Counted in
+   * {@code tlb_refills_user}.
+   */
+  @Override
+  public void runUser(int cpu, long cycles, int dataPages, int textPages) {
+    charge(cpu, cycles);
+    workingSets.runUser(cpu, dataPages, textPages);
+  }
+
+  /**
+   * Refills the kernel footprint ({@link X86Options#kernelDataPages()} data and
+   * {@link X86Options#kernelTextPages()} text translations) in the PCID the kernel runs in, if a
+   * flush removed it; counted in {@code tlb_refills_kernel}. The machine also does this itself
+   * after {@code asi_exit()} and {@code switch_mm_irqs_off()}; repeated calls refill nothing.
+   */
+  @Override
+  public void kernelEntry(int cpu) {
+    workingSets.kernelEntry(cpu);
+  }
+
+  /** Resident user data translations of (cpu, ASID slot, PCID kind), for tests. */
+  int residentUserData(int cpu, int asid, boolean restricted) {
+    return workingSets.residentUserData(cpu, asid, restricted);
   }
 
   @Override

@@ -45,13 +45,19 @@ public final class X86MachinePlugin implements Plugin<Machine> {
         ParamSpec.integer("spare-table-pages", D.spareTablePages(), 0, 1 << 20,
             "boot-reserved frames for page tables needed before the page allocator exists"),
         ParamSpec.integer("single-page-flush-ceiling", D.singlePageFlushCeiling(), 1, 4096,
-            "tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c: 33); larger ranges flush the whole TLB"));
+            "tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c: 33); larger ranges flush the whole TLB"),
+        ParamSpec.integer("kernel-data-pages", X86Options.DEFAULT_KERNEL_DATA_PAGES, 0, 1 << 20,
+            "estimate: data translations a kernel entry touches (stack 4, direct-map leaves for per-CPU and slab ~16, "
+            + "vmalloc ~4), refilled after a flush of the PCID the kernel runs in"),
+        ParamSpec.integer("kernel-text-pages", X86Options.DEFAULT_KERNEL_TEXT_PAGES, 0, 1 << 20,
+            "estimate: kernel text translations (2 MiB pages) a kernel entry runs: entry, syscall table, VFS/mm, sched"));
   }
 
   @Override
   public Machine create(Params p, SimContext ctx) {
     X86Options o = new X86Options(p.getBoolean("cr3-noflush"), p.getInt("mm-local-slots"), p.getLong("kernel-image"),
-        p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"));
+        p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"), p.getInt("kernel-data-pages"),
+        p.getInt("kernel-text-pages"));
     return new X86Machine(ctx.machineConfig(), ctx.cpuProfile(), ctx.metrics(), o);
   }
 }

@@ -45,7 +45,7 @@ final class X86Mmu {
     Costs k = costs;
     long pfn = tlb.lookup(cpu, pcid, va);
     if (pfn >= 0) {
-      clocks.charge(cpu, k.tlbHit);
+      clocks.charge(cpu, tlb.lastL1 ? k.tlbHit : k.tlbHit + k.stlbHit);
       if (write && !tlb.lastWritable) {
         return TlbOps.FAULT;
       }
@@ -61,7 +61,7 @@ final class X86Mmu {
       long e = pt.lastEntry;
       boolean writable = (e & Pte.RW) != 0;
       int shift = pt.lastShift;
-      tlb.fill(cpu, pcid, va & -(1L << shift), shift, Pte.pfn(e), writable, (e & Pte.GLOBAL) != 0);
+      tlb.fill(cpu, pcid, va, shift, Pte.pfn(e), writable, (e & Pte.GLOBAL) != 0);
       if (write && !writable) {
         return TlbOps.FAULT;
       }

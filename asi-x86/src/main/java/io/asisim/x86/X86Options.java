@@ -18,16 +18,38 @@ package io.asisim.x86;
  *     allocator supplies them ({@link io.asisim.api.machine.Machine#setTablePageSource}).
  * @param singlePageFlushCeiling {@code tlb_single_page_flush_ceiling} of arch/x86/mm/tlb.c (33):
  *     a range flush of more pages flushes the whole TLB instead.
+ * @param kernelDataPages translations of the kernel's own data footprint on a kernel entry (stack,
+ *     per-CPU data, slab and page-cache metadata through the direct map), refilled in the PCID the
+ *     kernel runs in after a flush. Estimate: a 16 KiB vmalloc'ed stack is 4 translations, the
+ *     direct map's 2 MiB/1 GiB leaves cover per-CPU data and the hot slab caches in about 16 more,
+ *     plus a few vmalloc/module pages: 24.
+ * @param kernelTextPages translations of the kernel text a kernel entry runs (iTLB). Estimate: the
+ *     image's text is mapped by 2 MiB pages; a syscall/fault path touches entry code, the syscall
+ *     table, VFS/mm and the scheduler, spread over about 8 of them.
  */
 public record X86Options(
     boolean cr3NoFlush,
     int mmLocalSlotsPerCpu,
     long kernelImageBytes,
     int spareTablePages,
-    int singlePageFlushCeiling) {
+    int singlePageFlushCeiling,
+    int kernelDataPages,
+    int kernelTextPages) {
+
+  /** Default of {@link #kernelDataPages()} (estimate, see the parameter). */
+  public static final int DEFAULT_KERNEL_DATA_PAGES = 24;
+  /** Default of {@link #kernelTextPages()} (estimate, see the parameter). */
+  public static final int DEFAULT_KERNEL_TEXT_PAGES = 8;
 
   /** The posted ASI code: flushing CR3 writes, 2 mm-local slots, 32 MiB image, ceiling 33. */
   public static final X86Options DEFAULT = new X86Options(false, 2, 32L << 20, 1024, 33);
+
+  /** Options with the default kernel footprint. */
+  public X86Options(boolean cr3NoFlush, int mmLocalSlotsPerCpu, long kernelImageBytes, int spareTablePages,
+      int singlePageFlushCeiling) {
+    this(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
+        DEFAULT_KERNEL_DATA_PAGES, DEFAULT_KERNEL_TEXT_PAGES);
+  }
 
   public X86Options {
     if (mmLocalSlotsPerCpu < 1 || mmLocalSlotsPerCpu > 64) {
@@ -36,6 +58,9 @@ public record X86Options(
     if (kernelImageBytes < 0 || kernelImageBytes % 4096 != 0) {
       throw new IllegalArgumentException("kernelImageBytes must be a non-negative multiple of 4096");
     }
+    if (kernelDataPages < 0 || kernelTextPages < 0) {
+      throw new IllegalArgumentException("kernelDataPages and kernelTextPages must be >= 0");
+    }
     if (spareTablePages < 0 || singlePageFlushCeiling < 1) {
       throw new IllegalArgumentException("spareTablePages >= 0 and singlePageFlushCeiling >= 1 required");
     }
@@ -43,6 +68,7 @@ public record X86Options(
 
   /** This options record with {@code cr3NoFlush} replaced. */
   public X86Options withCr3NoFlush(boolean v) {
-    return new X86Options(v, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling);
+    return new X86Options(v, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
+        kernelDataPages, kernelTextPages);
   }
 }

@@ -4,6 +4,7 @@ import static io.asisim.x86.CpuTlbState.TLB_NR_DYN_ASIDS;
 import static io.asisim.x86.CpuTlbState.ctx;
 
 import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.FlushTlbInfo;
 import io.asisim.api.machine.TlbOps;
@@ -20,6 +21,15 @@ import io.asisim.api.machine.TlbVisitor;
  *
  * <p>{@code tlb_flushes_local} counts flush instructions (INVLPG, INVPCID, CR3 reload for a flush);
  * the implicit flush of a CR3 write without NOFLUSH is counted in {@code cr3_writes} only.
+ *
+ * <p>Remote flushes follow {@code native_flush_tlb_multi()}: without {@code freed_tables} the
+ * {@code should_flush_tlb()} condition skips lazy-TLB CPUs ({@code cpu_tlbstate_shared.is_lazy});
+ * kernel-address flushes ({@code flush_tlb_kernel_range()}: {@code on_each_cpu()}) reach every
+ * CPU. The cost is that of {@code smp_call_function_many_cond()} with {@code wait=true} (kernel/smp.c):
+ * the sender queues a call and sends an IPI per target ({@code ipi-send} each), runs its own part,
+ * then waits until the last target has run {@code flush_tlb_func()}: each target is charged
+ * {@code ipi-target} plus its flush, the sender the slowest target's latency minus its own local
+ * work.
  */
 final class X86TlbOps implements TlbOps {
   private final CpuTlbState s;
@@ -27,6 +37,9 @@ final class X86TlbOps implements TlbOps {
   private final X86Cr3 cr3;
   private final X86Mmu mmu;
   private final MmContexts mms;
+  private final X86Asi asiCore;
+  private final int tlbFlushSite;
+  private final boolean noflush;
   private final CpuClocks clocks;
   private final Costs costs;
   private final MachineCounters counters;
@@ -43,8 +56,11 @@ final class X86TlbOps implements TlbOps {
   private TlbVisitor visitor;
   private final Tlb.EntrySink restrictedSink = this::forwardRestricted;
 
-  X86TlbOps(CpuTlbState s, Tlb tlb, X86Cr3 cr3, X86Mmu mmu, MmContexts mms, CpuClocks clocks, Costs costs,
-      MachineCounters counters, boolean asi, int ceiling) {
+  X86TlbOps(CpuTlbState s, Tlb tlb, X86Cr3 cr3, X86Mmu mmu, MmContexts mms, X86Asi asiCore, CpuClocks clocks,
+      Costs costs, MachineCounters counters, boolean asi, int ceiling, boolean noflush) {
+    this.asiCore = asiCore;
+    this.tlbFlushSite = asi ? asiCore.exitSite("tlb_flush") : 0;
+    this.noflush = noflush;
     this.s = s;
     this.tlb = tlb;
     this.cr3 = cr3;
@@ -109,8 +125,50 @@ final class X86TlbOps implements TlbOps {
     }
   }
 
+  /**
+   * {@code ephmap_put()} (bjackman/linux mm/ephmap.c at 056fa0a2): one INVLPG of the released
+   * page in the current PCID; it "does not need to invalidate any others" and relies on ASI's CR3
+   * writes never setting NOFLUSH for the other PCID, so only with NOFLUSH CR3 writes
+   * ({@code machine.x86.cr3-noflush}) the loaded ASID's other PCID needs an INVPCID too.
+   */
+  @Override
+  public void flushOneMmLocal(int cpu, long va) {
+    invlpg(cpu, va);
+    if (asi && noflush) {
+      invpcidSingle(cpu, cr3.otherPcid(cpu), va);
+    }
+  }
+
+  @Override
+  public boolean asiCr3NoFlush() {
+    return asi && noflush;
+  }
+
+  @Override
+  public void setLazy(int cpu, boolean lazy) {
+    if (lazy) {
+      s.isLazy[cpu] = true; // enter_lazy_tlb()
+    } else {
+      cr3.leaveLazy(cpu);
+    }
+  }
+
+  @Override
+  public boolean isLazy(int cpu) {
+    return s.isLazy[cpu];
+  }
+
+  /**
+   * {@code native_flush_tlb_local()} of bjackman/linux arch/x86/mm/tlb.c: under ASI
+   * {@code asi_exit()} first (the restricted CR3 is unstable outside a critical section), then
+   * the CR3 reload of the loaded ASID with {@code invalidate_user_asid()}'s counterpart, the
+   * restricted PCID.
+   */
   @Override
   public void flushLocal(int cpu) {
+    if (asi && s.currAsi[cpu]) {
+      asiCore.asiExit(cpu, AsiExitReason.TLB_FLUSH, tlbFlushSite);
+    }
     int asid = s.loadedMmAsid[cpu];
     tlb.flushPcid(cpu, X86Cr3.kernPcid(asid));
     clocks.charge(cpu, costs.fullFlush);
@@ -147,6 +205,15 @@ final class X86TlbOps implements TlbOps {
   }
 
   @Override
+  public void shootdown(int cpu, CpuMask targets, long mm, long start, long pages, boolean freedTables) {
+    info.set(mm, start, pages);
+    if (freedTables) {
+      info.setFreedTables();
+    }
+    flushTlbMulti(cpu, targets, info);
+  }
+
+  @Override
   public void shootdown(int cpu, CpuMask targets, FlushTlbInfo f) {
     if (!f.isEmpty()) {
       flushTlbMulti(cpu, targets, f);
@@ -155,26 +222,62 @@ final class X86TlbOps implements TlbOps {
 
   /**
    * {@code native_flush_tlb_multi()}: {@code flush_tlb_func()} on each target that has the mm
-   * loaded (an IPI to each one other than {@code cpu}); targets holding it in another ASID only
-   * mark it stale.
+   * loaded (an IPI to each one other than {@code cpu}) unless it is lazy and no tables were freed
+   * ({@code should_flush_tlb()}); targets holding it in another ASID only mark it stale.
    */
   private void flushTlbMulti(int cpu, CpuMask targets, FlushTlbInfo f) {
     long mm = f.mm();
     int ipis = 0;
+    long slowest = 0;
+    long local = 0;
+    boolean skipLazy = mm != ALL_MM && !f.freedTables();
     for (int c = targets.next(0); c >= 0 && c < nrCpus; c = targets.next(c + 1)) {
       boolean loaded = mm == ALL_MM || s.loadedMm[c] == mm;
       if (!loaded) {
         cr3.dropMmDeferred(c, mm); // should_flush_tlb() false: caught up at the next switch_mm
         continue;
       }
-      if (c != cpu) {
-        ipis++;
-        clocks.charge(c, costs.ipiTarget);
+      if (c == cpu) {
+        long t0 = clocks.cycles(c);
+        flushFunc(c, f);
+        local = clocks.cycles(c) - t0;
+        continue;
       }
-      flushFunc(c, f);
+      if (skipLazy && s.isLazy[c]) {
+        s.lazyFlushPending[c] = true; // is_lazy: no IPI, caught up when it leaves lazy mode
+        continue;
+      }
+      ipis++;
+      slowest = Math.max(slowest, remoteFlush(c, f));
     }
+    chargeSender(cpu, ipis, slowest, local);
+  }
+
+  /**
+   * One target's part of an IPI: interrupt entry, the flush, ack; if the flush exited ASI
+   * ({@code flush_tlb_local()}) on a CPU the IPI interrupted while restricted, the return from the
+   * interrupt re-enters the interrupted domain. Returns the target's latency.
+   */
+  private long remoteFlush(int c, FlushTlbInfo f) {
+    boolean wasRestricted = s.currAsi[c];
+    long t0 = clocks.cycles(c);
+    clocks.charge(c, costs.ipiTarget); // f == null: arch_tlbbatch_flush()'s full flush
+    if (f != null) {
+      flushFunc(c, f);
+    } else {
+      flushLocal(c);
+    }
+    long latency = clocks.cycles(c) - t0;
+    if (wasRestricted && !s.currAsi[c]) {
+      asiCore.asiReenter(c);
+    }
+    return latency;
+  }
+
+  /** {@code smp_call_function_many_cond(wait=true)}: a send per target, then wait for the slowest. */
+  private void chargeSender(int cpu, int ipis, long slowest, long local) {
     if (ipis > 0) {
-      clocks.charge(cpu, costs.ipiSend);
+      clocks.charge(cpu, costs.ipiSend * ipis + Math.max(0, slowest - local));
       counters.tlbShootdowns.inc();
       counters.tlbShootdownIpis.add(ipis);
     }
@@ -213,12 +316,19 @@ final class X86TlbOps implements TlbOps {
       return;
     }
     int ipis = 0;
+    long slowest = 0;
+    long local = 0;
     for (int c = mask.next(0); c >= 0 && c < nrCpus; c = mask.next(c + 1)) {
-      if (c != cpu) {
+      if (c != cpu && s.isLazy[c]) {
+        s.lazyFlushPending[c] = true; // should_flush_tlb(): lazy CPUs are skipped, no tables freed
+      } else if (c != cpu) {
         ipis++;
-        clocks.charge(c, costs.ipiTarget);
+        slowest = Math.max(slowest, remoteFlush(c, null));
+      } else {
+        long t0 = clocks.cycles(c);
+        flushLocal(c);
+        local = clocks.cycles(c) - t0;
       }
-      flushLocal(c);
       for (int a = 0; a < TLB_NR_DYN_ASIDS; a++) {
         long held = s.ctxId[ctx(c, a)];
         if (a != s.loadedMmAsid[c] && held >= 0 && inBatch(cpu, held)) {
@@ -226,11 +336,7 @@ final class X86TlbOps implements TlbOps {
         }
       }
     }
-    if (ipis > 0) {
-      clocks.charge(cpu, costs.ipiSend);
-      counters.tlbShootdowns.inc();
-      counters.tlbShootdownIpis.add(ipis);
-    }
+    chargeSender(cpu, ipis, slowest, local);
     mask.clearAll();
     batchN[cpu] = 0;
     batchOverflow[cpu] = false;

@@ -32,8 +32,8 @@ class RandomizedInvariantTest {
     Metrics metrics = new Metrics();
     CpuProfilePlugin plugin = TestMachines.plugin("sapphire-rapids");
     // a tiny TLB so that replacement happens all the time
-    var profile = plugin.build(Params.of(plugin, "tlb-4k-entries", "16", "tlb-4k-ways", "4",
-        "tlb-2m-entries", "8", "tlb-2m-ways", "2", "tlb-1g-entries", "4", "tlb-1g-ways", "4"));
+    var profile = plugin.build(Params.of(plugin, "stlb-entries", "16", "stlb-ways", "4", "l1-dtlb-entries", "4", "l1-dtlb-ways", "2",
+        "tlb-1g-entries", "4", "tlb-1g-ways", "4"));
     boolean noflush = seed % 2 == 0;
     X86Machine m = TestMachines.build(profile, 64L << 20, 3, true, X86Options.DEFAULT.withCr3NoFlush(noflush), metrics);
     AddressSpaces as = m.addressSpaces();

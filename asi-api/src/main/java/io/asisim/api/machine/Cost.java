@@ -8,14 +8,24 @@ public enum Cost {
   CLOCK_MHZ("clock-mhz"),
   CR3_WRITE("cr3-write"),
   IBPB("ibpb"),
+  /** Cycles the code after an IBPB loses to cold indirect-branch predictors (charged with every IBPB). */
+  IBPB_AFTER("ibpb-after"),
   RSB_FILL("rsb-fill"),
   L1D_FLUSH("l1d-flush"),
   INVLPG("invlpg"),
   INVPCID_SINGLE("invpcid-single"),
   INVPCID_ALL("invpcid-all"),
   FULL_FLUSH("full-flush"),
+  /** One paging-structure read of a page walk whose entry is cache-resident (L1/L2). */
   PAGE_WALK_LEVEL("page-walk-level"),
+  /** An L1 dTLB hit. */
   TLB_HIT("tlb-hit"),
+  /** Extra cycles of an L1 dTLB miss that hits the second-level (shared) STLB. */
+  STLB_HIT("stlb-hit"),
+  /** Load-to-use latency of the last-level cache: a walk whose leaf PTE line is not in L2. */
+  LLC_LATENCY("llc-latency"),
+  /** Per-core L2 size in KiB: decides whether a working set's PTE lines are likely L2-resident. */
+  L2_KIB("l2-kib"),
   IPI_SEND("ipi-send"),
   IPI_TARGET("ipi-target"),
   PAGE_FAULT("page-fault"),
@@ -27,10 +37,15 @@ public enum Cost {
   /** Last-level cache size in KiB: decides whether a file's pages are likely cache-resident. */
   LLC_KIB("llc-kib"),
   PTE_WRITE("pte-write"),
-  TLB_4K_ENTRIES("tlb-4k-entries"),
-  TLB_4K_WAYS("tlb-4k-ways"),
-  TLB_2M_ENTRIES("tlb-2m-entries"),
-  TLB_2M_WAYS("tlb-2m-ways"),
+  /** First-level data TLB entries (4 KiB translations; larger pages share it, see docs/deviations.md). */
+  L1_DTLB_ENTRIES("l1-dtlb-entries"),
+  L1_DTLB_WAYS("l1-dtlb-ways"),
+  /** Instruction-TLB entries available to a text working set (counted, see {@code Machine#runUser}). */
+  ITLB_ENTRIES("itlb-entries"),
+  /** Second-level TLB entries, shared by 4 KiB and 2 MiB translations. */
+  STLB_ENTRIES("stlb-entries"),
+  STLB_WAYS("stlb-ways"),
+  /** 1 GiB translations (a separate array on every modelled CPU). */
   TLB_1G_ENTRIES("tlb-1g-entries"),
   TLB_1G_WAYS("tlb-1g-ways");
 

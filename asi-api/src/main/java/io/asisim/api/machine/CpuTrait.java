@@ -16,5 +16,10 @@ public enum CpuTrait {
   /** Process-context identifiers in CR3. */
   PCID,
   /** The INVPCID instruction. */
-  INVPCID
+  INVPCID;
+
+  /** The kebab-case parameter name in profile plugins and profile files, e.g. {@code needs-ibpb}. */
+  public String param() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
 }

@@ -46,7 +46,12 @@ public interface TlbOps {
    */
   void flushOne(int cpu, long va);
 
-  /** {@code flush_tlb_local()}: drops every non-global entry of the loaded ASID (both PCIDs). */
+  /**
+   * {@code flush_tlb_local()}: drops every non-global entry of the loaded ASID (both PCIDs). Under
+   * ASI it runs {@code asi_exit()} first ({@code native_flush_tlb_local()} in bjackman/linux
+   * arch/x86/mm/tlb.c: the restricted CR3 is unstable outside a critical section), counted as
+   * {@code asi_exits.tlb_flush} at site {@code tlb_flush}.
+   */
   void flushLocal(int cpu);
 
   /**
@@ -63,8 +68,11 @@ public interface TlbOps {
 
   /**
    * {@code flush_tlb_multi()}: sends one IPI to each CPU of {@code targets} other than {@code cpu}
-   * (charging the sender {@code ipi-send} once and each target {@code ipi-target} plus its flush)
-   * and flushes {@code cpu} itself locally if it is in the mask.
+   * (charging each target {@code ipi-target} plus its flush, and the sender {@code ipi-send} per
+   * target plus the wait for the slowest target, as {@code smp_call_function_many_cond()} with
+   * {@code wait=true}) and flushes {@code cpu} itself locally if it is in the mask. Lazy-TLB
+   * targets are skipped ({@link #setLazy}); kernel-address flushes ({@link #ALL_MM}) reach every
+   * target.
    *
    * @param mm the mm whose addresses are flushed, or {@link #ALL_MM} for kernel addresses
    * @param pages range length in pages; above the ceiling each CPU flushes whole
@@ -77,8 +85,52 @@ public interface TlbOps {
    */
   default void shootdown(int cpu, CpuMask targets, FlushTlbInfo info) {
     if (!info.isEmpty()) {
-      shootdown(cpu, targets, info.mm(), info.start(), info.pages());
+      shootdown(cpu, targets, info.mm(), info.start(), info.pages(), info.freedTables());
     }
+  }
+
+  /**
+   * {@code flush_tlb_multi()} as {@link #shootdown(int, CpuMask, long, long, long)}, with
+   * {@code info->freed_tables}: when page tables were freed, lazy-TLB CPUs ({@link #setLazy}) are
+   * flushed too; otherwise {@code native_flush_tlb_multi()} skips them. This default ignores the
+   * flag.
+   */
+  default void shootdown(int cpu, CpuMask targets, long mm, long start, long pages, boolean freedTables) {
+    shootdown(cpu, targets, mm, start, pages);
+  }
+
+  /**
+   * {@code enter_lazy_tlb()} ({@code lazy=true}): {@code cpu} runs the idle task or a kernel thread
+   * on the mm it still has loaded (borrowed), {@code cpu_tlbstate_shared.is_lazy}. Shootdowns of
+   * that mm skip it unless tables were freed; it catches up on the skipped flushes when it leaves
+   * lazy mode: {@code setLazy(cpu, false)} or the next {@code switch_mm_irqs_off()} (also into the
+   * same mm), as {@code switch_mm_irqs_off()} compares {@code tlb_gen} when {@code was_lazy}.
+   * This default does nothing.
+   */
+  default void setLazy(int cpu, boolean lazy) {}
+
+  /** {@code cpu_tlbstate_shared.is_lazy} of {@code cpu}. */
+  default boolean isLazy(int cpu) {
+    return false;
+  }
+
+  /**
+   * Whether ASI's CR3 writes set NOFLUSH ({@code machine.x86.cr3-noflush}): then the PCID not
+   * loaded keeps whatever it cached across the next transition into it.
+   */
+  default boolean asiCr3NoFlush() {
+    return false;
+  }
+
+  /**
+   * The flush of one released mm-local (ephmap) page, as {@code ephmap_put()} in bjackman/linux
+   * mm/ephmap.c (commit 056fa0a2) issues it: INVLPG in the current PCID only (no other ASID, the
+   * region belongs to the loaded mm), plus an INVPCID of the loaded ASID's other PCID only when
+   * {@link #asiCr3NoFlush()} (the posted code relies on ASI's flushing CR3 writes for that PCID).
+   * This default flushes both PCIDs ({@link #flushOne}).
+   */
+  default void flushOneMmLocal(int cpu, long va) {
+    flushOne(cpu, va);
   }
 
   /**

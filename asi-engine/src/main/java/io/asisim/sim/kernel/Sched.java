@@ -233,6 +233,7 @@ final class Sched {
    */
   private void setLazyTlb(int cpu, boolean isLazy) {
     lazy[cpu] = isLazy;
+    machine.tlb().setLazy(cpu, isLazy); // cpu_tlbstate_shared.is_lazy: shootdowns skip this CPU
   }
 
   /** Whether {@code cpu} is in lazy-TLB mode (idle or a kthread on a borrowed mm). */

@@ -10,19 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * All plugins visible to a class loader, by kind and name. Discovery is {@link ServiceLoader} over
  * {@link Plugin}; a jar dropped on the classpath with a {@code META-INF/services} entry (what
- * {@code @AutoService} writes) appears here.
+ * {@code @AutoService} writes) appears here. A {@code cpu-profile} name that is a file path (contains
+ * '/' or ends in {@code .properties}) is loaded from that file on first use and registered under
+ * the path ({@link ProfileFiles}, docs/profiles.md).
  */
 public final class PluginRegistry {
   private final Map<PluginKind, Map<String, Plugin<?>>> byKind = new EnumMap<>(PluginKind.class);
 
   private PluginRegistry() {
     for (PluginKind k : PluginKind.values()) {
-      byKind.put(k, new TreeMap<>());
+      byKind.put(k, new ConcurrentSkipListMap<>()); // sorted like a TreeMap; profile files may be added later
     }
   }
 
@@ -90,15 +92,29 @@ public final class PluginRegistry {
    */
   public Plugin<?> get(PluginKind kind, String name) {
     Plugin<?> p = byKind.get(kind).get(name);
+    if (p == null && kind == PluginKind.CPU_PROFILE && ProfileFiles.isPath(name)) {
+      p = loadProfileFile(name);
+    }
     if (p == null) {
       throw new BadInputException("unknown " + kind.id() + " '" + name + "' (valid: " + validNames(kind) + ")");
     }
     return p;
   }
 
-  /** Whether a plugin {@code name} of {@code kind} exists. */
+  /**
+   * Whether a plugin {@code name} of {@code kind} exists. A cpu-profile file is loaded here.
+   *
+   * @throws BadInputException for a cpu-profile file that cannot be read or is malformed
+   */
   public boolean has(PluginKind kind, String name) {
+    if (kind == PluginKind.CPU_PROFILE && ProfileFiles.isPath(name) && !byKind.get(kind).containsKey(name)) {
+      loadProfileFile(name);
+    }
     return byKind.get(kind).containsKey(name);
+  }
+
+  private synchronized Plugin<?> loadProfileFile(String name) {
+    return byKind.get(PluginKind.CPU_PROFILE).computeIfAbsent(name, n -> ProfileFiles.load(n, this));
   }
 
   /** The names of {@code kind}, comma separated, or {@code none registered}. */

@@ -6,7 +6,7 @@ import io.asisim.api.mapper.FlushPolicy;
 
 /**
  * {@code local}: only the CPU that unmaps an alias ever flushes it, with a local flush of the
- * address in both PCIDs ({@link TransientFlush#local}) and no IPI (docs/kernel-map-mappers.md). By default the
+ * address ({@link TransientFlush#local}: an ephmap alias as ephmap_put() flushes it) and no IPI (docs/kernel-map-mappers.md). By default the
  * flush is issued when the CPU next reuses the alias's address —
  * the functional minimum for a CPU-local mapping ({@code ephmap_put()}'s TODO in bjackman/linux
  * mm/ephmap.c proposes batching flushes this way) — so a translation the CPU cached stays

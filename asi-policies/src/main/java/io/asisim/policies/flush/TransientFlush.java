@@ -10,22 +10,24 @@ final class TransientFlush {
   private TransientFlush() {}
 
   /**
-   * Drops {@code va} from {@code cpu}'s TLB in both PCIDs (restricted and unrestricted) of the
-   * loaded ASID, as {@code flush_tlb_one_user()} / {@code flush_tlb_one_kernel()} do (INVLPG in the
-   * current PCID plus {@code invpcid_flush_one()} of the other, arch/x86/mm/tlb.c).
-   *
-   * <p>An mm-local (ephmap) alias needs both PCIDs too: {@code ephmap_put()} (bjackman/linux
-   * mm/ephmap.c) says it must "flush restricted and unrestricted address space" and issues a bare
-   * INVLPG only because its ASI transitions never write CR3 with NOFLUSH. A CPU may release its
-   * slot while unrestricted (after a #PF or context-switch {@code asi_exit}); with NOFLUSH CR3
-   * writes an INVLPG would leave the slot's old translation in the restricted PCID, readable
-   * after the task loses access to the page. For mm-local addresses {@code flushOne} does not
-   * invalidate the other ASIDs (the region belongs to the loaded mm); shared-kernel-area aliases
-   * get {@code flush_tlb_one_kernel()}, as {@code kunmap_local_indexed()} →
+   * The local flush of a released alias on {@code cpu}. A shared-kernel-area alias gets
+   * {@code flush_tlb_one_kernel()} (INVLPG in the current PCID plus {@code invpcid_flush_one()} of
+   * the other, and the other ASIDs marked stale), as {@code kunmap_local_indexed()} →
    * {@code arch_kmap_local_post_unmap()} does on x86.
+   *
+   * <p>An mm-local (ephmap) alias gets exactly what {@code ephmap_put()} (bjackman/linux
+   * mm/ephmap.c, commit 056fa0a2) issues: one INVLPG in the current PCID — "do not need to
+   * invalidate any others"; the code relies on ASI's CR3 writes never setting NOFLUSH, so the other
+   * PCID is flushed when it is next loaded — plus, only under {@code machine.x86.cr3-noflush}, an
+   * INVPCID of the other PCID, without which the slot's old translation would survive there
+   * ({@link TlbOps#flushOneMmLocal}).
    */
   static void local(TlbOps tlb, int cpu, long va) {
-    tlb.flushOne(cpu, va);
+    if (AddressSpaces.isMmLocal(va)) {
+      tlb.flushOneMmLocal(cpu, va);
+    } else {
+      tlb.flushOne(cpu, va);
+    }
   }
 
   /**

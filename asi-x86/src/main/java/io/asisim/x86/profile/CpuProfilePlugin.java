@@ -15,9 +15,17 @@ import java.util.Map;
 /** Base of the {@code cpu-profile} plugins: parameters from a {@link ProfileSpec}. */
 public abstract class CpuProfilePlugin implements Plugin<CpuProfile> {
   private final List<ParamSpec> params;
+  private final String description;
 
   CpuProfilePlugin(ProfileSpec spec) {
     this.params = spec.params();
+    this.description = spec.description();
+  }
+
+  /** The {@code description} line of the profile's resource. */
+  @Override
+  public String description() {
+    return description;
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.asisim.api.plugin.ParamSpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +17,18 @@ final class ProfileSpec {
   private final Map<Cost, String> costSources = new EnumMap<>(Cost.class);
   private final Map<CpuTrait, Boolean> traits = new EnumMap<>(CpuTrait.class);
   private final Map<CpuTrait, String> traitSources = new EnumMap<>(CpuTrait.class);
+  private String description = "";
+
+  ProfileSpec description(String d) {
+    if (d != null) {
+      description = d;
+    }
+    return this;
+  }
+
+  String description() {
+    return description;
+  }
 
   ProfileSpec cost(Cost c, long value, String source) {
     costs.put(c, value);
@@ -38,11 +49,12 @@ final class ProfileSpec {
     s.costSources.putAll(costSources);
     s.traits.putAll(traits);
     s.traitSources.putAll(traitSources);
+    s.description = description;
     return s;
   }
 
   static String traitParam(CpuTrait t) {
-    return t.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return t.param();
   }
 
   /** One parameter per cost key, then one per trait; fails if any is missing. */
@@ -53,7 +65,8 @@ final class ProfileSpec {
       if (v == null) {
         throw new IllegalStateException("no default for " + c.param());
       }
-      long min = c.name().startsWith("TLB_") && !c.equals(Cost.TLB_HIT) || c == Cost.CLOCK_MHZ || c == Cost.LLC_KIB ? 1 : 0;
+      long min = c.param().endsWith("-entries") || c.param().endsWith("-ways") || c == Cost.CLOCK_MHZ
+          || c == Cost.LLC_KIB || c == Cost.L2_KIB ? 1 : 0;
       out.add(ParamSpec.integer(c.param(), v, min, 1_000_000_000L, costSources.get(c)));
     }
     for (CpuTrait t : CpuTrait.values()) {

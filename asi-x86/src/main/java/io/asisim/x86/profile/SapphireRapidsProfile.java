@@ -3,7 +3,7 @@ package io.asisim.x86.profile;
 import com.google.auto.service.AutoService;
 import io.asisim.api.plugin.Plugin;
 
-/** CPU profile {@code sapphire-rapids}: Intel Sapphire Rapids (Golden Cove), IBPB disabled as with clearcpuid=ibpb. Values and sources in {@link Profiles#sapphireRapids()}. */
+/** CPU profile {@code sapphire-rapids}: Intel Sapphire Rapids (Golden Cove), IBPB disabled as with clearcpuid=ibpb. Values and sources in the resource {@code sapphire-rapids.properties}. */
 @AutoService(Plugin.class)
 @SuppressWarnings("rawtypes")
 public final class SapphireRapidsProfile extends CpuProfilePlugin {
@@ -12,16 +12,11 @@ public final class SapphireRapidsProfile extends CpuProfilePlugin {
 
   /** The descriptor, with this CPU's defaults as parameters. */
   public SapphireRapidsProfile() {
-    super(Profiles.sapphireRapids());
+    super(Profiles.load(NAME));
   }
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  @Override
-  public String description() {
-    return "Intel Sapphire Rapids (Golden Cove), IBPB disabled as with clearcpuid=ibpb";
   }
 }

@@ -49,7 +49,8 @@ class ProfilePluginsTest {
       }
       CpuProfile d = p.defaults();
       assertThat(d.name()).isEqualTo(p.name());
-      assertThat(d.get(Cost.TLB_4K_ENTRIES) % d.get(Cost.TLB_4K_WAYS)).isZero();
+      assertThat(d.get(Cost.STLB_ENTRIES) % d.get(Cost.STLB_WAYS)).isZero();
+      assertThat(d.get(Cost.L1_DTLB_ENTRIES) % d.get(Cost.L1_DTLB_WAYS)).isZero();
     }
   }
 

@@ -1,0 +1,171 @@
+package io.asisim.x86;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asisim.api.machine.AsiExitReason;
+import io.asisim.api.machine.CpuMask;
+import io.asisim.api.metrics.Metrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Working sets by counting, lazy-TLB shootdowns, IPI cost and the flush_tlb_local() exit, with
+ * hand-checked numbers on sapphire-rapids (page-walk-level 15: a refill walk of a footprint that
+ * fits in L2 costs 4 x 15 = 60 cycles; STLB 2048 entries; kernel footprint 24 data + 8 text).
+ */
+class WorkingSetsTest {
+  private static final long USER_VA = 0x400000L;
+  private Metrics metrics;
+  private X86Machine m;
+
+  private long boot(int cpus, boolean asi, boolean noflush) {
+    metrics = new Metrics();
+    m = TestMachines.build("sapphire-rapids", 64L << 20, cpus, asi, X86Options.DEFAULT.withCr3NoFlush(noflush), metrics);
+    return m.addressSpaces().mmCreate(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void flushingCr3WriteMakesRunUserRefillExactlyTheWorkingSet(boolean noflush) {
+    long mm = boot(1, true, noflush);
+    m.addressSpaces().switchMm(0, mm);
+    m.asi().asiEnter(0);
+    long c0 = m.cycles(0);
+    m.runUser(0, 1000, 50, 10); // cold: 60 translations
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
+    assertThat(m.cycles(0) - c0).isEqualTo(1000 + 60 * 60);
+    m.runUser(0, 1000, 50, 10); // resident
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
+    assertThat(m.residentUserData(0, 1, true)).isEqualTo(50);
+    // a syscall that exits and re-enters: asi_enter's CR3 write flushes the restricted PCID unless NOFLUSH
+    m.asi().asiExit(0, AsiExitReason.MISC, 0);
+    m.asi().asiEnter(0);
+    m.runUser(0, 1000, 50, 10);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(noflush ? 60 : 120);
+  }
+
+  @Test
+  void flushTlbLocalDropsTheWorkingSetAndExitsAsi() {
+    long mm = boot(1, true, true);
+    m.addressSpaces().switchMm(0, mm);
+    m.asi().asiEnter(0);
+    m.runUser(0, 0, 20, 0);
+    m.tlb().flushLocal(0);
+    assertThat(metrics.get("asi_exits.tlb_flush")).isEqualTo(1);
+    assertThat(metrics.get("asi_exit_sites.tlb_flush")).isEqualTo(1);
+    assertThat(m.asi().isRestricted(0)).isFalse();
+    m.tlb().flushLocal(0); // unrestricted now: no second exit
+    assertThat(metrics.get("asi_exits")).isEqualTo(1);
+    m.asi().asiEnter(0);
+    m.runUser(0, 0, 20, 0);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(40);
+  }
+
+  @Test
+  void asidReuseForAnotherMmZeroesTheCount() {
+    long a = boot(1, false, false);
+    long[] others = new long[6];
+    for (int i = 0; i < 6; i++) {
+      others[i] = m.addressSpaces().mmCreate(0);
+    }
+    m.addressSpaces().switchMm(0, a); // ASID 1
+    m.runUser(0, 0, 30, 0);
+    m.addressSpaces().switchMm(0, others[0]); // ASID 2
+    m.addressSpaces().switchMm(0, a); // ASID 1 still holds a: NOFLUSH switch, all resident
+    m.runUser(0, 0, 30, 0);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(30);
+    for (int i = 1; i < 6; i++) {
+      m.addressSpaces().switchMm(0, others[i]); // ASIDs 3, 4, 5, 0, then 1 is recycled
+    }
+    m.addressSpaces().switchMm(0, a);
+    m.runUser(0, 0, 30, 0);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
+    // without ASI the kernel footprint is global: refilled once, at the first switch_mm
+    assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(32);
+  }
+
+  @Test
+  void capacityPressureEvictsTheLeastRecentlyUsedWorkingSet() {
+    long a = boot(1, false, false);
+    long b = m.addressSpaces().mmCreate(0);
+    m.addressSpaces().switchMm(0, a);
+    m.runUser(0, 0, 1500, 0);
+    m.addressSpaces().switchMm(0, b);
+    m.runUser(0, 0, 1500, 0); // 1500 + 1500 + 24 kernel > 2048: 976 of a's evicted
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000);
+    m.addressSpaces().switchMm(0, a);
+    m.runUser(0, 0, 1500, 0);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000 + 976);
+    m.runUser(0, 0, 5000, 0); // more than the STLB: at most its capacity is resident
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000 + 976 + 2048 - 1500);
+  }
+
+  @Test
+  void kernelEntryRefillsTheFootprintOnlyAfterAFlush() {
+    long mm = boot(1, true, false);
+    m.addressSpaces().switchMm(0, mm); // fresh ASID: the kernel footprint refilled in kern_pcid
+    assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(32);
+    m.kernelEntry(0);
+    assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(32);
+    m.asi().asiEnter(0);
+    m.kernelEntry(0); // a syscall runs restricted: the restricted PCID was flushed by asi_enter
+    assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(64);
+    m.asi().asiExit(0, AsiExitReason.MISC, 0); // flushing exit CR3 write: refilled unrestricted
+    assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(96);
+  }
+
+  @Test
+  void lazyCpuIsSkippedUnlessTablesWereFreed() {
+    long mm = boot(2, true, false);
+    assertThat(m.addressSpaces().mapUser(0, mm, USER_VA, 12000, true)).isTrue();
+    m.addressSpaces().switchMm(0, mm);
+    m.addressSpaces().switchMm(1, mm);
+    m.tlb().access(1, USER_VA, false, 0);
+    m.tlb().setLazy(1, true); // idle keeps the mm loaded
+    assertThat(m.tlb().isLazy(1)).isTrue();
+    long misses = metrics.get("tlb_misses");
+    m.tlb().shootdown(0, CpuMask.of(1), mm, USER_VA, 1);
+    assertThat(metrics.get("tlb_shootdown_ipis")).isZero();
+    m.tlb().access(1, USER_VA, false, 0); // the stale entry is still there
+    assertThat(metrics.get("tlb_misses")).isEqualTo(misses);
+    long writes = metrics.get("cr3_writes");
+    m.tlb().setLazy(1, false); // leaving lazy mode catches up: one flushing CR3 write
+    assertThat(metrics.get("cr3_writes")).isEqualTo(writes + 1);
+    m.tlb().access(1, USER_VA, false, 0);
+    assertThat(metrics.get("tlb_misses")).isEqualTo(misses + 1);
+    m.tlb().setLazy(1, true);
+    m.tlb().shootdown(0, CpuMask.of(1), mm, USER_VA, 1, true); // freed_tables: lazy CPUs too
+    assertThat(metrics.get("tlb_shootdown_ipis")).isEqualTo(1);
+  }
+
+  @Test
+  void ipiSenderPaysPerTargetAndWaitsForTheSlowest() {
+    long mm = boot(4, true, false);
+    for (int c = 0; c < 4; c++) {
+      m.addressSpaces().switchMm(c, mm);
+    }
+    long t0 = m.cycles(0);
+    m.tlb().shootdown(0, CpuMask.of(1), mm, USER_VA, 1);
+    // target: ipi-target 1500 + INVLPG 150 + INVPCID 200 = 1850; sender: 300 + 1850
+    assertThat(m.cycles(0) - t0).isEqualTo(300 + 1850);
+    t0 = m.cycles(0);
+    m.tlb().shootdown(0, CpuMask.of(1, 2, 3), mm, USER_VA, 1);
+    assertThat(m.cycles(0) - t0).isEqualTo(3 * 300 + 1850);
+    t0 = m.cycles(0);
+    m.tlb().shootdown(0, CpuMask.of(0, 1), mm, USER_VA, 1); // own flush 350 overlaps the wait
+    assertThat(m.cycles(0) - t0).isEqualTo(350 + 300 + (1850 - 350));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ephmapReleaseFlushesTheOtherPcidOnlyWithNoflush(boolean noflush) {
+    long mm = boot(1, true, noflush);
+    m.addressSpaces().switchMm(0, mm);
+    long va = m.addressSpaces().mmLocalSlotVa(0, 0);
+    long before = metrics.get("tlb_flushes_local");
+    m.tlb().flushOneMmLocal(0, va);
+    assertThat(metrics.get("tlb_flushes_local") - before).isEqualTo(noflush ? 2 : 1);
+    assertThat(m.tlb().asiCr3NoFlush()).isEqualTo(noflush);
+  }
+}
