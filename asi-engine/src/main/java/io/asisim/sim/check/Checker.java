@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
  *       reached the frame the alias was made for ({@link KernelView#takeAliasMismatch()}): a slot
  *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
- *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU in its loaded address space translates
+ *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU running its loaded address space (not in
+ *       lazy-TLB mode, whose stale entries are flushed before it runs the mm again) translates
  *       an address that the page tables now map to a different frame — a flush that was skipped
  *       before a PTE was rewritten (the bug {@code flush_tlb_*} exist to prevent).
  * </ol>
@@ -123,7 +124,9 @@ public final class Checker {
       }
     }
     for (int c = 0; c < nrCpus && violation == null; c++) {
-      if (loadedMm[c] != AddressSpaces.INIT_MM) {
+      // a lazy-TLB CPU (idle or a kthread on a borrowed mm) may keep stale entries of that mm:
+      // native_flush_tlb_multi() skips it and switch_mm_irqs_off() flushes before it runs the mm again
+      if (loadedMm[c] != AddressSpaces.INIT_MM && !machine.tlb().isLazy(c)) {
         machine.tlb().forEachRestrictedEntry(c, coherenceTlb);
       }
     }

@@ -119,8 +119,8 @@ final class Fork {
     p.vforkBorrow(parent, child);
     machine.charge(cpu, KernelCosts.FORK_BASE);
     tasks.setCpu(child, sched.leastLoadedCpu());
-    // wait_for_vfork_done() -> schedule(): the parent stops running
-    sched.switchToIdle(cpu, true);
+    // wait_for_vfork_done() -> schedule(): the parent sleeps until the child's mm_release()
+    sched.block(cpu, parent, TaskTable.WAIT_VFORK);
     return child;
   }
 }

@@ -68,7 +68,10 @@ final class Mmap {
 
   /** {@code exit_mm()} of task {@code pid}: {@code exit_mm_release()} → {@link #mmRelease}, then {@link #mmput}. */
   void exitMm(int cpu, int pid, MmState m) {
-    mmRelease(m, pid);
+    int parent = mmRelease(m, pid);
+    if (parent >= 0) {
+      sched.wake(cpu, parent, 0); // complete_vfork_done(): the clone returns in the parent
+    }
     mmput(cpu, m);
   }
 

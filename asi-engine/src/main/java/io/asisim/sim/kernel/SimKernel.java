@@ -347,7 +347,12 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public int vfork(int pid) {
-    return fork.vfork(sched.enter(pid), pid); // the parent sleeps: no return to user space
+    int child = fork.vfork(sched.enter(pid), pid); // the parent sleeps until the child execs or exits
+    if (child >= 0) {
+      tasks.setParent(child, pid); // copy_process(): real_parent, for wait4() and exit_notify()
+      tasks.setUserWorkingSet(child, tasks.userDataPages(pid), tasks.userTextPages(pid));
+    }
+    return child;
   }
 
   @Override
