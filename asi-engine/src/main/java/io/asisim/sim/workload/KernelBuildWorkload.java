@@ -207,6 +207,13 @@ final class KernelBuildWorkload implements Workload {
       k.wait4(parent); // killed for lack of memory: reaped at once, the level starts over
       return;
     }
+    if (k.vforkWaiting(parent)) {
+      // execve() failed with -ENOMEM before the point of no return: a vfork child can only
+      // _exit(127) (posix_spawn reports the error), which wakes the parent; it reaps and retries
+      k.exit(c);
+      k.wait4(parent);
+      return;
+    }
     int next = level + 1;
     tree[j][next] = c;
     depth[j] = next;
