@@ -33,6 +33,11 @@ final class CopyCost {
     return pages <= llcPages ? cached : cold;
   }
 
+  /** Whether a working set of {@code pages} pages is likely cache-resident (fits the LLC). */
+  boolean fits(long pages) {
+    return pages <= llcPages;
+  }
+
   /** Cycles of a copy from a source no CPU has touched yet (a page just read in by DMA). */
   long cold() {
     return cold;

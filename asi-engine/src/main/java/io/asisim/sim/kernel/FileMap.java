@@ -105,7 +105,8 @@ final class FileMap {
    * the I/O buffer. {@code ksys_pread64()} → {@code fdget()}, {@code vfs_read()} →
    * {@code rw_verify_area()}, {@code new_sync_read()} → {@code shmem_file_read_iter()} (tmpfs) or
    * {@code filemap_read()} (disk files), {@code touch_atime()}, {@code fdput()}: {@link VfsCosts#READ_CALL}
-   * once, {@link VfsCosts#READ_PER_FOLIO} and the copy per page.
+   * once, {@link VfsCosts#READ_PER_FOLIO} and the copy per page, and {@link VfsCosts#READ_LOOKUP_COLD}
+   * per page of a file larger than the LLC.
    */
   void read(int cpu, int pid, int fd, long index, int pages) {
     int file = tasks.fileOf(pid, fd);
@@ -124,6 +125,9 @@ final class FileMap {
         continue;
       }
       long copy = copyCost.forWorkingSet(size);
+      if (!copyCost.fits(size)) {
+        machine.charge(cpu, VfsCosts.READ_LOOKUP_COLD); // page-cache metadata misses the caches too
+      }
       if (pfn < 0) {
         pfn = faults.readIn(cpu, file, i); // readahead: allocated and filled by DMA (no CPU mapping)
         if (pfn < 0) {

@@ -43,6 +43,15 @@ final class VfsCosts {
   static final long READ_PER_FOLIO = READ_BODY_MEASURED - READ_CALL;
 
   /**
+   * Derived: the extra of a read whose file is far larger than the LLC, besides the copy from DRAM:
+   * the xarray nodes, the folio's {@code struct page} and the shmem inode lines miss the caches.
+   * docs/calibration.md, run 2: a random page of a 1 GiB tmpfs file takes 4678 TSC ticks (1801.9 ns
+   * median), a hot page 1284; of the difference, the copy itself accounts for 1396 - 108 (4 KiB
+   * memcpy from DRAM, 4 KiB pages, vs from cache), leaving 4678 - 1284 - 1288 = 2106.
+   */
+  static final long READ_LOOKUP_COLD = 4678 - 1284 - (1396 - 108);
+
+  /**
    * Estimate: the per-call part of {@code ksys_write()} → {@code vfs_write()}: the read side's
    * {@link #READ_CALL} plus {@code file_start_write()}/{@code file_end_write()} (a per-CPU rwsem),
    * {@code shmem_file_write_iter()}'s {@code inode_lock()}/{@code inode_unlock()},
