@@ -178,6 +178,12 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public void exit(int pid) {
+    tasks.check(pid);
+    int state = tasks.state(pid);
+    if (state == TaskTable.WAIT_CHILD || state == TaskTable.WAIT_PIPE) {
+      // a fatal signal ends the interruptible sleep (signal_pending() in pipe_read()/do_wait())
+      sched.wake(tasks.cpu(pid), pid, 0);
+    }
     int cpu = sched.enter(pid);
     exit.exit(cpu, pid);
   }

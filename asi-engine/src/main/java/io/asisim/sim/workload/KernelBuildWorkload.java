@@ -156,6 +156,11 @@ final class KernelBuildWorkload implements Workload {
       return;
     }
     int me = tree[j][top];
+    if (!k.runnable(me)) {
+      // asleep (e.g. make in pipe_read() after an out-of-memory pipe_write() of its child wrote
+      // nothing): the slot waits; the scheduler runs other tasks
+      return;
+    }
     if (!childDone[j][top]) {
       spawn(k, j, top);
       return;

@@ -34,4 +34,18 @@ class KernelBuildPressureTest {
     assertThat(r.get("oom_events")).as("memory really ran out").isPositive();
     assertThat(r.get("forks")).isPositive();
   }
+
+  @Test
+  void tasksAsleepInPipeReadOrWait4WhenMemoryRunsOutAreSkippedAndKilledAtTearDown() {
+    // every compiler touching the measured unit's 14700 anonymous pages within a 96 MiB build:
+    // pipe_write() of an output page fails for lack of memory, make sleeps in pipe_read(); the
+    // workload must not drive a sleeping task, and tear-down's kill wakes it to exit
+    VariantConfig c = new VariantConfig(new MachineConfig(16L << 30, 8, false),
+        Map.of(PluginKind.WORKLOAD, "kernel-build"), Set.of(PluginKind.WORKLOAD),
+        Settings.parse(List.of("workload.kernel-build.ops=200000", "workload.kernel-build.anon-pages=14700"), REG),
+        1, 0);
+    RunResult r = new Runner(REG).run(c);
+    assertThat(r.get("oom_events")).isPositive();
+    assertThat(r.get("forks")).isPositive();
+  }
 }
