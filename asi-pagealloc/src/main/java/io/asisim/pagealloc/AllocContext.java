@@ -33,6 +33,8 @@ final class AllocContext {
   int rmqueueMode;
   /** Whether a flip of the other sensitivity was refused because the request may not block. */
   boolean flipRefused;
+  /** The request entered the slow path with {@code ALLOC_KSWAPD}: {@code wake_all_kswapds()}. */
+  boolean wokeKswapd;
 
   /** Starts a request: everything else is set by {@code prepare_alloc_pages()} and the passes. */
   AllocContext reset(int cpu, int gfp, int sens) {
@@ -44,6 +46,7 @@ final class AllocContext {
     this.allocFlags = 0;
     this.rmqueueMode = RMQUEUE_NORMAL;
     this.flipRefused = false;
+    this.wokeKswapd = false;
     return this;
   }
 }

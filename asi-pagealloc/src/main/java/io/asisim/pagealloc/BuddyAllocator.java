@@ -64,6 +64,8 @@ public final class BuddyAllocator implements PageAllocator {
   private final Highatomic highatomic;
   /** The one per-request context (single-threaded), reset by every entry point. */
   private final AllocContext ac = new AllocContext();
+  /** An allocation woke kswapd since {@link #takeKswapdWakeup()} last asked. */
+  private boolean kswapdPending;
 
   // Sections that call the strategy or compaction hooks: rebuilt by wire().
   private SensitivityStrategy strategy;
@@ -210,6 +212,7 @@ public final class BuddyAllocator implements PageAllocator {
     allocRequests.inc();
     AllocContext c = ac.reset(cpu, gfpMask, strategy.requestIndex(gfpMask));
     int pfn = slowpath.allocPages(order, c);
+    kswapdPending |= c.wokeKswapd;
     if (pfn < 0) {
       strategy.allocFailed(c);
       allocFailures.inc();
@@ -252,6 +255,13 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean takeKswapdWakeup() {
+    boolean w = kswapdPending;
+    kswapdPending = false;
+    return w;
+  }
+
+  @Override
   public long reclaimWatermark() {
     long sum = 0;
     for (Zone z : zones) {
@@ -267,7 +277,9 @@ public final class BuddyAllocator implements PageAllocator {
    * counters (the unmapped pool's refill). Returns the pfn or -1.
    */
   int allocPages(int cpu, int order, int gfp, int sens) {
-    return slowpath.allocPages(order, ac.reset(cpu, gfp, sens));
+    int pfn = slowpath.allocPages(order, ac.reset(cpu, gfp, sens));
+    kswapdPending |= ac.wokeKswapd;
+    return pfn;
   }
 
   /** {@code free_frozen_pages()} of a block known to be allocated. */

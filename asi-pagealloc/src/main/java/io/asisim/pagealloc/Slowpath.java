@@ -75,6 +75,9 @@ final class Slowpath {
   /** {@code __alloc_pages_slowpath()} minus reclaim and the OOM killer. */
   private int slowpath(int order, int cma, AllocContext ac) {
     int gfp = ac.gfp;
+    if ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0) {
+      ac.wokeKswapd = true; // wake_all_kswapds(): the kernel's kswapd threads run next
+    }
     strategy.wakeKswapd(ac);
     int flags = gfpToAllocFlags(gfp, order) | cma;
     int pfn = getPage.getPageFromFreelist(order, flags, ac);

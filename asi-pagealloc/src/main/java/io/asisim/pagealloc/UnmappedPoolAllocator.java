@@ -104,4 +104,9 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   public long reclaimWatermark() {
     return main.reclaimWatermark();
   }
+
+  @Override
+  public boolean takeKswapdWakeup() {
+    return main.takeKswapdWakeup(); // pool refills allocate from the main buddy too
+  }
 }

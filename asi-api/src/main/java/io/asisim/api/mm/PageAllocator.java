@@ -39,8 +39,18 @@ public interface PageAllocator {
   }
 
   /**
-   * Free pages below which the kernel would wake kswapd: the sum of the zones' high watermarks
-   * ({@code high_wmark_pages()}), which reclaim restores. 0 when the allocator keeps no watermarks.
+   * Whether an allocation since the last call missed the low watermark of every zone it may use
+   * and so woke kswapd ({@code wake_all_kswapds()} at the start of {@code __alloc_pages_slowpath()},
+   * for a request with {@code __GFP_KSWAPD_RECLAIM}); clears the flag. An allocator without
+   * watermarks returns false.
+   */
+  default boolean takeKswapdWakeup() {
+    return false;
+  }
+
+  /**
+   * The free pages reclaim restores: the sum of the zones' high watermarks ({@code high_wmark_pages()},
+   * where {@code balance_pgdat()} stops). 0 when the allocator keeps no watermarks.
    */
   default long reclaimWatermark() {
     return 0;

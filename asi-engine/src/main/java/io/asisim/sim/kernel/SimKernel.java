@@ -127,7 +127,7 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public long reclaimWatermark() {
-    return vmscan.reclaimLow();
+    return vmscan.reclaimHigh();
   }
 
   // ---- processes

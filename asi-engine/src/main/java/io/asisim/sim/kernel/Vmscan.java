@@ -14,10 +14,12 @@ import io.asisim.api.mm.PageAllocator;
  * it counts as out of memory. Only clean evictable page cache is reclaimable (no swap, no dirty
  * writeback).
  *
- * <p>Deviation (docs/deviations.md): the kernel wakes kswapd when a zone fails its <em>low</em>
- * watermark on the allocation fast path; the page allocator API exposes only the sum of the high
- * watermarks ({@code PageAllocator.reclaimWatermark()}), so kswapd is woken below that sum or when
- * an allocation fails, and reclaims at least one batch.
+ * <p>kswapd is woken where the kernel wakes it: when an allocation misses the low watermark of
+ * every zone it may use ({@code wake_all_kswapds()} in {@code __alloc_pages_slowpath()}, reported
+ * by {@code PageAllocator.takeKswapdWakeup()}), and when an allocation fails; it reclaims until free
+ * memory is back at the sum of the high watermarks ({@code balance_pgdat()}; per node, not per
+ * zone: docs/deviations.md), at least one batch. An allocator without watermarks wakes it below the
+ * default low watermark.
  */
 final class Vmscan {
   /** {@code SWAP_CLUSTER_MAX}: pages reclaimed per round. */
@@ -32,6 +34,9 @@ final class Vmscan {
   private final Counter oomEvents;
   private final Counter kswapdWakeups;
   private final Sched sched;
+  /** Whether the allocator keeps watermarks (and so reports its kswapd wake-ups). */
+  private final boolean watermarks;
+  /** Without allocator watermarks: free pages below which an allocation wakes kswapd. */
   private final long reclaimLow;
   private final long reclaimHigh;
   private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
@@ -52,12 +57,9 @@ final class Vmscan {
     this.oomEvents = counters.oomEvents();
     this.kswapdWakeups = counters.kswapdWakeups();
     this.sched = sched;
-    long high = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
-    // INTEGRATION POINT (kswapd wake-up): the kernel's mark is the sum of the zones' low watermarks
-    // (low = min + tmp, high = low + tmp, __setup_per_zone_wmarks()); set it here once the page
-    // allocator reports it. Until then kswapd is woken at the high mark.
-    this.reclaimLow = high;
-    this.reclaimHigh = high;
+    this.watermarks = allocator.reclaimWatermark() > 0;
+    this.reclaimLow = watermarks ? 0 : lowWatermarkPages(machine.nrFrames());
+    this.reclaimHigh = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
   }
 
   /**
@@ -73,20 +75,22 @@ final class Vmscan {
     return (minFree + minFree / 4) / 4;
   }
 
-  /** Free pages below which an allocation wakes kswapd. */
-  long reclaimLow() {
-    return reclaimLow;
+  /** Free pages reclaim restores (the sum of the high watermarks, or the default low mark). */
+  long reclaimHigh() {
+    return reclaimHigh;
   }
 
   /** An order-0 user or page-cache page ({@code gfp}), waking kswapd below the mark first; -1 if none. */
   long allocUserPage(int cpu, int gfp) {
-    if (allocator.freePages() < reclaimLow) {
+    if (!watermarks && allocator.freePages() < reclaimLow) {
       wakeupKswapd(cpu);
     }
     long pfn = allocator.alloc(cpu, 0, gfp);
+    if (allocator.takeKswapdWakeup()) {
+      wakeupKswapd(cpu); // the request missed every zone's low watermark
+    }
     if (pfn < 0) {
-      // the zone the request needs failed its watermarks although the total is above the mark
-      // (the allocator's per-zone test is not reported): kswapd first, then direct reclaim
+      // even the min watermark failed: kswapd first, then direct reclaim
       wakeupKswapd(cpu);
       pfn = allocator.alloc(cpu, 0, gfp);
     }

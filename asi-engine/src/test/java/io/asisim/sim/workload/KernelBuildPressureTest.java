@@ -24,12 +24,13 @@ class KernelBuildPressureTest {
 
   @Test
   void execFailuresUnderVforkWakeTheParentAndTheRunCompletes() {
-    // seed 6 on the default machine: an execve() of a vfork child fails with -ENOMEM before the
-    // point of no return (the build's memory cap); before the fix the child went on as if it had
-    // exec'd and its parent stayed asleep in wait_for_vfork_done() forever
+    // seed 1 with a 48 MiB build: an execve() of a vfork child fails with -ENOMEM before the
+    // point of no return; before the fix the child went on as if it had exec'd and its parent
+    // stayed asleep in wait_for_vfork_done() forever (checked: this run then fails)
     VariantConfig c = new VariantConfig(new MachineConfig(16L << 30, 8, true),
         Map.of(PluginKind.WORKLOAD, "kernel-build"), Set.of(PluginKind.WORKLOAD),
-        Settings.parse(List.of("workload.kernel-build.ops=100000"), REG), 6, 0);
+        Settings.parse(List.of("workload.kernel-build.ops=100000", "workload.kernel-build.build-memory=48M"), REG),
+        1, 0);
     RunResult r = new Runner(REG).run(c);
     assertThat(r.get("oom_events")).as("memory really ran out").isPositive();
     assertThat(r.get("forks")).isPositive();
