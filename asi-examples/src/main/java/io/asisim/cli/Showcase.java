@@ -56,7 +56,10 @@ final class Showcase {
       + "context switches, zeroing and copy-on-write through the ephmap (2 slots), CR3 NOFLUSH, no IBPB "
       + "(sapphire-rapids); the last row applies all. Overhead is cycles_per_op over the --asi off "
       + "baseline of the same CPU profile; 'share' is the part of the posted overhead the fix removes "
-      + "alone. Shares need not add up: fixes interact (fewer exits leave fewer flushing CR3 writes).";
+      + "alone. Shares need not add up: fixes interact (fewer exits leave fewer flushing CR3 writes). "
+      + "kernel-build spawns with vfork as the measured build does, so it has no copy-on-write to fix; "
+      + "fio-randread already reads through the ephmap, so it has few CR3 transitions to save, and with "
+      + "NOFLUSH each ephmap release must also invalidate the other PCID (INVPCID), which costs more.";
 
   /** The posted configuration, each fix alone and all fixes, on {@code workload}. */
   private static List<VariantConfig> fixes(PluginRegistry registry, String workload, long seed) {

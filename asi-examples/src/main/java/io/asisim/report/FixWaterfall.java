@@ -80,7 +80,7 @@ public final class FixWaterfall {
       Step s = steps.get(i);
       t.row(s.label(), pct(s.overhead()), i == 0 ? "" : pct(s.removed()), i == 0 ? "" : pct(s.share()));
     }
-    out.println((markdown ? "### " : "") + "What each fix is worth — " + r.title() + " (" + METRIC + ")");
+    out.println((markdown ? "### " : "") + r.title() + " (overhead of " + METRIC + ")");
     out.println();
     if (markdown) {
       t.printMarkdown(out);
