@@ -14,7 +14,6 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.style.Styler;
 
 /**
  * "What each fix is worth": a comparison whose ASI-on variants are, in order, the posted
@@ -131,7 +130,6 @@ public final class FixWaterfall {
     c.getStyler().setXAxisLabelRotation(30);
     c.getStyler().setChartPadding(24);
     c.getStyler().setYAxisDecimalPattern("0.#");
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     CategorySeries invisible = c.addSeries("base", cats, base);
     invisible.setFillColor(new Color(0, 0, 0, 0));
     c.addSeries("overhead", cats, bar).setFillColor(new Color(0x4C, 0x72, 0xB0));

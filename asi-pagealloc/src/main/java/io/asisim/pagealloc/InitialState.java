@@ -78,10 +78,7 @@ final class InitialState {
 
   /** Fails when the reservation holds more of zone {@code z} than the file shows not free there. */
   private static void requireRoom(Zone z, PagetypeInfo.ZoneInfo info, List<PfnRange> reserved, String where) {
-    long inZone = 0;
-    for (PfnRange r : reserved) {
-      inZone += Math.max(0, Math.min(r.end(), z.endPfn) - Math.max(r.start(), z.startPfn));
-    }
+    long inZone = PfnRange.framesIn(reserved, z.startPfn, z.endPfn);
     long nonFree = (long) z.spannedPages() - info.freePages();
     if (inZone > nonFree) {
       throw new IllegalArgumentException(where + ": zone " + z.name + ": the machine's boot reservation holds "
@@ -92,16 +89,6 @@ final class InitialState {
 
   private static String mib(long frames) {
     return String.format(java.util.Locale.ROOT, "%.1f MiB", frames / 256.0);
-  }
-
-  /** Whether any frame of {@code [from, to)} is boot-reserved. */
-  private static boolean reservedIn(List<PfnRange> reserved, long from, long to) {
-    for (PfnRange r : reserved) {
-      if (r.start() < to && from < r.end()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** A placement: the migratetype of every pageblock of the zone and the free blocks. */
@@ -227,7 +214,7 @@ final class InitialState {
       ft.setPbMigratetype(z.startPfn + j * FrameTable.PB_PAGES, plan.mtOf()[j]);
     }
     for (int p = z.startPfn; p < z.endPfn; p++) {
-      if (reservedIn(reserved, p, p + 1)) {
+      if (PfnRange.anyContains(reserved, p)) {
         ft.state[p] = 0;
       } else {
         boolean movable = ft.pbMigratetype(p) == Migratetype.MIGRATE_MOVABLE;
@@ -249,7 +236,7 @@ final class InitialState {
 
   private static boolean touchesReserved(Zone z, int block, int blocks, List<PfnRange> reserved) {
     long first = z.startPfn + (long) block * FrameTable.PB_PAGES;
-    return reservedIn(reserved, first, first + (long) blocks * FrameTable.PB_PAGES);
+    return PfnRange.framesIn(reserved, first, first + (long) blocks * FrameTable.PB_PAGES) > 0;
   }
 
   /** First-fit packing of orders 8..0 into the run's remaining pageblocks. */
@@ -276,7 +263,7 @@ final class InitialState {
           byte[] pg = new byte[FrameTable.PB_PAGES];
           int first = z.startPfn + nextBlock * FrameTable.PB_PAGES;
           for (int i = 0; i < FrameTable.PB_PAGES; i++) {
-            if (reservedIn(reserved, first + i, first + i + 1)) {
+            if (PfnRange.anyContains(reserved, first + i)) {
               pg[i] = 2;
             }
           }

@@ -15,9 +15,6 @@ final class KernelCosts {
    */
   static final long CONTEXT_SWITCH = 1500;
 
-  /** Estimate: a page-cache (xarray) lookup and folio reference, {@code filemap_get_folio()}. */
-  static final long PAGECACHE_LOOKUP = 120;
-
   /** Estimate: per-page work of {@code copy_page_range()} at fork besides the two PTE writes. */
   static final long FORK_PER_PAGE = 60;
 

@@ -93,14 +93,6 @@ final class MmState {
   }
 
   /**
-   * The task that borrowed this mm most recently and is not waiting itself (the one that may exec
-   * or exit), or -1 when no vfork is in flight.
-   */
-  int vforkRunner() {
-    return vforkChain.length == 0 ? -1 : vforkChain[vforkChain.length - 1];
-  }
-
-  /**
    * {@code mm_release()} → {@code complete_vfork_done()} by the running borrower {@code child}:
    * its parent stops waiting. Returns the parent, or -1 if {@code child} borrowed nothing.
    */

@@ -56,16 +56,6 @@ final class Mmap {
     gather.finish(cpu, m.mm, va, pages);
   }
 
-  /**
-   * {@code exit_mm()} of the task exiting with {@code m}: {@code mm_release()}, then
-   * {@link #mmput}. With a {@code vfork()} borrow in flight the exiting task is taken to be the
-   * borrower that runs (its parents wait in {@code wait_for_vfork_done()} and cannot exit); callers
-   * that know the pid use {@link #exitMm}.
-   */
-  void exitMmap(int cpu, MmState m) {
-    exitMm(cpu, m.vforkRunner(), m);
-  }
-
   /** {@code exit_mm()} of task {@code pid}: {@code exit_mm_release()} → {@link #mmRelease}, then {@link #mmput}. */
   void exitMm(int cpu, int pid, MmState m) {
     int parent = mmRelease(m, pid);

@@ -32,8 +32,6 @@ final class Sched {
   private final long syscallCost;
   private final int siteContextSwitch;
   private final Tick tick;
-  /** {@code cpu_tlbstate_shared.is_lazy}: the CPU runs the idle task or a kthread on a borrowed mm. */
-  private final boolean[] lazy;
   /** Switch sequence number: orders the runqueue (the task switched out longest ago runs first). */
   private long switchSeq;
   /** A kworker's unit of work (allocated once: the hot path allocates nothing). */
@@ -52,7 +50,6 @@ final class Sched {
     this.syscallCost = machine.profile().get(Cost.SYSCALL);
     this.siteContextSwitch = siteContextSwitch;
     this.tick = new Tick(machine, counters.ticks());
-    this.lazy = new boolean[machine.nrCpus()];
     this.kworkerItem = c -> machine.charge(c, KernelCosts.KTHREAD_WORK);
   }
 
@@ -225,20 +222,18 @@ final class Sched {
   }
 
   /**
-   * INTEGRATION POINT (lazy TLB): the one place a CPU enters or leaves lazy-TLB mode
-   * ({@code enter_lazy_tlb()} sets {@code cpu_tlbstate_shared.is_lazy}; {@code switch_mm_irqs_off()}
-   * clears it). A lazy CPU keeps the previous mm loaded but runs no user code of it, so
-   * {@code native_flush_tlb_multi()} may skip it and flush at its next switch back. Wire the
-   * machine's flag here once it exists, e.g. {@code as.setLazy(cpu, lazy)}.
+   * The one place a CPU enters or leaves lazy-TLB mode ({@code enter_lazy_tlb()} sets
+   * {@code cpu_tlbstate_shared.is_lazy}; {@code switch_mm_irqs_off()} clears it). A lazy CPU keeps
+   * the previous mm loaded but runs no user code of it, so {@code native_flush_tlb_multi()} may
+   * skip it and flush at its next switch back. The flag lives in the machine's TLB state.
    */
   private void setLazyTlb(int cpu, boolean isLazy) {
-    lazy[cpu] = isLazy;
-    machine.tlb().setLazy(cpu, isLazy); // cpu_tlbstate_shared.is_lazy: shootdowns skip this CPU
+    machine.tlb().setLazy(cpu, isLazy);
   }
 
   /** Whether {@code cpu} is in lazy-TLB mode (idle or a kthread on a borrowed mm). */
   boolean isLazy(int cpu) {
-    return lazy[cpu];
+    return machine.tlb().isLazy(cpu);
   }
 
   /** The running task leaves {@code cpu} (migration, or a dying task): a switch to the idle task. */

@@ -34,9 +34,10 @@ final class Vmscan {
   private final Counter oomEvents;
   private final Counter kswapdWakeups;
   private final Sched sched;
-  /** Whether the allocator keeps watermarks (and so reports its kswapd wake-ups). */
-  private final boolean watermarks;
-  /** Without allocator watermarks: free pages below which an allocation wakes kswapd. */
+  /**
+   * For an allocator without watermarks (which reports no kswapd wake-ups): free pages below which
+   * an allocation wakes kswapd; 0 otherwise.
+   */
   private final long reclaimLow;
   private final long reclaimHigh;
   private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
@@ -57,8 +58,7 @@ final class Vmscan {
     this.oomEvents = counters.oomEvents();
     this.kswapdWakeups = counters.kswapdWakeups();
     this.sched = sched;
-    this.watermarks = allocator.reclaimWatermark() > 0;
-    this.reclaimLow = watermarks ? 0 : lowWatermarkPages(machine.nrFrames());
+    this.reclaimLow = allocator.reclaimWatermark() > 0 ? 0 : lowWatermarkPages(machine.nrFrames());
     this.reclaimHigh = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
   }
 
@@ -82,7 +82,7 @@ final class Vmscan {
 
   /** An order-0 user or page-cache page ({@code gfp}), waking kswapd below the mark first; -1 if none. */
   long allocUserPage(int cpu, int gfp) {
-    if (!watermarks && allocator.freePages() < reclaimLow) {
+    if (allocator.freePages() < reclaimLow) {
       wakeupKswapd(cpu);
     }
     long pfn = allocator.alloc(cpu, 0, gfp);

@@ -57,6 +57,8 @@ final class KernelBuildWorkload implements Workload {
   private long[] heap;
   private long[] makeHeap;
   private int[] pipes;
+  /** Pages written to slot j's pipe and not read yet (an out-of-memory pipe_write() writes fewer). */
+  private int[] pipeQueued;
   private long[][] kpages;
   private int[] sources;
   private int[] objects;
@@ -96,6 +98,7 @@ final class KernelBuildWorkload implements Workload {
     heap = new long[jobs];
     makeHeap = new long[jobs];
     pipes = new int[jobs];
+    pipeQueued = new int[jobs];
     kpages = new long[jobs][p.kernelAllocs()];
     for (int j = 0; j < jobs; j++) {
       java.util.Arrays.fill(tree[j], -1);
@@ -156,11 +159,6 @@ final class KernelBuildWorkload implements Workload {
       return;
     }
     int me = tree[j][top];
-    if (!k.runnable(me)) {
-      // asleep (e.g. make in pipe_read() after an out-of-memory pipe_write() of its child wrote
-      // nothing): the slot waits; the scheduler runs other tasks
-      return;
-    }
     if (!childDone[j][top]) {
       spawn(k, j, top);
       return;
@@ -168,7 +166,10 @@ final class KernelBuildWorkload implements Workload {
     childDone[j][top] = false;
     if (top == MAKE) {
       // make collects the unit's output from the pipe, then starts the next recipe
-      k.pipeRead(me, pipes[j], Math.max(1, p.pipePages()));
+      // (only what was written: make would otherwise sleep in pipe_read() on an empty pipe)
+      if (pipeQueued[j] > 0) {
+        pipeQueued[j] -= k.pipeRead(me, pipes[j], pipeQueued[j]);
+      }
       // the scheduler's load balancer occasionally moves the long-lived make process
       if (random.nextInt(p.migrateOneIn()) == 0) {
         k.migrate(me, random.nextInt(k.nrCpus()));
@@ -280,7 +281,7 @@ final class KernelBuildWorkload implements Workload {
         k.close(cc1, fd);
         // the compiler's output travels through the pipe to make (pipe_write(): a buffer page)
         if (p.pipePages() > 0) {
-          k.pipeWrite(cc1, pipes[j], p.pipePages());
+          pipeQueued[j] += k.pipeWrite(cc1, pipes[j], p.pipePages());
         }
         phase[j] = EXIT;
         break;
