@@ -37,10 +37,11 @@ class KernelBuildPressureTest {
   }
 
   @Test
-  void tasksAsleepInPipeReadOrWait4WhenMemoryRunsOutAreSkippedAndKilledAtTearDown() {
+  void anOutOfMemoryPipeWriteDoesNotLeaveMakeAsleepAndTearDownKillsSleepers() {
     // every compiler touching the measured unit's 14700 anonymous pages within a 96 MiB build:
-    // pipe_write() of an output page fails for lack of memory, make sleeps in pipe_read(); the
-    // workload must not drive a sleeping task, and tear-down's kill wakes it to exit
+    // pipe_write() of an output page fails for lack of memory, so make reads only what was written
+    // (before, it slept in pipe_read() and the next step drove a sleeping task); tear-down's kill
+    // wakes tasks asleep in wait4() to exit
     VariantConfig c = new VariantConfig(new MachineConfig(16L << 30, 8, false),
         Map.of(PluginKind.WORKLOAD, "kernel-build"), Set.of(PluginKind.WORKLOAD),
         Settings.parse(List.of("workload.kernel-build.ops=200000", "workload.kernel-build.anon-pages=14700"), REG),
