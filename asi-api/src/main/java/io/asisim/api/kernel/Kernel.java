@@ -59,7 +59,11 @@ public interface Kernel {
     throw unsupported("exec");
   }
 
-  /** {@code exit()}: closes the files, tears the mm down, frees the pid. */
+  /**
+   * {@code exit()}: closes the files, drops the mm (torn down with its last user), frees the pid.
+   * For a thread other than the leader only the thread ends; the leader's exit ends its whole
+   * process ({@code exit_group()}).
+   */
   default void exit(int pid) {
     throw unsupported("exit");
   }
@@ -192,6 +196,21 @@ public interface Kernel {
    */
   default int vfork(int pid) {
     throw unsupported("vfork");
+  }
+
+  /**
+   * {@code clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD)} (glibc
+   * {@code pthread_create()}): a new thread of {@code pid}'s process. It shares the mm (the same
+   * page tables, so it may run on another CPU at the same time and every CPU running the mm is in
+   * its {@code mm_cpumask}) and the descriptor table, and is placed on the least-loaded CPU. A
+   * thread's {@link #exit} ends only that thread (its process stays, nobody waits for it); the
+   * exit or exec of the thread-group leader ends every other thread first ({@code exit_group()},
+   * {@code de_thread()}).
+   *
+   * @return the new thread's pid (its task id)
+   */
+  default int cloneThread(int pid) {
+    throw unsupported("cloneThread");
   }
 
   /** Whether {@code pid} is suspended in {@code vfork()} waiting for its child to exec or exit. */

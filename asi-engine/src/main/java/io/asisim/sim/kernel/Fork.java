@@ -14,7 +14,8 @@ import io.asisim.sim.util.LongLongMap;
  * together); and {@code vfork()} / {@code clone(CLONE_VM|CLONE_VFORK)} (glibc {@code posix_spawn()}),
  * where {@code copy_mm()} only takes a reference on the parent's mm ({@code mmget()}, no
  * {@code dup_mmap()}: no page-table copy, no copy-on-write) and the parent waits until the child
- * execs or exits ({@code wait_for_vfork_done()}).
+ * execs or exits ({@code wait_for_vfork_done()}); and a new thread ({@code CLONE_VM|CLONE_FILES|
+ * CLONE_THREAD}, glibc {@code pthread_create()}), which shares the mm and the descriptor table.
  *
  * <p>File mappings are inherited by a fork (every VMA is copied) but their page-cache PTEs are not:
  * the child faults them in again (Linux copies them only for VMAs with anonymous pages,
@@ -122,5 +123,27 @@ final class Fork {
     // wait_for_vfork_done() -> schedule(): the parent sleeps until the child's mm_release()
     sched.block(cpu, parent, TaskTable.WAIT_VFORK);
     return child;
+  }
+
+  /**
+   * {@code clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD)} by {@code pid} (running
+   * on {@code cpu}): {@code copy_mm()} only takes a reference ({@code mmget()}), {@code copy_files()}
+   * shares the table, and the new task joins the thread group; {@code wake_up_new_task()} places it
+   * on the least-loaded CPU. Nothing is write-protected and nothing is flushed. The fixed part
+   * charged is fork's ({@code KernelCosts.FORK_BASE}, an estimate that also covers a thread's
+   * task_struct, stack and signal setup).
+   *
+   * @return the new thread's pid
+   */
+  int cloneThread(int cpu, int pid) {
+    forks.inc(); // total_forks counts every copy_process()
+    MmState m = tasks.mm(pid);
+    int thread = tasks.allocPid();
+    tasks.install(thread, m, cpu, tasks.sharedFiles(pid));
+    tasks.joinThreadGroup(thread, pid);
+    m.users++; // mmget()
+    machine.charge(cpu, KernelCosts.FORK_BASE);
+    tasks.setCpu(thread, sched.leastLoadedCpu());
+    return thread;
   }
 }

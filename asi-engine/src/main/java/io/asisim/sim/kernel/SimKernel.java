@@ -167,6 +167,7 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public boolean exec(int pid) {
+    deThread(pid);
     int cpu = sched.enter(pid);
     if (!exec.exec(cpu, pid)) {
       exit(pid); // past the point of no return the kernel kills the task
@@ -178,14 +179,16 @@ public final class SimKernel implements Kernel, KernelView {
 
   @Override
   public void exit(int pid) {
-    tasks.check(pid);
-    int state = tasks.state(pid);
-    if (state == TaskTable.WAIT_CHILD || state == TaskTable.WAIT_PIPE) {
-      // a fatal signal ends the interruptible sleep (signal_pending() in pipe_read()/do_wait())
-      sched.wake(tasks.cpu(pid), pid, 0);
-    }
+    exit.exitGroup(pid);
+  }
+
+  @Override
+  public int cloneThread(int pid) {
     int cpu = sched.enter(pid);
-    exit.exit(cpu, pid);
+    int thread = fork.cloneThread(cpu, pid);
+    tasks.setUserWorkingSet(thread, tasks.userDataPages(pid), tasks.userTextPages(pid));
+    sched.returnToUser(cpu);
+    return thread;
   }
 
   @Override
@@ -377,6 +380,7 @@ public final class SimKernel implements Kernel, KernelView {
   @Override
   public boolean exec(int pid, int file, long textPages) {
     files.checkExists(file);
+    deThread(pid);
     int cpu = sched.enter(pid);
     if (!exec.exec(cpu, pid, file, textPages)) {
       exit(pid); // past the point of no return the kernel kills the task
@@ -384,5 +388,16 @@ public final class SimKernel implements Kernel, KernelView {
     }
     sched.returnToUser(cpu);
     return true;
+  }
+
+  /** {@code de_thread()}: an exec ends the other threads of the process. */
+  private void deThread(int pid) {
+    tasks.check(pid);
+    if (!tasks.isThreadGroupLeader(pid)) {
+      // the kernel makes the exec'ing thread the leader (it takes over the pid): not modelled
+      throw new IllegalArgumentException("exec by thread " + pid + " of process " + tasks.tgid(pid)
+          + ": only the thread-group leader can exec here");
+    }
+    exit.zapOtherThreads(pid);
   }
 }

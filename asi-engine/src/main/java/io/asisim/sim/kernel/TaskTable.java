@@ -6,8 +6,9 @@ import java.util.Arrays;
  * The tasks of the simulated kernel, pid-indexed: each task's mm ({@code task_struct->mm}), the CPU
  * it runs on ({@code task_cpu()}), its descriptor table ({@code files_struct}), and each CPU's
  * running task ({@code rq->curr}). Pids are reused through a free stack like
- * {@code alloc_pid()}/{@code free_pid()} (kernel/pid.c) reuse freed numbers. One task per mm (no
- * threads).
+ * {@code alloc_pid()}/{@code free_pid()} (kernel/pid.c) reuse freed numbers. Several tasks may
+ * share an mm: a vfork child until it execs, and the threads of a process ({@code CLONE_THREAD}),
+ * which also share the descriptor table and have their leader's pid as {@code tgid}.
  */
 final class TaskTable {
   /** No task: the CPU is idle (or runs a kernel thread), lazily keeping the last mm loaded. */
@@ -30,6 +31,8 @@ final class TaskTable {
   private int[][] fds = new int[64][];
   private int[] freePids = new int[64];
   private int[] parentOf = new int[64];
+  /** {@code task->tgid}: the thread-group leader's pid (a process's own pid for its leader). */
+  private int[] tgidOf = new int[64];
   private int[] stateOf = new int[64];
   /** Children alive, and exited but not yet reaped by {@code wait4()}, per task. */
   private int[] liveChildren = new int[64];
@@ -65,6 +68,7 @@ final class TaskTable {
       fds = Arrays.copyOf(fds, n);
       freePids = Arrays.copyOf(freePids, n);
       parentOf = Arrays.copyOf(parentOf, n);
+      tgidOf = Arrays.copyOf(tgidOf, n);
       stateOf = Arrays.copyOf(stateOf, n);
       liveChildren = Arrays.copyOf(liveChildren, n);
       exitedChildren = Arrays.copyOf(exitedChildren, n);
@@ -81,6 +85,7 @@ final class TaskTable {
     cpuOf[pid] = cpu;
     fds[pid] = files;
     parentOf[pid] = NO_PARENT;
+    tgidOf[pid] = pid;
     stateOf[pid] = RUNNABLE;
     liveChildren[pid] = 0;
     exitedChildren[pid] = 0;
@@ -135,6 +140,33 @@ final class TaskTable {
 
   void setCurrent(int cpu, int pid) {
     current[cpu] = pid;
+  }
+
+  // ---- thread groups
+
+  /** {@code copy_process()} with {@code CLONE_THREAD}: {@code thread} joins {@code leader}'s group. */
+  void joinThreadGroup(int thread, int leader) {
+    tgidOf[thread] = tgidOf[leader];
+  }
+
+  /** {@code task_tgid_nr()}. */
+  int tgid(int pid) {
+    return tgidOf[pid];
+  }
+
+  /** {@code thread_group_leader()}. */
+  boolean isThreadGroupLeader(int pid) {
+    return tgidOf[pid] == pid;
+  }
+
+  /** The lowest-numbered live thread of leader {@code pid}'s process other than the leader, or {@link #NO_TASK}. */
+  int otherThread(int pid) {
+    for (int t = 0; t < nextPid; t++) {
+      if (t != pid && mmOf[t] != null && tgidOf[t] == pid) {
+        return t;
+      }
+    }
+    return NO_TASK;
   }
 
   // ---- process tree and task state
@@ -217,6 +249,11 @@ final class TaskTable {
     int[] f = new int[MAX_FDS];
     Arrays.fill(f, -1);
     return f;
+  }
+
+  /** {@code CLONE_FILES}: the table itself, shared with a new thread. */
+  int[] sharedFiles(int pid) {
+    return fds[pid];
   }
 
   /** {@code dup_fd()}: the child's copy of the parent's table. */

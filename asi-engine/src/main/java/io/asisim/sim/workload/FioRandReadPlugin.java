@@ -45,6 +45,8 @@ public final class FioRandReadPlugin implements Plugin<Workload> {
     return List.of(
         ParamSpec.integer("ops", 100_000, 1, Long.MAX_VALUE, "pread() calls to issue"),
         ParamSpec.integer("jobs", 4, 1, 4096, "fio numjobs: processes reading concurrently"),
+        ParamSpec.bool("thread", false,
+            "fio thread: the jobs are threads of one process (one mm on several CPUs) instead of processes"),
         ParamSpec.size("file-size", "256M", 4096, 1L << 40, "size of the tmpfs file"),
         ParamSpec.size("block-size", "4K", 4096, 1L << 20, "fio bs: bytes per pread()"),
         ParamSpec.integer("user-ns-per-read", USER_NS_PER_READ, 0, 1_000_000_000L,
@@ -54,7 +56,7 @@ public final class FioRandReadPlugin implements Plugin<Workload> {
   @Override
   public Workload create(Params p, SimContext ctx) {
     long userCycles = p.getLong("user-ns-per-read") * ctx.machine().profile().get(Cost.CLOCK_MHZ) / 1000;
-    return new FioRandReadWorkload(p.getInt("jobs"), p.getLong("file-size"), p.getLong("block-size"),
+    return new FioRandReadWorkload(p.getInt("jobs"), p.getBoolean("thread"), p.getLong("file-size"), p.getLong("block-size"),
         p.getLong("ops"), userCycles, ctx.random("fio-randread"));
   }
 }

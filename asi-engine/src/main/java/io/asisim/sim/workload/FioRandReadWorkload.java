@@ -5,7 +5,8 @@ import io.asisim.api.kernel.Workload;
 import java.util.SplittableRandom;
 
 /**
- * {@code fio --rw=randread --bs=4k --ioengine=psync} on a tmpfs file: {@code jobs} processes each
+ * {@code fio --rw=randread --bs=4k --ioengine=psync} on a tmpfs file: {@code jobs} processes (or,
+ * with fio's {@code --thread}, threads of one process, sharing its mm on several CPUs) each
  * open the file and issue {@code pread()}s of one block at uniformly random block offsets. Before
  * op 0, as fio does when it lays out a new file, the first job writes the whole file, so every read
  * hits the page cache. Each op is one {@code pread()} by the next job in turn (fio's jobs run
@@ -16,6 +17,7 @@ import java.util.SplittableRandom;
  */
 final class FioRandReadWorkload implements Workload {
   private final int jobs;
+  private final boolean thread;
   private final long filePages;
   private final int blockPages;
   private final long ops;
@@ -29,7 +31,8 @@ final class FioRandReadWorkload implements Workload {
   static final int USER_DATA_PAGES = 8;
   static final int USER_TEXT_PAGES = 32;
 
-  FioRandReadWorkload(int jobs, long fileBytes, long blockBytes, long ops, long userCycles, SplittableRandom random) {
+  FioRandReadWorkload(int jobs, boolean thread, long fileBytes, long blockBytes, long ops, long userCycles,
+      SplittableRandom random) {
     if (blockBytes % 4096 != 0) {
       throw new IllegalArgumentException("block-size must be a multiple of 4K, got " + blockBytes);
     }
@@ -37,6 +40,7 @@ final class FioRandReadWorkload implements Workload {
       throw new IllegalArgumentException("file-size must be a multiple of block-size");
     }
     this.jobs = jobs;
+    this.thread = thread;
     this.filePages = fileBytes >>> 12;
     this.blockPages = (int) (blockBytes >>> 12);
     this.ops = ops;
@@ -59,7 +63,7 @@ final class FioRandReadWorkload implements Workload {
     pids = new int[jobs];
     fds = new int[jobs];
     for (int j = 0; j < jobs; j++) {
-      pids[j] = k.spawn();
+      pids[j] = thread && j > 0 ? k.cloneThread(pids[0]) : k.spawn();
       if (pids[j] < 0) {
         throw new IllegalStateException("out of memory starting fio job " + j);
       }
@@ -85,7 +89,7 @@ final class FioRandReadWorkload implements Workload {
 
   @Override
   public void tearDown(Kernel k) {
-    for (int j = 0; j < jobs; j++) {
+    for (int j = jobs - 1; j >= 0; j--) { // threads before their leader, whose exit would end them
       k.close(pids[j], fds[j]);
       k.exit(pids[j]);
     }
