@@ -42,38 +42,8 @@ final class Slowpath {
     this.compaction = compaction;
   }
 
-  /** {@code __alloc_pages_noprof()} on a context already {@link AllocContext#reset}. Returns the pfn or -1. */
-  int allocPages(int order, AllocContext ac) {
-    if (order < 0 || order > FrameTable.MAX_ORDER) {
-      throw new IllegalArgumentException("order " + order + " out of range 0.." + FrameTable.MAX_ORDER);
-    }
-    int gfp = ac.gfp;
-    // prepare_alloc_pages()
-    ac.highestZoneIdx = Gfp.gfpZone(gfp);
-    Zone preferred = fa.preferredZone(ac.highestZoneIdx);
-    if (preferred == null) {
-      return -1;
-    }
-    int mt = Gfp.gfpMigratetype(gfp);
-    if (mt >= MIGRATE_PCPTYPES) {
-      mt = MIGRATE_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
-    }
-    ac.migratetype = mt;
-    int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
-    // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
-    int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
-    if (preferred.index == Gfp.ZONE_NORMAL && fa.byIndex[Gfp.ZONE_DMA32] != null) {
-      flags |= ALLOC_NOFRAGMENT;
-    }
-    int pfn = getPage.getPageFromFreelist(order, flags, ac);
-    if (pfn >= 0) {
-      return pfn;
-    }
-    return slowpath(order, cma, ac);
-  }
-
   /** {@code __alloc_pages_slowpath()} minus reclaim and the OOM killer. */
-  private int slowpath(int order, int cma, AllocContext ac) {
+  int slowpath(int order, int cma, AllocContext ac) {
     int gfp = ac.gfp;
     if ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0) {
       ac.wokeKswapd = true; // wake_all_kswapds(): the kernel's kswapd threads run next
@@ -94,8 +64,7 @@ final class Slowpath {
     if (!Gfp.allowBlocking(gfp)) {
       return -1;
     }
-    ac.allocFlags = flags;
-    pfn = compaction.directCompact(order, ac, getPage);
+    pfn = compaction.directCompact(order, flags, ac, getPage);
     if (pfn >= 0) {
       return pfn;
     }
