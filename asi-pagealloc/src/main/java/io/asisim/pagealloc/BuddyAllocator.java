@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The zoned buddy allocator of mm/page_alloc.c (Linux 6.18), a facade over the file's sections:
  * <ul>
- *   <li>{@link Slowpath}: {@code __alloc_pages_noprof()}, {@code __alloc_pages_slowpath()},
- *       {@code gfp_to_alloc_flags()}, with a {@link CompactionHook} where direct compaction runs;</li>
+ *   <li>this facade: {@code __alloc_pages_noprof()} ({@code prepare_alloc_pages()} and the fast
+ *       path at the low watermark);</li>
+ *   <li>{@link Slowpath}: {@code __alloc_pages_slowpath()}, {@code gfp_to_alloc_flags()}, with a
+ *       {@link CompactionHook} where direct compaction runs;</li>
  *   <li>{@link GetPage}: {@code get_page_from_freelist()}, {@code rmqueue()}, {@code rmqueue_buddy()};</li>
  *   <li>{@link Pcp}: the per-CPU lists, alloc ({@code rmqueue_pcplist()}, {@code rmqueue_bulk()})
  *       and free ({@code free_frozen_pages()}, {@code free_pcppages_bulk()}, {@code drain_all_pages()});</li>
@@ -139,7 +141,7 @@ public final class BuddyAllocator implements PageAllocator {
     Rmqueue rmqueue = new Rmqueue(fa, fallback, s);
     this.pcp = new Pcp(fa, rmqueue, arch, cfg, nrCpus);
     this.getPage = new GetPage(fa, pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
-    this.slowpath = new Slowpath(fa, getPage, pcp, highatomic, s, c);
+    this.slowpath = new Slowpath(getPage, pcp, highatomic, s, c);
   }
 
   /**

@@ -1,40 +1,32 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
-import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_CMA;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_HIGHATOMIC;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_KSWAPD;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_MIN_RESERVE;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_NON_BLOCK;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_NO_WATERMARKS;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_LOW;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MASK;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MIN;
 
 import io.asisim.api.mm.Gfp;
 
 /**
- * {@code __alloc_pages_noprof()} of mm/page_alloc.c ({@code prepare_alloc_pages()}, the fast
- * path at the low watermark with {@code alloc_flags_nofragment()}) and
- * {@code __alloc_pages_slowpath()} as far as it does not depend on reclaim:
+ * {@code __alloc_pages_slowpath()} of mm/page_alloc.c as far as it does not depend on reclaim:
  * {@code gfp_to_alloc_flags()}, {@code __GFP_MEMALLOC}, direct compaction through a
  * {@link CompactionHook}, and for blocking requests the "reclaim made no progress" steps
  * {@code unreserve_highatomic_pageblock()} + {@code drain_all_pages()}, then the forced
  * unreserve. Reclaim and the OOM killer are not modelled: when those would run, the request fails.
+ * The fast path before it ({@code __alloc_pages_noprof()}) is the {@link BuddyAllocator} facade's.
  */
 final class Slowpath {
-  private final FreeArea fa;
   private final GetPage getPage;
   private final Pcp pcp;
   private final Highatomic highatomic;
   private final SensitivityStrategy strategy;
   private final CompactionHook compaction;
 
-  Slowpath(FreeArea fa, GetPage getPage, Pcp pcp, Highatomic highatomic, SensitivityStrategy strategy,
+  Slowpath(GetPage getPage, Pcp pcp, Highatomic highatomic, SensitivityStrategy strategy,
       CompactionHook compaction) {
-    this.fa = fa;
     this.getPage = getPage;
     this.pcp = pcp;
     this.highatomic = highatomic;
