@@ -2,9 +2,11 @@ package io.asisim.pagealloc;
 
 /**
  * The per-request state of one allocation: the kernel's {@code struct alloc_context}
- * (mm/internal.h: {@code highest_zoneidx}, {@code migratetype}) plus what page_alloc.c passes
- * beside it ({@code gfp_mask}, the CPU, the {@code alloc_flags} of the current pass, the
- * {@code rmqueue_mode} of {@code rmqueue_bulk()}) and the ASI series' sensitivity index.
+ * (mm/internal.h: {@code highest_zoneidx}, {@code migratetype}) plus what is fixed for the request
+ * beside it ({@code gfp_mask}, the CPU), the ASI series' sensitivity index, the {@code rmqueue_mode}
+ * that {@code rmqueue_bulk()} passes to {@code __rmqueue()} by pointer, and the request's outcome
+ * flags. The {@code alloc_flags} of a pass are not here: page_alloc.c passes them as an argument
+ * ({@code get_page_from_freelist(gfp, order, alloc_flags, ac)}), and so does the model.
  *
  * <p>Mutable and reused: the allocator owns one instance, {@link #reset} at each entry point
  * ({@code __alloc_pages_noprof()}) and passes it explicitly down the call chain, so the hot path
@@ -27,8 +29,6 @@ final class AllocContext {
   int migratetype;
   /** The sensitivity index of the request's freetypes (0 without ASI). */
   int sens;
-  /** The {@code alloc_flags} of the watermark pass in progress. */
-  int allocFlags;
   /** {@code enum rmqueue_mode} carried between the {@code __rmqueue()} calls of one bulk refill. */
   int rmqueueMode;
   /** Whether a flip of the other sensitivity was refused because the request may not block. */
@@ -41,10 +41,7 @@ final class AllocContext {
     this.cpu = cpu;
     this.gfp = gfp;
     this.sens = sens;
-    this.highestZoneIdx = 0;
-    this.migratetype = 0;
-    this.allocFlags = 0;
-    this.rmqueueMode = RMQUEUE_NORMAL;
+    // highest_zoneidx and migratetype are set by prepare_alloc_pages(), rmqueue_mode before each use
     this.flipRefused = false;
     this.wokeKswapd = false;
     return this;

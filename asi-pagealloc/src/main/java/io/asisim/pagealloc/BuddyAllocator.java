@@ -3,12 +3,18 @@ package io.asisim.pagealloc;
 import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
 import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_CMA;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_KSWAPD;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_LOW;
 
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.machine.PfnRange;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
@@ -20,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The zoned buddy allocator of mm/page_alloc.c (Linux 6.18), a facade over the file's sections:
  * <ul>
- *   <li>{@link Slowpath}: {@code __alloc_pages_noprof()}, {@code __alloc_pages_slowpath()},
- *       {@code gfp_to_alloc_flags()}, with a {@link CompactionHook} where direct compaction runs;</li>
+ *   <li>this facade: {@code __alloc_pages_noprof()} ({@code prepare_alloc_pages()} and the fast
+ *       path at the low watermark);</li>
+ *   <li>{@link Slowpath}: {@code __alloc_pages_slowpath()}, {@code gfp_to_alloc_flags()}, with a
+ *       {@link CompactionHook} where direct compaction runs;</li>
  *   <li>{@link GetPage}: {@code get_page_from_freelist()}, {@code rmqueue()}, {@code rmqueue_buddy()};</li>
  *   <li>{@link Pcp}: the per-CPU lists, alloc ({@code rmqueue_pcplist()}, {@code rmqueue_bulk()})
  *       and free ({@code free_frozen_pages()}, {@code free_pcppages_bulk()}, {@code drain_all_pages()});</li>
@@ -133,7 +141,7 @@ public final class BuddyAllocator implements PageAllocator {
     Rmqueue rmqueue = new Rmqueue(fa, fallback, s);
     this.pcp = new Pcp(fa, rmqueue, arch, cfg, nrCpus);
     this.getPage = new GetPage(fa, pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
-    this.slowpath = new Slowpath(fa, getPage, pcp, highatomic, s, c);
+    this.slowpath = new Slowpath(getPage, pcp, highatomic, s, c);
   }
 
   /**
@@ -211,7 +219,7 @@ public final class BuddyAllocator implements PageAllocator {
   public long alloc(int cpu, int order, int gfpMask) {
     allocRequests.inc();
     AllocContext c = ac.reset(cpu, gfpMask, strategy.requestIndex(gfpMask));
-    int pfn = slowpath.allocPages(order, c);
+    int pfn = allocPagesNoprof(order, c);
     kswapdPending |= c.wokeKswapd;
     if (pfn < 0) {
       strategy.allocFailed(c);
@@ -277,10 +285,41 @@ public final class BuddyAllocator implements PageAllocator {
    * counters (the unmapped pool's refill). Returns the pfn or -1.
    */
   int allocPages(int cpu, int order, int gfp, int sens) {
-    int pfn = slowpath.allocPages(order, ac.reset(cpu, gfp, sens));
+    int pfn = allocPagesNoprof(order, ac.reset(cpu, gfp, sens));
     kswapdPending |= ac.wokeKswapd;
     return pfn;
   }
+
+  /** {@code __alloc_pages_noprof()} on a context already {@link AllocContext#reset}. Returns the pfn or -1. */
+  private int allocPagesNoprof(int order, AllocContext ac) {
+    if (order < 0 || order > FrameTable.MAX_ORDER) {
+      throw new IllegalArgumentException("order " + order + " out of range 0.." + FrameTable.MAX_ORDER);
+    }
+    int gfp = ac.gfp;
+    // prepare_alloc_pages()
+    ac.highestZoneIdx = Gfp.gfpZone(gfp);
+    Zone preferred = fa.preferredZone(ac.highestZoneIdx);
+    if (preferred == null) {
+      return -1;
+    }
+    int mt = Gfp.gfpMigratetype(gfp);
+    if (mt >= MIGRATE_PCPTYPES) {
+      mt = MIGRATE_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
+    }
+    ac.migratetype = mt;
+    int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
+    // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
+    int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
+    if (preferred.index == Gfp.ZONE_NORMAL && fa.byIndex[Gfp.ZONE_DMA32] != null) {
+      flags |= ALLOC_NOFRAGMENT;
+    }
+    int pfn = getPage.getPageFromFreelist(order, flags, ac);
+    if (pfn >= 0) {
+      return pfn;
+    }
+    return slowpath.slowpath(order, cma, ac);
+  }
+
 
   /** {@code free_frozen_pages()} of a block known to be allocated. */
   void freePages(int cpu, int pfn, int order) {

@@ -9,13 +9,14 @@ package io.asisim.pagealloc;
 @FunctionalInterface
 interface CompactionHook {
   /** No compaction: {@code __alloc_pages_direct_compact()} of !CONFIG_COMPACTION. */
-  CompactionHook NONE = (order, ac, getPage) -> -1;
+  CompactionHook NONE = (order, allocFlags, ac, getPage) -> -1;
 
   /**
    * {@code __alloc_pages_direct_compact()}: compacts, then tries the freelists again.
    *
+   * @param allocFlags the slow path's {@code alloc_flags}, for the retry
    * @param getPage the allocator's {@code get_page_from_freelist()}, for the retry
    * @return the pfn allocated, or -1
    */
-  int directCompact(int order, AllocContext ac, GetPage getPage);
+  int directCompact(int order, int allocFlags, AllocContext ac, GetPage getPage);
 }

@@ -67,10 +67,10 @@ final class Fallback {
   }
 
   /** {@code __rmqueue_claim()}: the largest fallback block whose pageblock can be claimed. */
-  int rmqueueClaim(Zone z, int order, AllocContext ac) {
+  int rmqueueClaim(Zone z, int order, int flags, AllocContext ac) {
     int mt = ac.migratetype;
     int minOrder = order;
-    if (order < FrameTable.PB_ORDER && (ac.allocFlags & ALLOC_NOFRAGMENT) != 0) {
+    if (order < FrameTable.PB_ORDER && (flags & ALLOC_NOFRAGMENT) != 0) {
       minOrder = FrameTable.PB_ORDER;
     }
     int base = ac.sens * FrameTable.MIGRATE_TYPES;

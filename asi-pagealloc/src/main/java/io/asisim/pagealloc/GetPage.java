@@ -25,6 +25,8 @@ final class GetPage {
   private final SensitivityStrategy strategy;
   private final ArchPageOps arch;
   private final long costBuddy;
+  /** {@link FreeArea#byIndex}, held directly: the zonelist walk is the hottest read. */
+  private final Zone[] byIndex;
 
   GetPage(FreeArea fa, Pcp pcp, Rmqueue rmqueue, Highatomic highatomic, SensitivityStrategy strategy,
       ArchPageOps arch, long costBuddy) {
@@ -35,19 +37,20 @@ final class GetPage {
     this.strategy = strategy;
     this.arch = arch;
     this.costBuddy = costBuddy;
+    this.byIndex = fa.byIndex;
   }
 
   /**
    * {@code get_page_from_freelist()} from {@code ac.highestZoneIdx} down with {@code allocFlags},
-   * retrying without ALLOC_NOFRAGMENT. Sets {@code ac.allocFlags} for the callees.
+   * retrying without ALLOC_NOFRAGMENT. As in the kernel, the pass's {@code alloc_flags} travel as
+   * an argument beside the context, which holds only what is fixed for the request.
    */
   int getPageFromFreelist(int order, int allocFlags, AllocContext ac) {
     int highest = ac.highestZoneIdx;
-    ac.allocFlags = allocFlags;
+    int flags = allocFlags;
     while (true) {
-      int flags = ac.allocFlags;
       for (int zi = highest; zi >= 0; zi--) {
-        Zone z = fa.byIndex[zi];
+        Zone z = byIndex[zi];
         if (z == null) {
           continue;
         }
@@ -57,7 +60,7 @@ final class GetPage {
             continue;
           }
         }
-        int pfn = rmqueue(z, order, ac);
+        int pfn = rmqueue(z, order, flags, ac);
         if (pfn >= 0) {
           if ((flags & ALLOC_HIGHATOMIC) != 0) {
             highatomic.reserve(z, pfn, order);
@@ -66,7 +69,7 @@ final class GetPage {
         }
       }
       if ((flags & ALLOC_NOFRAGMENT) != 0) {
-        ac.allocFlags = flags & ~ALLOC_NOFRAGMENT;
+        flags &= ~ALLOC_NOFRAGMENT;
         continue;
       }
       return -1;
@@ -74,19 +77,18 @@ final class GetPage {
   }
 
   /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
-  private int rmqueue(Zone z, int order, AllocContext ac) {
+  private int rmqueue(Zone z, int order, int flags, AllocContext ac) {
     if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
-      int pfn = pcp.rmqueuePcplist(z, order, ac);
+      int pfn = pcp.rmqueuePcplist(z, order, flags, ac);
       if (pfn >= 0) {
         return pfn;
       }
     }
-    return rmqueueBuddy(z, order, ac);
+    return rmqueueBuddy(z, order, flags, ac);
   }
 
   /** {@code rmqueue_buddy()}. */
-  private int rmqueueBuddy(Zone z, int order, AllocContext ac) {
-    int flags = ac.allocFlags;
+  private int rmqueueBuddy(Zone z, int order, int flags, AllocContext ac) {
     int highatomicFt = MIGRATE_HIGHATOMIC + ac.sens * FrameTable.MIGRATE_TYPES;
     int pfn = -1;
     if ((flags & ALLOC_HIGHATOMIC) != 0) {
@@ -97,7 +99,7 @@ final class GetPage {
     }
     if (pfn < 0) {
       ac.rmqueueMode = AllocContext.RMQUEUE_NORMAL;
-      pfn = rmqueue.rmqueue(z, order, ac);
+      pfn = rmqueue.rmqueue(z, order, flags, ac);
       if (pfn < 0 && (flags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
         pfn = fa.rmqueueSmallest(z, order, highatomicFt);
       }

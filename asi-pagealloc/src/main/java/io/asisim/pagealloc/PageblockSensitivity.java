@@ -79,14 +79,14 @@ final class PageblockSensitivity implements SensitivityStrategy {
    * one is refused, and {@code ac.flipRefused} records that a flippable block existed.
    */
   @Override
-  public boolean rmqueueEmpty(FreeArea fa, Zone z, int order, AllocContext ac) {
+  public boolean rmqueueEmpty(FreeArea fa, Zone z, int order, int allocFlags, AllocContext ac) {
     if (!Gfp.allowBlocking(ac.gfp)) {
-      if (hasFlippable(z, order, 1 - ac.sens, ac.allocFlags)) {
+      if (hasFlippable(z, order, 1 - ac.sens, allocFlags)) {
         ac.flipRefused = true;
       }
       return false;
     }
-    return flipFreeBlock(fa, z, order, ac);
+    return flipFreeBlock(fa, z, order, allocFlags, ac);
   }
 
   @Override
@@ -131,14 +131,14 @@ final class PageblockSensitivity implements SensitivityStrategy {
    * TLBs once for the block. The block is put back, unmerged, on the free list of its new
    * sensitivity. HIGHATOMIC and isolated blocks never flip.
    */
-  private boolean flipFreeBlock(FreeArea fa, Zone z, int order, AllocContext ac) {
+  private boolean flipFreeBlock(FreeArea fa, Zone z, int order, int allocFlags, AllocContext ac) {
     int sens = ac.sens;
     int mt = ac.migratetype;
     int obase = (1 - sens) * FrameTable.MIGRATE_TYPES;
     for (int o = Math.max(order, FrameTable.PB_ORDER); o < FrameTable.NR_PAGE_ORDERS; o++) {
       for (int k = 0; k < 4; k++) {
         int fmt = k == 0 ? mt : k < 3 ? Fallback.FALLBACKS[mt][k - 1] : MIGRATE_CMA;
-        if (!flippableType(fmt, ac.allocFlags)) {
+        if (!flippableType(fmt, allocFlags)) {
           continue;
         }
         int pfn = z.head[z.list(o, obase + fmt)];

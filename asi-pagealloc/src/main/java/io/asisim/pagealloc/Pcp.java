@@ -24,6 +24,8 @@ final class Pcp {
   private final ArchPageOps arch;
   private final BuddyConfig cfg;
   private final int nrCpus;
+  /** {@link FreeArea#zones}, held directly: every free looks its zone up. */
+  private final Zone[] zones;
 
   Pcp(FreeArea fa, Rmqueue rmqueue, ArchPageOps arch, BuddyConfig cfg, int nrCpus) {
     this.fa = fa;
@@ -32,6 +34,7 @@ final class Pcp {
     this.arch = arch;
     this.cfg = cfg;
     this.nrCpus = nrCpus;
+    this.zones = fa.zones;
   }
 
   /** {@code order_to_pindex()} with the ASI series' sensitivity half. */
@@ -40,13 +43,13 @@ final class Pcp {
   }
 
   /** {@code rmqueue_pcplist()} + {@code __rmqueue_pcplist()}. */
-  int rmqueuePcplist(Zone z, int order, AllocContext ac) {
+  int rmqueuePcplist(Zone z, int order, int flags, AllocContext ac) {
     int cpu = ac.cpu;
     z.pcpFreeCount[cpu] >>= 1;
     int l = cpu * z.nrPcpLists + pindex(order, ac.migratetype, ac.sens);
     if (z.pcpHead[l] == Zone.NIL) {
       int batch = nrPcpAlloc(z, cpu, order);
-      int got = rmqueueBulk(z, order, batch, l, ac);
+      int got = rmqueueBulk(z, order, batch, l, flags, ac);
       z.pcpCount[cpu] += got << order;
       arch.charge(cpu, bulkCost(got));
       if (z.pcpHead[l] == Zone.NIL) {
@@ -80,11 +83,11 @@ final class Pcp {
   }
 
   /** {@code rmqueue_bulk()}: up to {@code count} blocks onto pcp list {@code l}, tail first. */
-  private int rmqueueBulk(Zone z, int order, int count, int l, AllocContext ac) {
+  private int rmqueueBulk(Zone z, int order, int count, int l, int flags, AllocContext ac) {
     ac.rmqueueMode = AllocContext.RMQUEUE_NORMAL;
     int i = 0;
     for (; i < count; i++) {
-      int pfn = rmqueue.rmqueue(z, order, ac);
+      int pfn = rmqueue.rmqueue(z, order, flags, ac);
       if (pfn < 0) {
         break;
       }
@@ -96,7 +99,7 @@ final class Pcp {
 
   /** {@code free_frozen_pages()}: pcp for orders up to PAGE_ALLOC_COSTLY_ORDER, else {@code free_one_page()}. */
   void freeFrozenPages(int cpu, int pfn, int order) {
-    Zone z = fa.zoneOf(pfn);
+    Zone z = FreeArea.zoneOf(zones, pfn);
     int mt = ft.pbMigratetype(pfn);
     if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
       if (mt >= MIGRATE_PCPTYPES) {

@@ -29,20 +29,19 @@ final class Rmqueue {
    * make a block of that sensitivity available ({@code rmqueueEmpty}), and it is tried again.
    * ALLOC_NOFRAGMENT passes never do: the fragmenting retry comes first.
    */
-  int rmqueue(Zone z, int order, AllocContext ac) {
-    int pfn = rmqueue0(z, order, ac);
-    if (pfn >= 0 || (ac.allocFlags & ALLOC_NOFRAGMENT) != 0 || !strategy.rmqueueEmpty(fa, z, order, ac)) {
+  int rmqueue(Zone z, int order, int flags, AllocContext ac) {
+    int pfn = rmqueue0(z, order, flags, ac);
+    if (pfn >= 0 || (flags & ALLOC_NOFRAGMENT) != 0 || !strategy.rmqueueEmpty(fa, z, order, flags, ac)) {
       return pfn;
     }
     ac.rmqueueMode = RMQUEUE_NORMAL;
-    return rmqueue0(z, order, ac);
+    return rmqueue0(z, order, flags, ac);
   }
 
   /** {@code __rmqueue()} proper (cases fall through as in C). */
   @SuppressWarnings("fallthrough")
-  private int rmqueue0(Zone z, int order, AllocContext ac) {
+  private int rmqueue0(Zone z, int order, int flags, AllocContext ac) {
     int base = ac.sens * FrameTable.MIGRATE_TYPES;
-    int flags = ac.allocFlags;
     boolean hasCma = fa.hasCma;
     if (hasCma && (flags & ALLOC_CMA) != 0 && Watermarks.freeCmaPages(z, hasCma, fa.nrSens) > z.freePages / 2) {
       int pfn = fa.rmqueueSmallest(z, order, base + MIGRATE_CMA);
@@ -68,7 +67,7 @@ final class Rmqueue {
         }
         // fall through
       case RMQUEUE_CLAIM:
-        pfn = fallback.rmqueueClaim(z, order, ac);
+        pfn = fallback.rmqueueClaim(z, order, flags, ac);
         if (pfn >= 0) {
           ac.rmqueueMode = RMQUEUE_NORMAL;
           return pfn;

@@ -34,7 +34,7 @@ interface SensitivityStrategy {
    * {@code __rmqueue()} found nothing of {@code ac.sens}: make a block of that class available
    * (the ASI series' pageblock flip). Returns true when the caller should try again.
    */
-  default boolean rmqueueEmpty(FreeArea fa, Zone z, int order, AllocContext ac) {
+  default boolean rmqueueEmpty(FreeArea fa, Zone z, int order, int allocFlags, AllocContext ac) {
     return false;
   }
 

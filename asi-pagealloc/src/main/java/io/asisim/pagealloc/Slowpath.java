@@ -1,40 +1,32 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
-import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_CMA;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_HIGHATOMIC;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_KSWAPD;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_MIN_RESERVE;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_NON_BLOCK;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_NO_WATERMARKS;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_LOW;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MASK;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MIN;
 
 import io.asisim.api.mm.Gfp;
 
 /**
- * {@code __alloc_pages_noprof()} of mm/page_alloc.c ({@code prepare_alloc_pages()}, the fast
- * path at the low watermark with {@code alloc_flags_nofragment()}) and
- * {@code __alloc_pages_slowpath()} as far as it does not depend on reclaim:
+ * {@code __alloc_pages_slowpath()} of mm/page_alloc.c as far as it does not depend on reclaim:
  * {@code gfp_to_alloc_flags()}, {@code __GFP_MEMALLOC}, direct compaction through a
  * {@link CompactionHook}, and for blocking requests the "reclaim made no progress" steps
  * {@code unreserve_highatomic_pageblock()} + {@code drain_all_pages()}, then the forced
  * unreserve. Reclaim and the OOM killer are not modelled: when those would run, the request fails.
+ * The fast path before it ({@code __alloc_pages_noprof()}) is the {@link BuddyAllocator} facade's.
  */
 final class Slowpath {
-  private final FreeArea fa;
   private final GetPage getPage;
   private final Pcp pcp;
   private final Highatomic highatomic;
   private final SensitivityStrategy strategy;
   private final CompactionHook compaction;
 
-  Slowpath(FreeArea fa, GetPage getPage, Pcp pcp, Highatomic highatomic, SensitivityStrategy strategy,
+  Slowpath(GetPage getPage, Pcp pcp, Highatomic highatomic, SensitivityStrategy strategy,
       CompactionHook compaction) {
-    this.fa = fa;
     this.getPage = getPage;
     this.pcp = pcp;
     this.highatomic = highatomic;
@@ -42,38 +34,8 @@ final class Slowpath {
     this.compaction = compaction;
   }
 
-  /** {@code __alloc_pages_noprof()} on a context already {@link AllocContext#reset}. Returns the pfn or -1. */
-  int allocPages(int order, AllocContext ac) {
-    if (order < 0 || order > FrameTable.MAX_ORDER) {
-      throw new IllegalArgumentException("order " + order + " out of range 0.." + FrameTable.MAX_ORDER);
-    }
-    int gfp = ac.gfp;
-    // prepare_alloc_pages()
-    ac.highestZoneIdx = Gfp.gfpZone(gfp);
-    Zone preferred = fa.preferredZone(ac.highestZoneIdx);
-    if (preferred == null) {
-      return -1;
-    }
-    int mt = Gfp.gfpMigratetype(gfp);
-    if (mt >= MIGRATE_PCPTYPES) {
-      mt = MIGRATE_MOVABLE; // VM_WARN_ON in gfp_migratetype(): both mobility bits set
-    }
-    ac.migratetype = mt;
-    int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
-    // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
-    int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
-    if (preferred.index == Gfp.ZONE_NORMAL && fa.byIndex[Gfp.ZONE_DMA32] != null) {
-      flags |= ALLOC_NOFRAGMENT;
-    }
-    int pfn = getPage.getPageFromFreelist(order, flags, ac);
-    if (pfn >= 0) {
-      return pfn;
-    }
-    return slowpath(order, cma, ac);
-  }
-
   /** {@code __alloc_pages_slowpath()} minus reclaim and the OOM killer. */
-  private int slowpath(int order, int cma, AllocContext ac) {
+  int slowpath(int order, int cma, AllocContext ac) {
     int gfp = ac.gfp;
     if ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0) {
       ac.wokeKswapd = true; // wake_all_kswapds(): the kernel's kswapd threads run next
@@ -94,8 +56,7 @@ final class Slowpath {
     if (!Gfp.allowBlocking(gfp)) {
       return -1;
     }
-    ac.allocFlags = flags;
-    pfn = compaction.directCompact(order, ac, getPage);
+    pfn = compaction.directCompact(order, flags, ac, getPage);
     if (pfn >= 0) {
       return pfn;
     }

@@ -24,7 +24,7 @@ class SlowpathHooksTest {
     }
     int[] calls = new int[1];
     int[] seen = new int[4];
-    a.useCompaction((order, ac, getPage) -> {
+    a.useCompaction((order, allocFlags, ac, getPage) -> {
       calls[0]++;
       seen[0] = order;
       seen[1] = ac.cpu;
@@ -47,9 +47,9 @@ class SlowpathHooksTest {
       assertThat(a.alloc(0, 10, Gfp.GFP_KERNEL)).isEqualTo(i * 1024L);
     }
     // "Compaction" frees the block at 2048, then retries get_page_from_freelist() as the kernel does.
-    a.useCompaction((order, ac, getPage) -> {
+    a.useCompaction((order, allocFlags, ac, getPage) -> {
       a.free(ac.cpu, 2048, 10);
-      return getPage.getPageFromFreelist(order, ac.allocFlags, ac);
+      return getPage.getPageFromFreelist(order, allocFlags, ac);
     });
     assertThat(a.alloc(0, 10, Gfp.GFP_KERNEL)).isEqualTo(2048L);
     assertThat(a.checkConsistency()).isNull();
