@@ -1,6 +1,5 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
 import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
@@ -101,29 +100,17 @@ public final class BuddyAllocator implements PageAllocator {
     Counter allocFallbacks = metrics.counter(StandardMetrics.ALLOC_FALLBACKS);
     SensitivityStrategy s = asi ? new PageblockSensitivity(ft, arch, classifier, metrics) : new NoSensitivity(metrics);
     int nrSens = s.nrSensitivities();
-    this.zones = new Zone[zoneSpans.size()];
+    this.zones = MmInit.freeAreaInit(zoneSpans, arch.nrFrames(), nrSens, nrCpus, reserved);
     Zone[] byIndex = new Zone[3];
-    long expect = 0;
-    for (int i = 0; i < zones.length; i++) {
-      ZoneSpan span = zoneSpans.get(i);
-      if (span.startPfn() != expect) {
-        throw new IllegalArgumentException("zones must be contiguous from pfn 0: " + zoneSpans);
-      }
-      expect = span.endPfn();
-      zones[i] = new Zone(span.index(), span.name(), (int) span.startPfn(), (int) span.endPfn(),
-          FrameTable.MIGRATE_TYPES * nrSens, nrSens, nrCpus);
-      zones[i].managedPages = span.pages() - PfnRange.framesIn(reserved, span.startPfn(), span.endPfn());
-      byIndex[span.index()] = zones[i];
-    }
-    if (expect != arch.nrFrames()) {
-      throw new IllegalArgumentException("zones cover " + expect + " frames but the machine has " + arch.nrFrames());
+    for (Zone z : zones) {
+      byIndex[z.index] = z;
     }
     this.fa = new FreeArea(ft, zones, byIndex, nrSens);
     this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks);
     this.highatomic = new Highatomic(fa);
     wire(s, CompactionHook.NONE);
     fa.hasCma = cfg.cmaPageblocks() > 0;
-    initPageblocks();
+    MmInit.memmapInitRange(ft, zones, cfg, reserved);
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
     if (LOG.isDebugEnabled()) {
       for (Zone z : zones) {
@@ -166,51 +153,12 @@ public final class BuddyAllocator implements PageAllocator {
     wire(strategy, c);
   }
 
-  /** {@code memmap_init_range()}: every pageblock MIGRATE_MOVABLE (sensitive under ASI), CMA on top. */
-  private void initPageblocks() {
-    for (int i = 0; i < ft.pageblock.length; i++) {
-      ft.pageblock[i] = MIGRATE_MOVABLE;
-    }
-    if (cfg.cmaPageblocks() > 0) {
-      Zone top = zones[zones.length - 1];
-      int first = top.endPfn - cfg.cmaPageblocks() * FrameTable.PB_PAGES;
-      if (first < top.startPfn || PfnRange.framesIn(reserved, first, top.endPfn) > 0) {
-        throw new IllegalArgumentException("CMA area larger than the highest zone");
-      }
-      for (int p = first; p < top.endPfn; p += FrameTable.PB_PAGES) {
-        ft.setPbMigratetype(p, MIGRATE_CMA);
-      }
-    }
-  }
-
   /**
-   * {@code memblock_free_all()}: frees every managed frame in maximal aligned blocks to the tail
-   * of its list ({@code __free_pages_core()} with {@code FPI_TO_TAIL}). Called by the factory
-   * unless an initial state is seeded instead.
+   * {@code memblock_free_all()} ({@link MmInit#memblockFreeAll}): every managed frame to the free
+   * lists. Called by the factory unless an initial state is seeded instead.
    */
   void freeAllBootMemory() {
-    for (Zone z : zones) {
-      int pfn = (int) PfnRange.nextOutside(reserved, z.startPfn);
-      while (pfn < z.endPfn) {
-        // __free_memory_core(): each free range [pfn, end) between reservations, in aligned blocks
-        int end = z.endPfn;
-        for (PfnRange r : reserved) {
-          if (r.start() > pfn && r.start() < end) {
-            end = (int) r.start();
-          }
-        }
-        int order = Math.min(FrameTable.MAX_ORDER, Integer.numberOfTrailingZeros(pfn == 0 ? 1 << 30 : pfn));
-        while (pfn + (1 << order) > end) {
-          order--;
-        }
-        // A CMA/normal boundary inside an order-10 block: keep blocks within one migratetype.
-        while (order > FrameTable.PB_ORDER && ft.pbMigratetype(pfn) != ft.pbMigratetype(pfn + (1 << order) - 1)) {
-          order--;
-        }
-        fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), true);
-        pfn = (int) PfnRange.nextOutside(reserved, pfn + (1 << order));
-      }
-    }
+    MmInit.memblockFreeAll(this);
   }
 
   // ---- PageAllocator ----
