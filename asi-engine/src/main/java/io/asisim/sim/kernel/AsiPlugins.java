@@ -5,6 +5,8 @@ import io.asisim.api.machine.AsiOps;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Counter;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
 import jakarta.inject.Provider;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,22 @@ final class AsiPlugins {
     this(asi, mapper, flush, cs, accessLosses, new String[AccessSite.values().length], n -> {
       throw new IllegalStateException("no mapper per site");
     });
+  }
+
+  /**
+   * The plugins of a variant: the selected mapper, flush and context-switch policies, and a mapper
+   * per {@link AccessSite} where {@code --site-mapper} names one other than the selected mapper.
+   */
+  static AsiPlugins forVariant(SimContext ctx, Provider<Mapper> mapper, Provider<FlushPolicy> flush,
+      Provider<ContextSwitchPolicy> cs, Counter accessLosses) {
+    String[] siteMappers = new String[AccessSite.values().length];
+    String selected = ctx.selectedName(PluginKind.MAPPER, null);
+    for (AccessSite s : AccessSite.values()) {
+      String name = ctx.selectedName(PluginKind.MAPPER, s.id());
+      siteMappers[s.ordinal()] = name.equals(selected) ? null : name;
+    }
+    return new AsiPlugins(ctx.machine().asi(), mapper, flush, cs, accessLosses, siteMappers,
+        name -> ctx.build(PluginKind.MAPPER, name, Mapper.class));
   }
 
   /**

@@ -94,6 +94,7 @@ final class Fork {
     }
     // dup_mmap() -> flush_tlb_mm(oldmm): write-protected PTEs must not stay writable in any TLB
     tlb.flushMmRange(cpu, p.mm, 0, Mmap.ALL_PAGES);
+    copyProcess(parent, child);
     // wake_up_new_task() -> select_task_rq(): placed after the copy, by the clocks it left
     tasks.setCpu(child, sched.leastLoadedCpu());
     return child;
@@ -118,6 +119,7 @@ final class Fork {
     tasks.install(child, p, cpu, tasks.dupFiles(parent));
     p.users++; // mmget()
     p.vforkBorrow(parent, child);
+    copyProcess(parent, child);
     machine.charge(cpu, KernelCosts.FORK_BASE);
     tasks.setCpu(child, sched.leastLoadedCpu());
     // wait_for_vfork_done() -> schedule(): the parent sleeps until the child's mm_release()
@@ -140,10 +142,21 @@ final class Fork {
     MmState m = tasks.mm(pid);
     int thread = tasks.allocPid();
     tasks.install(thread, m, cpu, tasks.sharedFiles(pid));
-    tasks.joinThreadGroup(thread, pid);
+    tasks.joinThreadGroup(thread, pid); // no real_parent link: nobody wait4()s for a thread
+    tasks.setUserWorkingSet(thread, tasks.userDataPages(pid), tasks.userTextPages(pid));
     m.users++; // mmget()
     machine.charge(cpu, KernelCosts.FORK_BASE);
     tasks.setCpu(thread, sched.leastLoadedCpu());
     return thread;
+  }
+
+  /**
+   * What {@code copy_process()} sets up for a new process: its {@code real_parent} (for
+   * {@code wait4()} and {@code exit_notify()}) and, the program being the same until exec, the
+   * parent's user working set.
+   */
+  private void copyProcess(int parent, int child) {
+    tasks.setParent(child, parent);
+    tasks.setUserWorkingSet(child, tasks.userDataPages(parent), tasks.userTextPages(parent));
   }
 }

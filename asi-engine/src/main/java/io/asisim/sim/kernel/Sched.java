@@ -87,6 +87,9 @@ final class Sched {
    * of that time are delivered afterwards (each an interrupt from user mode, handled restricted).
    */
   void runUser(int pid, long cycles) {
+    if (cycles < 0) {
+      throw new IllegalArgumentException("negative user cycles " + cycles);
+    }
     int cpu = resume(pid);
     long before = machine.cycles(cpu);
     machine.runUser(cpu, cycles, tasks.userDataPages(pid), tasks.userTextPages(pid));

@@ -27,9 +27,9 @@ import java.util.SplittableRandom;
  * (kernel/fork.c, fs/exec.c, kernel/exit.c), {@link Wait} (wait4), {@link Pipe} (fs/pipe.c) and
  * {@link Tick} (the timer tick). See docs/kernel-map-engine.md.
  *
- * <p>Not modelled: threads (one task per mm), file-backed mmap, swap, dirty writeback, NUMA.
+ * <p>Not modelled: futexes and signals, {@code MAP_SHARED}, swap, dirty writeback, NUMA.
  */
-public final class SimKernel implements Kernel, KernelView {
+public final class SimKernel implements Kernel {
   private final Machine machine;
   private final PageAllocator allocator;
   private final SplittableRandom random;
@@ -46,6 +46,7 @@ public final class SimKernel implements Kernel, KernelView {
   private final Exit exit;
   private final Wait wait;
   private final Pipe pipes;
+  private final KernelView view;
 
   /**
    * @param mapper the temporary-mapping design, built on first use
@@ -70,14 +71,7 @@ public final class SimKernel implements Kernel, KernelView {
     KernelCounters counters = KernelCounters.register(ctx.metrics());
 
     this.tasks = new TaskTable(machine.nrCpus());
-    String[] siteMappers = new String[AccessSite.values().length];
-    String selectedMapper = ctx.selectedName(io.asisim.api.plugin.PluginKind.MAPPER, null);
-    for (AccessSite s : AccessSite.values()) {
-      String name = ctx.selectedName(io.asisim.api.plugin.PluginKind.MAPPER, s.id());
-      siteMappers[s.ordinal()] = name.equals(selectedMapper) ? null : name;
-    }
-    this.plugins = new AsiPlugins(asi, mapper, flush, cs, counters.accessLosses(), siteMappers,
-        name -> ctx.build(io.asisim.api.plugin.PluginKind.MAPPER, name, Mapper.class));
+    this.plugins = AsiPlugins.forVariant(ctx, mapper, flush, cs, counters.accessLosses());
     this.sched = new Sched(machine, tasks, plugins, counters, siteContextSwitch);
     this.highmem = new Highmem(machine, plugins, highmemSites);
     PageCache cache = new PageCache();
@@ -91,6 +85,7 @@ public final class SimKernel implements Kernel, KernelView {
     this.wait = new Wait(machine, tasks, sched);
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait);
+    this.view = new CheckView(tasks, files, pipes, plugins, highmem);
   }
 
   // ---- allocator
@@ -157,10 +152,6 @@ public final class SimKernel implements Kernel, KernelView {
   public int fork(int parent) {
     int cpu = sched.enter(parent);
     int child = fork.fork(cpu, parent);
-    if (child >= 0) {
-      tasks.setParent(child, parent); // copy_process(): real_parent, for wait4() and exit_notify()
-      tasks.setUserWorkingSet(child, tasks.userDataPages(parent), tasks.userTextPages(parent));
-    }
     sched.returnToUser(cpu);
     return child;
   }
@@ -186,7 +177,6 @@ public final class SimKernel implements Kernel, KernelView {
   public int cloneThread(int pid) {
     int cpu = sched.enter(pid);
     int thread = fork.cloneThread(cpu, pid);
-    tasks.setUserWorkingSet(thread, tasks.userDataPages(pid), tasks.userTextPages(pid));
     sched.returnToUser(cpu);
     return thread;
   }
@@ -210,17 +200,11 @@ public final class SimKernel implements Kernel, KernelView {
   @Override
   public void setUserWorkingSet(int pid, int dataPages, int textPages) {
     tasks.check(pid);
-    if (dataPages < 0 || textPages < 0) {
-      throw new IllegalArgumentException("negative working set " + dataPages + "/" + textPages);
-    }
     tasks.setUserWorkingSet(pid, dataPages, textPages);
   }
 
   @Override
   public void runUser(int pid, long cycles) {
-    if (cycles < 0) {
-      throw new IllegalArgumentException("negative user cycles " + cycles);
-    }
     sched.runUser(pid, cycles);
   }
 
@@ -330,38 +314,16 @@ public final class SimKernel implements Kernel, KernelView {
     sched.returnToUser(cpu);
   }
 
-  // ---- KernelView (the checker)
-
-  @Override
-  public int currentPid(int cpu) {
-    return tasks.current(cpu);
+  /** The read-only view the checker sees ({@link KernelView}). */
+  public KernelView view() {
+    return view;
   }
 
-  @Override
-  public boolean hasLogicalAccess(int pid, long pfn) {
-    return files.hasLogicalAccess(pid, pfn) || (tasks.alive(pid) && pipes.hasLogicalAccess(pid, pfn));
-  }
-
-  @Override
-  public java.util.List<Mapper> mappersBuilt() {
-    return plugins.mappersBuilt();
-  }
-
-  @Override
-  public String takeAliasMismatch() {
-    return highmem.takeAliasMismatch();
-  }
-
-  // ---- vfork and file mappings (issue 19)
+  // ---- vfork and file mappings
 
   @Override
   public int vfork(int pid) {
-    int child = fork.vfork(sched.enter(pid), pid); // the parent sleeps until the child execs or exits
-    if (child >= 0) {
-      tasks.setParent(child, pid); // copy_process(): real_parent, for wait4() and exit_notify()
-      tasks.setUserWorkingSet(child, tasks.userDataPages(pid), tasks.userTextPages(pid));
-    }
-    return child;
+    return fork.vfork(sched.enter(pid), pid); // the parent sleeps until the child execs or exits
   }
 
   @Override

@@ -230,6 +230,9 @@ final class TaskTable {
   }
 
   void setUserWorkingSet(int pid, int dataPages, int textPages) {
+    if (dataPages < 0 || textPages < 0) {
+      throw new IllegalArgumentException("negative working set " + dataPages + "/" + textPages);
+    }
     userData[pid] = dataPages;
     userText[pid] = textPages;
   }

@@ -62,7 +62,7 @@ final class Simulation {
     long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
     long scanEvery = every > 0 ? every : exposureEvery > 0 ? exposureEvery : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
-    Checker checker = new Checker(machine, allocator, kernel, metrics, every > 0);
+    Checker checker = new Checker(machine, allocator, kernel.view(), metrics, every > 0);
     setUp();
     check(checker, every, -1);
     boolean scans = scanEvery != Long.MAX_VALUE;

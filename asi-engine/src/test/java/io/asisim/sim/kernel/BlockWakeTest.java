@@ -71,11 +71,11 @@ class BlockWakeTest {
       long[] sleep = over(() -> r[0] = k.wait4(parent));
       assertThat(r[0]).isEqualTo(Wait.BLOCKED);
       assertThat(k.runnable(parent)).isFalse();
-      assertThat(k.currentPid(0)).isEqualTo(TaskTable.NO_TASK);
+      assertThat(k.view().currentPid(0)).isEqualTo(TaskTable.NO_TASK);
       assertThatThrownBy(() -> k.touch(parent, 0x1000_0000L, false)).isInstanceOf(IllegalStateException.class);
       long[] wake = over(() -> k.exit(child));
       assertThat(k.runnable(parent)).isTrue();
-      assertThat(k.currentPid(0)).isEqualTo(parent);
+      assertThat(k.view().currentPid(0)).isEqualTo(parent);
       assertThat(machine.asi().isRestricted(0)).as(cs).isTrue();
       boolean always = cs.equals("exit-always");
       assertThat(sleep).as(cs + " sleep").containsExactly(1, always ? 1 : 0, always ? 1 : 0, 0);
@@ -106,11 +106,11 @@ class BlockWakeTest {
     int parent = k.spawn();
     int child = k.fork(parent);
     long[] d = over(() -> k.wait4(parent));
-    assertThat(k.currentPid(0)).isEqualTo(child);
+    assertThat(k.view().currentPid(0)).isEqualTo(child);
     assertThat(d[0]).isEqualTo(1);
     assertThat(d[1]).isEqualTo(1);
     long[] e = over(() -> k.exit(child));
-    assertThat(k.currentPid(0)).isEqualTo(parent);
+    assertThat(k.view().currentPid(0)).isEqualTo(parent);
     assertThat(e[0]).isEqualTo(1);
     assertThat(e[3]).isEqualTo(1);
   }

@@ -110,7 +110,7 @@ class SchedInvariantsTest {
           break;
       }
       for (int cpu = 0; cpu < CPUS; cpu++) {
-        int cur = k.currentPid(cpu);
+        int cur = k.view().currentPid(cpu);
         if (cur != TaskTable.NO_TASK) {
           assertThat(live).as("op %d: cpu %d runs a live task", op, cpu).contains(cur);
           assertThat(k.runnable(cur)).as("op %d: cpu %d runs a sleeper", op, cpu).isTrue();

@@ -55,7 +55,7 @@ class SiteMapperTest {
     assertThat(posted.get("asi_exit_sites.pagecache_read")).isZero();
     assertThat(posted.get("asi_exit_sites.pagecache_write")).isEqualTo(1);
     assertThat(posted.get("asi_exit_sites.zeroing")).isEqualTo(zeroing);
-    assertThat(kernel.mappersBuilt()).hasSize(2);
+    assertThat(kernel.view().mappersBuilt()).hasSize(2);
   }
 
   @Test
@@ -64,13 +64,13 @@ class SiteMapperTest {
     Metrics m = scenario(inj);
     assertThat(m.get("asi_exit_sites.pagecache_read")).isZero();
     assertThat(m.get("asi_exit_sites.pagecache_write")).isZero();
-    assertThat(kernel.mappersBuilt()).hasSize(2); // exit + one ephmap
+    assertThat(kernel.view().mappersBuilt()).hasSize(2); // exit + one ephmap
   }
 
   @Test
   void aSiteNamingTheSelectedMapperIsTheSelectedInstance() {
     Injector inj = variant("ephmap", Map.of("zeroing", "ephmap"));
     scenario(inj);
-    assertThat(kernel.mappersBuilt()).hasSize(1);
+    assertThat(kernel.view().mappersBuilt()).hasSize(1);
   }
 }

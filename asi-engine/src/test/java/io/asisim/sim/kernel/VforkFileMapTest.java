@@ -209,7 +209,7 @@ class VforkFileMapTest {
       SimKernel k = inj.getInstance(SimKernel.class);
       SimContext ctx = inj.getInstance(SimContext.class);
       Metrics m = ctx.metrics();
-      Checker checker = new Checker(ctx.machine(), ctx.allocator(), k, m, true);
+      Checker checker = new Checker(ctx.machine(), ctx.allocator(), k.view(), m, true);
       long free0 = k.freePages();
       SplittableRandom r = new SplittableRandom(19);
       int[] files = {k.createFile(16, false), k.createFile(24, true), k.createFile(6, true)};

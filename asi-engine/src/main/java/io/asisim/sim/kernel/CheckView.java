@@ -1,0 +1,44 @@
+package io.asisim.sim.kernel;
+
+import io.asisim.api.mapper.Mapper;
+import java.util.List;
+
+/**
+ * The checker's read-only view of the kernel ({@link KernelView}): who runs where, who may read
+ * which frame, the mappers in use, and the alias mismatches {@link Highmem} recorded.
+ */
+final class CheckView implements KernelView {
+  private final TaskTable tasks;
+  private final FileMap files;
+  private final Pipe pipes;
+  private final AsiPlugins plugins;
+  private final Highmem highmem;
+
+  CheckView(TaskTable tasks, FileMap files, Pipe pipes, AsiPlugins plugins, Highmem highmem) {
+    this.tasks = tasks;
+    this.files = files;
+    this.pipes = pipes;
+    this.plugins = plugins;
+    this.highmem = highmem;
+  }
+
+  @Override
+  public int currentPid(int cpu) {
+    return tasks.current(cpu);
+  }
+
+  @Override
+  public boolean hasLogicalAccess(int pid, long pfn) {
+    return files.hasLogicalAccess(pid, pfn) || (tasks.alive(pid) && pipes.hasLogicalAccess(pid, pfn));
+  }
+
+  @Override
+  public List<Mapper> mappersBuilt() {
+    return plugins.mappersBuilt();
+  }
+
+  @Override
+  public String takeAliasMismatch() {
+    return highmem.takeAliasMismatch();
+  }
+}
