@@ -66,10 +66,16 @@ final class CompareCommand implements Callable<Integer> {
       throw new BadInputException("--threads " + threads + ": must be 1..256");
     }
     Runner runner = new Runner(PluginRegistry.discover());
+    options.warnIneffective(spec);
     Comparison comparison = new Comparison(runner, threads);
     List<Showcase.Section> sections = new ArrayList<>();
     if (options.anyGiven(spec)) {
-      sections.add(new Showcase.Section("comparison", "", options.variants(runner.registry(), true), samples));
+      List<VariantConfig> variants = options.variants(runner.registry(), true);
+      if (variants.stream().noneMatch(v -> v.machine().asi())) {
+        throw new BadInputException("compare --asi off: nothing to compare; every comparison runs its --asi off "
+            + "baseline itself, so give --asi on (the default) or on,off, or use 'run --asi off'");
+      }
+      sections.add(new Showcase.Section("comparison", "", variants, samples));
     } else {
       sections.addAll(Showcase.sections(runner.registry(), options.seed, samples));
     }

@@ -73,7 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
   String memory;
 
   @Option(names = "--cpus", paramLabel = "N",
-      description = "simulated CPUs; trace CPU c runs on c % N (default: the trace's CPU count)")
+      description = "simulated CPUs; trace CPU c runs on c %% N (default: the trace's CPU count)")
   Integer cpus;
 
   @Option(names = "--trace-format", paramLabel = "auto|NAME", defaultValue = "auto",

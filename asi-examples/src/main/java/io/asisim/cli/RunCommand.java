@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
     OutputFormat.requireTableOrJson(format, "run");
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
+    options.warnIneffective(spec);
     long t0 = System.nanoTime();
     RunResult result;
     try (Progress p = Progress.start("run", 1)) {

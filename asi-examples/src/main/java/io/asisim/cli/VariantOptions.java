@@ -69,6 +69,16 @@ final class VariantOptions {
       description = "without --check: sample leak exposures after every N ops, 0 = never (default: 4096)")
   long exposureEvery = VariantConfig.DEFAULT_EXPOSURE_EVERY;
 
+  /**
+   * Prints one line on {@code spec}'s stderr for each option given without the option it needs, so
+   * an ignored option is not silent.
+   */
+  void warnIneffective(picocli.CommandLine.Model.CommandSpec spec) {
+    if (!check && spec.commandLine().getParseResult().hasMatchedOption("--check-every")) {
+      spec.commandLine().getErr().println("asi-sim: warning: --check-every has no effect without --check");
+    }
+  }
+
   /** Whether any variant-defining option was given (for {@code compare}'s showcase default). */
   boolean anyGiven(picocli.CommandLine.Model.CommandSpec spec) {
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
