@@ -123,6 +123,41 @@ final class KernelBuildRecipe {
     AS_NODE = 4;
   }
 
+  /**
+   * cc1's regions of more than 32 pages that it maps, touches and unmaps (build 2 strace log:
+   * {@code munmap} sizes of cc1 in pages and their counts over 584 cc1s; 2.22 per cc1).
+   */
+  static final int[] CC1_REGION_PAGES = {33, 64, 65, 128, 46, 129};
+  static final int[] CC1_REGION_COUNT = {391, 370, 304, 128, 19, 14};
+  static final int CC1_UNITS = 584;
+
+  /**
+   * Draws one cc1's large regions into {@code out} (2.22 per cc1: 2, and a third in 22 of 100
+   * units; sizes weighted as measured), as long as they fit in {@code anon} pages; returns how many.
+   */
+  static int pickRegions(java.util.SplittableRandom random, int anon, int[] out) {
+    int total = 0;
+    for (int c : CC1_REGION_COUNT) {
+      total += c;
+    }
+    int want = total / CC1_UNITS + (random.nextInt(CC1_UNITS) < total % CC1_UNITS ? 1 : 0);
+    int n = 0;
+    int pages = 0;
+    for (int r = 0; r < want && r < out.length; r++) {
+      int pick = random.nextInt(total);
+      int i = 0;
+      while (pick >= CC1_REGION_COUNT[i]) {
+        pick -= CC1_REGION_COUNT[i++];
+      }
+      if (pages + CC1_REGION_PAGES[i] > anon) {
+        break; // a unit sized below the measured one: no region beyond its anonymous memory
+      }
+      out[n++] = CC1_REGION_PAGES[i];
+      pages += CC1_REGION_PAGES[i];
+    }
+    return n;
+  }
+
   /** Whether node {@code i} runs a program of its own (everything but make and a fork-only subshell). */
   static boolean execs(int i) {
     return i > 0 && SPAWN[i] != FORK_ONLY;

@@ -41,14 +41,6 @@ final class KernelBuildWorkload implements Workload {
   static final int MAKE_DATA_PAGES = 64;
   static final int MAKE_TEXT_PAGES = 32;
 
-  /**
-   * cc1's regions of more than 32 pages that it maps, touches and unmaps (build 2 strace log:
-   * {@code munmap} sizes of cc1 in pages and their counts over 584 cc1s; 2.22 per cc1).
-   */
-  static final int[] CC1_REGION_PAGES = {33, 64, 65, 128, 46, 129};
-  static final int[] CC1_REGION_COUNT = {391, 370, 304, 128, 19, 14};
-  static final int CC1_UNITS = 584;
-
   /** The deepest tree: make, sh, gcc, cc1. */
   private static final int DEPTH = 4;
   private static final int START = 0;
@@ -251,7 +243,9 @@ final class KernelBuildWorkload implements Workload {
     touched[j][d] = 0;
     workSteps[j][d] = anon;
     if (n == KernelBuildRecipe.CC1_NODE) {
-      int regionPages = pickRegions(j, anon);
+      regionN[j] = KernelBuildRecipe.pickRegions(random, anon, regions[j]);
+      regionLeft[j] = 0;
+      int regionPages = regionPages(j);
       anon -= regionPages;
       cc1Heap[j] = anon;
       headersLeft[j] = p.filesPerJob();
@@ -265,32 +259,6 @@ final class KernelBuildWorkload implements Workload {
     } else {
       left[j][d] = KernelBuildRecipe.DATA_COW_PAGES;
     }
-  }
-
-  /** cc1's large regions for this unit (measured size distribution); returns their pages. */
-  private int pickRegions(int j, int anon) {
-    int total = 0;
-    for (int c : CC1_REGION_COUNT) {
-      total += c;
-    }
-    // 2.22 regions per cc1: 2, and a third in 22 of 100 units
-    int want = total / CC1_UNITS + (random.nextInt(CC1_UNITS) < total % CC1_UNITS ? 1 : 0);
-    regionN[j] = 0;
-    regionLeft[j] = 0;
-    int pages = 0;
-    for (int r = 0; r < want && r < regions[j].length; r++) {
-      int pick = random.nextInt(total);
-      int i = 0;
-      while (pick >= CC1_REGION_COUNT[i]) {
-        pick -= CC1_REGION_COUNT[i++];
-      }
-      if (pages + CC1_REGION_PAGES[i] > anon) {
-        break; // a unit sized below the measured one: no region beyond its anonymous memory
-      }
-      regions[j][regionN[j]++] = CC1_REGION_PAGES[i];
-      pages += CC1_REGION_PAGES[i];
-    }
-    return pages;
   }
 
   private int regionPages(int j) {
