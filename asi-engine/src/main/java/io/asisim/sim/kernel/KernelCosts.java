@@ -2,8 +2,9 @@ package io.asisim.sim.kernel;
 
 /**
  * Software costs of the simulated kernel that are not hardware operations of the CPU profile. All
- * are estimates (cycles), chosen from the order of magnitude of public measurements and not tuned
- * to any ASI benchmark; hardware parts (CR3 writes, TLB fills, IPIs, page clears and copies,
+ * but {@link #EXEC_BASE} (derived from the calibration machine's spawn measurement) are estimates
+ * (cycles), chosen from the order of magnitude of public measurements and not tuned to any ASI
+ * benchmark; hardware parts (CR3 writes, TLB fills, IPIs, page clears and copies,
  * mitigations) are charged separately from the CPU profile.
  */
 final class KernelCosts {
