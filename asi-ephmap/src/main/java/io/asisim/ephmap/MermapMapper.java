@@ -88,8 +88,11 @@ public final class MermapMapper implements Mapper {
     }
     int base = cpu * regionPages;
     int p = next[cpu];
-    while (p < regionPages && pageLive[base + p]) {
-      p++; // live allocations from before the last wrap keep their pages
+    while (p < regionPages && pagePfn[base + p] >= 0) {
+      // live allocations from before the last wrap keep their pages, and once released they stay
+      // unusable until the next wrap: they were in use after its flush, so their old translation
+      // may be cached
+      p++;
     }
     if (p == regionPages) {
       // window exhausted: one local full flush makes every released page reusable

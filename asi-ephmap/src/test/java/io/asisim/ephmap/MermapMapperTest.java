@@ -55,4 +55,36 @@ class MermapMapperTest {
     assertThat(scan.scan()).as(scan.toString()).isZero();
     mm.unmap(0, a, va);
   }
+
+  /**
+   * A page live across the window's wrap was used after its flush: once released it must wait for
+   * the next wrap (found by kernel-build's copy pairs with a 4-page window, CheckerFindingsTest).
+   * Window 4, max-live 2: pages 0-2 used and released, page 3 live (a copy's source) when the
+   * destination wraps the window to page 0; page 3 released after that is skipped until the next wrap.
+   */
+  @Test
+  void aPageLiveAcrossTheWrapIsNotReusedBeforeTheNextOne() {
+    Rig rig = new Rig(1, "local");
+    MermapMapper mm = new MermapMapper(rig.m.addressSpaces(), rig.m.tlb(), rig.flush, rig.metrics, 1, 4, 2);
+    long a = rig.process();
+    rig.run(0, a);
+    for (int i = 0; i < 3; i++) {
+      mm.unmap(0, a, mm.map(0, a, F + i));
+    }
+    long src = mm.map(0, a, F + 3);
+    assertThat(src).isEqualTo(KernelWindows.MERMAP_BASE + (3L << 12));
+    long flushes = rig.metrics.get("tlb_flushes_local");
+    long dst = mm.map(0, a, F + 4); // window exhausted: one flush, page 0
+    assertThat(dst).isEqualTo(KernelWindows.MERMAP_BASE);
+    assertThat(rig.metrics.get("tlb_flushes_local") - flushes).isEqualTo(1);
+    mm.unmap(0, a, src);
+    mm.unmap(0, a, dst);
+    assertThat(mm.map(0, a, F + 5)).isEqualTo(KernelWindows.MERMAP_BASE + (1L << 12));
+    assertThat(mm.map(0, a, F + 6)).isEqualTo(KernelWindows.MERMAP_BASE + (2L << 12));
+    assertThat(rig.metrics.get("tlb_flushes_local") - flushes).isEqualTo(1);
+    mm.unmap(0, a, KernelWindows.MERMAP_BASE + (1L << 12));
+    // page 3 was released after the wrap: the window counts as exhausted, a second flush, page 0
+    assertThat(mm.map(0, a, F + 7)).isEqualTo(KernelWindows.MERMAP_BASE);
+    assertThat(rig.metrics.get("tlb_flushes_local") - flushes).isEqualTo(2);
+  }
 }

@@ -57,7 +57,8 @@ final class Showcase {
       + "(sapphire-rapids); the last row applies all. Overhead is cycles_per_op over the --asi off "
       + "baseline of the same CPU profile; 'share' is the part of the posted overhead the fix removes "
       + "alone. Shares need not add up: fixes interact (fewer exits leave fewer flushing CR3 writes). "
-      + "kernel-build spawns with vfork as the measured build does, so it has no copy-on-write to fix; "
+      + "kernel-build spawns mostly with vfork as the measured build does, so its copy-on-write (the shells' "
+      + "plain forks and programs' data pages) is a small share of its exits; "
       + "fio-randread already reads through the ephmap, so it has few CR3 transitions to save, and with "
       + "NOFLUSH each ephmap release must also invalidate the other PCID (INVPCID), which costs more.";
 

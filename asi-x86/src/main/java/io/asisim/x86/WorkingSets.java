@@ -23,11 +23,27 @@ import static io.asisim.x86.CpuTlbState.TLB_NR_DYN_ASIDS;
  * part (user or kernel) of the same PCID. Single-page invalidations (INVLPG) are not applied to the
  * counts (the working sets have no addresses). Partly modelled: docs/deviations.md.
  *
+ * <p>A stretch of user code touches only as many distinct pages as its length allows: at most
+ * {@code cycles / }{@link #CYCLES_PER_DISTINCT_PAGE} of them, drawn evenly from the working set,
+ * so a stretch of {@code t} touches with {@code r} of {@code W} pages resident refills
+ * {@code t * (W - r) / W} (all of {@code W - r} once {@code t} reaches {@code W}). A short stretch
+ * after a flush therefore refills a part of the working set, and the rest as the task keeps running.
+ *
  * <p>Refill walk cost per page, an estimate: the upper three levels hit L1/L2
  * ({@code page-walk-level} each); the leaf PTE's line is L2-resident while the footprint's data
  * (pages x 4 KiB, plus its PTE lines) fits in L2, else it comes from the LLC ({@code llc-latency}).
  */
 final class WorkingSets {
+  /**
+   * Estimate: user cycles per distinct page touched, the fastest a task's code moves on to a page it
+   * has not touched in the current stretch. Taken as 200: at about one instruction per cycle, one
+   * instruction in ~200 reaching a page new to the stretch is the order of the L1 dTLB miss rates of
+   * a few per 1000 instructions that compilers show (each such miss is at most one new page), and a
+   * page walk (~60-200 cycles on the modelled CPUs) per new page bounds the rate from the other side.
+   * Not measured: the calibration guest has no PMU (docs/calibration.md).
+   */
+  static final long CYCLES_PER_DISTINCT_PAGE = 200;
+
   private static final int USER = 0;
   private static final int KERN = 1;
 
@@ -90,22 +106,28 @@ final class WorkingSets {
   }
 
   /**
-   * {@code runUser()}: the user working set of the loaded mm in the PCID user mode runs in (the
-   * restricted one while ASI is entered, as after {@code asi_enter_userspace()}).
+   * {@code runUser()}: {@code cycles} of user code touch the user working set of the loaded mm in
+   * the PCID user mode runs in (the restricted one while ASI is entered, as after
+   * {@code asi_enter_userspace()}), at most {@code cycles / CYCLES_PER_DISTINCT_PAGE} distinct pages
+   * of it (class Javadoc).
    */
-  void runUser(int cpu, int dataPages, int textPages) {
-    long n = fill(cpu, USER, dataPages, textPages, dataPages);
+  void runUser(int cpu, long cycles, int dataPages, int textPages) {
+    long n = fill(cpu, USER, dataPages, textPages, dataPages, Math.max(0, cycles) / CYCLES_PER_DISTINCT_PAGE);
     counters.tlbRefillsUser.add(n);
   }
 
   /** The kernel's footprint in the PCID the kernel now runs in (kernel entry, after asi_exit / switch_mm). */
   void kernelEntry(int cpu) {
-    long n = fill(cpu, KERN, kernData, kernText, kernData);
+    long n = fill(cpu, KERN, kernData, kernText, kernData, Long.MAX_VALUE);
     counters.tlbRefillsKernel.add(n);
   }
 
-  private long fill(int cpu, int part, int wantData, int wantText, int footprintPages) {
-    if (wantData <= 0 && wantText <= 0) {
+  /**
+   * Refills part {@code part} of the current PCID's counters: a stretch touching at most
+   * {@code touches} distinct pages, split between data and text in proportion to their sizes.
+   */
+  private long fill(int cpu, int part, int wantData, int wantText, int footprintPages, long touches) {
+    if ((wantData <= 0 && wantText <= 0) || touches <= 0) {
       return 0;
     }
     // without ASI kernel translations are global: one footprint for every ASID, in slot 0
@@ -114,8 +136,12 @@ final class WorkingSets {
     validate(cpu, i);
     validate(cpu, i ^ 1);
     lastUse[sl] = ++tick[cpu];
-    int missD = Math.max(0, Math.min(Math.max(wantData, 0), dataCap) - data[i]);
-    int missT = Math.max(0, Math.min(Math.max(wantText, 0), textCap) - text[i]);
+    int ws = Math.min(Math.max(wantData, 0), dataCap);
+    int wt = Math.min(Math.max(wantText, 0), textCap);
+    long touchD = touches >= (long) ws + wt ? ws : touches * ws / (ws + wt);
+    long touchT = touches >= (long) ws + wt ? wt : touches * wt / (ws + wt);
+    int missD = misses(ws, data[i], touchD);
+    int missT = misses(wt, text[i], touchT);
     data[i] += missD;
     text[i] += missT;
     if (missD > 0) {
@@ -129,6 +155,15 @@ final class WorkingSets {
       clocks.charge(cpu, refills * walkCost(footprintPages));
     }
     return refills;
+  }
+
+  /** Misses of {@code touches} distinct pages drawn evenly from {@code want} of which {@code resident} are resident. */
+  private static int misses(int want, int resident, long touches) {
+    int absent = Math.max(0, want - resident);
+    if (touches >= want) {
+      return absent;
+    }
+    return (int) (touches * absent / want);
   }
 
   /** Evicts from other counters of {@code cpu} until {@code pool} fits {@code cap}, keeping {@code keep}. */

@@ -203,13 +203,14 @@ public final class X86Machine implements Machine {
    * Charges {@code cycles} of user mode plus the refill of the part of the task's working set
    * ({@code dataPages} data, {@code textPages} text translations) no longer resident in the PCID
    * user mode runs in: the restricted PCID of the mm's ASID while ASI is entered
-   * ({@code asi_enter_userspace()}), else the unrestricted one ({@link WorkingSets}). Counted in
+   * ({@code asi_enter_userspace()}), else the unrestricted one, as far as a stretch of {@code cycles}
+   * touches it ({@link WorkingSets#CYCLES_PER_DISTINCT_PAGE}). Counted in
    * {@code tlb_refills_user}.
    */
   @Override
   public void runUser(int cpu, long cycles, int dataPages, int textPages) {
     charge(cpu, cycles);
-    workingSets.runUser(cpu, dataPages, textPages);
+    workingSets.runUser(cpu, cycles, dataPages, textPages);
   }
 
   /**

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class WorkingSetsTest {
   private static final long USER_VA = 0x400000L;
+  /** A user stretch long enough to touch every page of the working sets below. */
+  private static final long LONG = 10_000_000;
   private Metrics metrics;
   private X86Machine m;
 
@@ -32,17 +34,39 @@ class WorkingSetsTest {
     m.addressSpaces().switchMm(0, mm);
     m.asi().asiEnter(0);
     long c0 = m.cycles(0);
-    m.runUser(0, 1000, 50, 10); // cold: 60 translations
+    m.runUser(0, LONG, 50, 10); // cold: 60 translations
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
-    assertThat(m.cycles(0) - c0).isEqualTo(1000 + 60 * 60);
-    m.runUser(0, 1000, 50, 10); // resident
+    assertThat(m.cycles(0) - c0).isEqualTo(LONG + 60 * 60);
+    m.runUser(0, LONG, 50, 10); // resident
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
     assertThat(m.residentUserData(0, 1, true)).isEqualTo(50);
     // a syscall that exits and re-enters: asi_enter's CR3 write flushes the restricted PCID unless NOFLUSH
     m.asi().asiExit(0, AsiExitReason.MISC, 0);
     m.asi().asiEnter(0);
-    m.runUser(0, 1000, 50, 10);
+    m.runUser(0, LONG, 50, 10);
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(noflush ? 60 : 120);
+  }
+
+  @Test
+  void aShortStretchRefillsOnlyThePagesItCanTouch() {
+    long mm = boot(1, false, false);
+    m.addressSpaces().switchMm(0, mm);
+    long per = WorkingSets.CYCLES_PER_DISTINCT_PAGE;
+    long c0 = m.cycles(0);
+    m.runUser(0, 100 * per, 400, 0); // 100 distinct pages of 400, none resident: 100 misses
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(100);
+    assertThat(m.cycles(0) - c0).isEqualTo(100 * per + 100 * 60);
+    m.runUser(0, 100 * per, 400, 0); // 100 more, 300 of 400 absent: 100 * 300 / 400 = 75
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(175);
+    m.runUser(0, per - 1, 400, 0); // too short to reach a single new page
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(175);
+    // data 300 and text 100: 200 touches split 150 / 50, all absent after a flush
+    m.tlb().flushLocal(0);
+    m.runUser(0, 200 * per, 300, 100);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(175 + 150 + 50);
+    m.runUser(0, 400 * per, 300, 100); // long enough for the whole set: the 150 + 50 still absent
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(175 + 400);
+    assertThat(m.residentUserData(0, 1, false)).isEqualTo(300);
   }
 
   @Test
@@ -50,7 +74,7 @@ class WorkingSetsTest {
     long mm = boot(1, true, true);
     m.addressSpaces().switchMm(0, mm);
     m.asi().asiEnter(0);
-    m.runUser(0, 0, 20, 0);
+    m.runUser(0, LONG, 20, 0);
     m.tlb().flushLocal(0);
     assertThat(metrics.get("asi_exits.tlb_flush")).isEqualTo(1);
     assertThat(metrics.get("asi_exit_sites.tlb_flush")).isEqualTo(1);
@@ -58,7 +82,7 @@ class WorkingSetsTest {
     m.tlb().flushLocal(0); // unrestricted now: no second exit
     assertThat(metrics.get("asi_exits")).isEqualTo(1);
     m.asi().asiEnter(0);
-    m.runUser(0, 0, 20, 0);
+    m.runUser(0, LONG, 20, 0);
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(40);
   }
 
@@ -70,16 +94,16 @@ class WorkingSetsTest {
       others[i] = m.addressSpaces().mmCreate(0);
     }
     m.addressSpaces().switchMm(0, a); // ASID 1
-    m.runUser(0, 0, 30, 0);
+    m.runUser(0, LONG, 30, 0);
     m.addressSpaces().switchMm(0, others[0]); // ASID 2
     m.addressSpaces().switchMm(0, a); // ASID 1 still holds a: NOFLUSH switch, all resident
-    m.runUser(0, 0, 30, 0);
+    m.runUser(0, LONG, 30, 0);
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(30);
     for (int i = 1; i < 6; i++) {
       m.addressSpaces().switchMm(0, others[i]); // ASIDs 3, 4, 5, 0, then 1 is recycled
     }
     m.addressSpaces().switchMm(0, a);
-    m.runUser(0, 0, 30, 0);
+    m.runUser(0, LONG, 30, 0);
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(60);
     // without ASI the kernel footprint is global: refilled once, at the first switch_mm
     assertThat(metrics.get("tlb_refills_kernel")).isEqualTo(32);
@@ -90,14 +114,14 @@ class WorkingSetsTest {
     long a = boot(1, false, false);
     long b = m.addressSpaces().mmCreate(0);
     m.addressSpaces().switchMm(0, a);
-    m.runUser(0, 0, 1500, 0);
+    m.runUser(0, LONG, 1500, 0);
     m.addressSpaces().switchMm(0, b);
-    m.runUser(0, 0, 1500, 0); // 1500 + 1500 + 24 kernel > 2048: 976 of a's evicted
+    m.runUser(0, LONG, 1500, 0); // 1500 + 1500 + 24 kernel > 2048: 976 of a's evicted
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000);
     m.addressSpaces().switchMm(0, a);
-    m.runUser(0, 0, 1500, 0);
+    m.runUser(0, LONG, 1500, 0);
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000 + 976);
-    m.runUser(0, 0, 5000, 0); // more than the STLB: at most its capacity is resident
+    m.runUser(0, LONG, 5000, 0); // more than the STLB: at most its capacity is resident
     assertThat(metrics.get("tlb_refills_user")).isEqualTo(3000 + 976 + 2048 - 1500);
   }
 

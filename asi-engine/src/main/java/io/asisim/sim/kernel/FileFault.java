@@ -39,6 +39,7 @@ final class FileFault {
   private final Vmscan vmscan;
   private final Memory memory;
   private final Counter cowFaults;
+  private final Counter fileFaults;
   private final Counter pagecacheMisses;
   private final Counter oomEvents;
   private final long faultCost;
@@ -54,6 +55,7 @@ final class FileFault {
     this.vmscan = vmscan;
     this.memory = memory;
     this.cowFaults = counters.cowFaults();
+    this.fileFaults = counters.fileFaults();
     this.pagecacheMisses = counters.pagecacheMisses();
     this.oomEvents = counters.oomEvents();
     this.faultCost = machine.profile().get(Cost.PAGE_FAULT);
@@ -107,6 +109,7 @@ final class FileFault {
   /** {@code do_read_fault()}: the page-cache folio mapped read-only. */
   private boolean readFault(int cpu, MmState m, long va, int file, long index) {
     machine.charge(cpu, faultCost + FaultCosts.FILE_READ_FAULT);
+    fileFaults.inc();
     long pfn = filemapFault(cpu, m, file, index);
     if (pfn < 0) {
       return false;

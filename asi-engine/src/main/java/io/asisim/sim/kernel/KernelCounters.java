@@ -7,7 +7,7 @@ import io.asisim.api.metrics.Metrics;
  * The kernel's event counters ({@link KernelMetrics}), registered once in a fixed order (the run
  * JSON lists metrics in registration order) and shared by the layers that count them.
  */
-record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults,
+record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults, Counter fileFaults,
     Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents,
     Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles) {
 
@@ -16,6 +16,7 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter contextSwitches = m.counter(KernelMetrics.CONTEXT_SWITCHES);
     Counter anonFaults = m.counter(KernelMetrics.ANON_FAULTS);
     Counter cowFaults = m.counter(KernelMetrics.COW_FAULTS);
+    Counter fileFaults = m.counter(KernelMetrics.FILE_FAULTS);
     Counter forks = m.counter(KernelMetrics.FORKS);
     Counter pagecacheMisses = m.counter(KernelMetrics.PAGECACHE_MISSES);
     Counter evictions = m.counter(KernelMetrics.PAGECACHE_EVICTIONS);
@@ -26,7 +27,7 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter kswapdWakeups = m.counter(KernelMetrics.KSWAPD_WAKEUPS);
     Counter pipeCopies = m.counter(KernelMetrics.PIPE_COPIES);
     Counter userCycles = m.counter(KernelMetrics.USER_CYCLES);
-    return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, forks, pagecacheMisses, evictions,
+    return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, fileFaults, forks, pagecacheMisses, evictions,
         accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles);
   }
 }

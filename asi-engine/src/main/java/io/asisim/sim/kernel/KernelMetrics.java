@@ -17,6 +17,8 @@ public final class KernelMetrics {
       "anonymous page faults (allocate + zero)");
   public static final MetricDescriptor COW_FAULTS = new MetricDescriptor("cow_faults", "count", NEITHER,
       "copy-on-write faults that copied a page");
+  public static final MetricDescriptor FILE_FAULTS = new MetricDescriptor("file_faults", "count", NEITHER,
+      "read faults on private file mappings that mapped a page-cache page (do_read_fault())");
   public static final MetricDescriptor FORKS = new MetricDescriptor("forks", "count", NEITHER, "fork() calls");
   public static final MetricDescriptor PAGECACHE_MISSES = new MetricDescriptor("pagecache_misses", "count", NEITHER,
       "page-cache lookups that had to allocate the page");

@@ -11,7 +11,6 @@ record KernelBuildParams(
     int pagesPerSource,
     int filesPerJob,
     int anonPages,
-    int makePages,
     int cowPages,
     int kernelAllocs,
     int objectPages,
@@ -20,7 +19,4 @@ record KernelBuildParams(
     int burst,
     int migrateOneIn,
     long userCyclesPerUnit,
-    int userDataPages,
-    int userTextPages,
-    long driverUserCycles,
     int pipePages) {}

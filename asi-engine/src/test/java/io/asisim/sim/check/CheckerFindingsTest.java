@@ -54,9 +54,10 @@ class CheckerFindingsTest {
         .set("mapper.mermap.region-pages=4")
         .set("mapper.mermap.max-live=2").pick(PluginKind.MAPPER, "mermap").pick(PluginKind.FLUSH, "precise")
         .memory(128L << 20).cpus(4).seed(1).checkEvery(1).build(REG));
-    // 40 copies (a fork()ed make child's writes before exec, copy_to_user() into buffers still
-    // shared after fork); 44 before the make -> sh -> gcc -> cc1 tree, which forks make once per unit
-    assertThat(r.get("cow_faults")).as("copies that can wrap the window").isEqualTo(40);
+    // 36 copies (fork()ed shell children writing inherited pages, do_cow_fault() of programs'
+    // data); this run also found mermap reusing a page that was live across a wrap without a flush
+    // (MermapMapperTest.aPageLiveAcrossTheWrapIsNotReusedBeforeTheNextOne)
+    assertThat(r.get("cow_faults")).as("copies that can wrap the window").isEqualTo(36);
     assertThat(r.get("invariant_violations")).isZero();
     assertThat(r.get("leak_exposures")).isZero();
     assertThat(r.get("leak_exposure_cycles")).isZero();

@@ -38,13 +38,14 @@ class KernelBuildPressureTest {
 
   @Test
   void anOutOfMemoryPipeWriteDoesNotLeaveMakeAsleepAndTearDownKillsSleepers() {
-    // every compiler touching the measured unit's 14700 anonymous pages within a 96 MiB build:
+    // every compiler touching 14700 anonymous pages (57 MiB) within a 96 MiB build:
     // pipe_write() of an output page fails for lack of memory, so make reads only what was written
     // (before, it slept in pipe_read() and the next step drove a sleeping task); tear-down's kill
     // wakes tasks asleep in wait4() to exit
     VariantConfig c = new VariantConfig(new MachineConfig(16L << 30, 8, false),
         Map.of(PluginKind.WORKLOAD, "kernel-build"), Set.of(PluginKind.WORKLOAD),
-        Settings.parse(List.of("workload.kernel-build.ops=200000", "workload.kernel-build.anon-pages=14700"), REG),
+        Settings.parse(List.of("workload.kernel-build.ops=200000", "workload.kernel-build.anon-pages=14700",
+            "workload.kernel-build.build-memory=96M"), REG),
         1, 0);
     RunResult r = new Runner(REG).run(c);
     assertThat(r.get("oom_events")).isPositive();
