@@ -168,7 +168,6 @@ public final class BuddyAllocator implements PageAllocator {
     allocRequests.inc();
     AllocContext c = ac.reset(cpu, gfpMask, strategy.requestIndex(gfpMask));
     int pfn = allocPagesNoprof(order, c);
-    kswapdPending |= c.wokeKswapd;
     if (pfn < 0) {
       strategy.allocFailed(c);
       allocFailures.inc();
@@ -234,7 +233,6 @@ public final class BuddyAllocator implements PageAllocator {
    */
   int allocPages(int cpu, int order, int gfp, int sens) {
     int pfn = allocPagesNoprof(order, ac.reset(cpu, gfp, sens));
-    kswapdPending |= ac.wokeKswapd;
     return pfn;
   }
 
@@ -265,7 +263,9 @@ public final class BuddyAllocator implements PageAllocator {
     if (pfn >= 0) {
       return pfn;
     }
-    return slowpath.slowpath(order, cma, ac);
+    pfn = slowpath.slowpath(order, cma, ac);
+    kswapdPending |= ac.wokeKswapd;
+    return pfn;
   }
 
 
