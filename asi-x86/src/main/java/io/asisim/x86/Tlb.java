@@ -325,6 +325,41 @@ final class Tlb {
     }
   }
 
+  /**
+   * {@link #forEach} restricted to global entries and entries whose PCID has {@code pcidBits} set
+   * (the ASI PCIDs), in the same order: the tag filter runs before the generation check, so the
+   * exposure scan does not pay for the unrestricted PCIDs' entries. Allocation-free.
+   */
+  void forEachGlobalOr(int cpu, int pcidBits, EntrySink sink) {
+    long e = ((long) epoch[cpu]) << 32;
+    int pg = cpu * NR_PCIDS;
+    for (int c = 0; c < 2; c++) {
+      long[] tg = tag[c];
+      long[] gn = gen[c];
+      int n = sets[c] * ways[c];
+      for (int i = cpu * n; i < (cpu + 1) * n; i++) {
+        long t = tg[i];
+        if ((t & VALID) == 0) {
+          continue;
+        }
+        boolean global = (t & GLOBAL) != 0;
+        int pcid = (int) ((t >>> 48) & 0xfff);
+        if (!global && (pcid & pcidBits) == 0) {
+          continue;
+        }
+        if (gn[i] != (global ? e : e | (pcidGen[pg + pcid] & 0xffff_ffffL))) {
+          continue;
+        }
+        int shift = c == 1 ? 30 : (t & BIG) != 0 ? 21 : 12;
+        long va = (t & VPN_MASK) << shift;
+        if ((va & (1L << 47)) != 0) {
+          va |= ~VA_MASK; // sign-extend kernel addresses
+        }
+        sink.entry(cpu, pcid, global, va, frame[c][i] >>> 1, shift);
+      }
+    }
+  }
+
   /** Receives entries from {@link #forEach}. */
   interface EntrySink {
     void entry(int cpu, int pcid, boolean global, long va, long pfn, int shift);
