@@ -81,13 +81,19 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     long t0 = System.nanoTime();
+    // every section's runs on one pool: a section's last runs do not leave host threads idle
+    List<Comparison.Request> requests = new ArrayList<>();
+    for (Showcase.Section s : sections) {
+      requests.add(new Comparison.Request(s.title(), s.variants(), s.samples()));
+    }
     List<ComparisonResult> results = new ArrayList<>();
     long runs = 0;
-    for (Showcase.Section s : sections) {
-      try (Progress p = Progress.start(s.title(), 1)) {
-        ComparisonResult r = comparison.run(s.title(), s.variants(), s.samples(), p.listener());
-        if (s.isWaterfall()) {
-          r = FixWaterfall.relabel(r, s.steps());
+    try (Progress p = Progress.start(sections.size() == 1 ? sections.get(0).title() : "showcase", 1)) {
+      List<ComparisonResult> rs = comparison.runAll(requests, p.listener());
+      for (int i = 0; i < sections.size(); i++) {
+        ComparisonResult r = rs.get(i);
+        if (sections.get(i).isWaterfall()) {
+          r = FixWaterfall.relabel(r, sections.get(i).steps());
         }
         results.add(r);
         runs += r.variants().stream().mapToLong(v -> v.samples().size()).sum();

@@ -373,7 +373,7 @@ final class X86TlbOps implements TlbOps {
     }
     visitor = v;
     try {
-      tlb.forEach(cpu, restrictedSink);
+      tlb.forEachGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, restrictedSink); // forwardRestricted() drops the rest
     } finally {
       visitor = null;
     }

@@ -47,6 +47,13 @@ public final class ExposureScan {
   private final long[] loadedMm;
   private long[] found = new long[16];
   private int n;
+  /**
+   * Per 2 MiB block, the scan number in which the block was found to hold no sensitive frame: a
+   * 2 MiB entry (the restricted direct map's) sits in many CPUs' TLBs, and its 512 frames need be
+   * classified once per scan. The scan only reads state, so the answer holds for the whole scan.
+   */
+  private final int[] cleanInScan;
+  private int scanNo;
 
   /**
    * @param machine the machine whose TLBs and page tables are scanned
@@ -58,6 +65,8 @@ public final class ExposureScan {
     this.mapper = mapper;
     this.access = access;
     this.loadedMm = new long[machine.nrCpus()];
+    long blocks = (machine.nrFrames() >>> 9) + 1;
+    this.cleanInScan = new int[blocks <= (1 << 22) ? (int) blocks : 0]; // 8 TiB and up: no marks
   }
 
   /** A scan whose mapper is given per call ({@link #scan(Mapper)}). */
@@ -84,6 +93,10 @@ public final class ExposureScan {
    */
   public int scan(java.util.List<Mapper> mappers) {
     n = 0;
+    if (++scanNo == 0) { // wrapped: forget every block's mark
+      Arrays.fill(cleanInScan, 0);
+      scanNo = 1;
+    }
     AddressSpaces as = machine.addressSpaces();
     for (int cpu = 0; cpu < loadedMm.length; cpu++) {
       loadedMm[cpu] = as.loadedMm(cpu);
@@ -112,11 +125,30 @@ public final class ExposureScan {
       return; // another ASID: unreachable until that mm is loaded again (and then flushed if stale)
     }
     long frames = pageShift == 30 ? 1 : 1L << (pageShift - 12); // 1 GiB leaves are never restricted-visible data
+    if (frames == 512 && (pfn & 511) == 0 && (pfn >>> 9) < cleanInScan.length) {
+      int block = (int) (pfn >>> 9);
+      if (cleanInScan[block] == scanNo) {
+        return;
+      }
+      if (noneSensitive(pfn, frames)) {
+        cleanInScan[block] = scanNo;
+        return;
+      }
+    }
     for (long f = pfn; f < pfn + frames; f++) {
       if (access.isSensitive(f) && !access.hasAccess(cpu, f)) {
         add(cpu, f);
       }
     }
+  }
+
+  private boolean noneSensitive(long pfn, long frames) {
+    for (long f = pfn; f < pfn + frames; f++) {
+      if (access.isSensitive(f)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A live alias is reachable by a page walk from every CPU whose loaded restricted tables map it. */

@@ -57,14 +57,43 @@ final class ExposureTracker {
 
   /** Ends the scan: opens episodes for new pairs, closes those no longer found. */
   void end() {
-    Arrays.sort(found, 0, nFound);
+    if (!sorted()) { // the scan hands its pairs over sorted and distinct: then this is a check only
+      Arrays.sort(found, 0, nFound);
+    }
     int w = 0;
+    int present = 0;
     for (int i = 0; i < nFound; i++) {
       if (w == 0 || found[w - 1] != found[i]) {
         found[w++] = found[i];
+        if (open.containsKey(found[i])) {
+          present++;
+        }
       }
     }
     nFound = w;
+    if (present < open.size()) {
+      closeMissing();
+    }
+    for (int i = 0; i < nFound; i++) {
+      long k = found[i];
+      if (!open.containsKey(k)) {
+        open.put(k, machine.cycles(cpuOf(k)));
+        exposures.inc();
+      }
+    }
+  }
+
+  private boolean sorted() {
+    for (int i = 1; i < nFound; i++) {
+      if (found[i - 1] > found[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Closes the open episodes this scan did not find (some exist: fewer were found open than are). */
+  private void closeMissing() {
     int nClosing = 0;
     for (int i = 0; i < open.capacity(); i++) {
       if (open.used(i) && Arrays.binarySearch(found, 0, nFound, open.keyAt(i)) < 0) {
@@ -76,13 +105,6 @@ final class ExposureTracker {
     }
     for (int i = 0; i < nClosing; i++) {
       close(closing[i]);
-    }
-    for (int i = 0; i < nFound; i++) {
-      long k = found[i];
-      if (!open.containsKey(k)) {
-        open.put(k, machine.cycles(cpuOf(k)));
-        exposures.inc();
-      }
     }
   }
 

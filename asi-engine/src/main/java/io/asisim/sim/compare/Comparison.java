@@ -33,7 +33,62 @@ public final class Comparison {
 
   /** Runs {@code variants} (ASI on or off as configured) plus their baselines. */
   public ComparisonResult run(String title, List<VariantConfig> variants, int samples, ProgressListener progress) {
-    if (samples < 1) {
+    return runAll(List.of(new Request(title, variants, samples)), progress).get(0);
+  }
+
+  /**
+   * One comparison of {@link #runAll}.
+   *
+   * @param title its title
+   * @param variants its variants (ASI on or off as configured); the baselines are added
+   * @param samples seeds per variant
+   */
+  public record Request(String title, List<VariantConfig> variants, int samples) {
+    public Request {
+      variants = List.copyOf(variants);
+    }
+  }
+
+  /**
+   * Runs several comparisons on one pool of host threads, so that the last runs of one do not
+   * leave threads idle while the next waits; results are collected in request order, each exactly
+   * as {@link #run} alone would give it. {@code progress} counts the runs of all of them.
+   */
+  public List<ComparisonResult> runAll(List<Request> requests, ProgressListener progress) {
+    List<Plan> plans = new ArrayList<>();
+    for (Request r : requests) {
+      plans.add(plan(r));
+    }
+    List<List<RunResult>> results = execute(plans, progress);
+    List<ComparisonResult> out = new ArrayList<>();
+    int next = 0;
+    for (Plan p : plans) {
+      List<VariantRuns> runs = new ArrayList<>();
+      for (int i = 0; i < p.all.size(); i++) {
+        boolean isBaseline = i < p.nrBaselines;
+        String base = p.baselineLabels.get(p.allKeys.get(i));
+        runs.add(new VariantRuns(p.allLabels.get(i), p.all.get(i), isBaseline,
+            isBaseline ? p.allLabels.get(i) : base, results.get(next++)));
+      }
+      out.add(new ComparisonResult(p.title, runs));
+    }
+    return out;
+  }
+
+  /** What one comparison runs: its baselines first, then its variants, with their labels. */
+  private static final class Plan {
+    String title;
+    int samples;
+    int nrBaselines;
+    final List<VariantConfig> all = new ArrayList<>();
+    final List<String> allLabels = new ArrayList<>();
+    final List<BaselineKey> allKeys = new ArrayList<>();
+    final Map<BaselineKey, String> baselineLabels = new LinkedHashMap<>();
+  }
+
+  private Plan plan(Request r) {
+    List<VariantConfig> variants = r.variants();
+    if (r.samples() < 1) {
       throw new IllegalArgumentException("samples must be >= 1");
     }
     for (VariantConfig v : variants) {
@@ -48,32 +103,25 @@ public final class Comparison {
       keys.add(k);
       baselines.putIfAbsent(k, off);
     }
-    Map<BaselineKey, String> baselineLabels = new LinkedHashMap<>();
+    Plan p = new Plan();
+    p.title = r.title();
+    p.samples = r.samples();
+    p.nrBaselines = baselines.size();
     for (BaselineKey k : baselines.keySet()) {
-      baselineLabels.put(k, baselines.size() == 1 ? "baseline (asi off)" : "baseline (asi off) " + k.describe(baselines.keySet()));
+      p.baselineLabels.put(k, baselines.size() == 1 ? "baseline (asi off)" : "baseline (asi off) " + k.describe(baselines.keySet()));
     }
-
-    List<VariantConfig> all = new ArrayList<>(baselines.values());
-    List<String> allLabels = new ArrayList<>(baselineLabels.values());
-    List<BaselineKey> allKeys = new ArrayList<>(baselines.keySet());
+    p.all.addAll(baselines.values());
+    p.allLabels.addAll(p.baselineLabels.values());
+    p.allKeys.addAll(baselines.keySet());
     for (int i = 0; i < variants.size(); i++) {
       VariantConfig v = variants.get(i);
       if (v.machine().asi() || !baselines.containsValue(v)) {
-        all.add(v);
-        allLabels.add(labels.get(i));
-        allKeys.add(keys.get(i));
+        p.all.add(v);
+        p.allLabels.add(labels.get(i));
+        p.allKeys.add(keys.get(i));
       }
     }
-
-    List<List<RunResult>> results = execute(all, samples, progress);
-    List<VariantRuns> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      boolean isBaseline = i < baselines.size();
-      String base = baselineLabels.get(allKeys.get(i));
-      VariantConfig v = all.get(i);
-      out.add(new VariantRuns(allLabels.get(i), v, isBaseline, isBaseline ? allLabels.get(i) : base, results.get(i)));
-    }
-    return new ComparisonResult(title, out);
+    return p;
   }
 
   /**
@@ -100,8 +148,13 @@ public final class Comparison {
         off.exposureEvery());
   }
 
-  private List<List<RunResult>> execute(List<VariantConfig> all, int samples, ProgressListener progress) {
-    long total = (long) all.size() * samples;
+  /** Every run of every plan, on one pool; per plan and variant, its samples in seed order. */
+  private List<List<RunResult>> execute(List<Plan> plans, ProgressListener progress) {
+    long total = 0;
+    for (Plan p : plans) {
+      total += (long) p.all.size() * p.samples;
+    }
+    long runs = total;
     AtomicLong done = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, (int) Math.min(total, 64)), r -> {
       Thread t = new Thread(r, "asi-sim-variant");
@@ -110,17 +163,19 @@ public final class Comparison {
     });
     try {
       List<List<Future<RunResult>>> futures = new ArrayList<>();
-      for (VariantConfig v : all) {
-        List<Future<RunResult>> fs = new ArrayList<>();
-        for (int s = 0; s < samples; s++) {
-          VariantConfig c = v.withSeed(v.seed() + s);
-          fs.add(pool.submit(() -> {
-            RunResult r = runner.run(c);
-            progress.progress(done.incrementAndGet(), total);
-            return r;
-          }));
+      for (Plan p : plans) {
+        for (VariantConfig v : p.all) {
+          List<Future<RunResult>> fs = new ArrayList<>();
+          for (int s = 0; s < p.samples; s++) {
+            VariantConfig c = v.withSeed(v.seed() + s);
+            fs.add(pool.submit(() -> {
+              RunResult r = runner.run(c);
+              progress.progress(done.incrementAndGet(), runs);
+              return r;
+            }));
+          }
+          futures.add(fs);
         }
-        futures.add(fs);
       }
       List<List<RunResult>> out = new ArrayList<>();
       for (List<Future<RunResult>> fs : futures) {

@@ -29,6 +29,11 @@ final class TaskTable {
   private MmState[] mmOf = new MmState[64];
   private int[] cpuOf = new int[64];
   private int[][] fds = new int[64][];
+  /**
+   * One past the highest descriptor ever open in each task's table: {@link #hasOpen} stops there
+   * (reclaim asks it for every task and every evicted page).
+   */
+  private int[] fdEnd = new int[64];
   private int[] freePids = new int[64];
   private int[] parentOf = new int[64];
   /** {@code task->tgid}: the thread-group leader's pid (a process's own pid for its leader). */
@@ -66,6 +71,7 @@ final class TaskTable {
       mmOf = Arrays.copyOf(mmOf, n);
       cpuOf = Arrays.copyOf(cpuOf, n);
       fds = Arrays.copyOf(fds, n);
+      fdEnd = Arrays.copyOf(fdEnd, n);
       freePids = Arrays.copyOf(freePids, n);
       parentOf = Arrays.copyOf(parentOf, n);
       tgidOf = Arrays.copyOf(tgidOf, n);
@@ -84,6 +90,11 @@ final class TaskTable {
     mmOf[pid] = mm;
     cpuOf[pid] = cpu;
     fds[pid] = files;
+    int end = files.length;
+    while (end > 0 && files[end - 1] < 0) {
+      end--;
+    }
+    fdEnd[pid] = end;
     parentOf[pid] = NO_PARENT;
     tgidOf[pid] = pid;
     stateOf[pid] = RUNNABLE;
@@ -270,6 +281,7 @@ final class TaskTable {
     for (int fd = 0; fd < f.length; fd++) {
       if (f[fd] < 0) {
         f[fd] = file;
+        fdEnd[pid] = Math.max(fdEnd[pid], fd + 1);
         return fd;
       }
     }
@@ -295,8 +307,9 @@ final class TaskTable {
 
   /** Whether any descriptor of {@code pid} refers to {@code file}. */
   boolean hasOpen(int pid, int file) {
-    for (int f : fds[pid]) {
-      if (f == file) {
+    int[] f = fds[pid];
+    for (int fd = 0, end = fdEnd[pid]; fd < end; fd++) {
+      if (f[fd] == file) {
         return true;
       }
     }
