@@ -281,7 +281,12 @@ final class TaskTable {
     for (int fd = 0; fd < f.length; fd++) {
       if (f[fd] < 0) {
         f[fd] = file;
-        fdEnd[pid] = Math.max(fdEnd[pid], fd + 1);
+        // every task sharing the table (CLONE_FILES threads) sees the new descriptor
+        for (int t = 0; t < nextPid; t++) {
+          if (fds[t] == f) {
+            fdEnd[t] = Math.max(fdEnd[t], fd + 1);
+          }
+        }
         return fd;
       }
     }
