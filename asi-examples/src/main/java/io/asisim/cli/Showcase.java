@@ -53,7 +53,8 @@ final class Showcase {
       + "without NOFLUSH (every transition empties the target PCID, so user and kernel TLB working sets "
       + "refill), issues an IBPB on every exit (sapphire-rapids-ibpb) and uses the ephmap for page-cache "
       + "reads only (zeroing and copy-on-write exit). Each row applies one fix alone to it: same-mm "
-      + "context switches, zeroing and copy-on-write through the ephmap (2 slots), CR3 NOFLUSH, no IBPB "
+      + "context switches, zeroing and copy-on-write (of anonymous and of private file pages) through the "
+      + "ephmap (2 slots), CR3 NOFLUSH, no IBPB "
       + "(sapphire-rapids); the last row applies all. Overhead is cycles_per_op over the --asi off "
       + "baseline of the same CPU profile; 'share' is the part of the posted overhead the fix removes "
       + "alone. Shares need not add up: fixes interact (fewer exits leave fewer flushing CR3 writes). "
@@ -79,7 +80,9 @@ final class Showcase {
       }
       List<String> sets = new ArrayList<>();
       if (step == 3 || all) {
+        // both copy-on-write copies: an anonymous page's (do_wp_page()) and a private file page's (do_cow_fault())
         sites.put("cow", "ephmap");
+        sites.put("do-cow-fault", "ephmap");
         sets.add("mapper.ephmap.slots=2");
       }
       sets.add("machine.x86.cr3-noflush=" + (step == 4 || all));

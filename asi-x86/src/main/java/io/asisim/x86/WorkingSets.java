@@ -130,8 +130,10 @@ final class WorkingSets {
     if ((wantData <= 0 && wantText <= 0) || touches <= 0) {
       return 0;
     }
-    // without ASI kernel translations are global: one footprint for every ASID, in slot 0
-    int sl = part == KERN && !asi ? slot(cpu, 0, false) : slot(cpu, s.loadedMmAsid[cpu], s.currAsi[cpu]);
+    // without ASI kernel translations are global: one footprint for every ASID, kept in a slot of its
+    // own (the restricted slot of ASID 0, unused without ASI) so that its recency is its own and not
+    // shared with the user working set of whichever process holds ASID 0
+    int sl = part == KERN && !asi ? slot(cpu, 0, true) : slot(cpu, s.loadedMmAsid[cpu], s.currAsi[cpu]);
     int i = sl * 2 + part;
     validate(cpu, i);
     validate(cpu, i ^ 1);

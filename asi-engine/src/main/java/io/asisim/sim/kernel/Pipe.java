@@ -42,6 +42,12 @@ final class Pipe {
   private int[] head = new int[8];
   private int[] count = new int[8];
   private long[] tmpPage = new long[8];
+  /**
+   * The pipes still owned, ascending: the scans per exit and per exposure check walk these, not
+   * every pipe ever created (a build creates one per compile unit).
+   */
+  private int[] live = new int[8];
+  private int nrLive;
   /** {@code pipe->rd_wait} / {@code pipe->wr_wait}: per pid, the pipe it sleeps on ({@code NONE}) and as which end. */
   private int[] sleepsOn = new int[0];
   private boolean[] sleepsToWrite = new boolean[0];
@@ -71,6 +77,10 @@ final class Pipe {
       tmpPage = Arrays.copyOf(tmpPage, n);
     }
     int p = nrPipes++;
+    if (nrLive == live.length) {
+      live = Arrays.copyOf(live, nrLive * 2);
+    }
+    live[nrLive++] = p; // p is the largest id yet: the list stays ascending
     owner[p] = pid;
     bufs[p] = new long[PIPE_DEF_BUFFERS];
     bufWriter[p] = new int[PIPE_DEF_BUFFERS];
@@ -204,8 +214,10 @@ final class Pipe {
 
   /** {@code free_pipe_info()} of every pipe {@code pid} created (it is exiting): buffers and {@code tmp_page}. */
   void exitPipes(int cpu, int pid) {
-    for (int p = 0; p < nrPipes; p++) {
+    for (int i = 0; i < nrLive; ) {
+      int p = live[i];
       if (owner[p] != pid) {
+        i++;
         continue;
       }
       while (count[p] > 0) {
@@ -220,15 +232,15 @@ final class Pipe {
       }
       wakeAll(cpu, p, true); // -EPIPE
       owner[p] = NONE;
+      System.arraycopy(live, i + 1, live, i, nrLive - i - 1);
+      nrLive--;
     }
   }
 
   /** Whether {@code pid} can read {@code pfn} through a pipe: its creator, or the writer of that buffer. */
   boolean hasLogicalAccess(int pid, long pfn) {
-    for (int p = 0; p < nrPipes; p++) {
-      if (owner[p] == NONE) {
-        continue;
-      }
+    for (int i = 0; i < nrLive; i++) {
+      int p = live[i];
       boolean isOwner = owner[p] == pid;
       if (isOwner && tmpPage[p] == pfn) {
         return true;
