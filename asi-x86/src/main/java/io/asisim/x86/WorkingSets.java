@@ -140,8 +140,10 @@ final class WorkingSets {
     lastUse[sl] = ++tick[cpu];
     int ws = Math.min(Math.max(wantData, 0), dataCap);
     int wt = Math.min(Math.max(wantText, 0), textCap);
-    long touchD = touches >= (long) ws + wt ? ws : touches * ws / (ws + wt);
-    long touchT = touches >= (long) ws + wt ? wt : touches * wt / (ws + wt);
+    // split in proportion, rounded to the nearest page so that a stretch of even 1-3 touches reaches
+    // both parts over time (rounding both down left a small part untouched for ever)
+    long touchD = touches >= (long) ws + wt ? ws : (touches * ws * 2 + ws + wt) / (2L * (ws + wt));
+    long touchT = touches >= (long) ws + wt ? wt : touches - touchD;
     int missD = misses(ws, data[i], touchD);
     int missT = misses(wt, text[i], touchT);
     data[i] += missD;
@@ -159,13 +161,18 @@ final class WorkingSets {
     return refills;
   }
 
-  /** Misses of {@code touches} distinct pages drawn evenly from {@code want} of which {@code resident} are resident. */
+  /**
+   * Misses of {@code touches} distinct pages drawn evenly from {@code want} of which {@code resident}
+   * are resident: the expected {@code touches * absent / want}, rounded up so that repeated short
+   * stretches converge to the whole set (rounded down, the last {@code want / touches} absent pages
+   * were never refilled).
+   */
   private static int misses(int want, int resident, long touches) {
     int absent = Math.max(0, want - resident);
     if (touches >= want) {
       return absent;
     }
-    return (int) (touches * absent / want);
+    return (int) Math.min(absent, (touches * absent + want - 1) / want);
   }
 
   /** Evicts from other counters of {@code cpu} until {@code pool} fits {@code cap}, keeping {@code keep}. */

@@ -70,6 +70,33 @@ class WorkingSetsTest {
     assertThat(m.residentUserData(0, 1, false)).isEqualTo(300);
   }
 
+  /**
+   * fio-like stretches of 3 distinct pages over an 8 + 32 page working set (split 1 + 2): after a
+   * flush each stretch misses ceil(1 x absent / 8) data pages, 1 until all 8 are back (8 stretches),
+   * and ceil(2 x absent / 32) text pages, 2 while more than 16 are absent (8 stretches), then 1
+   * (16 more): after 24 stretches the whole set is resident and nothing more is refilled.
+   */
+  @Test
+  void repeatedShortStretchesRefillTheWholeSet() {
+    long mm = boot(1, false, false);
+    m.addressSpaces().switchMm(0, mm);
+    long per = WorkingSets.CYCLES_PER_DISTINCT_PAGE;
+    m.runUser(0, LONG, 8, 32);
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(40);
+    m.tlb().flushLocal(0);
+    for (int i = 0; i < 20; i++) {
+      m.runUser(0, 3 * per, 8, 32);
+    }
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(40 + 8 + 16 + 12);
+    for (int i = 0; i < 4; i++) {
+      m.runUser(0, 3 * per, 8, 32);
+    }
+    assertThat(metrics.get("tlb_refills_user")).isEqualTo(80);
+    assertThat(m.residentUserData(0, 1, false)).isEqualTo(8);
+    m.runUser(0, 3 * per, 8, 32);
+    assertThat(metrics.get("tlb_refills_user")).as("all resident again").isEqualTo(80);
+  }
+
   @Test
   void flushTlbLocalDropsTheWorkingSetAndExitsAsi() {
     long mm = boot(1, true, true);

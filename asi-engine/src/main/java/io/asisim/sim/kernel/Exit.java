@@ -62,8 +62,11 @@ final class Exit {
   /** The fatal signal reaches {@code pid}, which runs {@code do_exit()} on its CPU. */
   private void exitTask(int pid) {
     int state = tasks.state(pid);
-    if (state == TaskTable.WAIT_CHILD || state == TaskTable.WAIT_PIPE) {
-      // a fatal signal ends the interruptible sleep (signal_pending() in pipe_read()/do_wait())
+    if (state == TaskTable.WAIT_VFORK) {
+      tasks.mm(pid).vforkAbandon(pid); // wait_for_vfork_done() is killable; the child wakes nobody
+    }
+    if (state != TaskTable.RUNNABLE) {
+      // a fatal signal ends the sleep (signal_pending() in pipe_read()/do_wait(), killable vfork wait)
       sched.wake(tasks.cpu(pid), pid, 0);
     }
     exit(sched.enter(pid), pid);
@@ -82,7 +85,8 @@ final class Exit {
     }
     int next = sched.pickNext(cpu);
     if (next == TaskTable.NO_TASK) {
-      sched.switchToIdle(cpu, false);
+      // exit_mm() -> enter_lazy_tlb(): an mm other tasks still use stays loaded; the last user's goes
+      sched.switchToIdle(cpu, m.users > 1);
     } else {
       sched.contextSwitch(cpu, next, tasks.mm(next).mm);
     }

@@ -36,9 +36,11 @@ final class KernelCosts {
    * the VMAs and page tables at exit. The calibration machine's {@code posix_spawn(/bin/true)} +
    * {@code waitpid()} takes 1 447 667 TSC ticks (median,
    * calibration/data/vm-20261201-run2/summary.properties {@code spawn.posix_spawn_bin_true_wait});
-   * less {@link #BIN_TRUE_USER}, the model charges the same spawn 418 158 cycles besides this
-   * constant's earlier estimate of 150 000 (SpawnCostTest replays it: vfork, exec, the faults of a
-   * coreutils program, exit, wait4), so this is 150 000 + 1 447 667 − 260 000 − 418 158. A KVM
+   * less {@link #BIN_TRUE_USER}: with this constant at its earlier estimate of 150 000 the model
+   * charged the same spawn 418 158 cycles in all, that estimate included (SpawnCostTest replays it:
+   * vfork, exec, the faults of a coreutils program, exit, wait4; by construction it now matches,
+   * and it trips if any other part of the spawn's cost changes), so this is
+   * 150 000 + 1 447 667 − 260 000 − 418 158. A KVM
    * guest's figure (page-table updates and first touches of guest memory cost VM exits, which the
    * model does not have), so it overstates bare metal; it carries {@link #BIN_TRUE_USER}'s error.
    */

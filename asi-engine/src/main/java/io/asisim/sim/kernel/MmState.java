@@ -33,11 +33,14 @@ final class MmState {
   /** {@code mm_users}: tasks using this mm; it is torn down when the last one drops it. */
   int users = 1;
   /**
-   * The tasks sharing this mm through {@code vfork()}, oldest first: each waits in
-   * {@code wait_for_vfork_done()} for the next one to exec or exit (its {@code vfork_done}); only
-   * the last runs. Empty when no vfork is in flight.
+   * The borrows of this mm through {@code vfork()} in flight, as (parent, child) pairs, oldest first:
+   * each parent waits in {@code wait_for_vfork_done()} for its own child to exec or exit (the
+   * kernel's per-child {@code vfork_done}). Several can be in flight: a vfork child that vforks
+   * again, or two threads of the process that each vfork.
    */
-  private int[] vforkChain = new int[0];
+  private int[] vforkParent = new int[0];
+  private int[] vforkChild = new int[0];
+  private int nrVforks;
   /**
    * Reverse of {@link #anon}: frame → user address ({@code page_vma_mapped_walk()} in one step),
    * so that the checker can ask "does this mm map this frame" without a scan. Each frame is mapped
@@ -83,33 +86,52 @@ final class MmState {
 
   /** {@code vfork()}: {@code child} borrows this mm from {@code parent}, which waits for it. */
   void vforkBorrow(int parent, int child) {
-    int n = vforkChain.length;
-    if (n == 0) {
-      vforkChain = new int[] {parent, child};
-      return;
+    if (nrVforks == vforkParent.length) {
+      vforkParent = java.util.Arrays.copyOf(vforkParent, nrVforks + 2);
+      vforkChild = java.util.Arrays.copyOf(vforkChild, nrVforks + 2);
     }
-    vforkChain = java.util.Arrays.copyOf(vforkChain, n + 1);
-    vforkChain[n] = child;
+    vforkParent[nrVforks] = parent;
+    vforkChild[nrVforks++] = child;
   }
 
   /**
-   * {@code mm_release()} → {@code complete_vfork_done()} by the running borrower {@code child}:
-   * its parent stops waiting. Returns the parent, or -1 if {@code child} borrowed nothing.
+   * {@code mm_release()} → {@code complete_vfork_done()} by the borrower {@code child}: its parent
+   * stops waiting. Returns the parent, or -1 if {@code child} borrowed nothing (or its parent was
+   * killed meanwhile, {@link #vforkAbandon}).
    */
   int vforkDone(int child) {
-    int n = vforkChain.length;
-    if (n == 0 || vforkChain[n - 1] != child) {
-      return -1;
+    for (int i = 0; i < nrVforks; i++) {
+      if (vforkChild[i] == child) {
+        int parent = vforkParent[i];
+        remove(i);
+        return parent;
+      }
     }
-    int parent = vforkChain[n - 2];
-    vforkChain = n == 2 ? new int[0] : java.util.Arrays.copyOf(vforkChain, n - 1);
-    return parent;
+    return -1;
+  }
+
+  /**
+   * A fatal signal ends {@code parent}'s killable wait in {@code wait_for_vfork_done()}: its child
+   * keeps the mm but will wake nobody ({@code vfork_done} is cleared).
+   */
+  void vforkAbandon(int parent) {
+    for (int i = nrVforks - 1; i >= 0; i--) {
+      if (vforkParent[i] == parent) {
+        remove(i);
+      }
+    }
+  }
+
+  private void remove(int i) {
+    System.arraycopy(vforkParent, i + 1, vforkParent, i, nrVforks - i - 1);
+    System.arraycopy(vforkChild, i + 1, vforkChild, i, nrVforks - i - 1);
+    nrVforks--;
   }
 
   /** Whether {@code pid} waits in {@code wait_for_vfork_done()} for a child borrowing this mm. */
   boolean vforkWaiting(int pid) {
-    for (int i = 0; i < vforkChain.length - 1; i++) {
-      if (vforkChain[i] == pid) {
+    for (int i = 0; i < nrVforks; i++) {
+      if (vforkParent[i] == pid) {
         return true;
       }
     }

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * ({@code anon_pipe_buf_release()}: the page becomes the pipe's {@code tmp_page} if there is none,
  * else it is freed). Both copies go through {@link Highmem#kmapLocal} at {@link AccessSite#PIPE}.
  * A reader of an empty pipe and a writer of a full one sleep until the other side wakes them.
- * The creator holds both ends; a writer is any task that writes (a child inheriting the write end).
+ * The creator's process holds both ends (its threads share them); a writer is any process that
+ * writes (a child inheriting the write end). Owners and writers are thread-group ids.
  * The pipe is freed ({@code free_pipe_info()}) when its creator exits.
  */
 final class Pipe {
@@ -81,7 +82,7 @@ final class Pipe {
       live = Arrays.copyOf(live, nrLive * 2);
     }
     live[nrLive++] = p; // p is the largest id yet: the list stays ascending
-    owner[p] = pid;
+    owner[p] = tasks.tgid(pid); // the thread group's: its descriptor table holds the ends
     bufs[p] = new long[PIPE_DEF_BUFFERS];
     bufWriter[p] = new int[PIPE_DEF_BUFFERS];
     head[p] = 0;
@@ -126,7 +127,7 @@ final class Pipe {
       copies.inc();
       int slot = (head[p] + count[p]) % PIPE_DEF_BUFFERS;
       bufs[p][slot] = pfn;
-      bufWriter[p][slot] = pid;
+      bufWriter[p][slot] = tasks.tgid(pid);
       count[p]++;
       written++;
     }
@@ -239,15 +240,16 @@ final class Pipe {
 
   /** Whether {@code pid} can read {@code pfn} through a pipe: its creator, or the writer of that buffer. */
   boolean hasLogicalAccess(int pid, long pfn) {
+    int group = tasks.tgid(pid);
     for (int i = 0; i < nrLive; i++) {
       int p = live[i];
-      boolean isOwner = owner[p] == pid;
+      boolean isOwner = owner[p] == group;
       if (isOwner && tmpPage[p] == pfn) {
         return true;
       }
       for (int k = 0; k < count[p]; k++) {
         int slot = (head[p] + k) % PIPE_DEF_BUFFERS;
-        if (bufs[p][slot] == pfn && (isOwner || bufWriter[p][slot] == pid)) {
+        if (bufs[p][slot] == pfn && (isOwner || bufWriter[p][slot] == group)) {
           return true;
         }
       }

@@ -154,9 +154,10 @@ final class Vmscan {
       }
       int file = PageCache.fileOf(code);
       long pfn = cache.remove(file, PageCache.indexOf(code));
-      // every process with the file open loses read() access to this page
+      // every process with the file open loses read() access to this page (once per thread group:
+      // its threads share the descriptor table and the mm)
       for (int pid = 0; pid < tasks.pidLimit(); pid++) {
-        if (tasks.mm(pid) != null && tasks.hasOpen(pid, file)) {
+        if (tasks.mm(pid) != null && tasks.isThreadGroupLeader(pid) && tasks.hasOpen(pid, file)) {
           plugins.accessLost(cpu, tasks.mm(pid).mm, pfn);
         }
       }

@@ -125,14 +125,14 @@ final class KernelBuildRecipe {
 
   /**
    * cc1's regions of more than 32 pages that it maps, touches and unmaps (build 2 strace log:
-   * {@code munmap} sizes of cc1 in pages and their counts over 584 cc1s; 2.22 per cc1).
+   * {@code munmap} sizes of cc1 in pages and their counts over 584 cc1s: 1226, 2.10 per cc1).
    */
   static final int[] CC1_REGION_PAGES = {33, 64, 65, 128, 46, 129};
   static final int[] CC1_REGION_COUNT = {391, 370, 304, 128, 19, 14};
   static final int CC1_UNITS = 584;
 
   /**
-   * Draws one cc1's large regions into {@code out} (2.22 per cc1: 2, and a third in 22 of 100
+   * Draws one cc1's large regions into {@code out} (2.10 per cc1: 2, and a third in 58 of 584
    * units; sizes weighted as measured), as long as they fit in {@code anon} pages; returns how many.
    */
   static int pickRegions(java.util.SplittableRandom random, int anon, int[] out) {

@@ -112,9 +112,12 @@ final class KernelBuildWorkload implements Workload {
     objects = new int[sources.length];
     java.util.Arrays.fill(objects, -1);
     programFile = new int[PROG.length];
+    java.util.Map<String, Integer> byName = new java.util.HashMap<>();
     for (int i = 1; i < PROG.length; i++) {
-      // one executable per program (text, libraries and their data as one private mapping)
-      programFile[i] = k.createFile(PROG[i].textReads() + KernelBuildRecipe.DATA_COW_PAGES, true);
+      // one executable per program, shared by every recipe line that runs it (text, libraries and
+      // their data as one private mapping); created in recipe order, so deterministically
+      int size = PROG[i].textReads() + KernelBuildRecipe.DATA_COW_PAGES;
+      programFile[i] = byName.computeIfAbsent(PROG[i].name(), n -> k.createFile(size, true));
     }
     ldcache = k.createFile(KernelBuildRecipe.LDCACHE_PAGES, true);
     int jobs = p.jobs();

@@ -108,4 +108,49 @@ class ThreadTest {
     assertThatThrownBy(() -> k.runnable(thread)).hasMessageContaining("no process");
     assertThat(k.runnable(leader)).isTrue();
   }
+
+  @Test
+  void twoThreadsThatEachVforkWaitForTheirOwnChild() {
+    boot(false);
+    int[] t = twoThreadsOnTwoCpus();
+    int c1 = k.vfork(t[1]); // the thread waits for c1
+    int c2 = k.vfork(t[0]); // the leader waits for c2
+    assertThat(k.vforkWaiting(t[1])).isTrue();
+    assertThat(k.vforkWaiting(t[0])).isTrue();
+    assertThat(k.exec(c1)).isTrue(); // complete_vfork_done() of c1 wakes the thread, not the leader
+    assertThat(k.runnable(t[1])).isTrue();
+    assertThat(k.vforkWaiting(t[1])).isFalse();
+    assertThat(k.vforkWaiting(t[0])).isTrue();
+    k.exit(c2);
+    assertThat(k.runnable(t[0])).isTrue();
+    assertThat(k.vforkWaiting(t[0])).isFalse();
+  }
+
+  @Test
+  void exitGroupKillsAThreadWaitingForItsVforkChildAndTheChildWakesNobody() {
+    boot(false);
+    long free = k.freePages();
+    int[] t = twoThreadsOnTwoCpus();
+    int child = k.vfork(t[1]);
+    k.exit(t[0]); // zap_other_threads(): the waiting thread dies too; the child keeps the mm
+    assertThatThrownBy(() -> k.runnable(t[1])).hasMessageContaining("no process");
+    assertThat(k.runnable(child)).isTrue();
+    assertThat(k.exec(child)).isTrue(); // mm_release() of the shared mm: no waiter left to wake
+    k.exit(child);
+    assertThat(k.freePages()).isEqualTo(free);
+  }
+
+  @Test
+  void aPipeCreatedByAThreadBelongsToTheProcess() {
+    boot(false);
+    long free = k.freePages();
+    int[] t = twoThreadsOnTwoCpus();
+    int pipe = k.pipe(t[1]);
+    assertThat(k.pipeWrite(t[1], pipe, 1)).isEqualTo(1);
+    k.exit(t[1]); // the pipe lives on with the process's descriptor table
+    assertThat(k.pipeRead(t[0], pipe, 1)).isEqualTo(1);
+    assertThat(k.pipeWrite(t[0], pipe, 1)).isEqualTo(1);
+    k.exit(t[0]); // free_pipe_info() with the group: its buffer page is freed
+    assertThat(k.freePages()).isEqualTo(free);
+  }
 }
