@@ -25,8 +25,6 @@ final class GetPage {
   private final SensitivityStrategy strategy;
   private final ArchPageOps arch;
   private final long costBuddy;
-  /** {@link FreeArea#byIndex}, held directly: the zonelist walk is the hottest read. */
-  private final Zone[] byIndex;
 
   GetPage(FreeArea fa, Pcp pcp, Rmqueue rmqueue, Highatomic highatomic, SensitivityStrategy strategy,
       ArchPageOps arch, long costBuddy) {
@@ -37,7 +35,6 @@ final class GetPage {
     this.strategy = strategy;
     this.arch = arch;
     this.costBuddy = costBuddy;
-    this.byIndex = fa.byIndex;
   }
 
   /**
@@ -50,7 +47,7 @@ final class GetPage {
     int flags = allocFlags;
     while (true) {
       for (int zi = highest; zi >= 0; zi--) {
-        Zone z = byIndex[zi];
+        Zone z = fa.byIndex[zi];
         if (z == null) {
           continue;
         }

@@ -24,8 +24,6 @@ final class Pcp {
   private final ArchPageOps arch;
   private final BuddyConfig cfg;
   private final int nrCpus;
-  /** {@link FreeArea#zones}, held directly: every free looks its zone up. */
-  private final Zone[] zones;
 
   Pcp(FreeArea fa, Rmqueue rmqueue, ArchPageOps arch, BuddyConfig cfg, int nrCpus) {
     this.fa = fa;
@@ -34,7 +32,6 @@ final class Pcp {
     this.arch = arch;
     this.cfg = cfg;
     this.nrCpus = nrCpus;
-    this.zones = fa.zones;
   }
 
   /** {@code order_to_pindex()} with the ASI series' sensitivity half. */
@@ -99,7 +96,7 @@ final class Pcp {
 
   /** {@code free_frozen_pages()}: pcp for orders up to PAGE_ALLOC_COSTLY_ORDER, else {@code free_one_page()}. */
   void freeFrozenPages(int cpu, int pfn, int order) {
-    Zone z = FreeArea.zoneOf(zones, pfn);
+    Zone z = fa.zoneOf(pfn);
     int mt = ft.pbMigratetype(pfn);
     if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
       if (mt >= MIGRATE_PCPTYPES) {

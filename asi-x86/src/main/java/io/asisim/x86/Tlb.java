@@ -34,7 +34,6 @@ final class Tlb {
   private static final long BIG = 1L << 61;
   private static final long VPN_MASK = (1L << 36) - 1;
   private static final long VA_MASK = (1L << 48) - 1;
-  private static final long PCID_TAG = 0xfffL << 48;
 
   private final int nrCpus;
   // second level: class 0 = the shared STLB (4K and 2M), class 1 = 1G
@@ -56,13 +55,6 @@ final class Tlb {
   private final int[] setMask = new int[2];
   private final int l1Mask;
   private final long[] tick;
-  /**
-   * Per CPU, second-level entries whose tag has the valid bit (whether or not a flush has made
-   * them stale since): 2 MiB ones in the STLB and 1 GiB ones. While a count is zero, a lookup or
-   * INVLPG skips probing that page size: it could find nothing there.
-   */
-  private final int[] bigTags;
-  private final int[] gigTags;
   private final int[] epoch;
   private final int[] pcidGen;
 
@@ -89,8 +81,6 @@ final class Tlb {
     l1Snap = new long[n];
     l1Mask = Integer.bitCount(l1Sets) == 1 ? l1Sets - 1 : -1;
     tick = new long[nrCpus];
-    bigTags = new int[nrCpus];
-    gigTags = new int[nrCpus];
     epoch = new int[nrCpus];
     pcidGen = new int[nrCpus * NR_PCIDS];
   }
@@ -181,8 +171,7 @@ final class Tlb {
     int w = ways[0];
     long[] tg = tag[0];
     // the shared STLB: once as a 4K page, once as a 2M page (different sets)
-    int passes = bigTags[cpu] > 0 ? 2 : 1;
-    for (int pass = 0; pass < passes; pass++) {
+    for (int pass = 0; pass < 2; pass++) {
       long vpn = pass == 0 ? vpn4 : v >>> 21;
       long big = pass == 0 ? 0 : BIG;
       int base = (cpu * s0 + index(vpn, s0, setMask[0])) * w;
@@ -194,9 +183,6 @@ final class Tlb {
           return hit(0, i, cpu, v);
         }
       }
-    }
-    if (gigTags[cpu] == 0) {
-      return -1;
     }
     long vpn1 = v >>> 30;
     int w1 = ways[1];
@@ -254,9 +240,7 @@ final class Tlb {
         victim = i;
       }
     }
-    count(cpu, c, tag[c][victim], -1);
     tag[c][victim] = VALID | (global ? GLOBAL : 0) | (shift == 21 ? BIG : 0) | (((long) pcid) << 48) | vpn;
-    count(cpu, c, tag[c][victim], 1);
     frame[c][victim] = (leafPfn << 1) | (writable ? 1 : 0);
     gen[c][victim] = expectedGen(cpu, pcid, global);
     stamp[c][victim] = ++tick[cpu];
@@ -278,9 +262,6 @@ final class Tlb {
   void invalidate(int cpu, int pcid, long va, boolean includeGlobal) {
     long v = va & VA_MASK;
     for (int pass = 0; pass < 3; pass++) {
-      if ((pass == 1 && bigTags[cpu] == 0) || (pass == 2 && gigTags[cpu] == 0)) {
-        continue; // no entry of that page size: nothing to drop
-      }
       int c = pass == 2 ? 1 : 0;
       long vpn = v >>> (pass == 0 ? 12 : pass == 1 ? 21 : 30);
       long big = pass == 1 ? BIG : 0;
@@ -291,23 +272,10 @@ final class Tlb {
         if ((t & VALID) != 0 && (t & VPN_MASK) == vpn && (c == 1 || (t & BIG) == big)) {
           boolean global = (t & GLOBAL) != 0;
           if ((global && includeGlobal) || (!global && (int) ((t >>> 48) & 0xfff) == pcid)) {
-            count(cpu, c, t, -1);
             tag[c][i] = 0;
           }
         }
       }
-    }
-  }
-
-  /** Keeps {@link #bigTags} / {@link #gigTags} in step with tag {@code t} of class {@code c} coming ({@code d} 1) or going (-1). */
-  private void count(int cpu, int c, long t, int d) {
-    if ((t & VALID) == 0) {
-      return;
-    }
-    if (c == 1) {
-      gigTags[cpu] += d;
-    } else if ((t & BIG) != 0) {
-      bigTags[cpu] += d;
     }
   }
 
@@ -332,7 +300,6 @@ final class Tlb {
       for (int i = cpu * n; i < (cpu + 1) * n; i++) {
         long t = tag[c][i];
         if (pcid < 0 || ((t & GLOBAL) == 0 && (int) ((t >>> 48) & 0xfff) == pcid)) {
-          count(cpu, c, t, -1);
           tag[c][i] = 0;
         }
       }
@@ -341,20 +308,7 @@ final class Tlb {
 
   /** Visits valid second-level entries (the L1 holds no others). Allocation-free. */
   void forEach(int cpu, EntrySink sink) {
-    for (int c = 0; c < 2; c++) {
-      int n = sets[c] * ways[c];
-      for (int i = cpu * n; i < (cpu + 1) * n; i++) {
-        if (valid(c, i, cpu)) {
-          long t = tag[c][i];
-          int shift = c == 1 ? 30 : (t & BIG) != 0 ? 21 : 12;
-          long va = (t & VPN_MASK) << shift;
-          if ((va & (1L << 47)) != 0) {
-            va |= ~VA_MASK; // sign-extend kernel addresses
-          }
-          sink.entry(cpu, (int) ((t & PCID_TAG) >>> 48), (t & GLOBAL) != 0, va, frame[c][i] >>> 1, shift);
-        }
-      }
-    }
+    visit(cpu, true, 0, sink);
   }
 
   /**
@@ -363,6 +317,11 @@ final class Tlb {
    * exposure scan does not pay for the unrestricted PCIDs' entries. Allocation-free.
    */
   void forEachGlobalOr(int cpu, int pcidBits, EntrySink sink) {
+    visit(cpu, false, pcidBits, sink);
+  }
+
+  /** The valid entries of {@code cpu}, every one ({@code all}) or only global and {@code pcidBits} ones. */
+  private void visit(int cpu, boolean all, int pcidBits, EntrySink sink) {
     long e = ((long) epoch[cpu]) << 32;
     int pg = cpu * NR_PCIDS;
     for (int c = 0; c < 2; c++) {
@@ -376,11 +335,11 @@ final class Tlb {
         }
         boolean global = (t & GLOBAL) != 0;
         int pcid = (int) ((t >>> 48) & 0xfff);
-        if (!global && (pcid & pcidBits) == 0) {
+        if (!all && !global && (pcid & pcidBits) == 0) {
           continue;
         }
         if (gn[i] != (global ? e : e | (pcidGen[pg + pcid] & 0xffff_ffffL))) {
-          continue;
+          continue; // stale: a flush of its PCID (or of the whole TLB) came after it
         }
         int shift = c == 1 ? 30 : (t & BIG) != 0 ? 21 : 12;
         long va = (t & VPN_MASK) << shift;

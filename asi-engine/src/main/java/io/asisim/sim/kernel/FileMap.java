@@ -63,7 +63,7 @@ final class FileMap {
     machine.charge(cpu, KernelCosts.OPEN_CLOSE);
     int fd = tasks.installFd(pid, file);
     if (fd < 0) {
-      throw new IllegalStateException("pid " + pid + " has " + TaskTable.MAX_FDS + " files open");
+      throw new IllegalStateException("pid " + pid + " has " + FilesStruct.MAX_FDS + " files open");
     }
     return fd;
   }
@@ -76,7 +76,7 @@ final class FileMap {
 
   /** {@code exit_files()}: every open descriptor of a dying task is closed. */
   void exitFiles(int cpu, int pid) {
-    for (int fd = 0; fd < TaskTable.MAX_FDS; fd++) {
+    for (int fd = 0; fd < FilesStruct.MAX_FDS; fd++) {
       if (tasks.isOpen(pid, fd)) {
         closeFd(cpu, pid, fd);
       }

@@ -50,7 +50,7 @@ final class Fork {
       return -1;
     }
     int pid = tasks.allocPid();
-    tasks.install(pid, new MmState(mm), cpu, TaskTable.emptyFiles());
+    tasks.install(pid, new MmState(mm), cpu, FilesStruct.empty());
     machine.charge(cpu, KernelCosts.FORK_BASE + KernelCosts.EXEC_BASE);
     sched.switchTo(cpu, pid);
     return pid;

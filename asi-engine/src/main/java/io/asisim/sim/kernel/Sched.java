@@ -68,17 +68,22 @@ final class Sched {
    * space ({@code asi_enter_userspace()}); ticks that fell due meanwhile are delivered.
    */
   private int resume(int pid) {
-    tasks.check(pid);
-    if (tasks.state(pid) != TaskTable.RUNNABLE) {
-      throw new IllegalStateException("process " + pid + " is blocked (state " + tasks.state(pid)
-          + ") and cannot run until it is woken");
-    }
+    requireRunnable(pid);
     int cpu = tasks.cpu(pid);
     if (switchTo(cpu, pid)) {
       returnToUser(cpu);
     }
     tick.poll(cpu);
     return cpu;
+  }
+
+  /** {@code pid} is alive and runnable (not asleep in a wait): a workload may run it. */
+  void requireRunnable(int pid) {
+    tasks.check(pid);
+    if (tasks.state(pid) != TaskTable.RUNNABLE) {
+      throw new IllegalStateException("process " + pid + " is blocked (state " + tasks.state(pid)
+          + ") and cannot run until it is woken");
+    }
   }
 
   /**

@@ -301,12 +301,7 @@ public final class SimKernel implements Kernel {
 
   /** {@code de_thread()}: an exec ends the other threads of the process. */
   private void deThread(int pid) {
-    k.tasks.check(pid);
-    if (k.tasks.state(pid) != TaskTable.RUNNABLE) {
-      // as Sched.enter() would say, but before any thread is killed for an exec that cannot run
-      throw new IllegalStateException("process " + pid + " is blocked (state " + k.tasks.state(pid)
-          + ") and cannot run until it is woken");
-    }
+    k.sched.requireRunnable(pid); // before any thread is killed for an exec that cannot run
     if (!k.tasks.isThreadGroupLeader(pid)) {
       // the kernel makes the exec'ing thread the leader (it takes over the pid): not modelled
       throw new IllegalArgumentException("exec by thread " + pid + " of process " + k.tasks.tgid(pid)

@@ -13,8 +13,6 @@ import java.util.Arrays;
 final class TaskTable {
   /** No task: the CPU is idle (or runs a kernel thread), lazily keeping the last mm loaded. */
   static final int NO_TASK = -1;
-  /** Size of every task's descriptor table. */
-  static final int MAX_FDS = 64;
   /** {@code TASK_RUNNING}: running or on its CPU's runqueue. */
   static final int RUNNABLE = 0;
   /** {@code TASK_INTERRUPTIBLE} in {@code do_wait()}: waiting for a child to exit. */
@@ -28,12 +26,7 @@ final class TaskTable {
 
   private MmState[] mmOf = new MmState[64];
   private int[] cpuOf = new int[64];
-  private int[][] fds = new int[64][];
-  /**
-   * One past the highest descriptor ever open in each task's table: {@link #hasOpen} stops there
-   * (reclaim asks it for every task and every evicted page).
-   */
-  private int[] fdEnd = new int[64];
+  private FilesStruct[] fds = new FilesStruct[64];
   private int[] freePids = new int[64];
   private int[] parentOf = new int[64];
   /** {@code task->tgid}: the thread-group leader's pid (a process's own pid for its leader). */
@@ -71,7 +64,6 @@ final class TaskTable {
       mmOf = Arrays.copyOf(mmOf, n);
       cpuOf = Arrays.copyOf(cpuOf, n);
       fds = Arrays.copyOf(fds, n);
-      fdEnd = Arrays.copyOf(fdEnd, n);
       freePids = Arrays.copyOf(freePids, n);
       parentOf = Arrays.copyOf(parentOf, n);
       tgidOf = Arrays.copyOf(tgidOf, n);
@@ -86,15 +78,10 @@ final class TaskTable {
   }
 
   /** Fills in the task of a newly allocated pid. */
-  void install(int pid, MmState mm, int cpu, int[] files) {
+  void install(int pid, MmState mm, int cpu, FilesStruct files) {
     mmOf[pid] = mm;
     cpuOf[pid] = cpu;
     fds[pid] = files;
-    int end = files.length;
-    while (end > 0 && files[end - 1] < 0) {
-      end--;
-    }
-    fdEnd[pid] = end;
     parentOf[pid] = NO_PARENT;
     tgidOf[pid] = pid;
     stateOf[pid] = RUNNABLE;
@@ -258,66 +245,41 @@ final class TaskTable {
 
   // ---- files_struct
 
-  /** An empty descriptor table ({@code files_struct} of a new process). */
-  static int[] emptyFiles() {
-    int[] f = new int[MAX_FDS];
-    Arrays.fill(f, -1);
-    return f;
-  }
-
   /** {@code CLONE_FILES}: the table itself, shared with a new thread. */
-  int[] sharedFiles(int pid) {
+  FilesStruct sharedFiles(int pid) {
     return fds[pid];
   }
 
   /** {@code dup_fd()}: the child's copy of the parent's table. */
-  int[] dupFiles(int pid) {
-    return fds[pid].clone();
+  FilesStruct dupFiles(int pid) {
+    return fds[pid].dup();
   }
 
   /** {@code alloc_fd()} + {@code fd_install()}: the lowest free descriptor, or -1 if the table is full. */
   int installFd(int pid, int file) {
-    int[] f = fds[pid];
-    for (int fd = 0; fd < f.length; fd++) {
-      if (f[fd] < 0) {
-        f[fd] = file;
-        // every task sharing the table (CLONE_FILES threads) sees the new descriptor
-        for (int t = 0; t < nextPid; t++) {
-          if (fds[t] == f) {
-            fdEnd[t] = Math.max(fdEnd[t], fd + 1);
-          }
-        }
-        return fd;
-      }
-    }
-    return -1;
+    return fds[pid].install(file);
   }
 
   /** Whether descriptor {@code fd} of {@code pid} is open. */
   boolean isOpen(int pid, int fd) {
-    return fds[pid][fd] >= 0;
+    return fds[pid].isOpen(fd);
   }
 
   /** The file behind {@code fd} ({@code fdget()}); throws if it is not open. */
   int fileOf(int pid, int fd) {
-    if (fd < 0 || fd >= MAX_FDS || fds[pid][fd] < 0) {
+    int file = fds[pid].fileOf(fd);
+    if (file < 0) {
       throw new IllegalArgumentException("pid " + pid + " has no fd " + fd);
     }
-    return fds[pid][fd];
+    return file;
   }
 
   void clearFd(int pid, int fd) {
-    fds[pid][fd] = -1;
+    fds[pid].clear(fd);
   }
 
   /** Whether any descriptor of {@code pid} refers to {@code file}. */
   boolean hasOpen(int pid, int file) {
-    int[] f = fds[pid];
-    for (int fd = 0, end = fdEnd[pid]; fd < end; fd++) {
-      if (f[fd] == file) {
-        return true;
-      }
-    }
-    return false;
+    return fds[pid].hasOpen(file);
   }
 }

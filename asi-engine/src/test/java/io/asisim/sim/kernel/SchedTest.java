@@ -64,7 +64,7 @@ class SchedTest {
 
   private int task(int cpu) {
     int pid = tasks.allocPid();
-    tasks.install(pid, new MmState(machine.addressSpaces().mmCreate(cpu)), cpu, TaskTable.emptyFiles());
+    tasks.install(pid, new MmState(machine.addressSpaces().mmCreate(cpu)), cpu, FilesStruct.empty());
     return pid;
   }
 

@@ -10,7 +10,7 @@ class TaskTableTest {
   void aDescriptorOpenedByOneThreadIsOpenForEveryThreadOfTheTable() {
     TaskTable t = new TaskTable(2);
     int leader = t.allocPid();
-    t.install(leader, new MmState(1), 0, TaskTable.emptyFiles());
+    t.install(leader, new MmState(1), 0, FilesStruct.empty());
     int thread = t.allocPid();
     t.install(thread, t.mm(leader), 1, t.sharedFiles(leader));
     t.joinThreadGroup(thread, leader);

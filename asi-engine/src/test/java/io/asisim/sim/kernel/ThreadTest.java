@@ -135,8 +135,19 @@ class ThreadTest {
     k.exit(t[0]); // zap_other_threads(): the waiting thread dies too; the child keeps the mm
     assertThatThrownBy(() -> k.runnable(t[1])).hasMessageContaining("no process");
     assertThat(k.runnable(child)).isTrue();
+    // the dead thread's pid is reused (alloc_pid() hands out the most recently freed first) by a
+    // task that sleeps in a vfork of its own: the old child's mm_release() must not wake it
+    int x = k.spawn();
+    int y = k.spawn();
+    assertThat(y).isEqualTo(t[1]);
+    int z = k.vfork(y);
     assertThat(k.exec(child)).isTrue(); // mm_release() of the shared mm: no waiter left to wake
+    assertThat(k.runnable(y)).as("asleep until its own child z execs or exits").isFalse();
+    k.exit(z);
+    assertThat(k.runnable(y)).isTrue();
     k.exit(child);
+    k.exit(y);
+    k.exit(x);
     assertThat(k.freePages()).isEqualTo(free);
   }
 
