@@ -47,10 +47,29 @@ final class CpuTlbState {
   final boolean[] isLazy;
   /** A shootdown skipped this lazy CPU: the loaded context's {@code tlb_gen} is behind the mm's. */
   final boolean[] lazyFlushPending;
+  /**
+   * CR3 writes so far on the CPU. A PCID gains TLB entries only while it is loaded, so a
+   * translation installed while the count is {@code k} can be cached in a PCID other than the
+   * current one only if the count has moved since ({@link #mmLocalMapCr3}).
+   */
+  final long[] cr3Loads;
+  /**
+   * For each mm-local slot ({@code (va - MM_LOCAL_START) >> 12}), its CPU's {@link #cr3Loads} when
+   * the slot was last mapped; -1 before the first map. What an ephmap under NOFLUSH CR3 writes
+   * records at {@code ephmap_get()} to know whether {@code ephmap_put()} must reach the other PCID.
+   */
+  final long[] mmLocalMapCr3;
 
-  /** Boot state: every CPU has {@code init_mm} loaded in ASID 0 and is unrestricted. */
-  CpuTlbState(int nrCpus) {
+  /**
+   * Boot state: every CPU has {@code init_mm} loaded in ASID 0 and is unrestricted.
+   *
+   * @param mmLocalSlotsPerCpu mm-local (ephmap) slots of each CPU
+   */
+  CpuTlbState(int nrCpus, int mmLocalSlotsPerCpu) {
     this.nrCpus = nrCpus;
+    cr3Loads = new long[nrCpus];
+    mmLocalMapCr3 = new long[nrCpus * mmLocalSlotsPerCpu];
+    Arrays.fill(mmLocalMapCr3, -1L);
     loadedMm = new long[nrCpus];
     loadedMmAsid = new int[nrCpus];
     nextAsid = new int[nrCpus];
@@ -76,6 +95,6 @@ final class CpuTlbState {
 
   /** Bytes held by the per-CPU arrays. */
   long arrayBytes() {
-    return nrCpus * (8L + 4 + 4 + 1 + 1 + 4 + 2) + ctxId.length * 9L;
+    return nrCpus * (8L + 4 + 4 + 1 + 1 + 4 + 2 + 8) + ctxId.length * 9L + mmLocalMapCr3.length * 8L;
   }
 }

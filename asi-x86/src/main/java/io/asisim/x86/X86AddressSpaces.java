@@ -209,6 +209,7 @@ final class X86AddressSpaces implements AddressSpaces {
     int pte = mmLocalPte(mm, va);
     pt.setLeaf(pte, PageTables.index(va, 12), Pte.make(pfn, Pte.KERNEL));
     clocks.charge(cpu, costs.pteWrite);
+    s.mmLocalMapCr3[(int) ((va - MM_LOCAL_START) >>> 12)] = s.cr3Loads[cpu]; // ephmap_get()'s stamp
   }
 
   @Override

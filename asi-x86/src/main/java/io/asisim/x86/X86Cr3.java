@@ -67,6 +67,7 @@ final class X86Cr3 {
     int asid = s.loadedMmAsid[cpu];
     clocks.charge(cpu, costs.cr3Write);
     counters.cr3Writes.inc();
+    s.cr3Loads[cpu]++;
     if (!noflush) {
       tlb.flushPcid(cpu, restricted ? asiPcid(asid) : kernPcid(asid));
     }
@@ -146,6 +147,7 @@ final class X86Cr3 {
       tlb.flushPcid(cpu, asiPcid(asid));
       clocks.charge(cpu, costs.cr3Write);
       counters.cr3Writes.inc();
+      s.cr3Loads[cpu]++;
       ws.kernelEntry(cpu);
     }
   }

@@ -86,7 +86,7 @@ public final class X86Machine implements Machine {
     int n = config.cpus();
     X86AddressSpaces.checkMmLocalFits(n, options.mmLocalSlotsPerCpu());
     clocks = new CpuClocks(n);
-    tlbState = new CpuTlbState(n);
+    tlbState = new CpuTlbState(n, options.mmLocalSlotsPerCpu());
     zeroed = new ZeroedFrames(nrFrames);
     tablesStart = PHYSICAL_START_FRAMES + (options.kernelImageBytes() >>> 12);
     bootNext = tablesStart;

@@ -128,15 +128,31 @@ final class X86TlbOps implements TlbOps {
   /**
    * {@code ephmap_put()} (bjackman/linux mm/ephmap.c at 056fa0a2): one INVLPG of the released
    * page in the current PCID; it "does not need to invalidate any others" and relies on ASI's CR3
-   * writes never setting NOFLUSH for the other PCID, so only with NOFLUSH CR3 writes
-   * ({@code machine.x86.cr3-noflush}) the loaded ASID's other PCID needs an INVPCID too.
+   * writes never setting NOFLUSH for the other PCID. Only with NOFLUSH CR3 writes
+   * ({@code machine.x86.cr3-noflush}) can the loaded ASID's other PCID hold the slot, and only if
+   * that PCID was loaded while the slot was mapped: a PCID gains entries only while loaded, and
+   * every earlier mapping of the slot was flushed from both PCIDs before it was reused. So the
+   * INVPCID is issued when this CPU has written CR3 since {@code ephmap_get()} stamped the slot
+   * ({@link CpuTlbState#mmLocalMapCr3}; a kernel keeps the same per-CPU count in the slot), or
+   * when the address is not a slot this CPU mapped (no stamp to trust).
    */
   @Override
   public void flushOneMmLocal(int cpu, long va) {
     invlpg(cpu, va);
-    if (asi && noflush) {
+    if (asi && noflush && otherPcidMayHold(cpu, va)) {
       invpcidSingle(cpu, cr3.otherPcid(cpu), va);
     }
+  }
+
+  /** Whether the PCID of {@code cpu} other than the current one may cache mm-local {@code va}. */
+  private boolean otherPcidMayHold(int cpu, long va) {
+    long idx = (va - AddressSpaces.MM_LOCAL_START) >>> 12;
+    long[] stamps = s.mmLocalMapCr3;
+    if (idx >= stamps.length || idx / (stamps.length / s.nrCpus) != cpu) {
+      return true;
+    }
+    long stamp = stamps[(int) idx];
+    return stamp < 0 || stamp != s.cr3Loads[cpu];
   }
 
   @Override

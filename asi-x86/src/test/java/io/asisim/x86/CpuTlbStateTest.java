@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CpuTlbStateTest {
   @Test
   void bootStateIsInitMmInAsidZeroUnrestricted() {
-    CpuTlbState s = new CpuTlbState(3);
+    CpuTlbState s = new CpuTlbState(3, 2);
     for (int c = 0; c < 3; c++) {
       assertThat(s.loadedMm[c]).isEqualTo(AddressSpaces.INIT_MM);
       assertThat(s.loadedMmAsid[c]).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.CpuMask;
+import io.asisim.api.machine.TlbOps;
 import io.asisim.api.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,6 +220,43 @@ class WorkingSetsTest {
     m.tlb().flushOneMmLocal(0, va);
     assertThat(metrics.get("tlb_flushes_local") - before).isEqualTo(noflush ? 2 : 1);
     assertThat(m.tlb().asiCr3NoFlush()).isEqualTo(noflush);
+  }
+
+  /**
+   * Under NOFLUSH CR3 writes, {@code ephmap_put()} reaches the other PCID only if this CPU wrote
+   * CR3 while the slot was mapped. A slot mapped, read and released within one restricted stretch
+   * costs one INVLPG, and the unrestricted PCID, never loaded meanwhile, does not have it. A slot
+   * whose stretch had an {@code asi_exit()} in between, during which the unrestricted PCID cached
+   * it, costs the INVPCID too, and afterwards the unrestricted PCID no longer translates it.
+   */
+  @Test
+  void ephmapReleaseUnderNoflushReachesTheOtherPcidOnlyIfItWasLoaded() {
+    long mm = boot(1, true, true);
+    m.addressSpaces().switchMm(0, mm);
+    m.asi().asiEnter(0);
+    long va = m.addressSpaces().mmLocalSlotVa(0, 0);
+    long pfn = 12 * 512 + 3;
+    m.addressSpaces().mapMmLocal(0, mm, va, pfn);
+    assertThat(m.tlb().access(0, va, false, 0)).isEqualTo(pfn); // cached in the restricted PCID
+    m.addressSpaces().unmapMmLocal(0, mm, va);
+    long before = metrics.get("tlb_flushes_local");
+    m.tlb().flushOneMmLocal(0, va);
+    assertThat(metrics.get("tlb_flushes_local") - before).isEqualTo(1); // the INVLPG alone
+    m.asi().asiExit(0, AsiExitReason.MISC, 0);
+    assertThat(m.tlb().access(0, va, false, 0)).isEqualTo(TlbOps.FAULT);
+    m.asi().asiEnter(0);
+
+    m.addressSpaces().mapMmLocal(0, mm, va, pfn);
+    assertThat(m.tlb().access(0, va, false, 0)).isEqualTo(pfn);
+    m.asi().asiExit(0, AsiExitReason.MISC, 0);
+    assertThat(m.tlb().access(0, va, false, 0)).isEqualTo(pfn); // now in the unrestricted PCID too
+    m.asi().asiEnter(0);
+    m.addressSpaces().unmapMmLocal(0, mm, va);
+    before = metrics.get("tlb_flushes_local");
+    m.tlb().flushOneMmLocal(0, va);
+    assertThat(metrics.get("tlb_flushes_local") - before).isEqualTo(2); // INVLPG + INVPCID
+    m.asi().asiExit(0, AsiExitReason.MISC, 0); // NOFLUSH: only the INVPCID removed it
+    assertThat(m.tlb().access(0, va, false, 0)).isEqualTo(TlbOps.FAULT);
   }
 
   /**

@@ -126,8 +126,9 @@ public interface TlbOps {
    * The flush of one released mm-local (ephmap) page, as {@code ephmap_put()} in bjackman/linux
    * mm/ephmap.c (commit 056fa0a2) issues it: INVLPG in the current PCID only (no other ASID, the
    * region belongs to the loaded mm), plus an INVPCID of the loaded ASID's other PCID only when
-   * {@link #asiCr3NoFlush()} (the posted code relies on ASI's flushing CR3 writes for that PCID).
-   * This default flushes both PCIDs ({@link #flushOne}).
+   * {@link #asiCr3NoFlush()} (the posted code relies on ASI's flushing CR3 writes for that PCID),
+   * and then only if that PCID may have cached the slot (x86: CR3 was written on the CPU while the
+   * slot was mapped). This default flushes both PCIDs ({@link #flushOne}).
    */
   default void flushOneMmLocal(int cpu, long va) {
     flushOne(cpu, va);

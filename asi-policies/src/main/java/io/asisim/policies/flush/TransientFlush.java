@@ -18,9 +18,9 @@ final class TransientFlush {
    * <p>An mm-local (ephmap) alias gets exactly what {@code ephmap_put()} (bjackman/linux
    * mm/ephmap.c, commit 056fa0a2) issues: one INVLPG in the current PCID — "do not need to
    * invalidate any others"; the code relies on ASI's CR3 writes never setting NOFLUSH, so the other
-   * PCID is flushed when it is next loaded — plus, only under {@code machine.x86.cr3-noflush}, an
-   * INVPCID of the other PCID, without which the slot's old translation would survive there
-   * ({@link TlbOps#flushOneMmLocal}).
+   * PCID is flushed when it is next loaded — plus, only under {@code machine.x86.cr3-noflush} and
+   * only if the other PCID was loaded while the slot was mapped, an INVPCID of the other PCID,
+   * without which the slot's old translation would survive there ({@link TlbOps#flushOneMmLocal}).
    */
   static void local(TlbOps tlb, int cpu, long va) {
     if (AddressSpaces.isMmLocal(va)) {
