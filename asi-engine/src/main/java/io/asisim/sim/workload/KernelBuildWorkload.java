@@ -53,6 +53,7 @@ final class KernelBuildWorkload implements Workload {
   private static final int WS_UPDATE = 256;
 
   private final KernelBuildParams p;
+  private final KernelBuildSyscalls syscalls;
   private final SplittableRandom random;
   private final Counter units;
   private final long userPerStep;
@@ -89,7 +90,13 @@ final class KernelBuildWorkload implements Workload {
   private int burstLeft;
 
   KernelBuildWorkload(KernelBuildParams p, SplittableRandom random, Counter units) {
+    this(p, random, units, KernelBuildSyscalls.MEASURED);
+  }
+
+  /** With the unit's other system calls {@code syscalls} (a test's small mix; else the measured one). */
+  KernelBuildWorkload(KernelBuildParams p, SplittableRandom random, Counter units, KernelBuildSyscalls syscalls) {
     this.p = p;
+    this.syscalls = syscalls;
     this.random = random;
     this.units = units;
     long steps = KernelBuildRecipe.touchSteps(p.anonPages(), p.filesPerJob(), p.cowPages());
@@ -241,6 +248,8 @@ final class KernelBuildWorkload implements Workload {
       k.touch(me, va + ((long) i << 12), false);
     }
     k.munmap(me, va, KernelBuildRecipe.LDCACHE_PAGES);
+    // ld.so's and libc's start-up and the program's lookups: this process's share of the unit's calls
+    syscalls.issue(k, me, programFile[n], KernelBuildRecipe.EXEC_INDEX[n]);
     k.runUser(me, userPerStep * KernelBuildRecipe.LDCACHE_READS);
     int anon = KernelBuildRecipe.anonFaults(n, p.anonPages());
     touched[j][d] = 0;
