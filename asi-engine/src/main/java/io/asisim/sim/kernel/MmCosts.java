@@ -37,6 +37,19 @@ final class MmCosts {
   static final long MUNMAP_BASE = 6476 - 425;
 
   /**
+   * Derived: per present anonymous page of a {@code munmap()}, what {@code zap_pte_range()} and the
+   * batched free after the flush ({@code tlb_batch_pages_flush()} → {@code free_pages_and_swap_cache()}:
+   * rmap removal, LRU removal, memcg uncharge) cost beyond the model's own per-page charges. Measured:
+   * {@code munmap.touched_4k_per_page_1thread.median_tsc} = 552 (a 1 MiB region of 256 written
+   * pages, calibration/data/vm-20261201-run2/summary.properties; 539 and 548 in the re-runs of
+   * calibration/data/vm-20261202/fault-run*), per page with {@link #MUNMAP_BASE} spread over the
+   * 256 pages, less the 131 per page the model charges for that munmap on the profile besides this
+   * body (the system call and {@link #MUNMAP_BASE} spread over the pages, the PTE clears, the range
+   * flush, the pcp frees; replayed by KbsysCostTest).
+   */
+  static final long ZAP_PER_PAGE = 552 - 131;
+
+  /**
    * Derived: {@code mprotect()} of the first 4 pages of an untouched 16-page anonymous mapping to
    * read-only, as ld.so's RELRO protection: {@code do_mprotect_pkey()} → {@code mprotect_fixup()}
    * ({@code vma_modify_flags()} splits the VMA, {@code change_protection()} finds no PTE).

@@ -61,6 +61,7 @@ final class Mmap {
       long a = va + ((long) i << 12);
       long v = m.removeAnon(a);
       if (v != LongLongMap.ABSENT) {
+        machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
         as.unmapUser(cpu, m.mm, a);
         zapPage(cpu, m.mm, v & MmState.PFN_MASK);
         zapped = true;

@@ -110,6 +110,8 @@ class KbsysCostTest {
         k.touch(p, an + ((long) i << 12), true);
       }
     }) / 256);
+    measured.put("munmap_touched_per_page_run2", 552L); // vm-20261201-run2: munmap.touched_4k_per_page_1thread
+    model.put("munmap_touched_per_page_run2", Math.round(cost(x -> k.munmap(p, an, 256)) / 256.0));
     // exit teardown: (exit of a child with 4096 touched pages - with 1) / 4095
     long big = exitCost(4096);
     long small = exitCost(1);
