@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * through the machine's TLB model, so a restricted access to a sensitive frame takes the #PF path
  * and exits ASI; every exit is attributed to the kernel path (site) that caused it.
  *
- * <p>Not modelled: futexes and signals, {@code MAP_SHARED}, swap, dirty writeback, NUMA.
+ * <p>Not modelled: futex waits and signal delivery (only {@code rt_sigaction()} and an uncontended
+ * {@code futex_wake()} are charged), {@code MAP_SHARED}, swap, dirty writeback, NUMA.
  */
 public final class SimKernel implements Kernel {
   /** The layers this table dispatches to. */

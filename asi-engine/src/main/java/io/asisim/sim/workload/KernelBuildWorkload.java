@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  * exec, or a plain {@code fork()} whose child writes {@code cow-pages} inherited pages
  * (copy-on-write) before it execs or exits; the parent then sleeps in {@code wait4()}. An exec'd
  * process maps, reads and unmaps {@code /etc/ld.so.cache}, faults in its text and libraries
- * (read faults of its private file mapping) and writes their data ({@code do_cow_fault()}), faults
- * in its anonymous memory, runs its children, and exits (teardown). cc1 also reads
+ * (read faults of its private file mapping) and writes their data ({@code do_cow_fault()}), issues
+ * its share of the unit's other measured system calls ({@link KernelBuildSyscalls}: path lookups,
+ * failing opens and execs, mmap/mprotect/brk, rt_sigaction, ...), faults in its anonymous memory,
+ * runs its children, and exits (teardown). cc1 also reads
  * {@code files-per-job} headers through the page cache, maps, touches and unmaps the large regions
  * measured for it (above {@code tlb_single_page_flush_ceiling}, so the munmap flushes the whole
  * TLB), takes short-lived kernel pages and writes its output to make through a pipe; as writes the
