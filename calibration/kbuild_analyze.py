@@ -319,6 +319,21 @@ if have("strace-build2-proc-open-mmap.log.xz"):
                     out("build1.per_unit.%s" % k.replace("-", "_"), b1[k] / n_units)
     if b1.get("sys"):
         out("build1.user_to_sys_ratio", b1["user"] / b1["sys"])
+    # the syscall mix per unit (strace -c of build 2 / cc1 processes): the kernel-build
+    # workload's KernelBuildSyscalls defaults; errors are the failed calls (ENOENT lookups,
+    # EINVAL readlinks, failed execve()s of PATH searches)
+    if n_units and have("strace-c-build2.txt"):
+        for line in read("strace-c-build2.txt"):
+            p = line.split()
+            if len(p) >= 5 and re.match(r"[\d.]+$", p[0]) and p[-1] != "total":
+                calls = int(p[3])
+                errors = int(p[4]) if len(p) == 6 else 0
+                out("build2.per_unit.syscall.%s.calls" % p[-1], calls / n_units)
+                out("build2.per_unit.syscall.%s.ok" % p[-1], (calls - errors) / n_units)
+                if errors:
+                    out("build2.per_unit.syscall.%s.errors" % p[-1], errors / n_units)
+            elif len(p) >= 4 and p[-1] == "total":
+                out("build2.per_unit.syscall.total.calls", int(p[3]) / n_units)
 
 # without a strace log here, UNITS=<cc1 count of a traced build of the same tree> still
 # gives per-unit figures for build 1

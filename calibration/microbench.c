@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -897,7 +898,355 @@ static void bench_spawn(void)
 	report("spawn.fork_exec_bin_true_wait", &r, n);
 }
 
+
+/* ------------------------------------------------------------------ kbuild syscalls */
+
+/*
+ * The system calls and faults a kernel-build unit makes besides read/write/fork/exec
+ * (docs/calibration.md, "kbsys"): path lookups that succeed and fail, descriptor
+ * open/close, signal-handler installation, ld.so's and malloc's mmap/mprotect/brk,
+ * readlink of a non-symlink, a failing execve() of a PATH search, file-backed faults
+ * (read with fault-around, private write = COW of a file page) and the exit teardown
+ * of a process with N touched pages. Paths live in a directory tree under /tmp (the
+ * file system the measured build ran in), created once and page-cache/dcache warm.
+ */
+static char kb_dir[256], kb_file[320], kb_missing[320], kb_map[320];
+
+static void kb_setup(void)
+{
+	char d[300];
+	snprintf(kb_dir, sizeof kb_dir, "/tmp/asi-calib-%d", (int)getpid());
+	mkdir(kb_dir, 0700);
+	snprintf(d, sizeof d, "%s/include", kb_dir);
+	mkdir(d, 0700);
+	snprintf(d, sizeof d, "%s/include/linux", kb_dir);
+	mkdir(d, 0700);
+	/* a header-like path of 5 components below /tmp, as include/linux/sched.h */
+	snprintf(kb_file, sizeof kb_file, "%s/include/linux/sched.h", kb_dir);
+	snprintf(kb_missing, sizeof kb_missing, "%s/include/linux/nosuch.h", kb_dir);
+	snprintf(kb_map, sizeof kb_map, "%s/map64k", kb_dir);
+	int fd = open(kb_file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, "x", 1) != 1)
+		die("kb_setup file");
+	close(fd);
+	fd = open(kb_map, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char buf[PAGE];
+	memset(buf, 5, sizeof buf);
+	for (int i = 0; i < 16; i++)
+		if (fd < 0 || write(fd, buf, PAGE) != PAGE)
+			die("kb_setup map file");
+	fsync(fd);
+	close(fd);
+}
+
+static void kb_cleanup(void)
+{
+	char d[300];
+	unlink(kb_file);
+	unlink(kb_map);
+	snprintf(d, sizeof d, "%s/include/linux", kb_dir);
+	rmdir(d);
+	snprintf(d, sizeof d, "%s/include", kb_dir);
+	rmdir(d);
+	rmdir(kb_dir);
+}
+
+static void kb_sigh(int s) { (void)s; }
+
+static void bench_kbsys(void)
+{
+	struct result r;
+	struct stat st;
+	const int n = 1000;
+	kb_setup();
+
+	memset(&r, 0, sizeof r);
+	for (int rep = 0; rep < reps(300); rep++) {
+		struct stamp a = stamp();
+		for (int i = 0; i < n; i++)
+			if (fstatat(AT_FDCWD, kb_file, &st, 0))
+				die("newfstatat");
+		struct stamp b = stamp();
+		res_add(&r, a, b, n);
+	}
+	report("kbsys.newfstatat_existing", &r, n);
+
+	memset(&r, 0, sizeof r);
+	for (int rep = 0; rep < reps(300); rep++) {
+		struct stamp a = stamp();
+		for (int i = 0; i < n; i++)
+			if (fstatat(AT_FDCWD, kb_missing, &st, 0) == 0)
+				die("newfstatat missing");
+		struct stamp b = stamp();
+		res_add(&r, a, b, n);
+	}
+	report("kbsys.newfstatat_missing_enoent", &r, n);
+
+	memset(&r, 0, sizeof r);
+	for (int rep = 0; rep < reps(300); rep++) {
+		struct stamp a = stamp();
+		for (int i = 0; i < n; i++)
+			if (openat(AT_FDCWD, kb_missing, O_RDONLY | O_NOCTTY) >= 0)
+				die("openat missing");
+		struct stamp b = stamp();
+		res_add(&r, a, b, n);
+	}
+	report("kbsys.openat_missing_enoent", &r, n);
+
+	/* openat of an existing file, and close, timed separately: batches of 256 */
+	{
+		const int m = 256;
+		int fds[256];
+		struct result ro = {0}, rc = {0};
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < m; i++)
+				if ((fds[i] = openat(AT_FDCWD, kb_file, O_RDONLY | O_NOCTTY)) < 0)
+					die("openat");
+			struct stamp b = stamp();
+			for (int i = 0; i < m; i++)
+				close(fds[i]);
+			struct stamp c = stamp();
+			res_add(&ro, a, b, m);
+			res_add(&rc, b, c, m);
+		}
+		report("kbsys.openat_existing", &ro, m);
+		report("kbsys.close", &rc, m);
+	}
+
+	{
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = kb_sigh;
+		memset(&r, 0, sizeof r);
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < n; i++)
+				syscall(SYS_rt_sigaction, SIGUSR1, &sa, NULL, 8);
+			struct stamp b = stamp();
+			res_add(&r, a, b, n);
+		}
+		report("kbsys.rt_sigaction", &r, n);
+	}
+
+	/* anonymous mmap and munmap of an untouched 8-page region (malloc's and ld.so's
+	 * mappings that are not touched before they are unmapped), timed separately */
+	{
+		const int m = 128;
+		void *v[128];
+		struct result rm = {0}, ru = {0};
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < m; i++)
+				if ((v[i] = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+					die("mmap");
+			struct stamp b = stamp();
+			for (int i = 0; i < m; i++)
+				munmap(v[i], 8 * PAGE);
+			struct stamp c = stamp();
+			res_add(&rm, a, b, m);
+			res_add(&ru, b, c, m);
+		}
+		report("kbsys.mmap_anon_8p_untouched", &rm, m);
+		report("kbsys.munmap_anon_8p_untouched", &ru, m);
+	}
+
+	/* mprotect of the first 4 pages of a 16-page mapping to PROT_READ: a VMA split, as
+	 * ld.so's RELRO mprotect */
+	{
+		const int m = 128;
+		void *v[128];
+		struct result rp = {0};
+		for (int rep = 0; rep < reps(300); rep++) {
+			for (int i = 0; i < m; i++)
+				if ((v[i] = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+					die("mmap");
+			struct stamp a = stamp();
+			for (int i = 0; i < m; i++)
+				if (mprotect(v[i], 4 * PAGE, PROT_READ))
+					die("mprotect");
+			struct stamp b = stamp();
+			for (int i = 0; i < m; i++)
+				munmap(v[i], 16 * PAGE);
+			res_add(&rp, a, b, m);
+		}
+		report("kbsys.mprotect_split_4of16p", &rp, m);
+	}
+
+	/* brk: grow by 132 KiB (glibc malloc's default top pad) and shrink back, untouched */
+	{
+		struct result rb = {0};
+		uintptr_t base = (uintptr_t)syscall(SYS_brk, 0);
+		const int m = 500;
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < m; i++) {
+				syscall(SYS_brk, base + 33 * PAGE);
+				syscall(SYS_brk, base);
+			}
+			struct stamp b = stamp();
+			res_add(&rb, a, b, 2 * m);
+		}
+		report("kbsys.brk_grow_shrink_132k_per_call", &rb, 2 * m);
+	}
+
+	{
+		char buf[256];
+		memset(&r, 0, sizeof r);
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < n; i++)
+				if (readlink(kb_file, buf, sizeof buf) >= 0)
+					die("readlink");
+			struct stamp b = stamp();
+			res_add(&r, a, b, n);
+		}
+		report("kbsys.readlink_not_symlink_einval", &r, n);
+	}
+
+	/* execve() of a missing path, as gcc's and make's PATH search (ENOENT) */
+	{
+		char *argv[] = {kb_missing, NULL};
+		const int m = 200;
+		memset(&r, 0, sizeof r);
+		for (int rep = 0; rep < reps(300); rep++) {
+			struct stamp a = stamp();
+			for (int i = 0; i < m; i++)
+				if (execve(kb_missing, argv, environ) == 0 || errno != ENOENT)
+					die("execve missing");
+			struct stamp b = stamp();
+			res_add(&r, a, b, m);
+		}
+		report("kbsys.execve_missing_enoent", &r, m);
+	}
+
+	/* file-backed faults on a page-cache-resident 64 KiB file (16 pages):
+	 * read: MAP_PRIVATE PROT_READ, the first touch faults and maps the cached
+	 * neighbours (fault-around, do_read_fault -> filemap_map_pages); the other 15 are
+	 * timed too (mapped by fault-around: no fault);
+	 * write: MAP_PRIVATE read-write, a write to each page (do_cow_fault: a private copy) */
+	{
+		int fd = open(kb_map, O_RDONLY);
+		struct result rf = {0}, rr = {0}, rw = {0}, ru = {0};
+		if (fd < 0)
+			die("open map file");
+		for (int rep = 0; rep < reps(400); rep++) {
+			volatile char *p = mmap(NULL, 16 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED)
+				die("mmap file");
+			unsigned sum = 0;
+			struct stamp a = stamp();
+			sum += p[0];
+			struct stamp b = stamp();
+			for (int i = 1; i < 16; i++)
+				sum += p[i * PAGE];
+			struct stamp c = stamp();
+			munmap((void *)p, 16 * PAGE);
+			res_add(&rf, a, b, 1);
+			res_add(&rr, b, c, 15);
+			p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED)
+				die("mmap file rw");
+			a = stamp();
+			for (int i = 0; i < 16; i++)
+				p[i * PAGE] = 1;
+			b = stamp();
+			munmap((void *)p, 16 * PAGE);
+			c = stamp();
+			res_add(&rw, a, b, 16);
+			res_add(&ru, b, c, 16);
+			if (sum == 12345)
+				fprintf(stderr, "-");
+		}
+		close(fd);
+		report("kbsys.fault_file_read_faultaround_first_touch", &rf, 1);
+		report("kbsys.fault_file_read_faultaround_other_15_touches", &rr, 15);
+		report("kbsys.fault_file_private_write_cow_per_page", &rw, 16);
+		report("kbsys.munmap_file_cow_16p_per_page", &ru, 16);
+	}
+
+	/* exit teardown of a process with N touched anonymous pages: the child touches N
+	 * pages, stamps a shared page and _exit()s; the parent stamps when waitpid()
+	 * returns. Both on CPU 0, so the interval is do_exit (exit_mmap: zap, free, page
+	 * tables) + the parent's wake-up and switch. N = 1 gives the fixed part. */
+	{
+		static const int sizes[] = {1, 256, 4096};
+		volatile uint64_t *shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+						 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (shared == MAP_FAILED)
+			die("mmap shared");
+		for (int k = 0; k < 3; k++) {
+			int np = sizes[k];
+			struct result re = {0};
+			char name[128];
+			for (int rep = 0; rep < reps(100); rep++) {
+				pid_t pid = fork();
+				if (pid == 0) {
+					volatile char *q = map_anon(np * PAGE, MADV_NOHUGEPAGE, 0);
+					for (int i = 0; i < np; i++)
+						q[i * PAGE] = 1;
+					struct stamp s = stamp();
+					shared[0] = s.tsc;
+					((volatile double *)shared)[1] = s.ns;
+					_exit(0);
+				}
+				waitpid(pid, NULL, 0);
+				struct stamp e = stamp();
+				res_add_raw(&re, e.ns - ((volatile double *)shared)[1], (double)(e.tsc - shared[0]));
+			}
+			snprintf(name, sizeof name, "kbsys.exit_teardown_%dp_to_waitpid_return", np);
+			report(name, &re, 1);
+		}
+		munmap((void *)shared, PAGE);
+	}
+	kb_cleanup();
+}
+
+
+/* ------------------------------------------------------------------ big-region faults */
+
+/*
+ * Anonymous write faults over a region larger than the LLC (64 MiB against 32 MiB), as cc1's
+ * ~44 MiB of anonymous memory: the pages zeroed are not cache-resident and the region's page
+ * tables and struct pages spread; with a 1 MiB region (the "fault" group's figure) in the same
+ * sitting for comparison. One warm-up pass first, so the guest-physical memory is backed by the
+ * host (not a first touch of guest memory).
+ */
+static void bench_bigfault(void)
+{
+	static const size_t mib[] = {1, 64};
+	for (int k = 0; k < 2; k++) {
+		size_t npages = mib[k] * 256, len = npages * PAGE;
+		struct result wr = {0};
+		char name[128];
+		for (int rep = -1; rep < reps(k ? 30 : 400); rep++) {
+			volatile char *p = map_anon(len, MADV_NOHUGEPAGE, 0);
+			struct stamp a = stamp();
+			for (size_t i = 0; i < npages; i++)
+				p[i * PAGE] = 1;
+			struct stamp b = stamp();
+			if (rep >= 0)
+				res_add(&wr, a, b, npages);
+			munmap((void *)p, len);
+		}
+		snprintf(name, sizeof name, "bigfault.anon_write_4k_%zumib_region", mib[k]);
+		report(name, &wr, npages);
+	}
+}
+
 /* ------------------------------------------------------------------ main */
+
+/* --only takes a comma-separated list of groups */
+static int in_list(const char *list, const char *g)
+{
+	size_t n = strlen(g);
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, g, n) && (p[n] == ',' || p[n] == 0))
+			return 1;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -910,8 +1259,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--quick] [--shm-dir DIR] [--only GROUP]\n"
-				"groups: tsc syscall pread copy fault shootdown ctxsw spawn\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--shm-dir DIR] [--only GROUP[,GROUP...]]\n"
+				"groups: tsc syscall pread copy fault shootdown ctxsw spawn kbsys bigfault\n", argv[0]);
 			return 2;
 		}
 	}
@@ -924,7 +1273,7 @@ int main(int argc, char **argv)
 	printf("meta.quick=%d\n", quick);
 	pin(0);
 	bench_tsc();
-#define RUN(g, f) if (!only || !strcmp(only, g)) { pin(0); f(); }
+#define RUN(g, f) if (!only || in_list(only, g)) { pin(0); f(); }
 	RUN("syscall", bench_syscall);
 	RUN("pread", bench_pread);
 	RUN("copy", bench_copy);
@@ -932,5 +1281,7 @@ int main(int argc, char **argv)
 	RUN("shootdown", bench_shootdown);
 	RUN("ctxsw", bench_ctxsw);
 	RUN("spawn", bench_spawn);
+	RUN("kbsys", bench_kbsys);
+	RUN("bigfault", bench_bigfault);
 	return 0;
 }

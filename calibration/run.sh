@@ -13,7 +13,9 @@
 # Environment: NICE (default 10; fio runs under it), MB_NICE (default 0; the
 #              microbenchmark: a nice'd spinner thread is preempted by other load
 #              and then receives no shootdown IPI), FIO_RUNS (3), FIO_RUNTIME (10 s), FIO_SIZE (1g),
-#              SHM (/dev/shm), QUICK=1 for a smoke test.
+#              SHM (/dev/shm), QUICK=1 for a smoke test, MB_ONLY=GROUP to run one
+#              microbenchmark group (microbench.c --only GROUP[,GROUP]; e.g. syscall,kbsys),
+#              FIO_RUNS=0 to skip fio.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +68,7 @@ if [ "${SUMMARY_ONLY:-0}" != 1 ]; then
 gcc -O2 -Wall -pthread -o "$BIN" "$HERE/microbench.c"
 MBARGS=(--shm-dir "$SHM")
 [ "${QUICK:-0}" = 1 ] && MBARGS+=(--quick)
+[ -n "${MB_ONLY:-}" ] && MBARGS+=(--only "$MB_ONLY")
 echo "load before microbench: $(load)" > "$OUT/microbench.log"
 nice -n "$MB_NICE" "$BIN" "${MBARGS[@]}" > "$OUT/microbench.out" 2>> "$OUT/microbench.log"
 echo "load after microbench: $(load)" >> "$OUT/microbench.log"
@@ -76,9 +79,9 @@ FIO_ARGS=(--name=randread --filename="$SHM/asi-calib-fio" --size="$FIO_SIZE"
           --rw=randread --bs=4k --ioengine=psync --numjobs=1 --invalidate=0
           --time_based --runtime="$FIO_RUNTIME" --randrepeat=1 --output-format=json)
 # lay the file out once (untimed)
-fio --name=layout --filename="$SHM/asi-calib-fio" --size="$FIO_SIZE" --rw=write --bs=1m \
+[ "$FIO_RUNS" -gt 0 ] && fio --name=layout --filename="$SHM/asi-calib-fio" --size="$FIO_SIZE" --rw=write --bs=1m \
     --ioengine=psync --output=/dev/null
-echo "fio ${FIO_ARGS[*]}" > "$OUT/fio-command.txt"
+[ "$FIO_RUNS" -gt 0 ] && echo "fio ${FIO_ARGS[*]}" > "$OUT/fio-command.txt"
 for i in $(seq 1 "$FIO_RUNS"); do
   echo "run $i load before: $(load)" >> "$OUT/fio-command.txt"
   nice -n "$NICE" fio "${FIO_ARGS[@]}" --output="$OUT/fio-randread-$i.json"
@@ -126,6 +129,13 @@ for n in (1, 16, 64, 512):
             print("derived.shootdown_%dp.with_minus_without_ipi.%s=%.1f" % (n, stat, float(w) - float(wo)))
     if vals.get(base + ".munmap_with_cpu1_ipi.count"):
         print("derived.shootdown_%dp.samples_with_ipi=%s" % (n, vals[base + ".munmap_with_cpu1_ipi.count"]))
+# derived (kbsys): exit teardown per touched page = (4096 pages - 1 page) / 4095
+w, wo = vals.get("kbsys.exit_teardown_4096p_to_waitpid_return.median_tsc"), vals.get("kbsys.exit_teardown_1p_to_waitpid_return.median_tsc")
+if w and wo:
+    print("derived.kbsys.exit_teardown_per_page.median_tsc=%.1f" % ((float(w) - float(wo)) / 4095))
+w, wo = vals.get("kbsys.exit_teardown_4096p_to_waitpid_return.median_ns"), vals.get("kbsys.exit_teardown_1p_to_waitpid_return.median_ns")
+if w and wo:
+    print("derived.kbsys.exit_teardown_per_page.median_ns=%.1f" % ((float(w) - float(wo)) / 4095))
 # derived: one-way context switch = half the pipe round trip
 for k in list(vals):
     if k.startswith("pipe_pingpong.") and k.endswith(".round_trip.median_ns"):
@@ -144,6 +154,8 @@ for i in range(1, runs + 1):
     usr.append(job["usr_cpu"]); sys_.append(job["sys_cpu"])
     ipcs.append(r["iops"] / ((job["usr_cpu"] + job["sys_cpu"]) / 100.0))
     print("fio.randread_4k_psync_1job.run%d.iops=%.0f" % (i, r["iops"]))
+if runs == 0:
+    sys.exit(0)
 print("fio.randread_4k_psync_1job.runs=%d" % runs)
 print("fio.randread_4k_psync_1job.iops_median=%.0f" % statistics.median(iops))
 print("fio.randread_4k_psync_1job.iops_max=%.0f" % max(iops))

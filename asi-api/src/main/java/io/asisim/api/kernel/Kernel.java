@@ -79,7 +79,10 @@ public interface Kernel {
     throw unsupported("createFile");
   }
 
-  /** {@code open()}: returns a file descriptor of {@code pid} for {@code file}. */
+  /**
+   * {@code open()}: returns a file descriptor of {@code pid} for {@code file}; for {@link #NO_FILE}
+   * the path lookup fails and the call returns {@code -1} ({@code -ENOENT}).
+   */
   default int open(int pid, int file) {
     throw unsupported("open");
   }
@@ -239,6 +242,67 @@ public interface Kernel {
    */
   default boolean exec(int pid, int file, long textPages) {
     throw unsupported("exec with text");
+  }
+
+  /**
+   * A path that names no file, for {@link #stat} and {@link #open}: the lookup walks the path and
+   * fails with {@code -ENOENT} (an include-path search, a {@code PATH} search, make's check of a
+   * prerequisite that is not there).
+   */
+  int NO_FILE = -1;
+
+  /**
+   * {@code newfstatat()} of the path of {@code file} ({@link #NO_FILE}: a missing path).
+   *
+   * @return {@code false} if the lookup failed ({@code -ENOENT})
+   */
+  default boolean stat(int pid, int file) {
+    throw unsupported("stat");
+  }
+
+  /** {@code readlink()} of the path of {@code file}, a regular file: fails with {@code -EINVAL}. */
+  default void readlink(int pid, int file) {
+    throw unsupported("readlink");
+  }
+
+  /** {@code execve()} of a path that does not exist: fails with {@code -ENOENT}; the process goes on. */
+  default void execMissing(int pid) {
+    throw unsupported("execMissing");
+  }
+
+  /**
+   * {@code mprotect()} of {@code pages} pages at {@code va} to read-only: the VMA is split and its
+   * flags changed. Only the VMA is modelled: the range must have no page faulted in (ld.so and
+   * malloc protect ranges they have not touched yet).
+   */
+  default void mprotect(int pid, long va, int pages) {
+    throw unsupported("mprotect");
+  }
+
+  /**
+   * {@code brk()}: moves the program break of {@code pid} by {@code deltaPages} (negative: shrinks,
+   * unmapping the pages above the new break); returns the new break.
+   */
+  default long brk(int pid, int deltaPages) {
+    throw unsupported("brk");
+  }
+
+  /** {@code rt_sigaction()}: installs or reads one signal handler. */
+  default void sigaction(int pid) {
+    throw unsupported("sigaction");
+  }
+
+  /** {@code futex(FUTEX_WAKE)} with no waiter (glibc's uncontended lock release in a traced run). */
+  default void futexWake(int pid) {
+    throw unsupported("futexWake");
+  }
+
+  /**
+   * A system call whose body the simulated kernel does not model ({@code getuid()},
+   * {@code rt_sigprocmask()}, {@code lseek()}, {@code fcntl()}, ...): entry and return only.
+   */
+  default void syscall(int pid) {
+    throw unsupported("syscall");
   }
 
   private static UnsupportedOperationException unsupported(String what) {

@@ -73,6 +73,14 @@ final class Exec {
     return setUpBuffer(cpu, pid);
   }
 
+  /**
+   * {@code execve()} of a missing path ({@link KernelCosts#EXEC_ENOENT}): {@code do_open_execat()}
+   * fails before anything of the process changes.
+   */
+  void execMissing(int cpu) {
+    machine.charge(cpu, KernelCosts.EXEC_ENOENT);
+  }
+
   /** Maps and faults in the process's I/O buffer page; false if memory ran out. */
   boolean setUpBuffer(int cpu, int pid) {
     MmState m = tasks.mm(pid);

@@ -25,9 +25,11 @@ import io.asisim.sim.util.LongLongMap;
  *       {@code wp_page_copy()} (the page is not anonymous, so never reused; site {@link AccessSite#COW}).
  * </ul>
  *
- * <p>Program text and shared libraries are such mappings (exec maps the text). Not modelled:
- * fault-around ({@code do_fault_around()} → {@code filemap_map_pages()} maps up to 16 cached
- * neighbours per read fault), {@code MAP_SHARED} writes, readahead windows.
+ * <p>Program text and shared libraries are such mappings (exec maps the text). Fault-around
+ * ({@code do_fault_around()} → {@code filemap_map_pages()} maps up to 16 cached neighbours per read
+ * fault) maps only the faulting page here, but a read fault is charged the measured fault with its
+ * fault-around ({@link FaultCosts#FILE_READ_FAULT}): the workloads' file-fault counts are measured
+ * faults, not pages. Not modelled: {@code MAP_SHARED} writes, readahead windows.
  */
 final class FileFault {
   private final Machine machine;

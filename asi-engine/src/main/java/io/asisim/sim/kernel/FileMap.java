@@ -30,9 +30,10 @@ final class FileMap {
   private final AsiPlugins plugins;
   private final CopyCost copyCost;
   private final FileFault faults;
+  private final Namei namei;
 
-  FileMap(Machine machine, PageCache cache, TaskTable tasks, Highmem highmem, Memory memory, Vmscan vmscan,
-      AsiPlugins plugins, KernelCounters counters) {
+  FileMap(Machine machine, PageCache cache, Namei namei, TaskTable tasks, Highmem highmem, Memory memory,
+      AsiPlugins plugins) {
     this.machine = machine;
     this.cache = cache;
     this.tasks = tasks;
@@ -41,6 +42,7 @@ final class FileMap {
     this.plugins = plugins;
     this.copyCost = highmem.copyCost();
     this.faults = memory.attachPageCache(cache);
+    this.namei = namei;
   }
 
   /** {@code mmap(MAP_PRIVATE)} of the first {@code pages} pages of {@code file}; see {@link FileFault#mmap}. */
@@ -58,9 +60,14 @@ final class FileMap {
     }
   }
 
-  /** {@code do_sys_open()} on a cached dentry: the lowest free descriptor. */
+  /**
+   * {@code do_sys_openat2()} on a cached dentry ({@link Namei#open}): the lowest free descriptor;
+   * {@code -1} ({@code -ENOENT}) for {@link io.asisim.api.kernel.Kernel#NO_FILE}.
+   */
   int open(int cpu, int pid, int file) {
-    machine.charge(cpu, KernelCosts.OPEN_CLOSE);
+    if (!namei.open(cpu, file)) {
+      return -1;
+    }
     int fd = tasks.installFd(pid, file);
     if (fd < 0) {
       throw new IllegalStateException("pid " + pid + " has " + FilesStruct.MAX_FDS + " files open");
@@ -68,9 +75,9 @@ final class FileMap {
     return fd;
   }
 
-  /** {@code close()}. */
+  /** {@code close()}: {@link VfsCosts#CLOSE}. */
   void close(int cpu, int pid, int fd) {
-    machine.charge(cpu, KernelCosts.OPEN_CLOSE);
+    machine.charge(cpu, VfsCosts.CLOSE);
     closeFd(cpu, pid, fd);
   }
 

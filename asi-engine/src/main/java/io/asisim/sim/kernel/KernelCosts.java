@@ -2,8 +2,8 @@ package io.asisim.sim.kernel;
 
 /**
  * Software costs of the simulated kernel that are not hardware operations of the CPU profile. All
- * but {@link #EXEC_BASE} (derived from the calibration machine's spawn measurement) are estimates
- * (cycles), chosen from the order of magnitude of public measurements and not tuned to any ASI
+ * but {@link #EXEC_BASE}, {@link #EXEC_ENOENT} and {@link #SIGACTION} (derived from the calibration
+ * machine's measurements) are estimates (cycles), chosen from the order of magnitude of public measurements and not tuned to any ASI
  * benchmark; hardware parts (CR3 writes, TLB fills, IPIs, page clears and copies,
  * mitigations) are charged separately from the CPU profile.
  */
@@ -30,27 +30,49 @@ final class KernelCosts {
 
   /**
    * Derived: fixed part of {@code execve()} and of the exit of the program it starts, excluding
-   * faults, the syscall entry and the parts charged elsewhere: {@code bprm_execve()} (argument
-   * copy, {@code open_exec()}, {@code load_elf_binary()} mapping the program and ld.so), ld.so's
-   * own system calls mapping and protecting libc (not modelled one by one), and the teardown of
-   * the VMAs and page tables at exit. The calibration machine's {@code posix_spawn(/bin/true)} +
-   * {@code waitpid()} takes 1 447 667 TSC ticks (median,
+   * faults, the system calls the model issues one by one and the parts charged elsewhere:
+   * {@code bprm_execve()} (argument copy, {@code open_exec()}, {@code load_elf_binary()} mapping the
+   * program and ld.so), {@code exit_group()}'s {@code do_exit()} beyond {@link #EXIT_BASE}, and the
+   * teardown of the VMAs and page tables at exit. The calibration machine's
+   * {@code posix_spawn(/bin/true)} + {@code waitpid()} takes 1 447 667 TSC ticks (median,
    * calibration/data/vm-20261201-run2/summary.properties {@code spawn.posix_spawn_bin_true_wait});
-   * less {@link #BIN_TRUE_USER}: with this constant at its earlier estimate of 150 000 the model
-   * charged the same spawn 418 158 cycles in all, that estimate included (SpawnCostTest replays it:
-   * vfork, exec, the faults of a coreutils program, exit, wait4; by construction it now matches,
-   * and it trips if any other part of the spawn's cost changes), so this is
-   * 150 000 + 1 447 667 − 260 000 − 418 158. A KVM
-   * guest's figure (page-table updates and first touches of guest memory cost VM exits, which the
-   * model does not have), so it overstates bare metal; it carries {@link #BIN_TRUE_USER}'s error.
+   * less {@link #BIN_TRUE_USER}, and less the 779 148 cycles the model charges for everything else
+   * of that spawn: SpawnCostTest replays it with this constant at zero (vfork, the 122
+   * {@code rt_sigaction()}s of {@code posix_spawn()}'s child, exec, ld.so's and libc's 27 start-up
+   * calls as {@code strace -f} lists them, the faults of a coreutils program, exit, wait4; it trips
+   * if any other part of the spawn's cost changes). Until the start-up calls were issued one by one
+   * (and the file faults, exit teardown and mmap bodies measured, calibration/data/vm-20261202)
+   * this constant held them and was 919 509. A KVM guest's figure (page-table updates and first
+   * touches of guest memory cost VM exits, which the model does not have), so it overstates bare
+   * metal; it carries {@link #BIN_TRUE_USER}'s error.
    */
-  static final long EXEC_BASE = 150_000 + 1_447_667 - BIN_TRUE_USER - 418_158;
+  static final long EXEC_BASE = 1_447_667 - BIN_TRUE_USER - 779_148;
 
   /** Estimate: fixed part of process exit ({@code do_exit()}) excluding mm teardown. */
   static final long EXIT_BASE = 20_000;
 
-  /** Estimate: {@code open()}/{@code close()} path (path walk on a cached dentry, fd install). */
-  static final long OPEN_CLOSE = 1500;
+  /**
+   * Derived: {@code execve()} of a path that does not exist, as gcc's and make's {@code PATH}
+   * search: {@code do_execveat_common()} → {@code alloc_bprm()} → {@code do_open_execat()}, whose
+   * {@code do_filp_open()} fails with {@code -ENOENT}; the bprm (and its empty mm, when the kernel
+   * allocates it before the open) is freed. Measured on the development machine
+   * ({@code calibration/microbench.c} group kbsys, calibration/data/vm-20261202/summary.properties
+   * {@code kbsys.execve_missing_enoent.median_tsc} = 4014), less the system call.
+   */
+  static final long EXEC_ENOENT = 4014 - 425;
+
+  /**
+   * Derived: {@code rt_sigaction()}: {@code do_sigaction()} under {@code siglock}, copying the old
+   * and new {@code struct sigaction}. Measured ({@code kbsys.rt_sigaction.median_tsc} = 557, same
+   * file), less the system call.
+   */
+  static final long SIGACTION = 557 - 425;
+
+  /**
+   * Estimate: {@code futex(FUTEX_WAKE)} with no waiter: {@code futex_wake()} → {@code get_futex_key()}
+   * and a hash-bucket check that finds nobody, about the body of {@link #SIGACTION}. Not measured.
+   */
+  static final long FUTEX_WAKE = SIGACTION;
 
   /** Estimate: reclaim scanning per evicted page ({@code shrink_folio_list()}). */
   static final long RECLAIM_PER_PAGE = 300;

@@ -16,7 +16,8 @@ import jakarta.inject.Provider;
  * context-switch policies), {@link Sched} (kernel/sched/core.c, the one context switch),
  * {@link Highmem} (sensitive touches, include/linux/highmem.h), {@link Vmscan} (mm/vmscan.c),
  * {@link Memory} (mm/memory.c faults), {@link Mmap} with {@link MmuGather} (mm/mmap.c,
- * mm/mmu_gather.c), {@link FileMap} (fs/open.c, fs/read_write.c, mm/filemap.c, mm/shmem.c),
+ * mm/mmu_gather.c), {@link FileMap} (fs/open.c, fs/read_write.c, mm/filemap.c, mm/shmem.c) with {@link Namei}
+ * (fs/namei.c, fs/stat.c), {@link Signal} (kernel/signal.c), {@link Futex} (kernel/futex),
  * {@link Fork}, {@link Exec}, {@link Exit} (kernel/fork.c, fs/exec.c, kernel/exit.c), {@link Wait}
  * (wait4), {@link Pipe} (fs/pipe.c) and the checker's {@link CheckView}. See
  * docs/kernel-map-engine.md. Building registers the kernel's ASI exit sites and counters, in this
@@ -33,6 +34,9 @@ final class KernelInit {
   final Memory memory;
   final Mmap mmap;
   final FileMap files;
+  final Namei namei;
+  final Signal signal;
+  final Futex futex;
   final Fork fork;
   final Exec exec;
   final Exit exit;
@@ -61,8 +65,11 @@ final class KernelInit {
     MapCount mapCount = new MapCount();
     this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters, sched);
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser);
-    this.mmap = new Mmap(machine.addressSpaces(), mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched);
-    this.files = new FileMap(machine, cache, tasks, highmem, memory, vmscan, plugins, counters);
+    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched);
+    this.namei = new Namei(machine, cache);
+    this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins);
+    this.signal = new Signal(machine);
+    this.futex = new Futex(machine);
     this.fork = new Fork(machine, tasks, mapCount, sched, counters);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, counters, siteExec);
     this.wait = new Wait(machine, tasks, sched);

@@ -50,6 +50,9 @@ final class MmState {
   long nextVa = USER_BASE;
   /** The process's I/O buffer page: read() copies land here, write() copies come from here. */
   long bufVa;
+  /** Start of the heap window of {@code brk()} (0 until the first call) and the break's offset in pages. */
+  long brkStart;
+  int brkPages;
 
   MmState(long mm) {
     this.mm = mm;

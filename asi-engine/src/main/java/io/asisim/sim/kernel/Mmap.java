@@ -1,6 +1,7 @@
 package io.asisim.sim.kernel;
 
 import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
 import io.asisim.sim.util.LongLongMap;
 
 /**
@@ -15,45 +16,104 @@ final class Mmap {
   /** The whole user address space, as a page count for {@code flush_tlb_mm()}-like range flushes. */
   static final long ALL_PAGES = Long.MAX_VALUE >>> 12;
 
+  private final Machine machine;
   private final AddressSpaces as;
   private final MapCount mapCount;
   private final MmuGather gather;
   private final AsiPlugins plugins;
   private final Sched sched;
 
-  Mmap(AddressSpaces as, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched) {
-    this.as = as;
+  Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched) {
+    this.machine = machine;
+    this.as = machine.addressSpaces();
     this.mapCount = mapCount;
     this.gather = gather;
     this.plugins = plugins;
     this.sched = sched;
   }
 
-  /** {@code mmap(MAP_ANONYMOUS)} of {@code pages} pages: address space only, faulted in on touch. */
-  long mmapAnon(MmState m, int pages) {
+  /**
+   * {@code mmap(MAP_ANONYMOUS)} of {@code pages} pages: {@code do_mmap()} ({@link MmCosts#MMAP});
+   * address space only, faulted in on touch.
+   */
+  long mmapAnon(int cpu, MmState m, int pages) {
+    machine.charge(cpu, MmCosts.MMAP);
     return m.take(pages);
   }
 
-  /** {@code munmap()}: {@code zap_page_range()} + {@code tlb_finish_mmu()} (flush the range, then free). */
+  /**
+   * {@code munmap()}: {@code __do_munmap()} ({@link MmCosts#MUNMAP_BASE}), {@code zap_page_range()}
+   * + {@code tlb_finish_mmu()} (flush the range, then free).
+   */
   void munmap(int cpu, MmState m, long va, int pages) {
+    machine.charge(cpu, MmCosts.MUNMAP_BASE);
+    zapRange(cpu, m, va, pages);
+  }
+
+  /** {@code unmap_region()}: zaps {@code pages} pages from {@code va} and finishes the gather. */
+  private void zapRange(int cpu, MmState m, long va, int pages) {
     boolean files = m.vmas.size() > 0;
     if (files) {
       m.vmas.unmap(va, pages);
     }
+    boolean zapped = false;
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
       long v = m.removeAnon(a);
       if (v != LongLongMap.ABSENT) {
+        machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
         as.unmapUser(cpu, m.mm, a);
         zapPage(cpu, m.mm, v & MmState.PFN_MASK);
+        zapped = true;
       }
       long f = files ? m.filePte.remove(a) : LongLongMap.ABSENT;
       if (f != LongLongMap.ABSENT) {
         as.unmapUser(cpu, m.mm, a);
         zapFilePage(cpu, m.mm, f);
+        zapped = true;
       }
     }
-    gather.finish(cpu, m.mm, va, pages);
+    if (zapped) {
+      // tlb_finish_mmu() flushes only what zap_pte_range() cleared (tlb->end stays 0 otherwise):
+      // a range with no page faulted in has no translation to flush
+      gather.finish(cpu, m.mm, va, pages);
+    }
+  }
+
+  /**
+   * {@code mprotect()} of an untouched range to read-only: {@code do_mprotect_pkey()} →
+   * {@code mprotect_fixup()} ({@link MmCosts#MPROTECT}). The anonymous mappings keep no protection
+   * bits here, so only the VMA work is charged; a range with a page faulted in would need its PTEs
+   * write-protected and flushed, which is not modelled, and is refused.
+   */
+  void mprotect(int cpu, MmState m, long va, int pages) {
+    for (int i = 0; i < pages; i++) {
+      long a = va + ((long) i << 12);
+      if (m.anon.containsKey(a) || m.filePte.containsKey(a)) {
+        throw new IllegalArgumentException("mprotect of a faulted-in page at 0x" + Long.toHexString(a)
+            + " is not modelled");
+      }
+    }
+    machine.charge(cpu, MmCosts.MPROTECT);
+  }
+
+  /**
+   * {@code brk()}: the break moves by {@code delta} pages inside the heap window reserved at the
+   * first call; growing is {@code do_brk_flags()}, shrinking {@code do_vmi_align_munmap()} of the
+   * pages above the new break (zapped and flushed like a {@code munmap()}). Both are charged
+   * {@link MmCosts#BRK}. Returns the new break.
+   */
+  long brk(int cpu, MmState m, int delta) {
+    machine.charge(cpu, MmCosts.BRK);
+    if (m.brkStart == 0) {
+      m.brkStart = m.take(MmCosts.BRK_WINDOW_PAGES);
+    }
+    int pages = Math.max(0, Math.min(MmCosts.BRK_WINDOW_PAGES, m.brkPages + delta));
+    if (pages < m.brkPages) {
+      zapRange(cpu, m, m.brkStart + ((long) pages << 12), m.brkPages - pages);
+    }
+    m.brkPages = pages;
+    return m.brkStart + ((long) pages << 12);
   }
 
   /** {@code exit_mm()} of task {@code pid}: {@code exit_mm_release()} → {@link #mmRelease}, then {@link #mmput}. */
@@ -90,6 +150,7 @@ final class Mmap {
    */
   private void teardown(int cpu, MmState m) {
     LongLongMap a = m.anon;
+    machine.charge(cpu, MmCosts.EXIT_PER_PAGE * a.size()); // exit_mmap()'s per-page work
     for (int i = 0; i < a.capacity(); i++) {
       if (a.used(i)) {
         as.unmapUser(cpu, m.mm, a.keyAt(i));

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * through the machine's TLB model, so a restricted access to a sensitive frame takes the #PF path
  * and exits ASI; every exit is attributed to the kernel path (site) that caused it.
  *
- * <p>Not modelled: futexes and signals, {@code MAP_SHARED}, swap, dirty writeback, NUMA.
+ * <p>Not modelled: futex waits and signal delivery (only {@code rt_sigaction()} and an uncontended
+ * {@code futex_wake()} are charged), {@code MAP_SHARED}, swap, dirty writeback, NUMA.
  */
 public final class SimKernel implements Kernel {
   /** The layers this table dispatches to. */
@@ -174,7 +175,9 @@ public final class SimKernel implements Kernel {
 
   @Override
   public int open(int pid, int file) {
-    k.files.checkExists(file);
+    if (file != NO_FILE) {
+      k.files.checkExists(file);
+    }
     int cpu = k.sched.enter(pid);
     int fd = k.files.open(cpu, pid, file);
     k.sched.returnToUser(cpu);
@@ -242,7 +245,7 @@ public final class SimKernel implements Kernel {
   @Override
   public long mmapAnon(int pid, int pages) {
     int cpu = k.sched.enter(pid);
-    long va = k.mmap.mmapAnon(k.tasks.mm(pid), pages);
+    long va = k.mmap.mmapAnon(cpu, k.tasks.mm(pid), pages);
     k.sched.returnToUser(cpu);
     return va;
   }
@@ -297,6 +300,64 @@ public final class SimKernel implements Kernel {
     }
     k.sched.returnToUser(cpu);
     return true;
+  }
+
+  // ---- path lookups, memory protection, signals: calls a build makes by the thousand
+
+  @Override
+  public boolean stat(int pid, int file) {
+    int cpu = k.sched.enter(pid);
+    boolean found = k.namei.stat(cpu, file);
+    k.sched.returnToUser(cpu);
+    return found;
+  }
+
+  @Override
+  public void readlink(int pid, int file) {
+    int cpu = k.sched.enter(pid);
+    k.namei.readlink(cpu, file);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public void execMissing(int pid) {
+    int cpu = k.sched.enter(pid);
+    k.exec.execMissing(cpu);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public void mprotect(int pid, long va, int pages) {
+    int cpu = k.sched.enter(pid);
+    k.mmap.mprotect(cpu, k.tasks.mm(pid), va, pages);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public long brk(int pid, int deltaPages) {
+    int cpu = k.sched.enter(pid);
+    long brk = k.mmap.brk(cpu, k.tasks.mm(pid), deltaPages);
+    k.sched.returnToUser(cpu);
+    return brk;
+  }
+
+  @Override
+  public void sigaction(int pid) {
+    int cpu = k.sched.enter(pid);
+    k.signal.sigaction(cpu);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public void futexWake(int pid) {
+    int cpu = k.sched.enter(pid);
+    k.futex.wake(cpu);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public void syscall(int pid) {
+    k.sched.returnToUser(k.sched.enter(pid));
   }
 
   /** {@code de_thread()}: an exec ends the other threads of the process. */

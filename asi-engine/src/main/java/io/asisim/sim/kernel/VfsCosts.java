@@ -69,4 +69,59 @@ final class VfsCosts {
    * {@code balance_dirty_pages_ratelimited()}: about 100 more.
    */
   static final long WRITE_PER_FOLIO = READ_PER_FOLIO + 100;
+
+  // Path lookups and descriptors. Derived from calibration/microbench.c group kbsys on the same
+  // machine (calibration/data/vm-20261202/summary.properties, medians in TSC ticks) on a path of
+  // five components below /tmp (ext4, dentries cached: what a build's include search walks), less
+  // what the model charges for the same call besides the body (KbsysCostTest replays each).
+
+  /**
+   * Derived: {@code newfstatat()} of an existing file: {@code vfs_fstatat()} → {@code vfs_statx()}
+   * → {@code filename_lookup()} ({@code getname()} copying the path, {@code path_lookupat()} →
+   * {@code link_path_walk()}: one {@code lookup_fast()} per component under RCU, permission checks),
+   * {@code vfs_getattr()} and {@code cp_new_stat()} copying the result out. Measured
+   * {@code kbsys.newfstatat_existing.median_tsc} = 3170, less the system call.
+   */
+  static final long STAT = 3170 - 425;
+
+  /**
+   * Derived: {@code newfstatat()} of a missing last component: the same walk ending in a negative
+   * dentry ({@code -ENOENT}), no attributes copied. Measured
+   * {@code kbsys.newfstatat_missing_enoent.median_tsc} = 2210, less the system call. Also charged
+   * for {@code access()}/{@code faccessat2()} of a missing path ({@code do_faccessat()}: the same
+   * lookup; estimate, not measured separately).
+   */
+  static final long STAT_ENOENT = 2210 - 425;
+
+  /**
+   * Derived: {@code openat()} of an existing file: {@code do_sys_openat2()} → {@code getname()},
+   * {@code get_unused_fd_flags()}, {@code do_filp_open()} → {@code path_openat()}
+   * ({@code alloc_empty_file()}, the walk, {@code do_open()} → {@code vfs_open()}: the LSM hook,
+   * {@code ext4_file_open()}), {@code fd_install()}. Measured {@code kbsys.openat_existing.median_tsc}
+   * = 4376, less the system call.
+   */
+  static final long OPEN = 4376 - 425;
+
+  /**
+   * Derived: {@code openat()} of a missing path, as cc1's include-path search: {@code do_sys_openat2()}
+   * → {@code path_openat()} allocates the file, walks to a negative dentry and fails with
+   * {@code -ENOENT}; the empty file and the descriptor are released. Measured
+   * {@code kbsys.openat_missing_enoent.median_tsc} = 3560, less the system call.
+   */
+  static final long OPEN_ENOENT = 3560 - 425;
+
+  /**
+   * Derived: {@code close()}: {@code file_close_fd()} and {@code filp_flush()}, then the last
+   * {@code fput()}'s {@code __fput()} (run at the return to user space: {@code task_work_run()}),
+   * releasing the file. Measured {@code kbsys.close.median_tsc} = 1640, less the system call.
+   */
+  static final long CLOSE = 1640 - 425;
+
+  /**
+   * Derived: {@code readlink()} of a regular file: {@code do_readlinkat()} →
+   * {@code user_path_at()} (the walk) and {@code -EINVAL} because the inode has no
+   * {@code get_link}. Measured {@code kbsys.readlink_not_symlink_einval.median_tsc} = 3201, less the
+   * system call.
+   */
+  static final long READLINK_EINVAL = 3201 - 425;
 }

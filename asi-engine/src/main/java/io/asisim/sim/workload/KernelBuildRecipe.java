@@ -83,6 +83,10 @@ final class KernelBuildRecipe {
   static final int CC1_NODE;
   /** Node of as (writes the object file). */
   static final int AS_NODE;
+  /** Processes of a unit that exec a program (all but make and the fork-only subshell): 19. */
+  static final int EXECS;
+  /** Index of each exec'd node among them in preorder ({@code -1} for make and the subshell). */
+  static final int[] EXEC_INDEX;
 
   static {
     Object[][] t = {
@@ -121,6 +125,12 @@ final class KernelBuildRecipe {
     LINES = CHILDREN[0].length;
     CC1_NODE = 3;
     AS_NODE = 4;
+    EXEC_INDEX = new int[n];
+    int e = 0;
+    for (int i = 0; i < n; i++) {
+      EXEC_INDEX[i] = i > 0 && SPAWN[i] != FORK_ONLY ? e++ : -1;
+    }
+    EXECS = e;
   }
 
   /**

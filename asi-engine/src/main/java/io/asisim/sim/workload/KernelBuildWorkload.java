@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  * exec, or a plain {@code fork()} whose child writes {@code cow-pages} inherited pages
  * (copy-on-write) before it execs or exits; the parent then sleeps in {@code wait4()}. An exec'd
  * process maps, reads and unmaps {@code /etc/ld.so.cache}, faults in its text and libraries
- * (read faults of its private file mapping) and writes their data ({@code do_cow_fault()}), faults
- * in its anonymous memory, runs its children, and exits (teardown). cc1 also reads
+ * (read faults of its private file mapping) and writes their data ({@code do_cow_fault()}), issues
+ * its share of the unit's other measured system calls ({@link KernelBuildSyscalls}: path lookups,
+ * failing opens and execs, mmap/mprotect/brk, rt_sigaction, ...), faults in its anonymous memory,
+ * runs its children, and exits (teardown). cc1 also reads
  * {@code files-per-job} headers through the page cache, maps, touches and unmaps the large regions
  * measured for it (above {@code tlb_single_page_flush_ceiling}, so the munmap flushes the whole
  * TLB), takes short-lived kernel pages and writes its output to make through a pipe; as writes the
@@ -53,6 +55,7 @@ final class KernelBuildWorkload implements Workload {
   private static final int WS_UPDATE = 256;
 
   private final KernelBuildParams p;
+  private final KernelBuildSyscalls syscalls;
   private final SplittableRandom random;
   private final Counter units;
   private final long userPerStep;
@@ -89,7 +92,13 @@ final class KernelBuildWorkload implements Workload {
   private int burstLeft;
 
   KernelBuildWorkload(KernelBuildParams p, SplittableRandom random, Counter units) {
+    this(p, random, units, KernelBuildSyscalls.MEASURED);
+  }
+
+  /** With the unit's other system calls {@code syscalls} (a test's small mix; else the measured one). */
+  KernelBuildWorkload(KernelBuildParams p, SplittableRandom random, Counter units, KernelBuildSyscalls syscalls) {
     this.p = p;
+    this.syscalls = syscalls;
     this.random = random;
     this.units = units;
     long steps = KernelBuildRecipe.touchSteps(p.anonPages(), p.filesPerJob(), p.cowPages());
@@ -241,6 +250,8 @@ final class KernelBuildWorkload implements Workload {
       k.touch(me, va + ((long) i << 12), false);
     }
     k.munmap(me, va, KernelBuildRecipe.LDCACHE_PAGES);
+    // ld.so's and libc's start-up and the program's lookups: this process's share of the unit's calls
+    syscalls.issue(k, me, programFile[n], KernelBuildRecipe.EXEC_INDEX[n]);
     k.runUser(me, userPerStep * KernelBuildRecipe.LDCACHE_READS);
     int anon = KernelBuildRecipe.anonFaults(n, p.anonPages());
     touched[j][d] = 0;
