@@ -106,6 +106,33 @@ final class WorkingSets {
   }
 
   /**
+   * {@link #validate} of every counter of {@code cpu} (slots {@code first} on): what
+   * {@link #evict} needs on every refill, so the PCID of each slot is computed from its position
+   * rather than divided out, and one generation is read per PCID (both parts share it unless the
+   * kernel part is global).
+   */
+  private void validateCpu(int cpu, int first) {
+    boolean kernGlobal = !asi;
+    long globalGen = kernGlobal ? tlb.generation(cpu, 0, true) : 0;
+    for (int asid = 0; asid < TLB_NR_DYN_ASIDS; asid++) {
+      for (int r = 0; r < 2; r++) {
+        int i = (first + asid * 2 + r) * 2;
+        long g = tlb.generation(cpu, r != 0 ? X86Cr3.asiPcid(asid) : X86Cr3.kernPcid(asid), false);
+        revalidate(i + USER, g);
+        revalidate(i + KERN, kernGlobal ? globalGen : g);
+      }
+    }
+  }
+
+  private void revalidate(int i, long g) {
+    if (gen[i] != g) {
+      gen[i] = g;
+      data[i] = 0;
+      text[i] = 0;
+    }
+  }
+
+  /**
    * {@code runUser()}: {@code cycles} of user code touch the user working set of the loaded mm in
    * the PCID user mode runs in (the restricted one while ASI is entered, as after
    * {@code asi_enter_userspace()}), at most {@code cycles / CYCLES_PER_DISTINCT_PAGE} distinct pages
@@ -179,10 +206,9 @@ final class WorkingSets {
   private void evict(int cpu, int keepSlot, int keep, int[] pool, int cap) {
     int first = cpu * TLB_NR_DYN_ASIDS * 2;
     int last = first + TLB_NR_DYN_ASIDS * 2;
+    validateCpu(cpu, first);
     long total = 0;
     for (int sl = first; sl < last; sl++) {
-      validate(cpu, sl * 2);
-      validate(cpu, sl * 2 + 1);
       total += pool[sl * 2] + pool[sl * 2 + 1];
     }
     while (total > cap) {
