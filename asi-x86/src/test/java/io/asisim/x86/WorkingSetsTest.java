@@ -260,6 +260,26 @@ class WorkingSetsTest {
   }
 
   /**
+   * A slot mapped by another CPU carries no stamp of the CPU that releases it: both CPUs wrote CR3
+   * the same number of times, so a stamp taken from the mapping CPU's count would match and skip
+   * the INVPCID the releasing CPU may need.
+   */
+  @Test
+  void anMmLocalSlotMappedByAnotherCpuIsFlushedFromBothPcids() {
+    long mm = boot(2, true, true);
+    for (int c = 0; c < 2; c++) {
+      m.addressSpaces().switchMm(c, mm);
+      m.asi().asiEnter(c);
+    }
+    long va = m.addressSpaces().mmLocalSlotVa(1, 0);
+    m.addressSpaces().mapMmLocal(0, mm, va, 12 * 512 + 3);
+    m.addressSpaces().unmapMmLocal(1, mm, va);
+    long before = metrics.get("tlb_flushes_local");
+    m.tlb().flushOneMmLocal(1, va);
+    assertThat(metrics.get("tlb_flushes_local") - before).isEqualTo(2); // INVLPG + INVPCID
+  }
+
+  /**
    * Without ASI the kernel's footprint is global and held apart from every user working set: which
    * ASID a process happens to hold must not change who is evicted. Two processes with 1500-page
    * working sets alternate on one CPU (2048 STLB entries), entering the kernel before each user
