@@ -70,7 +70,7 @@ public final class BuddyAllocator implements PageAllocator {
   private final Fallback fallback;
   private final Highatomic highatomic;
   /** The one per-request context (single-threaded), reset by every entry point. */
-  private final AllocContext ac = new AllocContext();
+  private final AllocContext ac;
   /** An allocation woke kswapd since {@link #takeKswapdWakeup()} last asked. */
   private boolean kswapdPending;
 
@@ -106,6 +106,7 @@ public final class BuddyAllocator implements PageAllocator {
       byIndex[z.index] = z;
     }
     this.fa = new FreeArea(ft, zones, byIndex, nrSens);
+    this.ac = new AllocContext(fa);
     this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks);
     this.highatomic = new Highatomic(fa);
     wire(s, CompactionHook.NONE);
@@ -125,9 +126,9 @@ public final class BuddyAllocator implements PageAllocator {
   private void wire(SensitivityStrategy s, CompactionHook c) {
     this.strategy = s;
     this.compaction = c;
-    Rmqueue rmqueue = new Rmqueue(fa, fallback, s);
-    this.pcp = new Pcp(fa, rmqueue, arch, cfg, nrCpus);
-    this.getPage = new GetPage(fa, pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
+    Rmqueue rmqueue = new Rmqueue(fallback, s);
+    this.pcp = new Pcp(rmqueue, arch, cfg, nrCpus);
+    this.getPage = new GetPage(pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
     this.slowpath = new Slowpath(getPage, pcp, highatomic, s, c);
   }
 
@@ -178,7 +179,8 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void free(int cpu, long pfn, int order) {
-    pcp.freeFrozenPages(cpu, checkAllocated(pfn, order), order);
+    FreeArea f = ac.fa; // the alloc path's reference (AllocContext#fa): a loop of both shares one
+    pcp.freeFrozenPages(f, cpu, checkAllocated(f.ft, pfn, order), order);
   }
 
   @Override
@@ -242,6 +244,7 @@ public final class BuddyAllocator implements PageAllocator {
       throw new IllegalArgumentException("order " + order + " out of range 0.." + FrameTable.MAX_ORDER);
     }
     int gfp = ac.gfp;
+    FreeArea fa = ac.fa;
     // prepare_alloc_pages()
     ac.highestZoneIdx = Gfp.gfpZone(gfp);
     Zone preferred = fa.preferredZone(ac.highestZoneIdx);
@@ -271,7 +274,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   /** {@code free_frozen_pages()} of a block known to be allocated. */
   void freePages(int cpu, int pfn, int order) {
-    pcp.freeFrozenPages(cpu, pfn, order);
+    pcp.freeFrozenPages(fa, cpu, pfn, order);
   }
 
   /** {@code unreserve_highatomic_pageblock()}. */
@@ -299,7 +302,7 @@ public final class BuddyAllocator implements PageAllocator {
     return cfg;
   }
 
-  private int checkAllocated(long pfn, int order) {
+  private static int checkAllocated(FrameTable ft, long pfn, int order) {
     if (pfn < 0 || pfn >= ft.nrFrames) {
       throw new IllegalArgumentException("free of pfn " + pfn + " outside memory");
     }

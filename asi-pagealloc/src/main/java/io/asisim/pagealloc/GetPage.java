@@ -18,29 +18,21 @@ import io.asisim.api.mm.PageOrder;
  * {@code ALLOC_HIGHATOMIC} success.
  */
 final class GetPage {
-  private final FreeArea fa;
   private final Pcp pcp;
   private final Rmqueue rmqueue;
   private final Highatomic highatomic;
   private final SensitivityStrategy strategy;
   private final ArchPageOps arch;
   private final long costBuddy;
-  /**
-   * {@link FreeArea#byIndex}, held directly: the zonelist walk is the hottest read (through
-   * {@code fa}, PageAllocBench's order-0 alloc+free lost about 10 %).
-   */
-  private final Zone[] byIndex;
 
-  GetPage(FreeArea fa, Pcp pcp, Rmqueue rmqueue, Highatomic highatomic, SensitivityStrategy strategy,
+  GetPage(Pcp pcp, Rmqueue rmqueue, Highatomic highatomic, SensitivityStrategy strategy,
       ArchPageOps arch, long costBuddy) {
-    this.fa = fa;
     this.pcp = pcp;
     this.rmqueue = rmqueue;
     this.highatomic = highatomic;
     this.strategy = strategy;
     this.arch = arch;
     this.costBuddy = costBuddy;
-    this.byIndex = fa.byIndex;
   }
 
   /**
@@ -49,6 +41,8 @@ final class GetPage {
    * an argument beside the context, which holds only what is fixed for the request.
    */
   int getPageFromFreelist(int order, int allocFlags, AllocContext ac) {
+    FreeArea fa = ac.fa;
+    Zone[] byIndex = fa.byIndex;
     int highest = ac.highestZoneIdx;
     int flags = allocFlags;
     while (true) {
@@ -92,6 +86,7 @@ final class GetPage {
 
   /** {@code rmqueue_buddy()}. */
   private int rmqueueBuddy(Zone z, int order, int flags, AllocContext ac) {
+    FreeArea fa = ac.fa;
     int highatomicFt = MIGRATE_HIGHATOMIC + ac.sens * FrameTable.MIGRATE_TYPES;
     int pfn = -1;
     if ((flags & ALLOC_HIGHATOMIC) != 0) {

@@ -18,26 +18,21 @@ final class Pcp {
   /** {@code CONFIG_PCP_BATCH_SCALE_MAX} default. */
   static final int PCP_BATCH_SCALE_MAX = 5;
 
-  private final FreeArea fa;
-  private final FrameTable ft;
   private final Rmqueue rmqueue;
   private final ArchPageOps arch;
   private final BuddyConfig cfg;
   private final int nrCpus;
-  /**
-   * {@link FreeArea#zones}, held directly: every free looks its zone up (through {@code fa},
-   * PageAllocBench's order-0 alloc+free lost a few per cent).
-   */
-  private final Zone[] zones;
 
-  Pcp(FreeArea fa, Rmqueue rmqueue, ArchPageOps arch, BuddyConfig cfg, int nrCpus) {
-    this.fa = fa;
-    this.ft = fa.ft;
+  /**
+   * The free areas are not held here but passed in (on allocation as {@link AllocContext#fa}):
+   * one reference per request lets the JIT share the frame table's loads and bounds checks with
+   * the sections it inlines alongside.
+   */
+  Pcp(Rmqueue rmqueue, ArchPageOps arch, BuddyConfig cfg, int nrCpus) {
     this.rmqueue = rmqueue;
     this.arch = arch;
     this.cfg = cfg;
     this.nrCpus = nrCpus;
-    this.zones = fa.zones;
   }
 
   /** {@code order_to_pindex()} with the ASI series' sensitivity half. */
@@ -48,6 +43,8 @@ final class Pcp {
   /** {@code rmqueue_pcplist()} + {@code __rmqueue_pcplist()}. */
   int rmqueuePcplist(Zone z, int order, int flags, AllocContext ac) {
     int cpu = ac.cpu;
+    FreeArea fa = ac.fa;
+    FrameTable ft = fa.ft;
     z.pcpFreeCount[cpu] >>= 1;
     int l = cpu * z.nrPcpLists + pindex(order, ac.migratetype, ac.sens);
     if (z.pcpHead[l] == Zone.NIL) {
@@ -88,6 +85,7 @@ final class Pcp {
   /** {@code rmqueue_bulk()}: up to {@code count} blocks onto pcp list {@code l}, tail first. */
   private int rmqueueBulk(Zone z, int order, int count, int l, int flags, AllocContext ac) {
     ac.rmqueueMode = AllocContext.RMQUEUE_NORMAL;
+    FrameTable ft = ac.fa.ft;
     int i = 0;
     for (; i < count; i++) {
       int pfn = rmqueue.rmqueue(z, order, flags, ac);
@@ -101,8 +99,9 @@ final class Pcp {
   }
 
   /** {@code free_frozen_pages()}: pcp for orders up to PAGE_ALLOC_COSTLY_ORDER, else {@code free_one_page()}. */
-  void freeFrozenPages(int cpu, int pfn, int order) {
-    Zone z = FreeArea.zoneOf(zones, pfn);
+  void freeFrozenPages(FreeArea fa, int cpu, int pfn, int order) {
+    FrameTable ft = fa.ft;
+    Zone z = fa.zoneOf(pfn);
     int mt = ft.pbMigratetype(pfn);
     if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
       if (mt >= MIGRATE_PCPTYPES) {
@@ -113,7 +112,7 @@ final class Pcp {
         }
         mt = MIGRATE_MOVABLE;
       }
-      freeFrozenPageCommit(z, cpu, pfn, order, mt);
+      freeFrozenPageCommit(fa, z, cpu, pfn, order, mt);
       return;
     }
     fa.freeOnePageMaybeSplit(z, pfn, order);
@@ -121,7 +120,8 @@ final class Pcp {
   }
 
   /** {@code free_frozen_page_commit()}. */
-  private void freeFrozenPageCommit(Zone z, int cpu, int pfn, int order, int mt) {
+  private void freeFrozenPageCommit(FreeArea fa, Zone z, int cpu, int pfn, int order, int mt) {
+    FrameTable ft = fa.ft;
     int pindex = pindex(order, mt, fa.sensIndexOf(pfn));
     int l = cpu * z.nrPcpLists + pindex;
     ft.state[pfn] = (byte) (FrameTable.PCP | order);
@@ -134,7 +134,7 @@ final class Pcp {
     arch.charge(cpu, cfg.costPcp());
     int high = z.pcpHigh;
     if (z.pcpCount[cpu] >= high) {
-      freePcppagesBulk(z, cpu, nrPcpFree(z, cpu, batch, high), pindex);
+      freePcppagesBulk(fa, z, cpu, nrPcpFree(z, cpu, batch, high), pindex);
     }
   }
 
@@ -149,7 +149,8 @@ final class Pcp {
   }
 
   /** {@code free_pcppages_bulk()}: round-robin over the lists from {@code pindex}, oldest first. */
-  int freePcppagesBulk(Zone z, int cpu, int count, int pindex) {
+  int freePcppagesBulk(FreeArea fa, Zone z, int cpu, int count, int pindex) {
+    FrameTable ft = fa.ft;
     int base = cpu * z.nrPcpLists;
     int freed = 0;
     pindex = pindex - 1;
@@ -177,12 +178,12 @@ final class Pcp {
   }
 
   /** {@code drain_all_pages()}: empties every CPU's pcp lists in every zone. Returns blocks freed. */
-  int drainAllPages() {
+  int drainAllPages(FreeArea fa) {
     int freed = 0;
     for (Zone z : fa.zones) {
       for (int c = 0; c < nrCpus; c++) {
         if (z.pcpCount[c] > 0) {
-          freed += freePcppagesBulk(z, c, z.pcpCount[c], 0);
+          freed += freePcppagesBulk(fa, z, c, z.pcpCount[c], 0);
         }
       }
     }

@@ -14,12 +14,10 @@ import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
  * nothing of the request's sensitivity was found (the ASI series' pageblock flip).
  */
 final class Rmqueue {
-  private final FreeArea fa;
   private final Fallback fallback;
   private final SensitivityStrategy strategy;
 
-  Rmqueue(FreeArea fa, Fallback fallback, SensitivityStrategy strategy) {
-    this.fa = fa;
+  Rmqueue(Fallback fallback, SensitivityStrategy strategy) {
     this.fallback = fallback;
     this.strategy = strategy;
   }
@@ -31,7 +29,7 @@ final class Rmqueue {
    */
   int rmqueue(Zone z, int order, int flags, AllocContext ac) {
     int pfn = rmqueue0(z, order, flags, ac);
-    if (pfn >= 0 || (flags & ALLOC_NOFRAGMENT) != 0 || !strategy.rmqueueEmpty(fa, z, order, flags, ac)) {
+    if (pfn >= 0 || (flags & ALLOC_NOFRAGMENT) != 0 || !strategy.rmqueueEmpty(ac.fa, z, order, flags, ac)) {
       return pfn;
     }
     ac.rmqueueMode = RMQUEUE_NORMAL;
@@ -41,6 +39,7 @@ final class Rmqueue {
   /** {@code __rmqueue()} proper (cases fall through as in C). */
   @SuppressWarnings("fallthrough")
   private int rmqueue0(Zone z, int order, int flags, AllocContext ac) {
+    FreeArea fa = ac.fa;
     int base = ac.sens * FrameTable.MIGRATE_TYPES;
     boolean hasCma = fa.hasCma;
     if (hasCma && (flags & ALLOC_CMA) != 0 && Watermarks.freeCmaPages(z, hasCma, fa.nrSens) > z.freePages / 2) {

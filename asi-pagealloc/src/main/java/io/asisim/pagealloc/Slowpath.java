@@ -62,7 +62,7 @@ final class Slowpath {
     }
     // __alloc_pages_direct_reclaim(): reclaim found nothing (not modelled), so unreserve and drain.
     boolean progress = highatomic.unreserve(ac.highestZoneIdx, ac.migratetype, ac.sens, false);
-    progress |= pcp.drainAllPages() > 0;
+    progress |= pcp.drainAllPages(ac.fa) > 0;
     if (progress) {
       pfn = getPage.getPageFromFreelist(order, flags, ac);
       if (pfn >= 0) {
