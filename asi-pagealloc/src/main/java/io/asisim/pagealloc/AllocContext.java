@@ -17,8 +17,8 @@ final class AllocContext {
    * The zones' free areas the request allocates from (the kernel's {@code ac->zonelist}). Every
    * section reaches the shared lists through this one reference, so that after inlining the JIT
    * loads the frame table and its arrays once per request and bounds-checks them once; through a
-   * reference held by each section it cannot tell they are the same arrays (PageAllocBench lost
-   * about a quarter of its throughput that way).
+   * reference held by each section it cannot tell they are the same arrays (PageAllocBench's
+   * inlined order-10 alloc+free loop: 376 instructions that way, 324 this way).
    */
   final FreeArea fa;
 

@@ -44,11 +44,6 @@ final class FreeArea {
 
   /** {@code page_zone()}. */
   Zone zoneOf(int pfn) {
-    return zoneOf(zones, pfn);
-  }
-
-  /** {@code page_zone()} over {@code zones} (ascending): for sections that hold the array themselves. */
-  static Zone zoneOf(Zone[] zones, int pfn) {
     for (int i = zones.length - 1; i >= 0; i--) {
       if (pfn >= zones[i].startPfn) {
         return zones[i];

@@ -59,6 +59,7 @@ final class CpuTlbState {
    * records at {@code ephmap_get()} to know whether {@code ephmap_put()} must reach the other PCID.
    */
   final long[] mmLocalMapCr3;
+  private final int mmLocalSlotsPerCpu;
 
   /**
    * Boot state: every CPU has {@code init_mm} loaded in ASID 0 and is unrestricted.
@@ -68,6 +69,7 @@ final class CpuTlbState {
   CpuTlbState(int nrCpus, int mmLocalSlotsPerCpu) {
     this.nrCpus = nrCpus;
     cr3Loads = new long[nrCpus];
+    this.mmLocalSlotsPerCpu = mmLocalSlotsPerCpu;
     mmLocalMapCr3 = new long[nrCpus * mmLocalSlotsPerCpu];
     Arrays.fill(mmLocalMapCr3, -1L);
     loadedMm = new long[nrCpus];
@@ -96,5 +98,29 @@ final class CpuTlbState {
   /** Bytes held by the per-CPU arrays. */
   long arrayBytes() {
     return nrCpus * (8L + 4 + 4 + 1 + 1 + 4 + 2 + 8) + ctxId.length * 9L + mmLocalMapCr3.length * 8L;
+  }
+
+  /**
+   * {@code ephmap_get()}'s stamp on the mm-local slot at {@code va}, mapped by {@code cpu}: that
+   * CPU's {@link #cr3Loads} when the slot is its own; none (-1) when it is another CPU's, whose
+   * releasing CPU has its own count.
+   */
+  void stampMmLocalMap(int cpu, long va) {
+    int slot = (int) ((va - AddressSpaces.MM_LOCAL_START) >>> 12);
+    mmLocalMapCr3[slot] = slot / mmLocalSlotsPerCpu == cpu ? cr3Loads[cpu] : -1;
+  }
+
+  /**
+   * Whether the PCID of {@code cpu} other than the current one may cache mm-local {@code va}: the
+   * address is not a slot of {@code cpu} with a stamp (nothing to trust), or {@code cpu} wrote CR3
+   * since the stamp.
+   */
+  boolean otherPcidMayCacheMmLocal(int cpu, long va) {
+    long idx = (va - AddressSpaces.MM_LOCAL_START) >>> 12;
+    if (idx >= mmLocalMapCr3.length || idx / mmLocalSlotsPerCpu != cpu) {
+      return true;
+    }
+    long stamp = mmLocalMapCr3[(int) idx];
+    return stamp < 0 || stamp != cr3Loads[cpu];
   }
 }

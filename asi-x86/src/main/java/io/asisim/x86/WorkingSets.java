@@ -97,12 +97,7 @@ final class WorkingSets {
   /** Zeroes counter {@code i} if its PCID was flushed since it was last updated. */
   private void validate(int cpu, int i) {
     boolean global = (i & 1) == KERN && !asi;
-    long g = tlb.generation(cpu, pcidOf(i >> 1), global);
-    if (gen[i] != g) {
-      gen[i] = g;
-      data[i] = 0;
-      text[i] = 0;
-    }
+    revalidate(i, tlb.generation(cpu, pcidOf(i >> 1), global));
   }
 
   /**
@@ -124,6 +119,7 @@ final class WorkingSets {
     }
   }
 
+  /** Zeroes counter {@code i} unless it was last updated under generation {@code g}. */
   private void revalidate(int i, long g) {
     if (gen[i] != g) {
       gen[i] = g;

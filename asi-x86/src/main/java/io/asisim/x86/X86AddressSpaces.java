@@ -209,9 +209,7 @@ final class X86AddressSpaces implements AddressSpaces {
     int pte = mmLocalPte(mm, va);
     pt.setLeaf(pte, PageTables.index(va, 12), Pte.make(pfn, Pte.KERNEL));
     clocks.charge(cpu, costs.pteWrite);
-    // ephmap_get()'s stamp; a slot mapped by another CPU gets none (its CPU's count is not ours)
-    int slot = (int) ((va - MM_LOCAL_START) >>> 12);
-    s.mmLocalMapCr3[slot] = slot / mmLocalSlots == cpu ? s.cr3Loads[cpu] : -1;
+    s.stampMmLocalMap(cpu, va);
   }
 
   @Override

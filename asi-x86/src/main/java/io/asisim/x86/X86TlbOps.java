@@ -139,20 +139,9 @@ final class X86TlbOps implements TlbOps {
   @Override
   public void flushOneMmLocal(int cpu, long va) {
     invlpg(cpu, va);
-    if (asi && noflush && otherPcidMayHold(cpu, va)) {
+    if (asi && noflush && s.otherPcidMayCacheMmLocal(cpu, va)) {
       invpcidSingle(cpu, cr3.otherPcid(cpu), va);
     }
-  }
-
-  /** Whether the PCID of {@code cpu} other than the current one may cache mm-local {@code va}. */
-  private boolean otherPcidMayHold(int cpu, long va) {
-    long idx = (va - AddressSpaces.MM_LOCAL_START) >>> 12;
-    long[] stamps = s.mmLocalMapCr3;
-    if (idx >= stamps.length || idx / (stamps.length / s.nrCpus) != cpu) {
-      return true;
-    }
-    long stamp = stamps[(int) idx];
-    return stamp < 0 || stamp != s.cr3Loads[cpu];
   }
 
   @Override
