@@ -14,6 +14,9 @@
 #          filtered to process/openat/mmap lines for the per-unit analysis.
 # Then:    per-unit fault classification (perf trace --pf) and perf stat -r of
 #          one representative compilation unit (kernel/fork.c).
+# kprofile (only when named in PHASES): after make clean, a CPU profile of the whole build
+#          (perf record -e cpu-clock -g, inherited by every child), reported as the kernel's
+#          self and inclusive (children) time by symbol and by top-level entry path.
 # Finally: calibration/kbuild_analyze.py writes kbuild-summary.properties.
 #
 # Raw outputs are compressed with xz. Environment: NICE (10), JOBS (2),
@@ -119,6 +122,23 @@ for i in 1 2 3 4 5; do
   /usr/bin/time -a -o "$OUT/time-unit-fork.txt" -f 'elapsed_s=%e user_s=%U sys_s=%S minor_faults=%R major_faults=%F vol_cs=%w invol_cs=%c max_rss_kb=%M' \
     nice -n "$NICE" sh -c "$CMD"
 done
+fi
+
+# ---------------------------------------------------------------- kernel CPU profile
+# Where the build's system time goes, to compare with the model's bodies: not in the default
+# PHASES (its sampling slows the build a little; the times above come from the unprofiled runs).
+if phase kprofile; then
+  make ARCH=x86_64 clean > /dev/null
+  snap beforeP
+  /usr/bin/time -o "$OUT/time-buildP.txt" -f "elapsed_s=%e user_s=%U sys_s=%S minor_faults=%R" \
+    perf record -q -e cpu-clock -F "${PROFILE_HZ:-999}" -g -o "$WORK/kprofile.data" \
+    -- nice -n "$NICE" "${MAKE[@]}" > "$WORK/buildP.log" 2>&1
+  snap afterP
+  perf report -i "$WORK/kprofile.data" --stdio -q -g none --percent-limit 0.05 --no-children \
+    --sort sym --dsos '[kernel.kallsyms]' 2>/dev/null | xz -T1 > "$OUT/kprofile-kernel-self.txt.xz"
+  # every kernel sample's call chain, folded (outermost first), for path-level sums
+  perf script -i "$WORK/kprofile.data" -F comm,ip,sym,dso 2>/dev/null \
+    | python3 "$HERE/fold_stacks.py" | xz -T1 > "$OUT/kprofile-kernel-folded.txt.xz"
 fi
 
 phase analyze && python3 "$HERE/kbuild_analyze.py" "$OUT" > "$OUT/kbuild-summary.properties"
