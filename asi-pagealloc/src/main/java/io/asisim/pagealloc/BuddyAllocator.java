@@ -167,7 +167,8 @@ public final class BuddyAllocator implements PageAllocator {
   @Override
   public long alloc(int cpu, int order, int gfpMask) {
     allocRequests.inc();
-    AllocContext c = ac.reset(cpu, gfpMask, strategy.requestIndex(gfpMask));
+    // one class of lists: index 0 without asking the strategy (SensitivityStrategy#requestIndex)
+    AllocContext c = ac.reset(cpu, gfpMask, fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0);
     int pfn = allocPagesNoprof(order, c);
     if (pfn < 0) {
       strategy.allocFailed(c);
@@ -199,7 +200,7 @@ public final class BuddyAllocator implements PageAllocator {
       // NR_FREE_PAGES leaves isolated pages out; they are free all the same.
       for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
         for (int s = 0; s < fa.nrSens; s++) {
-          n += (long) z.listLen[z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)] << o;
+          n += (long) z.freeLen(z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)) << o;
         }
       }
     }

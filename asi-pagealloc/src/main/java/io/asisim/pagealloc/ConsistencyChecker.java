@@ -47,8 +47,8 @@ final class ConsistencyChecker {
         int l = z.list(o, t);
         int len = 0;
         int prev = Zone.NIL;
-        for (int p = z.head[l]; p != Zone.NIL; p = ft.next[p]) {
-          if (ft.prev[p] != prev) {
+        for (int p = z.freeHead(l); p != Zone.NIL; p = ft.next(p)) {
+          if (ft.prev(p) != prev) {
             return "broken prev link at pfn " + p;
           }
           prev = p;
@@ -82,11 +82,11 @@ final class ConsistencyChecker {
             }
           }
         }
-        if (z.tail[l] != prev) {
+        if (z.freeTail(l) != prev) {
           return "tail of list order " + o + " type " + t + " is stale";
         }
-        if (len != z.listLen[l]) {
-          return "list order " + o + " type " + t + " has " + len + " blocks, counter says " + z.listLen[l];
+        if (len != z.freeLen(l)) {
+          return "list order " + o + " type " + t + " has " + len + " blocks, counter says " + z.freeLen(l);
         }
         nr += len;
         if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
@@ -110,7 +110,7 @@ final class ConsistencyChecker {
         int l = c * z.nrPcpLists + i;
         int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
         int len = 0;
-        for (int p = z.pcpHead[l]; p != Zone.NIL; p = ft.next[p]) {
+        for (int p = z.pcpHead(l); p != Zone.NIL; p = ft.next(p)) {
           if (ft.stateOf(p) != (FrameTable.PCP | order) || !z.contains(p)) {
             return "pfn " + p + " on cpu " + c + " pcp list " + i + " is not a pcp page of order " + order;
           }
@@ -119,7 +119,7 @@ final class ConsistencyChecker {
           }
           pages += 1L << order;
         }
-        if (len != z.pcpLen[l]) {
+        if (len != z.pcpLen(l)) {
           return "pcp list length mismatch on cpu " + c;
         }
       }

@@ -82,7 +82,7 @@ final class Fallback {
       if (fmt == -2) {
         break;
       }
-      int pfn = z.head[z.list(o, base + fmt)];
+      int pfn = z.freeHead(z.list(o, base + fmt));
       int got = tryToClaimBlock(z, pfn, o, order, mt, fmt, ac.sens);
       if (got >= 0) {
         extfrag(ac);
@@ -100,7 +100,7 @@ final class Fallback {
       if (fmt == -1) {
         continue;
       }
-      int pfn = z.head[z.list(o, base + fmt)];
+      int pfn = z.freeHead(z.list(o, base + fmt));
       fa.delFromFreeList(z, pfn, o, base + fmt);
       fa.expand(z, pfn, order, o, base + fmt);
       extfrag(ac);

@@ -65,7 +65,7 @@ final class FreeArea {
   /** {@code __add_to_free_list()} + {@code set_buddy_order()}. */
   void addToFreeList(Zone z, int pfn, int order, int freetype, boolean toTail) {
     int l = z.list(order, freetype);
-    ft.listAdd(z.head, z.tail, z.listLen, l, pfn, toTail);
+    ft.listAdd(z.free, l, pfn, toTail);
     ft.state[pfn] = (byte) (FrameTable.BUDDY | order);
     z.nrFree[order]++;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
@@ -76,7 +76,7 @@ final class FreeArea {
   /** {@code __del_page_from_free_list()}. */
   void delFromFreeList(Zone z, int pfn, int order, int freetype) {
     int l = z.list(order, freetype);
-    ft.listDel(z.head, z.tail, z.listLen, l, pfn);
+    ft.listDel(z.free, l, pfn);
     ft.state[pfn] = 0;
     z.nrFree[order]--;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
@@ -97,7 +97,7 @@ final class FreeArea {
   /** {@code __rmqueue_smallest()}: the first order with a free block of the freetype, split down. */
   int rmqueueSmallest(Zone z, int order, int freetype) {
     for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
-      int pfn = z.head[z.list(o, freetype)];
+      int pfn = z.freeHead(z.list(o, freetype));
       if (pfn == Zone.NIL) {
         continue;
       }

@@ -65,7 +65,7 @@ final class Highatomic {
         for (int s = 0; s < nrSens; s++) {
           int sIdx = nrSens > 1 ? (s == 0 ? sens : 1 - sens) : 0;
           int base = sIdx * FrameTable.MIGRATE_TYPES;
-          int pfn = z.head[z.list(o, base + MIGRATE_HIGHATOMIC)];
+          int pfn = z.freeHead(z.list(o, base + MIGRATE_HIGHATOMIC));
           if (pfn == Zone.NIL) {
             continue;
           }

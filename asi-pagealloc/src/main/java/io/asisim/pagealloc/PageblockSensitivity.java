@@ -141,7 +141,7 @@ final class PageblockSensitivity implements SensitivityStrategy {
         if (!flippableType(fmt, allocFlags)) {
           continue;
         }
-        int pfn = z.head[z.list(o, obase + fmt)];
+        int pfn = z.freeHead(z.list(o, obase + fmt));
         if (pfn == Zone.NIL) {
           continue;
         }

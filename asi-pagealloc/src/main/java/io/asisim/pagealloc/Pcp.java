@@ -20,7 +20,8 @@ final class Pcp {
 
   private final Rmqueue rmqueue;
   private final ArchPageOps arch;
-  private final BuddyConfig cfg;
+  private final long costPcp;
+  private final long costBuddy;
   private final int nrCpus;
 
   /**
@@ -31,7 +32,8 @@ final class Pcp {
   Pcp(Rmqueue rmqueue, ArchPageOps arch, BuddyConfig cfg, int nrCpus) {
     this.rmqueue = rmqueue;
     this.arch = arch;
-    this.cfg = cfg;
+    this.costPcp = cfg.costPcp();
+    this.costBuddy = cfg.costBuddy();
     this.nrCpus = nrCpus;
   }
 
@@ -47,20 +49,20 @@ final class Pcp {
     FrameTable ft = fa.ft;
     z.pcpFreeCount[cpu] >>= 1;
     int l = cpu * z.nrPcpLists + pindex(order, ac.migratetype, ac.sens);
-    if (z.pcpHead[l] == Zone.NIL) {
+    if (z.pcpHead(l) == Zone.NIL) {
       int batch = nrPcpAlloc(z, cpu, order);
       int got = rmqueueBulk(z, order, batch, l, flags, ac);
       z.pcpCount[cpu] += got << order;
       arch.charge(cpu, bulkCost(got));
-      if (z.pcpHead[l] == Zone.NIL) {
+      if (z.pcpHead(l) == Zone.NIL) {
         return -1;
       }
     }
-    int pfn = z.pcpHead[l];
-    ft.listDel(z.pcpHead, z.pcpTail, z.pcpLen, l, pfn);
+    int pfn = z.pcpHead(l);
+    ft.listDel(z.pcp, l, pfn);
     z.pcpCount[cpu] -= 1 << order;
     fa.markAllocated(pfn, order, ac.migratetype);
-    arch.charge(cpu, cfg.costPcp());
+    arch.charge(cpu, costPcp);
     return pfn;
   }
 
@@ -93,7 +95,7 @@ final class Pcp {
         break;
       }
       ft.state[pfn] = (byte) (FrameTable.PCP | order);
-      ft.listAdd(z.pcpHead, z.pcpTail, z.pcpLen, l, pfn, true);
+      ft.listAdd(z.pcp, l, pfn, true);
     }
     return i;
   }
@@ -107,7 +109,7 @@ final class Pcp {
       if (mt >= MIGRATE_PCPTYPES) {
         if (mt == MIGRATE_ISOLATE) {
           fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), false);
-          arch.charge(cpu, cfg.costBuddy());
+          arch.charge(cpu, costBuddy);
           return;
         }
         mt = MIGRATE_MOVABLE;
@@ -116,7 +118,7 @@ final class Pcp {
       return;
     }
     fa.freeOnePageMaybeSplit(z, pfn, order);
-    arch.charge(cpu, cfg.costBuddy());
+    arch.charge(cpu, costBuddy);
   }
 
   /** {@code free_frozen_page_commit()}. */
@@ -125,13 +127,13 @@ final class Pcp {
     int pindex = pindex(order, mt, fa.sensIndexOf(pfn));
     int l = cpu * z.nrPcpLists + pindex;
     ft.state[pfn] = (byte) (FrameTable.PCP | order);
-    ft.listAdd(z.pcpHead, z.pcpTail, z.pcpLen, l, pfn, false);
+    ft.listAdd(z.pcp, l, pfn, false);
     z.pcpCount[cpu] += 1 << order;
     int batch = z.pcpBatch;
     if (z.pcpFreeCount[cpu] < (batch << PCP_BATCH_SCALE_MAX)) {
       z.pcpFreeCount[cpu] += 1 << order;
     }
-    arch.charge(cpu, cfg.costPcp());
+    arch.charge(cpu, costPcp);
     int high = z.pcpHigh;
     if (z.pcpCount[cpu] >= high) {
       freePcppagesBulk(fa, z, cpu, nrPcpFree(z, cpu, batch, high), pindex);
@@ -161,17 +163,17 @@ final class Pcp {
           pindex = 0;
         }
         l = base + pindex;
-      } while (z.pcpHead[l] == Zone.NIL);
+      } while (z.pcpHead(l) == Zone.NIL);
       int order = (pindex % FrameTable.NR_LOWORDER_PCP_LISTS) / MIGRATE_PCPTYPES;
       int nr = 1 << order;
       do {
-        int pfn = z.pcpTail[l];
-        ft.listDel(z.pcpHead, z.pcpTail, z.pcpLen, l, pfn);
+        int pfn = z.pcpTail(l);
+        ft.listDel(z.pcp, l, pfn);
         count -= nr;
         z.pcpCount[cpu] -= nr;
         fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), false);
         freed++;
-      } while (count > 0 && z.pcpHead[l] != Zone.NIL);
+      } while (count > 0 && z.pcpHead(l) != Zone.NIL);
     }
     arch.charge(cpu, bulkCost(freed));
     return freed;
@@ -196,6 +198,6 @@ final class Pcp {
    * operation, each further one about a list operation (estimate, like the costs themselves).
    */
   private long bulkCost(int blocks) {
-    return cfg.costBuddy() + (long) cfg.costPcp() * Math.max(0, blocks - 1);
+    return costBuddy + costPcp * Math.max(0, blocks - 1);
   }
 }

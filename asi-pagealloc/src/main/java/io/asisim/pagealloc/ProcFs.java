@@ -70,7 +70,7 @@ public final class ProcFs {
         for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
           long n = 0;
           for (int s = 0; s < a.nrSensitivities(); s++) {
-            n += z.listLen[z.list(o, mt.ordinal() + s * FrameTable.MIGRATE_TYPES)];
+            n += z.freeLen(z.list(o, mt.ordinal() + s * FrameTable.MIGRATE_TYPES));
           }
           count(sb, n);
         }
@@ -112,7 +112,7 @@ public final class ProcFs {
           sb.append(String.format(Locale.ROOT, "Node %4d, zone %8s, type %12s, %12s ", 0, z.name,
               mt.pagetypeinfoName(), names[s]));
           for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-            count(sb, z.listLen[z.list(o, mt.ordinal() + s * FrameTable.MIGRATE_TYPES)]);
+            count(sb, z.freeLen(z.list(o, mt.ordinal() + s * FrameTable.MIGRATE_TYPES)));
           }
           sb.append('\n');
         }

@@ -8,7 +8,6 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Sensitivity;
-import java.util.Arrays;
 
 /**
  * The separate buddy cache of Mike Rapoport's "mm: introduce __GFP_UNMAPPED and unmapped_alloc()"
@@ -48,9 +47,8 @@ final class UnmappedPool implements SensitivityStrategy {
   private final int shrinkBatch;
   private final long costPool;
 
-  private final int[] head = new int[FrameTable.NR_PAGE_ORDERS];
-  private final int[] tail = new int[FrameTable.NR_PAGE_ORDERS];
-  private final int[] len = new int[FrameTable.NR_PAGE_ORDERS];
+  /** The pool's free lists, one per order: a {@link FrameTable} list table. */
+  private final int[] lists = FrameTable.newLists(FrameTable.NR_PAGE_ORDERS);
   /** One bit per frame: the frame belongs to the pool (free or allocated from it). */
   private final long[] inPool;
   private long freePages;
@@ -76,8 +74,6 @@ final class UnmappedPool implements SensitivityStrategy {
     this.shrinkMinOrder = shrinkMinOrder;
     this.shrinkBatch = shrinkBatch;
     this.costPool = costPool;
-    Arrays.fill(head, Zone.NIL);
-    Arrays.fill(tail, Zone.NIL);
     inPool = new long[(ft.nrFrames + 63) >>> 6];
     refills = metrics.counter(StandardMetrics.POOL_REFILLS);
     shrinks = metrics.counter(StandardMetrics.POOL_SHRINKS);
@@ -124,7 +120,7 @@ final class UnmappedPool implements SensitivityStrategy {
 
   /** Free pool blocks of {@code order}. */
   int freeBlocks(int order) {
-    return len[order];
+    return FrameTable.len(lists, order);
   }
 
   /** {@code unmapped_alloc()}: from the pool, refilling it when empty. */
@@ -142,7 +138,7 @@ final class UnmappedPool implements SensitivityStrategy {
 
   private int take(int order) {
     for (int o = order; o < FrameTable.NR_PAGE_ORDERS; o++) {
-      int pfn = head[o];
+      int pfn = FrameTable.head(lists, o);
       if (pfn == Zone.NIL) {
         continue;
       }
@@ -160,13 +156,13 @@ final class UnmappedPool implements SensitivityStrategy {
   }
 
   private void add(int pfn, int order, boolean toTail) {
-    ft.listAdd(head, tail, len, order, pfn, toTail);
+    ft.listAdd(lists, order, pfn, toTail);
     ft.state[pfn] = (byte) (FrameTable.POOL | order);
     freePages += 1L << order;
   }
 
   private void del(int pfn, int order) {
-    ft.listDel(head, tail, len, order, pfn);
+    ft.listDel(lists, order, pfn);
     ft.state[pfn] = 0;
     freePages -= 1L << order;
   }
@@ -238,8 +234,8 @@ final class UnmappedPool implements SensitivityStrategy {
   int shrink(int cpu) {
     int returned = 0;
     for (int o = FrameTable.MAX_ORDER; o >= shrinkMinOrder && returned < shrinkBatch; o--) {
-      while (head[o] != Zone.NIL && returned < shrinkBatch) {
-        int pfn = head[o];
+      while (FrameTable.head(lists, o) != Zone.NIL && returned < shrinkBatch) {
+        int pfn = FrameTable.head(lists, o);
         del(pfn, o);
         int n = 1 << o;
         setInPool(pfn, n, false);
@@ -279,7 +275,7 @@ final class UnmappedPool implements SensitivityStrategy {
     long free = 0;
     for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
       int n = 0;
-      for (int p = head[o]; p != Zone.NIL; p = ft.next[p]) {
+      for (int p = FrameTable.head(lists, o); p != Zone.NIL; p = ft.next(p)) {
         if (ft.stateOf(p) != (FrameTable.POOL | o) || !contains(p) || (p & ((1 << o) - 1)) != 0) {
           return "pool: pfn " + p + " on the order-" + o + " list is not a free pool block";
         }
@@ -288,7 +284,7 @@ final class UnmappedPool implements SensitivityStrategy {
         }
         free += 1L << o;
       }
-      if (n != len[o]) {
+      if (n != FrameTable.len(lists, o)) {
         return "pool: order-" + o + " list length mismatch";
       }
     }

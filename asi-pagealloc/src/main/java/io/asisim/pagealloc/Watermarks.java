@@ -157,7 +157,7 @@ final class Watermarks {
     long n = 0;
     for (int s = 0; s < nrSens; s++) {
       for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        n += (long) z.listLen[z.list(o, Migratetype.MIGRATE_CMA + s * FrameTable.MIGRATE_TYPES)] << o;
+        n += (long) z.freeLen(z.list(o, Migratetype.MIGRATE_CMA + s * FrameTable.MIGRATE_TYPES)) << o;
       }
     }
     return n;

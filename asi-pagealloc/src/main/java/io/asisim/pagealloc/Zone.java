@@ -1,7 +1,5 @@
 package io.asisim.pagealloc;
 
-import java.util.Arrays;
-
 /**
  * One {@code struct zone}: its pfn span, {@code free_area[order].free_list[freetype]} heads, tails
  * and lengths (intrusive links live in {@link FrameTable}), {@code nr_free} per order,
@@ -25,9 +23,8 @@ final class Zone {
   /** Pages the buddy allocator manages ({@code zone_managed_pages()}): span minus memblock reserved. */
   long managedPages;
 
-  final int[] head;
-  final int[] tail;
-  final int[] listLen;
+  /** The {@code free_area[].free_list[]} heads, tails and lengths: a {@link FrameTable} list table. */
+  final int[] free;
   final long[] nrFree = new long[FrameTable.NR_PAGE_ORDERS];
   /** {@code NR_FREE_PAGES}: pages on the buddy free lists (not on pcp lists). */
   long freePages;
@@ -41,9 +38,8 @@ final class Zone {
 
   // ---- per-cpu pagesets: lists indexed by cpu * nrPcpLists + pindex ----
   final int nrPcpLists;
-  final int[] pcpHead;
-  final int[] pcpTail;
-  final int[] pcpLen;
+  /** The pcp lists of every CPU: a {@link FrameTable} list table. */
+  final int[] pcp;
   /** {@code pcp->count} in pages, per CPU. */
   final int[] pcpCount;
   /** {@code pcp->free_count}, per CPU. */
@@ -58,17 +54,9 @@ final class Zone {
     this.endPfn = endPfn;
     this.nrFreetypes = nrFreetypes;
     int lists = FrameTable.NR_PAGE_ORDERS * nrFreetypes;
-    head = new int[lists];
-    tail = new int[lists];
-    listLen = new int[lists];
-    Arrays.fill(head, NIL);
-    Arrays.fill(tail, NIL);
+    free = FrameTable.newLists(lists);
     nrPcpLists = nrSensitivities * FrameTable.NR_LOWORDER_PCP_LISTS;
-    pcpHead = new int[nrCpus * nrPcpLists];
-    pcpTail = new int[nrCpus * nrPcpLists];
-    pcpLen = new int[nrCpus * nrPcpLists];
-    Arrays.fill(pcpHead, NIL);
-    Arrays.fill(pcpTail, NIL);
+    pcp = FrameTable.newLists(nrCpus * nrPcpLists);
     pcpCount = new int[nrCpus];
     pcpFreeCount = new int[nrCpus];
   }
@@ -88,6 +76,33 @@ final class Zone {
 
   /** {@code free_area_empty()}. */
   boolean freeAreaEmpty(int order, int freetype) {
-    return head[list(order, freetype)] == NIL;
+    return freeHead(list(order, freetype)) == NIL;
+  }
+
+  /** First block of free list {@code l} ({@link #list}), or {@link #NIL}. */
+  int freeHead(int l) {
+    return FrameTable.head(free, l);
+  }
+
+  int freeTail(int l) {
+    return FrameTable.tail(free, l);
+  }
+
+  /** Blocks on free list {@code l}. */
+  int freeLen(int l) {
+    return FrameTable.len(free, l);
+  }
+
+  /** First page of pcp list {@code l} ({@code cpu * nrPcpLists + pindex}), or {@link #NIL}. */
+  int pcpHead(int l) {
+    return FrameTable.head(pcp, l);
+  }
+
+  int pcpTail(int l) {
+    return FrameTable.tail(pcp, l);
+  }
+
+  int pcpLen(int l) {
+    return FrameTable.len(pcp, l);
   }
 }

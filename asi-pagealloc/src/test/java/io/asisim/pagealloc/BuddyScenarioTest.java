@@ -40,8 +40,8 @@ class BuddyScenarioTest {
     for (int o = 4; o <= 9; o++) {
       assertThat(Fixtures.count(a, o, MIGRATE_UNMOVABLE)).as("order %d", o).isEqualTo(1);
     }
-    assertThat(a.zones[0].head[a.zones[0].list(9, MIGRATE_UNMOVABLE)]).isEqualTo(512);
-    assertThat(a.zones[0].head[a.zones[0].list(4, MIGRATE_UNMOVABLE)]).isEqualTo(16);
+    assertThat(a.zones[0].freeHead(a.zones[0].list(9, MIGRATE_UNMOVABLE))).isEqualTo(512);
+    assertThat(a.zones[0].freeHead(a.zones[0].list(4, MIGRATE_UNMOVABLE))).isEqualTo(16);
     assertThat(a.checkConsistency()).isNull();
     // __free_one_page() merges 16 pages back up through every order to one order-10 block.
     a.free(0, pfn, 4);

@@ -35,6 +35,6 @@ final class Fixtures {
   /** Free blocks of {@code freetype} at {@code order} in the only zone. */
   static int count(BuddyAllocator a, int order, int freetype) {
     Zone z = a.zones[0];
-    return z.listLen[z.list(order, freetype)];
+    return z.freeLen(z.list(order, freetype));
   }
 }

@@ -66,8 +66,8 @@ class UnmappedPoolNonsensitiveTest {
     assertThat(arch.isRestrictedMapped(64511)).isFalse();
     assertThat(a.pool().poolPages()).isZero();
     assertThat(Fixtures.count(main, 10, UNMOVABLE)).isZero();
-    assertThat(z.head[z.list(9, UNMOVABLE)]).isEqualTo(63488);
-    assertThat(z.head[z.list(9, HIGHATOMIC)]).isEqualTo(64000);
+    assertThat(z.freeHead(z.list(9, UNMOVABLE))).isEqualTo(63488);
+    assertThat(z.freeHead(z.list(9, HIGHATOMIC))).isEqualTo(64000);
     assertThat(z.nrReservedHighatomic).isEqualTo(512);
     assertThat(z.freePages).isEqualTo(2048);
     // 5. Sensitive order 0 now passes the min watermark (2048 - 512 reserved > 1024) in the slow
