@@ -1,12 +1,9 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
 import static io.asisim.api.mm.Migratetype.MIGRATE_PCPTYPES;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_CMA;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_KSWAPD;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_NOFRAGMENT;
-import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_LOW;
+import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MASK;
 
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.machine.PfnRange;
@@ -16,6 +13,7 @@ import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
@@ -63,6 +61,8 @@ public final class BuddyAllocator implements PageAllocator {
   java.util.List<Migratetype> seededTypes;
 
   private final ArchPageOps arch;
+  /** {@code first_zones_zonelist()} per {@code highest_zoneidx}: the first populated zone at or below it. */
+  private final Zone[] preferredZone;
   private final BuddyConfig cfg;
   private final int nrCpus;
   private final Counter allocRequests;
@@ -106,6 +106,10 @@ public final class BuddyAllocator implements PageAllocator {
       byIndex[z.index] = z;
     }
     this.fa = new FreeArea(ft, zones, byIndex, nrSens);
+    this.preferredZone = new Zone[byIndex.length];
+    for (int i = 0; i < byIndex.length; i++) {
+      preferredZone[i] = fa.preferredZone(i);
+    }
     this.ac = new AllocContext(fa);
     this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks);
     this.highatomic = new Highatomic(fa);
@@ -168,8 +172,13 @@ public final class BuddyAllocator implements PageAllocator {
   public long alloc(int cpu, int order, int gfpMask) {
     allocRequests.inc();
     // one class of lists: index 0 without asking the strategy (SensitivityStrategy#requestIndex)
-    AllocContext c = ac.reset(cpu, gfpMask, fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0);
-    int pfn = allocPagesNoprof(order, c);
+    int sens = fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0;
+    int pfn = order >= 0 && order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER ? pcpHit(cpu, order, gfpMask, sens) : -1;
+    if (pfn >= 0) {
+      return pfn;
+    }
+    AllocContext c = ac.reset(cpu, gfpMask, sens);
+    pfn = allocPagesNoprof(order, c);
     if (pfn < 0) {
       strategy.allocFailed(c);
       allocFailures.inc();
@@ -178,10 +187,33 @@ public final class BuddyAllocator implements PageAllocator {
     return pfn;
   }
 
+  /**
+   * The common case of {@code get_page_from_freelist()}'s first pass, before the request context
+   * is built: the preferred zone is above its low watermark and the request's pcp list holds a
+   * page. It changes nothing unless it takes that page, so on -1 the full path runs as if it had
+   * not been tried. Its rules are the full path's ({@link AllocFlags#fastPath},
+   * {@link Watermarks#zoneWatermarkFast}, {@link Pcp#rmqueuePcplistHit}); it exists for speed
+   * (docs/architecture.md, "The allocator's fast path").
+   */
+  private int pcpHit(int cpu, int order, int gfp, int sens) {
+    int highest = Gfp.gfpZone(gfp);
+    Zone z = preferredZone[highest];
+    int mt = Gfp.gfpMigratetype(gfp);
+    if (z == null || mt >= MIGRATE_PCPTYPES) {
+      return -1;
+    }
+    int flags = AllocFlags.fastPath(gfp, mt, z, fa);
+    if (!Watermarks.zoneWatermarkFast(z, order, Watermarks.wmark(z, flags & ALLOC_WMARK_MASK), highest, flags,
+        fa.hasCma, fa.nrSens)) {
+      return -1;
+    }
+    return pcp.rmqueuePcplistHit(fa.ft, z, cpu, order, mt, sens);
+  }
+
   @Override
   public void free(int cpu, long pfn, int order) {
-    FreeArea f = ac.fa; // the alloc path's reference (AllocContext#fa): a loop of both shares one
-    pcp.freeFrozenPages(f, cpu, checkAllocated(f.ft, pfn, order), order);
+    FreeArea f = fa;
+    pcp.freeFrozenPages(f, cpu, f.ft.requireAllocated(pfn, order, "block"), order);
   }
 
   @Override
@@ -191,20 +223,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long freePages() {
-    long n = 0;
-    for (Zone z : zones) {
-      n += z.freePages;
-      for (int c = 0; c < nrCpus; c++) {
-        n += z.pcpCount[c];
-      }
-      // NR_FREE_PAGES leaves isolated pages out; they are free all the same.
-      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        for (int s = 0; s < fa.nrSens; s++) {
-          n += (long) z.freeLen(z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)) << o;
-        }
-      }
-    }
-    return n;
+    return fa.nrFreePages(nrCpus);
   }
 
   @Override
@@ -221,11 +240,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long reclaimWatermark() {
-    long sum = 0;
-    for (Zone z : zones) {
-      sum += z.wmarkHigh;
-    }
-    return sum;
+    return Watermarks.highSum(zones);
   }
 
   // ---- package-private entry points for the unmapped pool, the seeding and /proc ----
@@ -258,11 +273,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     ac.migratetype = mt;
     int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
-    // Fast path: low watermark, ALLOC_NOFRAGMENT when the preferred zone is Normal and DMA32 exists.
-    int flags = ALLOC_WMARK_LOW | cma | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
-    if (preferred.index == Gfp.ZONE_NORMAL && fa.byIndex[Gfp.ZONE_DMA32] != null) {
-      flags |= ALLOC_NOFRAGMENT;
-    }
+    int flags = AllocFlags.fastPath(gfp, mt, preferred, fa);
     int pfn = getPage.getPageFromFreelist(order, flags, ac);
     if (pfn >= 0) {
       return pfn;
@@ -301,17 +312,5 @@ public final class BuddyAllocator implements PageAllocator {
 
   BuddyConfig config() {
     return cfg;
-  }
-
-  private static int checkAllocated(FrameTable ft, long pfn, int order) {
-    if (pfn < 0 || pfn >= ft.nrFrames) {
-      throw new IllegalArgumentException("free of pfn " + pfn + " outside memory");
-    }
-    int p = (int) pfn;
-    int s = ft.stateOf(p);
-    if ((s & FrameTable.WHERE_MASK) != 0 || (s & FrameTable.ALLOC) == 0 || (s & FrameTable.ORDER_MASK) != order) {
-      throw new IllegalStateException("free of pfn " + pfn + " order " + order + " that is not an allocated block of that order");
-    }
-    return p;
   }
 }

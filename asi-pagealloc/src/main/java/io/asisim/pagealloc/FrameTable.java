@@ -88,6 +88,24 @@ final class FrameTable {
     return state[pfn] & 0xff;
   }
 
+  /**
+   * The free side's check that {@code pfn} heads an allocated block of {@code order} (what
+   * {@code free_pages_prepare()}'s bad-page checks catch); {@code what} names the block in the
+   * error. Returns the pfn as an int.
+   */
+  int requireAllocated(long pfn, int order, String what) {
+    if (pfn < 0 || pfn >= nrFrames) {
+      throw new IllegalArgumentException("free of pfn " + pfn + " outside memory");
+    }
+    int p = (int) pfn;
+    int s = stateOf(p);
+    if ((s & WHERE_MASK) != 0 || (s & ALLOC) == 0 || (s & ORDER_MASK) != order) {
+      throw new IllegalStateException("free of pfn " + pfn + " order " + order + " that is not an allocated "
+          + what + " of that order");
+    }
+    return p;
+  }
+
   boolean isBuddy(int pfn, int order) {
     return (state[pfn] & 0xff) == (BUDDY | order);
   }

@@ -31,6 +31,26 @@ final class FreeArea {
     this.nrSens = nrSens;
   }
 
+  /**
+   * Free pages in every zone: the buddy lists ({@code NR_FREE_PAGES}), the pcp lists of
+   * {@code nrCpus} CPUs, and isolated blocks, which NR_FREE_PAGES leaves out but are free all the same.
+   */
+  long nrFreePages(int nrCpus) {
+    long n = 0;
+    for (Zone z : zones) {
+      n += z.freePages;
+      for (int c = 0; c < nrCpus; c++) {
+        n += z.pcpCount[c];
+      }
+      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+        for (int s = 0; s < nrSens; s++) {
+          n += (long) z.freeLen(z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)) << o;
+        }
+      }
+    }
+    return n;
+  }
+
   /** {@code get_pfnblock_freetype()}: a free page's pageblock migratetype and sensitivity. */
   int freetypeOf(int pfn) {
     int mt = ft.pbMigratetype(pfn);
@@ -110,7 +130,12 @@ final class FreeArea {
 
   /** {@code prep_new_page()} as far as the frame table goes: an allocated head of {@code order}. */
   void markAllocated(int pfn, int order, int mt) {
-    ft.state[pfn] = (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
+    ft.state[pfn] = allocatedState(order, mt);
+  }
+
+  /** The frame-table state of an allocated head of {@code order} and migratetype {@code mt}. */
+  static byte allocatedState(int order, int mt) {
+    return (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
   }
 
   /**

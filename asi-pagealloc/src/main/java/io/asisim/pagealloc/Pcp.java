@@ -58,10 +58,29 @@ final class Pcp {
         return -1;
       }
     }
+    return take(ft, z, cpu, l, order, ac.migratetype);
+  }
+
+  /**
+   * {@code rmqueue_pcplist()} when list {@code (order, mt, sens)} of {@code cpu} holds a page: the
+   * allocator's fast path ({@code BuddyAllocator#pcpHit}), with no request context. Returns -1,
+   * having changed nothing, when the list is empty and {@link #rmqueuePcplist} must refill it.
+   */
+  int rmqueuePcplistHit(FrameTable ft, Zone z, int cpu, int order, int mt, int sens) {
+    int l = cpu * z.nrPcpLists + pindex(order, mt, sens);
+    if (z.pcpHead(l) == Zone.NIL) {
+      return -1;
+    }
+    z.pcpFreeCount[cpu] >>= 1;
+    return take(ft, z, cpu, l, order, mt);
+  }
+
+  /** {@code __rmqueue_pcplist()}: the head of non-empty list {@code l}, allocated. */
+  private int take(FrameTable ft, Zone z, int cpu, int l, int order, int mt) {
     int pfn = z.pcpHead(l);
     ft.listDel(z.pcp, l, pfn);
     z.pcpCount[cpu] -= 1 << order;
-    fa.markAllocated(pfn, order, ac.migratetype);
+    ft.state[pfn] = FreeArea.allocatedState(order, mt);
     arch.charge(cpu, costPcp);
     return pfn;
   }

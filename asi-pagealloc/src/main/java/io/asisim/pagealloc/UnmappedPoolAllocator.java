@@ -58,12 +58,7 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   @Override
   public void free(int cpu, long pfn, int order) {
     if (pfn >= 0 && pfn < main.ft.nrFrames && pool.contains((int) pfn)) {
-      int p = (int) pfn;
-      int s = main.ft.stateOf(p);
-      if ((s & FrameTable.WHERE_MASK) != 0 || (s & FrameTable.ALLOC) == 0 || (s & FrameTable.ORDER_MASK) != order) {
-        throw new IllegalStateException("free of pool pfn " + pfn + " order " + order + " that is not an allocated pool block");
-      }
-      pool.free(cpu, p, order);
+      pool.free(cpu, main.ft.requireAllocated(pfn, order, "pool block"), order);
       return;
     }
     main.free(cpu, pfn, order);

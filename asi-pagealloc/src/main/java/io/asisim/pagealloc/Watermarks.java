@@ -163,6 +163,15 @@ final class Watermarks {
     return n;
   }
 
+  /** The sum of the zones' high watermarks, where kswapd stops ({@code pgdat_balanced()}). */
+  static long highSum(Zone[] zones) {
+    long sum = 0;
+    for (Zone z : zones) {
+      sum += z.wmarkHigh;
+    }
+    return sum;
+  }
+
   /** {@code zone_watermark_fast()}. */
   static boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int flags, boolean hasCma, int nrSens) {
     long free = z.freePages;

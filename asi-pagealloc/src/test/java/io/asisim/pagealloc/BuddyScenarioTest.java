@@ -131,4 +131,38 @@ class BuddyScenarioTest {
     assertThat(a.alloc(0, 0, GFP_HIGHUSER_MOVABLE)).isZero();
     assertThat(z.pcpCount[0]).isZero();
   }
+
+  @Test
+  void everyPcpAllocationDecaysFreeCountOnceOnTheFastPathAndOnRefill() {
+    FakeArch arch = new FakeArch(2, 4096, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    Zone z = a.zones[0];
+    long p1 = a.alloc(0, 0, GFP_HIGHUSER_MOVABLE);
+    long p2 = a.alloc(0, 0, GFP_HIGHUSER_MOVABLE);
+    long p3 = a.alloc(0, 0, GFP_HIGHUSER_MOVABLE);
+    // free_frozen_page_commit(): each free adds 1 to free_count (cap batch << 5 = 32), high 4 not reached
+    a.free(0, p1, 0);
+    a.free(0, p2, 0);
+    a.free(0, p3, 0);
+    assertThat(z.pcpCount[0]).isEqualTo(3);
+    assertThat(z.pcpFreeCount[0]).isEqualTo(3);
+    // a hit on the movable list (BuddyAllocator#pcpHit): free_count >>= 1 once
+    assertThat(a.alloc(0, 0, GFP_HIGHUSER_MOVABLE)).isEqualTo(p3);
+    assertThat(z.pcpFreeCount[0]).isEqualTo(1);
+    assertThat(z.pcpCount[0]).isEqualTo(2);
+    a.free(0, p3, 0);
+    assertThat(z.pcpFreeCount[0]).isEqualTo(2);
+    // the unmovable list is empty: the fast path leaves everything as it was, the full path
+    // decays once and refills one page from the buddy
+    long before = arch.cycles();
+    long u = a.alloc(0, 0, GFP_KERNEL);
+    assertThat(u).isNotIn(p1, p2, p3);
+    assertThat(z.pcpFreeCount[0]).isEqualTo(1);
+    assertThat(z.pcpCount[0]).isEqualTo(3);
+    // rmqueue_bulk() of one block (cost-buddy) claimed from a movable order-10 block (one
+    // extfrag event, cost-fallback) and the take (cost-pcp): nothing charged twice
+    BuddyConfig cfg = Fixtures.tinyWatermarks(false);
+    assertThat(arch.cycles() - before).isEqualTo(cfg.costBuddy() + cfg.costFallback() + cfg.costPcp());
+    assertThat(a.checkConsistency()).isNull();
+  }
 }
