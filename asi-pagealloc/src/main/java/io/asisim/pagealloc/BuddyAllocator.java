@@ -173,7 +173,7 @@ public final class BuddyAllocator implements PageAllocator {
     allocRequests.inc();
     // one class of lists: index 0 without asking the strategy (SensitivityStrategy#requestIndex)
     int sens = fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0;
-    int pfn = order >= 0 && order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER ? pcpHit(cpu, order, gfpMask, sens) : -1;
+    int pfn = order >= 0 && order <= FrameTable.MAX_ORDER ? firstZoneHit(cpu, order, gfpMask, sens) : -1;
     if (pfn >= 0) {
       return pfn;
     }
@@ -190,12 +190,13 @@ public final class BuddyAllocator implements PageAllocator {
   /**
    * The common case of {@code get_page_from_freelist()}'s first pass, before the request context
    * is built: the preferred zone is above its low watermark and the request's pcp list holds a
-   * page. It changes nothing unless it takes that page, so on -1 the full path runs as if it had
-   * not been tried. Its rules are the full path's ({@link AllocFlags#fastPath},
-   * {@link Watermarks#zoneWatermarkFast}, {@link Pcp#rmqueuePcplistHit}); it exists for speed
+   * page ({@link Pcp#rmqueuePcplistHit}), or, above PAGE_ALLOC_COSTLY_ORDER in a zone without CMA,
+   * {@code __rmqueue_smallest()} finds a block of the request's freetype
+   * ({@link GetPage#rmqueueBuddyHit}). It changes nothing unless it allocates, so on -1 the full
+   * path runs as if it had not been tried; its rules are the full path's, and it exists for speed
    * (docs/architecture.md, "The allocator's fast path").
    */
-  private int pcpHit(int cpu, int order, int gfp, int sens) {
+  private int firstZoneHit(int cpu, int order, int gfp, int sens) {
     int highest = Gfp.gfpZone(gfp);
     Zone z = preferredZone[highest];
     int mt = Gfp.gfpMigratetype(gfp);
@@ -207,7 +208,10 @@ public final class BuddyAllocator implements PageAllocator {
         fa.hasCma, fa.nrSens)) {
       return -1;
     }
-    return pcp.rmqueuePcplistHit(fa.ft, z, cpu, order, mt, sens);
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      return pcp.rmqueuePcplistHit(fa.ft, z, cpu, order, mt, sens);
+    }
+    return fa.hasCma ? -1 : getPage.rmqueueBuddyHit(fa, z, cpu, order, mt, sens);
   }
 
   @Override
@@ -283,7 +287,6 @@ public final class BuddyAllocator implements PageAllocator {
     return pfn;
   }
 
-
   /** {@code free_frozen_pages()} of a block known to be allocated. */
   void freePages(int cpu, int pfn, int order) {
     pcp.freeFrozenPages(fa, cpu, pfn, order);
@@ -292,14 +295,6 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code unreserve_highatomic_pageblock()}. */
   boolean unreserveHighatomicPageblock(int highest, int mt, int sens, boolean force) {
     return highatomic.unreserve(highest, mt, sens, force);
-  }
-
-  void addToFreeList(Zone z, int pfn, int order, int freetype, boolean toTail) {
-    fa.addToFreeList(z, pfn, order, freetype, toTail);
-  }
-
-  int nrSensitivities() {
-    return fa.nrSens;
   }
 
   int nrCpus() {

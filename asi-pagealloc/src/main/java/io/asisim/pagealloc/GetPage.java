@@ -105,8 +105,25 @@ final class GetPage {
         return -1;
       }
     }
-    fa.markAllocated(pfn, order, ac.migratetype);
-    arch.charge(ac.cpu, costBuddy);
+    return allocated(fa, pfn, order, ac.migratetype, ac.cpu);
+  }
+
+  /**
+   * {@code rmqueue_buddy()} when {@code __rmqueue_smallest()} finds a block of freetype
+   * {@code (mt, sens)} at once: the allocator's fast path above PAGE_ALLOC_COSTLY_ORDER
+   * ({@code BuddyAllocator#firstZoneHit}), for a zone without CMA, with no request context and no
+   * HIGHATOMIC attempt (the first pass has no ALLOC_HIGHATOMIC). Returns -1, having changed
+   * nothing, when there is none and {@code __rmqueue()}'s fallbacks must run.
+   */
+  int rmqueueBuddyHit(FreeArea fa, Zone z, int cpu, int order, int mt, int sens) {
+    int pfn = fa.rmqueueSmallest(z, order, sens * FrameTable.MIGRATE_TYPES + mt);
+    return pfn < 0 ? -1 : allocated(fa, pfn, order, mt, cpu);
+  }
+
+  /** The end of {@code rmqueue_buddy()}: the block allocated, the buddy operation charged. */
+  private int allocated(FreeArea fa, int pfn, int order, int mt, int cpu) {
+    fa.markAllocated(pfn, order, mt);
+    arch.charge(cpu, costBuddy);
     return pfn;
   }
 }

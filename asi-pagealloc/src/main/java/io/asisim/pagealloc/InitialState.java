@@ -229,7 +229,7 @@ final class InitialState {
       for (int p = c[0]; p < c[0] + n; p++) {
         ft.state[p] = 0;
       }
-      a.addToFreeList(z, c[0], c[1], c[2] + sensBase, true);
+      a.fa.addToFreeList(z, c[0], c[1], c[2] + sensBase, true);
     }
     z.nrReservedHighatomic = info.blocks()[Migratetype.MIGRATE_HIGHATOMIC] * FrameTable.PB_PAGES;
   }

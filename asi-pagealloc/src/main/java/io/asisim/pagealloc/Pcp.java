@@ -63,7 +63,7 @@ final class Pcp {
 
   /**
    * {@code rmqueue_pcplist()} when list {@code (order, mt, sens)} of {@code cpu} holds a page: the
-   * allocator's fast path ({@code BuddyAllocator#pcpHit}), with no request context. Returns -1,
+   * allocator's fast path ({@code BuddyAllocator#firstZoneHit}), with no request context. Returns -1,
    * having changed nothing, when the list is empty and {@link #rmqueuePcplist} must refill it.
    */
   int rmqueuePcplistHit(FrameTable ft, Zone z, int cpu, int order, int mt, int sens) {

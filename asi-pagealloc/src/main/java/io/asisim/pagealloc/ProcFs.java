@@ -69,7 +69,7 @@ public final class ProcFs {
         sb.append(String.format(Locale.ROOT, "Node %4d, zone %8s, type %12s ", 0, z.name, mt.pagetypeinfoName()));
         for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
           long n = 0;
-          for (int s = 0; s < a.nrSensitivities(); s++) {
+          for (int s = 0; s < a.fa.nrSens; s++) {
             n += z.freeLen(z.list(o, mt.ordinal() + s * FrameTable.MIGRATE_TYPES));
           }
           count(sb, n);

@@ -146,7 +146,7 @@ class BuddyScenarioTest {
     a.free(0, p3, 0);
     assertThat(z.pcpCount[0]).isEqualTo(3);
     assertThat(z.pcpFreeCount[0]).isEqualTo(3);
-    // a hit on the movable list (BuddyAllocator#pcpHit): free_count >>= 1 once
+    // a hit on the movable list (BuddyAllocator#firstZoneHit): free_count >>= 1 once
     assertThat(a.alloc(0, 0, GFP_HIGHUSER_MOVABLE)).isEqualTo(p3);
     assertThat(z.pcpFreeCount[0]).isEqualTo(1);
     assertThat(z.pcpCount[0]).isEqualTo(2);
@@ -163,6 +163,35 @@ class BuddyScenarioTest {
     // extfrag event, cost-fallback) and the take (cost-pcp): nothing charged twice
     BuddyConfig cfg = Fixtures.tinyWatermarks(false);
     assertThat(arch.cycles() - before).isEqualTo(cfg.costBuddy() + cfg.costFallback() + cfg.costPcp());
+    assertThat(a.checkConsistency()).isNull();
+  }
+
+  @Test
+  void aLargeBlockCostsOneBuddyOperationFromItsOwnFreetypeAndAFallbackMore() {
+    FakeArch arch = new FakeArch(2, 4096, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    BuddyConfig cfg = Fixtures.tinyWatermarks(false);
+    // movable order 9: __rmqueue_smallest() splits the first movable order-10 block at once
+    // (BuddyAllocator#firstZoneHit -> GetPage#rmqueueBuddyHit)
+    long before = arch.cycles();
+    long m = a.alloc(0, 9, GFP_HIGHUSER_MOVABLE);
+    assertThat(m).isZero();
+    assertThat(arch.cycles() - before).isEqualTo(cfg.costBuddy());
+    assertThat(Fixtures.count(a, 9, MIGRATE_MOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 10, MIGRATE_MOVABLE)).isEqualTo(3);
+    // unmovable order 9: none of its own freetype, so the full path's __rmqueue_claim() takes
+    // the largest movable block, order 10 at pfn 1024 (one extfrag event), retypes both its
+    // pageblocks and keeps the upper half as a free unmovable order-9 block
+    before = arch.cycles();
+    long u = a.alloc(0, 9, GFP_KERNEL);
+    assertThat(u).isEqualTo(1024);
+    assertThat(arch.cycles() - before).isEqualTo(cfg.costBuddy() + cfg.costFallback());
+    assertThat(Fixtures.count(a, 9, MIGRATE_MOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 9, MIGRATE_UNMOVABLE)).isEqualTo(1);
+    assertThat(Fixtures.count(a, 10, MIGRATE_MOVABLE)).isEqualTo(2);
+    a.free(0, m, 9);
+    a.free(0, u, 9);
+    assertThat(a.freePages()).isEqualTo(4096);
     assertThat(a.checkConsistency()).isNull();
   }
 }
