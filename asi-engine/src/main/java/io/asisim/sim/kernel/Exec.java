@@ -23,33 +23,29 @@ final class Exec {
   private final Sched sched;
   private final Mmap mmap;
   private final Memory memory;
+  private final Exit exit;
   private final Counter oomEvents;
   private final int siteExec;
 
-  Exec(Machine machine, TaskTable tasks, Sched sched, Mmap mmap, Memory memory, KernelCounters counters,
-      int siteExec) {
+  Exec(Machine machine, TaskTable tasks, Sched sched, Mmap mmap, Memory memory, Exit exit,
+      KernelCounters counters, int siteExec) {
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tasks = tasks;
     this.sched = sched;
     this.mmap = mmap;
     this.memory = memory;
+    this.exit = exit;
     this.oomEvents = counters.oomEvents();
     this.siteExec = siteExec;
   }
 
   /**
-   * {@code execve()} by {@code pid} on {@code cpu}. False if the task must be killed: past the point
-   * of no return the new image could not be set up (the kernel sends SIGSEGV/SIGKILL). An
-   * {@code -ENOMEM} before that point leaves the task running its old image (true).
-   */
-  boolean exec(int cpu, int pid) {
-    return exec(cpu, pid, -1, 0);
-  }
-
-  /**
-   * {@code execve()} of a program whose text is the first {@code textPages} pages of {@code file}
-   * ({@code file < 0}: no text mapping); see {@link #exec(int, int)}.
+   * {@code execve()} by {@code pid} on {@code cpu} of a program whose text is the first
+   * {@code textPages} pages of {@code file} ({@code file < 0}: no text mapping). False if the task
+   * must be killed: past the point of no return the new image could not be set up (the kernel
+   * sends SIGSEGV/SIGKILL). An {@code -ENOMEM} before that point leaves the task running its old
+   * image (true).
    */
   boolean exec(int cpu, int pid, int file, long textPages) {
     if (file >= 0 && (textPages < 1 || textPages > MAX_TEXT_PAGES)) {
@@ -71,6 +67,20 @@ final class Exec {
       memory.fileFault().mmapAt(m, MmState.TEXT_BASE, file, textPages);
     }
     return setUpBuffer(cpu, pid);
+  }
+
+  /**
+   * {@code de_thread()}: an exec ends the other threads of the process. Checked before any thread
+   * is killed, so an exec that cannot run changes nothing.
+   */
+  void deThread(int pid) {
+    sched.requireRunnable(pid);
+    if (!tasks.isThreadGroupLeader(pid)) {
+      // the kernel makes the exec'ing thread the leader (it takes over the pid): not modelled
+      throw new IllegalArgumentException("exec by thread " + pid + " of process " + tasks.tgid(pid)
+          + ": only the thread-group leader can exec here");
+    }
+    exit.zapOtherThreads(pid);
   }
 
   /**

@@ -71,10 +71,10 @@ final class KernelInit {
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
     this.fork = new Fork(machine, tasks, mapCount, sched, counters);
-    this.exec = new Exec(machine, tasks, sched, mmap, memory, counters, siteExec);
     this.wait = new Wait(machine, tasks, sched);
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait);
+    this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec);
     this.view = new CheckView(tasks, files, pipes, plugins, highmem);
   }
 }

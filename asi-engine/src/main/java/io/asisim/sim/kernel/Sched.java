@@ -177,6 +177,13 @@ final class Sched {
     asi.asiEnter(cpu);
   }
 
+  /** The return of a system call that may sleep: to user space unless {@code pid} went to sleep in it (its CPU switched). */
+  void returnToUserUnlessAsleep(int cpu, int pid) {
+    if (tasks.current(cpu) == pid) {
+      returnToUser(cpu);
+    }
+  }
+
   /** {@code schedule()} on {@code cpu} picking {@code pid}; false if it was already running there. */
   boolean switchTo(int cpu, int pid) {
     if (tasks.current(cpu) == pid) {

@@ -106,14 +106,7 @@ public final class SimKernel implements Kernel {
 
   @Override
   public boolean exec(int pid) {
-    deThread(pid);
-    int cpu = k.sched.enter(pid);
-    if (!k.exec.exec(cpu, pid)) {
-      exit(pid); // past the point of no return the kernel kills the task
-      return false;
-    }
-    k.sched.returnToUser(cpu);
-    return true;
+    return execve(pid, -1, 0);
   }
 
   @Override
@@ -220,7 +213,7 @@ public final class SimKernel implements Kernel {
     k.pipes.check(pipe);
     int cpu = k.sched.enter(pid);
     int n = k.pipes.write(cpu, pid, pipe, pages);
-    returnUnlessAsleep(cpu, pid);
+    k.sched.returnToUserUnlessAsleep(cpu, pid);
     return n;
   }
 
@@ -229,15 +222,8 @@ public final class SimKernel implements Kernel {
     k.pipes.check(pipe);
     int cpu = k.sched.enter(pid);
     int n = k.pipes.read(cpu, pid, pipe, pages);
-    returnUnlessAsleep(cpu, pid);
+    k.sched.returnToUserUnlessAsleep(cpu, pid);
     return n;
-  }
-
-  /** The system call returns to user space unless its task went to sleep in it (its CPU switched). */
-  private void returnUnlessAsleep(int cpu, int pid) {
-    if (k.tasks.current(cpu) == pid) {
-      k.sched.returnToUser(cpu);
-    }
   }
 
   // ---- anonymous memory
@@ -292,7 +278,12 @@ public final class SimKernel implements Kernel {
   @Override
   public boolean exec(int pid, int file, long textPages) {
     k.files.checkExists(file);
-    deThread(pid);
+    return execve(pid, file, textPages);
+  }
+
+  /** {@code execve()}, with a text mapping of {@code file} unless it is negative. */
+  private boolean execve(int pid, int file, long textPages) {
+    k.exec.deThread(pid);
     int cpu = k.sched.enter(pid);
     if (!k.exec.exec(cpu, pid, file, textPages)) {
       exit(pid); // past the point of no return the kernel kills the task
@@ -358,16 +349,5 @@ public final class SimKernel implements Kernel {
   @Override
   public void syscall(int pid) {
     k.sched.returnToUser(k.sched.enter(pid));
-  }
-
-  /** {@code de_thread()}: an exec ends the other threads of the process. */
-  private void deThread(int pid) {
-    k.sched.requireRunnable(pid); // before any thread is killed for an exec that cannot run
-    if (!k.tasks.isThreadGroupLeader(pid)) {
-      // the kernel makes the exec'ing thread the leader (it takes over the pid): not modelled
-      throw new IllegalArgumentException("exec by thread " + pid + " of process " + k.tasks.tgid(pid)
-          + ": only the thread-group leader can exec here");
-    }
-    k.exit.zapOtherThreads(pid);
   }
 }
