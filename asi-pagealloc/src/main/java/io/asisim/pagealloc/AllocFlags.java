@@ -27,7 +27,7 @@ final class AllocFlags {
    * {@code ALLOC_KSWAPD}, and {@code ALLOC_NOFRAGMENT} when the preferred zone is Normal and DMA32
    * exists ({@code alloc_flags_nofragment()}).
    */
-  static int fastPath(int gfp, int mt, Zone preferred, FreeArea fa) {
+  static int firstAttempt(int gfp, int mt, Zone preferred, FreeArea fa) {
     int flags = ALLOC_WMARK_LOW | (mt == Migratetype.MIGRATE_MOVABLE ? ALLOC_CMA : 0)
         | ((gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0 ? ALLOC_KSWAPD : 0);
     if (preferred.index == Gfp.ZONE_NORMAL && fa.byIndex[Gfp.ZONE_DMA32] != null) {

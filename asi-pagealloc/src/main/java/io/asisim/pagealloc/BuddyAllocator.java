@@ -203,7 +203,7 @@ public final class BuddyAllocator implements PageAllocator {
     if (z == null || mt >= MIGRATE_PCPTYPES) {
       return -1;
     }
-    int flags = AllocFlags.fastPath(gfp, mt, z, fa);
+    int flags = AllocFlags.firstAttempt(gfp, mt, z, fa);
     if (!Watermarks.zoneWatermarkFast(z, order, Watermarks.wmark(z, flags & ALLOC_WMARK_MASK), highest, flags,
         fa.hasCma, fa.nrSens)) {
       return -1;
@@ -216,8 +216,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void free(int cpu, long pfn, int order) {
-    FreeArea f = fa;
-    pcp.freeFrozenPages(f, cpu, f.ft.requireAllocated(pfn, order, "block"), order);
+    pcp.freeFrozenPages(fa, cpu, fa.ft.requireAllocated(pfn, order, "block"), order);
   }
 
   @Override
@@ -267,7 +266,7 @@ public final class BuddyAllocator implements PageAllocator {
     FreeArea fa = ac.fa;
     // prepare_alloc_pages()
     ac.highestZoneIdx = Gfp.gfpZone(gfp);
-    Zone preferred = fa.preferredZone(ac.highestZoneIdx);
+    Zone preferred = preferredZone[ac.highestZoneIdx];
     if (preferred == null) {
       return -1;
     }
@@ -277,7 +276,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
     ac.migratetype = mt;
     int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
-    int flags = AllocFlags.fastPath(gfp, mt, preferred, fa);
+    int flags = AllocFlags.firstAttempt(gfp, mt, preferred, fa);
     int pfn = getPage.getPageFromFreelist(order, flags, ac);
     if (pfn >= 0) {
       return pfn;
