@@ -43,6 +43,13 @@ final class Tlb {
   private final long[][] frame = new long[2][]; // pfn << 1 | writable
   private final long[][] gen = new long[2][];
   private final long[][] stamp = new long[2][];
+  /**
+   * Settle marks ({@link io.asisim.api.machine.TlbOps#forEachUnsettledRestrictedEntry}): an entry is
+   * settled while its mark equals its CPU's {@link #settleGen}; a fill writes 0, so a refilled slot
+   * is never settled, and {@link #unsettle} moves the generation on.
+   */
+  private final int[][] settled = new int[2][];
+  private final int[] settleGen;
   // L1 dTLB: tag VALID | pcid << 48 | vpn4k, pointer = class << 31 | index
   private final int l1Sets;
   private final int l1Ways;
@@ -83,6 +90,8 @@ final class Tlb {
     tick = new long[nrCpus];
     epoch = new int[nrCpus];
     pcidGen = new int[nrCpus * NR_PCIDS];
+    settleGen = new int[nrCpus];
+    java.util.Arrays.fill(settleGen, 1);
   }
 
   private static void check(long entries, long nways, String what) {
@@ -101,6 +110,7 @@ final class Tlb {
     frame[c] = new long[n];
     gen[c] = new long[n];
     stamp[c] = new long[n];
+    settled[c] = new int[n];
   }
 
   private static int index(long vpn, int sets, int mask) {
@@ -244,6 +254,7 @@ final class Tlb {
     frame[c][victim] = (leafPfn << 1) | (writable ? 1 : 0);
     gen[c][victim] = expectedGen(cpu, pcid, global);
     stamp[c][victim] = ++tick[cpu];
+    settled[c][victim] = 0;
     long vpn4 = v >>> 12;
     int lb = (cpu * l1Sets + index(vpn4, l1Sets, l1Mask)) * l1Ways;
     long want = VALID | ((long) pcid << 48) | vpn4;
@@ -308,7 +319,7 @@ final class Tlb {
 
   /** Visits valid second-level entries (the L1 holds no others). Allocation-free. */
   void forEach(int cpu, EntrySink sink) {
-    visit(cpu, true, 0, sink);
+    visit(cpu, true, 0, false, sink);
   }
 
   /**
@@ -317,20 +328,70 @@ final class Tlb {
    * exposure scan does not pay for the unrestricted PCIDs' entries. Allocation-free.
    */
   void forEachGlobalOr(int cpu, int pcidBits, EntrySink sink) {
-    visit(cpu, false, pcidBits, sink);
+    visit(cpu, false, pcidBits, false, sink);
   }
 
-  /** The valid entries of {@code cpu}, every one ({@code all}) or only global and {@code pcidBits} ones. */
-  private void visit(int cpu, boolean all, int pcidBits, EntrySink sink) {
+  /**
+   * {@link #forEachGlobalOr} without the settled entries; an entry whose sink answers true is
+   * settled until it is refilled or {@link #unsettle} is called. Allocation-free.
+   */
+  void forEachUnsettledGlobalOr(int cpu, int pcidBits, EntrySink sink) {
+    visit(cpu, false, pcidBits, true, sink);
+  }
+
+  /** Unsettles every entry of {@code cpu} (O(1): the generation moves on; cleared if it wraps). */
+  void unsettle(int cpu) {
+    if (++settleGen[cpu] == 0) {
+      for (int c = 0; c < 2; c++) {
+        int n = sets[c] * ways[c];
+        java.util.Arrays.fill(settled[c], cpu * n, (cpu + 1) * n, 0);
+      }
+      settleGen[cpu] = 1;
+    }
+  }
+
+  /**
+   * Unsettles the settled entries of {@code cpu} whose first frame is in {@code sortedPfns[0..n)}
+   * (settled entries are 4 KiB: the scan settles no larger leaf).
+   */
+  void unsettleFrames(int cpu, long[] sortedPfns, int n) {
+    if (n == 0) {
+      return;
+    }
+    int sg = settleGen[cpu];
+    long lo = sortedPfns[0];
+    long hi = sortedPfns[n - 1];
+    for (int c = 0; c < 2; c++) {
+      int[] st = settled[c];
+      long[] fr = frame[c];
+      int per = sets[c] * ways[c];
+      for (int i = cpu * per; i < (cpu + 1) * per; i++) {
+        if (st[i] == sg) {
+          long pfn = fr[i] >>> 1;
+          if (pfn >= lo && pfn <= hi && java.util.Arrays.binarySearch(sortedPfns, 0, n, pfn) >= 0) {
+            st[i] = 0;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The valid entries of {@code cpu}, every one ({@code all}) or only global and {@code pcidBits}
+   * ones; with {@code marks}, settled entries are skipped and the sink's answer settles.
+   */
+  private void visit(int cpu, boolean all, int pcidBits, boolean marks, EntrySink sink) {
     long e = ((long) epoch[cpu]) << 32;
     int pg = cpu * NR_PCIDS;
+    int sg = settleGen[cpu];
     for (int c = 0; c < 2; c++) {
       long[] tg = tag[c];
       long[] gn = gen[c];
+      int[] st = settled[c];
       int n = sets[c] * ways[c];
       for (int i = cpu * n; i < (cpu + 1) * n; i++) {
         long t = tg[i];
-        if ((t & VALID) == 0) {
+        if ((t & VALID) == 0 || (marks && st[i] == sg)) {
           continue;
         }
         boolean global = (t & GLOBAL) != 0;
@@ -346,14 +407,16 @@ final class Tlb {
         if ((va & (1L << 47)) != 0) {
           va |= ~VA_MASK; // sign-extend kernel addresses
         }
-        sink.entry(cpu, pcid, global, va, frame[c][i] >>> 1, shift);
+        if (sink.entry(cpu, pcid, global, va, frame[c][i] >>> 1, shift) && marks) {
+          st[i] = sg;
+        }
       }
     }
   }
 
-  /** Receives entries from {@link #forEach}. */
+  /** Receives entries from {@link #forEach}; the answer settles the entry where marks are used. */
   interface EntrySink {
-    void entry(int cpu, int pcid, boolean global, long va, long pfn, int shift);
+    boolean entry(int cpu, int pcid, boolean global, long va, long pfn, int shift);
   }
 
   /** Valid second-level entries of {@code cpu}. */
@@ -374,7 +437,7 @@ final class Tlb {
   long arrayBytes() {
     long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L + 4L * 8 * l1Tag.length;
     for (int c = 0; c < 2; c++) {
-      b += 4L * 8 * tag[c].length;
+      b += 4L * 8 * tag[c].length + 4L * settled[c].length;
     }
     return b;
   }

@@ -7,6 +7,7 @@ import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.CpuMask;
 import io.asisim.api.machine.FlushTlbInfo;
+import io.asisim.api.machine.SettlingTlbVisitor;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.machine.TlbVisitor;
 
@@ -53,8 +54,7 @@ final class X86TlbOps implements TlbOps {
   private final long[][] batchMms;
   private final int[] batchN;
   private final boolean[] batchOverflow;
-  private TlbVisitor visitor;
-  private final Tlb.EntrySink restrictedSink = this::forwardRestricted;
+  private final RestrictedEntries restricted;
 
   X86TlbOps(CpuTlbState s, Tlb tlb, X86Cr3 cr3, X86Mmu mmu, MmContexts mms, X86Asi asiCore, CpuClocks clocks,
       Costs costs, MachineCounters counters, boolean asi, int ceiling, boolean noflush) {
@@ -63,6 +63,7 @@ final class X86TlbOps implements TlbOps {
     this.noflush = noflush;
     this.s = s;
     this.tlb = tlb;
+    this.restricted = new RestrictedEntries(s, tlb, asi);
     this.cr3 = cr3;
     this.mmu = mmu;
     this.mms = mms;
@@ -369,31 +370,26 @@ final class X86TlbOps implements TlbOps {
     return ceiling;
   }
 
-  // ---- enumeration --------------------------------------------------------------------------
+  // ---- enumeration (RestrictedEntries) -------------------------------------------------------
 
   @Override
   public void forEachRestrictedEntry(int cpu, TlbVisitor v) {
-    if (!asi) {
-      return;
-    }
-    visitor = v;
-    try {
-      tlb.forEachGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, restrictedSink); // forwardRestricted() drops the rest
-    } finally {
-      visitor = null;
-    }
+    restricted.forEach(cpu, v);
   }
 
-  private void forwardRestricted(int cpu, int pcid, boolean global, long va, long pfn, int shift) {
-    if (global) {
-      visitor.entry(cpu, ALL_MM, va, pfn, shift);
-    } else if ((pcid & X86Cr3.ASI_PCID_FLAG) != 0) {
-      int a = (pcid & (X86Cr3.ASI_PCID_FLAG - 1)) - 1;
-      long mm = s.ctxId[ctx(cpu, a)];
-      if (mm >= 0 && !s.ctxStale[ctx(cpu, a)]) {
-        visitor.entry(cpu, mm, va, pfn, shift);
-      }
-    }
+  @Override
+  public void forEachUnsettledRestrictedEntry(int cpu, SettlingTlbVisitor v) {
+    restricted.forEachUnsettled(cpu, v);
+  }
+
+  @Override
+  public void unsettle(int cpu) {
+    tlb.unsettle(cpu);
+  }
+
+  @Override
+  public void unsettleFrames(int cpu, long[] sortedPfns, int n) {
+    tlb.unsettleFrames(cpu, sortedPfns, n);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.asisim.api.kernel;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.SettlingTlbVisitor;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.machine.TlbVisitor;
 import io.asisim.api.mapper.AliasVisitor;
@@ -37,14 +38,43 @@ public final class ExposureScan {
     default boolean runsTask(int cpu) {
       return true;
     }
+
+    /**
+     * A value that stays the same between two scans only if the task running on {@code cpu} is
+     * the same and has lost logical access to no frame in between (it may have gained some);
+     * {@code -1} when the kernel cannot tell. While it holds, an entry found readable by that task
+     * stays readable, so the scan settles it ({@link TlbOps#forEachUnsettledRestrictedEntry}) and
+     * does not check it again until it is refilled. By default {@code -1}: every entry is checked
+     * at every scan.
+     */
+    default long accessGeneration(int cpu) {
+      return -1;
+    }
+
+    /**
+     * The frames the task on {@code cpu} lost access to since the previous
+     * {@link #accessGeneration} call for that CPU, when that call and the latest returned the same
+     * generation: copied into {@code buf}, the count returned. Only entries of these frames need
+     * checking again. By default none (a kernel that does not list them moves the generation).
+     */
+    default int lostFrames(int cpu, long[] buf) {
+      return 0;
+    }
   }
 
   private final Machine machine;
   private final Mapper mapper;
   private final Access access;
   private final TlbVisitor tlbVisitor = this::tlbEntry;
+  private final SettlingTlbVisitor settlingVisitor = this::tlbEntry;
   private final AliasVisitor aliasVisitor = this::alias;
   private final long[] loadedMm;
+  /** Per CPU, the loaded mm and the access generation its settled entries were checked under. */
+  private final long[] settledMm;
+  private final long[] settledGen;
+  private final long[] lostBuf = new long[LOST_FRAMES_MAX];
+  /** Most frames {@link Access#lostFrames} may list per call; beyond that the kernel moves the generation. */
+  public static final int LOST_FRAMES_MAX = 64;
   private long[] found = new long[16];
   private int n;
   /**
@@ -65,6 +95,9 @@ public final class ExposureScan {
     this.mapper = mapper;
     this.access = access;
     this.loadedMm = new long[machine.nrCpus()];
+    this.settledMm = new long[machine.nrCpus()];
+    this.settledGen = new long[machine.nrCpus()];
+    Arrays.fill(settledGen, -1);
     long blocks = (machine.nrFrames() >>> 9) + 1;
     this.cleanInScan = new int[blocks <= (1 << 22) ? (int) blocks : 0]; // 8 TiB and up: no marks
   }
@@ -98,11 +131,29 @@ public final class ExposureScan {
       scanNo = 1;
     }
     AddressSpaces as = machine.addressSpaces();
+    TlbOps tlb = machine.tlb();
     for (int cpu = 0; cpu < loadedMm.length; cpu++) {
       loadedMm[cpu] = as.loadedMm(cpu);
-      if (access.runsTask(cpu)) {
-        machine.tlb().forEachRestrictedEntry(cpu, tlbVisitor);
+      if (!access.runsTask(cpu)) {
+        continue; // settled entries stay so: the generation tells whether the next task may use them
       }
+      long g = access.accessGeneration(cpu);
+      if (g < 0) {
+        tlb.forEachRestrictedEntry(cpu, tlbVisitor); // touches no settle marks
+        continue;
+      }
+      if (g != settledGen[cpu] || loadedMm[cpu] != settledMm[cpu]) {
+        tlb.unsettle(cpu); // another task or mm, or unlisted losses: what was readable may not be
+        settledGen[cpu] = g;
+        settledMm[cpu] = loadedMm[cpu];
+      } else {
+        int lost = access.lostFrames(cpu, lostBuf);
+        if (lost > 0) {
+          Arrays.sort(lostBuf, 0, lost);
+          tlb.unsettleFrames(cpu, lostBuf, lost); // only those frames' entries may have turned
+        }
+      }
+      tlb.forEachUnsettledRestrictedEntry(cpu, settlingVisitor);
     }
     if (machine.asi().enabled()) {
       for (int i = 0; i < mappers.size(); i++) {
@@ -120,19 +171,37 @@ public final class ExposureScan {
     return n;
   }
 
-  private void tlbEntry(int cpu, long mm, long va, long pfn, int pageShift) {
+  /**
+   * Checks one entry; the answer is whether it may be settled: a 4 KiB entry of the loaded mm (or
+   * global) whose sensitive frame the running task may read. Such an entry cannot become exposed
+   * while the CPU's {@link Access#accessGeneration} holds. Entries of other ASIDs, non-sensitive
+   * frames (they may become sensitive) and larger leaves are never settled.
+   */
+  private boolean tlbEntry(int cpu, long mm, long va, long pfn, int pageShift) {
     if (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM) {
-      return; // another ASID: unreachable until that mm is loaded again (and then flushed if stale)
+      // another ASID: unreachable until that mm is loaded again (and then flushed if stale); the
+      // load changes the loaded mm, which unsettles the CPU before the entry could count
+      return true;
     }
     long frames = pageShift == 30 ? 1 : 1L << (pageShift - 12); // 1 GiB leaves are never restricted-visible data
+    if (frames == 1) {
+      if (!access.isSensitive(pfn)) {
+        return false;
+      }
+      if (access.hasAccess(cpu, pfn)) {
+        return true;
+      }
+      add(cpu, pfn);
+      return false;
+    }
     if (frames == 512 && (pfn & 511) == 0 && (pfn >>> 9) < cleanInScan.length) {
       int block = (int) (pfn >>> 9);
       if (cleanInScan[block] == scanNo) {
-        return;
+        return false;
       }
       if (noneSensitive(pfn, frames)) {
         cleanInScan[block] = scanNo;
-        return;
+        return false;
       }
     }
     for (long f = pfn; f < pfn + frames; f++) {
@@ -140,6 +209,7 @@ public final class ExposureScan {
         add(cpu, f);
       }
     }
+    return false;
   }
 
   private boolean noneSensitive(long pfn, long frames) {

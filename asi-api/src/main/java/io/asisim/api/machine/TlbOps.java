@@ -158,6 +158,29 @@ public interface TlbOps {
    */
   void forEachRestrictedEntry(int cpu, TlbVisitor visitor);
 
+  /**
+   * {@link #forEachRestrictedEntry} without the entries settled since the last {@link #unsettle}
+   * of {@code cpu} (an entry that is refilled is unsettled); the visitor's answer settles an entry.
+   * The marks are one set per TLB, so only one caller may settle (the engine's exposure scan);
+   * {@link #forEachRestrictedEntry} ignores them. By default nothing is ever settled: every entry is
+   * visited, which is correct for any implementation.
+   */
+  default void forEachUnsettledRestrictedEntry(int cpu, SettlingTlbVisitor visitor) {
+    forEachRestrictedEntry(cpu, visitor::entry);
+  }
+
+  /** Unsettles every entry of {@code cpu}: the next enumeration visits them all again. O(1). */
+  default void unsettle(int cpu) {}
+
+  /**
+   * Unsettles the entries of {@code cpu} that reach one of the frames {@code sortedPfns[0..n)}
+   * (ascending); entries of other frames stay settled. By default every entry is unsettled, which
+   * is always correct.
+   */
+  default void unsettleFrames(int cpu, long[] sortedPfns, int n) {
+    unsettle(cpu);
+  }
+
   /** Number of valid entries in {@code cpu}'s TLB (all PCIDs and sizes), for tests and reports. */
   int validEntries(int cpu);
 }

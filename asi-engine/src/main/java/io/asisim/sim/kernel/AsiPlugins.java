@@ -162,10 +162,11 @@ final class AsiPlugins {
    * copy-on-write, exit): a stale translation of it is from now on a leak the flush policy must
    * bound.
    */
-  void accessLost(int cpu, long mm, long pfn) {
+  void accessLost(int cpu, MmState m, long pfn) {
     accessLosses.inc();
+    m.accessEnded(pfn);
     if (asi.enabled()) {
-      flush().onAccessLost(cpu, mm, pfn);
+      flush().onAccessLost(cpu, m.mm, pfn);
     }
   }
 

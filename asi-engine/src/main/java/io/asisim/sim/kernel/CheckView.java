@@ -38,6 +38,18 @@ final class CheckView implements KernelView {
   }
 
   @Override
+  public long accessLossCount(int pid) {
+    MmState m = tasks.alive(pid) ? tasks.mm(pid) : null;
+    return m == null ? -1 : m.accessLosses();
+  }
+
+  @Override
+  public int lostFramesSince(int pid, long since, long[] buf) {
+    MmState m = tasks.alive(pid) ? tasks.mm(pid) : null;
+    return m == null ? -1 : m.lostSince(since, buf);
+  }
+
+  @Override
   public String takeAliasMismatch() {
     return highmem.takeAliasMismatch();
   }

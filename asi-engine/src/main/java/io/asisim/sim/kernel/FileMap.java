@@ -102,7 +102,7 @@ final class FileMap {
     for (long i = 0; i < n; i++) {
       long pfn = cache.peek(file, i);
       if (pfn >= 0 && !m.vmas.maps(file, i)) { // a mapping of the page keeps access after close
-        plugins.accessLost(cpu, m.mm, pfn);
+        plugins.accessLost(cpu, m, pfn);
       }
     }
   }

@@ -26,6 +26,26 @@ public interface KernelView {
   java.util.List<Mapper> mappersBuilt();
 
   /**
+   * A count that grows whenever process {@code pid} may have lost logical access to some frame
+   * (close, eviction, unmap, copy-on-write, pipe consumption: every way {@link #hasLogicalAccess}
+   * can turn false while the process lives) and is never reset, or {@code -1} when the kernel does
+   * not count. The checker's exposure scan re-checks a CPU's readable entries only when it moved
+   * ({@link io.asisim.api.kernel.ExposureScan.Access#accessGeneration}).
+   */
+  default long accessLossCount(int pid) {
+    return -1;
+  }
+
+  /**
+   * The frames of {@code pid}'s losses number {@code since} .. {@link #accessLossCount} - 1, copied
+   * into {@code buf}; returns how many, or {@code -1} when the kernel can no longer list them all
+   * (then every readable entry must be checked again). By default {@code -1}.
+   */
+  default int lostFramesSince(int pid, long since, long[] buf) {
+    return -1;
+  }
+
+  /**
    * The first access through a temporary alias that reached another frame than the alias was made
    * for (a stale TLB entry after a slot was reused without a flush), as a message, or {@code null}.
    * Clears the record (checker bookkeeping only, not simulated state).

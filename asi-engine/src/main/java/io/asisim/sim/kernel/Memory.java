@@ -152,7 +152,7 @@ final class Memory {
     as.mapUser(cpu, m.mm, va, pfn, true);
     m.putAnon(va, pfn | MmState.WRITABLE);
     mapCount.drop(old);
-    plugins.accessLost(cpu, m.mm, old);
+    plugins.accessLost(cpu, m, old);
     // ptep_clear_flush(): the old translation must leave every CPU of the mm
     tlb.flushMmRange(cpu, m.mm, va, 1);
     userAccess(cpu, va, true);

@@ -47,6 +47,10 @@ final class MmState {
    * at most once per mm here (no mremap or shared mappings within one mm).
    */
   private final LongLongMap rmap = new LongLongMap(64);
+  /** Capacity of the ring of recent losses of access ({@link #accessEnded}); a power of two. */
+  static final int LOST_LOG = 64;
+  private final long[] lost = new long[LOST_LOG];
+  private long accessLosses;
   long nextVa = USER_BASE;
   /** The process's I/O buffer page: read() copies land here, write() copies come from here. */
   long bufVa;
@@ -63,6 +67,7 @@ final class MmState {
     long old = anon.put(va, value);
     if (old != LongLongMap.ABSENT && (old & PFN_MASK) != (value & PFN_MASK)) {
       rmap.remove(old & PFN_MASK);
+      accessEnded(old & PFN_MASK);
     }
     rmap.put(value & PFN_MASK, va);
   }
@@ -72,6 +77,7 @@ final class MmState {
     long old = anon.remove(va);
     if (old != LongLongMap.ABSENT) {
       rmap.remove(old & PFN_MASK);
+      accessEnded(old & PFN_MASK);
     }
     return old;
   }
@@ -80,6 +86,38 @@ final class MmState {
   void clearAnon() {
     anon.clear();
     rmap.clear();
+    accessLosses += LOST_LOG + 1; // too many to list: a reader re-checks everything
+  }
+
+  /**
+   * The process of this mm may have lost logical access to {@code pfn} (an anonymous mapping gone
+   * here, or a close, unmap, eviction or pipe release reported by the kernel): logged, so that the
+   * checker's exposure scan re-checks only the entries of that frame it had settled as readable
+   * (docs/checker.md, "Settled entries").
+   */
+  void accessEnded(long pfn) {
+    lost[(int) (accessLosses & (LOST_LOG - 1))] = pfn;
+    accessLosses++;
+  }
+
+  /** Losses of access so far ({@link #accessEnded}); never reset. */
+  long accessLosses() {
+    return accessLosses;
+  }
+
+  /**
+   * Copies the frames of losses {@code since} .. {@link #accessLosses()} - 1 into {@code buf};
+   * returns how many, or -1 when they no longer all fit in the log or in {@code buf}.
+   */
+  int lostSince(long since, long[] buf) {
+    long n = accessLosses - since;
+    if (n < 0 || n > LOST_LOG || n > buf.length) {
+      return -1;
+    }
+    for (int i = 0; i < n; i++) {
+      buf[i] = lost[(int) ((since + i) & (LOST_LOG - 1))];
+    }
+    return (int) n;
   }
 
   /** Whether this mm maps frame {@code pfn} as anonymous memory. */

@@ -63,13 +63,13 @@ final class Mmap {
       if (v != LongLongMap.ABSENT) {
         machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
         as.unmapUser(cpu, m.mm, a);
-        zapPage(cpu, m.mm, v & MmState.PFN_MASK);
+        zapPage(cpu, m, v & MmState.PFN_MASK);
         zapped = true;
       }
       long f = files ? m.filePte.remove(a) : LongLongMap.ABSENT;
       if (f != LongLongMap.ABSENT) {
         as.unmapUser(cpu, m.mm, a);
-        zapFilePage(cpu, m.mm, f);
+        zapFilePage(cpu, m, f);
         zapped = true;
       }
     }
@@ -154,7 +154,7 @@ final class Mmap {
     for (int i = 0; i < a.capacity(); i++) {
       if (a.used(i)) {
         as.unmapUser(cpu, m.mm, a.keyAt(i));
-        zapPage(cpu, m.mm, a.valueAt(i) & MmState.PFN_MASK);
+        zapPage(cpu, m, a.valueAt(i) & MmState.PFN_MASK);
       }
     }
     m.clearAnon();
@@ -162,7 +162,7 @@ final class Mmap {
     for (int i = 0; i < f.capacity(); i++) {
       if (f.used(i)) {
         as.unmapUser(cpu, m.mm, f.keyAt(i));
-        zapFilePage(cpu, m.mm, f.valueAt(i));
+        zapFilePage(cpu, m, f.valueAt(i));
       }
     }
     f.clear();
@@ -177,7 +177,7 @@ final class Mmap {
    * {@code zap_pte_range()} on one present PTE: the mm loses access to the frame; the last mapper
    * queues it in the gather ({@code tlb_remove_page()}).
    */
-  private void zapPage(int cpu, long mm, long pfn) {
+  private void zapPage(int cpu, MmState mm, long pfn) {
     plugins.accessLost(cpu, mm, pfn);
     if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
@@ -189,7 +189,7 @@ final class Mmap {
    * the page cache. The loss of access is reported even if the process still has the file open
    * ({@code read()} would re-establish an alias): a spurious report only costs a flush.
    */
-  private void zapFilePage(int cpu, long mm, long pfn) {
+  private void zapFilePage(int cpu, MmState mm, long pfn) {
     plugins.accessLost(cpu, mm, pfn);
     mapCount.fileUnmap(pfn);
   }

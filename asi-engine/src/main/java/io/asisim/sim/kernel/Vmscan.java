@@ -158,7 +158,7 @@ final class Vmscan {
       // its threads share the descriptor table and the mm)
       for (int pid = 0; pid < tasks.pidLimit(); pid++) {
         if (tasks.mm(pid) != null && tasks.isThreadGroupLeader(pid) && tasks.hasOpen(pid, file)) {
-          plugins.accessLost(cpu, tasks.mm(pid).mm, pfn);
+          plugins.accessLost(cpu, tasks.mm(pid), pfn);
         }
       }
       machine.charge(cpu, KernelCosts.RECLAIM_PER_PAGE);

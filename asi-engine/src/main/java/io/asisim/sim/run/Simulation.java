@@ -57,12 +57,20 @@ final class Simulation {
 
   /** Runs; {@code atEnd} sees the allocator after the last op, before tear-down. */
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd) {
+    return run(progress, atEnd, true);
+  }
+
+  /**
+   * Runs; {@code settle} false makes every exposure scan check every TLB entry (the reference the
+   * settled scans must agree with, byte for byte: {@code SettledExposureScanTest}).
+   */
+  RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd, boolean settle) {
     long ops = workload.ops();
     long every = config.checkEvery();
     long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
     long scanEvery = every > 0 ? every : exposureEvery > 0 ? exposureEvery : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
-    Checker checker = new Checker(machine, allocator, kernel.view(), metrics, every > 0);
+    Checker checker = new Checker(machine, allocator, kernel.view(), metrics, every > 0, settle);
     setUp();
     check(checker, every, -1);
     boolean scans = scanEvery != Long.MAX_VALUE;
