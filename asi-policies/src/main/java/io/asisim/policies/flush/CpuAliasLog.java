@@ -20,6 +20,13 @@ final class CpuAliasLog {
   private final long[][] pfn;
   private final boolean[][] released;
   private final int[] count;
+  /**
+   * Records per bucket of frame numbers ({@code pfn & PFN_BUCKETS - 1}), over every CPU: a zero
+   * bucket proves no record holds a frame ({@link #mayHold}), so a loss of access to a frame no
+   * CPU aliased costs no walk of the records.
+   */
+  private final int[] pfnBucket = new int[PFN_BUCKETS];
+  private static final int PFN_BUCKETS = 1 << 12;
 
   CpuAliasLog(int nrCpus) {
     mm = new long[nrCpus][8];
@@ -47,6 +54,12 @@ final class CpuAliasLog {
     va[cpu][n] = v;
     pfn[cpu][n] = p;
     count[cpu] = n + 1;
+    pfnBucket[(int) (p & (PFN_BUCKETS - 1))]++;
+  }
+
+  /** False only if no record of any CPU holds frame {@code p}. */
+  boolean mayHold(long p) {
+    return pfnBucket[(int) (p & (PFN_BUCKETS - 1))] != 0;
   }
 
   int size(int cpu) {
@@ -72,6 +85,7 @@ final class CpuAliasLog {
 
   /** Removes record {@code i} of {@code cpu}; the last record takes its place. */
   void removeAt(int cpu, int i) {
+    pfnBucket[(int) (pfn[cpu][i] & (PFN_BUCKETS - 1))]--;
     int last = --count[cpu];
     mm[cpu][i] = mm[cpu][last];
     va[cpu][i] = va[cpu][last];

@@ -60,6 +60,9 @@ public final class PreciseFlushPolicy implements FlushPolicy {
 
   /** Flushes and forgets the records of {@code mm} (of frame {@code pfn} only when {@code byPfn}). */
   private void flushMatching(int cpu, long mm, long pfn, boolean byPfn) {
+    if (byPfn && !log.mayHold(pfn)) {
+      return; // no CPU aliased the frame: nothing to gather, and an empty shootdown does nothing
+    }
     localMask.clearAll();
     kernelMask.clearAll();
     ranges.reset(mm);
