@@ -226,7 +226,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long freePages() {
-    return fa.nrFreePages();
+    return fa.nrFreePages(nrCpus);
   }
 
   @Override

@@ -41,7 +41,6 @@ final class ConsistencyChecker {
 
   private String checkFreeLists(Zone z) {
     long free = 0;
-    long isolated = 0;
     for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
       long nr = 0;
       for (int t = 0; t < z.nrFreetypes; t++) {
@@ -92,8 +91,6 @@ final class ConsistencyChecker {
         nr += len;
         if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
           free += (long) len << o;
-        } else {
-          isolated += (long) len << o;
         }
       }
       if (nr != z.nrFree[o]) {
@@ -103,20 +100,10 @@ final class ConsistencyChecker {
     if (free != z.freePages) {
       return "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
     }
-    if (isolated != z.isolatedFreePages) {
-      return "isolated free pages counter is " + z.isolatedFreePages + " but the isolated lists hold " + isolated;
-    }
     return null;
   }
 
   private String checkPcp(Zone z) {
-    long total = 0;
-    for (int c = 0; c < a.nrCpus(); c++) {
-      total += z.pcpCount[c];
-    }
-    if (total != z.pcpTotal) {
-      return "pcp total is " + z.pcpTotal + " but the CPUs' pcp->count sum to " + total;
-    }
     for (int c = 0; c < a.nrCpus(); c++) {
       long pages = 0;
       for (int i = 0; i < z.nrPcpLists; i++) {

@@ -33,12 +33,20 @@ final class FreeArea {
 
   /**
    * Free pages in every zone: the buddy lists ({@code NR_FREE_PAGES}), the pcp lists of
-   * every CPU, and isolated blocks, which NR_FREE_PAGES leaves out but are free all the same.
+   * {@code nrCpus} CPUs, and isolated blocks, which NR_FREE_PAGES leaves out but are free all the same.
    */
-  long nrFreePages() {
+  long nrFreePages(int nrCpus) {
     long n = 0;
     for (Zone z : zones) {
-      n += z.freePages + z.pcpTotal + z.isolatedFreePages; // running sums: ConsistencyChecker recounts them
+      n += z.freePages;
+      for (int c = 0; c < nrCpus; c++) {
+        n += z.pcpCount[c];
+      }
+      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+        for (int s = 0; s < nrSens; s++) {
+          n += (long) z.freeLen(z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)) << o;
+        }
+      }
     }
     return n;
   }
@@ -82,8 +90,6 @@ final class FreeArea {
     z.nrFree[order]++;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages += 1L << order;
-    } else {
-      z.isolatedFreePages += 1L << order;
     }
   }
 
@@ -95,8 +101,6 @@ final class FreeArea {
     z.nrFree[order]--;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages -= 1L << order;
-    } else {
-      z.isolatedFreePages -= 1L << order;
     }
   }
 

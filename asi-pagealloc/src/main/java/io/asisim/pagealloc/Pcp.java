@@ -52,7 +52,7 @@ final class Pcp {
     if (z.pcpHead(l) == Zone.NIL) {
       int batch = nrPcpAlloc(z, cpu, order);
       int got = rmqueueBulk(z, order, batch, l, flags, ac);
-      z.pcpAdd(cpu, got << order);
+      z.pcpCount[cpu] += got << order;
       arch.charge(cpu, bulkCost(got));
       if (z.pcpHead(l) == Zone.NIL) {
         return -1;
@@ -79,7 +79,7 @@ final class Pcp {
   private int take(FrameTable ft, Zone z, int cpu, int l, int order, int mt) {
     int pfn = z.pcpHead(l);
     ft.listDel(z.pcp, l, pfn);
-    z.pcpAdd(cpu, -(1 << order));
+    z.pcpCount[cpu] -= 1 << order;
     ft.state[pfn] = FreeArea.allocatedState(order, mt);
     arch.charge(cpu, costPcp);
     return pfn;
@@ -147,7 +147,7 @@ final class Pcp {
     int l = cpu * z.nrPcpLists + pindex;
     ft.state[pfn] = (byte) (FrameTable.PCP | order);
     ft.listAdd(z.pcp, l, pfn, false);
-    z.pcpAdd(cpu, 1 << order);
+    z.pcpCount[cpu] += 1 << order;
     int batch = z.pcpBatch;
     if (z.pcpFreeCount[cpu] < (batch << PCP_BATCH_SCALE_MAX)) {
       z.pcpFreeCount[cpu] += 1 << order;
@@ -189,7 +189,7 @@ final class Pcp {
         int pfn = z.pcpTail(l);
         ft.listDel(z.pcp, l, pfn);
         count -= nr;
-        z.pcpAdd(cpu, -nr);
+        z.pcpCount[cpu] -= nr;
         fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), false);
         freed++;
       } while (count > 0 && z.pcpHead(l) != Zone.NIL);

@@ -28,8 +28,6 @@ final class Zone {
   final long[] nrFree = new long[FrameTable.NR_PAGE_ORDERS];
   /** {@code NR_FREE_PAGES}: pages on the buddy free lists (not on pcp lists). */
   long freePages;
-  /** Pages on the free lists of isolated blocks, which {@link #freePages} leaves out. */
-  long isolatedFreePages;
 
   long wmarkMin;
   long wmarkLow;
@@ -44,8 +42,6 @@ final class Zone {
   final int[] pcp;
   /** {@code pcp->count} in pages, per CPU. */
   final int[] pcpCount;
-  /** The sum of {@link #pcpCount} over CPUs, kept by {@link #pcpAdd} so that free-page totals need no loop. */
-  long pcpTotal;
   /** {@code pcp->free_count}, per CPU. */
   final int[] pcpFreeCount;
   int pcpBatch;
@@ -63,12 +59,6 @@ final class Zone {
     pcp = FrameTable.newLists(nrCpus * nrPcpLists);
     pcpCount = new int[nrCpus];
     pcpFreeCount = new int[nrCpus];
-  }
-
-  /** {@code pcp->count += pages} on {@code cpu} (negative to take), with the zone's total. */
-  void pcpAdd(int cpu, int pages) {
-    pcpCount[cpu] += pages;
-    pcpTotal += pages;
   }
 
   int spannedPages() {
