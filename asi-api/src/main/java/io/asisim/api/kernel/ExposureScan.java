@@ -39,26 +39,29 @@ public final class ExposureScan {
       return true;
     }
 
-    /**
-     * A value that stays the same between two scans only if the task running on {@code cpu} is
-     * the same and has lost logical access to no frame in between (it may have gained some);
-     * {@code -1} when the kernel cannot tell. While it holds, an entry found readable by that task
-     * stays readable, so the scan settles it ({@link TlbOps#forEachUnsettledRestrictedEntry}) and
-     * does not check it again until it is refilled. By default {@code -1}: every entry is checked
-     * at every scan.
-     */
-    default long accessGeneration(int cpu) {
+    /** An id of the task running on {@code cpu} (its pid), or {@code -1} when not known. */
+    default int runningTask(int cpu) {
       return -1;
     }
 
     /**
-     * The frames the task on {@code cpu} lost access to since the previous
-     * {@link #accessGeneration} call for that CPU, when that call and the latest returned the same
-     * generation: copied into {@code buf}, the count returned. Only entries of these frames need
-     * checking again. By default none (a kernel that does not list them moves the generation).
+     * How many losses of logical access the task running on {@code cpu} has had so far (a count
+     * that only grows), or {@code -1} when the kernel does not count them. While the task and its
+     * count are unchanged, an entry found readable by it stays readable, so the scan settles it
+     * ({@link TlbOps#forEachUnsettledRestrictedEntry}) and checks it again only when it is
+     * refilled. By default {@code -1}: every entry is checked at every scan.
      */
-    default int lostFrames(int cpu, long[] buf) {
-      return 0;
+    default long accessLosses(int cpu) {
+      return -1;
+    }
+
+    /**
+     * The frames of that task's losses number {@code since} .. {@link #accessLosses} - 1, copied
+     * into {@code buf}; returns how many, or {@code -1} when they cannot all be listed (then every
+     * entry is checked again). By default {@code -1}.
+     */
+    default int lostFramesSince(int cpu, long since, long[] buf) {
+      return -1;
     }
   }
 
@@ -69,12 +72,15 @@ public final class ExposureScan {
   private final SettlingTlbVisitor settlingVisitor = this::tlbEntry;
   private final AliasVisitor aliasVisitor = this::alias;
   private final long[] loadedMm;
-  /** Per CPU, the loaded mm and the access generation its settled entries were checked under. */
+  /**
+   * Per CPU, what its settled entries were checked under: the task, the loaded mm and the task's
+   * loss count ({@code -1}: nothing settled yet).
+   */
+  private final int[] settledTask;
   private final long[] settledMm;
-  private final long[] settledGen;
-  private final long[] lostBuf = new long[LOST_FRAMES_MAX];
-  /** Most frames {@link Access#lostFrames} may list per call; beyond that the kernel moves the generation. */
-  public static final int LOST_FRAMES_MAX = 64;
+  private final long[] settledLosses;
+  /** Lost frames listed per scan and CPU; more than this many and the CPU is checked whole. */
+  private final long[] lostBuf = new long[64];
   private long[] found = new long[16];
   private int n;
   /**
@@ -95,9 +101,10 @@ public final class ExposureScan {
     this.mapper = mapper;
     this.access = access;
     this.loadedMm = new long[machine.nrCpus()];
+    this.settledTask = new int[machine.nrCpus()];
     this.settledMm = new long[machine.nrCpus()];
-    this.settledGen = new long[machine.nrCpus()];
-    Arrays.fill(settledGen, -1);
+    this.settledLosses = new long[machine.nrCpus()];
+    Arrays.fill(settledLosses, -1);
     long blocks = (machine.nrFrames() >>> 9) + 1;
     this.cleanInScan = new int[blocks <= (1 << 22) ? (int) blocks : 0]; // 8 TiB and up: no marks
   }
@@ -135,24 +142,15 @@ public final class ExposureScan {
     for (int cpu = 0; cpu < loadedMm.length; cpu++) {
       loadedMm[cpu] = as.loadedMm(cpu);
       if (!access.runsTask(cpu)) {
-        continue; // settled entries stay so: the generation tells whether the next task may use them
+        continue; // settled entries stay so: the next scan compares the task and its losses
       }
-      long g = access.accessGeneration(cpu);
-      if (g < 0) {
+      int task = access.runningTask(cpu);
+      long losses = access.accessLosses(cpu);
+      if (task < 0 || losses < 0) {
         tlb.forEachRestrictedEntry(cpu, tlbVisitor); // touches no settle marks
         continue;
       }
-      if (g != settledGen[cpu] || loadedMm[cpu] != settledMm[cpu]) {
-        tlb.unsettle(cpu); // another task or mm, or unlisted losses: what was readable may not be
-        settledGen[cpu] = g;
-        settledMm[cpu] = loadedMm[cpu];
-      } else {
-        int lost = access.lostFrames(cpu, lostBuf);
-        if (lost > 0) {
-          Arrays.sort(lostBuf, 0, lost);
-          tlb.unsettleFrames(cpu, lostBuf, lost); // only those frames' entries may have turned
-        }
-      }
+      unsettleChanged(tlb, cpu, task, losses);
       tlb.forEachUnsettledRestrictedEntry(cpu, settlingVisitor);
     }
     if (machine.asi().enabled()) {
@@ -172,9 +170,31 @@ public final class ExposureScan {
   }
 
   /**
+   * Unsettles what may have turned since the CPU's last scan: everything when another task or mm
+   * is there, or when the task's losses cannot be listed; else only the entries of the lost frames.
+   */
+  private void unsettleChanged(TlbOps tlb, int cpu, int task, long losses) {
+    long since = settledLosses[cpu];
+    if (since < 0 || task != settledTask[cpu] || loadedMm[cpu] != settledMm[cpu]) {
+      tlb.unsettle(cpu);
+    } else if (losses != since) {
+      int lost = access.lostFramesSince(cpu, since, lostBuf);
+      if (lost < 0) {
+        tlb.unsettle(cpu);
+      } else if (lost > 0) {
+        Arrays.sort(lostBuf, 0, lost);
+        tlb.unsettleFrames(cpu, lostBuf, lost);
+      }
+    }
+    settledTask[cpu] = task;
+    settledMm[cpu] = loadedMm[cpu];
+    settledLosses[cpu] = losses;
+  }
+
+  /**
    * Checks one entry; the answer is whether it may be settled: a 4 KiB entry of the loaded mm (or
    * global) whose sensitive frame the running task may read. Such an entry cannot become exposed
-   * while the CPU's {@link Access#accessGeneration} holds. Entries of other ASIDs, non-sensitive
+   * while the same task runs with the same loss count ({@link Access#accessLosses}). Entries of other ASIDs, non-sensitive
    * frames (they may become sensitive) and larger leaves are never settled.
    */
   private boolean tlbEntry(int cpu, long mm, long va, long pfn, int pageShift) {

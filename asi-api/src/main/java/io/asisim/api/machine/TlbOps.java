@@ -163,7 +163,7 @@ public interface TlbOps {
    * of {@code cpu} (an entry that is refilled is unsettled); the visitor's answer settles an entry.
    * The marks are one set per TLB, so only one caller may settle (the engine's exposure scan);
    * {@link #forEachRestrictedEntry} ignores them. By default nothing is ever settled: every entry is
-   * visited, which is correct for any implementation.
+   * visited, which is correct for any implementation (the default allocates one adapter per call).
    */
   default void forEachUnsettledRestrictedEntry(int cpu, SettlingTlbVisitor visitor) {
     forEachRestrictedEntry(cpu, visitor::entry);

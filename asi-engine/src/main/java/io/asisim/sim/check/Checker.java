@@ -54,15 +54,8 @@ public final class Checker {
   private final int nrCpus;
   private final long[] loadedMm;
   private final int[] runningPid;
-  /** Whether the exposure scan settles readable entries ({@link #generation}); off: full scans. */
+  /** Whether exposure scans skip entries settled readable (docs/checker.md); off: full scans. */
   private final boolean settle;
-  /** Per CPU: the pid and kernel loss count the generation was last moved for, and the generation. */
-  private final int[] genPid;
-  private final long[] genLoss;
-  private final long[] gen;
-  /** Per CPU, the frames listed by the last {@link #generation} call that kept the generation. */
-  private final long[][] lost;
-  private final int[] nLost;
   private final ExposureScan exposureScan;
   private final TlbVisitor coherenceTlb = this::coherenceEntry;
   private final AliasVisitor liveAliasCheck = this::liveAlias;
@@ -85,12 +78,6 @@ public final class Checker {
       boolean functional, boolean settle) {
     this.machine = machine;
     this.settle = settle;
-    this.genPid = new int[machine.nrCpus()];
-    this.genLoss = new long[machine.nrCpus()];
-    this.gen = new long[machine.nrCpus()];
-    this.lost = new long[machine.nrCpus()][ExposureScan.LOST_FRAMES_MAX];
-    this.nLost = new int[machine.nrCpus()];
-    java.util.Arrays.fill(genPid, Integer.MIN_VALUE);
     this.as = machine.addressSpaces();
     this.allocator = allocator;
     this.kernel = kernel;
@@ -118,15 +105,18 @@ public final class Checker {
       }
 
       @Override
-      public long accessGeneration(int cpu) {
-        return settle ? generation(cpu) : -1;
+      public int runningTask(int cpu) {
+        return runningPid[cpu];
       }
 
       @Override
-      public int lostFrames(int cpu, long[] buf) {
-        int n = nLost[cpu];
-        System.arraycopy(lost[cpu], 0, buf, 0, n);
-        return n;
+      public long accessLosses(int cpu) {
+        return settle ? kernel.accessLossCount(runningPid[cpu]) : -1;
+      }
+
+      @Override
+      public int lostFramesSince(int cpu, long since, long[] buf) {
+        return kernel.lostFramesSince(runningPid[cpu], since, buf);
       }
     });
   }
@@ -209,33 +199,6 @@ public final class Checker {
       loadedMm[c] = as.loadedMm(c);
       runningPid[c] = kernel.currentPid(c);
     }
-  }
-
-  /**
-   * The access generation of {@code cpu} ({@link ExposureScan.Access#accessGeneration}): moves when
-   * another task runs there or when the running process lost access to more frames than the kernel
-   * can list ({@link KernelView#lostFramesSince}; the listed ones go to {@link #lost}), -1 if the
-   * kernel does not count losses.
-   */
-  private long generation(int cpu) {
-    long loss = kernel.accessLossCount(runningPid[cpu]);
-    if (loss < 0) {
-      return -1;
-    }
-    nLost[cpu] = 0;
-    if (runningPid[cpu] != genPid[cpu]) {
-      genPid[cpu] = runningPid[cpu];
-      gen[cpu]++;
-    } else if (loss != genLoss[cpu]) {
-      int n = kernel.lostFramesSince(runningPid[cpu], genLoss[cpu], lost[cpu]);
-      if (n < 0) {
-        gen[cpu]++; // too many to list: every readable entry is checked again
-      } else {
-        nLost[cpu] = n;
-      }
-    }
-    genLoss[cpu] = loss;
-    return gen[cpu];
   }
 
   private long anyRestrictedMm() {

@@ -39,14 +39,18 @@ final class CheckView implements KernelView {
 
   @Override
   public long accessLossCount(int pid) {
-    MmState m = tasks.alive(pid) ? tasks.mm(pid) : null;
+    MmState m = liveMm(pid);
     return m == null ? -1 : m.accessLosses();
   }
 
   @Override
   public int lostFramesSince(int pid, long since, long[] buf) {
-    MmState m = tasks.alive(pid) ? tasks.mm(pid) : null;
+    MmState m = liveMm(pid);
     return m == null ? -1 : m.lostSince(since, buf);
+  }
+
+  private MmState liveMm(int pid) {
+    return tasks.alive(pid) ? tasks.mm(pid) : null;
   }
 
   @Override

@@ -30,7 +30,7 @@ public interface KernelView {
    * (close, eviction, unmap, copy-on-write, pipe consumption: every way {@link #hasLogicalAccess}
    * can turn false while the process lives) and is never reset, or {@code -1} when the kernel does
    * not count. The checker's exposure scan re-checks a CPU's readable entries only when it moved
-   * ({@link io.asisim.api.kernel.ExposureScan.Access#accessGeneration}).
+   * ({@link io.asisim.api.kernel.ExposureScan.Access#accessLosses}).
    */
   default long accessLossCount(int pid) {
     return -1;

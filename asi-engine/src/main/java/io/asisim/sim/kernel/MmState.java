@@ -93,7 +93,8 @@ final class MmState {
    * The process of this mm may have lost logical access to {@code pfn} (an anonymous mapping gone
    * here, or a close, unmap, eviction or pipe release reported by the kernel): logged, so that the
    * checker's exposure scan re-checks only the entries of that frame it had settled as readable
-   * (docs/checker.md, "Settled entries").
+   * (docs/checker.md, "Settled entries"). An anonymous unmap arrives twice (reverse map and the
+   * kernel's report), so that the checker does not depend on the report alone.
    */
   void accessEnded(long pfn) {
     lost[(int) (accessLosses & (LOST_LOG - 1))] = pfn;
