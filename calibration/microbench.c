@@ -6,7 +6,8 @@
  * cache- and DRAM-resident sources, anonymous page faults, mmap+touch+munmap
  * with and without a second thread of the same mm on another CPU (the TLB
  * shootdown), pipe ping-pong context switches, process spawn, and (group cold)
- * a fault and two path lookups timed alone after a user pass over 0 B-64 MiB.
+ * a fault and two path lookups timed alone after a user pass over 0 B-64 MiB
+ * (group coldsame: one kind per series, after a code and data pass of 0-512 KiB).
  *
  * Every benchmark runs REPS repetitions of a batch of operations; each
  * repetition yields a per-operation figure in ns (CLOCK_MONOTONIC) and in TSC
@@ -1309,6 +1310,86 @@ static void bench_cold(void)
 	kb_cleanup();
 }
 
+/* --------------------------------------------------------------- coldsame */
+
+/* The same three operations, each series one kind only (fault after fault, as in the loops
+ * the model's bodies come from), timed alone after a user pass of S bytes that fills the L1
+ * caches the way cc1 does between kernel entries: cachegrind counts 64 % of cc1's L1 misses
+ * in the I-cache and 36 % in the D-cache (docs/calibration.md), so the pass executes
+ * 0.64 S of straight-line code (a nop sled ending in ret, 64-byte lines, mapped once) and
+ * writes one byte per line of 0.36 S of data, both resident in L2 from the previous pass, as
+ * most of cc1's L1 misses are (233 of 2 788 per entry go beyond a 1 MiB L2). S = 0 is the
+ * loop's hot case; the model reads the extra over it as the cost of a cold kernel entry. */
+static unsigned char *sled;
+
+static void code_pass(size_t bytes)
+{
+	if (bytes < 64)
+		return;
+	/* enter the sled `bytes` before its ret */
+	void (*fn)(void) = (void (*)(void))(sled + (8UL << 20) - bytes);
+	fn();
+}
+
+static void bench_coldsame(void)
+{
+	static const size_t kib[] = {0, 8, 16, 32, 64, 128, 256, 512};
+	const int nk = sizeof kib / sizeof kib[0];
+	const size_t maxd = 1024 * 1024UL;
+	struct stat st;
+	char name[160];
+	kb_setup();
+	cold_buf = map_anon(maxd, MADV_NOHUGEPAGE, 0);
+	memset((void *)cold_buf, 1, maxd);
+	sled = mmap(NULL, (8UL << 20) + PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sled == MAP_FAILED)
+		die("mmap sled");
+	memset(sled, 0x90, 8UL << 20);
+	sled[8UL << 20] = 0xc3;
+	if (mprotect(sled, (8UL << 20) + PAGE, PROT_READ | PROT_EXEC))
+		die("mprotect sled");
+	for (int k = 0; k < nk; k++) {
+		size_t s = kib[k] * 1024;
+		size_t code = (s * 64 / 100) & ~63UL, data = (s * 36 / 100) & ~63UL;
+		for (int op = 0; op < 3; op++) {
+			int n = reps(3000);
+			struct result r = {0};
+			const size_t npages = 512;
+			volatile char *p = op == 0 ? map_anon(npages * PAGE, MADV_NOHUGEPAGE, 0) : NULL;
+			size_t next = 0;
+			for (int rep = -20; rep < n; rep++) {
+				if (op == 0 && next == npages) {
+					munmap((void *)p, npages * PAGE);
+					p = map_anon(npages * PAGE, MADV_NOHUGEPAGE, 0);
+					next = 0;
+				}
+				code_pass(code);
+				cold_pass(data);
+				uint64_t a = rdtsc();
+				if (op == 0) {
+					p[next++ * PAGE] = 1;
+				} else if (op == 1) {
+					if (fstatat(AT_FDCWD, kb_file, &st, 0))
+						die("newfstatat");
+				} else if (openat(AT_FDCWD, kb_missing, O_RDONLY | O_NOCTTY) >= 0) {
+					die("openat missing");
+				}
+				uint64_t b = rdtsc();
+				if (rep >= 0)
+					res_add_raw(&r, (b - a) * 1e9 / tsc_hz, (double)(b - a));
+			}
+			if (op == 0)
+				munmap((void *)p, npages * PAGE);
+			static const char *ops[] = {"anon_write_fault", "newfstatat_existing", "openat_missing"};
+			snprintf(name, sizeof name, "coldsame.%s_after_%zukib_pass", ops[op], kib[k]);
+			report(name, &r, 1);
+		}
+	}
+	munmap(sled, (8UL << 20) + PAGE);
+	munmap((void *)cold_buf, maxd);
+	kb_cleanup();
+}
+
 /* ------------------------------------------------------------------ main */
 
 /* --only takes a comma-separated list of groups */
@@ -1333,7 +1414,7 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else {
 			fprintf(stderr, "usage: %s [--quick] [--shm-dir DIR] [--only GROUP[,GROUP...]]\n"
-				"groups: tsc syscall pread copy fault shootdown ctxsw spawn kbsys bigfault cold\n", argv[0]);
+				"groups: tsc syscall pread copy fault shootdown ctxsw spawn kbsys bigfault cold coldsame\n", argv[0]);
 			return 2;
 		}
 	}
@@ -1357,5 +1438,6 @@ int main(int argc, char **argv)
 	RUN("kbsys", bench_kbsys);
 	RUN("bigfault", bench_bigfault);
 	RUN("cold", bench_cold);
+	RUN("coldsame", bench_coldsame);
 	return 0;
 }

@@ -140,6 +140,15 @@ public interface Kernel {
   default void setUserWorkingSet(int pid, int dataPages, int textPages) {}
 
   /**
+   * How fast the user code of {@code pid} replaces the caches (a fork child inherits it): bytes of
+   * L1 data-cache fills per 1000 cycles of {@link #runUser}. A kernel entry that follows such code
+   * pays the CPU profile's cold-entry cost for the bytes filled since the CPU's previous kernel
+   * entry ({@code Cost.COLD_FAULT_0K}); 0 (the default) leaves every entry at its loop-measured
+   * cost.
+   */
+  default void setUserCacheFill(int pid, int l1dBytesPerKcycle) {}
+
+  /**
    * {@code pid} runs {@code cycles} of user code on its CPU (switching to it first; the return to
    * user space is {@code asi_enter_userspace()}), touching its user working set; timer ticks of
    * that time are delivered.

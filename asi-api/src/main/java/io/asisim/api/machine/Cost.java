@@ -47,7 +47,34 @@ public enum Cost {
   STLB_WAYS("stlb-ways"),
   /** 1 GiB translations (a separate array on every modelled CPU). */
   TLB_1G_ENTRIES("tlb-1g-entries"),
-  TLB_1G_WAYS("tlb-1g-ways");
+  TLB_1G_WAYS("tlb-1g-ways"),
+  /**
+   * Cycles a page fault costs above its loop-measured body when it follows user code, after a user
+   * pass that filled nothing (the entry still follows other kernel paths, as in a real program):
+   * the first point of the cold-entry table (docs/calibration.md "Cold kernel entries"). The four
+   * {@code COLD_FAULT_*} points are at 0, 256 KiB, 1 MiB and 4 MiB of L1 data fills since the
+   * previous kernel entry; the model interpolates linearly between them and holds the last beyond.
+   * 0 everywhere: entries cost their loop bodies.
+   */
+  COLD_FAULT_0K("cold-fault-0k"),
+  /** The cold-entry table's fault point after 256 KiB of user L1 data fills ({@link #COLD_FAULT_0K}). */
+  COLD_FAULT_256K("cold-fault-256k"),
+  /** The cold-entry table's fault point after 1 MiB of user L1 data fills ({@link #COLD_FAULT_0K}). */
+  COLD_FAULT_1M("cold-fault-1m"),
+  /** The cold-entry table's fault point after 4 MiB of user L1 data fills ({@link #COLD_FAULT_0K}). */
+  COLD_FAULT_4M("cold-fault-4m"),
+  /**
+   * The same table for system calls that walk a path ({@code newfstatat}, {@code openat},
+   * {@code readlink}, a failing {@code execve}): cycles above the loop body after 0 bytes of user
+   * L1 data fills ({@link #COLD_FAULT_0K} for the rule).
+   */
+  COLD_PATH_0K("cold-path-0k"),
+  /** The path-walk system calls' point after 256 KiB of user L1 data fills ({@link #COLD_PATH_0K}). */
+  COLD_PATH_256K("cold-path-256k"),
+  /** The path-walk system calls' point after 1 MiB of user L1 data fills ({@link #COLD_PATH_0K}). */
+  COLD_PATH_1M("cold-path-1m"),
+  /** The path-walk system calls' point after 4 MiB of user L1 data fills ({@link #COLD_PATH_0K}). */
+  COLD_PATH_4M("cold-path-4m");
 
   private final String param;
 

@@ -91,8 +91,8 @@ final class FileFault {
 
   /**
    * A user access to {@code va} inside file mapping {@code vma} of {@code m} that has no anonymous
-   * page: a plain access to a page already mapped, else one of the faults above. False if memory
-   * ran out (the kernel would return {@code VM_FAULT_OOM}).
+   * page: a plain access to a page already mapped (false), else one of the faults above (true; a
+   * fault that ran out of memory counts {@code oom_events}, the kernel's {@code VM_FAULT_OOM}).
    */
   boolean fault(int cpu, MmState m, int vma, long va, boolean write) {
     int file = m.vmas.file(vma);
@@ -101,11 +101,17 @@ final class FileFault {
     if (mapped != LongLongMap.ABSENT) {
       if (!write) {
         memory.userAccess(cpu, va, false);
-        return true;
+        return false;
       }
-      return wpFileCopy(cpu, m, va, file, mapped);
+      wpFileCopy(cpu, m, va, file, mapped);
+      return true;
     }
-    return write ? cowFault(cpu, m, va, file, index) : readFault(cpu, m, va, file, index);
+    if (write) {
+      cowFault(cpu, m, va, file, index);
+    } else {
+      readFault(cpu, m, va, file, index);
+    }
+    return true;
   }
 
   /** {@code do_read_fault()}: the page-cache folio mapped read-only. */

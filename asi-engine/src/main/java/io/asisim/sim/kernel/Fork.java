@@ -144,6 +144,7 @@ final class Fork {
     tasks.install(thread, m, cpu, tasks.sharedFiles(pid));
     tasks.joinThreadGroup(thread, pid); // no real_parent link: nobody wait4()s for a thread
     tasks.setUserWorkingSet(thread, tasks.userDataPages(pid), tasks.userTextPages(pid));
+    tasks.setUserCacheFill(thread, tasks.userCacheFill(pid));
     m.users++; // mmget()
     machine.charge(cpu, KernelCosts.FORK_BASE);
     tasks.setCpu(thread, sched.leastLoadedCpu());
@@ -158,5 +159,6 @@ final class Fork {
   private void copyProcess(int parent, int child) {
     tasks.setParent(child, parent);
     tasks.setUserWorkingSet(child, tasks.userDataPages(parent), tasks.userTextPages(parent));
+    tasks.setUserCacheFill(child, tasks.userCacheFill(parent));
   }
 }

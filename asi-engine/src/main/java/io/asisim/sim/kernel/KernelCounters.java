@@ -9,7 +9,8 @@ import io.asisim.api.metrics.Metrics;
  */
 record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults, Counter fileFaults,
     Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents,
-    Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles) {
+    Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles,
+    Counter coldEntryCycles) {
 
   static KernelCounters register(Metrics m) {
     Counter syscalls = m.counter(KernelMetrics.SYSCALLS);
@@ -27,7 +28,8 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter kswapdWakeups = m.counter(KernelMetrics.KSWAPD_WAKEUPS);
     Counter pipeCopies = m.counter(KernelMetrics.PIPE_COPIES);
     Counter userCycles = m.counter(KernelMetrics.USER_CYCLES);
+    Counter coldEntryCycles = m.counter(KernelMetrics.COLD_ENTRY_CYCLES);
     return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, fileFaults, forks, pagecacheMisses, evictions,
-        accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles);
+        accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles, coldEntryCycles);
   }
 }

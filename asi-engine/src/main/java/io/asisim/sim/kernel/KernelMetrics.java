@@ -38,4 +38,6 @@ public final class KernelMetrics {
       "pipe buffer pages copied in pipe_write() and pipe_read() (AccessSite pipe)");
   public static final MetricDescriptor USER_CYCLES = new MetricDescriptor("user_cycles", "cycles", NEITHER,
       "cycles of user code run (Kernel.runUser), TLB refills of the user working set included");
+  public static final MetricDescriptor COLD_ENTRY_CYCLES = new MetricDescriptor("cold_entry_cycles", "cycles", LOWER,
+      "cycles faults and path walks paid above their loop bodies for following user code (cold caches; docs/calibration.md)");
 }

@@ -73,22 +73,23 @@ final class Memory {
 
   /**
    * A user access to {@code va}: faults in a missing page (from the file for a file mapping),
-   * copies a write-protected one on write.
+   * copies a write-protected one on write. Whether it faulted (a present page is a plain access).
    */
-  void touch(int cpu, MmState m, long va, boolean write) {
+  boolean touch(int cpu, MmState m, long va, boolean write) {
     long v = m.anon.get(va);
     if (v == LongLongMap.ABSENT) {
       int vma = m.vmas.size() == 0 ? -1 : m.vmas.find(va);
       if (vma >= 0) {
-        fileFault.fault(cpu, m, vma, va, write);
-        return;
+        return fileFault.fault(cpu, m, vma, va, write);
       }
       anonFault(cpu, m, va);
+      return true;
     } else if (write && (v & MmState.WRITABLE) == 0) {
       wpFault(cpu, m, va, v & MmState.PFN_MASK);
-    } else {
-      userAccess(cpu, va, write);
+      return true;
     }
+    userAccess(cpu, va, write);
+    return false;
   }
 
   /** A kernel write to a user page ({@code copy_to_user()}): a write-protected page faults and is copied first. */

@@ -32,6 +32,7 @@ final class Sched {
   private final long syscallCost;
   private final int siteContextSwitch;
   private final Tick tick;
+  private final ColdEntry cold;
   /** Switch sequence number: orders the runqueue (the task switched out longest ago runs first). */
   private long switchSeq;
   /** A kworker's unit of work (allocated once: the hot path allocates nothing). */
@@ -50,6 +51,7 @@ final class Sched {
     this.syscallCost = machine.profile().get(Cost.SYSCALL);
     this.siteContextSwitch = siteContextSwitch;
     this.tick = new Tick(machine, counters.ticks());
+    this.cold = new ColdEntry(machine, tasks.nrCpus(), counters.coldEntryCycles());
     this.kworkerItem = c -> machine.charge(c, KernelCosts.KTHREAD_WORK);
   }
 
@@ -59,6 +61,7 @@ final class Sched {
     syscalls.inc();
     machine.charge(cpu, syscallCost);
     machine.kernelEntry(cpu); // entry_SYSCALL_64 / asm_exc_page_fault: the kernel footprint's TLB refill
+    cold.entered(cpu);
     return cpu;
   }
 
@@ -99,7 +102,13 @@ final class Sched {
     long before = machine.cycles(cpu);
     machine.runUser(cpu, cycles, tasks.userDataPages(pid), tasks.userTextPages(pid));
     userCycles.add(machine.cycles(cpu) - before);
+    cold.userRan(cpu, cycles, tasks.userCacheFill(pid));
     tick.poll(cpu);
+  }
+
+  /** The cold-entry rule: faults and path walks charge it after {@link #enter}. */
+  ColdEntry cold() {
+    return cold;
   }
 
   /** The tick source (tests read its period). */

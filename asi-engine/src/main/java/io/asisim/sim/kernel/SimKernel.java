@@ -145,6 +145,12 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
+  public void setUserCacheFill(int pid, int l1dBytesPerKcycle) {
+    k.tasks.check(pid);
+    k.tasks.setUserCacheFill(pid, l1dBytesPerKcycle);
+  }
+
+  @Override
   public void runUser(int pid, long cycles) {
     k.sched.runUser(pid, cycles);
   }
@@ -172,6 +178,7 @@ public final class SimKernel implements Kernel {
       k.files.checkExists(file);
     }
     int cpu = k.sched.enter(pid);
+    k.sched.cold().pathWalk(cpu);
     int fd = k.files.open(cpu, pid, file);
     k.sched.returnToUser(cpu);
     return fd;
@@ -246,7 +253,9 @@ public final class SimKernel implements Kernel {
   @Override
   public void touch(int pid, long va, boolean write) {
     int cpu = k.sched.enter(pid);
-    k.memory.touch(cpu, k.tasks.mm(pid), va, write);
+    if (k.memory.touch(cpu, k.tasks.mm(pid), va, write)) {
+      k.sched.cold().fault(cpu);
+    }
     k.sched.returnToUser(cpu);
   }
 
@@ -298,6 +307,7 @@ public final class SimKernel implements Kernel {
   @Override
   public boolean stat(int pid, int file) {
     int cpu = k.sched.enter(pid);
+    k.sched.cold().pathWalk(cpu);
     boolean found = k.namei.stat(cpu, file);
     k.sched.returnToUser(cpu);
     return found;
@@ -306,6 +316,7 @@ public final class SimKernel implements Kernel {
   @Override
   public void readlink(int pid, int file) {
     int cpu = k.sched.enter(pid);
+    k.sched.cold().pathWalk(cpu);
     k.namei.readlink(cpu, file);
     k.sched.returnToUser(cpu);
   }
@@ -313,6 +324,7 @@ public final class SimKernel implements Kernel {
   @Override
   public void execMissing(int pid) {
     int cpu = k.sched.enter(pid);
+    k.sched.cold().pathWalk(cpu);
     k.exec.execMissing(cpu);
     k.sched.returnToUser(cpu);
   }

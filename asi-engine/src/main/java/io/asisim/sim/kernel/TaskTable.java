@@ -38,6 +38,8 @@ final class TaskTable {
   /** User working set ({@code Machine.runUser}): data and text pages. */
   private int[] userData = new int[64];
   private int[] userText = new int[64];
+  /** User code's L1 data fills per 1000 user cycles ({@code Kernel.setUserCacheFill}; {@link ColdEntry}). */
+  private int[] userFill = new int[64];
   /** Sequence number of the task's last switch-out: the runqueue's order (longest waiting first). */
   private long[] lastRan = new long[64];
   private int nrFreePids;
@@ -72,6 +74,7 @@ final class TaskTable {
       exitedChildren = Arrays.copyOf(exitedChildren, n);
       userData = Arrays.copyOf(userData, n);
       userText = Arrays.copyOf(userText, n);
+      userFill = Arrays.copyOf(userFill, n);
       lastRan = Arrays.copyOf(lastRan, n);
     }
     return pid;
@@ -89,6 +92,7 @@ final class TaskTable {
     exitedChildren[pid] = 0;
     userData[pid] = 0;
     userText[pid] = 0;
+    userFill[pid] = 0;
     lastRan[pid] = 0;
   }
 
@@ -241,6 +245,17 @@ final class TaskTable {
 
   int userTextPages(int pid) {
     return userText[pid];
+  }
+
+  void setUserCacheFill(int pid, int l1dBytesPerKcycle) {
+    if (l1dBytesPerKcycle < 0) {
+      throw new IllegalArgumentException("negative cache fill " + l1dBytesPerKcycle);
+    }
+    userFill[pid] = l1dBytesPerKcycle;
+  }
+
+  int userCacheFill(int pid) {
+    return userFill[pid];
   }
 
   // ---- files_struct

@@ -19,4 +19,5 @@ record KernelBuildParams(
     int burst,
     int migrateOneIn,
     long userCyclesPerUnit,
-    int pipePages) {}
+    int pipePages,
+    int userL1dFill) {}

@@ -29,6 +29,16 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
   static final long USER_CYCLES_PER_UNIT = 580_100_000;
 
   /**
+   * Bytes the unit's user code fills into the L1 data cache per 1000 user cycles
+   * ({@code Kernel.setUserCacheFill}): cachegrind counts 31 041 443 D1 misses (64-byte lines) in all
+   * processes of one compile of kernel/fork.c (calibration/data/vm-20261203/cachegrind), whose user
+   * time is 925.5 ms per compile in its CPU profile (data/vm-20261203/kprofile-unit, five compiles)
+   * at 2596.13 MHz: 1.987e9 bytes over 2.403e9 cycles. A single {@code perf stat} of the same
+   * command gives 1 166 ms of user time, or 656 (docs/calibration.md "Cold kernel entries").
+   */
+  static final int USER_L1D_FILL = 827;
+
+  /**
    * cc1's anonymous faults per unit: the measured 15 795 page faults per unit
    * ({@code build1.per_unit.minor_faults}, run 2) less the other faults the modelled unit takes
    * (docs/workloads.md: 4 460).
@@ -76,7 +86,9 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
         ParamSpec.integer("migrate-one-in", 8, 1, Integer.MAX_VALUE, "make migrates at 1 in N recipe lines"),
         ParamSpec.integer("user-cycles-per-unit", USER_CYCLES_PER_UNIT, 0, Long.MAX_VALUE,
             "user cycles per unit (measured 223.4 ms at 2596 MHz), spread over its page-touching steps"),
-        ParamSpec.integer("pipe-pages", 1, 0, 16, "pages cc1 writes to make through a pipe per unit (0: none)"));
+        ParamSpec.integer("pipe-pages", 1, 0, 16, "pages cc1 writes to make through a pipe per unit (0: none)"),
+        ParamSpec.integer("user-l1d-fill", USER_L1D_FILL, 0, 1_000_000,
+            "bytes the user code fills into the L1 data cache per 1000 user cycles (cachegrind of one compile; 0: entries stay warm)"));
   }
 
   @Override
@@ -84,7 +96,8 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
     return new KernelBuildWorkload(new KernelBuildParams(p.getLong("ops"), p.getInt("jobs"), p.getInt("source-files"),
         p.getInt("pages-per-source"), p.getInt("files-per-job"), p.getInt("anon-pages"), p.getInt("cow-pages"),
         p.getInt("kernel-allocs"), p.getInt("object-pages"), p.getLong("build-memory"), p.getInt("kthread-every"),
-        p.getInt("burst"), p.getInt("migrate-one-in"), p.getLong("user-cycles-per-unit"), p.getInt("pipe-pages")),
+        p.getInt("burst"), p.getInt("migrate-one-in"), p.getLong("user-cycles-per-unit"), p.getInt("pipe-pages"),
+        p.getInt("user-l1d-fill")),
         ctx.random("kernel-build"), ctx.metrics().counter(UNITS));
   }
 }

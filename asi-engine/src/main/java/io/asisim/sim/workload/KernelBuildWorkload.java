@@ -158,6 +158,7 @@ final class KernelBuildWorkload implements Workload {
       phase[j][0] = CHILD;
       next[j][0] = random.nextInt(KernelBuildRecipe.LINES); // a build in progress: any recipe line
       k.setUserWorkingSet(make, MAKE_DATA_PAGES, MAKE_TEXT_PAGES);
+      k.setUserCacheFill(make, p.userL1dFill()); // inherited by every process of the job
       pipes[j] = k.pipe(make); // the children inherit the write end
       java.util.Arrays.fill(kpages[j], -1);
     }

@@ -35,7 +35,7 @@ class KernelBuildUnitTest {
     Counter units = m.counter(KernelBuildPlugin.UNITS);
     // 1 job, cc1 with 200 anonymous pages and no headers, 4 pages copied by each forked child
     KernelBuildParams p = new KernelBuildParams(0, 1, 50, 2, 0, 200, 4, 4, 8, 128L << 20, 0, 100, 1 << 30,
-        1_000_000, 1);
+        1_000_000, 1, 0);
     KernelBuildWorkload w = new KernelBuildWorkload(p, new SplittableRandom(3), units);
     w.setUp(k);
     long i = 0;
@@ -89,7 +89,7 @@ class KernelBuildUnitTest {
           }
         });
     KernelBuildParams p = new KernelBuildParams(0, 1, 50, 2, 0, 20, 4, 4, 8, 128L << 20, 0, 100, 1 << 30,
-        1_000_000, 1);
+        1_000_000, 1, 0);
     // opens, extraReads, openMissing, stats, statMissing, readlinks, sigactions, mmaps, munmaps,
     // mprotects, brks, execMissing, futexWakes, others
     KernelBuildSyscalls mix = new KernelBuildSyscalls(38, 20, 40, 25, 7, 3, 50, 19, 5, 10, 4, 2, 1, 11);
@@ -141,7 +141,7 @@ class KernelBuildUnitTest {
     Metrics m = inj.getInstance(Metrics.class);
     Counter units = m.counter(KernelBuildPlugin.UNITS);
     KernelBuildParams p = new KernelBuildParams(0, 1, 50, 2, 0, 20, 4, 4, 8, 128L << 20, 0, 100, 1 << 30,
-        1_000_000, 1);
+        1_000_000, 1, 0);
     KernelBuildWorkload w = new KernelBuildWorkload(p, new SplittableRandom(3), units, mix);
     w.setUp(k);
     long i = 0;
