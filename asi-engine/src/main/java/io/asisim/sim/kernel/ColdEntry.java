@@ -65,7 +65,10 @@ final class ColdEntry {
   /** User code ran {@code cycles} on {@code cpu}, filling {@code bytesPerKcycle} per 1000 cycles. */
   void userRan(int cpu, long cycles, int bytesPerKcycle) {
     if (bytesPerKcycle != 0) {
-      filled[cpu] = Math.min(POINTS[POINTS.length - 1], filled[cpu] + cycles * bytesPerKcycle / 1000);
+      long cap = POINTS[POINTS.length - 1];
+      // saturate before multiplying: a long stretch fills the caches whole, and must not overflow
+      long add = cycles >= cap * 1000 / bytesPerKcycle ? cap : cycles * bytesPerKcycle / 1000;
+      filled[cpu] = Math.min(cap, filled[cpu] + add);
     }
   }
 

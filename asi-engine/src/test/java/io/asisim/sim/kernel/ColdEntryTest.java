@@ -91,6 +91,9 @@ class ColdEntryTest {
     int child = k.fork(p);
     k.runUser(child, 256 << 10);
     assertThat(cold(() -> k.touch(child, HEAP, true))).isEqualTo(2420);
+    k.setUserCacheFill(child, Integer.MAX_VALUE);
+    k.runUser(child, 5_000_000_000L); // x 2^31 / 1000 overflows a long unless it saturates first
+    assertThat(cold(() -> k.touch(child, HEAP + 0x1000, true))).as("saturated, not overflowed").isEqualTo(8322);
     int warm = k.spawn();
     k.runUser(warm, 1 << 20);
     assertThat(cold(() -> k.touch(warm, HEAP, true))).isZero();
