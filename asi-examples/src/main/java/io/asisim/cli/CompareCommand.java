@@ -177,9 +177,7 @@ final class CompareCommand implements Callable<Integer> {
       default:
         CompareReport.Style style = f == OutputFormat.markdown ? CompareReport.Style.MARKDOWN
             : f == OutputFormat.lkml ? CompareReport.Style.LKML : CompareReport.Style.TEXT;
-        for (ComparisonResult r : results) { // what to act on first: every section's summary
-          CompareSummary.print(r, CompareSummary.columns(r, sel.metrics()), style, pw);
-        }
+        CompareSummary.printAll(results, sel.metrics(), style, pw); // what to act on first
         for (int i = 0; i < results.size(); i++) {
           boolean md = f == OutputFormat.markdown;
           if (sections.get(i).isWaterfall()) {

@@ -39,7 +39,27 @@ public final class CompareSummary {
     return out;
   }
 
-  /** Prints the summary of {@code r} over {@code columns} in {@code style}, with a line saying how to read it. */
+  /**
+   * Prints the summary of every comparison of {@code results} (columns from {@code selected}, see
+   * {@link #columns}), then once how to read them.
+   */
+  public static void printAll(List<ComparisonResult> results, List<String> selected, CompareReport.Style style,
+      PrintWriter out) {
+    for (ComparisonResult r : results) {
+      print(r, columns(r, selected), style, out);
+    }
+    String reference = results.stream().map(ComparisonResult::reference).filter(x -> x != null).findFirst().orElse(null);
+    boolean everywhere = results.stream().allMatch(r -> r.reference() != null);
+    String vs = reference == null ? "each variant's --asi off baseline"
+        : everywhere ? reference : reference + " (where a section has it, else each variant's baseline)";
+    out.println(String.format(Locale.ROOT, "Δ mean vs %s; (lower)/(higher): the better direction. Verdict at "
+        + "α = %.2f: Welch's t-test with %d+ samples on both sides, else Mann-Whitney U; 'within noise': no "
+        + "significant difference; '1 sample': nothing to test.", vs, SampleStatistics.ALPHA,
+        SampleStatistics.WELCH_MIN_SAMPLES));
+    out.println();
+  }
+
+  /** Prints the summary table of {@code r} over {@code columns} in {@code style}, under its title. */
   public static void print(ComparisonResult r, List<String> columns, CompareReport.Style style, PrintWriter out) {
     boolean md = style == CompareReport.Style.MARKDOWN;
     out.println((md ? "### " : "") + "Summary: " + r.title());
@@ -66,16 +86,11 @@ public final class CompareSummary {
     });
     if (md) {
       t.printMarkdown(out);
-      out.println();
     } else if (style == CompareReport.Style.LKML) {
       t.printBoxed(out);
     } else {
       t.printText(out);
     }
-    out.println(String.format(Locale.ROOT, "Δ mean vs %s; (lower)/(higher) is the better direction; verdict at "
-        + "α = %.2f: Welch's t-test with %d+ samples on both sides, Mann-Whitney U with fewer; "
-        + "'within noise' = no significant difference.", r.reference() == null ? "its baseline" : r.reference(),
-        SampleStatistics.ALPHA, SampleStatistics.WELCH_MIN_SAMPLES));
     out.println();
   }
 

@@ -77,6 +77,18 @@ class CompareFormatsTest {
   }
 
   @Test
+  void csvKeepsItsColumnsAddsTheStatisticsAndHonoursMetrics() {
+    Cli cli = compare("--format", "csv", "--metrics", "asi_exits");
+    assertThat(cli.code).as(cli.err).isZero();
+    List<String> lines = cli.out.lines().toList();
+    assertThat(lines.get(0)).isEqualTo("comparison,metric,unit,better,variant,baseline,samples,mean,min,max,"
+        + "delta_vs_baseline,verdict,stddev,ci95_low,ci95_high,p_value,test,reference");
+    assertThat(lines).hasSize(5).allMatch(l -> l.equals(lines.get(0)) || l.startsWith("comparison,asi_exits,count,lower,"));
+    assertThat(lines.get(2)).isEqualTo("comparison,asi_exits,count,lower,mapper=exit,false,3,599,599,599,,worse,0,599,599,,"
+        + "no-spread,baseline (asi off)");
+  }
+
+  @Test
   void anUnknownMetricFailsBeforeAnythingRuns() {
     Cli cli = compare("--metrics", "cycles_per_op,cycles_per_opp");
     assertThat(cli.code).isEqualTo(2);
