@@ -186,7 +186,7 @@ final class CompareCommand implements Callable<Integer> {
             pw.println();
             FixWaterfall.table(results.get(i), md, pw);
           }
-          CompareReport.tables(results.get(i), CompareReport.metrics(results.get(i),
+          CompareReport.tables(results.get(i), CompareReport.tableMetrics(results.get(i),
               allMetrics ? CompareReport.Scope.ALL : CompareReport.Scope.DIFFERING, sel.metrics()), style, pw);
           if (!sections.get(i).guide().isEmpty() && !sections.get(i).isWaterfall()) {
             pw.println((md ? "_Reading guide:_ " : "Reading guide: ") + sections.get(i).guide());

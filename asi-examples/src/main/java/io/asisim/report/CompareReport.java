@@ -7,6 +7,7 @@ import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.SampleStatistics;
 import io.asisim.sim.compare.VariantRuns;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +37,21 @@ public final class CompareReport {
       return selected.stream().filter(ds::containsKey).collect(Collectors.toList());
     }
     return scope == Scope.ALL ? List.copyOf(r.metrics().keySet()) : r.interestingMetrics();
+  }
+
+  /**
+   * The metrics of the per-metric tables: as {@link #metrics}, but without {@code --metrics} the
+   * summary's headline metrics come first (a reader starts with cost), then the rest by name.
+   */
+  public static List<String> tableMetrics(ComparisonResult r, Scope scope, List<String> selected) {
+    List<String> ms = metrics(r, scope, selected);
+    if (selected != null) {
+      return ms;
+    }
+    List<String> out = new ArrayList<>();
+    CompareSummary.HEADLINE.stream().filter(ms::contains).forEach(out::add);
+    ms.stream().filter(m -> !out.contains(m)).forEach(out::add);
+    return out;
   }
 
   /** Text ({@code markdown=false}) or Markdown tables, one per metric of {@code scope}. */

@@ -54,6 +54,17 @@ class CompareFormatsTest {
   }
 
   @Test
+  void withoutMetricsTheDetailTablesStartWithTheHeadlineThenGoByName() {
+    Cli cli = compare();
+    assertThat(cli.code).as(cli.err).isZero();
+    List<String> heads = cli.out.lines().filter(l -> l.matches("[a-z_.]+ \\(.*(is better|informational)\\)")).toList();
+    assertThat(heads.subList(0, 3)).containsExactly("cycles_per_op (cycles, lower is better)",
+        "throughput_ops_per_s (ops/s, higher is better)", "asi_exits (count, lower is better)");
+    List<String> rest = heads.subList(3, heads.size());
+    assertThat(rest).isSorted().hasSizeGreaterThan(5);
+  }
+
+  @Test
   void referenceTakesDeltasAndTestsAgainstTheNamedVariant() throws Exception {
     Cli cli = compare("--format", "json", "--reference", "mapper=exit", "--metrics", "cycles_per_op");
     assertThat(cli.code).as(cli.err).isZero();
