@@ -2,6 +2,7 @@ package io.asisim.ephmap;
 
 import com.google.auto.service.AutoService;
 import io.asisim.api.mapper.Mapper;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -36,6 +37,11 @@ public final class VmallocMapperPlugin implements Plugin<Mapper> {
             "uncontended spin_lock + spin_unlock: estimate, about one LOCK CMPXCHG (Agner Fog instruction tables) plus the release"),
         ParamSpec.integer("rb-level-cycles", 6, 0, 10_000,
             "one rb-tree level of find_vmap_lowest_match(): estimate, an L1-hit dependent load (Intel optimization manual: 5 cycles) plus a compare"));
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(VmallocMapper.VMAP_PURGES);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.asisim.cli;
 
 import io.asisim.report.Charts;
 import io.asisim.report.CompareReport;
+import io.asisim.report.CompareSummary;
 import io.asisim.report.FixWaterfall;
 import io.asisim.report.Json;
 import io.asisim.sim.BadInputException;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
 /** {@code asi-sim compare}: the cross product of comma-listed options against the ASI-off baseline. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the cross product of comma-listed options, --samples seeds each, against the --asi off "
-        + "baseline, and print per metric: variant | samples | mean | min | max | delta vs baseline.",
+        + "baseline (or --reference), and print a summary, then per metric: variant | samples | mean | min | max "
+        + "| delta vs the reference with its verdict (better, worse, within noise: Welch's t-test with 5+ samples "
+        + "each, else Mann-Whitney U, at alpha 0.05; '1 sample' when a side has one).",
         "With no variant options it runs the built-in showcase comparison."})
 final class CompareCommand implements Callable<Integer> {
   @Spec
@@ -50,9 +53,19 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--all-metrics", description = "table formats: also print metrics equal in every run")
   boolean allMetrics;
 
-  @Option(names = "--format", paramLabel = "table|markdown|csv|json", defaultValue = "table",
-      description = "output format (default: ${DEFAULT-VALUE})")
+  @Option(names = "--format", paramLabel = "table|markdown|lkml|csv|json", defaultValue = "table",
+      description = "output format; lkml: boxed +---+ tables with units, as posted to the kernel lists "
+          + "(default: ${DEFAULT-VALUE})")
   OutputFormat format;
+
+  @Option(names = "--metrics", paramLabel = "M1,M2,...",
+      description = "only these metrics, in this order, in every format and in the summary (e.g. cycles_per_op,asi_exits)")
+  String metricList;
+
+  @Option(names = "--reference", paramLabel = "LABEL",
+      description = "the variant deltas and tests are taken against, by its label as the tables print it "
+          + "(e.g. mapper=exit; default: each variant's --asi off baseline)")
+  String reference;
 
   @Option(names = "--out", paramLabel = "DIR", description = "also write comparison CSV, JSON, Markdown and PNG + SVG charts into DIR")
   Path outDir;
@@ -79,6 +92,7 @@ final class CompareCommand implements Callable<Integer> {
     } else {
       sections.addAll(Showcase.sections(runner.registry(), options.seed, samples));
     }
+    CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
 
     long t0 = System.nanoTime();
     // every section's runs on one pool: a section's last runs do not leave host threads idle
@@ -95,19 +109,19 @@ final class CompareCommand implements Callable<Integer> {
         if (sections.get(i).isWaterfall()) {
           r = FixWaterfall.relabel(r, sections.get(i).steps());
         }
-        results.add(r);
+        results.add(selection.apply(r));
         runs += r.variants().stream().mapToLong(v -> v.samples().size()).sum();
       }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
 
     // render everything before writing anything: an error leaves no half-written output
-    String stdout = render(sections, results, format);
+    String stdout = render(sections, results, format, selection);
     Map<String, String> files = new LinkedHashMap<>();
     if (outDir != null) {
-      files.put("comparison.csv", render(sections, results, OutputFormat.csv));
-      files.put("comparison.json", render(sections, results, OutputFormat.json));
-      files.put("comparison.md", render(sections, results, OutputFormat.markdown));
+      files.put("comparison.csv", render(sections, results, OutputFormat.csv, selection));
+      files.put("comparison.json", render(sections, results, OutputFormat.json, selection));
+      files.put("comparison.md", render(sections, results, OutputFormat.markdown, selection));
     }
     List<String> written = new ArrayList<>(files.keySet());
     if (outDir != null) {
@@ -116,12 +130,16 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(stdout);
     out.flush();
+    for (String m : selection.unreported(results)) {
+      spec.commandLine().getErr().println("warning: --metrics " + m + ": no run reported this metric");
+    }
     spec.commandLine().getErr().println(String.format(Locale.ROOT, "host: %d runs in %.2f s", runs, secs)
         + (outDir != null ? "; wrote " + written.size() + " files to " + outDir : ""));
     return 0;
   }
 
-  private String render(List<Showcase.Section> sections, List<ComparisonResult> results, OutputFormat f) {
+  private String render(List<Showcase.Section> sections, List<ComparisonResult> results, OutputFormat f,
+      CompareSelection sel) {
     StringWriter sw = new StringWriter();
     PrintWriter pw = new PrintWriter(sw);
     switch (f) {
@@ -129,7 +147,8 @@ final class CompareCommand implements Callable<Integer> {
         var root = Json.object();
         var arr = root.putArray("comparisons");
         for (int i = 0; i < results.size(); i++) {
-          var o = CompareReport.json(results.get(i));
+          var o = CompareReport.json(results.get(i), CompareReport.metrics(results.get(i), CompareReport.Scope.ALL,
+              sel.metrics()));
           o.put("guide", sections.get(i).guide());
           if (sections.get(i).isWaterfall()) {
             var steps = o.putArray("fix_waterfall");
@@ -149,12 +168,16 @@ final class CompareCommand implements Callable<Integer> {
       case csv:
         for (int i = 0; i < results.size(); i++) {
           StringWriter one = new StringWriter();
-          CompareReport.csv(results.get(i), new PrintWriter(one));
+          CompareReport.csv(results.get(i), CompareReport.metrics(results.get(i), CompareReport.Scope.ALL,
+              sel.metrics()), new PrintWriter(one));
           String text = one.toString();
           pw.print(i == 0 ? text : text.substring(text.indexOf('\n') + 1)); // one header
         }
         break;
       default:
+        CompareReport.Style style = f == OutputFormat.markdown ? CompareReport.Style.MARKDOWN
+            : f == OutputFormat.lkml ? CompareReport.Style.LKML : CompareReport.Style.TEXT;
+        CompareSummary.printAll(results, sel.metrics(), style, pw); // what to act on first
         for (int i = 0; i < results.size(); i++) {
           boolean md = f == OutputFormat.markdown;
           if (sections.get(i).isWaterfall()) {
@@ -163,8 +186,8 @@ final class CompareCommand implements Callable<Integer> {
             pw.println();
             FixWaterfall.table(results.get(i), md, pw);
           }
-          CompareReport.tables(results.get(i),
-              allMetrics ? CompareReport.Scope.ALL : CompareReport.Scope.DIFFERING, md, pw);
+          CompareReport.tables(results.get(i), CompareReport.tableMetrics(results.get(i),
+              allMetrics ? CompareReport.Scope.ALL : CompareReport.Scope.DIFFERING, sel.metrics()), style, pw);
           if (!sections.get(i).guide().isEmpty() && !sections.get(i).isWaterfall()) {
             pw.println((md ? "_Reading guide:_ " : "Reading guide: ") + sections.get(i).guide());
             pw.println();

@@ -6,6 +6,8 @@ import io.asisim.sim.BadInputException;
 enum OutputFormat {
   table,
   markdown,
+  /** {@code compare} only: boxed tables as in the ASI postings on the kernel mailing lists. */
+  lkml,
   csv,
   json;
 

@@ -47,7 +47,7 @@ final class ExampleTable {
     double mean = row.stats().mean();
     String v = mean == Math.rint(mean) && Math.abs(mean) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) mean)
         : String.format(Locale.ROOT, "%,.1f", mean);
-    if (Double.isNaN(row.delta()) || row.verdict().isEmpty() || row.verdict().equals("same")) {
+    if (Double.isNaN(row.delta()) || row.verdict().isEmpty() || row.verdict().equals(io.asisim.sim.compare.SampleStatistics.WITHIN_NOISE)) {
       return v;
     }
     return v + String.format(Locale.ROOT, " (%+.0f%% %s)", row.delta() * 100, row.verdict());

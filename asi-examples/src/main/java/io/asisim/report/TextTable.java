@@ -54,6 +54,35 @@ public final class TextTable {
     }
   }
 
+  /**
+   * Prints as a boxed table, {@code +---+} rules above and below the header and at the end, as
+   * benchmark results are posted on the kernel mailing lists.
+   */
+  public void printBoxed(PrintWriter out) {
+    int[] w = widths();
+    StringBuilder rule = new StringBuilder("+");
+    for (int x : w) {
+      rule.append("-".repeat(x + 2)).append('+');
+    }
+    out.println(rule);
+    boxedLine(out, header, w);
+    out.println(rule);
+    for (List<String> r : rows) {
+      boxedLine(out, r, w);
+    }
+    out.println(rule);
+  }
+
+  private void boxedLine(PrintWriter out, List<String> cells, int[] w) {
+    StringBuilder sb = new StringBuilder("|");
+    for (int i = 0; i < cells.size(); i++) {
+      String c = cells.get(i);
+      String pad = " ".repeat(w[i] - c.length());
+      sb.append(' ').append(numeric[i] ? pad + c : c + pad).append(" |");
+    }
+    out.println(sb);
+  }
+
   /** Prints as a GitHub-flavoured Markdown table. */
   public void printMarkdown(PrintWriter out) {
     int[] w = widths();

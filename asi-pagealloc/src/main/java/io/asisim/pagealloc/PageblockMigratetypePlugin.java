@@ -1,6 +1,7 @@
 package io.asisim.pagealloc;
 
 import com.google.auto.service.AutoService;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
@@ -34,6 +35,11 @@ public final class PageblockMigratetypePlugin implements Plugin<PageAllocator> {
   @Override
   public List<ParamSpec> params() {
     return Allocators.commonParams();
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return PageblockSensitivity.METRICS;
   }
 
   @Override

@@ -37,6 +37,9 @@ final class PageblockSensitivity implements SensitivityStrategy {
   static final MetricDescriptor ASI_CMA_FLIPS = new MetricDescriptor(
       "asi_cma_pageblock_flips", "count", Better.NEITHER,
       "CMA pageblocks whose sensitivity flipped (left open by the RFC)");
+  /** The extra metrics above, for {@code Plugin.metrics()}. */
+  static final java.util.List<MetricDescriptor> METRICS = java.util.List.of(
+      ASI_FLIPS_REFUSED_NONBLOCKING, ASI_HIGHATOMIC_SENSITIVITY_MISSES, ASI_CMA_FLIPS);
 
   private final FrameTable ft;
   private final ArchPageOps arch;

@@ -1,6 +1,7 @@
 package io.asisim.pagealloc;
 
 import com.google.auto.service.AutoService;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.plugin.ParamSpec;
@@ -44,6 +45,11 @@ public final class UnmappedPoolPlugin implements Plugin<PageAllocator> {
     p.add(ParamSpec.integer("shrink-batch", 128, 1, 1_000_000,
         "blocks returned per shrinker call (SHRINK_BATCH is 128 objects); it runs when the main allocator leaves its fast path"));
     return p;
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UnmappedPool.REFILL_FAILURES);
   }
 
   @Override

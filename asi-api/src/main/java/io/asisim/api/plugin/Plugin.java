@@ -1,5 +1,6 @@
 package io.asisim.api.plugin;
 
+import io.asisim.api.metrics.MetricDescriptor;
 import java.util.List;
 
 /**
@@ -27,6 +28,15 @@ public interface Plugin<T> {
 
   /** Declared parameters, in display order. Values reach {@link #create} validated. */
   default List<ParamSpec> params() {
+    return List.of();
+  }
+
+  /**
+   * Metrics this plugin may report beyond the standard ones ({@code StandardMetrics}), so that
+   * {@code compare --metrics} can accept their names before anything runs. A plugin that reports
+   * others keeps working; only {@code --metrics} rejects their names.
+   */
+  default List<MetricDescriptor> metrics() {
     return List.of();
   }
 

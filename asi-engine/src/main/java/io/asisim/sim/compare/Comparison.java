@@ -75,6 +75,26 @@ public final class Comparison {
     return out;
   }
 
+  /**
+   * The labels {@link #runAll} gives the variants of {@code r}, found without running anything (so
+   * that a bad {@code --reference} fails first).
+   *
+   * @param baselines the {@code --asi off} baselines', in result order
+   * @param variants the other variants', in result order
+   */
+  public record Labels(List<String> baselines, List<String> variants) {
+    public Labels {
+      baselines = List.copyOf(baselines);
+      variants = List.copyOf(variants);
+    }
+  }
+
+  /** The labels the result of {@code r} will have. */
+  public Labels labels(Request r) {
+    Plan p = plan(r);
+    return new Labels(p.allLabels.subList(0, p.nrBaselines), p.allLabels.subList(p.nrBaselines, p.allLabels.size()));
+  }
+
   /** What one comparison runs: its baselines first, then its variants, with their labels. */
   private static final class Plan {
     String title;

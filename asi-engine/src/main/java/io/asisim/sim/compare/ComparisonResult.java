@@ -15,10 +15,38 @@ import java.util.TreeMap;
  *
  * @param title what was compared
  * @param variants baselines then variants, in cross-product order
+ * @param reference the label of the variant every other is compared against, or null: each
+ *     variant against its own {@code --asi off} baseline
  */
-public record ComparisonResult(String title, List<VariantRuns> variants) {
+public record ComparisonResult(String title, List<VariantRuns> variants, String reference) {
   public ComparisonResult {
     variants = List.copyOf(variants);
+    if (reference != null && variants.stream().noneMatch(v -> v.label().equals(reference))) {
+      throw new IllegalArgumentException("no variant labelled '" + reference + "'");
+    }
+  }
+
+  /** Each variant compared against its own baseline. */
+  public ComparisonResult(String title, List<VariantRuns> variants) {
+    this(title, variants, null);
+  }
+
+  /** This comparison with every variant compared against the one labelled {@code label}. */
+  public ComparisonResult withReference(String label) {
+    return new ComparisonResult(title, variants, label);
+  }
+
+  /** What {@code v} is compared against: the reference, or else its baseline. */
+  public VariantRuns referenceOf(VariantRuns v) {
+    if (reference == null) {
+      return baselineOf(v);
+    }
+    return variants.stream().filter(x -> x.label().equals(reference)).findFirst().orElseThrow();
+  }
+
+  /** Whether {@code v} is what others are compared against (the reference, or a baseline without one). */
+  public boolean isReference(VariantRuns v) {
+    return reference == null ? v.baseline() : v.label().equals(reference);
   }
 
   /** Every metric any sample reports, by name, with its descriptor. */
@@ -49,37 +77,34 @@ public record ComparisonResult(String title, List<VariantRuns> variants) {
    *
    * @param variant label
    * @param stats the variant's statistics
-   * @param delta relative change of the mean against its baseline (NaN for a baseline or a zero base)
-   * @param verdict {@code better}, {@code worse}, {@code same} or empty (baseline, or no direction)
+   * @param delta relative change of the mean against its reference (NaN for a reference, or a zero base)
+   * @param verdict for a compared row one of {@link SampleStatistics}'s verdicts ({@code better},
+   *     {@code worse}, {@code differs}, {@code within noise}, {@code 1 sample}); empty for a reference
+   * @param test the test behind the verdict (see {@link SampleStatistics}), empty for a reference
+   * @param pValue its two-sided p-value, NaN when no test ran
+   * @param reference whether this row is what the others are compared against
    */
-  public record Row(String variant, VariantRuns.Stats stats, double delta, String verdict) {}
+  public record Row(String variant, VariantRuns.Stats stats, double delta, String verdict, String test,
+      double pValue, boolean reference) {}
 
   /** The rows of the table for {@code metric}. */
   public List<Row> rows(String metric) {
     MetricDescriptor d = metrics().get(metric);
+    Better better = d == null ? Better.NEITHER : d.better();
     List<Row> rows = new ArrayList<>();
     for (VariantRuns v : variants) {
       VariantRuns.Stats s = v.stats(metric);
-      if (v.baseline()) {
-        rows.add(new Row(v.label(), s, Double.NaN, ""));
+      if (isReference(v)) {
+        rows.add(new Row(v.label(), s, Double.NaN, "", "", Double.NaN, true));
         continue;
       }
-      double base = baselineOf(v).stats(metric).mean();
+      VariantRuns ref = referenceOf(v);
+      double base = ref.stats(metric).mean();
       double delta = base == 0 ? (s.mean() == 0 ? 0 : Double.NaN) : (s.mean() - base) / Math.abs(base);
-      rows.add(new Row(v.label(), s, delta, verdict(d, s.mean(), base)));
+      SampleStatistics.Significance sig = SampleStatistics.compare(ref.values(metric), v.values(metric), better);
+      rows.add(new Row(v.label(), s, delta, sig.verdict(), sig.test(), sig.pValue(), false));
     }
     return rows;
-  }
-
-  private static String verdict(MetricDescriptor d, double mean, double base) {
-    if (d == null || d.better() == Better.NEITHER) {
-      return "";
-    }
-    if (mean == base) {
-      return "same";
-    }
-    boolean higher = mean > base;
-    return (higher == (d.better() == Better.HIGHER)) ? "better" : "worse";
   }
 
   /** Metrics whose value differs between any two samples of any variants (what is worth a table). */

@@ -23,23 +23,16 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
 
   /** Statistics of {@code metric} over the samples; a metric a sample lacks counts as 0. */
   public Stats stats(String metric) {
-    double sum = 0;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (RunResult r : samples) {
-      double v = r.get(metric);
-      sum += v;
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+    return SampleStatistics.summarize(values(metric));
+  }
+
+  /** The value of {@code metric} in each sample, in seed order; a metric a sample lacks counts as 0. */
+  public double[] values(String metric) {
+    double[] xs = new double[samples.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = samples.get(i).get(metric);
     }
-    double mean = sum / samples.size();
-    double sq = 0;
-    for (RunResult r : samples) {
-      double d = r.get(metric) - mean;
-      sq += d * d;
-    }
-    double stddev = samples.size() > 1 ? Math.sqrt(sq / (samples.size() - 1)) : 0;
-    return new Stats(samples.size(), mean, min, max, stddev);
+    return xs;
   }
 
   /** The descriptor of {@code metric} as the samples report it, or null if none has it. */
@@ -62,6 +55,8 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
    * @param min smallest sample
    * @param max largest sample
    * @param stddev sample standard deviation (0 for one sample)
+   * @param ci95Low lower end of the 95 % confidence interval of the mean (NaN for one sample)
+   * @param ci95High upper end of it (NaN for one sample)
    */
-  public record Stats(int n, double mean, double min, double max, double stddev) {}
+  public record Stats(int n, double mean, double min, double max, double stddev, double ci95Low, double ci95High) {}
 }

@@ -4,6 +4,7 @@ import static io.asisim.api.metrics.Better.LOWER;
 import static io.asisim.api.metrics.Better.NEITHER;
 
 import io.asisim.api.metrics.MetricDescriptor;
+import java.util.List;
 
 /** Metrics of the simulated kernel beyond the standard ones ({@code StandardMetrics}). */
 public final class KernelMetrics {
@@ -40,4 +41,7 @@ public final class KernelMetrics {
       "cycles of user code run (Kernel.runUser), TLB refills of the user working set included");
   public static final MetricDescriptor COLD_ENTRY_CYCLES = new MetricDescriptor("cold_entry_cycles", "cycles", LOWER,
       "cycles faults and path walks paid above their loop bodies for following user code (cold caches; docs/calibration.md)");
+
+  /** All of the above, in declaration order. */
+  public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES);
 }

@@ -2,6 +2,7 @@ package io.asisim.sim.trace;
 
 import io.asisim.api.metrics.Better;
 import io.asisim.api.metrics.MetricDescriptor;
+import java.util.List;
 
 /**
  * Trace-replay metrics beyond the standard {@code trace_*} ones of
@@ -36,4 +37,7 @@ public final class TraceMetrics {
   /** Blocks still allocated when the trace ends, freed by the workload's tear-down. */
   public static final MetricDescriptor TRACE_LIVE_AT_END =
       m("trace_live_blocks_at_end", "blocks still allocated at the end of the trace, freed at tear-down");
+
+  /** All of the above, in declaration order. */
+  public static final List<MetricDescriptor> ALL = List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES, TRACE_ORDER_MISMATCHES, TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_LIVE_AT_END);
 }

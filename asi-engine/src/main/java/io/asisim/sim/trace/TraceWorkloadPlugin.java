@@ -2,14 +2,15 @@ package io.asisim.sim.trace;
 
 import com.google.auto.service.AutoService;
 import io.asisim.api.kernel.Workload;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.BadInputException;
-import java.nio.file.Path;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -47,6 +48,11 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
         ParamSpec.bool("strict", false, "fail on the first malformed or unknown line instead of skipping it"),
         ParamSpec.integer("ops", 0, 0, Integer.MAX_VALUE,
             "alloc/free events to replay from the start of the trace; 0 = all (reading stops after that many)"));
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return TraceMetrics.ALL;
   }
 
   @Override

@@ -92,6 +92,11 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UNITS);
+  }
+
+  @Override
   public Workload create(Params p, SimContext ctx) {
     return new KernelBuildWorkload(new KernelBuildParams(p.getLong("ops"), p.getInt("jobs"), p.getInt("source-files"),
         p.getInt("pages-per-source"), p.getInt("files-per-job"), p.getInt("anon-pages"), p.getInt("cow-pages"),

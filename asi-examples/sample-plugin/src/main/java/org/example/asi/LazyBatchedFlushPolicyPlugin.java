@@ -42,6 +42,12 @@ public final class LazyBatchedFlushPolicyPlugin implements Plugin<FlushPolicy> {
         "lost-access pages pending before the shootdown (estimate of a useful batch; 1 = flush at once)"));
   }
 
+  /** Declared so that {@code compare --metrics lazy_batched_flushes} knows the name before anything runs. */
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(BATCHES);
+  }
+
   @Override
   public FlushPolicy create(Params params, SimContext ctx) {
     return new LazyBatchedFlushPolicy(ctx.machine().tlb(), params.getInt("batch"), ctx.metrics().counter(BATCHES));

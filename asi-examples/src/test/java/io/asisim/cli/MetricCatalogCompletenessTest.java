@@ -1,0 +1,64 @@
+package io.asisim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.plugin.MetricCatalog;
+import io.asisim.sim.plugin.PluginRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code compare --metrics} checks names against {@link MetricCatalog} before anything runs, so
+ * the catalog must know every metric a shipped plugin reports: every plugin of every kind runs
+ * once here and each metric it reports must be accepted.
+ */
+class MetricCatalogCompletenessTest {
+  private static final String[] MACHINE = {"--cpus", "2", "--memory", "128M", "--samples", "1", "--format", "json"};
+
+  /** Per workload the settings that make it short; a new workload must be added here. */
+  private static final Map<String, List<String>> WORKLOADS = Map.of(
+      "fio-randread", List.of("workload.fio-randread.ops=200", "workload.fio-randread.file-size=512K"),
+      "kernel-build", List.of("workload.kernel-build.ops=600", "workload.kernel-build.jobs=3",
+          "workload.kernel-build.build-memory=32M"),
+      "alloc-stress", List.of("workload.alloc-stress.ops=2000"),
+      "mmap-munmap", List.of("workload.mmap-munmap.ops=200"),
+      "trace", List.of("workload.trace.file=../" + Showcase.SHARED_TRACE, "workload.trace.ops=3000"));
+
+  private static List<String> reported(String workload, String... axis) throws Exception {
+    List<String> args = new ArrayList<>(List.of("compare", "--workload", workload));
+    args.addAll(List.of(axis));
+    args.addAll(List.of(MACHINE));
+    for (String s : WORKLOADS.get(workload)) {
+      args.add("--set");
+      args.add(s);
+    }
+    Cli cli = Cli.run(args.toArray(new String[0]));
+    assertThat(cli.code).as(String.join(" ", args) + "\n" + cli.err).isZero();
+    List<String> names = new ArrayList<>();
+    new ObjectMapper().readTree(cli.out).get("comparisons").get(0).get("metrics").fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  @Test
+  void everyMetricEveryShippedPluginReportsIsInTheCatalog() throws Exception {
+    PluginRegistry registry = PluginRegistry.discover();
+    MetricCatalog catalog = MetricCatalog.of(registry);
+    assertThat(new TreeSet<>(WORKLOADS.keySet())).isEqualTo(new TreeSet<>(registry.ofKind(PluginKind.WORKLOAD).keySet()));
+    TreeSet<String> seen = new TreeSet<>();
+    for (PluginKind k : List.of(PluginKind.ALLOCATOR, PluginKind.MAPPER, PluginKind.FLUSH, PluginKind.CONTEXT_SWITCH,
+        PluginKind.SENSITIVITY, PluginKind.CPU_PROFILE)) {
+      seen.addAll(reported("fio-randread", "--" + k.id(), String.join(",", registry.ofKind(k).keySet())));
+    }
+    for (String w : WORKLOADS.keySet()) {
+      seen.addAll(reported(w, "--allocator", "pageblock-migratetype,unmapped-pool"));
+    }
+    assertThat(seen.stream().filter(m -> !catalog.accepts(m))).as("metrics the catalog does not know").isEmpty();
+    assertThat(seen).contains("vmap_purges", "pool_refill_failures", "asi_cma_pageblock_flips", "kernel_build_units",
+        "trace_lost_frees", "asi_exits.page_fault");
+  }
+}
