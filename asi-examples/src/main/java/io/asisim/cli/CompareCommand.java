@@ -51,7 +51,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", description = {"also write into DIR: report.html (summary, "
       + "configuration, every table and chart inline; open it in a browser), comparison.csv/.json/.md, and "
-      + "each chart as <comparison>-<metric>.svg and .png. DIR is checked before anything runs: it must be "
+      + "each chart as <comparison>-<metric>.svg. DIR is checked before anything runs: it must be "
       + "writable and empty unless --force"})
   Path outDir;
 

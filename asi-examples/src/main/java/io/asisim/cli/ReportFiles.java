@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The files {@code compare --out} writes, in the order they are written: the data (CSV, JSON,
  * Markdown), {@code report.html} (the index: every table and chart inline), then each chart as
- * {@code <comparison>-<metric>.svg} and {@code .png}. A comparison's name is a slug of its title.
+ * {@code <comparison>-<metric>.svg}. A comparison's name is a slug of its title.
  */
 final class ReportFiles {
   /** The page that is the index of an {@code --out} folder. */
@@ -51,8 +51,7 @@ final class ReportFiles {
         List.copyOf(data.keySet())), page);
     out.put(REPORT, html.getBytes(StandardCharsets.UTF_8));
     for (RenderedChart c : charts) {
-      out.put(c.stem() + ".svg", c.svg().getBytes(StandardCharsets.UTF_8));
-      out.put(c.stem() + ".png", c.png());
+      out.put(c.fileName(), c.svg().getBytes(StandardCharsets.UTF_8));
     }
     return out;
   }

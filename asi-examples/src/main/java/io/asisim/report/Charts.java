@@ -16,6 +16,7 @@ import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
@@ -189,6 +190,11 @@ public final class Charts {
     a.setBase(10);
     a.setSmallestValue(floor);
     a.setNumberFormatOverride(new SiFormat());
+    double max = points.stream().mapToDouble(p -> p[i]).max().orElse(floor);
+    // ticks on whole decades only (1 M, 10 M, ...), at most about eight of them
+    double decades = Math.log10(max / floor);
+    a.setTickUnit(new NumberTickUnit(Math.max(1, Math.ceil(decades / 8))), false, false);
+    a.setAutoTickUnitSelection(false);
     return a;
   }
 }

@@ -2,11 +2,6 @@ package io.asisim.report;
 
 import java.awt.Color;
 import java.awt.Rectangle;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.title.LegendTitle;
@@ -16,19 +11,18 @@ import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
 
 /**
- * One chart of a comparison, drawn once as SVG (inlined in {@code report.html} and written as
- * {@code <stem>.svg}) and once as PNG ({@code <stem>.png}).
+ * One chart of a comparison, drawn as SVG: inlined in {@code report.html} and written as
+ * {@code <stem>.svg} (any browser opens it; no PNG copies, which only doubled the files).
  *
  * @param stem the file name without extension, e.g. {@code mappers-fio-randread-cycles-per-op}
  * @param title what the chart shows, for the report's caption
  * @param svg the {@code <svg>} element, with a viewBox and ids prefixed by the stem (so several
  *     charts can share one page)
- * @param png the PNG image
  */
-public record RenderedChart(String stem, String title, String svg, byte[] png) {
-  /** The file names this chart is written as. */
-  public List<String> fileNames() {
-    return List.of(stem + ".svg", stem + ".png");
+public record RenderedChart(String stem, String title, String svg) {
+  /** The file this chart is written as. */
+  public String fileName() {
+    return stem + ".svg";
   }
 
   /**
@@ -48,13 +42,7 @@ public record RenderedChart(String stem, String title, String svg, byte[] png) {
     g.setDefsKeyPrefix(stem + "-"); // deterministic, and unique among the charts of one page
     chart.draw(g, new Rectangle(0, 0, width, height));
     String svg = g.getSVGElement(stem, false, new ViewBox(0, 0, width, height), null, null);
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ChartUtils.writeChartAsPNG(png, chart, width, height);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // into memory: cannot happen
-    }
-    return new RenderedChart(stem, title, svg, png.toByteArray());
+    return new RenderedChart(stem, title, svg);
   }
 
   /** A file-name part: lower case, runs of anything but letters, digits and dots as one dash. */

@@ -64,7 +64,7 @@ class OutputDirTest {
     assertThat(r.out).contains("cycles_per_op");
     List<String> files = names(out);
     assertThat(files).contains("report.html", "comparison.csv", "comparison.json", "comparison.md",
-        "comparison-cycles-per-op.svg", "comparison-cycles-per-op.png", OutputDir.MANIFEST);
+        "comparison-cycles-per-op.svg", OutputDir.MANIFEST);
     assertThat(files).allMatch(n -> !n.endsWith(".tmp"));
     List<String> manifest = Files.readAllLines(out.resolve(OutputDir.MANIFEST));
     assertThat(manifest).containsExactlyInAnyOrderElementsOf(

@@ -5,6 +5,16 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.metrics.Better;
+import io.asisim.api.metrics.MetricDescriptor;
+import io.asisim.report.FixWaterfall;
+import io.asisim.sim.compare.ComparisonResult;
+import io.asisim.sim.compare.VariantRuns;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.run.MetricValue;
+import io.asisim.sim.run.RunResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -62,7 +74,25 @@ class ReportBrowserTest {
     String html = Files.readString(out.resolve("report.html"));
     assertThat(html).contains("</body>");
     page = out.resolve("report-under-test.html");
-    Files.writeString(page, html.replace("</body>", "<script>\n" + script + "</script>\n</body>"));
+    // the showcase's fix waterfall (not in a small comparison), on made-up numbers, measured too
+    String waterfall = "<figure id=\"waterfall-check\">" + FixWaterfall.chart(waterfall(), "waterfall-check").svg()
+        + "</figure>\n";
+    Files.writeString(page, html.replace("</body>", waterfall + "<script>\n" + script + "</script>\n</body>"));
+  }
+
+  /** The showcase's steps and title, an overhead falling from +60 % to +5 %, and a fix that adds cost. */
+  private static ComparisonResult waterfall() {
+    MetricDescriptor cpo = new MetricDescriptor("cycles_per_op", "cycles", Better.LOWER, "cost");
+    VariantConfig c = new VariantConfig(new MachineConfig(64L << 20, 1, true), Map.of(), Set.of(), Settings.none(), 1, 0);
+    List<VariantRuns> vs = new ArrayList<>();
+    vs.add(new VariantRuns("off", c, true, "off", List.of(new RunResult(c, List.of(new MetricValue(cpo, 1000, false)), 0))));
+    double[] cost = {1600, 1590, 1200, 1610, 1400, 1500, 1050};
+    for (int i = 0; i < cost.length; i++) {
+      vs.add(new VariantRuns("v" + i, c, false, "off",
+          List.of(new RunResult(c, List.of(new MetricValue(cpo, cost[i], false)), 0))));
+    }
+    return FixWaterfall.relabel(new ComparisonResult("What each fix is worth on kernel-build: the posted ASI "
+        + "configuration, each fix alone, all", vs), Showcase.FIX_STEPS);
   }
 
   @Test
@@ -96,7 +126,8 @@ class ReportBrowserTest {
     assertThat(figures).containsExactlyInAnyOrderElementsOf(svgFiles); // every chart file is inline too
     Element check = dom.getElementById("text-fit-check");
     assertThat(check).as("the measuring script ran").isNotNull();
-    assertThat(Integer.parseInt(check.attr("data-texts"))).isGreaterThan(20 * svgFiles.size());
+    assertThat(dom.select("#waterfall-check svg text").eachText()).contains("interaction", "+cr3 noflush");
+    assertThat(Integer.parseInt(check.attr("data-texts"))).isGreaterThan(20 * (svgFiles.size() + 1));
     assertThat(check.attr("data-misfits")).as(check.text()).isEqualTo("0");
   }
 
