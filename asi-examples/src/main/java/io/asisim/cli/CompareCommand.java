@@ -82,6 +82,9 @@ final class CompareCommand implements Callable<Integer> {
       sections.addAll(Showcase.sections(runner.registry(), options.seed, samples));
     }
 
+    if (force && outDir == null) {
+      throw new BadInputException("--force: only with --out DIR (it lets --out replace an earlier report)");
+    }
     // before any simulation: a bad --out costs nothing
     OutputDir out = outDir == null ? null : OutputDir.open(outDir, force);
     long t0 = System.nanoTime();

@@ -54,6 +54,9 @@ class OutputDirTest {
     // /proc refuses new entries even to root, unlike a chmod'ed directory
     assertThat(refused(compare(Path.of("/proc")))).contains("directory is not writable");
     assertThat(refused(compare(Path.of("/proc/asi-sim-out")))).contains("cannot create the directory");
+    Cli r = Cli.run("compare", "--workload", "fio-randread", "--force");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err.strip()).isEqualTo("asi-sim: --force: only with --out DIR (it lets --out replace an earlier report)");
   }
 
   @Test
