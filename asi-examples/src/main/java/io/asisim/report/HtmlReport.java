@@ -28,6 +28,10 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 public final class HtmlReport {
   private static final List<org.commonmark.Extension> EXTENSIONS = List.of(TablesExtension.create());
+  private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
+  /** Escapes any HTML in the Markdown: variant labels and --set values are user text. */
+  private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS).escapeHtml(true)
+      .sanitizeUrls(true).build();
   private static final Mustache TEMPLATE = new DefaultMustacheFactory("io/asisim/report")
       .compile("report.html.mustache");
 
@@ -180,7 +184,7 @@ public final class HtmlReport {
 
     /** The Markdown tables as HTML, without the title and reading guide the template places itself. */
     String tablesHtml() {
-      Node doc = Parser.builder().extensions(EXTENSIONS).build().parse(s.markdown());
+      Node doc = PARSER.parse(s.markdown());
       List<Node> drop = new ArrayList<>();
       for (Node n = doc.getFirstChild(); n != null; n = n.getNext()) {
         if ((n instanceof Heading && ((Heading) n).getLevel() <= 2) || isGuide(n)) {
@@ -188,7 +192,12 @@ public final class HtmlReport {
         }
       }
       drop.forEach(Node::unlink);
-      return HtmlRenderer.builder().extensions(EXTENSIONS).build().render(doc);
+      return RENDERER.render(doc);
+    }
+
+    /** The reading guide as HTML: its `code` spans set as code. */
+    String guideHtml() {
+      return s.guide().isEmpty() ? "" : RENDERER.render(PARSER.parse("**Reading guide:** " + s.guide()));
     }
 
     List<RenderedChart> charts() {
