@@ -41,7 +41,7 @@ public record RenderedChart(String stem, String title, String svg) {
     SVGGraphics2D g = new SVGGraphics2D(width, height);
     g.setDefsKeyPrefix(stem + "-"); // deterministic, and unique among the charts of one page
     chart.draw(g, new Rectangle(0, 0, width, height));
-    String svg = g.getSVGElement(stem, false, new ViewBox(0, 0, width, height), null, null);
+    String svg = g.getSVGElement(stem, true, new ViewBox(0, 0, width, height), null, null);
     return new RenderedChart(stem, title, svg);
   }
 

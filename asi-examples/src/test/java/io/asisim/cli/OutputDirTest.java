@@ -73,6 +73,13 @@ class OutputDirTest {
     assertThat(manifest).containsExactlyInAnyOrderElementsOf(
         files.stream().filter(n -> !n.equals(OutputDir.MANIFEST)).toList());
     assertThat(r.err).contains("wrote " + manifest.size() + " files to " + out);
+    // same config and seed, same files, byte for byte: charts and page included
+    Path again = tmp.resolve("again");
+    assertThat(compare(again).code).isZero();
+    assertThat(names(again)).isEqualTo(files);
+    for (String n : files) {
+      assertThat(Files.readAllBytes(again.resolve(n))).as(n).isEqualTo(Files.readAllBytes(out.resolve(n)));
+    }
   }
 
   @Test
