@@ -1,6 +1,5 @@
 package io.asisim.cli;
 
-import io.asisim.report.Charts;
 import io.asisim.report.CompareReport;
 import io.asisim.report.CompareSummary;
 import io.asisim.report.FixWaterfall;
@@ -11,13 +10,9 @@ import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Runner;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +62,18 @@ final class CompareCommand implements Callable<Integer> {
           + "(e.g. mapper=exit; default: each variant's --asi off baseline)")
   String reference;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "also write comparison CSV, JSON, Markdown and PNG + SVG charts into DIR")
+  @Option(names = "--out", paramLabel = "DIR", description = {"also write into DIR: report.html (summary, "
+      + "configuration, every table and chart inline; open it in a browser), comparison.csv/.json/.md, and "
+      + "each chart as <comparison>-<metric>.svg. DIR is checked before anything runs: it must be "
+      + "writable and empty unless --force"})
   Path outDir;
 
+  @Option(names = "--force", description = "with --out: write into a non-empty DIR, replacing the files of an "
+      + "earlier asi-sim run there (listed in DIR/" + OutputDir.MANIFEST + "; files asi-sim did not write are kept)")
+  boolean force;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     if (samples < 1 || samples > 1000) {
       throw new BadInputException("--samples " + samples + ": must be 1..1000");
     }
@@ -94,6 +96,11 @@ final class CompareCommand implements Callable<Integer> {
     }
     CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
 
+    if (force && outDir == null) {
+      throw new BadInputException("--force: only with --out DIR (it lets --out replace an earlier report)");
+    }
+    // before any simulation: a bad --out costs nothing
+    OutputDir out = outDir == null ? null : OutputDir.open(outDir, force);
     long t0 = System.nanoTime();
     // every section's runs on one pool: a section's last runs do not leave host threads idle
     List<Comparison.Request> requests = new ArrayList<>();
@@ -115,26 +122,28 @@ final class CompareCommand implements Callable<Integer> {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
 
-    // render everything before writing anything: an error leaves no half-written output
-    String stdout = render(sections, results, format, selection);
-    Map<String, String> files = new LinkedHashMap<>();
-    if (outDir != null) {
-      files.put("comparison.csv", render(sections, results, OutputFormat.csv, selection));
-      files.put("comparison.json", render(sections, results, OutputFormat.json, selection));
-      files.put("comparison.md", render(sections, results, OutputFormat.markdown, selection));
-    }
-    List<String> written = new ArrayList<>(files.keySet());
-    if (outDir != null) {
-      written = writeAll(outDir, files, sections, results);
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(stdout);
-    out.flush();
+    // the tables first: a failure writing --out loses nothing already printed
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.print(render(sections, results, format, selection));
+    stdout.flush();
     for (String m : selection.unreported(results)) {
       spec.commandLine().getErr().println("warning: --metrics " + m + ": no run reported this metric");
     }
+    List<String> written = List.of();
+    if (out != null) {
+      Map<String, String> data = new LinkedHashMap<>();
+      data.put("comparison.csv", render(sections, results, OutputFormat.csv, selection));
+      data.put("comparison.json", render(sections, results, OutputFormat.json, selection));
+      data.put("comparison.md", render(sections, results, OutputFormat.markdown, selection));
+      List<String> markdown = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        markdown.add(render(sections.subList(i, i + 1), results.subList(i, i + 1), OutputFormat.markdown, selection));
+      }
+      written = out.write(ReportFiles.build(sections, results, data, markdown));
+    }
     spec.commandLine().getErr().println(String.format(Locale.ROOT, "host: %d runs in %.2f s", runs, secs)
-        + (outDir != null ? "; wrote " + written.size() + " files to " + outDir : ""));
+        + (outDir != null ? "; wrote " + written.size() + " files to " + outDir + " (open "
+            + outDir.resolve(ReportFiles.REPORT) + ")" : ""));
     return 0;
   }
 
@@ -197,45 +206,4 @@ final class CompareCommand implements Callable<Integer> {
     pw.flush();
     return sw.toString();
   }
-
-  /** Writes into a staging directory first, then moves: a failure leaves no partial output. */
-  private static List<String> writeAll(Path dir, Map<String, String> files, List<Showcase.Section> sections,
-      List<ComparisonResult> results) {
-    Path stage = null;
-    try {
-      Files.createDirectories(dir);
-      stage = Files.createTempDirectory(dir, ".asi-sim-staging-");
-      List<String> names = new ArrayList<>();
-      for (Map.Entry<String, String> e : files.entrySet()) {
-        Files.writeString(stage.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
-        names.add(e.getKey());
-      }
-      for (int i = 0; i < results.size(); i++) {
-        names.addAll(Charts.write(results.get(i), stage, "s" + (i + 1)));
-        if (sections.get(i).isWaterfall()) {
-          names.addAll(FixWaterfall.chart(results.get(i), stage, "s" + (i + 1) + "-fix-waterfall"));
-        }
-      }
-      for (String n : names) {
-        Files.move(stage.resolve(n), dir.resolve(n), StandardCopyOption.REPLACE_EXISTING);
-      }
-      return names;
-    } catch (IOException e) {
-      throw new BadInputException("--out " + dir + ": cannot write: " + e.getMessage());
-    } finally {
-      deleteQuietly(stage);
-    }
-  }
-
-  private static void deleteQuietly(Path stage) {
-    if (stage == null) {
-      return;
-    }
-    try (var walk = Files.walk(stage)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a leftover hidden staging directory is harmless
-    }
-  }
-
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * The {@code asi-sim} command line. Exit codes: 0 success, 2 bad input (one line on stderr, no
  * stack trace), 3 a checker violation, 1 an internal error.
  */
-@Command(name = "asi-sim", mixinStandardHelpOptions = true, version = "asi-sim 0.1.0",
+@Command(name = "asi-sim", mixinStandardHelpOptions = true, version = "asi-sim " + BuildInfo.VERSION,
     description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.",
     subcommands = {PluginsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
         PagetypeinfoCommand.class})

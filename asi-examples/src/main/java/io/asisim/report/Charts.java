@@ -4,26 +4,41 @@ import io.asisim.api.metrics.Better;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.VariantRuns;
-import java.io.IOException;
-import java.nio.file.Path;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Paint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import java.util.TreeMap;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Charts of a comparison: one bar chart per headline metric (mean over samples, error bars one
- * sample standard deviation) and a cost-versus-exposure scatter of all variants when the run
- * measured exposure. Each chart is written as PNG and SVG.
+ * Charts of a comparison: one horizontal bar chart per headline metric (mean over samples, error
+ * bars one sample standard deviation, baselines grey; variant names on the left, wrapped, never
+ * rotated) and a cost-versus-exposure scatter when the run measured exposure, on log axes where
+ * the values span more than {@value #LOG_SPAN}×. Axis numbers carry SI prefixes.
  */
 public final class Charts {
   /** Metrics that get a bar chart when they differ between variants, in this order. */
@@ -32,79 +47,154 @@ public final class Charts {
       "pool_refills", "direct_map_splits", "restricted_map_splits", "alloc_failures", "transient_map_fallbacks",
       "leak_exposures", "leak_exposure_cycles", "mitigation_cycles");
 
+  /** Values spanning more than this factor (two decades) go on a log axis. */
+  static final double LOG_SPAN = 100;
+
+  static final Color BAR = new Color(0x4C, 0x72, 0xB0);
+  static final Color BASELINE = new Color(0x9A, 0x9A, 0x9A);
+  private static final int WIDTH = 900;
+  /** A horizontal bar's value just right of its end. */
+  static final ItemLabelPosition END_OF_BAR = new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT);
+
   private Charts() {}
 
-  /** Writes the charts of {@code r} into {@code dir} with file names starting {@code prefix}; returns the names. */
-  public static List<String> write(ComparisonResult r, Path dir, String prefix) throws IOException {
-    List<String> written = new ArrayList<>();
+  /** The charts of {@code r}, file names starting {@code section} (a slug naming the comparison). */
+  public static List<RenderedChart> of(ComparisonResult r, String section) {
+    List<RenderedChart> out = new ArrayList<>();
     List<String> differing = r.interestingMetrics();
     Map<String, MetricDescriptor> ds = r.metrics();
     for (String metric : HEADLINE) {
-      if (!differing.contains(metric)) {
-        continue;
+      if (differing.contains(metric)) {
+        out.add(bar(r, metric, ds.get(metric), section + "-" + RenderedChart.slug(metric)));
       }
-      written.addAll(save(bar(r, metric, ds.get(metric)), dir, prefix + "-" + metric.replace('_', '-')));
     }
     if (differing.contains("leak_exposure_cycles") && ds.containsKey("cycles_per_op")) {
-      written.addAll(save(scatter(r), dir, prefix + "-cost-vs-exposure"));
+      out.add(scatter(r, section + "-cost-vs-exposure"));
     }
-    return written;
+    return out;
   }
 
-  private static CategoryChart bar(ComparisonResult r, String metric, MetricDescriptor d) {
-    String direction = d.better() == Better.HIGHER ? "higher is better" : d.better() == Better.LOWER
+  static String direction(MetricDescriptor d) {
+    return d.better() == Better.HIGHER ? "higher is better" : d.better() == Better.LOWER
         ? "lower is better" : "informational";
-    CategoryChart c = new CategoryChartBuilder().width(900).height(640)
-        .title(metric + " — " + shortTitle(r))
-        .xAxisTitle("variant")
-        .yAxisTitle(metric + " (" + d.unit() + ", " + direction + ")")
-        .build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    c.getStyler().setErrorBarsColorSeriesColor(false);
-    c.getStyler().setXAxisLabelRotation(90); // long variant names stay under their own bar
-    c.getStyler().setChartPadding(24);
-    c.getStyler().setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(13f));
-    List<String> labels = new ArrayList<>();
-    List<Double> means = new ArrayList<>();
-    List<Double> errs = new ArrayList<>();
+  }
+
+  private static RenderedChart bar(ComparisonResult r, String metric, MetricDescriptor d, String stem) {
+    DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
+    int n = r.variants().get(0).samples().size();
+    String series = n == 1 ? "one sample per variant" : "mean of " + n + " samples; error bar: 1 standard deviation";
+    List<Boolean> baseline = new ArrayList<>();
     for (VariantRuns v : r.variants()) {
       VariantRuns.Stats s = v.stats(metric);
-      labels.add(v.label());
-      means.add(s.mean());
-      errs.add(s.stddev());
+      data.add(Double.valueOf(s.mean()), s.n() > 1 ? Double.valueOf(s.stddev()) : null, series, v.label()); // null: no bar
+      baseline.add(v.baseline());
     }
-    c.addSeries("mean of " + r.variants().get(0).samples().size() + " samples (error bar: 1 std dev)",
-        labels, means, errs);
-    return c;
+    CategoryAxis variants = new CategoryAxis(null);
+    variants.setMaximumCategoryLabelWidthRatio(0.42f); // long names wrap onto several lines
+    variants.setMaximumCategoryLabelLines(4);
+    variants.setCategoryMargin(0.25);
+    NumberAxis value = new NumberAxis(metric + " (" + d.unit() + ", " + direction(d) + ")");
+    value.setNumberFormatOverride(new SiFormat());
+    value.setUpperMargin(0.18); // the value printed at the end of the longest bar stays inside
+    StatisticalBarRenderer bars = new StatisticalBarRenderer() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Paint getItemPaint(int row, int column) {
+        return baseline.get(column) ? BASELINE : BAR;
+      }
+    };
+    bars.setSeriesPaint(0, BAR);
+    bars.setErrorIndicatorPaint(Color.BLACK);
+    bars.setDrawBarOutline(false);
+    bars.setShadowVisible(false);
+    bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new SiFormat()));
+    bars.setDefaultItemLabelsVisible(true);
+    bars.setDefaultPositiveItemLabelPosition(END_OF_BAR);
+    bars.setItemLabelAnchorOffset(8);
+    CategoryPlot plot = new CategoryPlot(data, variants, value, bars);
+    plot.setOrientation(PlotOrientation.HORIZONTAL);
+    plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+    JFreeChart chart = new JFreeChart(metric, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    chart.addSubtitle(new TextTitle(r.title() + " (grey: --asi off baselines)"));
+    String title = metric + ": " + r.title();
+    return RenderedChart.draw(chart, stem, title, WIDTH, 150 + 34 * r.variants().size());
   }
 
-  private static XYChart scatter(ComparisonResult r) {
-    XYChart c = new XYChartBuilder().width(900).height(520)
-        .title("Cost vs exposure — " + shortTitle(r))
-        .xAxisTitle("cycles_per_op (cycles, lower is better)")
-        .yAxisTitle("leak_exposure_cycles (cycles, lower is better)")
-        .build();
-    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    c.getStyler().setMarkerSize(10);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+  private static RenderedChart scatter(ComparisonResult r, String stem) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    List<double[]> points = new ArrayList<>();
+    // no restricted address space, no exposure: a baseline is a reference line, not a point
+    TreeMap<Double, String> baselineCost = new TreeMap<>();
     for (VariantRuns v : r.variants()) {
-      c.addSeries(v.label(), new double[] {v.stats("cycles_per_op").mean()},
-          new double[] {v.stats("leak_exposure_cycles").mean()});
+      double cost = v.stats("cycles_per_op").mean();
+      if (v.baseline()) {
+        baselineCost.put(cost, v.label().replace("baseline (asi off)", "--asi off").strip());
+        continue;
+      }
+      points.add(new double[] {cost, v.stats("leak_exposure_cycles").mean()});
+      data.addSeries(new XYSeries(v.label(), false));
     }
-    return c;
+    double floorY = logFloor(points, 1);
+    for (int i = 0; i < points.size(); i++) {
+      double y = points.get(i)[1];
+      data.getSeries(i).add(points.get(i)[0], Double.isNaN(floorY) || y > 0 ? y : floorY);
+    }
+    double floorX = logFloor(points, 0);
+    ValueAxis x = axis("cycles_per_op (cycles, lower is better)", points, 0, floorX);
+    ValueAxis y = axis("leak_exposure_cycles (cycles, lower is better)", points, 1, floorY);
+    XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
+    XYPlot plot = new XYPlot(data, x, y, dots);
+    for (Map.Entry<Double, String> b : baselineCost.entrySet()) {
+      ValueMarker m = new ValueMarker(b.getKey(), BASELINE, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+          1, new float[] {6, 4}, 0));
+      m.setLabel(b.getValue());
+      m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+      m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(m);
+    }
+    JFreeChart chart = new JFreeChart("Cost vs exposure", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    boolean zeroOnLog = !Double.isNaN(floorY) && points.stream().anyMatch(p -> p[1] <= 0);
+    String note = zeroOnLog ? "; no exposure is drawn at " + Numbers.si(floorY) + ": a log axis has no 0" : "";
+    chart.addSubtitle(new TextTitle(r.title() + " (mean over samples" + note + ")"));
+    return RenderedChart.draw(chart, stem, "cost vs exposure: " + r.title(), WIDTH, 560 + 18 * (points.size() / 3));
   }
 
-  /** The comparison's title up to its first colon, so chart titles fit. */
-  private static String shortTitle(ComparisonResult r) {
-    int colon = r.title().indexOf(':');
-    return colon > 0 ? r.title().substring(0, colon) : r.title();
+  /**
+   * Where a log axis over coordinate {@code i} of {@code points} puts zero (a tenth of the smallest
+   * positive value), or NaN when that axis is linear: values spanning at most {@link #LOG_SPAN}×.
+   */
+  static double logFloor(List<double[]> points, int i) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (double[] p : points) {
+      if (p[i] > 0) {
+        min = Math.min(min, p[i]);
+        max = Math.max(max, p[i]);
+      }
+    }
+    if (max == 0 || max / min <= LOG_SPAN) {
+      return Double.NaN;
+    }
+    return min / 10;
   }
 
-  private static List<String> save(Chart<?, ?> chart, Path dir, String base) throws IOException {
-    String stem = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "-");
-    BitmapEncoder.saveBitmap(chart, dir.resolve(stem).toString(), BitmapEncoder.BitmapFormat.PNG);
-    VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(stem).toString(),
-        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-    return List.of(stem + ".png", stem + ".svg");
+  private static ValueAxis axis(String label, List<double[]> points, int i, double floor) {
+    if (Double.isNaN(floor)) {
+      NumberAxis a = new NumberAxis(label);
+      a.setAutoRangeIncludesZero(i == 1); // exposure starts at none; cost differences are what matters
+      a.setNumberFormatOverride(new SiFormat());
+      return a;
+    }
+    LogAxis a = new LogAxis(label + ", log scale");
+    a.setBase(10);
+    a.setSmallestValue(floor);
+    a.setNumberFormatOverride(new SiFormat());
+    double max = points.stream().mapToDouble(p -> p[i]).max().orElse(floor);
+    // ticks on whole decades only (1 M, 10 M, ...), at most about eight of them
+    double decades = Math.log10(max / floor);
+    a.setTickUnit(new NumberTickUnit(Math.max(1, Math.ceil(decades / 8))), false, false);
+    a.setAutoTickUnitSelection(false);
+    return a;
   }
 }

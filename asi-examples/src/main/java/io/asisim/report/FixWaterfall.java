@@ -3,17 +3,22 @@ package io.asisim.report;
 import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.VariantRuns;
 import java.awt.Color;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.WaterfallBarRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * "What each fix is worth": a comparison whose ASI-on variants are, in order, the posted
@@ -95,47 +100,44 @@ public final class FixWaterfall {
 
   /**
    * The waterfall chart: the posted overhead, a falling bar per fix (its removal alone), the
-   * interaction term, and the all-fixes overhead. Written as PNG and SVG; returns the file names.
+   * interaction term, and the all-fixes overhead, as horizontal bars (the step names on the left).
    */
-  public static List<String> chart(ComparisonResult r, Path dir, String stem) throws IOException {
+  public static RenderedChart chart(ComparisonResult r, String stem) {
     List<Step> steps = steps(r);
     int last = steps.size() - 1;
-    List<String> cats = new ArrayList<>();
-    List<Double> base = new ArrayList<>();
-    List<Double> bar = new ArrayList<>();
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    String series = "overhead";
     double level = 100 * steps.get(0).overhead();
-    cats.add(steps.get(0).label());
-    base.add(0.0);
-    bar.add(level);
+    data.addValue(level, series, steps.get(0).label());
     for (int i = 1; i < last; i++) {
       double d = 100 * steps.get(i).removed();
       level -= d;
-      cats.add(steps.get(i).label());
-      base.add(Math.min(level, level + d));
-      bar.add(Math.abs(d));
+      data.addValue(-d, series, steps.get(i).label());
     }
     double all = 100 * steps.get(last).overhead();
-    double interaction = level - all; // what the fixes remove together beyond their sum alone
-    cats.add("interaction");
-    base.add(Math.min(level, all));
-    bar.add(Math.abs(interaction));
-    cats.add(steps.get(last).label());
-    base.add(0.0);
-    bar.add(all);
-    CategoryChart c = new CategoryChartBuilder().width(1000).height(640)
-        .title("What each fix is worth — " + r.title())
-        .xAxisTitle("step").yAxisTitle("overhead of " + METRIC + " over --asi off (%)").build();
-    c.getStyler().setStacked(true);
-    c.getStyler().setLegendVisible(false);
-    c.getStyler().setXAxisLabelRotation(30);
-    c.getStyler().setChartPadding(24);
-    c.getStyler().setYAxisDecimalPattern("0.#");
-    CategorySeries invisible = c.addSeries("base", cats, base);
-    invisible.setFillColor(new Color(0, 0, 0, 0));
-    c.addSeries("overhead", cats, bar).setFillColor(new Color(0x4C, 0x72, 0xB0));
-    String s = stem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "-");
-    BitmapEncoder.saveBitmap(c, dir.resolve(s).toString(), BitmapEncoder.BitmapFormat.PNG);
-    VectorGraphicsEncoder.saveVectorGraphic(c, dir.resolve(s).toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-    return List.of(s + ".png", s + ".svg");
+    data.addValue(all - level, series, "interaction"); // what the fixes remove together beyond their sum alone
+    data.addValue(all, series, steps.get(last).label()); // the renderer draws the last bar from zero
+    CategoryAxis cats = new CategoryAxis(null);
+    cats.setMaximumCategoryLabelWidthRatio(0.35f);
+    cats.setMaximumCategoryLabelLines(3);
+    NumberAxis value = new NumberAxis("overhead of " + METRIC + " over --asi off (%)");
+    value.setNumberFormatOverride(new DecimalFormat("0.#'%'", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    value.setUpperMargin(0.15);
+    WaterfallBarRenderer bars = new WaterfallBarRenderer(Charts.BAR, new Color(0xC4, 0x4E, 0x52),
+        new Color(0x55, 0xA8, 0x68), Charts.BAR); // total bars blue, an added cost red, a removal green
+    bars.setDrawBarOutline(false);
+    bars.setShadowVisible(false);
+    bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
+        new DecimalFormat("+0.0'%';-0.0'%'", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+    bars.setDefaultItemLabelsVisible(true);
+    bars.setDefaultPositiveItemLabelPosition(Charts.END_OF_BAR);
+    bars.setDefaultNegativeItemLabelPosition(Charts.END_OF_BAR);
+    bars.setItemLabelAnchorOffset(8);
+    CategoryPlot plot = new CategoryPlot(data, cats, value, bars);
+    plot.setOrientation(PlotOrientation.HORIZONTAL);
+    plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+    JFreeChart chart = new JFreeChart("What each fix is worth", JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+    chart.addSubtitle(new TextTitle(r.title() + " (green: overhead a fix removes alone; red: added)"));
+    return RenderedChart.draw(chart, stem, "what each fix is worth: " + r.title(), 900, 170 + 40 * (last + 2));
   }
 }
