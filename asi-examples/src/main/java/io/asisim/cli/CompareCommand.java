@@ -81,11 +81,11 @@ final class CompareCommand implements Callable<Integer> {
       throw new BadInputException("--threads " + threads + ": must be 1..256");
     }
     Runner runner = new Runner(PluginRegistry.discover());
-    options.warnIneffective(spec);
     Comparison comparison = new Comparison(runner, threads);
     List<Showcase.Section> sections = new ArrayList<>();
     if (options.anyGiven(spec)) {
       List<VariantConfig> variants = options.variants(runner.registry(), true);
+      options.warnIneffective(spec, variants);
       if (variants.stream().noneMatch(v -> v.machine().asi())) {
         throw new BadInputException("compare --asi off: nothing to compare; every comparison runs its --asi off "
             + "baseline itself, so give --asi on (the default) or on,off, or use 'run --asi off'");
@@ -93,6 +93,7 @@ final class CompareCommand implements Callable<Integer> {
       sections.add(new Showcase.Section("comparison", "", variants, samples));
     } else {
       sections.addAll(Showcase.sections(runner.registry(), options.seed, samples));
+      options.warnIneffective(spec, List.of()); // only --check-every can be given here, not --set
     }
     CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
 

@@ -3,6 +3,7 @@ package io.asisim.cli;
 import ch.qos.logback.classic.Level;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.Suggestions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("asi-sim: " + oneLine(ex.getMessage()) + " (see 'asi-sim " + commandName(ex.getCommandLine()) + "--help')");
+      err.println("asi-sim: " + oneLine(ex.getMessage()) + suggestion(ex) + " (see 'asi-sim "
+          + commandName(ex.getCommandLine()) + "--help')");
       return EXIT_BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -67,6 +69,23 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * "did you mean" for a misspelled subcommand or option: picocli's own suggestions are printed as
+   * separate lines, and errors here are one line.
+   */
+  private static String suggestion(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return "";
+    }
+    String arg = u.getUnmatched().get(0);
+    CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+    if (arg.startsWith("-")) {
+      int eq = arg.indexOf('=');
+      return Suggestions.didYouMean(eq > 0 ? arg.substring(0, eq) : arg, spec.optionsMap().keySet());
+    }
+    return Suggestions.didYouMean(arg, spec.subcommands().keySet());
   }
 
   private static String commandName(CommandLine cl) {

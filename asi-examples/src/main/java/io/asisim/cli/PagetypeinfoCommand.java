@@ -33,6 +33,7 @@ final class PagetypeinfoCommand implements Callable<Integer> {
   public Integer call() {
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
+    options.warnIneffective(spec, java.util.List.of(config));
     boolean runWorkload = spec.commandLine().getParseResult().hasMatchedOption("--workload");
     StringBuilder text = new StringBuilder();
     runner.inspect(config, runWorkload, a -> text.append(buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));

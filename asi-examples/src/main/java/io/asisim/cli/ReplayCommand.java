@@ -68,9 +68,14 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--cpu-profile", paramLabel = "P", description = "CPU cost profile (default: sapphire-rapids)")
   String cpuProfile;
 
-  @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "16G",
-      description = "simulated memory, e.g. 16G (default: ${DEFAULT-VALUE})")
+  @Option(names = "--memory", paramLabel = "SIZE",
+      description = "simulated memory, e.g. 16G (default: 16G, or the size --initial-state implies)")
   String memory;
+
+  @Option(names = "--initial-state", paramLabel = "FILE",
+      description = "seed the allocators' free pages from a real /proc/pagetypeinfo (as 'pagetypeinfo "
+          + "--initial-state' does); sizes memory from it")
+  Path initialState;
 
   @Option(names = "--cpus", paramLabel = "N",
       description = "simulated CPUs; trace CPU c runs on c %% N (default: the trace's CPU count)")
@@ -106,6 +111,7 @@ final class ReplayCommand implements Callable<Integer> {
     OutputFormat.requireTableOrJson(format, "replay");
     Runner runner = new Runner(PluginRegistry.discover());
     Plan plan = plan(runner.registry());
+    UnusedSettings.warnings(sets, plan.variants()).forEach(spec.commandLine().getErr()::println);
     Comparison comparison = new Comparison(runner, Runtime.getRuntime().availableProcessors());
     long t0 = System.nanoTime();
     ComparisonResult result;
@@ -152,7 +158,8 @@ final class ReplayCommand implements Callable<Integer> {
       common.put(PluginKind.CPU_PROFILE, cpuProfile);
       explicit.add(PluginKind.CPU_PROFILE);
     }
-    long bytes = VariantOptions.parseMemory(memory);
+    long bytes = initialState != null ? InitialState.memoryBytes(initialState, memory, memory != null)
+        : VariantOptions.parseMemory(memory != null ? memory : "16G");
     if (cpus != null && (cpus < 1 || cpus > MachineConfig.MAX_CPUS)) {
       throw new BadInputException("--cpus " + cpus + ": must be an integer 1.." + MachineConfig.MAX_CPUS);
     }
@@ -164,6 +171,9 @@ final class ReplayCommand implements Callable<Integer> {
         throw new BadInputException("--set " + key + ": replay sets the trace workload's parameters itself "
             + "(use TRACE, --trace-format, --strict)");
       }
+    }
+    if (initialState != null) {
+      settings = InitialState.seedAllocators(settings, initialState, registry);
     }
     Path file = trace.toAbsolutePath().normalize();
     settings = settings.with(PluginKind.WORKLOAD, TraceWorkloadPlugin.NAME, "file", file.toString())

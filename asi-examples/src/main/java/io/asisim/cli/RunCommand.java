@@ -7,6 +7,7 @@ import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     OutputFormat.requireTableOrJson(format, "run");
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
-    options.warnIneffective(spec);
+    options.warnIneffective(spec, List.of(config));
     long t0 = System.nanoTime();
     RunResult result;
     try (Progress p = Progress.start("run", 1)) {

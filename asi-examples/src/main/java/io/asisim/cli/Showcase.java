@@ -177,7 +177,21 @@ final class Showcase {
             + "Pages are zeroed and copied through ephmap with 2 slots here, so the exits left are those of "
             + "context switches, exec and the switches to kernel threads.",
         cs, samples));
+    out.replaceAll(Showcase::namePolicies);
     return out;
+  }
+
+  /**
+   * The section with its flush and context-switch policies in the title: sections that do not vary
+   * them run the defaults, which a reader of a posted table could not otherwise tell.
+   */
+  static Section namePolicies(Section s) {
+    return new Section(s.title() + " [flush " + used(s, PluginKind.FLUSH) + "; context switch "
+        + used(s, PluginKind.CONTEXT_SWITCH) + "]", s.guide(), s.variants(), s.samples(), s.steps());
+  }
+
+  private static String used(Section s, PluginKind kind) {
+    return String.join("/", s.variants().stream().map(v -> v.selected(kind)).distinct().toList());
   }
 
   /** The shared trace, found relative to the launcher's directory or the working directory. */

@@ -70,13 +70,15 @@ final class VariantOptions {
   long exposureEvery = VariantConfig.DEFAULT_EXPOSURE_EVERY;
 
   /**
-   * Prints one line on {@code spec}'s stderr for each option given without the option it needs, so
-   * an ignored option is not silent.
+   * Prints one line on {@code spec}'s stderr for each option given without the option it needs, and
+   * for each {@code --set} of a plugin none of {@code variants} selects, so an ignored option is not
+   * silent.
    */
-  void warnIneffective(picocli.CommandLine.Model.CommandSpec spec) {
+  void warnIneffective(picocli.CommandLine.Model.CommandSpec spec, List<VariantConfig> variants) {
     if (!check && spec.commandLine().getParseResult().hasMatchedOption("--check-every")) {
       spec.commandLine().getErr().println("asi-sim: warning: --check-every has no effect without --check");
     }
+    UnusedSettings.warnings(sets, variants).forEach(spec.commandLine().getErr()::println);
   }
 
   /** Whether any variant-defining option was given (for {@code compare}'s showcase default). */
@@ -244,8 +246,7 @@ final class VariantOptions {
   /** Fails with the valid names of {@code kind} unless {@code name} is one of them. */
   static void requireKnown(PluginRegistry registry, PluginKind kind, String option, String name) {
     if (!registry.has(kind, name)) {
-      throw new BadInputException(option + ": unknown " + kind.id() + " '" + name + "' (valid: "
-          + registry.validNames(kind) + ")");
+      throw new BadInputException(option + ": " + registry.unknown(kind, name));
     }
   }
 
@@ -294,31 +295,8 @@ final class VariantOptions {
     if (initialState == null) {
       return settings;
     }
-    long implied;
-    try {
-      implied = io.asisim.pagealloc.proc.PagetypeInfo.impliedMemoryBytes(initialState);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--initial-state " + e.getMessage());
-    }
-    long given;
-    try {
-      given = memoryGiven ? ParamSpec.parseSize(memory) : implied;
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException("--memory " + e.getMessage());
-    }
-    if (given != implied) {
-      throw new BadInputException("--initial-state " + initialState + " implies --memory "
-          + ParamSpec.formatSize(implied) + ", not " + memory);
-    }
-    memory = ParamSpec.formatSize(implied);
-    // The real file already shows the kernel image and early reservations as not free: seeding lays
-    // its free blocks out around the machine's bootReservation() (x86: first 1 MiB, image at 16 MiB).
-    for (String a : registry.ofKind(PluginKind.ALLOCATOR).keySet()) {
-      if (registry.get(PluginKind.ALLOCATOR, a).params().stream().anyMatch(p -> p.name().equals("initial-state"))) {
-        settings = settings.with(PluginKind.ALLOCATOR, a, "initial-state", initialState.toString());
-      }
-    }
-    return settings;
+    memory = ParamSpec.formatSize(InitialState.memoryBytes(initialState, memory, memoryGiven));
+    return InitialState.seedAllocators(settings, initialState, registry);
   }
 
   /**

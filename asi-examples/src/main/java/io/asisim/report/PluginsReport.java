@@ -13,6 +13,14 @@ public final class PluginsReport {
 
   /** One table row per plugin, then its parameters indented below. */
   public static void table(PluginRegistry registry, PrintWriter out) {
+    table(registry, out, 0);
+  }
+
+  /**
+   * As {@link #table(PluginRegistry, PrintWriter)}, descriptions wrapped to fit {@code columns}
+   * characters (a terminal's width; 0 = no wrapping, for pipes and files).
+   */
+  public static void table(PluginRegistry registry, PrintWriter out, int columns) {
     TextTable t = new TextTable("kind", "name", "description / parameters");
     for (Plugin<?> p : registry.all()) {
       t.row(p.kind().id(), p.name(), p.description());
@@ -20,7 +28,7 @@ public final class PluginsReport {
         t.row("", "", "  " + s.name() + "=" + s.defaultValue() + "  [" + s.range() + "]  " + s.description());
       }
     }
-    t.printText(out);
+    t.printText(out, columns);
   }
 
   /** A Markdown table kind | name | description, as the README embeds it. */

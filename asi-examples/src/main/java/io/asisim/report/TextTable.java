@@ -83,6 +83,48 @@ public final class TextTable {
     out.println(sb);
   }
 
+  /**
+   * Prints as {@link #printText(PrintWriter)} does, the last column's words wrapped so that lines fit
+   * in {@code maxWidth} characters (a terminal's width); {@code maxWidth <= 0} does not wrap. The
+   * last column keeps at least {@value #MIN_WRAPPED} characters, so very narrow terminals still get
+   * readable text.
+   */
+  public void printText(PrintWriter out, int maxWidth) {
+    int last = header.size() - 1;
+    int[] w = widths();
+    int before = 0;
+    for (int i = 0; i < last; i++) {
+      before += w[i] + 2;
+    }
+    int room = Math.max(MIN_WRAPPED, maxWidth - before);
+    if (maxWidth <= 0 || w[last] <= room) {
+      printText(out);
+      return;
+    }
+    TextTable wrapped = new TextTable(header.toArray(String[]::new));
+    System.arraycopy(numeric, 0, wrapped.numeric, 0, numeric.length);
+    for (List<String> r : rows) {
+      String cell = r.get(last);
+      String lead = cell.substring(0, cell.length() - cell.stripLeading().length());
+      // continuation lines are indented two more than the cell, so wrap the text that much narrower
+      String[] lines = org.apache.commons.text.WordUtils.wrap(cell.stripLeading(),
+          Math.max(1, room - lead.length() - 2), "\n", true).split("\n", -1);
+      String[] cells = r.toArray(String[]::new);
+      cells[last] = lead + lines[0].stripTrailing(); // a break at a double space leaves one behind
+      wrapped.row(cells);
+      for (int l = 1; l < lines.length; l++) {
+        String[] more = new String[cells.length];
+        java.util.Arrays.fill(more, "");
+        more[last] = lead + "  " + lines[l].stripTrailing();
+        wrapped.row(more);
+      }
+    }
+    wrapped.printText(out);
+  }
+
+  /** The narrowest a wrapped last column gets. */
+  private static final int MIN_WRAPPED = 24;
+
   /** Prints as a GitHub-flavoured Markdown table. */
   public void printMarkdown(PrintWriter out) {
     int[] w = widths();

@@ -79,4 +79,28 @@ class PluginDiscoveryTest {
           .hasMessageContaining("org.x.Shadow");
     }
   }
+
+  @Test
+  void aCorruptPluginJarIsAOneLineErrorNamingIt() throws Exception {
+    Path good = PluginJars.build(tmp.resolve("a"), "org.example.TinyWorkload",
+        PluginJars.workloadSource("org.example", "TinyWorkload", "tiny"));
+    // a truncated copy, as an interrupted download or build leaves it: the JDK's class path skips it silently
+    byte[] bytes = java.nio.file.Files.readAllBytes(good);
+    Path broken = java.nio.file.Files.write(tmp.resolve("broken.jar"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    try (URLClassLoader loader = PluginJars.loader(List.of(broken))) {
+      Cli cli = Cli.run(loader, "plugins");
+      assertThat(cli.code).isEqualTo(2);
+      assertThat(cli.out).isEmpty();
+      assertThat(cli.err).startsWith("asi-sim: plugin jar " + broken + " cannot be read as a jar (")
+          .endsWith("); remove or rebuild it (plugins/ or ASI_SIM_CLASSPATH)\n");
+      assertThat(cli.err.strip()).doesNotContain("\n");
+    }
+    Path missing = tmp.resolve("typo.jar");
+    try (URLClassLoader loader = PluginJars.loader(List.of(missing))) {
+      Cli cli = Cli.run(loader, "run", "--workload", "tiny");
+      assertThat(cli.code).isEqualTo(2);
+      assertThat(cli.err).isEqualTo("asi-sim: plugin jar " + missing
+          + " does not exist (check plugins/ and ASI_SIM_CLASSPATH)\n");
+    }
+  }
 }

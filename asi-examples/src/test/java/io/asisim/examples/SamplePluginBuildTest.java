@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * The plugin author's path, end to end: builds {@code asi-examples/sample-plugin} (a standalone
  * Maven project) with Maven against this build's artifacts ({@link StagedRepository}, offline),
  * which runs the testkit contracts on it, then puts the jar it produced on the class path of the
- * CLI and checks that {@code lazy-batched} appears in {@code plugins} and in a {@code compare} table.
+ * CLI and runs the README walk-through's {@code ./asi-sim} commands (step 6) as written: {@code
+ * lazy-batched} appears in {@code plugins} and in the {@code compare} table, whose flush policies
+ * differ in leak exposures.
  */
 class SamplePluginBuildTest {
   private static final List<String> MODULES =
@@ -43,17 +45,59 @@ class SamplePluginBuildTest {
     assertThat(jar).isRegularFile();
     assertThat(project.resolve("target/surefire-reports")).as("the testkit contracts ran").isDirectory();
 
+    List<List<String>> readme = readmeStep6(Files.readString(root.resolve("README.md")));
+    assertThat(readme.get(0)).as("the README builds the sample as this test does")
+        .containsExactly("mvn", "-q", "-f", "asi-examples/sample-plugin/pom.xml", "package");
     try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
-      String plugins = cli(loader, "plugins");
+      String plugins = cli(loader, asiSim(readme.get(1), jar));
       assertThat(plugins).contains("lazy-batched").contains("not secure for batch > 1");
-      String table = cli(loader, "compare", "--workload", "fio-randread", "--mapper", "vmalloc",
+      String[] compare = asiSim(readme.get(2), jar);
+      String table = cli(loader, compare);
+      assertThat(table).contains("flush=lazy-batched").contains("flush=mm-global").contains("lazy_batched_flushes");
+      // the walk-through's point: the policies differ in leak exposures, mm-global (secure) has none
+      List<String> json = new ArrayList<>(List.of(compare));
+      json.addAll(List.of("--format", "json"));
+      var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli(loader, json.toArray(String[]::new)))
+          .get("comparisons").get(0).get("metrics").get("leak_exposures").get("rows");
+      java.util.Map<String, Double> exposures = new java.util.TreeMap<>();
+      rows.forEach(r -> exposures.put(r.get("variant").asText(), r.get("mean").asDouble()));
+      assertThat(exposures.get("flush=mm-global")).isZero();
+      assertThat(exposures.get("flush=lazy-batched")).isPositive().isLessThan(exposures.get("flush=local"));
+      String selected = cli(loader, "compare", "--workload", "fio-randread", "--mapper", "vmalloc",
           "--flush", "mm-global,lazy-batched", "--cpus", "4", "--memory", "512M", "--samples", "1",
           "--set", "workload.fio-randread.ops=400", "--set", "workload.fio-randread.file-size=1M",
           "--set", "flush.lazy-batched.batch=8", "--format", "csv", "--metrics", "lazy_batched_flushes,tlb_shootdown_ipis");
       // the plugin declares its metric (Plugin.metrics()), so --metrics accepts it before anything runs
-      assertThat(table).contains("flush=lazy-batched").contains("flush=mm-global").contains(",lazy_batched_flushes,")
+      assertThat(selected).contains("flush=lazy-batched").contains("flush=mm-global").contains(",lazy_batched_flushes,")
           .doesNotContain(",cycles_per_op,");
     }
+  }
+
+  /**
+   * The commands of the README's walk-through step 6, each split into words, backslash-continued
+   * lines joined: the test runs them as written, so the README cannot show a command that fails,
+   * hangs for an hour or shows nothing.
+   */
+  static List<List<String>> readmeStep6(String readme) {
+    int step = readme.indexOf("6. **Build, then compare it with the built-in policies**");
+    assertThat(step).as("README walk-through step 6").isPositive();
+    int open = readme.indexOf("```sh\n", step) + "```sh\n".length();
+    String block = readme.substring(open, readme.indexOf("```", open)).replace("\\\n", " ");
+    List<List<String>> out = new ArrayList<>();
+    for (String line : block.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(List.of(line.trim().split("\\s+")));
+      }
+    }
+    assertThat(out).as("step 6: build, plugins, compare").hasSize(3);
+    return out;
+  }
+
+  /** The arguments after {@code ./asi-sim} of a README command that puts {@code jar} on ASI_SIM_CLASSPATH. */
+  private static String[] asiSim(List<String> words, Path jar) {
+    assertThat(words.get(0)).isEqualTo("ASI_SIM_CLASSPATH=asi-examples/sample-plugin/target/" + jar.getFileName());
+    assertThat(words.get(1)).isEqualTo("./asi-sim");
+    return words.subList(2, words.size()).toArray(String[]::new);
   }
 
   /** Runs the CLI in-process with {@code loader} as the plugin class loader; returns stdout. */

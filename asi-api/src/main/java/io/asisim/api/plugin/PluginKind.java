@@ -25,7 +25,7 @@ import java.util.Locale;
 public enum PluginKind {
   ALLOCATOR("allocator", PageAllocator.class, "pageblock-migratetype", "A", "allocator strategy"),
   MAPPER("mapper", Mapper.class, "exit", "M", "temporary-mapping mechanism"),
-  FLUSH("flush", FlushPolicy.class, "local", "F", "TLB flush policy"),
+  FLUSH("flush", FlushPolicy.class, "mm-global", "F", "TLB flush policy"),
   CONTEXT_SWITCH("context-switch", ContextSwitchPolicy.class, "exit-always", "C", "context-switch policy"),
   SENSITIVITY("sensitivity", SensitivityClassifier.class, "gfp-sensitive", "S", "sensitivity classifier"),
   CPU_PROFILE("cpu-profile", CpuProfile.class, "sapphire-rapids", "P", "CPU cost profile"),

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a comparison: each variant {@code samples} times (seeds {@code seed, seed+1, ...}) and,
@@ -52,7 +51,8 @@ public final class Comparison {
   /**
    * Runs several comparisons on one pool of host threads, so that the last runs of one do not
    * leave threads idle while the next waits; results are collected in request order, each exactly
-   * as {@link #run} alone would give it. {@code progress} counts the runs of all of them.
+   * as {@link #run} alone would give it. {@code progress} counts the workload ops of all of them
+   * ({@link OpsProgress}).
    */
   public List<ComparisonResult> runAll(List<Request> requests, ProgressListener progress) {
     List<Plan> plans = new ArrayList<>();
@@ -174,8 +174,8 @@ public final class Comparison {
     for (Plan p : plans) {
       total += (long) p.all.size() * p.samples;
     }
-    long runs = total;
-    AtomicLong done = new AtomicLong();
+    OpsProgress ops = new OpsProgress((int) total, progress);
+    int index = 0;
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, (int) Math.min(total, 64)), r -> {
       Thread t = new Thread(r, "asi-sim-variant");
       t.setDaemon(true);
@@ -188,9 +188,10 @@ public final class Comparison {
           List<Future<RunResult>> fs = new ArrayList<>();
           for (int s = 0; s < p.samples; s++) {
             VariantConfig c = v.withSeed(v.seed() + s);
+            int run = index++;
             fs.add(pool.submit(() -> {
-              RunResult r = runner.run(c);
-              progress.progress(done.incrementAndGet(), runs);
+              RunResult r = runner.run(c, ops.run(run));
+              ops.finished(run);
               return r;
             }));
           }

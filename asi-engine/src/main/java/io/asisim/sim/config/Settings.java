@@ -1,10 +1,13 @@
 package io.asisim.sim.config;
 
+import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.Suggestions;
 import io.asisim.sim.plugin.PluginRegistry;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +50,8 @@ public final class Settings {
       try {
         kind = PluginKind.fromId(parts[0]);
       } catch (IllegalArgumentException e) {
-        throw new BadInputException("--set " + key + ": " + e.getMessage());
+        throw new BadInputException("--set " + key + ": " + e.getMessage()
+            + Suggestions.didYouMean(parts[0], kindIds()));
       }
       Plugin<?> plugin;
       try {
@@ -60,10 +64,29 @@ public final class Settings {
       try {
         Params.resolve(plugin, params); // validates the name and value now, not mid-run
       } catch (IllegalArgumentException e) {
-        throw new BadInputException("--set: " + e.getMessage());
+        List<String> declared = paramNames(plugin);
+        throw new BadInputException("--set: " + e.getMessage()
+            + (declared.contains(parts[2]) ? "" : Suggestions.didYouMean(parts[2], declared)));
       }
     }
     return new Settings(m);
+  }
+
+  private static List<String> kindIds() {
+    List<String> ids = new ArrayList<>();
+    for (PluginKind k : PluginKind.values()) {
+      ids.add(k.id());
+    }
+    return ids;
+  }
+
+  /** The declared parameter names, for a suggestion when an assignment names an undeclared one. */
+  private static List<String> paramNames(Plugin<?> plugin) {
+    List<String> names = new ArrayList<>();
+    for (ParamSpec p : plugin.params()) {
+      names.add(p.name());
+    }
+    return names;
   }
 
   /** The overrides for one plugin (parameter name to text); empty when none. */

@@ -57,7 +57,8 @@ public enum AccessSite {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown access site '" + id + "' (valid: " + validIds() + ")");
+    throw new IllegalArgumentException("unknown access site '" + id + "' (valid: " + validIds() + ")"
+        + io.asisim.sim.Suggestions.didYouMean(id, java.util.Arrays.stream(values()).map(AccessSite::id).toList()));
   }
 
   /** Every site id, comma separated, in declaration order. */

@@ -3,6 +3,7 @@ package io.asisim.sim.plugin;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -36,11 +37,12 @@ public final class PluginRegistry {
   /**
    * Discovers the plugins visible to {@code loader}.
    *
-   * @throws BadInputException when two plugins of one kind share a name, a name is not kebab-case, or a
-   *     provider cannot be loaded
+   * @throws BadInputException when a jar on the loader's class path cannot be opened, two plugins of
+   *     one kind share a name, a name is not kebab-case, or a provider cannot be loaded
    */
   @SuppressWarnings("rawtypes")
   public static PluginRegistry discover(ClassLoader loader) {
+    ClasspathJars.requireReadable(loader);
     List<Plugin<?>> found = new ArrayList<>();
     try {
       for (Plugin p : ServiceLoader.load(Plugin.class, loader)) {
@@ -96,9 +98,15 @@ public final class PluginRegistry {
       p = loadProfileFile(name);
     }
     if (p == null) {
-      throw new BadInputException("unknown " + kind.id() + " '" + name + "' (valid: " + validNames(kind) + ")");
+      throw new BadInputException(unknown(kind, name));
     }
     return p;
+  }
+
+  /** {@code unknown KIND 'NAME' (valid: ...)}, with a "did you mean" when a valid name is close. */
+  public String unknown(PluginKind kind, String name) {
+    return "unknown " + kind.id() + " '" + name + "' (valid: " + validNames(kind) + ")"
+        + Suggestions.didYouMean(name, byKind.get(kind).keySet());
   }
 
   /**

@@ -65,7 +65,8 @@ public final class TraceFormats {
    */
   public void require(String what, String choice) {
     if (!choice.equals(AUTO) && !plugins.containsKey(choice)) {
-      throw new BadInputException(what + " '" + choice + "' (valid: " + String.join(", ", choices()) + ")");
+      throw new BadInputException(what + " '" + choice + "' (valid: " + String.join(", ", choices()) + ")"
+          + io.asisim.sim.Suggestions.didYouMean(choice, choices()));
     }
   }
 

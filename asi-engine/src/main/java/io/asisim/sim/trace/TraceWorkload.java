@@ -9,7 +9,8 @@ import io.asisim.api.metrics.StandardMetrics;
  * The {@code trace} workload: op {@code i} replays alloc/free event {@code i} of a pre-parsed
  * trace ({@link TraceReplayer}); tear-down frees what the trace left allocated. What reading the
  * file found ({@code trace_skipped_lines}, {@code trace_other_events}, {@code trace_lost_events})
- * is recorded once, when the workload is built.
+ * is recorded once, when the workload is built, as gauges (a result reports a gauge's value, not its
+ * change over the ops), so they equal the trace summary's figures.
  */
 public final class TraceWorkload implements Workload {
   private final ParsedTrace trace;
@@ -25,9 +26,11 @@ public final class TraceWorkload implements Workload {
     this.ops = ops <= 0 ? trace.size() : Math.min(ops, trace.size());
     this.replayer = new TraceReplayer(trace, metrics);
     TraceSummary s = trace.summary();
-    metrics.counter(StandardMetrics.TRACE_SKIPPED_LINES).set(s.skippedLines());
-    metrics.counter(StandardMetrics.TRACE_OTHER_EVENTS).set(s.otherEvents());
-    metrics.counter(TraceMetrics.TRACE_LOST_EVENTS).set(s.lostEvents());
+    // gauges, not counters: a result is the counters' change over the ops, and these are set before
+    // the first op, so as counters they always read 0 beside the summary's non-zero figures
+    metrics.gauge(StandardMetrics.TRACE_SKIPPED_LINES).set(s.skippedLines());
+    metrics.gauge(StandardMetrics.TRACE_OTHER_EVENTS).set(s.otherEvents());
+    metrics.gauge(TraceMetrics.TRACE_LOST_EVENTS).set(s.lostEvents());
   }
 
   /** The trace being replayed. */

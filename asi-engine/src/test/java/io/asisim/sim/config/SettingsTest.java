@@ -61,7 +61,7 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.parse(List.of("workload.w1=5"), registry))
         .isInstanceOf(BadInputException.class).hasMessageContaining("expected <kind>.<name>.<param>=<value>");
     assertThatThrownBy(() -> Settings.parse(List.of("workload.w3.ops=5"), registry))
-        .hasMessage("--set workload.w3.ops: unknown workload 'w3' (valid: w1, w2)");
+        .hasMessage("--set workload.w3.ops: unknown workload 'w3' (valid: w1, w2); did you mean 'w1'?");
     assertThatThrownBy(() -> Settings.parse(List.of("workload.w1.speed=5"), registry))
         .hasMessage("--set: unknown parameter 'workload.w1.speed' (valid: ops)");
     assertThatThrownBy(() -> Settings.parse(List.of("workload.w1.ops=0"), registry))

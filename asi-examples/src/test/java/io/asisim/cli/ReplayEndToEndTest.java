@@ -1,0 +1,65 @@
+package io.asisim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code asi-sim replay} run end to end on small traces: what its summary and its metrics say. */
+class ReplayEndToEndTest {
+  private static final Path TRACES = Path.of("../asi-engine/src/test/resources/traces");
+  private static final Path PROC = Path.of("../asi-pagealloc/src/test/resources/proc");
+
+  private static JsonNode json(String... args) throws Exception {
+    Cli cli = Cli.run(args);
+    assertThat(cli.code).as(cli.err).isZero();
+    return new ObjectMapper().readTree(cli.out);
+  }
+
+  /** The first sample's value of {@code metric} in the first replayed variant. */
+  private static long metric(JsonNode replay, String metric) {
+    return replay.get("replay").get("variants").get(1).get("samples").get(0).get(metric).get("value").asLong();
+  }
+
+  @Test
+  void theSummaryAndTheTraceMetricsCountTheSameSkippedOtherAndLostEvents() throws Exception {
+    // cp-docs: 146 well-formed kmem events that are not replayed (zone_locked, pcpu_drain)
+    JsonNode cp = json("replay", TRACES.resolve("cp-docs-6.18.perf.txt.gz").toString(), "--memory", "1G",
+        "--allocator", "pageblock-migratetype", "--format", "json");
+    assertThat(cp.get("trace").get("other_events").asLong()).isEqualTo(146);
+    assertThat(metric(cp, "trace_other_events")).isEqualTo(146);
+    // one line with an order above MAX_PAGE_ORDER: skipped
+    JsonNode bad = json("replay", "src/test/resources/bad-inputs/huge-order.perf.txt", "--memory", "256M",
+        "--allocator", "pageblock-migratetype", "--format", "json");
+    assertThat(bad.get("trace").get("skipped_lines").asLong()).isEqualTo(1);
+    assertThat(metric(bad, "trace_skipped_lines")).isEqualTo(1);
+    // trace-cmd's [N EVENTS DROPPED] lines
+    JsonNode tc = json("replay", TRACES.resolve("trace-cmd-report-3.1.6.txt.gz").toString(), "--memory", "1G",
+        "--allocator", "pageblock-migratetype", "--format", "json");
+    assertThat(tc.get("trace").get("lost_events").asLong()).isEqualTo(221776);
+    assertThat(metric(tc, "trace_lost_events")).isEqualTo(221776);
+  }
+
+  @Test
+  void initialStateSeedsEveryAllocatorAndSizesMemoryLikeTheSixFlagWorkaround() throws Exception {
+    String file = PROC.resolve("pagetypeinfo-6.18-vm.txt").toString();
+    String trace = TRACES.resolve("ftrace-noirq-6.18.txt").toString();
+    Cli seeded = Cli.run("replay", trace, "--initial-state", file, "--format", "json");
+    assertThat(seeded.code).as(seeded.err).isZero();
+    Cli workaround = Cli.run("replay", trace, "--memory", "5504M", "--format", "json",
+        "--set", "allocator.buddy.initial-state=" + file,
+        "--set", "allocator.pageblock-migratetype.initial-state=" + file,
+        "--set", "allocator.unmapped-pool.initial-state=" + file);
+    assertThat(seeded.out).isEqualTo(workaround.out);
+    JsonNode variant = new ObjectMapper().readTree(seeded.out).get("replay").get("variants").get(1);
+    assertThat(variant.get("config").get("memory").asText()).isEqualTo("5504M");
+    assertThat(seeded.out).as("seeded from the file, not the default boot state")
+        .isNotEqualTo(Cli.run("replay", trace, "--memory", "5504M", "--format", "json").out);
+
+    Cli wrongSize = Cli.run("replay", trace, "--initial-state", file, "--memory", "3G");
+    assertThat(wrongSize.code).isEqualTo(2);
+    assertThat(wrongSize.err).isEqualTo("asi-sim: --initial-state " + file + " implies --memory 5504M, not 3G\n");
+  }
+}
