@@ -2,6 +2,7 @@ package io.asisim.ephmap;
 
 import com.google.auto.service.AutoService;
 import io.asisim.api.mapper.Mapper;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -25,6 +26,11 @@ public final class VmallocMapperPlugin implements Plugin<Mapper> {
   @Override
   public String description() {
     return "vmap() alias in the shared kernel area: rb-tree of free ranges under a lock, lazy vunmap, one global flush per lazy_max_pages";
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(VmallocMapper.VMAP_PURGES);
   }
 
   @Override

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "asi-sim", mixinStandardHelpOptions = true, version = "asi-sim 0.1.0",
     description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.",
-    subcommands = {PluginsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
+    subcommands = {PluginsCommand.class, MetricsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
         PagetypeinfoCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input. */

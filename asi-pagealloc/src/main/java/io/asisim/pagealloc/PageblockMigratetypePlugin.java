@@ -2,6 +2,7 @@ package io.asisim.pagealloc;
 
 import com.google.auto.service.AutoService;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -29,6 +30,12 @@ public final class PageblockMigratetypePlugin implements Plugin<PageAllocator> {
   @Override
   public String description() {
     return "ASI sensitivity per pageblock with doubled free lists and pageblock flips (Jackman, 2025 RFCs)";
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(PageblockSensitivity.ASI_FLIPS_REFUSED_NONBLOCKING, PageblockSensitivity.ASI_HIGHATOMIC_SENSITIVITY_MISSES,
+        PageblockSensitivity.ASI_CMA_FLIPS);
   }
 
   @Override

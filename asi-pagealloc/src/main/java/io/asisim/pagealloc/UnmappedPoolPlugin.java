@@ -3,6 +3,7 @@ package io.asisim.pagealloc;
 import com.google.auto.service.AutoService;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -30,6 +31,11 @@ public final class UnmappedPoolPlugin implements Plugin<PageAllocator> {
   @Override
   public String description() {
     return "one sensitivity class in a separate pool refilled by 2 MiB blocks, with a shrinker (Rapoport, __GFP_UNMAPPED, 2023)";
+  }
+
+  @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UnmappedPool.REFILL_FAILURES);
   }
 
   @Override

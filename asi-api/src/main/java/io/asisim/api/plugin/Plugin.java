@@ -1,5 +1,6 @@
 package io.asisim.api.plugin;
 
+import io.asisim.api.metrics.MetricDescriptor;
 import java.util.List;
 
 /**
@@ -27,6 +28,16 @@ public interface Plugin<T> {
 
   /** Declared parameters, in display order. Values reach {@link #create} validated. */
   default List<ParamSpec> params() {
+    return List.of();
+  }
+
+  /**
+   * The metrics this plugin's implementation may report beyond {@link
+   * io.asisim.api.metrics.StandardMetrics}, for the metric glossary ({@code asi-sim metrics},
+   * docs/metrics.md). A family (children {@code name.key}) is declared once, by its family
+   * descriptor.
+   */
+  default List<MetricDescriptor> metrics() {
     return List.of();
   }
 

@@ -27,7 +27,7 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (RunResult r : samples) {
-      double v = r.get(metric);
+      double v = r.valueOrZero(metric);
       sum += v;
       min = Math.min(min, v);
       max = Math.max(max, v);
@@ -35,7 +35,7 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
     double mean = sum / samples.size();
     double sq = 0;
     for (RunResult r : samples) {
-      double d = r.get(metric) - mean;
+      double d = r.valueOrZero(metric) - mean;
       sq += d * d;
     }
     double stddev = samples.size() > 1 ? Math.sqrt(sq / (samples.size() - 1)) : 0;

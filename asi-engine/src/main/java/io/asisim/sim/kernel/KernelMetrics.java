@@ -40,4 +40,8 @@ public final class KernelMetrics {
       "cycles of user code run (Kernel.runUser), TLB refills of the user working set included");
   public static final MetricDescriptor COLD_ENTRY_CYCLES = new MetricDescriptor("cold_entry_cycles", "cycles", LOWER,
       "cycles faults and path walks paid above their loop bodies for following user code (cold caches; docs/calibration.md)");
+
+  /** Every metric above, for the metric glossary. */
+  public static final java.util.List<MetricDescriptor> ALL = java.util.List.of(
+      SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES);
 }

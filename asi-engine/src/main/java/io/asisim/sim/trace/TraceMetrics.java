@@ -36,4 +36,8 @@ public final class TraceMetrics {
   /** Blocks still allocated when the trace ends, freed by the workload's tear-down. */
   public static final MetricDescriptor TRACE_LIVE_AT_END =
       m("trace_live_blocks_at_end", "blocks still allocated at the end of the trace, freed at tear-down");
+
+  /** Every metric above, for the metric glossary. */
+  public static final java.util.List<MetricDescriptor> ALL = java.util.List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES,
+      TRACE_ORDER_MISMATCHES, TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_LIVE_AT_END);
 }

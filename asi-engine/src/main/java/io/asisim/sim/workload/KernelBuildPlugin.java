@@ -65,6 +65,11 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UNITS);
+  }
+
+  @Override
   public List<ParamSpec> params() {
     return List.of(
         ParamSpec.integer("ops", 400_000, 1, Long.MAX_VALUE, "steps to run (a compile unit takes ~16 500)"),

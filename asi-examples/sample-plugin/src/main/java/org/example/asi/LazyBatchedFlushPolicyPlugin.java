@@ -37,6 +37,11 @@ public final class LazyBatchedFlushPolicyPlugin implements Plugin<FlushPolicy> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(BATCHES);
+  }
+
+  @Override
   public List<ParamSpec> params() {
     return List.of(ParamSpec.integer("batch", 16, 1, 1 << 20,
         "lost-access pages pending before the shootdown (estimate of a useful batch; 1 = flush at once)"));
