@@ -16,7 +16,7 @@ import io.asisim.sim.run.Runner;
  *     .variant(sim.variant("fio-randread").plugin(PluginKind.FLUSH, "precise").cpus(4).memory("512M").build())
  *     .samples(3)
  *     .run();
- * double ipis = out.metric("tlb_shootdown_ipis").row("flush=precise").mean();
+ * double ipis = out.metric("tlb_shootdown_ipis").row("flush=precise").stats().mean();
  * }</pre>
  */
 public final class AsiSim {
