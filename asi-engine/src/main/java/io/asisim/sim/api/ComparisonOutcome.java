@@ -101,7 +101,12 @@ public final class ComparisonOutcome {
    * @param rows one row per variant, baselines first
    */
   public record MetricComparison(MetricDescriptor descriptor, List<ComparisonResult.Row> rows) {
-    /** Copies {@code rows}. */
+    /**
+     * Copies {@code rows}.
+     *
+     * @param descriptor the metric
+     * @param rows one row per variant
+     */
     public MetricComparison {
       rows = List.copyOf(rows);
     }

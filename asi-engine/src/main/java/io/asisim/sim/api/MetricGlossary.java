@@ -48,7 +48,14 @@ public final class MetricGlossary {
    *     {@code <kind> <plugin>} (several when plugins share it)
    */
   public record Entry(String name, MetricDescriptor descriptor, boolean family, List<String> reportedBy) {
-    /** Copies {@code reportedBy}. */
+    /**
+     * Copies {@code reportedBy}.
+     *
+     * @param name the entry's name
+     * @param descriptor unit, direction, meaning
+     * @param family whether it stands for a family's children
+     * @param reportedBy who registers it
+     */
     public Entry {
       reportedBy = List.copyOf(reportedBy);
     }
@@ -113,7 +120,11 @@ public final class MetricGlossary {
     }
   }
 
-  /** Every entry, in name order (a family's {@code family.<key>} entry right after its total). */
+  /**
+   * Every entry, in name order.
+   *
+   * @return the entries (a family's {@code family.<key>} entry right after its total)
+   */
   public List<Entry> entries() {
     return List.copyOf(entries.values());
   }

@@ -19,7 +19,13 @@ import java.util.Optional;
  *     deterministic output
  */
 public record RunResult(VariantConfig config, List<MetricValue> metrics, long hostOpsNanos) {
-  /** Copies {@code metrics}. */
+  /**
+   * Copies {@code metrics}.
+   *
+   * @param config what ran
+   * @param metrics all metrics
+   * @param hostOpsNanos host time of the ops
+   */
   public RunResult {
     metrics = List.copyOf(metrics);
   }
@@ -27,6 +33,8 @@ public record RunResult(VariantConfig config, List<MetricValue> metrics, long ho
   /**
    * The value of metric {@code name}.
    *
+   * @param name a metric name, e.g. {@code tlb_misses}
+   * @return its value
    * @throws UnknownMetricException when this run has no such metric
    */
   public double get(String name) {
@@ -36,13 +44,20 @@ public record RunResult(VariantConfig config, List<MetricValue> metrics, long ho
   /**
    * Metric {@code name} with its descriptor (unit, better direction).
    *
+   * @param name a metric name
+   * @return the metric
    * @throws UnknownMetricException when this run has no such metric
    */
   public MetricValue metric(String name) {
     return find(name).orElseThrow(() -> new UnknownMetricException(name, names()));
   }
 
-  /** Metric {@code name}, or empty when this run does not report it. */
+  /**
+   * Metric {@code name}, if this run reports it.
+   *
+   * @param name a metric name
+   * @return the metric, or empty
+   */
   public Optional<MetricValue> find(String name) {
     for (MetricValue m : metrics) {
       if (m.name().equals(name)) {
@@ -56,12 +71,19 @@ public record RunResult(VariantConfig config, List<MetricValue> metrics, long ho
    * The value of {@code name}, or 0 when this run does not report it: for aggregating runs of
    * different variants, where a metric registered by one variant's plugin is absent (zero) in
    * another's. Callers check the name against the union of the runs first.
+   *
+   * @param name a metric name
+   * @return its value, or 0
    */
   public double valueOrZero(String name) {
     return find(name).map(MetricValue::value).orElse(0.0);
   }
 
-  /** The names of every metric of this run, in order. */
+  /**
+   * The names of every metric of this run.
+   *
+   * @return the names, in order
+   */
   public List<String> names() {
     List<String> out = new ArrayList<>(metrics.size());
     metrics.forEach(m -> out.add(m.name()));

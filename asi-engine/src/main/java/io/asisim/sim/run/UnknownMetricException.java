@@ -26,12 +26,20 @@ public final class UnknownMetricException extends BadInputException {
     this.validNames = List.copyOf(validNames);
   }
 
-  /** The name that was asked for. */
+  /**
+   * The name that was asked for.
+   *
+   * @return the unknown name
+   */
   public String name() {
     return name;
   }
 
-  /** The names that would have been accepted. */
+  /**
+   * The names that would have been accepted.
+   *
+   * @return the valid names, in order
+   */
   public List<String> validNames() {
     return validNames;
   }
