@@ -29,6 +29,11 @@ public final class VmallocMapperPlugin implements Plugin<Mapper> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(VmallocMapper.VMAP_PURGES);
+  }
+
+  @Override
   public List<ParamSpec> params() {
     return List.of(
         ParamSpec.size("lazy-bytes", "32M", 8L << 10, 1L << 30,
@@ -37,11 +42,6 @@ public final class VmallocMapperPlugin implements Plugin<Mapper> {
             "uncontended spin_lock + spin_unlock: estimate, about one LOCK CMPXCHG (Agner Fog instruction tables) plus the release"),
         ParamSpec.integer("rb-level-cycles", 6, 0, 10_000,
             "one rb-tree level of find_vmap_lowest_match(): estimate, an L1-hit dependent load (Intel optimization manual: 5 cycles) plus a compare"));
-  }
-
-  @Override
-  public List<MetricDescriptor> metrics() {
-    return List.of(VmallocMapper.VMAP_PURGES);
   }
 
   @Override

@@ -154,7 +154,7 @@ final class CompareCommand implements Callable<Integer> {
     PrintWriter pw = new PrintWriter(sw);
     switch (f) {
       case json: {
-        var root = Json.object();
+        var root = Json.document();
         var arr = root.putArray("comparisons");
         for (int i = 0; i < results.size(); i++) {
           var o = CompareReport.json(results.get(i), CompareReport.metrics(results.get(i), CompareReport.Scope.ALL,

@@ -15,11 +15,20 @@ import picocli.CommandLine.Option;
  * The {@code asi-sim} command line. Exit codes: 0 success, 2 bad input (one line on stderr, no
  * stack trace), 3 a checker violation, 1 an internal error.
  */
-@Command(name = "asi-sim", mixinStandardHelpOptions = true, version = "asi-sim " + BuildInfo.VERSION,
+@Command(name = "asi-sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.",
-    subcommands = {PluginsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
+    subcommands = {PluginsCommand.class, MetricsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
         PagetypeinfoCommand.class})
 public final class Main implements Runnable {
+  /** {@code --version}: the build's version and commit, as the JSON outputs' tool_version and git_commit. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      io.asisim.sim.api.BuildInfo b = io.asisim.sim.api.BuildInfo.current();
+      return new String[] {"asi-sim " + b.toolVersion() + " (git " + b.gitCommit() + ")"};
+    }
+  }
+
   /** Exit code for bad input. */
   public static final int EXIT_BAD_INPUT = 2;
   /** Exit code for a checker violation. */

@@ -199,7 +199,7 @@ final class ReplayCommand implements Callable<Integer> {
     StringWriter sw = new StringWriter();
     PrintWriter pw = new PrintWriter(sw);
     if (format == OutputFormat.json) {
-      ObjectNode root = Json.object();
+      ObjectNode root = Json.document();
       root.set("trace", summaryJson(summary));
       root.set("replay", CompareReport.json(result));
       pw.print(Json.write(root));

@@ -47,8 +47,9 @@ final class ReportFiles {
       page.add(new HtmlReport.Section(ids.get(i), results.get(i), sections.get(i).guide(), markdown.get(i), cs));
       charts.addAll(cs);
     }
-    String html = HtmlReport.render(new HtmlReport.Build(BuildInfo.VERSION, BuildInfo.gitCommit(),
-        List.copyOf(data.keySet())), page);
+    io.asisim.sim.api.BuildInfo build = io.asisim.sim.api.BuildInfo.current(); // the JSON's version fields too
+    String commit = build.gitCommit().equals(io.asisim.sim.api.BuildInfo.UNKNOWN) ? null : build.gitCommit();
+    String html = HtmlReport.render(new HtmlReport.Build(build.toolVersion(), commit, List.copyOf(data.keySet())), page);
     out.put(REPORT, html.getBytes(StandardCharsets.UTF_8));
     for (RenderedChart c : charts) {
       out.put(c.fileName(), c.svg().getBytes(StandardCharsets.UTF_8));

@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - t0) / 1e9;
     var out = spec.commandLine().getOut();
     if (format == OutputFormat.json) {
-      out.print(Json.write(RunReport.json(result)));
+      out.print(Json.write(RunReport.document(result)));
     } else {
       RunReport.table(result, out);
     }

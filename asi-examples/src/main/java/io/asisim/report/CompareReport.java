@@ -219,6 +219,7 @@ public final class CompareReport {
       ObjectNode mo = ms.putObject(metric);
       mo.put("unit", ds.get(metric).unit());
       mo.put("better", ds.get(metric).better().name().toLowerCase(Locale.ROOT));
+      mo.put("description", ds.get(metric).description());
       ArrayNode rows = mo.putArray("rows");
       for (ComparisonResult.Row row : r.rows(metric)) {
         VariantRuns.Stats s = row.stats();

@@ -7,14 +7,39 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.api.BuildInfo;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.run.MetricValue;
 
-/** JSON building blocks: insertion-ordered objects, so the same input gives the same bytes. */
+/**
+ * JSON building blocks: insertion-ordered objects, so the same input gives the same bytes. Every
+ * output document starts with {@link #document()}'s version fields; docs/schema holds the schema
+ * all of them follow (docs/json.md).
+ */
 public final class Json {
+  /**
+   * The version of the output format (docs/schema/asi-sim-output.schema.json). Raise it when a
+   * field is renamed, removed or changes meaning; adding fields does not change it.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
+
+  /**
+   * A new top-level output object: {@code schema_version}, {@code tool_version} and
+   * {@code git_commit} first, so a program can check what it reads before anything else. All
+   * three are fixed for a build, so outputs stay byte-identical for the same config and seed.
+   */
+  public static ObjectNode document() {
+    ObjectNode o = object();
+    o.put("schema_version", SCHEMA_VERSION);
+    BuildInfo b = BuildInfo.current();
+    o.put("tool_version", b.toolVersion());
+    o.put("git_commit", b.gitCommit());
+    return o;
+  }
 
   /** A new empty object. */
   public static ObjectNode object() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Plugin;
+import io.asisim.sim.api.MetricGlossary;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.io.PrintWriter;
 
@@ -40,9 +41,12 @@ public final class PluginsReport {
     t.printMarkdown(out);
   }
 
-  /** {@code {"plugins":[{kind,name,description,class,params:[...]}]}} in kind then name order. */
+  /**
+   * {@code {"plugins":[{kind,name,description,class,params:[...]}],"metrics":[glossary]}}, plugins
+   * in kind then name order, the metric glossary ({@link MetricsReport#glossary}) in name order.
+   */
   public static void json(PluginRegistry registry, PrintWriter out) {
-    ObjectNode root = Json.object();
+    ObjectNode root = Json.document();
     ArrayNode arr = root.putArray("plugins");
     for (Plugin<?> p : registry.all()) {
       ObjectNode o = arr.addObject();
@@ -60,6 +64,7 @@ public final class PluginsReport {
         po.put("description", s.description());
       }
     }
+    root.set("metrics", MetricsReport.glossary(MetricGlossary.of(registry)));
     out.print(Json.write(root));
   }
 }

@@ -40,7 +40,14 @@ public final class RunReport {
     t.printText(out);
   }
 
-  /** {@code {"variant":{...},"metrics":{name:{value,unit,better}}}} in name order. */
+  /** The {@code run --format json} document: the version fields ({@link Json#document()}), then {@link #json}. */
+  public static ObjectNode document(RunResult r) {
+    ObjectNode d = Json.document();
+    d.setAll(json(r));
+    return d;
+  }
+
+  /** {@code {"variant":{...},"metrics":{name:{value,unit,better,description}}}} in name order. */
   public static ObjectNode json(RunResult r) {
     ObjectNode root = Json.object();
     root.set("variant", Json.variant(r.config()));
@@ -50,6 +57,7 @@ public final class RunReport {
       Json.putValue(o, "value", m);
       o.put("unit", m.descriptor().unit());
       o.put("better", m.descriptor().better().name().toLowerCase(Locale.ROOT));
+      o.put("description", m.descriptor().description());
     }
     return root;
   }

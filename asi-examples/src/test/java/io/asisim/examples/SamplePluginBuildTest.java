@@ -3,7 +3,6 @@ package io.asisim.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.cli.Main;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URL;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +33,8 @@ class SamplePluginBuildTest {
     Path project = work.resolve("project");
     StagedRepository.copyTree(root.resolve("asi-examples/sample-plugin"), project);
     Path log = work.resolve("build.log");
-    List<String> cmd = new ArrayList<>(List.of(mvn(), "-B", "-q", "-o", "-Daether.offline.protocols=file",
-        "-s", staged.settings.toString(), "-Dmaven.repo.local=" + staged.repo, "-f",
-        project.resolve("pom.xml").toString(), "clean", "package"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("nested build finished").isTrue();
-    assertThat(p.exitValue()).as("mvn package of the sample plugin:\n" + Files.readString(log)).isZero();
+    int code = staged.build(project, log, "clean", "package");
+    assertThat(code).as("mvn package of the sample plugin:\n" + Files.readString(log)).isZero();
     Path jar = project.resolve("target/asi-lazy-batched-flush-1.0.0.jar");
     assertThat(jar).isRegularFile();
     assertThat(project.resolve("target/surefire-reports")).as("the testkit contracts ran").isDirectory();
@@ -51,6 +45,8 @@ class SamplePluginBuildTest {
     try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
       String plugins = cli(loader, asiSim(readme.get(1), jar));
       assertThat(plugins).contains("lazy-batched").contains("not secure for batch > 1");
+      assertThat(cli(loader, "metrics")).as("the plugin's declared metric joins the glossary")
+          .containsPattern("lazy_batched_flushes +count +lower ");
       String[] compare = asiSim(readme.get(2), jar);
       String table = cli(loader, compare);
       assertThat(table).contains("flush=lazy-batched").contains("flush=mm-global").contains("lazy_batched_flushes");
@@ -115,23 +111,4 @@ class SamplePluginBuildTest {
       t.setContextClassLoader(prev);
     }
   }
-
-  /** The Maven launcher: {@code $MAVEN_HOME/bin/mvn}, else {@code mvn} on the PATH. */
-  private static String mvn() throws IOException {
-    String home = System.getenv("MAVEN_HOME");
-    if (home == null) {
-      home = System.getProperty("maven.home");
-    }
-    if (home != null && Files.isExecutable(Path.of(home, "bin", "mvn"))) {
-      return Path.of(home, "bin", "mvn").toString();
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      Path m = Path.of(dir, "mvn");
-      if (Files.isExecutable(m)) {
-        return m.toString();
-      }
-    }
-    throw new IOException("mvn not found on PATH or in MAVEN_HOME: the sample plugin build needs Maven");
-  }
-
 }

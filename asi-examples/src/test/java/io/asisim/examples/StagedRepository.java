@@ -85,6 +85,45 @@ final class StagedRepository {
     throw new IllegalStateException(artifactId + " is not on the test class path as a reactor module");
   }
 
+  /** Stages a pom-only module (the BOM) from its {@code pom.xml}. */
+  void stagePom(String artifactId, Path pom) throws IOException {
+    install(repo, artifactId, null, pom);
+  }
+
+  /**
+   * Builds the Maven project at {@code project} offline against this staged repository, output in
+   * {@code log}; returns the exit code.
+   */
+  int build(Path project, Path log, String... goals) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(mvn(), "-B", "-q", "-o", "-Daether.offline.protocols=file",
+        "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "-f", project.resolve("pom.xml").toString()));
+    cmd.addAll(List.of(goals));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("nested build of " + project + " did not finish in 5 minutes");
+    }
+    return p.exitValue();
+  }
+
+  /** The Maven launcher: {@code $MAVEN_HOME/bin/mvn}, else {@code mvn} on the PATH. */
+  static String mvn() throws IOException {
+    String home = System.getenv("MAVEN_HOME");
+    if (home == null) {
+      home = System.getProperty("maven.home");
+    }
+    if (home != null && Files.isExecutable(Path.of(home, "bin", "mvn"))) {
+      return Path.of(home, "bin", "mvn").toString();
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path m = Path.of(dir, "mvn");
+      if (Files.isExecutable(m)) {
+        return m.toString();
+      }
+    }
+    throw new IOException("mvn not found on PATH or in MAVEN_HOME: the sample project builds need Maven");
+  }
+
   private static void install(Path repo, String artifactId, Path entry, Path pom) throws IOException {
     Path dir = repo.resolve(Path.of("io", "asisim", artifactId, VERSION));
     Files.createDirectories(dir);

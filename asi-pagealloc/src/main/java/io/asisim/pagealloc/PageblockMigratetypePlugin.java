@@ -3,6 +3,7 @@ package io.asisim.pagealloc;
 import com.google.auto.service.AutoService;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -34,6 +35,11 @@ public final class UnmappedPoolPlugin implements Plugin<PageAllocator> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UnmappedPool.REFILL_FAILURES);
+  }
+
+  @Override
   public List<ParamSpec> params() {
     List<ParamSpec> p = new ArrayList<>(Allocators.commonParams());
     p.add(ParamSpec.choice("pooled", "sensitive", List.of("sensitive", "nonsensitive"),
@@ -45,11 +51,6 @@ public final class UnmappedPoolPlugin implements Plugin<PageAllocator> {
     p.add(ParamSpec.integer("shrink-batch", 128, 1, 1_000_000,
         "blocks returned per shrinker call (SHRINK_BATCH is 128 objects); it runs when the main allocator leaves its fast path"));
     return p;
-  }
-
-  @Override
-  public List<MetricDescriptor> metrics() {
-    return List.of(UnmappedPool.REFILL_FAILURES);
   }
 
   @Override

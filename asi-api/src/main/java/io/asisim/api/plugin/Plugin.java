@@ -32,9 +32,11 @@ public interface Plugin<T> {
   }
 
   /**
-   * Metrics this plugin may report beyond the standard ones ({@code StandardMetrics}), so that
-   * {@code compare --metrics} can accept their names before anything runs. A plugin that reports
-   * others keeps working; only {@code --metrics} rejects their names.
+   * The metrics this plugin's implementation may report beyond {@link
+   * io.asisim.api.metrics.StandardMetrics}: for the metric glossary ({@code asi-sim metrics},
+   * docs/metrics.md) and so that {@code compare --metrics} accepts their names before anything
+   * runs. A family (children {@code name.key}) is declared once, by its family descriptor. A plugin
+   * that reports undeclared metrics keeps working; only {@code --metrics} rejects their names.
    */
   default List<MetricDescriptor> metrics() {
     return List.of();

@@ -114,7 +114,7 @@ public record ComparisonResult(String title, List<VariantRuns> variants, String 
       Map<Double, Boolean> seen = new LinkedHashMap<>();
       for (VariantRuns v : variants) {
         for (RunResult r : v.samples()) {
-          seen.put(r.get(m), Boolean.TRUE);
+          seen.put(r.valueOrZero(m), Boolean.TRUE);
         }
       }
       if (seen.size() > 1) {

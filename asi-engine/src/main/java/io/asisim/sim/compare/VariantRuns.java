@@ -30,7 +30,7 @@ public record VariantRuns(String label, VariantConfig config, boolean baseline, 
   public double[] values(String metric) {
     double[] xs = new double[samples.size()];
     for (int i = 0; i < xs.length; i++) {
-      xs[i] = samples.get(i).get(metric);
+      xs[i] = samples.get(i).valueOrZero(metric);
     }
     return xs;
   }

@@ -65,6 +65,11 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
   }
 
   @Override
+  public List<MetricDescriptor> metrics() {
+    return List.of(UNITS);
+  }
+
+  @Override
   public List<ParamSpec> params() {
     return List.of(
         ParamSpec.integer("ops", 400_000, 1, Long.MAX_VALUE, "steps to run (a compile unit takes ~16 500)"),
@@ -89,11 +94,6 @@ public final class KernelBuildPlugin implements Plugin<Workload> {
         ParamSpec.integer("pipe-pages", 1, 0, 16, "pages cc1 writes to make through a pipe per unit (0: none)"),
         ParamSpec.integer("user-l1d-fill", USER_L1D_FILL, 0, 1_000_000,
             "bytes the user code fills into the L1 data cache per 1000 user cycles (cachegrind of one compile; 0: entries stay warm)"));
-  }
-
-  @Override
-  public List<MetricDescriptor> metrics() {
-    return List.of(UNITS);
   }
 
   @Override
