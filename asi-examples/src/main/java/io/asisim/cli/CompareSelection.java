@@ -3,7 +3,6 @@ package io.asisim.cli;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.Comparison;
 import io.asisim.sim.compare.ComparisonResult;
-import io.asisim.sim.plugin.MetricCatalog;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,7 +30,7 @@ record CompareSelection(List<String> metrics, String reference) {
    */
   static CompareSelection parse(String metricList, String reference, PluginRegistry registry, Comparison comparison,
       List<Showcase.Section> sections) {
-    List<String> metrics = metricList == null ? null : MetricCatalog.of(registry).parse("--metrics", metricList);
+    List<String> metrics = metricList == null ? null : io.asisim.sim.api.MetricGlossary.of(registry).parse("--metrics", metricList);
     if (reference != null) {
       Set<String> labels = new LinkedHashSet<>();
       for (Showcase.Section s : sections) {

@@ -4,6 +4,8 @@ import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.plugin.Plugin;
+import io.asisim.sim.BadInputException;
+import io.asisim.sim.Suggestions;
 import io.asisim.sim.kernel.KernelMetrics;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.UnknownMetricException;
@@ -144,6 +146,51 @@ public final class MetricGlossary {
     int dot = name.indexOf('.');
     String key = dot < 0 ? null : FAMILIES.get(name.substring(0, dot));
     return key == null ? Optional.empty() : Optional.ofNullable(entries.get(name.substring(0, dot) + ".<" + key + ">"));
+  }
+
+  /**
+   * Whether a run may report {@code name}: a declared metric, or a child {@code family.key} of a
+   * family whose key is a plain name ({@code [a-z0-9_-]+}; the kernel creates keys as it meets them).
+   *
+   * @param name a metric name as a run reports it
+   * @return whether {@link #find} documents it
+   */
+  public boolean accepts(String name) {
+    int dot = name.indexOf('.');
+    if (dot >= 0 && !entries.containsKey(name) && !name.substring(dot + 1).matches("[a-z0-9_-]+")) {
+      return false;
+    }
+    return find(name).isPresent();
+  }
+
+  /**
+   * The metrics of a comma list such as {@code cycles_per_op,asi_exits} ({@code compare --metrics}),
+   * in the order given, without duplicates.
+   *
+   * @param option the option the list came from, for the error message
+   * @param commaList the names
+   * @return the names, in order
+   * @throws BadInputException naming {@code option} and listing the valid names (with a guess) for
+   *     an empty or unknown name
+   */
+  public List<String> parse(String option, String commaList) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    List<String> plain = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (!e.family()) {
+        plain.add(e.name());
+      }
+    }
+    for (String raw : commaList.split(",", -1)) {
+      String name = raw.trim();
+      if (!accepts(name)) {
+        throw new BadInputException(option + " " + commaList + ": unknown metric '" + name + "'"
+            + Suggestions.didYouMean(name, plain) + "; valid: " + String.join(", ", plain)
+            + " (and FAMILY.KEY children such as asi_exits.page_fault)");
+      }
+      out.add(name);
+    }
+    return new ArrayList<>(out);
   }
 
   /**

@@ -1,14 +1,15 @@
-package io.asisim.sim.plugin;
+package io.asisim.sim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.plugin.PluginRegistry;
 import org.junit.jupiter.api.Test;
 
 /** What {@code --metrics} accepts before anything runs. */
-class MetricCatalogTest {
-  private final MetricCatalog catalog = MetricCatalog.of(PluginRegistry.discover());
+class MetricGlossaryParseTest {
+  private final MetricGlossary catalog = MetricGlossary.of(PluginRegistry.discover());
 
   @Test
   void standardKernelAndPluginMetricsAndFamilyChildren() {
@@ -35,5 +36,8 @@ class MetricCatalogTest {
         .hasMessageContaining(" cycles_per_op, ")
         .hasMessageNotContaining("\n");
     assertThatThrownBy(() -> catalog.parse("--metrics", "cycles_per_op,")).hasMessageContaining("unknown metric ''");
+    assertThatThrownBy(() -> catalog.parse("--metrics", "cycles_per_opp"))
+        .hasMessageContaining("unknown metric 'cycles_per_opp'; did you mean 'cycles_per_op'?; valid: ");
+    assertThat(catalog.accepts("trace_lost_frees")).as("trace replay's metrics too").isTrue();
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asisim.api.plugin.PluginKind;
-import io.asisim.sim.plugin.MetricCatalog;
+import io.asisim.sim.api.MetricGlossary;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +13,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code compare --metrics} checks names against {@link MetricCatalog} before anything runs, so
+ * {@code compare --metrics} checks names against {@link MetricGlossary} before anything runs, so
  * the catalog must know every metric a shipped plugin reports: every plugin of every kind runs
  * once here and each metric it reports must be accepted.
  */
-class MetricCatalogCompletenessTest {
+class MetricGlossaryCompletenessTest {
   private static final String[] MACHINE = {"--cpus", "2", "--memory", "128M", "--samples", "1", "--format", "json"};
 
   /** Per workload the settings that make it short; a new workload must be added here. */
@@ -47,7 +47,7 @@ class MetricCatalogCompletenessTest {
   @Test
   void everyMetricEveryShippedPluginReportsIsInTheCatalog() throws Exception {
     PluginRegistry registry = PluginRegistry.discover();
-    MetricCatalog catalog = MetricCatalog.of(registry);
+    MetricGlossary catalog = MetricGlossary.of(registry);
     assertThat(new TreeSet<>(WORKLOADS.keySet())).isEqualTo(new TreeSet<>(registry.ofKind(PluginKind.WORKLOAD).keySet()));
     TreeSet<String> seen = new TreeSet<>();
     for (PluginKind k : List.of(PluginKind.ALLOCATOR, PluginKind.MAPPER, PluginKind.FLUSH, PluginKind.CONTEXT_SWITCH,
