@@ -19,7 +19,7 @@ public final class StandardMetrics {
 
   public static final MetricDescriptor OPS = m("ops", "ops", NEITHER, "workload operations completed");
   public static final MetricDescriptor SIM_TIME_NS = m("sim_time_ns", "ns", LOWER,
-      "simulated time: work-conserving makespan, busy cycles of all CPUs over the CPUs that ran");
+      "simulated time: work-conserving makespan, busy cycles of the CPUs that ran tasks over their number (idle CPUs woken only by IPIs left out)");
   public static final MetricDescriptor SIM_TIME_BUSIEST_CPU_NS = m("sim_time_busiest_cpu_ns", "ns", LOWER,
       "busy time of the busiest CPU (placement noise included)");
   public static final MetricDescriptor CPU_BUSY_SPREAD = m("cpu_busy_spread", "ratio", LOWER,

@@ -28,6 +28,11 @@ final class CheckView implements KernelView {
   }
 
   @Override
+  public long taskSteps(int cpu) {
+    return tasks.taskSteps(cpu);
+  }
+
+  @Override
   public boolean hasLogicalAccess(int pid, long pfn) {
     return files.hasLogicalAccess(pid, pfn) || (tasks.alive(pid) && pipes.hasLogicalAccess(pid, pfn));
   }

@@ -12,6 +12,14 @@ public interface KernelView {
   int currentPid(int cpu);
 
   /**
+   * Steps (kernel entries, stretches of user code, direct allocations and frees of trace replay)
+   * tasks have run on {@code cpu} since boot: a
+   * CPU whose count did not move over an interval ran no task, only interrupts (a shootdown IPI
+   * to an idle CPU) or kernel threads.
+   */
+  long taskSteps(int cpu);
+
+  /**
    * Whether process {@code pid} could legitimately {@code read()} frame {@code pfn} right now: the
    * frame caches a page of a file the process has open, or is an anonymous page mapped in its mm
    * (copy-on-write shared pages count for every sharer). False for a pid that is not alive.

@@ -77,6 +77,7 @@ final class Sched {
       returnToUser(cpu);
     }
     tick.poll(cpu);
+    tasks.noteTaskStep(cpu);
     return cpu;
   }
 

@@ -50,11 +50,13 @@ public final class SimKernel implements Kernel {
 
   @Override
   public long allocPages(int cpu, int order, int gfpMask) {
+    k.tasks.noteTaskStep(cpu); // a traced or stress allocation is work of some task on that CPU
     return k.allocator.alloc(cpu, order, gfpMask);
   }
 
   @Override
   public void freePages(int cpu, long pfn, int order) {
+    k.tasks.noteTaskStep(cpu);
     k.allocator.free(cpu, pfn, order);
   }
 

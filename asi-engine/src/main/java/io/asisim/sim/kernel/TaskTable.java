@@ -45,9 +45,12 @@ final class TaskTable {
   private int nrFreePids;
   private int nextPid;
   private final int[] current;
+  /** Per CPU: how often a task ran on it (a kernel entry or a stretch of user code), for sim_time_ns. */
+  private final long[] taskSteps;
 
   TaskTable(int nrCpus) {
     current = new int[nrCpus];
+    taskSteps = new long[nrCpus];
     Arrays.fill(current, NO_TASK);
   }
 
@@ -136,6 +139,16 @@ final class TaskTable {
   }
 
   /** The task running on {@code cpu}, or {@link #NO_TASK}. */
+  /** A task ran a step (a kernel entry or user code) on {@code cpu}. */
+  void noteTaskStep(int cpu) {
+    taskSteps[cpu]++;
+  }
+
+  /** Steps tasks ran on {@code cpu} since boot. */
+  long taskSteps(int cpu) {
+    return taskSteps[cpu];
+  }
+
   int current(int cpu) {
     return current[cpu];
   }

@@ -24,20 +24,21 @@ class AsiSimTest {
   void aComparisonHasTypedRowsPerMetricAndVariant() {
     Variant global = fio("mm-global").build();
     Variant precise = fio("precise").build();
-    ComparisonOutcome out = SIM.comparison("flush").variant(global).variant(precise).samples(2).threads(2).run();
+    // 5 samples: Welch's t-test decides the verdict (with 2, Mann-Whitney can never reach p < 0.05)
+    ComparisonOutcome out = SIM.comparison("flush").variant(global).variant(precise).samples(5).threads(2).run();
 
     assertThat(out.labels()).containsExactly("baseline (asi off)", "flush=mm-global", "flush=precise");
     assertThat(out.label(precise)).isEqualTo("flush=precise");
     ComparisonOutcome.MetricComparison ops = out.metric("ops");
     assertThat(ops.descriptor().unit()).isEqualTo("ops");
     ComparisonResult.Row row = ops.row("flush=precise");
-    assertThat(row.stats().n()).isEqualTo(2);
+    assertThat(row.stats().n()).isEqualTo(5);
     assertThat(row.stats().mean()).isEqualTo(400);
     ComparisonOutcome.MetricComparison cycles = out.metric("cycles_per_op");
     assertThat(cycles.descriptor().better()).isEqualTo(Better.LOWER);
     assertThat(cycles.row("flush=mm-global").verdict()).isEqualTo("worse"); // ASI costs cycles against the baseline
     // the same comparison again gives the same numbers: runs are deterministic
-    ComparisonOutcome again = SIM.comparison("flush").variant(global).variant(precise).samples(2).threads(1).run();
+    ComparisonOutcome again = SIM.comparison("flush").variant(global).variant(precise).samples(5).threads(1).run();
     assertThat(again.metric("tlb_shootdown_ipis").rows()).isEqualTo(out.metric("tlb_shootdown_ipis").rows());
   }
 
