@@ -25,12 +25,15 @@ public final class FlushComparison {
         .build();
   }
 
-  /** Runs {@code mm-global} against {@code precise}, two seeds each, plus the ASI-off baseline. */
+  /**
+   * Runs {@code mm-global} against {@code precise}, five seeds each (enough for Welch's t-test to
+   * give a verdict), plus the ASI-off baseline.
+   */
   static ComparisonOutcome run(AsiSim sim) {
     return sim.comparison("flush policies under vmalloc aliases")
         .variant(variant(sim, "mm-global"))
         .variant(variant(sim, "precise"))
-        .samples(2)
+        .samples(5)
         .run();
   }
 
