@@ -41,6 +41,8 @@ final class ColdEntry {
   /** Per CPU: the fills the current kernel entry followed. */
   private final long[] atEntry;
   private final boolean enabled;
+  /** Whether any task has filled so far: until then entries skip the bookkeeping (fio, replay). */
+  private boolean anyFill;
 
   ColdEntry(Machine machine, int nrCpus, Counter coldCycles) {
     this.machine = machine;
@@ -64,7 +66,8 @@ final class ColdEntry {
 
   /** User code ran {@code cycles} on {@code cpu}, filling {@code bytesPerKcycle} per 1000 cycles. */
   void userRan(int cpu, long cycles, int bytesPerKcycle) {
-    if (bytesPerKcycle != 0) {
+    if (bytesPerKcycle != 0 && enabled) {
+      anyFill = true;
       long cap = POINTS[POINTS.length - 1];
       // saturate before multiplying: a long stretch fills the caches whole, and must not overflow
       long add = cycles >= cap * 1000 / bytesPerKcycle ? cap : cycles * bytesPerKcycle / 1000;
@@ -74,6 +77,9 @@ final class ColdEntry {
 
   /** A kernel entry on {@code cpu} (entry_SYSCALL_64, asm_exc_page_fault): it follows the fills so far. */
   void entered(int cpu) {
+    if (!anyFill) {
+      return;
+    }
     atEntry[cpu] = filled[cpu];
     filled[cpu] = 0;
   }
@@ -90,7 +96,7 @@ final class ColdEntry {
 
   private void charge(int cpu, long[] table) {
     long s = atEntry[cpu];
-    if (!enabled || s == 0) {
+    if (s == 0) { // nothing filled, or the rule is off (then nothing is ever filled)
       return;
     }
     atEntry[cpu] = 0; // one entry pays once
