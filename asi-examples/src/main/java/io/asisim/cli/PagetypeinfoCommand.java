@@ -35,6 +35,11 @@ final class PagetypeinfoCommand implements Callable<Integer> {
     VariantConfig config = options.variants(runner.registry(), false).get(0);
     options.warnIneffective(spec, java.util.List.of(config));
     boolean runWorkload = spec.commandLine().getParseResult().hasMatchedOption("--workload");
+    if (options.check && !runWorkload) {
+      // without a workload nothing runs after boot, so there is nothing for the checker to check
+      spec.commandLine().getErr().println("asi-sim: warning: --check has no effect without --workload "
+          + "(pagetypeinfo then prints the state right after boot)");
+    }
     StringBuilder text = new StringBuilder();
     runner.inspect(config, runWorkload, a -> text.append(buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));
     if (text.length() == 0) {

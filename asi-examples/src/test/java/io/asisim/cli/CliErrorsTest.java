@@ -88,4 +88,18 @@ class CliErrorsTest {
         "--set", "workload.fio-randread.ops=100", "--set", "workload.fio-randread.file-size=1M");
     assertThat(checked.err).doesNotContain("warning");
   }
+
+  /** pagetypeinfo runs the checker only with a workload: after boot alone --check would do nothing. */
+  @Test
+  void pagetypeinfoCheckWithoutAWorkloadIsAOneLineWarning() {
+    Cli cli = Cli.run("pagetypeinfo", "--check", "--memory", "256M");
+    assertThat(cli.code).isZero();
+    assertThat(cli.err).isEqualTo("asi-sim: warning: --check has no effect without --workload "
+        + "(pagetypeinfo then prints the state right after boot)\n");
+    assertThat(cli.out).startsWith("Page block order:");
+    Cli withWorkload = Cli.run("pagetypeinfo", "--check", "--memory", "256M", "--workload", "alloc-stress",
+        "--set", "workload.alloc-stress.ops=200");
+    assertThat(withWorkload.code).isZero();
+    assertThat(withWorkload.err).doesNotContain("warning");
+  }
 }
