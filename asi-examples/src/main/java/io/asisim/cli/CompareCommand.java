@@ -74,12 +74,8 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (samples < 1 || samples > 1000) {
-      throw new BadInputException("--samples " + samples + ": must be 1..1000");
-    }
-    if (threads < 1 || threads > 256) {
-      throw new BadInputException("--threads " + threads + ": must be 1..256");
-    }
+    Comparison.checkSamples("--samples", samples);
+    Comparison.checkThreads("--threads", threads);
     Runner runner = new Runner(PluginRegistry.discover());
     Comparison comparison = new Comparison(runner, threads);
     List<Showcase.Section> sections = new ArrayList<>();
@@ -194,7 +190,7 @@ final class CompareCommand implements Callable<Integer> {
             // this section's point is the summary: guide and waterfall table first, details after
             pw.println((md ? "_Reading guide:_ " : "Reading guide: ") + sections.get(i).guide());
             pw.println();
-            FixWaterfall.table(results.get(i), md, pw);
+            FixWaterfall.table(results.get(i), style, pw);
           }
           CompareReport.tables(results.get(i), CompareReport.tableMetrics(results.get(i),
               allMetrics ? CompareReport.Scope.ALL : CompareReport.Scope.DIFFERING, sel.metrics()), style, pw);

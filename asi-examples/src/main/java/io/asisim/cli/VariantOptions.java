@@ -229,7 +229,7 @@ final class VariantOptions {
     explicit.add(kind);
   }
 
-  /** A {@code --memory} value: a multiple of 2M from 64M to 4T. */
+  /** A {@code --memory} value: {@link MachineConfig#MEMORY_RULE}. */
   static long parseMemory(String m) {
     long bytes;
     try {
@@ -237,8 +237,8 @@ final class VariantOptions {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--memory " + e.getMessage());
     }
-    if (bytes < (64L << 20) || bytes > (1L << 42) || bytes % (2L << 20) != 0) {
-      throw new BadInputException("--memory '" + m + "': must be a multiple of 2M from 64M to 4T");
+    if (!MachineConfig.validMemory(bytes)) {
+      throw new BadInputException("--memory '" + m + "': must be " + MachineConfig.MEMORY_RULE);
     }
     return bytes;
   }

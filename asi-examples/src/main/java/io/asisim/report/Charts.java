@@ -1,6 +1,5 @@
 package io.asisim.report;
 
-import io.asisim.api.metrics.Better;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.VariantRuns;
@@ -74,11 +73,6 @@ public final class Charts {
     return out;
   }
 
-  static String direction(MetricDescriptor d) {
-    return d.better() == Better.HIGHER ? "higher is better" : d.better() == Better.LOWER
-        ? "lower is better" : "informational";
-  }
-
   private static RenderedChart bar(ComparisonResult r, String metric, MetricDescriptor d, String stem) {
     DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
     int n = r.variants().get(0).samples().size();
@@ -93,7 +87,7 @@ public final class Charts {
     variants.setMaximumCategoryLabelWidthRatio(0.42f); // long names wrap onto several lines
     variants.setMaximumCategoryLabelLines(4);
     variants.setCategoryMargin(0.25);
-    NumberAxis value = new NumberAxis(metric + " (" + d.unit() + ", " + direction(d) + ")");
+    NumberAxis value = new NumberAxis(metric + " (" + d.unit() + ", " + CompareReport.direction(d) + ")");
     value.setNumberFormatOverride(new SiFormat());
     value.setUpperMargin(0.18); // the value printed at the end of the longest bar stays inside
     StatisticalBarRenderer bars = new StatisticalBarRenderer() {

@@ -94,13 +94,7 @@ public final class CompareReport {
           t.row(row.variant(), Integer.toString(s.n()), mean, sd, ci, min, max, delta(r, row), test(row));
         }
       }
-      if (md) {
-        t.printMarkdown(out);
-      } else if (style == Style.LKML) {
-        t.printBoxed(out);
-      } else {
-        t.printText(out);
-      }
+      t.print(style, out);
       out.println();
     }
   }
@@ -169,11 +163,6 @@ public final class CompareReport {
     }
   }
 
-  /** One CSV row per variant and every metric, with a header. */
-  public static void csv(ComparisonResult r, PrintWriter out) {
-    csv(r, List.copyOf(r.metrics().keySet()), out);
-  }
-
   private static String num(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.6f", v);
   }
@@ -211,7 +200,7 @@ public final class CompareReport {
       o.put("compared_with", comparedWith(r, v));
       o.set("config", Json.variant(v.config()));
       ArrayNode samples = o.putArray("samples");
-      v.samples().forEach(s -> samples.add(((ObjectNode) RunReport.json(s).get("metrics")).retain(metrics)));
+      v.samples().forEach(s -> samples.add(RunReport.metrics(s, false).retain(metrics)));
     }
     ObjectNode ms = root.putObject("metrics");
     Map<String, MetricDescriptor> ds = r.metrics();

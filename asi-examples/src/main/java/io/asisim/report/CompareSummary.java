@@ -84,13 +84,7 @@ public final class CompareSummary {
       row.addAll(values);
       t.row(row.toArray(new String[0]));
     });
-    if (md) {
-      t.printMarkdown(out);
-    } else if (style == CompareReport.Style.LKML) {
-      t.printBoxed(out);
-    } else {
-      t.printText(out);
-    }
+    t.print(style, out);
     out.println();
   }
 

@@ -77,25 +77,18 @@ public final class FixWaterfall {
   }
 
   /** The table: step, overhead over --asi off, points removed, share of the posted overhead removed. */
-  public static void table(ComparisonResult r, boolean markdown, PrintWriter out) {
+  public static void table(ComparisonResult r, CompareReport.Style style, PrintWriter out) {
     TextTable t = new TextTable("step", ">overhead vs asi off", ">removed (points)", ">share of posted overhead");
     List<Step> steps = steps(r);
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
-      t.row(s.label(), pct(s.overhead()), i == 0 ? "" : pct(s.removed()), i == 0 ? "" : pct(s.share()));
+      t.row(s.label(), Numbers.percent(s.overhead()), i == 0 ? "" : Numbers.percent(s.removed()),
+          i == 0 ? "" : Numbers.percent(s.share()));
     }
-    out.println((markdown ? "### " : "") + r.title() + " (overhead of " + METRIC + ")");
+    out.println((style == CompareReport.Style.MARKDOWN ? "### " : "") + r.title() + " (overhead of " + METRIC + ")");
     out.println();
-    if (markdown) {
-      t.printMarkdown(out);
-    } else {
-      t.printText(out);
-    }
+    t.print(style, out);
     out.println();
-  }
-
-  private static String pct(double v) {
-    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", 100 * v);
   }
 
   /**

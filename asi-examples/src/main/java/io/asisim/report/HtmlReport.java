@@ -93,7 +93,7 @@ public final class HtmlReport {
           workloads.add(v.config().selected(PluginKind.WORKLOAD));
           runs += v.samples().size();
           profiles.add(v.config().selected(PluginKind.CPU_PROFILE));
-          machines.add(String.format(Locale.ROOT, "%s, %d CPUs", gib(v.config().machine().memoryBytes()),
+          machines.add(String.format(Locale.ROOT, "%s, %d CPUs", io.asisim.api.plugin.ParamSpec.formatSize(v.config().machine().memoryBytes()),
               v.config().machine().cpus()));
         }
       }
@@ -115,10 +115,6 @@ public final class HtmlReport {
       }
       return out;
     }
-  }
-
-  private static String gib(long bytes) {
-    return bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
   }
 
   /** A name and a value of the configuration banner. */

@@ -12,14 +12,9 @@ import java.io.PrintWriter;
 public final class PluginsReport {
   private PluginsReport() {}
 
-  /** One table row per plugin, then its parameters indented below. */
-  public static void table(PluginRegistry registry, PrintWriter out) {
-    table(registry, out, 0);
-  }
-
   /**
-   * As {@link #table(PluginRegistry, PrintWriter)}, descriptions wrapped to fit {@code columns}
-   * characters (a terminal's width; 0 = no wrapping, for pipes and files).
+   * One table row per plugin, then its parameters indented below, descriptions wrapped to fit
+   * {@code columns} characters (a terminal's width; 0 = no wrapping, for pipes and files).
    */
   public static void table(PluginRegistry registry, PrintWriter out, int columns) {
     TextTable t = new TextTable("kind", "name", "description / parameters");

@@ -51,14 +51,25 @@ public final class RunReport {
   public static ObjectNode json(RunResult r) {
     ObjectNode root = Json.object();
     root.set("variant", Json.variant(r.config()));
-    ObjectNode ms = root.putObject("metrics");
+    root.set("metrics", metrics(r, true));
+    return root;
+  }
+
+  /**
+   * {@code {name:{value,unit,better[,description]}}} in name order; a comparison's samples leave the
+   * description out, since the comparison's {@code metrics.<name>} holds it once.
+   */
+  static ObjectNode metrics(RunResult r, boolean descriptions) {
+    ObjectNode ms = Json.object();
     for (MetricValue m : r.metrics()) {
       ObjectNode o = ms.putObject(m.name());
       Json.putValue(o, "value", m);
       o.put("unit", m.descriptor().unit());
       o.put("better", m.descriptor().better().name().toLowerCase(Locale.ROOT));
-      o.put("description", m.descriptor().description());
+      if (descriptions) {
+        o.put("description", m.descriptor().description());
+      }
     }
-    return root;
+    return ms;
   }
 }

@@ -54,6 +54,15 @@ public final class TextTable {
     }
   }
 
+  /** Prints in {@code style}: Markdown, the boxed tables of the lists, or aligned text. */
+  public void print(CompareReport.Style style, PrintWriter out) {
+    switch (style) {
+      case MARKDOWN -> printMarkdown(out);
+      case LKML -> printBoxed(out);
+      default -> printText(out);
+    }
+  }
+
   /**
    * Prints as a boxed table, {@code +---+} rules above and below the header and at the end, as
    * benchmark results are posted on the kernel mailing lists.

@@ -56,7 +56,7 @@ class FixWaterfallTest {
   @Test
   void tableAndChart() throws Exception {
     StringWriter sw = new StringWriter();
-    FixWaterfall.table(result(), false, new PrintWriter(sw, true));
+    FixWaterfall.table(result(), CompareReport.Style.TEXT, new PrintWriter(sw, true));
     assertThat(sw.toString()).contains("posted").contains("+50.0%").contains("+20.0%").contains("+40.0%")
         .contains("+70.0%");
     RenderedChart c = FixWaterfall.chart(result(), "w");

@@ -53,6 +53,6 @@ class HtmlReportTest {
     assertThat(d.select("table.summary td").eachText()).contains("Demo: two variants", "2", "1 sample, seed 7",
         "mapper=<b>x</b> (+25.0%)");
     assertThat(d.getElementById("config").select("tr").eachText()).contains("tool version 9.9", "git commit unknown",
-        "simulated machines 64 MiB, 2 CPUs", "samples per variant 1 sample, seed 7");
+        "simulated machines 64M, 2 CPUs", "samples per variant 1 sample, seed 7");
   }
 }

@@ -317,18 +317,13 @@ final class Tlb {
     }
   }
 
-  /** Visits valid second-level entries (the L1 holds no others). Allocation-free. */
-  void forEach(int cpu, EntrySink sink) {
-    visit(cpu, true, 0, false, sink);
-  }
-
   /**
-   * {@link #forEach} restricted to global entries and entries whose PCID has {@code pcidBits} set
-   * (the ASI PCIDs), in the same order: the tag filter runs before the generation check, so the
+   * Visits the valid second-level entries (the L1 holds no others) that are global or whose PCID
+   * has {@code pcidBits} set (the ASI PCIDs): the tag filter runs before the generation check, so the
    * exposure scan does not pay for the unrestricted PCIDs' entries. Allocation-free.
    */
   void forEachGlobalOr(int cpu, int pcidBits, EntrySink sink) {
-    visit(cpu, false, pcidBits, false, sink);
+    visit(cpu, pcidBits, false, sink);
   }
 
   /**
@@ -336,7 +331,7 @@ final class Tlb {
    * settled until it is refilled or {@link #unsettle} is called. Allocation-free.
    */
   void forEachUnsettledGlobalOr(int cpu, int pcidBits, EntrySink sink) {
-    visit(cpu, false, pcidBits, true, sink);
+    visit(cpu, pcidBits, true, sink);
   }
 
   /** Unsettles every entry of {@code cpu} (O(1): the generation moves on; cleared if it wraps). */
@@ -377,10 +372,10 @@ final class Tlb {
   }
 
   /**
-   * The valid entries of {@code cpu}, every one ({@code all}) or only global and {@code pcidBits}
-   * ones; with {@code marks}, settled entries are skipped and the sink's answer settles.
+   * The valid global and {@code pcidBits} entries of {@code cpu}; with {@code marks}, settled
+   * entries are skipped and the sink's answer settles.
    */
-  private void visit(int cpu, boolean all, int pcidBits, boolean marks, EntrySink sink) {
+  private void visit(int cpu, int pcidBits, boolean marks, EntrySink sink) {
     long e = ((long) epoch[cpu]) << 32;
     int pg = cpu * NR_PCIDS;
     int sg = settleGen[cpu];
@@ -396,7 +391,7 @@ final class Tlb {
         }
         boolean global = (t & GLOBAL) != 0;
         int pcid = (int) ((t >>> 48) & 0xfff);
-        if (!all && !global && (pcid & pcidBits) == 0) {
+        if (!global && (pcid & pcidBits) == 0) {
           continue;
         }
         if (gn[i] != (global ? e : e | (pcidGen[pg + pcid] & 0xffff_ffffL))) {

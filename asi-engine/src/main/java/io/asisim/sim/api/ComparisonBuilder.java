@@ -56,9 +56,7 @@ public final class ComparisonBuilder {
    * @return this builder
    */
   public ComparisonBuilder samples(int n) {
-    if (n < 1 || n > 1000) {
-      throw new BadInputException("samples " + n + ": must be 1..1000");
-    }
+    Comparison.checkSamples("samples", n);
     samples = n;
     return this;
   }
@@ -71,9 +69,7 @@ public final class ComparisonBuilder {
    * @return this builder
    */
   public ComparisonBuilder threads(int n) {
-    if (n < 1 || n > 256) {
-      throw new BadInputException("threads " + n + ": must be 1..256");
-    }
+    Comparison.checkThreads("threads", n);
     threads = n;
     return this;
   }

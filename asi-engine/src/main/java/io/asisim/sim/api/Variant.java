@@ -167,7 +167,7 @@ public final class Variant {
     /**
      * Simulated memory ({@code --memory}).
      *
-     * @param size a size such as {@code 512M} or {@code 16G}: a multiple of 2M, at least 64M
+     * @param size a size such as {@code 512M} or {@code 16G}: {@code MachineConfig.MEMORY_RULE}
      * @return this builder
      */
     public Builder memory(String size) {

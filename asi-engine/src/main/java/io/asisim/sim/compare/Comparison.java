@@ -25,6 +25,25 @@ public final class Comparison {
   private final Runner runner;
   private final int threads;
 
+  /** The most samples per variant a comparison runs ({@code --samples}). */
+  public static final int MAX_SAMPLES = 1000;
+  /** The most host threads a comparison uses ({@code --threads}). */
+  public static final int MAX_THREADS = 256;
+
+  /** Fails unless {@code n} is 1..{@link #MAX_SAMPLES}; {@code option} names it in the error. */
+  public static void checkSamples(String option, int n) {
+    if (n < 1 || n > MAX_SAMPLES) {
+      throw new io.asisim.sim.BadInputException(option + " " + n + ": must be 1.." + MAX_SAMPLES);
+    }
+  }
+
+  /** Fails unless {@code n} is 1..{@link #MAX_THREADS}; {@code option} names it in the error. */
+  public static void checkThreads(String option, int n) {
+    if (n < 1 || n > MAX_THREADS) {
+      throw new io.asisim.sim.BadInputException(option + " " + n + ": must be 1.." + MAX_THREADS);
+    }
+  }
+
   public Comparison(Runner runner, int threads) {
     this.runner = runner;
     this.threads = Math.max(1, threads);

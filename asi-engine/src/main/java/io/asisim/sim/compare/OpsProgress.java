@@ -11,6 +11,9 @@ final class OpsProgress {
   private final ProgressListener out;
   private final long[] done;
   private final long[] total;
+  private long sumDone;
+  private long known;
+  private int reported;
 
   OpsProgress(int runs, ProgressListener out) {
     this.out = out;
@@ -26,37 +29,24 @@ final class OpsProgress {
   /** Run {@code i} finished: all its ops are done, whether or not its last step was reported. */
   void finished(int i) {
     if (out != ProgressListener.NONE) {
-      synchronized (this) {
-        done[i] = total[i] = Math.max(total[i], Math.max(done[i], 1));
-      }
-      report();
+      long all = Math.max(total[i], Math.max(done[i], 1));
+      update(i, all, all);
     }
   }
 
   private void update(int i, long d, long t) {
-    synchronized (this) {
-      done[i] = d;
-      total[i] = t;
-    }
-    report();
-  }
-
-  private void report() {
-    long sumDone;
+    long reportDone;
     long estimate;
     synchronized (this) {
-      sumDone = 0;
-      long known = 0;
-      int reported = 0;
-      for (int i = 0; i < done.length; i++) {
-        sumDone += done[i];
-        if (total[i] > 0) {
-          known += total[i];
-          reported++;
-        }
-      }
+      // running sums: a report costs the same however many runs there are
+      sumDone += d - done[i];
+      reported += (t > 0 ? 1 : 0) - (total[i] > 0 ? 1 : 0);
+      known += t - total[i];
+      done[i] = d;
+      total[i] = t;
+      reportDone = sumDone;
       estimate = known + (reported == 0 ? 0 : (done.length - reported) * (known / reported));
     }
-    out.progress(sumDone, Math.max(estimate, sumDone));
+    out.progress(reportDone, Math.max(estimate, reportDone));
   }
 }

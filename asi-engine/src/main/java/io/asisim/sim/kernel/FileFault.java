@@ -115,48 +115,46 @@ final class FileFault {
   }
 
   /** {@code do_read_fault()}: the page-cache folio mapped read-only. */
-  private boolean readFault(int cpu, MmState m, long va, int file, long index) {
+  private void readFault(int cpu, MmState m, long va, int file, long index) {
     machine.charge(cpu, faultCost + FaultCosts.FILE_READ_FAULT);
     fileFaults.inc();
     long pfn = filemapFault(cpu, m, file, index);
     if (pfn < 0) {
-      return false;
+      return;
     }
     if (!as.mapUser(cpu, m.mm, va, pfn, false)) {
       oomEvents.inc(); // no page table for the PTE
-      return false;
+      return;
     }
     m.filePte.put(va, pfn);
     cache.mapPte(file, index);
     memory.userAccess(cpu, va, false);
-    return true;
   }
 
   /**
    * {@code do_cow_fault()}: the anonymous page is allocated first ({@code vma_alloc_folio()}), then
    * {@code __do_fault()} finds (or reads in) the file page, which is copied and left unmapped.
    */
-  private boolean cowFault(int cpu, MmState m, long va, int file, long index) {
+  private void cowFault(int cpu, MmState m, long va, int file, long index) {
     machine.charge(cpu, faultCost + FaultCosts.COW_FAULT);
     cowFaults.inc();
     long cow = vmscan.allocUserPage(cpu, Gfp.GFP_HIGHUSER_MOVABLE);
     if (cow < 0) {
-      return false;
+      return;
     }
     long src = filemapFault(cpu, m, file, index);
     if (src < 0) {
       allocator.free(cpu, cow, 0);
-      return false;
+      return;
     }
     highmem.copyPage(cpu, m.mm, src, cow, AccessSite.DO_COW_FAULT, cache.size(file));
     if (!as.mapUser(cpu, m.mm, va, cow, true)) {
       allocator.free(cpu, cow, 0);
       oomEvents.inc();
-      return false;
+      return;
     }
     m.putAnon(va, cow | MmState.WRITABLE);
     memory.userAccess(cpu, va, true);
-    return true;
   }
 
   /**
@@ -165,12 +163,12 @@ final class FileFault {
    * ({@code ptep_clear_flush()}). The mm keeps its logical access to the file page (the VMA still
    * maps the file), so no loss of access is reported.
    */
-  private boolean wpFileCopy(int cpu, MmState m, long va, int file, long old) {
+  private void wpFileCopy(int cpu, MmState m, long va, int file, long old) {
     machine.charge(cpu, faultCost + FaultCosts.WP_COPY);
     cowFaults.inc();
     long pfn = vmscan.allocUserPage(cpu, Gfp.GFP_HIGHUSER_MOVABLE);
     if (pfn < 0) {
-      return false;
+      return;
     }
     highmem.copyPage(cpu, m.mm, old, pfn, AccessSite.COW, cache.size(file));
     as.mapUser(cpu, m.mm, va, pfn, true);
@@ -179,7 +177,6 @@ final class FileFault {
     cache.unmapPte(old);
     tlb.flushMmRange(cpu, m.mm, va, 1);
     memory.userAccess(cpu, va, true);
-    return true;
   }
 
   /**

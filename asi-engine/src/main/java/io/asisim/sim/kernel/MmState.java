@@ -87,6 +87,7 @@ final class MmState {
     anon.clear();
     rmap.clear();
     accessLosses += LOST_LOG + 1; // too many to list: a reader re-checks everything
+    lost[(int) ((accessLosses - 1) & (LOST_LOG - 1))] = -1; // no frame: the next loss is always listed
   }
 
   /**
@@ -94,9 +95,13 @@ final class MmState {
    * here, or a close, unmap, eviction or pipe release reported by the kernel): logged, so that the
    * checker's exposure scan re-checks only the entries of that frame it had settled as readable
    * (docs/checker.md, "Settled entries"). An anonymous unmap arrives twice (reverse map and the
-   * kernel's report), so that the checker does not depend on the report alone.
+   * kernel's report), so that the checker does not depend on the report alone; the second of two
+   * reports of one frame in a row is not logged again, so the duplicate does not halve the log.
    */
   void accessEnded(long pfn) {
+    if (accessLosses > 0 && lost[(int) ((accessLosses - 1) & (LOST_LOG - 1))] == pfn) {
+      return; // the same loss, already listed: a re-check of the frame covers both
+    }
     lost[(int) (accessLosses & (LOST_LOG - 1))] = pfn;
     accessLosses++;
   }

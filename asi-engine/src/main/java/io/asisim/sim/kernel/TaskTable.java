@@ -138,8 +138,11 @@ final class TaskTable {
     cpuOf[pid] = cpu;
   }
 
-  /** The task running on {@code cpu}, or {@link #NO_TASK}. */
-  /** A task ran a step (a kernel entry or user code) on {@code cpu}. */
+  /**
+   * A task ran a step on {@code cpu}: a kernel entry or user code ({@code Sched.resume}), or a
+   * direct allocation or free ({@code SimKernel.allocPages}/{@code freePages}). A new way for
+   * tasks to run must count here too, or sim_time_ns leaves its CPU out.
+   */
   void noteTaskStep(int cpu) {
     taskSteps[cpu]++;
   }
@@ -149,6 +152,7 @@ final class TaskTable {
     return taskSteps[cpu];
   }
 
+  /** The task running on {@code cpu}, or {@link #NO_TASK}. */
   int current(int cpu) {
     return current[cpu];
   }

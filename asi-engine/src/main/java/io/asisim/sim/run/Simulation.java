@@ -192,8 +192,9 @@ final class Simulation {
    * divided by their number, so that which CPU the scheduler stand-in happened to load most (a few
    * percent of noise) does not move it; the busiest CPU and the spread are reported beside it. A
    * CPU that ran no task (idle, woken only by shootdown IPIs or for a kernel thread) is left out of
-   * both: counting it made a one-job workload look faster the more idle CPUs its variant
-   * interrupted. Its cycles stay in {@code cycles_per_op} (all CPUs). A direct allocation or free
+   * its sum and count: counting it made a one-job workload look faster the more idle CPUs its
+   * variant interrupted. Its cycles stay in {@code cycles_per_op} (all CPUs), and it counts for
+   * {@code sim_time_busiest_cpu_ns} and {@code cpu_busy_spread}, which describe every CPU that was busy. A direct allocation or free
    * on a CPU (trace replay, alloc-stress) counts as task work there; a workload with none of these
    * uses every CPU that was busy.
    */
