@@ -65,6 +65,12 @@ final class VariantOptions {
   @Option(names = "--check-every", paramLabel = "N", description = "with --check: verify after every N ops")
   long checkEvery = 1;
 
+  @Option(names = "--check-full-every", paramLabel = "N",
+      description = "with --check: the checks in between look at what changed; the whole machine is checked "
+          + "after set-up, every N ops, after the last op and after tear-down; 1 = every check is full "
+          + "(default: " + VariantConfig.DEFAULT_CHECK_FULL_EVERY + ")")
+  long checkFullEvery = VariantConfig.DEFAULT_CHECK_FULL_EVERY;
+
   @Option(names = "--exposure-every", paramLabel = "N",
       description = "without --check: sample leak exposures after every N ops, 0 = never (default: 4096)")
   long exposureEvery = VariantConfig.DEFAULT_EXPOSURE_EVERY;
@@ -75,8 +81,10 @@ final class VariantOptions {
    * silent.
    */
   void warnIneffective(picocli.CommandLine.Model.CommandSpec spec, List<VariantConfig> variants) {
-    if (!check && spec.commandLine().getParseResult().hasMatchedOption("--check-every")) {
-      spec.commandLine().getErr().println("asi-sim: warning: --check-every has no effect without --check");
+    for (String o : List.of("--check-every", "--check-full-every")) {
+      if (!check && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+        spec.commandLine().getErr().println("asi-sim: warning: " + o + " has no effect without --check");
+      }
     }
     UnusedSettings.warnings(sets, variants).forEach(spec.commandLine().getErr()::println);
   }
@@ -84,7 +92,7 @@ final class VariantOptions {
   /** Whether any variant-defining option was given (for {@code compare}'s showcase default). */
   boolean anyGiven(picocli.CommandLine.Model.CommandSpec spec) {
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
-      if (o.names()[0].equals("--seed") || o.names()[0].equals("--check") || o.names()[0].equals("--check-every")) {
+      if (o.names()[0].equals("--seed") || o.names()[0].startsWith("--check")) {
         continue;
       }
       if (spec.commandLine().getParseResult().hasMatchedOption(o) && isVariantOption(o.longestName())) {
@@ -151,6 +159,9 @@ final class VariantOptions {
     if (exposureEvery < 0) {
       throw new BadInputException("--exposure-every " + exposureEvery + ": must be >= 0");
     }
+    if (checkFullEvery < 1) {
+      throw new BadInputException("--check-full-every " + checkFullEvery + ": must be >= 1");
+    }
     List<Settings> settingsList = new ArrayList<>();
     for (List<String> combo : setCombinations(lists, registry)) {
       settingsList.add(initialState(Settings.parse(combo, registry), registry));
@@ -206,7 +217,7 @@ final class VariantOptions {
             for (Map<String, String> sites : siteCombos) {
               for (Settings settings : settingsList) {
                 out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
-                    check ? checkEvery : 0, exposureEvery).withSiteMappers(sites));
+                    check ? checkEvery : 0, exposureEvery).withSiteMappers(sites).withCheckFullEvery(checkFullEvery));
               }
             }
           }

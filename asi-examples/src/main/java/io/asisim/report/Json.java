@@ -67,6 +67,9 @@ public final class Json {
     o.put("memory", ParamSpec.formatSize(m.memoryBytes()));
     o.put("seed", c.seed());
     o.put("check_every", c.checkEvery());
+    if (c.checkEvery() > 0) {
+      o.put("check_full_every", c.checkFullEvery());
+    }
     o.put("exposure_every", c.exposureEvery());
     ObjectNode sites = o.putObject("site_mappers"); // the mapper every kernel access site used
     for (io.asisim.sim.kernel.AccessSite site : io.asisim.sim.kernel.AccessSite.values()) {

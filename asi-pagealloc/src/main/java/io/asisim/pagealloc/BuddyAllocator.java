@@ -6,6 +6,7 @@ import static io.asisim.pagealloc.AllocFlags.ALLOC_CMA;
 import static io.asisim.pagealloc.AllocFlags.ALLOC_WMARK_MASK;
 
 import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.PfnRange;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
@@ -232,6 +233,18 @@ public final class BuddyAllocator implements PageAllocator {
   @Override
   public String checkConsistency() {
     return new ConsistencyChecker(this).check();
+  }
+
+  /** Every frame-state and pageblock-flag write goes through {@link FrameTable}, which logs it. */
+  @Override
+  public boolean logChanges(ChangeLog log) {
+    ft.logChanges(log);
+    return true;
+  }
+
+  @Override
+  public String checkConsistency(ChangeLog changed) {
+    return new LocalConsistencyChecker(this).check(changed);
   }
 
   @Override

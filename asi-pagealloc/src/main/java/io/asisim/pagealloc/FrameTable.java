@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageOrder;
 
@@ -51,6 +52,8 @@ final class FrameTable {
   final long[] link;
   final byte[] state;
   final byte[] pageblock;
+  /** The checker's change log, or null (no check runs: nothing is recorded). */
+  private ChangeLog log;
 
   FrameTable(long nrFrames) {
     if (nrFrames > Integer.MAX_VALUE - PB_PAGES) {
@@ -89,6 +92,30 @@ final class FrameTable {
   }
 
   /**
+   * Writes the state byte of {@code pfn}: the one place frame state changes, so the checker's log
+   * ({@link #logChanges}) sees every block that appeared, moved or went, over the larger of its old
+   * and new extent.
+   */
+  void setState(int pfn, int s) {
+    if (log != null) {
+      log.frames(pfn, 1L << Math.max(state[pfn] & ORDER_MASK, s & ORDER_MASK));
+    }
+    state[pfn] = (byte) s;
+  }
+
+  /** Records every later state and pageblock-flag change in {@code changes} (the checker's log). */
+  void logChanges(ChangeLog changes) {
+    this.log = changes;
+  }
+
+  /** Records a change outside the state bytes (a pool's membership bitmap) in the log, if any. */
+  void logged(int pfn, int n) {
+    if (log != null) {
+      log.frames(pfn, n);
+    }
+  }
+
+  /**
    * The free side's check that {@code pfn} heads an allocated block of {@code order} (what
    * {@code free_pages_prepare()}'s bad-page checks catch); {@code what} names the block in the
    * error. Returns the pfn as an int.
@@ -120,11 +147,13 @@ final class FrameTable {
 
   void setPbMigratetype(int pfn, int mt) {
     int i = pfn >>> PB_ORDER;
+    logged(i << PB_ORDER, PB_PAGES);
     pageblock[i] = (byte) ((pageblock[i] & ~PB_MT_MASK) | mt);
   }
 
   void setPbNonsensitive(int pfn, boolean nonsensitive) {
     int i = pfn >>> PB_ORDER;
+    logged(i << PB_ORDER, PB_PAGES);
     pageblock[i] = (byte) (nonsensitive ? pageblock[i] | PB_NONSENSITIVE : pageblock[i] & ~PB_NONSENSITIVE);
   }
 

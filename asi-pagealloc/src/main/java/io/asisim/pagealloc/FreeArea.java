@@ -86,7 +86,7 @@ final class FreeArea {
   void addToFreeList(Zone z, int pfn, int order, int freetype, boolean toTail) {
     int l = z.list(order, freetype);
     ft.listAdd(z.free, l, pfn, toTail);
-    ft.state[pfn] = (byte) (FrameTable.BUDDY | order);
+    ft.setState(pfn, (byte) (FrameTable.BUDDY | order));
     z.nrFree[order]++;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages += 1L << order;
@@ -97,7 +97,7 @@ final class FreeArea {
   void delFromFreeList(Zone z, int pfn, int order, int freetype) {
     int l = z.list(order, freetype);
     ft.listDel(z.free, l, pfn);
-    ft.state[pfn] = 0;
+    ft.setState(pfn, 0);
     z.nrFree[order]--;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages -= 1L << order;
@@ -130,7 +130,7 @@ final class FreeArea {
 
   /** {@code prep_new_page()} as far as the frame table goes: an allocated head of {@code order}. */
   void markAllocated(int pfn, int order, int mt) {
-    ft.state[pfn] = allocatedState(order, mt);
+    ft.setState(pfn, allocatedState(order, mt));
   }
 
   /** The frame-table state of an allocated head of {@code order} and migratetype {@code mt}. */
@@ -176,7 +176,7 @@ final class FreeArea {
 
   /** {@code __free_one_page()}: merge with free buddies, then add to the head or tail of the list. */
   void freeOnePage(Zone z, int pfn, int order, int freetype, boolean toTail) {
-    ft.state[pfn] = 0; // no longer an allocated or pcp head; becomes a tail if it merges
+    ft.setState(pfn, 0); // no longer an allocated or pcp head; becomes a tail if it merges
     int buddy = pfn;
     while (order < FrameTable.MAX_ORDER) {
       buddy = pfn ^ (1 << order);

@@ -215,10 +215,10 @@ final class InitialState {
     }
     for (int p = z.startPfn; p < z.endPfn; p++) {
       if (PfnRange.anyContains(reserved, p)) {
-        ft.state[p] = 0;
+        ft.setState(p, 0);
       } else {
         boolean movable = ft.pbMigratetype(p) == Migratetype.MIGRATE_MOVABLE;
-        ft.state[p] = (byte) (FrameTable.ALLOC | (movable ? FrameTable.MOVABLE_ALLOC : 0));
+        ft.setState(p, (byte) (FrameTable.ALLOC | (movable ? FrameTable.MOVABLE_ALLOC : 0)));
       }
     }
     List<int[]> chunks = new ArrayList<>(plan.chunks());
@@ -227,7 +227,7 @@ final class InitialState {
     for (int[] c : chunks) {
       int n = 1 << c[1];
       for (int p = c[0]; p < c[0] + n; p++) {
-        ft.state[p] = 0;
+        ft.setState(p, 0);
       }
       a.fa.addToFreeList(z, c[0], c[1], c[2] + sensBase, true);
     }

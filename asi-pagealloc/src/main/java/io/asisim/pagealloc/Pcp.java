@@ -80,7 +80,7 @@ final class Pcp {
     int pfn = z.pcpHead(l);
     ft.listDel(z.pcp, l, pfn);
     z.pcpCount[cpu] -= 1 << order;
-    ft.state[pfn] = FreeArea.allocatedState(order, mt);
+    ft.setState(pfn, FreeArea.allocatedState(order, mt));
     arch.charge(cpu, costPcp);
     return pfn;
   }
@@ -113,7 +113,7 @@ final class Pcp {
       if (pfn < 0) {
         break;
       }
-      ft.state[pfn] = (byte) (FrameTable.PCP | order);
+      ft.setState(pfn, (byte) (FrameTable.PCP | order));
       ft.listAdd(z.pcp, l, pfn, true);
     }
     return i;
@@ -145,7 +145,7 @@ final class Pcp {
     FrameTable ft = fa.ft;
     int pindex = pindex(order, mt, fa.sensIndexOf(pfn));
     int l = cpu * z.nrPcpLists + pindex;
-    ft.state[pfn] = (byte) (FrameTable.PCP | order);
+    ft.setState(pfn, (byte) (FrameTable.PCP | order));
     ft.listAdd(z.pcp, l, pfn, false);
     z.pcpCount[cpu] += 1 << order;
     int batch = z.pcpBatch;

@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.PfnRange;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.machine.ArchPageOps;
@@ -101,6 +102,7 @@ final class UnmappedPool implements SensitivityStrategy {
   }
 
   private void setInPool(int pfn, int n, boolean v) {
+    ft.logged(pfn, n); // membership is the pool frames' sensitivity
     for (int p = pfn; p < pfn + n; p++) {
       if (v) {
         inPool[p >>> 6] |= 1L << p;
@@ -157,13 +159,13 @@ final class UnmappedPool implements SensitivityStrategy {
 
   private void add(int pfn, int order, boolean toTail) {
     ft.listAdd(lists, order, pfn, toTail);
-    ft.state[pfn] = (byte) (FrameTable.POOL | order);
+    ft.setState(pfn, (byte) (FrameTable.POOL | order));
     freePages += 1L << order;
   }
 
   private void del(int pfn, int order) {
     ft.listDel(lists, order, pfn);
-    ft.state[pfn] = 0;
+    ft.setState(pfn, 0);
     freePages -= 1L << order;
   }
 
@@ -184,7 +186,7 @@ final class UnmappedPool implements SensitivityStrategy {
       }
       setInPool(pfn, n, true);
       poolPages += n;
-      ft.state[pfn] = 0;
+      ft.setState(pfn, 0);
       add(pfn, o, false);
       refills.inc();
       return true;
@@ -216,7 +218,7 @@ final class UnmappedPool implements SensitivityStrategy {
   /** {@code unmapped_free()}: merges with free pool buddies of the same zone. */
   void free(int cpu, int pfn, int order) {
     Zone z = main.fa.zoneOf(pfn);
-    ft.state[pfn] = 0;
+    ft.setState(pfn, 0);
     while (order < FrameTable.MAX_ORDER) {
       int buddy = pfn ^ (1 << order);
       if (!z.contains(buddy) || !contains(buddy) || ft.stateOf(buddy) != (FrameTable.POOL | order)) {
@@ -268,6 +270,44 @@ final class UnmappedPool implements SensitivityStrategy {
 
   void finish() {
     stranded.set(freePages);
+  }
+
+  /**
+   * {@link #check()} on the frames {@code changed} lists (docs/checker.md): the free counter
+   * against the lists' counters, each logged pool block's head, alignment, membership and links,
+   * and each logged frame's restricted mapping against its class. List walks are the full check's.
+   */
+  String checkChanged(ChangeLog changed) {
+    long free = 0;
+    for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      free += (long) FrameTable.len(lists, o) << o;
+    }
+    if (free != freePages) {
+      return "pool: free pages counter " + freePages + " but lists hold " + free;
+    }
+    boolean wantMapped = pooled == Sensitivity.NONSENSITIVE;
+    for (int i = 0; i < changed.nrFrameRanges(); i++) {
+      long end = Math.min(changed.framePfn(i) + changed.frameCount(i), ft.nrFrames);
+      for (int p = (int) changed.framePfn(i); p < end; p++) {
+        boolean in = contains(p);
+        int s = ft.stateOf(p);
+        if ((s & FrameTable.WHERE_MASK) == FrameTable.POOL) {
+          int o = s & FrameTable.ORDER_MASK;
+          int prev = ft.prev(p);
+          int next = ft.next(p);
+          if (!in || (p & ((1 << o) - 1)) != 0 || (prev == Zone.NIL && FrameTable.head(lists, o) != p)
+              || (prev != Zone.NIL && ft.next(prev) != p) || (next != Zone.NIL && ft.prev(next) != p)) {
+            return "pool: pfn " + p + " on the order-" + o + " list is not a free pool block";
+          }
+        }
+        boolean mapped = arch.isRestrictedMapped(p);
+        if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
+          return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
+              + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
+        }
+      }
+    }
+    return null;
   }
 
   /** Pool lists against counters and the pool bitmap; pool frames' mapping against the class. */

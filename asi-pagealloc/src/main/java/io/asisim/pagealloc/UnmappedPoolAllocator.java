@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
@@ -78,6 +79,18 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   public String checkConsistency() {
     String r = main.checkConsistency();
     return r != null ? r : pool.check();
+  }
+
+  /** The pool shares the main allocator's frame table, and logs its membership bitmap there. */
+  @Override
+  public boolean logChanges(ChangeLog log) {
+    return main.logChanges(log);
+  }
+
+  @Override
+  public String checkConsistency(ChangeLog changed) {
+    String r = main.checkConsistency(changed);
+    return r != null ? r : pool.checkChanged(changed);
   }
 
   @Override

@@ -199,6 +199,23 @@ final class DirectMap {
     return true;
   }
 
+  /** {@link io.asisim.api.machine.ArchPageOps#restrictedPageblockMapped}: the PMD entry's answer. */
+  int restrictedPageblockMapped(long pfn) {
+    if (!asi) {
+      return 0;
+    }
+    long va = AddressSpaces.directMapVa(pfn);
+    int pmd = pt.findTable(asiGlobalPgd, va, 21);
+    if (pmd < 0) {
+      return -1;
+    }
+    int idx = PageTables.index(va, 21);
+    if (pt.child(pmd, idx) >= 0) {
+      return -1;
+    }
+    return Pte.present(pt.get(pmd, idx)) ? 1 : 0;
+  }
+
   /** Whether the restricted direct map translates {@code pfn} (never without ASI). */
   boolean isRestrictedMapped(long pfn) {
     return asi && pt.walk(asiGlobalPgd, AddressSpaces.directMapVa(pfn)) >= 0;

@@ -16,16 +16,16 @@ final class RestrictedEntries {
   /** {@link #owner}'s answer for an entry the restricted space cannot use (mm ids are >= 0). */
   private static final long NOT_RESTRICTED = -2;
   private final CpuTlbState s;
-  private final Tlb tlb;
+  private final TlbEntries entries;
   private final boolean asi;
-  private final Tlb.EntrySink plainSink = this::forwardPlain;
-  private final Tlb.EntrySink settlingSink = this::forwardSettling;
+  private final TlbEntries.EntrySink plainSink = this::forwardPlain;
+  private final TlbEntries.EntrySink settlingSink = this::forwardSettling;
   private TlbVisitor visitor;
   private SettlingTlbVisitor settlingVisitor;
 
   RestrictedEntries(CpuTlbState s, Tlb tlb, boolean asi) {
     this.s = s;
-    this.tlb = tlb;
+    this.entries = new TlbEntries(tlb);
     this.asi = asi;
   }
 
@@ -35,7 +35,7 @@ final class RestrictedEntries {
     }
     visitor = v;
     try {
-      tlb.forEachGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, plainSink); // forwardPlain() drops the rest
+      entries.forEachGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, plainSink); // forwardPlain() drops the rest
     } finally {
       visitor = null;
     }
@@ -47,9 +47,22 @@ final class RestrictedEntries {
     }
     settlingVisitor = v;
     try {
-      tlb.forEachUnsettledGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, settlingSink);
+      entries.forEachUnsettledGlobalOr(cpu, X86Cr3.ASI_PCID_FLAG, settlingSink);
     } finally {
       settlingVisitor = null;
+    }
+  }
+
+  /** {@link #forEach} for the entries overlapping {@code pages} pages from {@code va} ({@link TlbEntries#forEachIn}). */
+  void forEachIn(int cpu, long va, long pages, TlbVisitor v) {
+    if (!asi) {
+      return;
+    }
+    visitor = v;
+    try {
+      entries.forEachIn(cpu, va, pages, X86Cr3.ASI_PCID_FLAG, plainSink);
+    } finally {
+      visitor = null;
     }
   }
 

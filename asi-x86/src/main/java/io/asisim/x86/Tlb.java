@@ -28,28 +28,31 @@ import io.asisim.api.machine.CpuProfile;
  */
 final class Tlb {
   static final int NR_PCIDS = 4096;
-  private static final long VALID = 1L << 63;
-  private static final long GLOBAL = 1L << 62;
+  static final long VALID = 1L << 63;
+  static final long GLOBAL = 1L << 62;
   /** Tag bit of a 2 MiB translation in the shared STLB. */
-  private static final long BIG = 1L << 61;
-  private static final long VPN_MASK = (1L << 36) - 1;
-  private static final long VA_MASK = (1L << 48) - 1;
+  static final long BIG = 1L << 61;
+  static final long VPN_MASK = (1L << 36) - 1;
+  static final long VA_MASK = (1L << 48) - 1;
 
   private final int nrCpus;
   // second level: class 0 = the shared STLB (4K and 2M), class 1 = 1G
-  private final int[] sets = new int[2];
-  private final int[] ways = new int[2];
-  private final long[][] tag = new long[2][];
-  private final long[][] frame = new long[2][]; // pfn << 1 | writable
-  private final long[][] gen = new long[2][];
+  final int[] sets = new int[2];
+  final int[] ways = new int[2];
+  final long[][] tag = new long[2][];
+  final long[][] frame = new long[2][]; // pfn << 1 | writable
+  final long[][] gen = new long[2][];
   private final long[][] stamp = new long[2][];
   /**
-   * Settle marks ({@link io.asisim.api.machine.TlbOps#forEachUnsettledRestrictedEntry}): an entry is
-   * settled while its mark equals its CPU's {@link #settleGen}; a fill writes 0, so a refilled slot
-   * is never settled, and {@link #unsettle} moves the generation on.
+   * Settle marks ({@link io.asisim.api.machine.TlbOps#forEachUnsettledRestrictedEntry}): one bit per
+   * slot, set while the slot is <em>unsettled</em>; a fill sets it, so a refilled slot is never
+   * settled, and {@link TlbEntries#unsettle} sets all of a CPU's. The settled enumeration reads only the set
+   * bits, so a scan of a TLB whose entries are mostly settled costs the words of the bitmap, not
+   * the slots (an 8-CPU Sapphire Rapids STLB: 8 x 32 words against 8 x 2048 slots).
    */
-  private final int[][] settled = new int[2][];
-  private final int[] settleGen;
+  final long[][] unsettled = new long[2][];
+  /** Bitmap words per CPU, per class. */
+  final int[] wordsPerCpu = new int[2];
   // L1 dTLB: tag VALID | pcid << 48 | vpn4k, pointer = class << 31 | index
   private final int l1Sets;
   private final int l1Ways;
@@ -59,7 +62,7 @@ final class Tlb {
   /** The second-level tag the L1 entry was filled from: equal and valid = still the same translation. */
   private final long[] l1Snap;
   /** {@code sets - 1} when a power of two (index by mask, not division), else -1. */
-  private final int[] setMask = new int[2];
+  final int[] setMask = new int[2];
   private final int l1Mask;
   private final long[] tick;
   private final int[] epoch;
@@ -90,8 +93,6 @@ final class Tlb {
     tick = new long[nrCpus];
     epoch = new int[nrCpus];
     pcidGen = new int[nrCpus * NR_PCIDS];
-    settleGen = new int[nrCpus];
-    java.util.Arrays.fill(settleGen, 1);
   }
 
   private static void check(long entries, long nways, String what) {
@@ -110,14 +111,15 @@ final class Tlb {
     frame[c] = new long[n];
     gen[c] = new long[n];
     stamp[c] = new long[n];
-    settled[c] = new int[n];
+    wordsPerCpu[c] = (int) ((entries + 63) >>> 6);
+    unsettled[c] = new long[wordsPerCpu[c] * nrCpus];
   }
 
-  private static int index(long vpn, int sets, int mask) {
+  static int index(long vpn, int sets, int mask) {
     return mask >= 0 ? (int) (vpn & mask) : (int) (vpn % sets);
   }
 
-  private long expectedGen(int cpu, int pcid, boolean global) {
+  long expectedGen(int cpu, int pcid, boolean global) {
     long e = ((long) epoch[cpu]) << 32;
     return global ? e : e | (pcidGen[cpu * NR_PCIDS + pcid] & 0xffff_ffffL);
   }
@@ -254,7 +256,7 @@ final class Tlb {
     frame[c][victim] = (leafPfn << 1) | (writable ? 1 : 0);
     gen[c][victim] = expectedGen(cpu, pcid, global);
     stamp[c][victim] = ++tick[cpu];
-    settled[c][victim] = 0;
+    markUnsettled(c, cpu, victim);
     long vpn4 = v >>> 12;
     int lb = (cpu * l1Sets + index(vpn4, l1Sets, l1Mask)) * l1Ways;
     long want = VALID | ((long) pcid << 48) | vpn4;
@@ -317,103 +319,10 @@ final class Tlb {
     }
   }
 
-  /**
-   * Visits the valid second-level entries (the L1 holds no others) that are global or whose PCID
-   * has {@code pcidBits} set (the ASI PCIDs): the tag filter runs before the generation check, so the
-   * exposure scan does not pay for the unrestricted PCIDs' entries. Allocation-free.
-   */
-  void forEachGlobalOr(int cpu, int pcidBits, EntrySink sink) {
-    visit(cpu, pcidBits, false, sink);
+  void markUnsettled(int c, int cpu, int slot) {
+    int rel = slot - cpu * sets[c] * ways[c];
+    unsettled[c][cpu * wordsPerCpu[c] + (rel >>> 6)] |= 1L << rel;
   }
-
-  /**
-   * {@link #forEachGlobalOr} without the settled entries; an entry whose sink answers true is
-   * settled until it is refilled or {@link #unsettle} is called. Allocation-free.
-   */
-  void forEachUnsettledGlobalOr(int cpu, int pcidBits, EntrySink sink) {
-    visit(cpu, pcidBits, true, sink);
-  }
-
-  /** Unsettles every entry of {@code cpu} (O(1): the generation moves on; cleared if it wraps). */
-  void unsettle(int cpu) {
-    if (++settleGen[cpu] == 0) {
-      for (int c = 0; c < 2; c++) {
-        int n = sets[c] * ways[c];
-        java.util.Arrays.fill(settled[c], cpu * n, (cpu + 1) * n, 0);
-      }
-      settleGen[cpu] = 1;
-    }
-  }
-
-  /**
-   * Unsettles the settled entries of {@code cpu} whose first frame is in {@code sortedPfns[0..n)}
-   * (settled entries are 4 KiB: the scan settles no larger leaf).
-   */
-  void unsettleFrames(int cpu, long[] sortedPfns, int n) {
-    if (n == 0) {
-      return;
-    }
-    int sg = settleGen[cpu];
-    long lo = sortedPfns[0];
-    long hi = sortedPfns[n - 1];
-    for (int c = 0; c < 2; c++) {
-      int[] st = settled[c];
-      long[] fr = frame[c];
-      int per = sets[c] * ways[c];
-      for (int i = cpu * per; i < (cpu + 1) * per; i++) {
-        if (st[i] == sg) {
-          long pfn = fr[i] >>> 1;
-          if (pfn >= lo && pfn <= hi && java.util.Arrays.binarySearch(sortedPfns, 0, n, pfn) >= 0) {
-            st[i] = 0;
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * The valid global and {@code pcidBits} entries of {@code cpu}; with {@code marks}, settled
-   * entries are skipped and the sink's answer settles.
-   */
-  private void visit(int cpu, int pcidBits, boolean marks, EntrySink sink) {
-    long e = ((long) epoch[cpu]) << 32;
-    int pg = cpu * NR_PCIDS;
-    int sg = settleGen[cpu];
-    for (int c = 0; c < 2; c++) {
-      long[] tg = tag[c];
-      long[] gn = gen[c];
-      int[] st = settled[c];
-      int n = sets[c] * ways[c];
-      for (int i = cpu * n; i < (cpu + 1) * n; i++) {
-        long t = tg[i];
-        if ((t & VALID) == 0 || (marks && st[i] == sg)) {
-          continue;
-        }
-        boolean global = (t & GLOBAL) != 0;
-        int pcid = (int) ((t >>> 48) & 0xfff);
-        if (!global && (pcid & pcidBits) == 0) {
-          continue;
-        }
-        if (gn[i] != (global ? e : e | (pcidGen[pg + pcid] & 0xffff_ffffL))) {
-          continue; // stale: a flush of its PCID (or of the whole TLB) came after it
-        }
-        int shift = c == 1 ? 30 : (t & BIG) != 0 ? 21 : 12;
-        long va = (t & VPN_MASK) << shift;
-        if ((va & (1L << 47)) != 0) {
-          va |= ~VA_MASK; // sign-extend kernel addresses
-        }
-        if (sink.entry(cpu, pcid, global, va, frame[c][i] >>> 1, shift) && marks) {
-          st[i] = sg;
-        }
-      }
-    }
-  }
-
-  /** Receives entries from {@link #forEach}; the answer settles the entry where marks are used. */
-  interface EntrySink {
-    boolean entry(int cpu, int pcid, boolean global, long va, long pfn, int shift);
-  }
-
   /** Valid second-level entries of {@code cpu}. */
   int validEntries(int cpu) {
     int n = 0;
@@ -432,7 +341,7 @@ final class Tlb {
   long arrayBytes() {
     long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L + 4L * 8 * l1Tag.length;
     for (int c = 0; c < 2; c++) {
-      b += 4L * 8 * tag[c].length + 4L * settled[c].length;
+      b += 4L * 8 * tag[c].length + 8L * unsettled[c].length;
     }
     return b;
   }

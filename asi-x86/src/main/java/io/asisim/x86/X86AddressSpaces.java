@@ -3,6 +3,8 @@ package io.asisim.x86;
 import static io.asisim.x86.DirectMap.KERNEL_PGD_BOUNDARY;
 
 import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.ChangeLog;
+import io.asisim.api.machine.TlbOps;
 
 /**
  * Per-mm page tables: {@code pgd_alloc()} / {@code pgd_ctor()} (the kernel half cloned from
@@ -27,6 +29,8 @@ final class X86AddressSpaces implements AddressSpaces {
   private final int kernPgd;
   private final int nrCpus;
   private final int mmLocalSlots;
+  /** The checker's log of restricted page-table writes ({@link #logChanges}), or null. */
+  private ChangeLog log;
 
   X86AddressSpaces(PageTables pt, DirectMap dm, MmContexts mms, X86Cr3 cr3, CpuTlbState s, CpuClocks clocks,
       Costs costs, boolean asi, int mmLocalSlots) {
@@ -50,6 +54,17 @@ final class X86AddressSpaces implements AddressSpaces {
   static void checkMmLocalFits(int nrCpus, int mmLocalSlots) {
     if ((long) nrCpus * mmLocalSlots > 512L * 512) {
       throw new IllegalArgumentException("mm-local region too small for cpus x slots");
+    }
+  }
+
+  /** Records every write of a leaf the restricted tables share (user half, mm-local, vmalloc area). */
+  void logChanges(ChangeLog changeLog) {
+    this.log = changeLog;
+  }
+
+  private void logged(long mm, long va) {
+    if (log != null) {
+      log.translation(mm, va, 1);
     }
   }
 
@@ -152,11 +167,13 @@ final class X86AddressSpaces implements AddressSpaces {
     long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.NX | (writable ? Pte.RW | Pte.DIRTY : 0);
     pt.setLeaf(pte, PageTables.index(va, 12), Pte.make(pfn, flags));
     clocks.charge(cpu, costs.pteWrite);
+    logged(mm, va);
     return true;
   }
 
   @Override
   public long unmapUser(int cpu, long mm, long va) {
+    logged(mm, va);
     return clearPte(cpu, mms.pgd(mm), va);
   }
 
@@ -183,11 +200,13 @@ final class X86AddressSpaces implements AddressSpaces {
     }
     pt.setLeaf(pte, PageTables.index(va, 12), Pte.make(pfn, Pte.KERNEL | dm.kernelGlobal()));
     clocks.charge(cpu, costs.pteWrite);
+    logged(TlbOps.ALL_MM, va);
     return true;
   }
 
   @Override
   public long unmapKernel(int cpu, long va) {
+    logged(TlbOps.ALL_MM, va);
     return clearPte(cpu, kernPgd, va);
   }
 
@@ -210,11 +229,13 @@ final class X86AddressSpaces implements AddressSpaces {
     pt.setLeaf(pte, PageTables.index(va, 12), Pte.make(pfn, Pte.KERNEL));
     clocks.charge(cpu, costs.pteWrite);
     s.stampMmLocalMap(cpu, va);
+    logged(mm, va);
   }
 
   @Override
   public long unmapMmLocal(int cpu, long mm, long va) {
     mmLocalPte(mm, va);
+    logged(mm, va);
     return clearPte(cpu, mms.pgd(mm), va);
   }
 

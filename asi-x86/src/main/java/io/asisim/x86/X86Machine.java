@@ -2,6 +2,7 @@ package io.asisim.x86;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiOps;
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.CpuProfile;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
@@ -64,6 +65,8 @@ public final class X86Machine implements Machine {
   private long bootNext;
   private boolean booting = true;
   private long[] spare = new long[0];
+  /** The checker's log of restricted-map changes ({@link #logChanges}), or null. */
+  private ChangeLog changeLog;
   private int nSpare;
   private final long bootReserved;
   private TablePageSource tableSource;
@@ -286,12 +289,35 @@ public final class X86Machine implements Machine {
   @Override
   public boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
+    if (changeLog != null) {
+      changeLog.frames(pfn, count);
+      changeLog.translation(TlbOps.ALL_MM, AddressSpaces.directMapVa(pfn), count);
+    }
     return directMap.setRestrictedMapped(cpu, pfn, count, present);
+  }
+
+  /**
+   * Records restricted direct-map changes here and restricted page-table writes in
+   * {@link X86AddressSpaces}; without ASI there is no restricted space and nothing to record.
+   */
+  @Override
+  public boolean logChanges(ChangeLog log) {
+    if (!asi.enabled()) {
+      return false;
+    }
+    changeLog = log;
+    addressSpaces.logChanges(log);
+    return true;
   }
 
   @Override
   public boolean isRestrictedMapped(long pfn) {
     return directMap.isRestrictedMapped(pfn);
+  }
+
+  @Override
+  public int restrictedPageblockMapped(long pfn) {
+    return pfn < 0 || pfn >= nrFrames ? -1 : directMap.restrictedPageblockMapped(pfn);
   }
 
   @Override

@@ -35,6 +35,7 @@ import io.asisim.api.machine.TlbVisitor;
 final class X86TlbOps implements TlbOps {
   private final CpuTlbState s;
   private final Tlb tlb;
+  private final TlbEntries entries;
   private final X86Cr3 cr3;
   private final X86Mmu mmu;
   private final MmContexts mms;
@@ -64,6 +65,7 @@ final class X86TlbOps implements TlbOps {
     this.s = s;
     this.tlb = tlb;
     this.restricted = new RestrictedEntries(s, tlb, asi);
+    this.entries = new TlbEntries(tlb);
     this.cr3 = cr3;
     this.mmu = mmu;
     this.mms = mms;
@@ -378,18 +380,23 @@ final class X86TlbOps implements TlbOps {
   }
 
   @Override
+  public void forEachRestrictedEntryIn(int cpu, long va, long pages, TlbVisitor v) {
+    restricted.forEachIn(cpu, va, pages, v);
+  }
+
+  @Override
   public void forEachUnsettledRestrictedEntry(int cpu, SettlingTlbVisitor v) {
     restricted.forEachUnsettled(cpu, v);
   }
 
   @Override
   public void unsettle(int cpu) {
-    tlb.unsettle(cpu);
+    entries.unsettle(cpu);
   }
 
   @Override
   public void unsettleFrames(int cpu, long[] sortedPfns, int n) {
-    tlb.unsettleFrames(cpu, sortedPfns, n);
+    entries.unsettleFrames(cpu, sortedPfns, n);
   }
 
   @Override

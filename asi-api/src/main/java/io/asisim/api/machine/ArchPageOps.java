@@ -53,6 +53,16 @@ public interface ArchPageOps {
   boolean isRestrictedMapped(long pfn);
 
   /**
+   * The restricted direct map of the whole 2 MiB-aligned pageblock holding {@code pfn}, when one
+   * PMD entry decides it: 1 = every frame mapped (a 2 MiB leaf), 0 = none (an empty PMD entry), -1 =
+   * it must be asked frame by frame (split into a PTE table, or not known). Lets the checker judge a
+   * pageblock with one lookup. This default answers -1.
+   */
+  default int restrictedPageblockMapped(long pfn) {
+    return -1;
+  }
+
+  /**
    * {@code set_direct_map_invalid_noflush()} / {@code set_direct_map_default_noflush()} over a
    * range of the unrestricted direct map, splitting 1 GiB/2 MiB leaves as needed
    * ({@code direct_map_splits}). Does not flush.

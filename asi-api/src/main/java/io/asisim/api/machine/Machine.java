@@ -50,4 +50,16 @@ public interface Machine extends ArchPageOps {
    * kernel runs in, if a flush removed it. This default charges nothing.
    */
   default void kernelEntry(int cpu) {}
+
+  /**
+   * Asks the machine to record in {@code log}, from now on, every write of the restricted page
+   * tables ({@link ChangeLog#translation}) and every change of the restricted direct map
+   * ({@link ChangeLog#frames}), for the checker's incremental checks (docs/checker.md).
+   *
+   * @return whether it will; this default records nothing and returns false, and the checker then
+   *     scans everything at every check
+   */
+  default boolean logChanges(ChangeLog log) {
+    return false;
+  }
 }

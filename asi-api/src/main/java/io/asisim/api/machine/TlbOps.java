@@ -181,6 +181,22 @@ public interface TlbOps {
     unsettle(cpu);
   }
 
+  /**
+   * {@link #forEachRestrictedEntry} restricted to the entries whose page overlaps {@code pages}
+   * pages from {@code va}, each once: the checker's incremental TLB-coherence check probes only
+   * addresses whose translation changed. This default filters the whole enumeration (correct,
+   * linear in the TLB); an implementation probes the sets those addresses index. Allocation-free in
+   * implementations; the default allocates one adapter per call.
+   */
+  default void forEachRestrictedEntryIn(int cpu, long va, long pages, TlbVisitor visitor) {
+    long end = va + (pages << 12);
+    forEachRestrictedEntry(cpu, (c, mm, eva, pfn, shift) -> {
+      if (Long.compareUnsigned(eva, end) < 0 && Long.compareUnsigned(va, eva + (1L << shift)) < 0) {
+        visitor.entry(c, mm, eva, pfn, shift);
+      }
+    });
+  }
+
   /** Number of valid entries in {@code cpu}'s TLB (all PCIDs and sizes), for tests and reports. */
   int validEntries(int cpu);
 }

@@ -39,6 +39,29 @@ public interface PageAllocator {
   }
 
   /**
+   * Asks the allocator to record in {@code log}, from now on, every frame range whose allocator
+   * state, pageblock flags or sensitivity changes ({@link io.asisim.api.machine.ChangeLog#frames}),
+   * for the checker's incremental checks (docs/checker.md).
+   *
+   * @return whether it will; this default records nothing and returns false, and the checker then
+   *     runs {@link #checkConsistency()} and the restricted-map walk in full at every check
+   */
+  default boolean logChanges(io.asisim.api.machine.ChangeLog log) {
+    return false;
+  }
+
+  /**
+   * The local part of {@link #checkConsistency()}: the invariants that concern the frames
+   * {@code changed} lists (a block's head, alignment, list links and buddy, its pageblocks'
+   * sensitivity against the restricted map) and the counters that are cheap to compare; the
+   * list walks are left to the periodic full check. Only called when {@link #logChanges} returned
+   * true and the log did not overflow. This default runs the full check.
+   */
+  default String checkConsistency(io.asisim.api.machine.ChangeLog changed) {
+    return checkConsistency();
+  }
+
+  /**
    * Whether an allocation since the last call missed the low watermark of every zone it may use
    * and so woke kswapd ({@code wake_all_kswapds()} at the start of {@code __alloc_pages_slowpath()},
    * for a request with {@code __GFP_KSWAPD_RECLAIM}); clears the flag. An allocator without

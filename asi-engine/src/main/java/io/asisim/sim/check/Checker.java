@@ -2,9 +2,8 @@ package io.asisim.sim.check;
 
 import io.asisim.api.kernel.ExposureScan;
 import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.Machine;
-import io.asisim.api.machine.TlbOps;
-import io.asisim.api.machine.TlbVisitor;
 import io.asisim.api.mapper.AliasVisitor;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.metrics.Metrics;
@@ -34,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       an address that the page tables now map to a different frame — a flush that was skipped
  *       before a PTE was rewritten (the bug {@code flush_tlb_*} exist to prevent).
  * </ol>
+ * {@link #checkChanged()} reaches the same verdicts from what changed since the last check (a
+ * {@link ChangeLog} the machine and the allocator write while the checker lives), leaving what only
+ * a walk can see to the periodic full check (docs/checker.md, "Incremental checking").
  * {@link #scanExposures()} does the leak-exposure accounting: the exposed (cpu, frame) pairs of the
  * one rule in {@link ExposureScan} (idle CPUs run no attacker and are skipped), turned into
  * episodes with durations by {@link ExposureTracker}. With ASI off there is no restricted space:
@@ -50,6 +52,11 @@ public final class Checker {
   private final KernelView kernel;
   private final boolean asi;
   private final RestrictedMapCheck restrictedMap;
+  private final TlbCoherence coherence;
+  /** What changed since the last check; null without functional checks. */
+  private final ChangeLog log;
+  private final boolean allocatorLogs;
+  private final boolean machineLogs;
   private final ExposureTracker tracker;
   private final int nrCpus;
   private final long[] loadedMm;
@@ -57,7 +64,6 @@ public final class Checker {
   /** Whether exposure scans skip entries settled readable (docs/checker.md); off: full scans. */
   private final boolean settle;
   private final ExposureScan exposureScan;
-  private final TlbVisitor coherenceTlb = this::coherenceEntry;
   private final AliasVisitor liveAliasCheck = this::liveAlias;
   private String violation;
 
@@ -86,6 +92,11 @@ public final class Checker {
     this.loadedMm = new long[nrCpus];
     this.runningPid = new int[nrCpus];
     this.restrictedMap = functional && asi ? new RestrictedMapCheck(machine, allocator) : null;
+    this.coherence = functional && asi ? new TlbCoherence(machine) : null;
+    this.log = functional ? new ChangeLog() : null;
+    // both start logging now, as the restricted-map bits above were taken now
+    this.allocatorLogs = functional && allocator.logChanges(log);
+    this.machineLogs = functional && asi && machine.logChanges(log);
     this.tracker = new ExposureTracker(machine, metrics.counter(StandardMetrics.LEAK_EXPOSURES),
         metrics.counter(StandardMetrics.LEAK_EXPOSURE_CYCLES));
     this.exposureScan = new ExposureScan(machine, new ExposureScan.Access() {
@@ -122,11 +133,20 @@ public final class Checker {
   }
 
   /**
-   * Runs the functional invariants.
+   * Runs the functional invariants over the whole machine (the full check). The change log is
+   * cleared: what it held has been looked at.
    *
    * @return {@code null}, or "invariant: what" for the first violation found
    */
   public String checkFunctional() {
+    String r = checkAll();
+    if (log != null) {
+      log.clear();
+    }
+    return r;
+  }
+
+  private String checkAll() {
     String r = allocator.checkConsistency();
     if (r != null) {
       return "allocator consistency: " + r;
@@ -139,10 +159,48 @@ public final class Checker {
       return "alias translation: " + r;
     }
     snapshotCpus();
-    r = restrictedMap.check(anyRestrictedMm());
+    r = restrictedMap.check();
     if (r != null) {
       return r;
     }
+    r = checkLiveAliases();
+    return r != null ? r : coherence.checkAll(loadedMm);
+  }
+
+  /**
+   * Runs the functional invariants on what changed since the last check (docs/checker.md,
+   * "Incremental checking"): the same verdicts as {@link #checkFunctional()} for every invariant
+   * the {@link ChangeLog} can localize, the rest left to the periodic full check. Falls back to the
+   * full check of a part whose source does not log ({@link Machine#logChanges},
+   * {@link PageAllocator#logChanges}) or when the log overflowed.
+   */
+  public String checkChanged() {
+    if (log == null || log.overflowed()) {
+      return checkFunctional();
+    }
+    String r = allocatorLogs ? allocator.checkConsistency(log) : allocator.checkConsistency();
+    if (r != null) {
+      return "allocator consistency: " + r;
+    }
+    if (asi) {
+      r = kernel.takeAliasMismatch();
+      if (r != null) {
+        return "alias translation: " + r;
+      }
+      snapshotCpus();
+      r = allocatorLogs && machineLogs ? restrictedMap.checkFrames(log) : restrictedMap.check();
+      if (r == null) {
+        r = checkLiveAliases();
+      }
+      if (r == null) {
+        r = machineLogs ? coherence.checkChanged(loadedMm, log) : coherence.checkAll(loadedMm);
+      }
+    }
+    log.clear();
+    return r;
+  }
+
+  private String checkLiveAliases() {
     violation = null;
     for (Mapper mapper : kernel.mappersBuilt()) {
       mapper.forEachAlias(liveAliasCheck);
@@ -150,14 +208,7 @@ public final class Checker {
         return violation;
       }
     }
-    for (int c = 0; c < nrCpus && violation == null; c++) {
-      // a lazy-TLB CPU (idle or a kthread on a borrowed mm) may keep stale entries of that mm:
-      // native_flush_tlb_multi() skips it and switch_mm_irqs_off() flushes before it runs the mm again
-      if (loadedMm[c] != AddressSpaces.INIT_MM && !machine.tlb().isLazy(c)) {
-        machine.tlb().forEachRestrictedEntry(c, coherenceTlb);
-      }
-    }
-    return violation;
+    return null;
   }
 
   /** One exposure scan over every CPU; updates {@code leak_exposures} and {@code leak_exposure_cycles}. */
@@ -201,15 +252,6 @@ public final class Checker {
     }
   }
 
-  private long anyRestrictedMm() {
-    for (int c = 0; c < nrCpus; c++) {
-      if (loadedMm[c] != AddressSpaces.INIT_MM) {
-        return loadedMm[c];
-      }
-    }
-    return -1;
-  }
-
   private boolean sensitive(long pfn) {
     return pfn >= 0 && pfn < machine.nrFrames() && allocator.sensitivity(pfn) == Sensitivity.SENSITIVE;
   }
@@ -241,15 +283,4 @@ public final class Checker {
     }
   }
 
-  private void coherenceEntry(int cpu, long mm, long va, long pfn, int pageShift) {
-    if (violation != null || (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM)) {
-      return;
-    }
-    long now = as.translate(loadedMm[cpu], true, va);
-    if (now >= 0 && now != pfn) {
-      violation = "TLB coherence: cpu " + cpu + " caches va 0x" + Long.toHexString(va) + " -> pfn " + pfn
-          + " but the restricted page tables of mm " + loadedMm[cpu] + " now map it to pfn " + now
-          + " (a flush was skipped before the PTE was rewritten)";
-    }
-  }
 }

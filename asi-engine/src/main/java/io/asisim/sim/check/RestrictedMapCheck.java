@@ -1,6 +1,6 @@
 package io.asisim.sim.check;
 
-import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.PfnRange;
 import io.asisim.api.mm.PageAllocator;
@@ -45,11 +45,8 @@ final class RestrictedMapCheck {
     }
   }
 
-  /**
-   * @param mm any mm with a restricted space (to ask the leaf size), or {@code -1}: walk per frame
-   * @return a violation, or {@code null}
-   */
-  String check(long mm) {
+  /** The whole walk; returns a violation, or {@code null}. */
+  String check() {
     String bad = null;
     long p = next(0);
     while (p < nrFrames) {
@@ -62,13 +59,41 @@ final class RestrictedMapCheck {
         p = next(p);
         continue;
       }
-      boolean leaf2m = mm >= 0 && (p & (PB_PAGES - 1)) == 0 && blockEnd - p == PB_PAGES
-          && machine.addressSpaces().leafShift(mm, true, AddressSpaces.directMapVa(p)) == 21;
-      boolean blockMapped = leaf2m;
+      // one PMD lookup decides a pageblock mapped by a 2 MiB leaf or not mapped at all
+      int block = blockEnd - p == PB_PAGES ? machine.restrictedPageblockMapped(p) : -1;
       for (; p < blockEnd; p++) {
-        bad = checkFrame(p, leaf2m ? blockMapped : machine.isRestrictedMapped(p), bad);
+        bad = checkFrame(p, block >= 0 ? block == 1 : machine.isRestrictedMapped(p), bad);
       }
       p = next(p);
+    }
+    return bad;
+  }
+
+  /**
+   * {@link #check} on the frames {@code log} lists: sensitivity and restricted mapping change only
+   * there (the allocator logs the first, the machine the second), so the other frames' answers and
+   * remembered bits are still those of the last walk.
+   */
+  String checkFrames(ChangeLog log) {
+    String bad = null;
+    for (int i = 0; i < log.nrFrameRanges() && bad == null; i++) {
+      long end = Math.min(nrFrames, log.framePfn(i) + log.frameCount(i));
+      long p = log.framePfn(i);
+      while (p < end && bad == null) {
+        // a pageblock at a time: one PMD lookup where a leaf or an empty entry decides it
+        long stop = Math.min(end, (p | (PB_PAGES - 1)) + 1);
+        if (PfnRange.framesIn(reserved, p, stop) > 0) {
+          for (p = next(p); p < stop; p = next(p + 1)) {
+            bad = checkFrame(p, machine.isRestrictedMapped(p), bad);
+          }
+          p = stop;
+          continue;
+        }
+        int block = machine.restrictedPageblockMapped(p);
+        for (; p < stop; p++) {
+          bad = checkFrame(p, block >= 0 ? block == 1 : machine.isRestrictedMapped(p), bad);
+        }
+      }
     }
     return bad;
   }

@@ -184,7 +184,7 @@ public final class Comparison {
       }
     }
     return new VariantConfig(off.machine(), off.selection(), off.explicit(), s, off.seed(), off.checkEvery(),
-        off.exposureEvery());
+        off.exposureEvery()).withCheckFullEvery(off.checkFullEvery());
   }
 
   /** Every run of every plan, on one pool; per plan and variant, its samples in seed order. */

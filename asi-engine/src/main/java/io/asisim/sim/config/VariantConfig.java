@@ -25,6 +25,9 @@ import java.util.TreeMap;
  *     sampled: an exposure shorter than the interval can be missed); 0 = no scans
  * @param siteMappers the mapper per kernel access site ({@code --site-mapper SITE=NAME}, site ids as
  *     in docs/contracts.md, e.g. {@code pagecache-read}); a site not named uses the selected mapper
+ * @param checkFullEvery with {@code --check}: the checks between are incremental (what changed), and
+ *     every N ops the whole machine is checked ({@code --check-full-every}, docs/checker.md); 1 =
+ *     every check is full
  */
 public record VariantConfig(
     MachineConfig machine,
@@ -34,7 +37,21 @@ public record VariantConfig(
     long seed,
     long checkEvery,
     long exposureEvery,
-    SortedMap<String, String> siteMappers) {
+    SortedMap<String, String> siteMappers,
+    long checkFullEvery) {
+
+  /**
+   * Default of {@link #checkFullEvery()}: a full check of the default 16 GiB machine costs about
+   * as much as this many incremental ones (docs/checker.md, "Incremental checking").
+   */
+  public static final long DEFAULT_CHECK_FULL_EVERY = 100_000;
+
+  /** A config with the default full-check interval. */
+  public VariantConfig(MachineConfig machine, Map<PluginKind, String> selection, Set<PluginKind> explicit,
+      Settings settings, long seed, long checkEvery, long exposureEvery, SortedMap<String, String> siteMappers) {
+    this(machine, selection, explicit, settings, seed, checkEvery, exposureEvery, siteMappers,
+        DEFAULT_CHECK_FULL_EVERY);
+  }
 
   /** Default of {@link #exposureEvery()}: cheap enough for every run (docs/checker.md). */
   public static final long DEFAULT_EXPOSURE_EVERY = 4096;
@@ -75,6 +92,9 @@ public record VariantConfig(
     if (checkEvery < 0 || exposureEvery < 0) {
       throw new IllegalArgumentException("checkEvery and exposureEvery must be >= 0");
     }
+    if (checkFullEvery < 1) {
+      throw new IllegalArgumentException("checkFullEvery must be >= 1");
+    }
     siteMappers = Collections.unmodifiableSortedMap(new TreeMap<>(siteMappers));
   }
 
@@ -86,7 +106,7 @@ public record VariantConfig(
   /** This config with the mapper of some access sites chosen ({@code --site-mapper}). */
   public VariantConfig withSiteMappers(Map<String, String> sites) {
     return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, exposureEvery,
-        new TreeMap<>(sites));
+        new TreeMap<>(sites), checkFullEvery);
   }
 
   /** The plugin name chosen for {@code kind}; under {@code --asi off} the allocator is the plain buddy. */
@@ -99,18 +119,24 @@ public record VariantConfig(
 
   /** This config with another exposure-scan interval. */
   public VariantConfig withExposureEvery(long n) {
-    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, n, siteMappers);
+    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, n, siteMappers,
+        checkFullEvery);
+  }
+
+  /** This config with another full-check interval ({@code --check-full-every}). */
+  public VariantConfig withCheckFullEvery(long n) {
+    return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, exposureEvery, siteMappers, n);
   }
 
   /** This config with another seed. */
   public VariantConfig withSeed(long newSeed) {
     return new VariantConfig(machine, selection, explicit, settings, newSeed, checkEvery, exposureEvery,
-        siteMappers);
+        siteMappers, checkFullEvery);
   }
 
   /** This config with ASI on or off (for the baseline of a comparison). */
   public VariantConfig withAsi(boolean asi) {
     return new VariantConfig(new MachineConfig(machine.memoryBytes(), machine.cpus(), asi), selection, explicit,
-        settings, seed, checkEvery, exposureEvery, siteMappers);
+        settings, seed, checkEvery, exposureEvery, siteMappers, checkFullEvery);
   }
 }

@@ -21,7 +21,9 @@ import java.util.Map;
  *
  * <p>Checking: with {@code --check} ({@link VariantConfig#checkEvery()} N &gt; 0) the functional
  * invariants of {@link Checker} run after workload set-up, after every N ops and after tear-down,
- * and a violation ends the run with a {@link CheckViolationException}; an
+ * and a violation ends the run with a {@link CheckViolationException}. The checks after set-up,
+ * after tear-down and once every {@link VariantConfig#checkFullEvery()} ops look at the whole
+ * machine; the others at what changed ({@link Checker#checkChanged()}); an
  * {@link IllegalStateException} escaping an op (the allocator's {@code bad_page()}-style rejection
  * of a double free, a plugin's own {@code BUG_ON}) is reported the same way, as
  * {@code CONFIG_DEBUG_VM} turns such states into a BUG. Leak exposures are scanned at the same
@@ -41,6 +43,9 @@ final class Simulation {
   private final Metrics metrics;
   private final Workload workload;
   private final SimKernel kernel;
+  private CheckMode mode = CheckMode.INCREMENTAL;
+  /** Ops since the last full check. */
+  private long sinceFull;
 
   Simulation(BootedVariant v) {
     this.config = v.config();
@@ -65,6 +70,25 @@ final class Simulation {
    * settled scans must agree with, byte for byte: {@code SettledExposureScanTest}).
    */
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd, boolean settle) {
+    return run(progress, atEnd, settle, CheckMode.INCREMENTAL);
+  }
+
+  /** How the functional checks between the full ones run. */
+  enum CheckMode {
+    /** On what changed; the whole machine every {@link VariantConfig#checkFullEvery()} ops. */
+    INCREMENTAL,
+    /** Every check on the whole machine (the reference the incremental checks are tested against). */
+    FULL,
+    /**
+     * Each check incremental, then full: a violation only the full check finds ends the run as
+     * {@code checker disagreement} (the agreement test).
+     */
+    BOTH
+  }
+
+  RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd, boolean settle,
+      CheckMode mode) {
+    this.mode = mode;
     long ops = workload.ops();
     long every = config.checkEvery();
     long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
@@ -169,7 +193,21 @@ final class Simulation {
     if (every <= 0) {
       return;
     }
-    String violation = checker.checkFunctional();
+    sinceFull += op < 0 || op >= workload.ops() ? 0 : every;
+    boolean full = mode == CheckMode.FULL || op < 0 || op >= workload.ops() || sinceFull >= config.checkFullEvery();
+    String violation;
+    if (full) {
+      sinceFull = 0;
+      violation = checker.checkFunctional();
+    } else {
+      violation = checker.checkChanged();
+      if (violation == null && mode == CheckMode.BOTH) {
+        String missed = checker.checkFunctional();
+        if (missed != null) {
+          violation = "checker disagreement: the full check found what the incremental one did not: " + missed;
+        }
+      }
+    }
     if (violation != null) {
       metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
       String where = op < 0 ? "after workload set-up" : op >= workload.ops() ? "after workload tear-down" : "after op " + op;

@@ -22,6 +22,7 @@ class ForwardingMachine implements Machine {
   @Override public TlbOps tlb() { return m.tlb(); }
   @Override public AsiOps asi() { return m.asi(); }
   @Override public boolean isZeroed(long pfn) { return m.isZeroed(pfn); }
+  @Override public boolean logChanges(io.asisim.api.machine.ChangeLog log) { return m.logChanges(log); }
   @Override public int nrCpus() { return m.nrCpus(); }
   @Override public long nrFrames() { return m.nrFrames(); }
   @Override public long bootReservedFrames() { return m.bootReservedFrames(); }
@@ -32,6 +33,7 @@ class ForwardingMachine implements Machine {
     return m.setRestrictedMapped(cpu, pfn, count, present);
   }
   @Override public boolean isRestrictedMapped(long pfn) { return m.isRestrictedMapped(pfn); }
+  @Override public int restrictedPageblockMapped(long pfn) { return m.restrictedPageblockMapped(pfn); }
   @Override public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     return m.setDirectMapped(cpu, pfn, count, present);
   }

@@ -29,5 +29,8 @@ class ForwardingTlb implements TlbOps {
   @Override public CpuMask mmCpumask(long mm) { return t.mmCpumask(mm); }
   @Override public int singlePageFlushCeiling() { return t.singlePageFlushCeiling(); }
   @Override public void forEachRestrictedEntry(int cpu, TlbVisitor visitor) { t.forEachRestrictedEntry(cpu, visitor); }
+  @Override public void forEachRestrictedEntryIn(int cpu, long va, long pages, TlbVisitor visitor) {
+    t.forEachRestrictedEntryIn(cpu, va, pages, visitor);
+  }
   @Override public int validEntries(int cpu) { return t.validEntries(cpu); }
 }

@@ -1,0 +1,94 @@
+package io.asisim.sim.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.RunResult;
+import io.asisim.sim.run.Runner;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incremental checks find what the full checks find, at the same op (docs/checker.md,
+ * "Incremental checking"): every mutant of {@link MutationTest} caught as a violation is run twice
+ * on the same config and seed, once with every check full ({@code --check-full-every 1}) and once
+ * with every check between set-up and tear-down incremental, and both runs must end with the same
+ * message — the same invariant, the same frame or address, the same op and sim time. Mutants caught
+ * as exposures, and the unbroken plugins, must give identical metrics both ways (the checker only
+ * reads). The per-op comparison on randomized runs of the shipped plugins is
+ * {@code io.asisim.sim.run.CheckModeAgreementTest}.
+ */
+class IncrementalCheckAgreementTest {
+  private static final PluginRegistry REG = Registries.with(Mutants.noZeroOnFlip(),
+      Mutants.sensitiveLeftMapped("pageblock-migratetype"), Mutants.sensitiveLeftMapped("unmapped-pool"),
+      Mutants.noShootdownOnFlip(), Mutants.doubleFree(), Mutants.skipRemote("mm-global"), Mutants.skipRemote("precise"),
+      Mutants.ephmapReuseWithoutFlush(), Mutants.vmallocLeakedAlias(),
+      TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
+  private static final Runner RUNNER = new Runner(REG);
+
+  private static Variants build(String allocator, String mapper, String flush) {
+    return Variants.of("kernel-build").pick(PluginKind.ALLOCATOR, allocator).pick(PluginKind.MAPPER, mapper)
+        .pick(PluginKind.FLUSH, flush).memory(128L << 20).cpus(4).seed(3).checkEvery(1)
+        .set("workload.kernel-build.ops=1500").set("workload.kernel-build.jobs=6")
+        .set("workload.kernel-build.build-memory=48M").set("workload.kernel-build.anon-pages=60")
+        .set("workload.kernel-build.files-per-job=8").set("workload.kernel-build.source-files=60");
+  }
+
+  private static Variants flips(String allocator) {
+    return Variants.of("flip-churn").pick(PluginKind.ALLOCATOR, allocator).memory(128L << 20).cpus(4).seed(5)
+        .checkEvery(1);
+  }
+
+  private static Variants churn(String mapper, String flush) {
+    return Variants.of("access-churn").pick(PluginKind.MAPPER, mapper).pick(PluginKind.FLUSH, flush)
+        .set("machine.x86.cr3-noflush=true").memory(128L << 20).cpus(4).seed(7).checkEvery(1);
+  }
+
+  /** The run's outcome: its violation message, or its metrics. */
+  private static Object outcome(Variants v, long fullEvery) {
+    VariantConfig c = v.build(REG).withCheckFullEvery(fullEvery);
+    try {
+      RunResult r = RUNNER.run(c);
+      return r.metrics();
+    } catch (CheckViolationException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static void agree(Variants v, boolean violates) {
+    Object full = outcome(v, 1);
+    Object incremental = outcome(v, Long.MAX_VALUE);
+    assertThat(full instanceof String).as("the full checks report a violation").isEqualTo(violates);
+    assertThat(incremental).isEqualTo(full);
+  }
+
+  @Test
+  void allocatorMutantsAreCaughtAtTheSameOpWithTheSameMessage() {
+    agree(flips("mutant-no-zero-on-flip"), true);
+    agree(flips("mutant-pageblock-migratetype-left-mapped"), true);
+    agree(flips("mutant-unmapped-pool-left-mapped"), true);
+    agree(build("mutant-double-free", "ephmap", "mm-global"), true);
+    agree(flips("mutant-no-shootdown-on-flip"), false);
+  }
+
+  @Test
+  void mapperAndFlushMutantsAreCaughtAtTheSameOpWithTheSameMessage() {
+    agree(churn("ephmap", "mutant-mm-global-skip-remote"), true);
+    agree(build("pageblock-migratetype", "mutant-ephmap-reuse-no-flush", "local"), true);
+    agree(build("pageblock-migratetype", "mutant-vmalloc-leaked-alias", "mm-global"), true);
+    agree(churn("vmalloc", "mutant-mm-global-skip-remote"), false);
+    agree(churn("vmalloc", "mutant-precise-skip-remote"), false);
+  }
+
+  @Test
+  void unbrokenPluginsGiveTheSameMetricsBothWays() {
+    for (String allocator : List.of("pageblock-migratetype", "unmapped-pool")) {
+      agree(flips(allocator), false);
+      agree(build(allocator, "ephmap", "mm-global"), false);
+    }
+    agree(churn("vmalloc", "precise"), false);
+  }
+}
