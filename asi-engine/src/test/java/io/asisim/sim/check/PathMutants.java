@@ -165,6 +165,46 @@ final class PathMutants {
         });
   }
 
+  /**
+   * x86 on which {@code wp_page_copy()} (and {@code do_cow_fault()}) shares instead of copying:
+   * installing a writable PTE over a present one to another frame — the copy replacing the
+   * write-protected original — makes the original's PTE writable instead ({@code maybe_mkwrite()}
+   * of {@code vmf->orig_pte}). The process keeps writing the frame its parent still maps, and its
+   * kernel's reverse map (which says it maps the copy) no longer grants it access to that frame.
+   */
+  static Plugin<Machine> cowSharesInsteadOfCopying() {
+    Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
+    return new MutantPlugin<>("mutant-x86-cow-shares", "x86 whose copy-on-write keeps the original writable", x86,
+        UnaryOperator.identity(), UnaryOperator.identity(), m -> new ForwardingMachine(m) {
+          private final AddressSpaces as = new ForwardingAddressSpaces(m.addressSpaces()) {
+            @Override public boolean mapUser(int cpu, long mm, long va, long pfn, boolean writable) {
+              long old = a.translate(mm, false, va);
+              return a.mapUser(cpu, mm, va, writable && old >= 0 && old != pfn ? old : pfn, writable);
+            }
+          };
+
+          @Override public AddressSpaces addressSpaces() { return as; }
+        });
+  }
+
+  /**
+   * x86 on which {@code clear_user_highpage()} does nothing: {@code do_anonymous_page()} hands a
+   * process a page with its previous owner's data. Only the kernel clears single pages
+   * ({@code Highmem.clearPage}); the allocators' flips and pool blocks clear 512 pages or more, so
+   * their zeroing paths are untouched.
+   */
+  static Plugin<Machine> userPageNotCleared() {
+    Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
+    return new MutantPlugin<>("mutant-x86-no-user-clear", "x86 whose clear_user_highpage() does nothing", x86,
+        UnaryOperator.identity(), UnaryOperator.identity(), m -> new ForwardingMachine(m) {
+          @Override public void clearPages(int cpu, long pfn, long count) {
+            if (count != 1) {
+              m.clearPages(cpu, pfn, count);
+            }
+          }
+        });
+  }
+
   /** An {@link AsiOps} that forwards every call. */
   static class ForwardingAsi implements AsiOps {
     final AsiOps a;
