@@ -1,5 +1,6 @@
 package io.asisim.sim.check;
 
+import io.asisim.api.kernel.ContextSwitchPolicy;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.AsiOps;
@@ -203,6 +204,24 @@ final class PathMutants {
             }
           }
         });
+  }
+
+  /**
+   * A context-switch policy that never asks for {@code asi_exit()}, not even when the next task
+   * runs another mm. {@code Sched.switchMm} exits on every change of mm whatever the policy says
+   * (the restricted space belongs to the previous mm), so this is the shipped {@code same-mm}
+   * policy: an equivalent mutant, which proves that guard.
+   */
+  static Plugin<ContextSwitchPolicy> neverExit() {
+    return new Plugin<>() {
+      @Override public PluginKind kind() { return PluginKind.CONTEXT_SWITCH; }
+      @Override public String name() { return "mutant-never-exit"; }
+      @Override public String description() { return "context_switch() that never exits ASI"; }
+      @Override public java.util.List<io.asisim.api.plugin.ParamSpec> params() { return java.util.List.of(); }
+      @Override public ContextSwitchPolicy create(io.asisim.api.plugin.Params p, io.asisim.api.plugin.SimContext c) {
+        return (prevMm, nextMm) -> false;
+      }
+    };
   }
 
   /** An {@link AsiOps} that forwards every call. */

@@ -23,14 +23,22 @@ class PathMutationTest {
   private static final PluginRegistry REG = Registries.with(PathMutants.kernelFlushOnePcid("mm-global"),
       PathMutants.kernelFlushLoadedAsidOnly("precise"), PathMutants.poolShrinkWithoutZeroing(),
       PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
-      PathMutants.noContextSwitchExit(), TestWorkloads.accessChurn(), TestWorkloads.flipChurn(),
+      PathMutants.noContextSwitchExit(), PathMutants.neverExit(), TestWorkloads.accessChurn(), TestWorkloads.flipChurn(),
       AliasWindowProbe.probed(TestWorkloads.accessChurn(), MERMAP_PAGES));
   private static final Runner RUNNER = new Runner(REG);
 
-  /** {@link MutationTest}'s flush configuration: close() after migrations, NOFLUSH CR3 writes. */
+  /**
+   * {@link MutationTest}'s flush configuration (close() after migrations, NOFLUSH CR3 writes),
+   * 800 ops instead of 2000.
+   */
   private static Variants churn(String mapper, String flush) {
-    return Variants.of("access-churn").pick(PluginKind.MAPPER, mapper).pick(PluginKind.FLUSH, flush)
-        .set("machine.x86.cr3-noflush=true").memory(128L << 20).cpus(4).seed(7).checkEvery(1);
+    return churn("access-churn", mapper, flush);
+  }
+
+  private static Variants churn(String workload, String mapper, String flush) {
+    return Variants.of(workload).pick(PluginKind.MAPPER, mapper).pick(PluginKind.FLUSH, flush)
+        .set("machine.x86.cr3-noflush=true").set("workload." + workload + ".ops=800").memory(128L << 20).cpus(4)
+        .seed(7).checkEvery(1);
   }
 
   /** {@link MutationTest}'s allocator configuration: pageblocks and pool blocks change sensitivity both ways. */
@@ -41,7 +49,7 @@ class PathMutationTest {
 
   /** {@link #churn} with the alias windows probed after every op ({@link AliasWindowProbe}). */
   private static Variants probedChurn(String mapper) {
-    Variants v = churn(mapper, "mm-global").pick(PluginKind.WORKLOAD, "access-churn-probed");
+    Variants v = churn("access-churn-probed", mapper, "mm-global");
     return mapper.contains("mermap") ? v.set("mapper." + mapper + ".region-pages=" + MERMAP_PAGES) : v;
   }
 
@@ -106,5 +114,21 @@ class PathMutationTest {
     assertThatThrownBy(() -> run(churn("ephmap", "mm-global").pick(PluginKind.MACHINE, "mutant-x86-no-cs-exit")
         .set("machine.mutant-x86-no-cs-exit.cr3-noflush=true")))
         .hasMessageContaining("switch_mm while restricted on cpu").hasMessageContaining("asi_exit first");
+  }
+
+  /** {@link MutationTest}'s small kernel-build: fork/exec/exit, kthreads and migrations switch mms all the time. */
+  private static Variants build(String contextSwitch) {
+    return Variants.of("kernel-build").pick(PluginKind.CONTEXT_SWITCH, contextSwitch).memory(128L << 20).cpus(4)
+        .seed(3).checkEvery(0).set("workload.kernel-build.ops=1500").set("workload.kernel-build.jobs=6")
+        .set("workload.kernel-build.build-memory=48M").set("workload.kernel-build.anon-pages=60")
+        .set("workload.kernel-build.files-per-job=8").set("workload.kernel-build.source-files=60");
+  }
+
+  @Test
+  void aPolicyCannotStayRestrictedAcrossAnMmChange() {
+    RunResult bad = run(build("mutant-never-exit"));
+    RunResult ok = run(build("same-mm"));
+    assertThat(ok.get("asi_exits.context_switch")).as("exits on mm changes").isPositive();
+    assertThat(bad.metrics()).as("metric for metric").isEqualTo(ok.metrics());
   }
 }
