@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * More deliberately broken plugins (test scope), one kernel path each, for the bug classes of
- * docs/checker.md "What the test suite proves" that {@link Mutants} does not cover: a flush that
+ * docs/checker.md, "Mutants the suite must catch", that {@link Mutants} does not cover: a flush that
  * forgets a PCID, a zeroing skipped on one allocator path only, an alias PTE that survives its
  * release, a context switch that stays restricted. Each is the smallest change of one kernel
  * function, made by handing the shipped plugin (or the whole variant, for a machine mutant) a
@@ -44,21 +44,6 @@ final class PathMutants {
 
       @Override public TlbOps tlb() { return t; }
     };
-  }
-
-  /**
-   * {@code ephmap_put()} as posted (bjackman/linux mm/ephmap.c): one INVLPG in the current PCID
-   * only, also under {@code machine.x86.cr3-noflush}, where the other PCID of the loaded ASID
-   * keeps the slot when the CPU was unrestricted at release — the defect docs/checker.md
-   * "Findings" fixed in {@code TransientFlush.local} ({@code TlbOps.flushOneMmLocal} drops the
-   * conditional {@code invpcid_flush_one()} of the other PCID).
-   */
-  static Plugin<FlushPolicy> mmLocalFlushOnePcid(String base) {
-    return onMachine("mutant-" + base + "-mm-local-one-pcid", base + " whose ephmap flush is a bare INVLPG",
-        PluginKind.FLUSH, base, withTlb(t -> new ForwardingTlb(t) {
-          @Override public void flushOneMmLocal(int cpu, long va) { t.invlpg(cpu, va); }
-          @Override public boolean asiCr3NoFlush() { return t.asiCr3NoFlush(); }
-        }));
   }
 
   /**

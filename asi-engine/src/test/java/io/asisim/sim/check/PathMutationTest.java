@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Mutation proof for the one-path mutants of {@link PathMutants}, as {@link MutationTest} does for
  * {@link Mutants}: each broken plugin is caught under --check (the invariant named, or leak
- * exposures where the unbroken plugin has none), and the unbroken plugin on the same config and
- * seed is clean. The table of every mutant and what catches it is docs/checker.md, "What the test
- * suite proves".
+ * exposures where the unbroken plugin has none; the released-alias mutants by
+ * {@link AliasWindowProbe}, a check the checker lacks), and the unbroken plugin on the same config
+ * and seed is clean. The table of every mutant and what catches it is docs/checker.md, "Mutants
+ * the suite must catch".
  */
 class PathMutationTest {
   /** mermap's window in the probed runs: small, so that the probe walks few slots and the window wraps. */
@@ -23,7 +24,8 @@ class PathMutationTest {
   private static final PluginRegistry REG = Registries.with(PathMutants.kernelFlushOnePcid("mm-global"),
       PathMutants.kernelFlushLoadedAsidOnly("precise"), PathMutants.poolShrinkWithoutZeroing(),
       PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
-      PathMutants.noContextSwitchExit(), PathMutants.neverExit(), TestWorkloads.accessChurn(), TestWorkloads.flipChurn(),
+      PathMutants.noContextSwitchExit(), PathMutants.neverExit(), TestWorkloads.accessChurn(),
+      TestWorkloads.flipChurn(),
       AliasWindowProbe.probed(TestWorkloads.accessChurn(), MERMAP_PAGES));
   private static final Runner RUNNER = new Runner(REG);
 
