@@ -39,4 +39,9 @@ class ForwardingMachine implements Machine {
   }
   @Override public boolean isDirectMapped(long pfn) { return m.isDirectMapped(pfn); }
   @Override public void flushKernelRange(int cpu, long pfn, long count) { m.flushKernelRange(cpu, pfn, count); }
+  // the kernel's calls (a machine-kind mutant wraps the machine of the whole variant)
+  @Override public void runUser(int cpu, long cycles, int dataPages, int textPages) {
+    m.runUser(cpu, cycles, dataPages, textPages);
+  }
+  @Override public void kernelEntry(int cpu) { m.kernelEntry(cpu); }
 }
