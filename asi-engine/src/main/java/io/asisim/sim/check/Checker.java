@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
  *       reached the frame the alias was made for ({@link KernelView#takeAliasMismatch()}): a slot
  *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
+ *   <li><b>alias PTE</b>: every PTE present in the temporary-alias areas belongs to a live alias
+ *       ({@link AliasPteCheck}): a release that left its PTE;
  *   <li><b>TLB coherence</b>: no TLB entry usable by a CPU running its loaded address space (not in
  *       lazy-TLB mode, whose stale entries are flushed before it runs the mm again) translates
  *       an address that the page tables now map to a different frame — a flush that was skipped
@@ -53,6 +55,7 @@ public final class Checker {
   private final boolean asi;
   private final RestrictedMapCheck restrictedMap;
   private final TlbCoherence coherence;
+  private final AliasPteCheck aliasPtes;
   /** What changed since the last check; null without functional checks. */
   private final ChangeLog log;
   private final boolean allocatorLogs;
@@ -93,6 +96,7 @@ public final class Checker {
     this.runningPid = new int[nrCpus];
     this.restrictedMap = functional && asi ? new RestrictedMapCheck(machine, allocator) : null;
     this.coherence = functional && asi ? new TlbCoherence(machine) : null;
+    this.aliasPtes = functional && asi ? new AliasPteCheck(machine) : null;
     this.log = functional ? new ChangeLog() : null;
     // both start logging now, as the restricted-map bits above were taken now
     this.allocatorLogs = functional && allocator.logChanges(log);
@@ -164,6 +168,9 @@ public final class Checker {
       return r;
     }
     r = checkLiveAliases();
+    if (r == null && machineLogs) {
+      r = aliasPtes.check(kernel.mappersBuilt(), log);
+    }
     return r != null ? r : coherence.checkAll(loadedMm);
   }
 
@@ -191,6 +198,9 @@ public final class Checker {
       r = allocatorLogs && machineLogs ? restrictedMap.checkFrames(log) : restrictedMap.check();
       if (r == null) {
         r = checkLiveAliases();
+      }
+      if (r == null && machineLogs) {
+        r = aliasPtes.check(kernel.mappersBuilt(), log);
       }
       if (r == null) {
         r = machineLogs ? coherence.checkChanged(loadedMm, log) : coherence.checkAll(loadedMm);

@@ -75,24 +75,25 @@ final class RestrictedMapCheck {
    * remembered bits are still those of the last walk.
    */
   String checkFrames(ChangeLog log) {
+    // every logged frame is judged, and the lowest bad one reported, as the ascending walk would
     String bad = null;
-    for (int i = 0; i < log.nrFrameRanges() && bad == null; i++) {
+    long badPfn = Long.MAX_VALUE;
+    for (int i = 0; i < log.nrFrameRanges(); i++) {
       long end = Math.min(nrFrames, log.framePfn(i) + log.frameCount(i));
       long p = log.framePfn(i);
-      while (p < end && bad == null) {
+      while (p < end) {
         // a pageblock at a time: one PMD lookup where a leaf or an empty entry decides it
         long stop = Math.min(end, (p | (PB_PAGES - 1)) + 1);
-        if (PfnRange.framesIn(reserved, p, stop) > 0) {
-          for (p = next(p); p < stop; p = next(p + 1)) {
-            bad = checkFrame(p, machine.isRestrictedMapped(p), bad);
+        boolean someReserved = PfnRange.framesIn(reserved, p, stop) > 0;
+        int block = someReserved ? -1 : machine.restrictedPageblockMapped(p);
+        for (p = someReserved ? next(p) : p; p < stop; p = someReserved ? next(p + 1) : p + 1) {
+          String r = checkFrame(p, block >= 0 ? block == 1 : machine.isRestrictedMapped(p), null);
+          if (r != null && p < badPfn) {
+            bad = r;
+            badPfn = p;
           }
-          p = stop;
-          continue;
         }
-        int block = machine.restrictedPageblockMapped(p);
-        for (; p < stop; p++) {
-          bad = checkFrame(p, block >= 0 ? block == 1 : machine.isRestrictedMapped(p), bad);
-        }
+        p = stop;
       }
     }
     return bad;

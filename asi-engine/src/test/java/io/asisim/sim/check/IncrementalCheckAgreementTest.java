@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The incremental checks find what the full checks find, at the same op (docs/checker.md,
- * "Incremental checking"): every mutant of {@link MutationTest} caught as a violation is run twice
+ * "Incremental checking"): every mutant of {@link MutationTest} and {@link PathMutationTest} caught
+ * as a violation is run twice
  * on the same config and seed, once with every check full ({@code --check-full-every 1}) and once
  * with every check between set-up and tear-down incremental, and both runs must end with the same
  * message — the same invariant, the same frame or address, the same op and sim time. Mutants caught
@@ -25,7 +26,9 @@ class IncrementalCheckAgreementTest {
   private static final PluginRegistry REG = Registries.with(Mutants.noZeroOnFlip(),
       Mutants.sensitiveLeftMapped("pageblock-migratetype"), Mutants.sensitiveLeftMapped("unmapped-pool"),
       Mutants.noShootdownOnFlip(), Mutants.doubleFree(), Mutants.skipRemote("mm-global"), Mutants.skipRemote("precise"),
-      Mutants.ephmapReuseWithoutFlush(), Mutants.vmallocLeakedAlias(),
+      Mutants.ephmapReuseWithoutFlush(), Mutants.vmallocLeakedAlias(), PathMutants.poolShrinkWithoutZeroing(),
+      PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
+      PathMutants.kernelFlushOnePcid("mm-global"), PathMutants.kernelFlushLoadedAsidOnly("precise"),
       TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
   private static final Runner RUNNER = new Runner(REG);
 
@@ -72,6 +75,7 @@ class IncrementalCheckAgreementTest {
     agree(flips("mutant-unmapped-pool-left-mapped"), true);
     agree(build("mutant-double-free", "ephmap", "mm-global"), true);
     agree(flips("mutant-no-shootdown-on-flip"), false);
+    agree(flips("mutant-pool-shrink-no-zero"), true);
   }
 
   @Test
@@ -81,6 +85,13 @@ class IncrementalCheckAgreementTest {
     agree(build("pageblock-migratetype", "mutant-vmalloc-leaked-alias", "mm-global"), true);
     agree(churn("vmalloc", "mutant-mm-global-skip-remote"), false);
     agree(churn("vmalloc", "mutant-precise-skip-remote"), false);
+    agree(churn("kmap-local", "mutant-mm-global-kernel-one-pcid"), false);
+    agree(churn("kmap-local", "mutant-precise-kernel-loaded-asid-only"), false);
+    for (String mapper : List.of("kmap-local", "mermap", "ephmap")) {
+      String m = "mutant-" + mapper + "-put-keeps-pte";
+      Variants v = churn(m, "mm-global").set("workload.access-churn.ops=800");
+      agree(mapper.equals("mermap") ? v.set("mapper." + m + ".region-pages=32") : v, true);
+    }
   }
 
   @Test

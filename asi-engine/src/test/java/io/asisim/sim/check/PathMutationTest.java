@@ -13,20 +13,19 @@ import org.junit.jupiter.api.Test;
 /**
  * Mutation proof for the one-path mutants of {@link PathMutants}, as {@link MutationTest} does for
  * {@link Mutants}: each broken plugin is caught under --check (the invariant named, or leak
- * exposures where the unbroken plugin has none; the released-alias mutants by
- * {@link AliasWindowProbe}, a check the checker lacks), and the unbroken plugin on the same config
+ * exposures where the unbroken plugin has none; the released-alias mutants as {@code alias PTE}),
+ * and the unbroken plugin on the same config
  * and seed is clean. The table of every mutant and what catches it is docs/checker.md, "Mutants
  * the suite must catch".
  */
 class PathMutationTest {
-  /** mermap's window in the probed runs: small, so that the probe walks few slots and the window wraps. */
+  /** mermap's window in the alias-PTE runs: small, so that the window wraps within the run. */
   private static final int MERMAP_PAGES = 32;
   private static final PluginRegistry REG = Registries.with(PathMutants.kernelFlushOnePcid("mm-global"),
       PathMutants.kernelFlushLoadedAsidOnly("precise"), PathMutants.poolShrinkWithoutZeroing(),
       PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
       PathMutants.noContextSwitchExit(), PathMutants.neverExit(), TestWorkloads.accessChurn(),
-      TestWorkloads.flipChurn(),
-      AliasWindowProbe.probed(TestWorkloads.accessChurn(), MERMAP_PAGES));
+      TestWorkloads.flipChurn());
   private static final Runner RUNNER = new Runner(REG);
 
   /**
@@ -49,9 +48,9 @@ class PathMutationTest {
         .checkEvery(1);
   }
 
-  /** {@link #churn} with the alias windows probed after every op ({@link AliasWindowProbe}). */
-  private static Variants probedChurn(String mapper) {
-    Variants v = churn("access-churn-probed", mapper, "mm-global");
+  /** {@link #churn} for the alias-PTE mutants, mermap with a small window. */
+  private static Variants aliasChurn(String mapper) {
+    Variants v = churn("access-churn", mapper, "mm-global");
     return mapper.contains("mermap") ? v.set("mapper." + mapper + ".region-pages=" + MERMAP_PAGES) : v;
   }
 
@@ -91,20 +90,20 @@ class PathMutationTest {
 
   @Test
   void kmapLocalPutKeepingThePteIsCaught() {
-    caughtAsViolation(probedChurn("mutant-kmap-local-put-keeps-pte"), probedChurn("kmap-local"),
-        "kernel BUG: alias window: va 0xffffe8ffc");
+    caughtAsViolation(aliasChurn("mutant-kmap-local-put-keeps-pte"), aliasChurn("kmap-local"),
+        "alias PTE: va 0xffffe8ffc");
   }
 
   @Test
   void mermapPutKeepingThePteIsCaught() {
-    caughtAsViolation(probedChurn("mutant-mermap-put-keeps-pte"), probedChurn("mermap"),
-        "kernel BUG: alias window: va 0xffffe8ff8");
+    caughtAsViolation(aliasChurn("mutant-mermap-put-keeps-pte"), aliasChurn("mermap"),
+        "alias PTE: va 0xffffe8ff8");
   }
 
   @Test
   void ephmapPutKeepingThePteIsCaught() {
-    caughtAsViolation(probedChurn("mutant-ephmap-put-keeps-pte"), probedChurn("ephmap"),
-        "kernel BUG: alias window: va 0xffff88");
+    caughtAsViolation(aliasChurn("mutant-ephmap-put-keeps-pte"), aliasChurn("ephmap"),
+        "alias PTE: va 0xffff88");
   }
 
   @Test
