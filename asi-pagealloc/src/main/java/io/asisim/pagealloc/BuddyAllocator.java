@@ -226,6 +226,11 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean anySensitive(long pfn, long n) {
+    return strategy.anySensitive(pfn, n);
+  }
+
+  @Override
   public long freePages() {
     return fa.nrFreePages(nrCpus);
   }

@@ -16,4 +16,9 @@ final class NoSensitivity implements SensitivityStrategy {
   public Sensitivity sensitivity(long pfn) {
     return Sensitivity.SENSITIVE;
   }
+
+  @Override
+  public boolean anySensitive(long pfn, long n) {
+    return n > 0;
+  }
 }

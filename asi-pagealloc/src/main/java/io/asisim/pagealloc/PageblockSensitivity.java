@@ -77,6 +77,17 @@ final class PageblockSensitivity implements SensitivityStrategy {
     return ft.pbNonsensitive((int) pfn) ? Sensitivity.NONSENSITIVE : Sensitivity.SENSITIVE;
   }
 
+  /** One flag read per pageblock of the range. */
+  @Override
+  public boolean anySensitive(long pfn, long n) {
+    for (long p = pfn; p < pfn + n; p = (p | (FrameTable.PB_PAGES - 1)) + 1) {
+      if (!ft.pbNonsensitive((int) p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The series' {@code __rmqueue()} tail: a blocking request flips a free block; a non-blocking
    * one is refused, and {@code ac.flipRefused} records that a flippable block existed.

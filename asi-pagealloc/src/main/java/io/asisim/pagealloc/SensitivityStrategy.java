@@ -30,6 +30,16 @@ interface SensitivityStrategy {
   /** The sensitivity of an allocated page, as {@link io.asisim.api.mm.PageAllocator#sensitivity}. */
   Sensitivity sensitivity(long pfn);
 
+  /** {@link io.asisim.api.mm.PageAllocator#anySensitive}: by default frame by frame. */
+  default boolean anySensitive(long pfn, long n) {
+    for (long f = pfn; f < pfn + n; f++) {
+      if (sensitivity(f) == Sensitivity.SENSITIVE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * {@code __rmqueue()} found nothing of {@code ac.sens}: make a block of that class available
    * (the ASI series' pageblock flip). Returns true when the caller should try again.

@@ -97,6 +97,27 @@ final class UnmappedPool implements SensitivityStrategy {
     shrink(ac.cpu);
   }
 
+  /** Whether any frame of the range is of the pooled class (in the pool) or of the other: bitmap words. */
+  @Override
+  public boolean anySensitive(long pfn, long n) {
+    boolean wantIn = pooled == Sensitivity.SENSITIVE;
+    long end = pfn + n;
+    for (long p = pfn; p < end; ) {
+      int w = (int) (p >>> 6);
+      long mask = -1L << (p & 63);
+      long stop = Math.min(end, ((long) w + 1) << 6);
+      if (stop < ((long) w + 1) << 6) {
+        mask &= (1L << (stop & 63)) - 1;
+      }
+      long bits = wantIn ? inPool[w] : ~inPool[w];
+      if ((bits & mask) != 0) {
+        return true;
+      }
+      p = stop;
+    }
+    return false;
+  }
+
   boolean contains(int pfn) {
     return (inPool[pfn >>> 6] & (1L << pfn)) != 0;
   }

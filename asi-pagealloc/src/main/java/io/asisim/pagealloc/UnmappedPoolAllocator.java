@@ -71,6 +71,11 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean anySensitive(long pfn, long n) {
+    return pool.anySensitive(pfn, n);
+  }
+
+  @Override
   public long freePages() {
     return main.freePages() + pool.freePages();
   }

@@ -78,6 +78,18 @@ class LocalConsistencyCheckerTest {
       if (op % 2000 == 0) {
         assertThat(a.checkConsistency()).as("op %d", op).isNull();
       }
+      if (op % 100 == 0) {
+        // the range answer the exposure scan uses agrees with asking frame by frame
+        for (int k = 0; k < 8; k++) {
+          long len = 1 + rnd.nextInt(rnd.nextBoolean() ? 600 : 70);
+          long start = rnd.nextLong(FRAMES - len);
+          boolean any = false;
+          for (long q = start; q < start + len && !any; q++) {
+            any = a.sensitivity(q) == Sensitivity.SENSITIVE;
+          }
+          assertThat(a.anySensitive(start, len)).as("op %d [%d, +%d)", op, start, len).isEqualTo(any);
+        }
+      }
     }
     // an op touches a few blocks (a pcp batch, a split, a merge, a flip or a pool refill), not
     // memory: 61 frames per op on average for the ASI buddy (an order-10 block is logged up to three

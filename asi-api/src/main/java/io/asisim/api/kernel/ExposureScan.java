@@ -28,6 +28,16 @@ public final class ExposureScan {
     /** Whether frame {@code pfn} holds sensitive data now. */
     boolean isSensitive(long pfn);
 
+    /** Whether any frame of {@code [pfn, pfn + n)} is sensitive now; by default frame by frame. */
+    default boolean anySensitive(long pfn, long n) {
+      for (long f = pfn; f < pfn + n; f++) {
+        if (isSensitive(f)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** Whether the task running on {@code cpu} may legitimately read {@code pfn} now. */
     boolean hasAccess(int cpu, long pfn);
 
@@ -233,12 +243,7 @@ public final class ExposureScan {
   }
 
   private boolean noneSensitive(long pfn, long frames) {
-    for (long f = pfn; f < pfn + frames; f++) {
-      if (access.isSensitive(f)) {
-        return false;
-      }
-    }
-    return true;
+    return !access.anySensitive(pfn, frames);
   }
 
   /** A live alias is reachable by a page walk from every CPU whose loaded restricted tables map it. */

@@ -25,6 +25,20 @@ public interface PageAllocator {
   /** The sensitivity of frame {@code pfn} (allocated or free) under this allocator's strategy. */
   Sensitivity sensitivity(long pfn);
 
+  /**
+   * Whether any frame of {@code [pfn, pfn + n)} is sensitive: the exposure scan asks it of every
+   * 2 MiB TLB entry, so an allocator that knows sensitivity per pageblock or per bitmap word answers
+   * in a few reads. This default asks {@link #sensitivity} frame by frame.
+   */
+  default boolean anySensitive(long pfn, long n) {
+    for (long f = pfn; f < pfn + n; f++) {
+      if (sensitivity(f) == Sensitivity.SENSITIVE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Free pages, including those on pcp lists and in strategy-private pools. */
   long freePages();
 

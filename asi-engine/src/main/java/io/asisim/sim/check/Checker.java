@@ -110,6 +110,12 @@ public final class Checker {
       }
 
       @Override
+      public boolean anySensitive(long pfn, long n) {
+        return pfn >= 0 && pfn + n <= machine.nrFrames() ? allocator.anySensitive(pfn, n)
+            : ExposureScan.Access.super.anySensitive(pfn, n);
+      }
+
+      @Override
       public boolean hasAccess(int cpu, long pfn) {
         return mayRead(cpu, pfn);
       }
