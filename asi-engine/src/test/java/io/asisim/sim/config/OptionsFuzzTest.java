@@ -40,6 +40,17 @@ class OptionsFuzzTest {
         OptionsFuzzTest::check)).isGreaterThan(SWEEP);
   }
 
+  /**
+   * Found by the fuzzer (input {@code "2-0"}, regression-negative-zero): a decimal parameter with
+   * minimum 0 accepted "-0" as -0.0, a second value and printed form of zero; it is 0.0 now.
+   */
+  @Test
+  void negativeZeroIsZero() {
+    Object v = ParamSpec.decimal("f", 0.5, 0, 1, "a fraction").parse("-0");
+    assertThat(v).isEqualTo(0.0);
+    assertThat(Double.doubleToRawLongBits((Double) v)).isZero();
+  }
+
   static void check(byte[] data) {
     if (data.length == 0) {
       return;
@@ -63,7 +74,7 @@ class OptionsFuzzTest {
       }
       switch (p.type()) {
         case INT, SIZE -> assertThat(((Long) v).doubleValue()).isBetween(p.min(), p.max());
-        case DOUBLE -> assertThat((Double) v).isBetween(p.min(), p.max());
+        case DOUBLE -> assertThat((Double) v).isBetween(p.min(), p.max()).isNotEqualTo(-0.0);
         case BOOLEAN -> assertThat(v).isInstanceOf(Boolean.class);
         case CHOICE -> assertThat(p.choices()).contains((String) v);
         default -> assertThat(v).isEqualTo(text);
