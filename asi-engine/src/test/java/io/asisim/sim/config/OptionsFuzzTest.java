@@ -74,7 +74,10 @@ class OptionsFuzzTest {
       }
       switch (p.type()) {
         case INT, SIZE -> assertThat(((Long) v).doubleValue()).isBetween(p.min(), p.max());
-        case DOUBLE -> assertThat((Double) v).isBetween(p.min(), p.max()).isNotEqualTo(-0.0);
+        case DOUBLE -> {
+          assertThat((Double) v).isBetween(p.min(), p.max());
+          assertThat(Double.doubleToRawLongBits((Double) v)).as("not -0.0").isNotEqualTo(Long.MIN_VALUE);
+        }
         case BOOLEAN -> assertThat(v).isInstanceOf(Boolean.class);
         case CHOICE -> assertThat(p.choices()).contains((String) v);
         default -> assertThat(v).isEqualTo(text);
