@@ -92,6 +92,13 @@ final class CompareCommand implements Callable<Integer> {
       options.warnIneffective(spec, List.of()); // only --check-every can be given here, not --set
     }
     CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
+    List<VariantConfig> all = new ArrayList<>();
+    long runs = 0;
+    for (Showcase.Section s : sections) {
+      all.addAll(s.variants());
+      runs += 2L * s.variants().size() * s.samples(); // each sample and its --asi off baseline
+    }
+    HeapBudget.check(all, (int) Math.min(threads, runs));
 
     if (force && outDir == null) {
       throw new BadInputException("--force: only with --out DIR (it lets --out replace an earlier report)");
@@ -105,7 +112,7 @@ final class CompareCommand implements Callable<Integer> {
       requests.add(new Comparison.Request(s.title(), s.variants(), s.samples()));
     }
     List<ComparisonResult> results = new ArrayList<>();
-    long runs = 0;
+    runs = 0;
     try (Progress p = Progress.start(sections.size() == 1 ? sections.get(0).title() : "showcase", 1)) {
       List<ComparisonResult> rs = comparison.runAll(requests, p.listener());
       for (int i = 0; i < sections.size(); i++) {

@@ -33,6 +33,7 @@ final class PagetypeinfoCommand implements Callable<Integer> {
   public Integer call() {
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
+    HeapBudget.check(java.util.List.of(config), 1);
     options.warnIneffective(spec, java.util.List.of(config));
     boolean runWorkload = spec.commandLine().getParseResult().hasMatchedOption("--workload");
     if (options.check && !runWorkload) {

@@ -112,6 +112,8 @@ final class ReplayCommand implements Callable<Integer> {
     Runner runner = new Runner(PluginRegistry.discover());
     Plan plan = plan(runner.registry());
     UnusedSettings.warnings(sets, plan.variants()).forEach(spec.commandLine().getErr()::println);
+    HeapBudget.check(plan.variants(), Math.min(Runtime.getRuntime().availableProcessors(),
+        2 * plan.variants().size()));
     Comparison comparison = new Comparison(runner, Runtime.getRuntime().availableProcessors());
     long t0 = System.nanoTime();
     ComparisonResult result;

@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
     OutputFormat.requireTableOrJson(format, "run");
     Runner runner = new Runner(PluginRegistry.discover());
     VariantConfig config = options.variants(runner.registry(), false).get(0);
+    HeapBudget.check(List.of(config), 1);
     options.warnIneffective(spec, List.of(config));
     long t0 = System.nanoTime();
     RunResult result;

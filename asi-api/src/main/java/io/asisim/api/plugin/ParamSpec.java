@@ -106,7 +106,7 @@ public record ParamSpec(
         if (Double.isNaN(d) || d < min || d > max) {
           throw new IllegalArgumentException("'" + text + "' is out of range (valid: " + range(type, min, max, choices) + ")");
         }
-        return d;
+        return d + 0.0; // -0 is 0: one value, one printed form
       }
       case BOOLEAN:
         if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {

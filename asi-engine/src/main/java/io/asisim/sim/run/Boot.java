@@ -16,6 +16,7 @@ import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.kernel.SimKernel;
 import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.wiring.BuiltPlugins;
 import io.asisim.sim.wiring.VariantModule;
 import java.util.List;
 import org.slf4j.Logger;
@@ -68,7 +69,8 @@ public final class Boot {
       Workload workload = injector.getInstance(Workload.class);
       LOG.debug("booted {}: {} frames reserved in {} ranges", config.selection(),
           reservation.stream().mapToLong(PfnRange::frames).sum(), reservation.size());
-      return new BootedVariant(config, metrics, machine, reservation, allocator, kernel, workload);
+      return new BootedVariant(config, metrics, machine, reservation, allocator, kernel, workload,
+          injector.getInstance(BuiltPlugins.class));
     } catch (ProvisionException | CreationException | ConfigurationException e) {
       throw unwrap(e);
     }

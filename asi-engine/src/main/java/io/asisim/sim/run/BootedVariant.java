@@ -7,6 +7,7 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.kernel.SimKernel;
+import io.asisim.sim.wiring.BuiltPlugins;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ import java.util.List;
  * @param allocator the page allocator that took over the rest of memory
  * @param kernel the simulated kernel (its mapper and policies are built on first use)
  * @param workload the workload, not yet set up
+ * @param plugins the plugins built so far and later, for blaming a failure on one
  */
 public record BootedVariant(
     VariantConfig config,
@@ -27,7 +29,8 @@ public record BootedVariant(
     List<PfnRange> reservation,
     PageAllocator allocator,
     SimKernel kernel,
-    Workload workload) {
+    Workload workload,
+    BuiltPlugins plugins) {
 
   public BootedVariant {
     reservation = List.copyOf(reservation);

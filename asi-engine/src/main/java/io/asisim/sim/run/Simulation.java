@@ -1,5 +1,6 @@
 package io.asisim.sim.run;
 
+import com.google.inject.ProvisionException;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.metrics.Counter;
@@ -9,12 +10,16 @@ import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.PluginFailureException;
 import io.asisim.sim.check.Checker;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.kernel.SimKernel;
+import io.asisim.sim.wiring.BuiltPlugins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop that runs one booted variant's workload ({@link Boot} built the variant).
@@ -31,6 +36,7 @@ import java.util.Map;
  * docs/checker.md for the overhead that interval was chosen by).
  */
 final class Simulation {
+  private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
   /**
    * Overrides {@link VariantConfig#exposureEvery()} for every run when set: the JVM property
    * {@code asisim.exposure-every} (0 turns the scans off; for overhead measurements).
@@ -46,8 +52,12 @@ final class Simulation {
   private CheckMode mode = CheckMode.INCREMENTAL;
   /** Ops since the last full check. */
   private long sinceFull;
+  private final BuiltPlugins plugins;
+  /** The op running: -1 in set-up, ops in tear-down; for naming where a plugin failed. */
+  private long current = -1;
 
   Simulation(BootedVariant v) {
+    this.plugins = v.plugins();
     this.config = v.config();
     this.machine = v.machine();
     this.allocator = v.allocator();
@@ -89,6 +99,34 @@ final class Simulation {
   RunResult run(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd, boolean settle,
       CheckMode mode) {
     this.mode = mode;
+    try {
+      return runOps(progress, atEnd, settle);
+    } catch (BadInputException | CheckViolationException | ProvisionException e) {
+      throw e; // already one line, or unwrapped by the Runner
+    } catch (RuntimeException e) {
+      throw blamed(e);
+    }
+  }
+
+  /**
+   * An exception a plugin's code threw during the run becomes a one-line
+   * {@link PluginFailureException} naming the plugin and the op; one the simulator's own code threw
+   * stays as it is (a bug: the CLI prints its stack trace).
+   */
+  private RuntimeException blamed(RuntimeException e) {
+    String who = plugins.blame(e);
+    if (who == null) {
+      return e;
+    }
+    String when = current < 0 ? "in workload set-up" : current >= workload.ops() ? "in workload tear-down"
+        : "during op " + current;
+    LOG.debug("{} failed {}", who, when, e);
+    return new PluginFailureException(who + " failed " + when + ": " + PluginFailureException.describe(e)
+        + " (--verbose logs the stack trace)", e);
+  }
+
+  private RunResult runOps(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd,
+      boolean settle) {
     long ops = workload.ops();
     long every = config.checkEvery();
     long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
@@ -107,6 +145,7 @@ final class Simulation {
     long[] baseSteps = taskSteps();
     long t0 = System.nanoTime();
     for (long i = 0; i < ops; i++) {
+      current = i;
       step(i, every);
       if ((i + 1) % scanEvery == 0) {
         check(checker, every, i);
@@ -128,6 +167,7 @@ final class Simulation {
     if (atEnd != null) {
       atEnd.accept(allocator);
     }
+    current = ops;
     workload.tearDown(kernel);
     check(checker, every, ops);
     return result;
@@ -142,6 +182,10 @@ final class Simulation {
     try {
       workload.setUp(kernel);
     } catch (IllegalArgumentException | IllegalStateException e) {
+      String who = plugins.blame(e);
+      if (who != null && !who.startsWith(PluginKind.WORKLOAD.id() + " ")) {
+        throw blamed(e); // another plugin (a mapper, a policy) failed while the workload set up
+      }
       throw new BadInputException("workload '" + config.selected(PluginKind.WORKLOAD)
           + "' does not fit this machine (" + config.machine().memoryBytes() / (1 << 20) + " MiB, "
           + config.machine().cpus() + " CPUs): " + e.getMessage());

@@ -2,13 +2,23 @@ package io.asisim.sim.trace;
 
 import io.asisim.api.trace.TraceRecord;
 import io.asisim.api.trace.TraceRecord.Event;
+import io.asisim.sim.BadInputException;
 
 /**
  * The alloc and free events of a trace, pre-parsed into primitive arrays (16 bytes per event) so
  * that the workload knows its op count before the first step and replay does no parsing. Immutable
  * once built: one instance may be shared by variants replaying on several host threads.
+ *
+ * <p>A trace with more events than {@link #inMemoryLimit()} (an eighth of the heap, at most
+ * {@value #MAX_IN_MEMORY} events) is not held: the first reading counts it, and each replay
+ * streams its events from the file again ({@link #events()}, {@code StreamedEvents}), so replaying
+ * a trace of many GB takes bounded memory (docs/testing.md, "Traces in bounded memory").
  */
-public final class ParsedTrace {
+public final class ParsedTrace implements TraceEvents {
+  /** Most events held in memory (64 MiB of arrays). */
+  public static final int MAX_IN_MEMORY = 1 << 22;
+  /** Bytes per held event: pfn, gfp and packed event/order/cpu. */
+  static final int BYTES_PER_EVENT = 16;
   private static final Event[] EVENTS = Event.values();
 
   private final long[] pfn;
@@ -17,13 +27,38 @@ public final class ParsedTrace {
   private final int[] meta;
   private final int size;
   private final TraceSummary summary;
+  /** Where to stream the events from when they are not held; null when they are. */
+  private final StreamedEvents.Source source;
 
-  private ParsedTrace(long[] pfn, int[] gfp, int[] meta, int size, TraceSummary summary) {
+  private ParsedTrace(long[] pfn, int[] gfp, int[] meta, int size, TraceSummary summary,
+      StreamedEvents.Source source) {
     this.pfn = pfn;
     this.gfp = gfp;
     this.meta = meta;
     this.size = size;
     this.summary = summary;
+    this.source = source;
+  }
+
+  /**
+   * Events held in memory at most: an eighth of the heap this JVM may grow to, capped at
+   * {@value #MAX_IN_MEMORY}; a longer trace that can be read again is streamed.
+   */
+  public static int inMemoryLimit() {
+    return (int) Math.min(MAX_IN_MEMORY, Runtime.getRuntime().maxMemory() / 8 / BYTES_PER_EVENT);
+  }
+
+  /** Whether the events are held in memory (else each replay streams them: {@link #events()}). */
+  public boolean inMemory() {
+    return source == null;
+  }
+
+  /**
+   * The events for one replay: this trace itself when held in memory, else a reader of its own
+   * that streams them from the file in order.
+   */
+  public TraceEvents events() {
+    return source == null ? this : new StreamedEvents(source, size);
   }
 
   /** Number of alloc/free events. */
@@ -37,31 +72,37 @@ public final class ParsedTrace {
   }
 
   /** The tracepoint of event {@code i}: MM_PAGE_ALLOC, MM_PAGE_FREE or MM_PAGE_FREE_BATCHED. */
+  @Override
   public Event event(int i) {
     return EVENTS[meta[i] & 7];
   }
 
   /** Whether event {@code i} is an allocation. */
+  @Override
   public boolean isAlloc(int i) {
     return (meta[i] & 7) == Event.MM_PAGE_ALLOC.ordinal();
   }
 
   /** The trace CPU of event {@code i}. */
+  @Override
   public int cpu(int i) {
     return meta[i] >>> 7;
   }
 
   /** The order of event {@code i}. */
+  @Override
   public int order(int i) {
     return (meta[i] >>> 3) & 15;
   }
 
   /** The trace pfn of event {@code i}; -1 for an allocation that failed in the traced kernel. */
+  @Override
   public long pfn(int i) {
     return pfn[i];
   }
 
   /** The GFP mask of allocation {@code i}. */
+  @Override
   public int gfp(int i) {
     return gfp[i];
   }
@@ -71,16 +112,52 @@ public final class ParsedTrace {
     return summary.count(Event.MM_PAGE_FREE) > 0;
   }
 
-  /** Collects events into growing arrays. */
+  /**
+   * Collects events into growing arrays, up to {@code limit} of them; past that, when the trace
+   * can be read again, it drops them and only counts (the trace is then streamed).
+   */
   static final class Builder {
     private long[] pfn = new long[1024];
     private int[] gfp = new int[1024];
     private int[] meta = new int[1024];
     private int size;
+    private final int limit;
+    private final StreamedEvents.Source source;
+    private boolean spilled;
+
+    /** A builder holding every event. */
+    Builder() {
+      this(Integer.MAX_VALUE, null);
+    }
+
+    Builder(int limit, StreamedEvents.Source source) {
+      this.limit = limit;
+      this.source = source;
+    }
 
     void add(TraceRecord r) {
+      if (size == Integer.MAX_VALUE - 16) {
+        throw new BadInputException(source == null ? "trace: more than " + size + " alloc/free events"
+            : source.name() + ": more than " + size + " alloc/free events (valid: fewer; or replay the first "
+            + "events with --set workload.trace.ops=N)");
+      }
+      if (spilled) {
+        size++;
+        return;
+      }
+      if (size >= limit && source != null) {
+        spilled = true; // from here on only counted: replays stream the events
+        pfn = null;
+        gfp = null;
+        meta = null;
+        size++;
+        return;
+      }
       if (size == pfn.length) {
         int n = size >= (Integer.MAX_VALUE - 16) / 2 ? Integer.MAX_VALUE - 16 : size * 2;
+        if (source != null && n > limit) {
+          n = Math.max(limit, size + 1); // no array larger than the limit: past it the trace streams
+        }
         if (n == size) {
           throw new IllegalStateException("too many events");
         }
@@ -99,9 +176,12 @@ public final class ParsedTrace {
     }
 
     ParsedTrace build(TraceSummary summary) {
+      if (spilled) {
+        return new ParsedTrace(null, null, null, size, summary, source);
+      }
       // trimmed: a shared trace stays in memory while variants run
       return new ParsedTrace(java.util.Arrays.copyOf(pfn, size), java.util.Arrays.copyOf(gfp, size),
-          java.util.Arrays.copyOf(meta, size), size, summary);
+          java.util.Arrays.copyOf(meta, size), size, summary, null);
     }
   }
 }

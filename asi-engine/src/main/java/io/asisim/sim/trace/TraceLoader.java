@@ -83,8 +83,9 @@ public final class TraceLoader {
     String chosen = format.equals(AUTO) ? sniff(file, formats) : format;
     TraceInput.Opened in = TraceInput.open(file);
     ParsedTrace t;
+    StreamedEvents.Source again = source(file, in.compression().label, () -> formats.create(chosen, null));
     try (InputStream s = in.text()) {
-      t = parse(s, file.toString(), in.compression().label, chosen, formats.create(chosen, null), strict, maxEvents);
+      t = parse(s, again, chosen, formats.create(chosen, null), strict, maxEvents);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
@@ -179,7 +180,8 @@ public final class TraceLoader {
   }
 
   /**
-   * Parses a whole trace from {@code text} (already decompressed) with {@code format}.
+   * Parses a whole trace from {@code text} (already decompressed) with {@code format}, holding
+   * every event in memory.
    *
    * @param name how to name the input in messages (the file)
    * @param compression the input's compression, for the summary and messages
@@ -187,9 +189,74 @@ public final class TraceLoader {
    */
   public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
       TraceFormat format, boolean strict, long maxEvents) {
+    return parse(text, name, compression, formatName, format, strict, maxEvents, Integer.MAX_VALUE, null);
+  }
+
+  /**
+   * Parses a trace that can be read again: {@code texts} gives its text (decompressed) afresh each
+   * time. Up to {@code inMemory} events are held; a longer trace is only counted here and streamed
+   * by each replay ({@link ParsedTrace#events()}), in bounded memory.
+   */
+  public static ParsedTrace parse(java.util.function.Supplier<InputStream> texts, String name, String compression,
+      String formatName, java.util.function.Supplier<TraceFormat> format, boolean strict, long maxEvents,
+      int inMemory) {
+    StreamedEvents.Source src = new StreamedEvents.Source() {
+      @Override public InputStream open() {
+        return texts.get();
+      }
+
+      @Override public TraceFormat format() {
+        return format.get();
+      }
+
+      @Override public String name() {
+        return name;
+      }
+
+      @Override public String compression() {
+        return compression;
+      }
+    };
+    try (InputStream first = texts.get()) {
+      return parse(first, name, compression, formatName, format.get(), strict, maxEvents, inMemory, src);
+    } catch (IOException e) {
+      throw new BadInputException(name + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private static ParsedTrace parse(InputStream text, StreamedEvents.Source again, String formatName,
+      TraceFormat format, boolean strict, long maxEvents) {
+    return parse(text, again.name(), again.compression(), formatName, format, strict, maxEvents,
+        ParsedTrace.inMemoryLimit(), again);
+  }
+
+  /** A file read again for streaming: opened and decompressed afresh each time. */
+  private static StreamedEvents.Source source(Path file, String compression,
+      java.util.function.Supplier<TraceFormat> format) {
+    return new StreamedEvents.Source() {
+      @Override public InputStream open() {
+        return TraceInput.open(file).text();
+      }
+
+      @Override public TraceFormat format() {
+        return format.get();
+      }
+
+      @Override public String name() {
+        return file.toString();
+      }
+
+      @Override public String compression() {
+        return compression;
+      }
+    };
+  }
+
+  private static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
+      TraceFormat format, boolean strict, long maxEvents, int inMemory, StreamedEvents.Source again) {
     LineReader r = new LineReader(text);
     TraceRecord rec = new TraceRecord();
-    ParsedTrace.Builder b = new ParsedTrace.Builder();
+    ParsedTrace.Builder b = new ParsedTrace.Builder(inMemory, again);
     long[] counts = new long[Event.values().length];
     long other = 0;
     long skipped = 0;

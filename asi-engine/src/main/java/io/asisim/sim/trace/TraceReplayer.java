@@ -44,7 +44,7 @@ public final class TraceReplayer {
   private static final int ORDER_BITS = 4;
   private static final long ORDER_MASK = (1 << ORDER_BITS) - 1;
 
-  private final ParsedTrace trace;
+  private final TraceEvents trace;
   private final boolean batchedAreDuplicates;
   /** trace pfn of a live block -> ((sim pfn + 1) << 4) | order; sim pfn -1 = the simulated alloc failed. */
   private final PfnMap live;
@@ -63,7 +63,7 @@ public final class TraceReplayer {
 
   /** A replayer of {@code trace} counting into {@code metrics}. */
   public TraceReplayer(ParsedTrace trace, Metrics metrics) {
-    this.trace = trace;
+    this.trace = trace.events(); // the arrays, or this replay's own stream of the file
     this.batchedAreDuplicates = trace.hasPlainFrees();
     this.live = new PfnMap(1024);
     this.events = metrics.counter(StandardMetrics.TRACE_EVENTS);

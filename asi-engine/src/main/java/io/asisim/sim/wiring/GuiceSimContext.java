@@ -32,6 +32,11 @@ final class GuiceSimContext implements SimContext {
     this.injector = injector;
   }
 
+  /** The plugins this variant has built, for blaming a failure on one ({@link BuiltPlugins#blame}). */
+  BuiltPlugins builtPlugins() {
+    return injector.getInstance(BuiltPlugins.class);
+  }
+
   @Override
   public MachineConfig machineConfig() {
     return config.machine();

@@ -5,6 +5,8 @@ import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.CheckViolationException;
+import io.asisim.sim.PluginFailureException;
 import io.asisim.sim.config.VariantConfig;
 import java.util.Map;
 
@@ -44,12 +46,43 @@ final class PluginFactory {
     } catch (IllegalArgumentException e) {
       // plugins reject inconsistent parameter combinations with IllegalArgumentException
       throw new BadInputException(kind.id() + " '" + p.name() + "': " + e.getMessage(), e);
+    } catch (BadInputException | CheckViolationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      RuntimeException own = ownCause(e);
+      if (own != null) {
+        throw own; // a plugin this one asked for (Guice wraps it) failed: that one is named
+      }
+      // anything else from a factory is the plugin's failure: one line naming it, not a stack trace
+      throw new PluginFailureException(BuiltPlugins.label(kind, p.name()) + " failed to start: "
+          + PluginFailureException.describe(e), e);
     }
     if (!kind.type().isInstance(impl)) {
       throw new BadInputException(kind.id() + " plugin '" + p.name() + "' (" + p.getClass().getName()
           + ") created " + (impl == null ? "null" : impl.getClass().getName()) + ", not a "
           + kind.type().getSimpleName());
     }
+    if (ctx instanceof GuiceSimContext g) {
+      g.builtPlugins().record(kind, p, impl);
+    }
     return impl;
+  }
+
+  /** Our own one-line exception inside {@code e} (Guice wraps what providers throw), or null. */
+  private static RuntimeException ownCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BadInputException || t instanceof CheckViolationException) {
+        return (RuntimeException) t;
+      }
+      if (t instanceof com.google.inject.ProvisionException p) {
+        for (com.google.inject.spi.Message m : p.getErrorMessages()) {
+          RuntimeException r = m.getCause() == null ? null : ownCause(m.getCause());
+          if (r != null) {
+            return r;
+          }
+        }
+      }
+    }
+    return null;
   }
 }

@@ -41,6 +41,7 @@ public final class VariantModule extends AbstractModule {
     binder().disableCircularProxies();
     bind(VariantConfig.class).toInstance(config);
     bind(Metrics.class).toInstance(new Metrics());
+    bind(BuiltPlugins.class).toInstance(new BuiltPlugins());
     bind(SimContext.class).to(GuiceSimContext.class).in(Singleton.class);
     Provider<SimContext> ctx = getProvider(SimContext.class);
     for (PluginKind kind : PluginKind.values()) {

@@ -53,6 +53,8 @@ public record PagetypeInfo(List<Migratetype> types, List<ZoneInfo> zones) {
     }
   }
 
+  /** 4 TiB in pages: the largest machine ({@code MachineConfig.MEMORY_RULE}), bounding every count. */
+  private static final long MAX_PAGES = 1L << 30;
   private static final String FREE_HEADER = "Free pages count per migrate type at order";
   private static final String BLOCK_HEADER = "Number of blocks type";
 
@@ -191,7 +193,7 @@ public record PagetypeInfo(List<Migratetype> types, List<ZoneInfo> zones) {
       if (c.startsWith(">")) {
         c = c.substring(1);
       }
-      rows[mt.ordinal()][o] = parseLong(c, where, ln, "a free block count");
+      rows[mt.ordinal()][o] = parseLong(c, where, ln, "a free block count", MAX_PAGES >> o);
     }
     if (!types.contains(mt)) {
       types.add(mt);
@@ -212,7 +214,7 @@ public record PagetypeInfo(List<Migratetype> types, List<ZoneInfo> zones) {
     String zone = zoneName("zone " + rest[1], where, ln);
     long[] b = new long[Migratetype.values().length];
     for (int i = 0; i < types.size(); i++) {
-      b[types.get(i).ordinal()] = parseLong(rest[2 + i], where, ln, "a block count");
+      b[types.get(i).ordinal()] = parseLong(rest[2 + i], where, ln, "a block count", MAX_PAGES >> PageOrder.PAGEBLOCK_ORDER);
     }
     blocks.put(zone, b);
   }
@@ -247,22 +249,34 @@ public record PagetypeInfo(List<Migratetype> types, List<ZoneInfo> zones) {
   }
 
   private static int parseInt(String s, String where, int ln, String what) {
-    return (int) parseLong(s, where, ln, what);
+    return (int) parseLong(s, where, ln, what, Integer.MAX_VALUE);
   }
 
-  private static long parseLong(String s, String where, int ln, String what) {
+  private static long parseLong(String s, String where, int ln, String what, long max) {
+    long v;
     try {
-      long v = Long.parseLong(s);
+      v = Long.parseLong(s);
       if (v < 0) {
         throw new NumberFormatException();
       }
-      return v;
     } catch (NumberFormatException e) {
       throw err(where, ln, "'" + s + "' is not " + what + " (valid: a non-negative integer)");
     }
+    if (v > max) {
+      // bounded so that page and byte totals cannot overflow: no machine has more than 4 TiB
+      throw err(where, ln, "'" + s + "' is too large for " + what + " (valid: 0.." + max
+          + ", at most 4 TiB of memory)");
+    }
+    return v;
   }
 
+  /** A one-line message: control characters of the echoed input (a CR of a CRLF file) are shown as '?'. */
   static IllegalArgumentException err(String where, int line, String what) {
-    return new IllegalArgumentException(where + ":" + line + ": " + what);
+    StringBuilder sb = new StringBuilder(what.length());
+    for (int i = 0; i < what.length(); i++) {
+      char c = what.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return new IllegalArgumentException(where + ":" + line + ": " + sb);
   }
 }

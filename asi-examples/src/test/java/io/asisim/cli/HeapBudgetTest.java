@@ -1,0 +1,84 @@
+package io.asisim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --memory} larger than the heap can hold is a one-line error (exit 2) saying how much heap
+ * it needs and how to give it, before anything is allocated (README, "--memory and the Java heap"):
+ * in-process with an injected maximum heap, and end to end in a forked JVM with a small
+ * {@code -Xmx}, where the same run with a machine that fits completes.
+ */
+class HeapBudgetTest {
+  private static final String[] SHORT = {"--workload", "alloc-stress", "--set", "workload.alloc-stress.ops=200"};
+
+  private static String[] run(String memory, String... more) {
+    List<String> a = new ArrayList<>(List.of("run", "--memory", memory));
+    a.addAll(List.of(SHORT));
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  @Test
+  void theEstimateIsTenBytesPerFrameAndTheMeasurementsFitUnderIt() {
+    // measured (G1, JDK 17): 64G boots and runs at -Xmx160m, 256G at -Xmx608m
+    assertThat(HeapBudget.perMachine(64L << 30) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(160L << 20);
+    assertThat(HeapBudget.perMachine(256L << 30) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(608L << 20);
+    assertThat(HeapBudget.perMachine(16L << 30)).isEqualTo(40L << 20);
+    assertThat(HeapBudget.suggestedXmx((10L << 30) + 1)).isEqualTo("12g");
+  }
+
+  @Test
+  void anInjectedSmallHeapRejectsALargeMachineInOneLine() {
+    System.setProperty(HeapBudget.MAX_HEAP_PROPERTY, "256M");
+    try {
+      Cli cli = Cli.run(run("256G"));
+      assertThat(cli.code).as(cli.err).isEqualTo(2);
+      assertThat(cli.out).isEmpty();
+      assertThat(cli.err).isEqualTo("asi-sim: --memory 256G needs about 0.7 GiB of Java heap (10 bytes per 4 KiB "
+          + "frame), but this JVM may use only 0.3 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g (the launcher's "
+          + "default is -Xmx8g), or simulate less memory\n");
+      // compare: the machines that run at once count together, and --threads 1 is offered
+      Cli cmp = Cli.run("compare", "--memory", "64G", "--mapper", "exit,ephmap", "--threads", "4", "--workload",
+          "alloc-stress", "--set", "workload.alloc-stress.ops=200");
+      assertThat(cmp.code).as(cmp.err).isEqualTo(2);
+      assertThat(cmp.err).startsWith("asi-sim: 4 machines at once (up to --memory 64G each) needs about 0.7 GiB")
+          .contains("or run fewer at once with --threads 1").hasLineCount(1);
+      // what fits runs
+      assertThat(Cli.run(run("512M")).code).isZero();
+    } finally {
+      System.clearProperty(HeapBudget.MAX_HEAP_PROPERTY);
+    }
+  }
+
+  @Test
+  void aForkedJvmWithASmallHeapGetsTheErrorNotAnOutOfMemoryError() throws IOException, InterruptedException {
+    Proc tooBig = fork("-Xmx64m", run("16G"));
+    assertThat(tooBig.code).as(tooBig.err).isEqualTo(2);
+    assertThat(tooBig.out).isEmpty();
+    assertThat(tooBig.err).matches("asi-sim: --memory 16G needs about 0\\.1 GiB of Java heap \\(10 bytes per 4 KiB "
+        + "frame\\), but this JVM may use only 0\\.1 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g .*\n")
+        .doesNotContain("OutOfMemoryError");
+    Proc fits = fork("-Xmx64m", run("1G", "--format", "json"));
+    assertThat(fits.code).as(fits.err).isZero();
+    assertThat(fits.out).contains("\"metrics\"");
+  }
+
+  record Proc(int code, String out, String err) {}
+
+  static Proc fork(String xmx, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        xmx, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    return new Proc(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+}
