@@ -231,6 +231,11 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public long sensitivityChanges() {
+    return strategy.sensitivityChanges();
+  }
+
+  @Override
   public long freePages() {
     return fa.nrFreePages(nrCpus);
   }

@@ -52,6 +52,8 @@ final class FrameTable {
   final long[] link;
   final byte[] state;
   final byte[] pageblock;
+  /** Pageblock sensitivity flags changed so far ({@code PageAllocator.sensitivityChanges}). */
+  private long sensitivityWrites;
   /** The checker's change log, or null (no check runs: nothing is recorded). */
   private ChangeLog log;
 
@@ -101,6 +103,10 @@ final class FrameTable {
       log.frames(pfn, 1L << Math.max(state[pfn] & ORDER_MASK, s & ORDER_MASK));
     }
     state[pfn] = (byte) s;
+  }
+
+  long sensitivityWrites() {
+    return sensitivityWrites;
   }
 
   /** Records every later state and pageblock-flag change in {@code changes} (the checker's log). */
@@ -153,6 +159,9 @@ final class FrameTable {
 
   void setPbNonsensitive(int pfn, boolean nonsensitive) {
     int i = pfn >>> PB_ORDER;
+    if (((pageblock[i] & PB_NONSENSITIVE) != 0) != nonsensitive) {
+      sensitivityWrites++;
+    }
     logged(i << PB_ORDER, PB_PAGES);
     pageblock[i] = (byte) (nonsensitive ? pageblock[i] | PB_NONSENSITIVE : pageblock[i] & ~PB_NONSENSITIVE);
   }

@@ -17,6 +17,12 @@ final class NoSensitivity implements SensitivityStrategy {
     return Sensitivity.SENSITIVE;
   }
 
+  /** Every frame is sensitive, always. */
+  @Override
+  public long sensitivityChanges() {
+    return 0;
+  }
+
   @Override
   public boolean anySensitive(long pfn, long n) {
     return n > 0;

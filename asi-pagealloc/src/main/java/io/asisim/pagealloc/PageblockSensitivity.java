@@ -77,6 +77,12 @@ final class PageblockSensitivity implements SensitivityStrategy {
     return ft.pbNonsensitive((int) pfn) ? Sensitivity.NONSENSITIVE : Sensitivity.SENSITIVE;
   }
 
+  /** The frame table counts every write that changes a pageblock's sensitivity flag. */
+  @Override
+  public long sensitivityChanges() {
+    return ft.sensitivityWrites();
+  }
+
   /** One flag read per pageblock of the range. */
   @Override
   public boolean anySensitive(long pfn, long n) {

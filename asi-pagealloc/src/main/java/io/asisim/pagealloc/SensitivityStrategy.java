@@ -30,6 +30,11 @@ interface SensitivityStrategy {
   /** The sensitivity of an allocated page, as {@link io.asisim.api.mm.PageAllocator#sensitivity}. */
   Sensitivity sensitivity(long pfn);
 
+  /** {@link io.asisim.api.mm.PageAllocator#sensitivityChanges}: -1 (not counted) by default. */
+  default long sensitivityChanges() {
+    return -1;
+  }
+
   /** {@link io.asisim.api.mm.PageAllocator#anySensitive}: by default frame by frame. */
   default boolean anySensitive(long pfn, long n) {
     for (long f = pfn; f < pfn + n; f++) {

@@ -52,6 +52,7 @@ final class UnmappedPool implements SensitivityStrategy {
   private final int[] lists = FrameTable.newLists(FrameTable.NR_PAGE_ORDERS);
   /** One bit per frame: the frame belongs to the pool (free or allocated from it). */
   private final long[] inPool;
+  private long membershipChanges;
   private long freePages;
   private long poolPages;
 
@@ -122,8 +123,15 @@ final class UnmappedPool implements SensitivityStrategy {
     return (inPool[pfn >>> 6] & (1L << pfn)) != 0;
   }
 
+  /** Blocks moved into or out of the pool so far: their frames changed sensitivity. */
+  @Override
+  public long sensitivityChanges() {
+    return membershipChanges;
+  }
+
   private void setInPool(int pfn, int n, boolean v) {
     ft.logged(pfn, n); // membership is the pool frames' sensitivity
+    membershipChanges++;
     for (int p = pfn; p < pfn + n; p++) {
       if (v) {
         inPool[p >>> 6] |= 1L << p;

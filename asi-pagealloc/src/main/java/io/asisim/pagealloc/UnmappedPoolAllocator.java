@@ -76,6 +76,11 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   }
 
   @Override
+  public long sensitivityChanges() {
+    return pool.sensitivityChanges();
+  }
+
+  @Override
   public long freePages() {
     return main.freePages() + pool.freePages();
   }

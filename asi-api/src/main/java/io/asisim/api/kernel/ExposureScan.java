@@ -28,6 +28,14 @@ public final class ExposureScan {
     /** Whether frame {@code pfn} holds sensitive data now. */
     boolean isSensitive(long pfn);
 
+    /**
+     * A count that moves whenever any frame's sensitivity changes, or -1 (the default) when unknown:
+     * then entries of nonsensitive frames are re-read at every scan, as they may turn sensitive.
+     */
+    default long sensitivityChanges() {
+      return -1;
+    }
+
     /** Whether any frame of {@code [pfn, pfn + n)} is sensitive now; by default frame by frame. */
     default boolean anySensitive(long pfn, long n) {
       for (long f = pfn; f < pfn + n; f++) {
@@ -100,6 +108,10 @@ public final class ExposureScan {
    */
   private final int[] cleanInScan;
   private int scanNo;
+  /** {@link Access#sensitivityChanges()} at the previous scan. */
+  private long lastSensChanges = Long.MIN_VALUE;
+  /** Whether this scan may settle entries of nonsensitive frames (the count is known). */
+  private boolean settleNonsensitive;
 
   /**
    * @param machine the machine whose TLBs and page tables are scanned
@@ -149,6 +161,15 @@ public final class ExposureScan {
     }
     AddressSpaces as = machine.addressSpaces();
     TlbOps tlb = machine.tlb();
+    long sensChanges = access.sensitivityChanges();
+    if (sensChanges != lastSensChanges) {
+      // a frame may have turned sensitive: every entry settled for its nonsensitive frames goes
+      for (int cpu = 0; cpu < loadedMm.length; cpu++) {
+        tlb.unsettle(cpu);
+      }
+    }
+    lastSensChanges = sensChanges;
+    settleNonsensitive = sensChanges >= 0;
     for (int cpu = 0; cpu < loadedMm.length; cpu++) {
       loadedMm[cpu] = as.loadedMm(cpu);
       if (!access.runsTask(cpu)) {
@@ -216,7 +237,7 @@ public final class ExposureScan {
     long frames = pageShift == 30 ? 1 : 1L << (pageShift - 12); // 1 GiB leaves are never restricted-visible data
     if (frames == 1) {
       if (!access.isSensitive(pfn)) {
-        return false;
+        return settleNonsensitive; // stays unexposed until some frame's sensitivity changes
       }
       if (access.hasAccess(cpu, pfn)) {
         return true;
@@ -227,11 +248,11 @@ public final class ExposureScan {
     if (frames == 512 && (pfn & 511) == 0 && (pfn >>> 9) < cleanInScan.length) {
       int block = (int) (pfn >>> 9);
       if (cleanInScan[block] == scanNo) {
-        return false;
+        return settleNonsensitive;
       }
       if (noneSensitive(pfn, frames)) {
         cleanInScan[block] = scanNo;
-        return false;
+        return settleNonsensitive;
       }
     }
     for (long f = pfn; f < pfn + frames; f++) {

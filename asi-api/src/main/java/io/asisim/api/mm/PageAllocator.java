@@ -39,6 +39,16 @@ public interface PageAllocator {
     return false;
   }
 
+  /**
+   * A count that moves whenever the sensitivity of any frame changes (a pageblock flip, a block
+   * entering or leaving a pool), or -1 when the allocator does not count. While it stands still the
+   * exposure scan can settle TLB entries of nonsensitive frames instead of re-reading them at every
+   * scan (docs/checker.md, "Settled entries"). This default returns -1.
+   */
+  default long sensitivityChanges() {
+    return -1;
+  }
+
   /** Free pages, including those on pcp lists and in strategy-private pools. */
   long freePages();
 

@@ -110,6 +110,11 @@ public final class Checker {
       }
 
       @Override
+      public long sensitivityChanges() {
+        return allocator.sensitivityChanges();
+      }
+
+      @Override
       public boolean anySensitive(long pfn, long n) {
         return pfn >= 0 && pfn + n <= machine.nrFrames() ? allocator.anySensitive(pfn, n)
             : ExposureScan.Access.super.anySensitive(pfn, n);

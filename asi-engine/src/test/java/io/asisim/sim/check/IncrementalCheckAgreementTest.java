@@ -2,7 +2,6 @@ package io.asisim.sim.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
@@ -32,22 +31,17 @@ class IncrementalCheckAgreementTest {
       TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
   private static final Runner RUNNER = new Runner(REG);
 
+  // MutationTest's configurations: the same mutants on the same configs and seeds
   private static Variants build(String allocator, String mapper, String flush) {
-    return Variants.of("kernel-build").pick(PluginKind.ALLOCATOR, allocator).pick(PluginKind.MAPPER, mapper)
-        .pick(PluginKind.FLUSH, flush).memory(128L << 20).cpus(4).seed(3).checkEvery(1)
-        .set("workload.kernel-build.ops=1500").set("workload.kernel-build.jobs=6")
-        .set("workload.kernel-build.build-memory=48M").set("workload.kernel-build.anon-pages=60")
-        .set("workload.kernel-build.files-per-job=8").set("workload.kernel-build.source-files=60");
+    return MutationTest.build(allocator, mapper, flush);
   }
 
   private static Variants flips(String allocator) {
-    return Variants.of("flip-churn").pick(PluginKind.ALLOCATOR, allocator).memory(128L << 20).cpus(4).seed(5)
-        .checkEvery(1);
+    return MutationTest.flips(allocator);
   }
 
   private static Variants churn(String mapper, String flush) {
-    return Variants.of("access-churn").pick(PluginKind.MAPPER, mapper).pick(PluginKind.FLUSH, flush)
-        .set("machine.x86.cr3-noflush=true").memory(128L << 20).cpus(4).seed(7).checkEvery(1);
+    return MutationTest.churn(mapper, flush);
   }
 
   /** The run's outcome: its violation message, or its metrics. */

@@ -24,7 +24,7 @@ class MutationTest {
       TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
   private static final Runner RUNNER = new Runner(REG);
 
-  private static Variants build(String allocator, String mapper, String flush) {
+  static Variants build(String allocator, String mapper, String flush) {
     return Variants.of("kernel-build").pick(PluginKind.ALLOCATOR, allocator).pick(PluginKind.MAPPER, mapper)
         .pick(PluginKind.FLUSH, flush).memory(128L << 20).cpus(4).seed(3).checkEvery(1)
         .set("workload.kernel-build.ops=1500").set("workload.kernel-build.jobs=6")
@@ -33,7 +33,7 @@ class MutationTest {
   }
 
   /** Allocator mutants: phases of nonsensitive then sensitive pressure flip pageblocks both ways. */
-  private static Variants flips(String allocator) {
+  static Variants flips(String allocator) {
     return Variants.of("flip-churn").pick(PluginKind.ALLOCATOR, allocator).memory(128L << 20).cpus(4).seed(5)
         .checkEvery(1);
   }
@@ -43,7 +43,7 @@ class MutationTest {
    * cached them. CR3 writes keep the PCID's entries (NOFLUSH): with the posted code's flushing CR3
    * writes every asi_enter trashes the restricted TLB and hides a missing shootdown.
    */
-  private static Variants churn(String mapper, String flush) {
+  static Variants churn(String mapper, String flush) {
     return Variants.of("access-churn").pick(PluginKind.MAPPER, mapper).pick(PluginKind.FLUSH, flush)
         .set("machine.x86.cr3-noflush=true").memory(128L << 20).cpus(4).seed(7).checkEvery(1);
   }
