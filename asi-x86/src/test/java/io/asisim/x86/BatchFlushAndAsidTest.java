@@ -90,6 +90,49 @@ class BatchFlushAndAsidTest {
   }
 
   @Test
+  void droppedAndDestroyedAsidsLeaveNoRestrictedEntries() {
+    m = TestMachines.build("sapphire-rapids", 64L << 20, 3, true, X86Options.DEFAULT, metrics);
+    long a = mmWithTenPages();
+    for (int c = 1; c <= 2; c++) {
+      m.addressSpaces().switchMm(c, a);
+      m.asi().asiEnter(c);
+      assertThat(touchTen(c)).isEqualTo(10);
+      m.asi().asiExit(c, AsiExitReason.MISC, 0);
+      m.addressSpaces().switchMm(c, m.addressSpaces().mmCreate(0)); // A idle on cpus 1 and 2
+      assertThat(restrictedUserEntries(c)).isEqualTo(10);
+    }
+    m.tlb().batchAdd(0, a);
+    m.tlb().batchFlush(0); // cpu 1 and 2: A's idle ASID dropped, both PCIDs
+    assertThat(restrictedUserEntries(1)).isZero();
+    assertThat(restrictedUserEntries(2)).isZero();
+    m.addressSpaces().switchMm(1, a);
+    m.asi().asiEnter(1);
+    assertThat(touchTen(1)).isEqualTo(10);
+    m.asi().asiExit(1, AsiExitReason.MISC, 0);
+    m.addressSpaces().switchMm(1, m.addressSpaces().mmCreate(0));
+    m.addressSpaces().mmDestroy(0, a); // exit: every CPU's contexts of A go, with their entries
+    assertThat(restrictedUserEntries(1)).isZero();
+  }
+
+  @Test
+  void aLazyCpuCatchesUpOnBothPcidsWhenItLeavesLazyMode() {
+    m = TestMachines.build("sapphire-rapids", 64L << 20, 2, true, X86Options.DEFAULT, metrics);
+    long a = mmWithTenPages();
+    m.addressSpaces().switchMm(1, a);
+    m.asi().asiEnter(1);
+    assertThat(touchTen(1)).isEqualTo(10);
+    m.asi().asiExit(1, AsiExitReason.MISC, 0);
+    m.tlb().setLazy(1, true);
+    m.tlb().batchAdd(0, a);
+    m.tlb().batchFlush(0); // skipped: cpu 1 is lazy
+    assertThat(restrictedUserEntries(1)).isEqualTo(10);
+    long writes = metrics.get("cr3_writes");
+    m.tlb().setLazy(1, false);
+    assertThat(metrics.get("cr3_writes")).isEqualTo(writes + 1);
+    assertThat(restrictedUserEntries(1)).isZero();
+  }
+
+  @Test
   void anOverflowingBatchDropsEveryIdleAsid() {
     m = TestMachines.build("sapphire-rapids", 64L << 20, 2, true, X86Options.DEFAULT, metrics);
     long a = mmWithTenPages();
