@@ -181,6 +181,44 @@ class TlbArrayTest {
   }
 
   @Test
+  void theSecondCpusArraysAreItsOwn() {
+    for (int cpu = 0; cpu < 2; cpu++) {
+      t.fill(cpu, 2, 0x5000, 12, 100 + cpu, true, false);
+      t.fill(cpu, 2, 0x200000, 21, 512 * (cpu + 2), true, false);
+      t.fill(cpu, 2, 0x40000000L, 30, (1 << 18) * (cpu + 1), true, false);
+    }
+    for (int cpu = 0; cpu < 2; cpu++) {
+      assertThat(t.lookup(cpu, 2, 0x5000)).isEqualTo(100 + cpu);
+      assertThat(t.lookup(cpu, 2, 0x201000)).isEqualTo(512 * (cpu + 2) + 1);
+      assertThat(t.lookup(cpu, 2, 0x40001000L)).isEqualTo((1 << 18) * (cpu + 1) + 1);
+      assertThat(t.lookup(cpu, 2, 0x201000)).as("again, from cpu %d's L1", cpu).isEqualTo(512 * (cpu + 2) + 1);
+      assertThat(t.lastL1).isTrue();
+    }
+    t.invalidate(1, 2, 0x5000, true);
+    t.invalidate(1, 2, 0x40000000L, true);
+    assertThat(t.lookup(1, 2, 0x5000)).isEqualTo(-1);
+    assertThat(t.lookup(0, 2, 0x5000)).isEqualTo(100);
+    assertThat(t.lookup(0, 2, 0x40000000L)).isEqualTo(1 << 18);
+    List<String> seen = new ArrayList<>();
+    Tlb.EntrySink sink = (cpu, pcid, global, va, pfn, shift) -> {
+      seen.add(cpu + ":" + pfn);
+      return true;
+    };
+    t.forEachUnsettledGlobalOr(1, 2, sink); // cpu 1: only its 2 MiB entry is left; settled now
+    t.forEachUnsettledGlobalOr(0, 2, sink); // settles cpu 0's three
+    t.unsettleFrames(1, new long[] {1024}, 1); // cpu 0's 2 MiB frame: nothing of cpu 1's
+    t.forEachUnsettledGlobalOr(0, 2, sink);
+    t.forEachUnsettledGlobalOr(1, 2, sink);
+    t.unsettleFrames(1, new long[] {1536}, 1);
+    t.forEachUnsettledGlobalOr(1, 2, sink);
+    t.unsettleFrames(0, new long[] {100, 1 << 18}, 2);
+    t.forEachUnsettledGlobalOr(0, 2, sink);
+    assertThat(seen).containsExactly("1:1536", "0:100", "0:1024", "0:262144", "1:1536", "0:100", "0:262144");
+    assertThat(t.validEntries(0)).isEqualTo(3);
+    assertThat(t.validEntries(1)).isEqualTo(1);
+  }
+
+  @Test
   void arrayBytesCountsEveryArray() {
     // tick 2x8 + epoch 2x4 + pcidGen 2x4096x4 + L1 4 arrays x 8 x 4 entries
     // + STLB 4 arrays x 8 x 16 entries + settle marks 4 x 16 + 1G 4 x 8 x 8 + 4 x 8
