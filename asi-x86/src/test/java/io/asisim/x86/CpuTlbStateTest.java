@@ -45,4 +45,31 @@ class CpuTlbStateTest {
     m.asi().asiExit(0, AsiExitReason.CONTEXT_SWITCH, 0);
     assertThat(m.tlb().currentPcid(0)).isEqualTo(2);
   }
+  @Test
+  void mmLocalStampsTrustOnlyTheCpusOwnSlotsUntilItsNextCr3Write() {
+    // 2 CPUs x 2 slots: slots 0-1 are cpu 0's, 2-3 cpu 1's (mutation-testing gaps)
+    CpuTlbState s = new CpuTlbState(2, 2);
+    long slot0 = AddressSpaces.MM_LOCAL_START;
+    long slot1 = slot0 + 4096;
+    long slot2 = slot0 + 2 * 4096;
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot0)).as("never stamped").isTrue();
+    s.stampMmLocalMap(0, slot0);
+    s.stampMmLocalMap(0, slot1);
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot0)).as("stamped at 0 CR3 loads, none since").isFalse();
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot1)).isFalse();
+    s.stampMmLocalMap(0, slot2); // cpu 1's slot mapped by cpu 0: no stamp
+    assertThat(s.otherPcidMayCacheMmLocal(1, slot2)).isTrue();
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot2)).isTrue();
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot0 + 4 * 4096)).as("past every slot").isTrue();
+    s.cr3Loads[0]++;
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot0)).as("a CR3 write since the stamp").isTrue();
+    s.stampMmLocalMap(0, slot0);
+    assertThat(s.otherPcidMayCacheMmLocal(0, slot0)).isFalse();
+  }
+
+  @Test
+  void arrayBytesCountsEveryPerCpuArray() {
+    // 2 CPUs x (8+4+4+1+1+4+2+8) + 12 ASID contexts x 9 + 4 mm-local stamps x 8
+    assertThat(new CpuTlbState(2, 2).arrayBytes()).isEqualTo(2 * 32 + 12 * 9 + 4 * 8);
+  }
 }

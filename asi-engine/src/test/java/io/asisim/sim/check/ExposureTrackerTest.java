@@ -61,4 +61,59 @@ class ExposureTrackerTest {
     scan();
     assertThat(t.openCount()).isZero();
   }
+  @Test
+  void unsortedScansWithDuplicatesAreOnePairEach() {
+    clock[0] = 10;
+    clock[1] = 20;
+    scan(1, 9, 0, 7, 1, 9, 0, 7); // unsorted, each pair twice
+    assertThat(exposures.get()).isEqualTo(2);
+    assertThat(t.openCount()).isEqualTo(2);
+    clock[0] = 15;
+    clock[1] = 50;
+    scan(0, 7, 0, 7); // (1,9) missing although two pairs are found: it closes after 50-20 = 30
+    assertThat(t.isOpen(1, 9)).isFalse();
+    assertThat(cycles.get()).isEqualTo(30);
+    scan(1, 9); // (0,7) closes after 15-10 = 5, (1,9) opens again: as many found as were open
+    assertThat(t.isOpen(0, 7)).isFalse();
+    assertThat(t.isOpen(1, 9)).isTrue();
+    assertThat(exposures.get()).isEqualTo(3);
+    assertThat(cycles.get()).isEqualTo(35);
+  }
+
+  @Test
+  void eachClosingRoundClosesOnlyItsOwnPairs() {
+    clock[0] = 100;
+    scan(0, 1, 0, 2, 0, 3);
+    clock[0] = 110;
+    scan(0, 3); // (0,1) and (0,2) close: 10 each
+    assertThat(cycles.get()).isEqualTo(20);
+    clock[0] = 130;
+    scan(); // only (0,3) closes: 30 more
+    assertThat(cycles.get()).isEqualTo(50);
+    assertThat(t.openCount()).isZero();
+  }
+
+  @Test
+  void anUnsortedScanStillClosesExactlyTheMissingPairs() {
+    clock[0] = 100;
+    scan(0, 1, 0, 2, 0, 3, 0, 4);
+    clock[0] = 110;
+    scan(0, 4, 0, 3, 0, 1); // descending: (0,2) is the one missing
+    assertThat(t.isOpen(0, 2)).isFalse();
+    assertThat(t.openCount()).isEqualTo(3);
+    assertThat(exposures.get()).isEqualTo(4);
+    assertThat(cycles.get()).isEqualTo(10);
+    clock[0] = 120;
+    scan(0, 3, 0, 1); // (0,4) closes: 20
+    assertThat(t.openCount()).isEqualTo(2);
+    assertThat(exposures.get()).isEqualTo(4);
+    assertThat(cycles.get()).isEqualTo(30);
+  }
+
+  @Test
+  void keysCarryTheCpuAboveTheFrame() {
+    long k = ExposureTracker.key(3, 123456789L);
+    assertThat(ExposureTracker.cpuOf(k)).isEqualTo(3);
+    assertThat(ExposureTracker.pfnOf(k)).isEqualTo(123456789L);
+  }
 }

@@ -27,7 +27,7 @@ class FlushPolicyCallsTest {
     p.onTransientMap(0, MM, KVA, 101);
     p.onTransientUnmap(0, MM, KVA, 101);
     p.beforeReuse(0, MM, KVA);
-    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000", "flushOne cpu0 ffffc90000004000");
+    assertThat(tlb.calls).containsExactly("flushOneMmLocal cpu0 ffff880000000000", "flushOne cpu0 ffffc90000004000");
   }
 
   @Test
@@ -37,7 +37,7 @@ class FlushPolicyCallsTest {
     p.onTransientMap(0, MM, SLOT0, 100);
     p.onTransientUnmap(0, MM, SLOT0, 100);
     p.beforeReuse(0, MM, SLOT0);
-    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000"); // both PCIDs: see TransientFlush.local
+    assertThat(tlb.calls).containsExactly("flushOneMmLocal cpu0 ffff880000000000"); // ephmap_put()'s INVLPG: see TransientFlush.local
     List<Long> pending = new ArrayList<>();
     p.forEachPending((cpu, mm, va, pfn, live) -> pending.add(pfn));
     assertThat(pending).isEmpty();
@@ -135,6 +135,6 @@ class FlushPolicyCallsTest {
     p.onLocalFullFlush(0);
     p.onTransientUnmap(0, MM, SLOT0, 100);
     p.beforeReuse(0, MM, SLOT0);
-    assertThat(tlb.calls).containsExactly("flushOne cpu0 ffff880000000000");
+    assertThat(tlb.calls).containsExactly("flushOneMmLocal cpu0 ffff880000000000");
   }
 }

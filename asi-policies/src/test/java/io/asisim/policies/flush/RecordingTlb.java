@@ -49,6 +49,11 @@ final class RecordingTlb implements TlbOps {
   }
 
   @Override
+  public void flushOneMmLocal(int cpu, long va) {
+    calls.add("flushOneMmLocal cpu" + cpu + " " + Long.toHexString(va));
+  }
+
+  @Override
   public void flushLocal(int cpu) {
     calls.add("flushLocal cpu" + cpu);
   }
