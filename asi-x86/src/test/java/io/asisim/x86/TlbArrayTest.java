@@ -142,14 +142,15 @@ class TlbArrayTest {
 
   private List<String> visit(boolean unsettled, long settlePfn) {
     List<String> out = new ArrayList<>();
-    Tlb.EntrySink sink = (cpu, pcid, global, va, pfn, shift) -> {
+    TlbEntries e = new TlbEntries(t);
+    TlbEntries.EntrySink sink = (cpu, pcid, global, va, pfn, shift) -> {
       out.add(cpu + ":" + pcid + ":" + global + ":" + Long.toHexString(va) + ":" + pfn + ":" + shift);
       return settlePfn < 0 || pfn == settlePfn;
     };
     if (unsettled) {
-      t.forEachUnsettledGlobalOr(0, 2, sink);
+      e.forEachUnsettledGlobalOr(0, 2, sink);
     } else {
-      t.forEachGlobalOr(0, 2, sink);
+      e.forEachGlobalOr(0, 2, sink);
     }
     return out;
   }
@@ -167,11 +168,11 @@ class TlbArrayTest {
     assertThat(visit(true, -1)).containsExactly(global); // settles the rest
     assertThat(visit(true, -1)).isEmpty();
     assertThat(visit(false, -1)).hasSize(2); // the plain visit ignores settle marks
-    t.unsettleFrames(0, new long[] {299, 300}, 2);
+    new TlbEntries(t).unsettleFrames(0, new long[] {299, 300}, 2);
     assertThat(visit(true, -1)).containsExactly(restricted);
-    t.unsettleFrames(0, new long[] {4096}, 0); // an empty list unsettles nothing
+    new TlbEntries(t).unsettleFrames(0, new long[] {4096}, 0); // an empty list unsettles nothing
     assertThat(visit(true, -1)).isEmpty();
-    t.unsettle(0);
+    new TlbEntries(t).unsettle(0);
     assertThat(visit(true, -1)).containsExactlyInAnyOrder(restricted, global);
     t.invalidate(0, 2, 0xffff888000001000L, false);
     t.fill(0, 2, 0xffff888000001000L, 12, 303, false, false); // a refill is unsettled
@@ -200,19 +201,20 @@ class TlbArrayTest {
     assertThat(t.lookup(0, 2, 0x5000)).isEqualTo(100);
     assertThat(t.lookup(0, 2, 0x40000000L)).isEqualTo(1 << 18);
     List<String> seen = new ArrayList<>();
-    Tlb.EntrySink sink = (cpu, pcid, global, va, pfn, shift) -> {
+    TlbEntries e = new TlbEntries(t);
+    TlbEntries.EntrySink sink = (cpu, pcid, global, va, pfn, shift) -> {
       seen.add(cpu + ":" + pfn);
       return true;
     };
-    t.forEachUnsettledGlobalOr(1, 2, sink); // cpu 1: only its 2 MiB entry is left; settled now
-    t.forEachUnsettledGlobalOr(0, 2, sink); // settles cpu 0's three
-    t.unsettleFrames(1, new long[] {1024}, 1); // cpu 0's 2 MiB frame: nothing of cpu 1's
-    t.forEachUnsettledGlobalOr(0, 2, sink);
-    t.forEachUnsettledGlobalOr(1, 2, sink);
-    t.unsettleFrames(1, new long[] {1536}, 1);
-    t.forEachUnsettledGlobalOr(1, 2, sink);
-    t.unsettleFrames(0, new long[] {100, 1 << 18}, 2);
-    t.forEachUnsettledGlobalOr(0, 2, sink);
+    e.forEachUnsettledGlobalOr(1, 2, sink); // cpu 1: only its 2 MiB entry is left; settled now
+    e.forEachUnsettledGlobalOr(0, 2, sink); // settles cpu 0's three
+    e.unsettleFrames(1, new long[] {1024}, 1); // cpu 0's 2 MiB frame: nothing of cpu 1's
+    e.forEachUnsettledGlobalOr(0, 2, sink);
+    e.forEachUnsettledGlobalOr(1, 2, sink);
+    e.unsettleFrames(1, new long[] {1536}, 1);
+    e.forEachUnsettledGlobalOr(1, 2, sink);
+    e.unsettleFrames(0, new long[] {100, 1 << 18}, 2);
+    e.forEachUnsettledGlobalOr(0, 2, sink);
     assertThat(seen).containsExactly("1:1536", "0:100", "0:1024", "0:262144", "1:1536", "0:100", "0:262144");
     assertThat(t.validEntries(0)).isEqualTo(3);
     assertThat(t.validEntries(1)).isEqualTo(1);
@@ -221,7 +223,8 @@ class TlbArrayTest {
   @Test
   void arrayBytesCountsEveryArray() {
     // tick 2x8 + epoch 2x4 + pcidGen 2x4096x4 + L1 4 arrays x 8 x 4 entries
-    // + STLB 4 arrays x 8 x 16 entries + settle marks 4 x 16 + 1G 4 x 8 x 8 + 4 x 8
-    assertThat(t.arrayBytes()).isEqualTo(16 + 8 + 32768 + 128 + 512 + 64 + 256 + 32);
+    // + STLB 4 arrays x 8 x 16 entries + its settle bitmap (one 8-byte word per CPU) + 1G 4 x 8 x 8
+    // + its settle bitmap (one word per CPU)
+    assertThat(t.arrayBytes()).isEqualTo(16 + 8 + 32768 + 128 + 512 + 16 + 256 + 16);
   }
 }
