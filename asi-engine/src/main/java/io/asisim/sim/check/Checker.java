@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *       access to the frame;
  *   <li><b>zero on flip</b>: a frame that was sensitive at the previous check and has since become
  *       present in the restricted direct map is zeroed ({@link Machine#isZeroed});
+ *   <li><b>user zeroing</b>: every anonymous page mapped to user space since the last check was
+ *       zeroed ({@link KernelView#takeUnzeroedUserPage()}): a skipped {@code clear_user_highpage()};
  *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
  *       reached the frame the alias was made for ({@link KernelView#takeAliasMismatch()}): a slot
  *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
@@ -166,6 +168,10 @@ public final class Checker {
     if (r != null) {
       return "allocator consistency: " + r;
     }
+    r = kernel.takeUnzeroedUserPage();
+    if (r != null) {
+      return "user zeroing: " + r;
+    }
     if (!asi) {
       return null;
     }
@@ -199,6 +205,10 @@ public final class Checker {
     String r = allocatorLogs ? allocator.checkConsistency(log) : allocator.checkConsistency();
     if (r != null) {
       return "allocator consistency: " + r;
+    }
+    r = kernel.takeUnzeroedUserPage();
+    if (r != null) {
+      return "user zeroing: " + r;
     }
     if (asi) {
       r = kernel.takeAliasMismatch();

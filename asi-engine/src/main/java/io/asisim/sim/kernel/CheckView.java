@@ -13,13 +13,20 @@ final class CheckView implements KernelView {
   private final Pipe pipes;
   private final AsiPlugins plugins;
   private final Highmem highmem;
+  private final Memory memory;
 
-  CheckView(TaskTable tasks, FileMap files, Pipe pipes, AsiPlugins plugins, Highmem highmem) {
+  CheckView(TaskTable tasks, FileMap files, Pipe pipes, AsiPlugins plugins, Highmem highmem, Memory memory) {
     this.tasks = tasks;
     this.files = files;
     this.pipes = pipes;
     this.plugins = plugins;
     this.highmem = highmem;
+    this.memory = memory;
+  }
+
+  @Override
+  public String takeUnzeroedUserPage() {
+    return memory.takeUnzeroedUserPage();
   }
 
   @Override

@@ -59,4 +59,13 @@ public interface KernelView {
    * Clears the record (checker bookkeeping only, not simulated state).
    */
   String takeAliasMismatch();
+
+  /**
+   * The first anonymous page mapped to user space since the last call that was not zeroed
+   * ({@code do_anonymous_page()} without {@code clear_user_highpage()}), as a message, or {@code null}.
+   * Clears the record. This default records nothing.
+   */
+  default String takeUnzeroedUserPage() {
+    return null;
+  }
 }

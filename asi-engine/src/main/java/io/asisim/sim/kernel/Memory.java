@@ -107,6 +107,11 @@ final class Memory {
     tlb.access(cpu, va, write, siteUser);
   }
 
+  /** The first unzeroed anonymous page mapped since the checker last looked ({@link #takeUnzeroedUserPage}). */
+  private long unzeroedPfn = -1;
+  private long unzeroedVa;
+  private long unzeroedMm;
+
   /** {@code do_anonymous_page()}: a zeroed movable page mapped writable; false if out of memory. */
   boolean anonFault(int cpu, MmState m, long va) {
     anonFaults.inc();
@@ -122,8 +127,29 @@ final class Memory {
       return false;
     }
     m.putAnon(va, pfn | MmState.WRITABLE);
+    if (unzeroedPfn < 0 && !machine.isZeroed(pfn)) {
+      // checked before the user's first write, which clears the machine's zeroed mark
+      unzeroedPfn = pfn;
+      unzeroedVa = va;
+      unzeroedMm = m.mm;
+    }
     userAccess(cpu, va, true);
     return true;
+  }
+
+  /**
+   * The first anonymous page mapped to user space without having been zeroed since its last write
+   * (a {@code clear_user_highpage()} skipped: the previous owner's data reaches the new one), as a
+   * message, or {@code null}; clears the record (checker bookkeeping only, not simulated state).
+   */
+  String takeUnzeroedUserPage() {
+    if (unzeroedPfn < 0) {
+      return null;
+    }
+    String r = "do_anonymous_page() mapped pfn " + unzeroedPfn + " at va 0x" + Long.toHexString(unzeroedVa)
+        + " of mm " + unzeroedMm + " without zeroing it";
+    unzeroedPfn = -1;
+    return r;
   }
 
   /** {@code do_wp_page()}: reuse a page only this mm maps, else {@link #wpPageCopy}. */

@@ -21,9 +21,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutants of kernel paths that neither {@code --check} nor the leak-exposure metric sees (no data
- * contents are modelled, and the checker does not compare user page tables with the kernel's
- * reverse map: docs/checker.md, "Mutants the suite must catch"), caught instead by a hand-checked
+ * Mutants of kernel paths: a copy-on-write that shares, which neither {@code --check} nor the
+ * leak-exposure metric sees (no data contents are modelled, and the checker does not compare user
+ * page tables with the kernel's reverse map: docs/checker.md, "Mutants the suite must catch"), and a
+ * skipped {@code clear_user_highpage()}, which {@code --check} reports as {@code user zeroing}; both
+ * caught by a hand-checked
  * scenario: the one of {@code SimKernelTest.forkSharesPagesAndCopiesOnlyWhileShared}, under ASI,
  * on x86 and on a machine mutant of {@link PathMutants}, with exact counts and page-table reads.
  */
@@ -88,6 +90,20 @@ class KernelMutationTest {
     assertThat(s.cowFaults()).as("the kernel believes it copied").isEqualTo(1);
     assertThat(s.childPfn()).as("the child's PTE maps the parent's frame").isEqualTo(s.parentPfn());
     assertThat(s.childMayRead()).as("a frame its reverse map says it no longer maps").isFalse();
+  }
+
+  /** Under --check the same mutant is the {@code user zeroing} invariant, at the first anonymous fault. */
+  @Test
+  void anonymousPageNotClearedIsAUserZeroingViolationUnderCheck() {
+    io.asisim.sim.run.Runner runner = new io.asisim.sim.run.Runner(REG);
+    Variants clean = MutationTest.build("pageblock-migratetype", "ephmap", "mm-global");
+    org.assertj.core.api.Assertions.assertThat(runner.run(clean.build(REG)).get("invariant_violations")).isZero();
+    Variants broken = MutationTest.build("pageblock-migratetype", "ephmap", "mm-global")
+        .pick(PluginKind.MACHINE, "mutant-x86-no-user-clear");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(broken.build(REG)))
+        .isInstanceOf(io.asisim.sim.CheckViolationException.class)
+        .hasMessageStartingWith("invariant violated: user zeroing: do_anonymous_page() mapped pfn ")
+        .hasMessageContaining(" without zeroing it (after ");
   }
 
   /** {@code clear_user_highpage()} skipped: 4 pages reach user space uncleared. */
