@@ -93,14 +93,31 @@ final class ConsistencyChecker {
           free += (long) len << o;
         }
       }
-      if (nr != z.nrFree[o]) {
-        return "nr_free[" + o + "] is " + z.nrFree[o] + " but the lists hold " + nr;
+      String r = nrFree(z, o, nr);
+      if (r != null) {
+        return r;
       }
     }
-    if (free != z.freePages) {
-      return "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
-    }
-    return null;
+    return freePages(z, free);
+  }
+
+  // One home for the counter rules, which the local check (LocalConsistencyChecker) applies to the
+  // lists' length counters and this walk to the lists themselves.
+
+  /** {@code nr_free} of {@code order} against {@code nr} blocks on its lists. */
+  static String nrFree(Zone z, int order, long nr) {
+    return nr == z.nrFree[order] ? null : "nr_free[" + order + "] is " + z.nrFree[order] + " but the lists hold " + nr;
+  }
+
+  /** {@code NR_FREE_PAGES} against {@code free} pages on the lists (the isolate lists excepted). */
+  static String freePages(Zone z, long free) {
+    return free == z.freePages ? null : "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
+  }
+
+  /** {@code pcp->count} of {@code cpu} against {@code pages} on its lists. */
+  static String pcpCount(Zone z, int cpu, long pages) {
+    return pages == z.pcpCount[cpu] ? null
+        : "cpu " + cpu + " pcp->count is " + z.pcpCount[cpu] + " but its lists hold " + pages;
   }
 
   private String checkPcp(Zone z) {
@@ -123,8 +140,9 @@ final class ConsistencyChecker {
           return "pcp list length mismatch on cpu " + c;
         }
       }
-      if (pages != z.pcpCount[c]) {
-        return "cpu " + c + " pcp->count is " + z.pcpCount[c] + " but its lists hold " + pages;
+      String r = pcpCount(z, c, pages);
+      if (r != null) {
+        return r;
       }
     }
     return null;

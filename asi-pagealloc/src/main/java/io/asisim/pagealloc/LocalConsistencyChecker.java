@@ -68,12 +68,14 @@ final class LocalConsistencyChecker {
           free += (long) len << o;
         }
       }
-      if (nr != z.nrFree[o]) {
-        return "nr_free[" + o + "] is " + z.nrFree[o] + " but the lists hold " + nr;
+      String r = ConsistencyChecker.nrFree(z, o, nr);
+      if (r != null) {
+        return r;
       }
     }
-    if (free != z.freePages) {
-      return "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
+    String r = ConsistencyChecker.freePages(z, free);
+    if (r != null) {
+      return r;
     }
     for (int c = 0; c < a.nrCpus(); c++) {
       long pages = 0;
@@ -81,8 +83,9 @@ final class LocalConsistencyChecker {
         int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
         pages += (long) z.pcpLen(c * z.nrPcpLists + i) << order;
       }
-      if (pages != z.pcpCount[c]) {
-        return "cpu " + c + " pcp->count is " + z.pcpCount[c] + " but its lists hold " + pages;
+      r = ConsistencyChecker.pcpCount(z, c, pages);
+      if (r != null) {
+        return r;
       }
     }
     return null;
