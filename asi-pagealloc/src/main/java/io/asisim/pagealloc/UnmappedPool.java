@@ -315,26 +315,39 @@ final class UnmappedPool implements SensitivityStrategy {
       return "pool: free pages counter " + freePages + " but lists hold " + free;
     }
     boolean wantMapped = pooled == Sensitivity.NONSENSITIVE;
+    // every logged frame is judged and the lowest bad one reported, as the ascending walk would
+    String bad = null;
+    long badPfn = Long.MAX_VALUE;
     for (int i = 0; i < changed.nrFrameRanges(); i++) {
       long end = Math.min(changed.framePfn(i) + changed.frameCount(i), ft.nrFrames);
-      for (int p = (int) changed.framePfn(i); p < end; p++) {
-        boolean in = contains(p);
-        int s = ft.stateOf(p);
-        if ((s & FrameTable.WHERE_MASK) == FrameTable.POOL) {
-          int o = s & FrameTable.ORDER_MASK;
-          int prev = ft.prev(p);
-          int next = ft.next(p);
-          if (!in || (p & ((1 << o) - 1)) != 0 || (prev == Zone.NIL && FrameTable.head(lists, o) != p)
-              || (prev != Zone.NIL && ft.next(prev) != p) || (next != Zone.NIL && ft.prev(next) != p)) {
-            return "pool: pfn " + p + " on the order-" + o + " list is not a free pool block";
-          }
-        }
-        boolean mapped = arch.isRestrictedMapped(p);
-        if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
-          return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
-              + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
+      for (int p = (int) changed.framePfn(i); p < end && p < badPfn; p++) {
+        String r = checkFrame(p, wantMapped);
+        if (r != null) {
+          bad = r;
+          badPfn = p;
         }
       }
+    }
+    return bad;
+  }
+
+  /** One logged frame: a pool head's listing and the frame's mapping against its class. */
+  private String checkFrame(int p, boolean wantMapped) {
+    boolean in = contains(p);
+    int s = ft.stateOf(p);
+    if ((s & FrameTable.WHERE_MASK) == FrameTable.POOL) {
+      int o = s & FrameTable.ORDER_MASK;
+      int prev = ft.prev(p);
+      int next = ft.next(p);
+      if (!in || (p & ((1 << o) - 1)) != 0 || (prev == Zone.NIL && FrameTable.head(lists, o) != p)
+          || (prev != Zone.NIL && ft.next(prev) != p) || (next != Zone.NIL && ft.prev(next) != p)) {
+        return "pool: pfn " + p + " on the order-" + o + " list is not a free pool block";
+      }
+    }
+    boolean mapped = arch.isRestrictedMapped(p);
+    if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
+      return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
+          + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
     }
     return null;
   }

@@ -71,6 +71,8 @@ public final class Checker {
   private final ExposureScan exposureScan;
   private final AliasVisitor liveAliasCheck = this::liveAlias;
   private String violation;
+  private long fullChecks;
+  private long localChecks;
 
   /**
    * @param functional whether functional checks will run ({@code --check}); they need per-frame
@@ -156,6 +158,7 @@ public final class Checker {
    * @return {@code null}, or "invariant: what" for the first violation found
    */
   public String checkFunctional() {
+    fullChecks++;
     String r = checkAll();
     if (log != null) {
       log.clear();
@@ -201,6 +204,11 @@ public final class Checker {
   public String checkChanged() {
     if (log == null || log.overflowed()) {
       return checkFunctional();
+    }
+    if (allocatorLogs && (machineLogs || !asi)) {
+      localChecks++;
+    } else {
+      fullChecks++; // a part whose source does not log is walked whole below
     }
     String r = allocatorLogs ? allocator.checkConsistency(log) : allocator.checkConsistency();
     if (r != null) {
@@ -264,6 +272,20 @@ public final class Checker {
   /** Closes every open exposure episode at the current clocks (end of the measured interval). */
   public void closeExposures() {
     tracker.closeAll();
+  }
+
+  /**
+   * Checks that walked the whole machine, in whole or in part ({@link #checkFunctional()}, and
+   * {@link #checkChanged()} when a source does not log or the log overflowed): an operation count
+   * for tests, since a regression to full checks would keep every verdict and lose only the speed.
+   */
+  public long fullChecks() {
+    return fullChecks;
+  }
+
+  /** Checks {@link #checkChanged()} ran on the change log alone (tests). */
+  public long localChecks() {
+    return localChecks;
   }
 
   /** Exposures open as of the last scan. */
