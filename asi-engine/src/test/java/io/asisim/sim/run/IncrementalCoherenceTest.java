@@ -94,6 +94,30 @@ class IncrementalCoherenceTest {
   }
 
   @Test
+  void aLazyCpusStaleEntryIsJudgedOnlyOnceItLeavesLazyMode() {
+    boot();
+    m.tlb().setLazy(0, true); // enter_lazy_tlb(): native_flush_tlb_multi() skips it, so may we
+    remap();
+    assertThat(checker.checkChanged()).isNull();
+    assertThat(checker.checkFunctional()).isNull();
+    assertThat(checker.checkChanged()).as("followed, still lazy").isNull();
+    m.tlb().setLazy(0, false); // running mm again without the flush switch_mm_irqs_off() owes
+    assertThat(checker.checkChanged()).isEqualTo(expected());
+    assertThat(checker.checkFunctional()).isEqualTo(expected());
+    assertThat(checker.localChecks()).isEqualTo(4);
+  }
+
+  @Test
+  void aRemapToTheSameFrameAndAnUnmapAreNotIncoherent() {
+    boot();
+    as.unmapUser(0, mm, VA);
+    assertThat(checker.checkChanged()).as("unmapped: stale, but no other frame").isNull();
+    assertThat(as.mapUser(0, mm, VA, a, true)).isTrue();
+    assertThat(checker.checkChanged()).as("the same frame again").isNull();
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  @Test
   void theFlushedRewriteIsClean() {
     boot();
     m.asi().asiExit(0, AsiExitReason.MISC, 0);
