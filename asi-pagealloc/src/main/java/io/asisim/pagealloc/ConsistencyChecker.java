@@ -61,25 +61,9 @@ final class ConsistencyChecker {
           if (!ft.isBuddy(p, o)) {
             return "pfn " + p + " on free list order " + o + " is not a free head of that order";
           }
-          int blocks = o > FrameTable.PB_ORDER ? 1 << (o - FrameTable.PB_ORDER) : 1;
-          for (int b = 0; b < blocks; b++) {
-            if (a.fa.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
-              return "free block pfn " + p + " order " + o + " on list type " + t
-                  + " but its pageblock says " + a.fa.freetypeOf(p + b * FrameTable.PB_PAGES)
-                  + (b > 0 ? " (merged across freetypes)" : "");
-            }
-          }
-          // Only below pageblock order is an unmerged pair always a bug: blocks of a pageblock or
-          // more merge only when freed (__free_one_page()), and retyping a free one
-          // (unreserve_highatomic_pageblock() giving a HIGHATOMIC block back next to a free
-          // buddy) leaves the pair apart in the kernel too.
-          if (o < FrameTable.PB_ORDER) {
-            int buddy = p ^ (1 << o);
-            if (z.contains(buddy) && ft.isBuddy(buddy, o)) {
-              if (a.fa.freetypeOf(buddy) == t) {
-                return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
-              }
-            }
+          String r = freeBlock(a, z, p, o, t);
+          if (r != null) {
+            return r;
           }
         }
         if (z.freeTail(l) != prev) {
@@ -101,8 +85,61 @@ final class ConsistencyChecker {
     return freePages(z, free);
   }
 
-  // One home for the counter rules, which the local check (LocalConsistencyChecker) applies to the
-  // lists' length counters and this walk to the lists themselves.
+  // One home for the rules the local check (LocalConsistencyChecker) applies to the blocks an op
+  // changed and this walk to every block: the counters (against the lists' length counters there,
+  // the lists themselves here), a block's shape, a free block's freetype and buddy, a pageblock's map.
+
+  /** The block headed at {@code p}: aligned, inside its zone, its interior all tails. */
+  static String blockShape(FrameTable ft, Zone z, int p) {
+    int o = ft.stateOf(p) & FrameTable.ORDER_MASK;
+    int n = 1 << o;
+    if ((p & (n - 1)) != 0 || p + n > z.endPfn) {
+      return "block at pfn " + p + " of order " + o + " misaligned or crossing the zone end";
+    }
+    for (int q = p + 1; q < p + n; q++) {
+      if (ft.state[q] != 0) {
+        return "frame " + q + " is inside the block at pfn " + p + " and also a block head (both free and allocated)";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A free block of order {@code o} on a list of freetype {@code t}: every pageblock it covers is of
+   * that freetype, and below pageblock order its buddy is not a free block of the same order and
+   * freetype. Only below pageblock order is an unmerged pair always a bug: blocks of a pageblock or
+   * more merge only when freed ({@code __free_one_page()}), and retyping a free one
+   * ({@code unreserve_highatomic_pageblock()} giving a HIGHATOMIC block back next to a free buddy)
+   * leaves the pair apart in the kernel too.
+   */
+  static String freeBlock(BuddyAllocator a, Zone z, int p, int o, int t) {
+    int blocks = o > FrameTable.PB_ORDER ? 1 << (o - FrameTable.PB_ORDER) : 1;
+    for (int b = 0; b < blocks; b++) {
+      if (a.fa.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
+        return "free block pfn " + p + " order " + o + " on list type " + t
+            + " but its pageblock says " + a.fa.freetypeOf(p + b * FrameTable.PB_PAGES)
+            + (b > 0 ? " (merged across freetypes)" : "");
+      }
+    }
+    if (o < FrameTable.PB_ORDER) {
+      int buddy = p ^ (1 << o);
+      if (z.contains(buddy) && a.ft.isBuddy(buddy, o) && a.fa.freetypeOf(buddy) == t) {
+        return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
+      }
+    }
+    return null;
+  }
+
+  /** A pageblock without boot-reserved frames: its sensitivity against the restricted PMD. */
+  static String pageblockMapping(BuddyAllocator a, int p) {
+    boolean nonsensitive = a.ft.pbNonsensitive(p);
+    if (a.arch().isRestrictedMapped(p) != nonsensitive
+        || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
+      return "pageblock at pfn " + p + " is " + (nonsensitive ? "nonsensitive" : "sensitive")
+          + " but the restricted direct map says " + (a.arch().isRestrictedMapped(p) ? "mapped" : "unmapped");
+    }
+    return null;
+  }
 
   /** {@code nr_free} of {@code order} against {@code nr} blocks on its lists. */
   static String nrFree(Zone z, int order, long nr) {
@@ -160,16 +197,11 @@ final class ConsistencyChecker {
         }
         return "frame " + p + " is neither free nor allocated (lost)";
       }
-      int n = 1 << (s & FrameTable.ORDER_MASK);
-      if ((p & (n - 1)) != 0 || p + n > z.endPfn) {
-        return "block at pfn " + p + " of order " + (s & FrameTable.ORDER_MASK) + " misaligned or crossing the zone end";
+      String r = blockShape(ft, z, p);
+      if (r != null) {
+        return r;
       }
-      for (int q = p + 1; q < p + n; q++) {
-        if (ft.state[q] != 0) {
-          return "frame " + q + " is inside the block at pfn " + p + " and also a block head (both free and allocated)";
-        }
-      }
-      p += n;
+      p += 1 << (s & FrameTable.ORDER_MASK);
     }
     return null;
   }
@@ -180,11 +212,9 @@ final class ConsistencyChecker {
         if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
           continue; // a pageblock holding boot-reserved frames is never flipped
         }
-        boolean nonsensitive = ft.pbNonsensitive(p);
-        if (a.arch().isRestrictedMapped(p) != nonsensitive
-            || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
-          return "pageblock at pfn " + p + " is " + (nonsensitive ? "nonsensitive" : "sensitive")
-              + " but the restricted direct map says " + (a.arch().isRestrictedMapped(p) ? "mapped" : "unmapped");
+        String r = pageblockMapping(a, p);
+        if (r != null) {
+          return r;
         }
       }
     }

@@ -146,17 +146,12 @@ final class LocalConsistencyChecker {
   }
 
   private String checkBlock(Zone z, int p) {
+    String r = ConsistencyChecker.blockShape(ft, z, p);
+    if (r != null) {
+      return r;
+    }
     int s = ft.stateOf(p);
     int o = s & FrameTable.ORDER_MASK;
-    int n = 1 << o;
-    if ((p & (n - 1)) != 0 || p + n > z.endPfn) {
-      return "block at pfn " + p + " of order " + o + " misaligned or crossing the zone end";
-    }
-    for (int q = p + 1; q < p + n; q++) {
-      if (ft.state[q] != 0) {
-        return "frame " + q + " is inside the block at pfn " + p + " and also a block head (both free and allocated)";
-      }
-    }
     int where = s & FrameTable.WHERE_MASK;
     if (where == FrameTable.BUDDY) {
       return checkFreeBlock(z, p, o);
@@ -179,20 +174,7 @@ final class LocalConsistencyChecker {
     if (r != null) {
       return r;
     }
-    int blocks = o > FrameTable.PB_ORDER ? 1 << (o - FrameTable.PB_ORDER) : 1;
-    for (int b = 1; b < blocks; b++) {
-      if (a.fa.freetypeOf(p + b * FrameTable.PB_PAGES) != t) {
-        return "free block pfn " + p + " order " + o + " on list type " + t + " but its pageblock says "
-            + a.fa.freetypeOf(p + b * FrameTable.PB_PAGES) + " (merged across freetypes)";
-      }
-    }
-    if (o < FrameTable.PB_ORDER) {
-      int buddy = p ^ (1 << o);
-      if (z.contains(buddy) && ft.isBuddy(buddy, o) && a.fa.freetypeOf(buddy) == t) {
-        return "free buddies pfn " + p + " and " + buddy + " of order " + o + " not merged";
-      }
-    }
-    return null;
+    return ConsistencyChecker.freeBlock(a, z, p, o, t);
   }
 
   private Zone zoneContaining(int p) {
@@ -219,12 +201,6 @@ final class LocalConsistencyChecker {
     if (z == null || p < z.startPfn || PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
       return null; // as the full check: a pageblock holding boot-reserved frames is never flipped
     }
-    boolean nonsensitive = ft.pbNonsensitive(p);
-    if (a.arch().isRestrictedMapped(p) != nonsensitive
-        || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
-      return "pageblock at pfn " + p + " is " + (nonsensitive ? "nonsensitive" : "sensitive")
-          + " but the restricted direct map says " + (a.arch().isRestrictedMapped(p) ? "mapped" : "unmapped");
-    }
-    return null;
+    return ConsistencyChecker.pageblockMapping(a, p);
   }
 }

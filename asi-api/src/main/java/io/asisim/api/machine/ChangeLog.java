@@ -22,7 +22,7 @@ package io.asisim.api.machine;
  * Not thread-safe (one variant runs on one thread).
  */
 public final class ChangeLog {
-  /** Default capacity: far above what one op changes, small enough (1.5 MiB) to leave allocated. */
+  /** Default capacity: far above what one op changes, small enough (2.5 MiB) to leave allocated. */
   public static final int DEFAULT_CAPACITY = 1 << 16;
 
   private final int capacity;

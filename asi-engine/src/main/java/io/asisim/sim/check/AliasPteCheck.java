@@ -6,7 +6,6 @@ import io.asisim.api.machine.Machine;
 import io.asisim.api.mapper.AliasVisitor;
 import io.asisim.api.mapper.Mapper;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The {@code alias PTE} invariant (docs/checker.md): between ops no kernel path is running, so every
@@ -25,7 +24,6 @@ import java.util.List;
  */
 final class AliasPteCheck {
   private final AddressSpaces as;
-  private final AliasVisitor collect = this::collect;
   // the live aliases of this check
   private long[] liveVa = new long[64];
   private long[] liveMm = new long[64];
@@ -40,12 +38,19 @@ final class AliasPteCheck {
     this.as = machine.addressSpaces();
   }
 
-  /** Follows the alias-area PTEs {@code log} says were written; then judges every followed one. */
-  String check(List<Mapper> mappers, ChangeLog log) {
+  /**
+   * Starts a check: the live aliases are then fed to {@link #alias} by the checker's one pass over
+   * the mappers' aliases ({@link Mapper#forEachAlias}), which its live-alias rule makes anyway.
+   */
+  void beginAliases() {
     nLive = 0;
-    for (int i = 0; i < mappers.size(); i++) {
-      mappers.get(i).forEachAlias(collect);
-    }
+  }
+
+  /**
+   * Follows the alias-area PTEs {@code log} says were written; then judges every followed one
+   * against the live aliases given since {@link #beginAliases}.
+   */
+  String check(ChangeLog log) {
     for (int i = 0; i < log.nrTranslations(); i++) {
       long va = log.translationVa(i);
       long mm = log.translationMm(i);
@@ -122,7 +127,8 @@ final class AliasPteCheck {
     return false;
   }
 
-  private void collect(int cpu, long mm, long va, long pfn, boolean live) {
+  /** One alias of a mapper, as {@link AliasVisitor#alias} gives it. */
+  void alias(int cpu, long mm, long va, long pfn, boolean live) {
     if (!live) {
       return;
     }

@@ -189,7 +189,7 @@ public final class Checker {
     }
     r = checkLiveAliases();
     if (r == null && machineLogs) {
-      r = aliasPtes.check(kernel.mappersBuilt(), log);
+      r = aliasPtes.check(log);
     }
     return r != null ? r : coherence.checkAll(loadedMm);
   }
@@ -229,7 +229,7 @@ public final class Checker {
         r = checkLiveAliases();
       }
       if (r == null && machineLogs) {
-        r = aliasPtes.check(kernel.mappersBuilt(), log);
+        r = aliasPtes.check(log);
       }
       if (r == null) {
         r = machineLogs ? coherence.checkChanged(loadedMm, log) : coherence.checkAll(loadedMm);
@@ -241,6 +241,7 @@ public final class Checker {
 
   private String checkLiveAliases() {
     violation = null;
+    aliasPtes.beginAliases();
     for (Mapper mapper : kernel.mappersBuilt()) {
       mapper.forEachAlias(liveAliasCheck);
       if (violation != null) {
@@ -318,6 +319,7 @@ public final class Checker {
   // ---- functional: live aliases and TLB coherence
 
   private void liveAlias(int aliasCpu, long mm, long va, long pfn, boolean live) {
+    aliasPtes.alias(aliasCpu, mm, va, pfn, live);
     if (!live || violation != null || !sensitive(pfn)) {
       return;
     }

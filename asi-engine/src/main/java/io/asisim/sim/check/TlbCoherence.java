@@ -167,11 +167,6 @@ final class TlbCoherence {
     candVa[nrCandidates++] = va;
   }
 
-  /** Unjudged incoherent entries being followed (tests). */
-  int candidates() {
-    return nrCandidates;
-  }
-
   private String message(int cpu, long va, long pfn, long now) {
     return "TLB coherence: cpu " + cpu + " caches va 0x" + Long.toHexString(va) + " -> pfn " + pfn
         + " but the restricted page tables of mm " + loadedMm[cpu] + " now map it to pfn " + now

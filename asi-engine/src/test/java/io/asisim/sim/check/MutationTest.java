@@ -1,13 +1,11 @@
 package io.asisim.sim.check;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
-import io.asisim.sim.run.Runner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +20,7 @@ class MutationTest {
       Mutants.noShootdownOnFlip(), Mutants.doubleFree(), Mutants.skipRemote("mm-global"), Mutants.skipRemote("precise"),
       Mutants.ephmapReuseWithoutFlush(), Mutants.vmallocLeakedAlias(),
       TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
-  private static final Runner RUNNER = new Runner(REG);
+  private static final MutantRig RIG = new MutantRig(REG);
 
   static Variants build(String allocator, String mapper, String flush) {
     return Variants.of("kernel-build").pick(PluginKind.ALLOCATOR, allocator).pick(PluginKind.MAPPER, mapper)
@@ -49,22 +47,15 @@ class MutationTest {
   }
 
   private static RunResult run(Variants v) {
-    return RUNNER.run(v.build(REG));
+    return RIG.run(v);
   }
 
   private static void caughtAsViolation(Variants broken, Variants correct, String invariant) {
-    assertThat(run(correct).get("invariant_violations")).isZero();
-    assertThatThrownBy(() -> run(broken)).isInstanceOf(CheckViolationException.class)
-        .hasMessageStartingWith("invariant violated: " + invariant).hasMessageContaining("sim time");
+    RIG.caughtAsViolation(broken, correct, invariant);
   }
 
   private static void caughtAsExposure(Variants broken, Variants correct) {
-    RunResult ok = run(correct);
-    assertThat(ok.get("invariant_violations")).isZero();
-    assertThat(ok.get("leak_exposures")).as("the unbroken policy exposes nothing").isZero();
-    RunResult bad = run(broken);
-    assertThat(bad.get("leak_exposures")).as("exposures of the mutant").isPositive();
-    assertThat(bad.get("leak_exposure_cycles")).isPositive();
+    RIG.caughtAsExposure(broken, correct);
   }
 
   @Test

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asisim.api.plugin.PluginKind;
-import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.RunResult;
-import io.asisim.sim.run.Runner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +24,7 @@ class PathMutationTest {
       PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
       PathMutants.noContextSwitchExit(), PathMutants.neverExit(), TestWorkloads.accessChurn(),
       TestWorkloads.flipChurn());
-  private static final Runner RUNNER = new Runner(REG);
+  private static final MutantRig RIG = new MutantRig(REG);
 
   /**
    * {@link MutationTest}'s flush configuration (close() after migrations, NOFLUSH CR3 writes),
@@ -55,22 +53,15 @@ class PathMutationTest {
   }
 
   private static RunResult run(Variants v) {
-    return RUNNER.run(v.build(REG));
+    return RIG.run(v);
   }
 
   private static void caughtAsViolation(Variants broken, Variants correct, String invariant) {
-    assertThat(run(correct).get("invariant_violations")).isZero();
-    assertThatThrownBy(() -> run(broken)).isInstanceOf(CheckViolationException.class)
-        .hasMessageStartingWith("invariant violated: " + invariant).hasMessageContaining("sim time");
+    RIG.caughtAsViolation(broken, correct, invariant);
   }
 
   private static void caughtAsExposure(Variants broken, Variants correct) {
-    RunResult ok = run(correct);
-    assertThat(ok.get("invariant_violations")).isZero();
-    assertThat(ok.get("leak_exposures")).as("the unbroken policy exposes nothing").isZero();
-    RunResult bad = run(broken);
-    assertThat(bad.get("leak_exposures")).as("exposures of the mutant").isPositive();
-    assertThat(bad.get("leak_exposure_cycles")).isPositive();
+    RIG.caughtAsExposure(broken, correct);
   }
 
   @Test
