@@ -42,7 +42,7 @@ public record VariantConfig(
 
   /**
    * Default of {@link #checkFullEvery()}: a full check of the default 16 GiB machine takes about
-   * 21 ms, so once per 100 000 ops it adds 0.2 µs per op, about 1 % of a checked kernel-build op
+   * 17 ms, so once per 100 000 ops it adds 0.2 µs per op, about 3 % of a checked kernel-build op
    * (docs/checker.md, "Incremental checking").
    */
   public static final long DEFAULT_CHECK_FULL_EVERY = 100_000;
