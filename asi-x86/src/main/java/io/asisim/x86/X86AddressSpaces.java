@@ -264,6 +264,15 @@ final class X86AddressSpaces implements AddressSpaces {
   }
 
   @Override
+  public int userPteWritable(long mm, long va) {
+    int root = mms.root(mm, false);
+    if (root < 0 || pt.walk(root, va) < 0) {
+      return 0;
+    }
+    return (pt.lastEntry & Pte.RW) != 0 ? 1 : 0;
+  }
+
+  @Override
   public long pagetablePages() {
     return pt.inUse();
   }

@@ -302,9 +302,7 @@ public final class X86Machine implements Machine {
    */
   @Override
   public boolean logChanges(ChangeLog log) {
-    if (!asi.enabled()) {
-      return false;
-    }
+    // with ASI off only the user PTEs are written of what the log covers (no restricted tables)
     changeLog = log;
     addressSpaces.logChanges(log);
     return true;

@@ -11,7 +11,13 @@ public interface Workload {
   /** Operations this run performs. */
   long ops();
 
-  /** Prepares state (files, processes, warm memory) before op 0; not counted as ops. */
+  /**
+   * Prepares state (files, processes, warm memory) before op 0; not counted as ops. A workload that
+   * cannot fit the machine (memory too small for its parameters) throws
+   * {@link IllegalArgumentException}, which the run reports as a bad input; an
+   * {@link IllegalStateException} is a kernel BUG, reported as an invariant violation under
+   * {@code --check} (docs/contracts.md).
+   */
   default void setUp(Kernel kernel) {}
 
   /** Performs operation {@code index}. */

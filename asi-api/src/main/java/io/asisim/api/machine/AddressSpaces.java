@@ -97,6 +97,16 @@ public interface AddressSpaces {
   /** The leaf size (12, 21 or 30) mapping {@code va}, or {@code -1} if unmapped. */
   int leafShift(long mm, boolean restricted, long va);
 
+  /**
+   * Whether {@code mm}'s user PTE of {@code va} is present and writable ({@code _PAGE_RW}): 1
+   * writable, 0 read-only or not present, -1 when this machine does not say. The checker's user-PTE
+   * rule (docs/checker.md) compares the kernel's write protection with it; by default -1, and the
+   * rule then compares frames only. No TLB, no cost.
+   */
+  default int userPteWritable(long mm, long va) {
+    return -1;
+  }
+
   /** Page-table pages in use. */
   long pagetablePages();
 }

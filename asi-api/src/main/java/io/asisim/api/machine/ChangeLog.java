@@ -9,9 +9,11 @@ package io.asisim.api.machine;
  *   <li><b>frames</b> {@code [pfn, pfn + n)} whose allocator state (free, on a pcp list, in a pool,
  *       allocated, their order), pageblock flags, sensitivity or presence in the restricted direct
  *       map may have changed;
- *   <li><b>translations</b> {@code (mm, va, pages)} whose restricted page-table entries were written
+ *   <li><b>translations</b> {@code (mm, va, pages)} whose restricted page-table entries or user
+ *       PTEs (the user half the restricted and unrestricted tables share) were written
  *       ({@link TlbOps#ALL_MM} for the kernel half every mm shares): only there can a TLB entry
- *       that was coherent become incoherent ({@code flush_tlb_*} is owed for exactly these).
+ *       that was coherent become incoherent ({@code flush_tlb_*} is owed for exactly these), and
+ *       only there can a user PTE stop matching what the kernel installed.
  * </ul>
  * The kernel has the same split between local checks where state changes ({@code VM_BUG_ON_PAGE}
  * in the buddy and pcp paths) and whole scans run rarely.
@@ -69,7 +71,7 @@ public final class ChangeLog {
   }
 
   /**
-   * The restricted translation of {@code pages} pages from {@code va} in {@code mm}
+   * The restricted (or user) translation of {@code pages} pages from {@code va} in {@code mm}
    * ({@link TlbOps#ALL_MM}: the shared kernel half) was written.
    */
   public void translation(long mm, long va, long pages) {

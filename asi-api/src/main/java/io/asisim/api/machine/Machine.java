@@ -53,7 +53,7 @@ public interface Machine extends ArchPageOps {
 
   /**
    * Asks the machine to record in {@code log}, from now on, every write of the restricted page
-   * tables ({@link ChangeLog#translation}) and every change of the restricted direct map
+   * tables and of user PTEs ({@link ChangeLog#translation}) and every change of the restricted direct map
    * ({@link ChangeLog#frames}), for the checker's incremental checks (docs/checker.md).
    *
    * @return whether it will; this default records nothing and returns false, and the checker then

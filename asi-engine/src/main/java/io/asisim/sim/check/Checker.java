@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *       present in the restricted direct map is zeroed ({@link Machine#isZeroed});
  *   <li><b>user zeroing</b>: every anonymous page mapped to user space since the last check was
  *       zeroed ({@link KernelView#takeUnzeroedUserPage()}): a skipped {@code clear_user_highpage()};
+ *   <li><b>user PTE</b>: the page tables hold the user PTEs the kernel installed, write-protected
+ *       where it write-protected them, and no anonymous page two mms share is writable
+ *       ({@link UserPteCheck}): a copy-on-write that shares instead of copying;
  *   <li><b>alias translation</b>: every kernel access through a temporary alias since the last check
  *       reached the frame the alias was made for ({@link KernelView#takeAliasMismatch()}): a slot
  *       reused without the flush {@code FlushPolicy.beforeReuse} owes reads another page;
@@ -43,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@link #scanExposures()} does the leak-exposure accounting: the exposed (cpu, frame) pairs of the
  * one rule in {@link ExposureScan} (idle CPUs run no attacker and are skipped), turned into
  * episodes with durations by {@link ExposureTracker}. With ASI off there is no restricted space:
- * only allocator consistency is checked.
+ * only allocator consistency, user zeroing and user PTEs are checked.
  *
  * <p>The checker only reads state: it charges no cycles and touches no TLB replacement state, so
  * turning it on does not change any other metric.
@@ -58,6 +61,7 @@ public final class Checker {
   private final RestrictedMapCheck restrictedMap;
   private final TlbCoherence coherence;
   private final AliasPteCheck aliasPtes;
+  private final UserPteCheck userPtes;
   /** What changed since the last check; null without functional checks. */
   private final ChangeLog log;
   private final boolean allocatorLogs;
@@ -101,10 +105,11 @@ public final class Checker {
     this.restrictedMap = functional && asi ? new RestrictedMapCheck(machine, allocator) : null;
     this.coherence = functional && asi ? new TlbCoherence(machine) : null;
     this.aliasPtes = functional && asi ? new AliasPteCheck(machine) : null;
+    this.userPtes = functional ? new UserPteCheck(machine, kernel) : null;
     this.log = functional ? new ChangeLog() : null;
     // both start logging now, as the restricted-map bits above were taken now
     this.allocatorLogs = functional && allocator.logChanges(log);
-    this.machineLogs = functional && asi && machine.logChanges(log);
+    this.machineLogs = functional && machine.logChanges(log);
     this.tracker = new ExposureTracker(machine, metrics.counter(StandardMetrics.LEAK_EXPOSURES),
         metrics.counter(StandardMetrics.LEAK_EXPOSURE_CYCLES));
     this.exposureScan = new ExposureScan(machine, new ExposureScan.Access() {
@@ -175,8 +180,9 @@ public final class Checker {
     if (r != null) {
       return "user zeroing: " + r;
     }
-    if (!asi) {
-      return null;
+    r = userPtes.checkAll();
+    if (r != null || !asi) {
+      return r;
     }
     r = kernel.takeAliasMismatch();
     if (r != null) {
@@ -205,7 +211,7 @@ public final class Checker {
     if (log == null || log.overflowed()) {
       return checkFunctional();
     }
-    if (allocatorLogs && (machineLogs || !asi)) {
+    if (allocatorLogs && machineLogs) {
       localChecks++;
     } else {
       fullChecks++; // a part whose source does not log is walked whole below
@@ -218,7 +224,8 @@ public final class Checker {
     if (r != null) {
       return "user zeroing: " + r;
     }
-    if (asi) {
+    r = machineLogs ? userPtes.check(log) : userPtes.checkAll();
+    if (r == null && asi) {
       r = kernel.takeAliasMismatch();
       if (r != null) {
         return "alias translation: " + r;

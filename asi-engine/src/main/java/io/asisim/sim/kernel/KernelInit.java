@@ -75,6 +75,6 @@ final class KernelInit {
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec);
-    this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory);
+    this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount);
   }
 }

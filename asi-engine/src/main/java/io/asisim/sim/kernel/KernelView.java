@@ -60,6 +60,50 @@ public interface KernelView {
    */
   String takeAliasMismatch();
 
+  /** Bit of a {@link #userPte} value: the kernel's PTE is writable (not write-protected). */
+  long PTE_WRITABLE = 1L << 62;
+  /** Bit of a {@link #userPte} value: an anonymous page (else a page-cache page of a file fault). */
+  long PTE_ANON = 1L << 61;
+  /** Mask of the frame number in a {@link #userPte} value. */
+  long PTE_PFN_MASK = (1L << 52) - 1;
+  /** {@link #userPte}: the kernel maps nothing at that address of that mm. */
+  long NO_PTE = -1;
+  /** {@link #userPte}: no live mm has that id, or the kernel does not say. */
+  long NO_MM = -2;
+
+  /**
+   * The kernel's own record of {@code mm}'s user PTE of page {@code va} — what its fault, fork,
+   * copy-on-write and unmap paths believe they installed, which the page tables must hold (the
+   * checker's user-PTE rule, docs/checker.md): the frame with {@link #PTE_WRITABLE} and
+   * {@link #PTE_ANON}, {@link #NO_PTE}, or {@link #NO_MM} (the default: the kernel does not say).
+   */
+  default long userPte(long mm, long va) {
+    return NO_MM;
+  }
+
+  /**
+   * Calls {@code visitor} with every user PTE the kernel has installed in a live mm (values as
+   * {@link #userPte}), each mm once however many tasks share it; false if the kernel cannot list
+   * them (the default).
+   */
+  default boolean forEachUserPte(UserPteVisitor visitor) {
+    return false;
+  }
+
+  /**
+   * Whether more than one mm maps anonymous frame {@code pfn} (shared copy-on-write since a fork:
+   * the page's {@code _mapcount}); such a frame must be write-protected in every mm. By default false.
+   */
+  default boolean anonShared(long pfn) {
+    return false;
+  }
+
+  /** Receives the kernel's user PTEs ({@link #forEachUserPte}). */
+  @FunctionalInterface
+  interface UserPteVisitor {
+    void pte(long mm, long va, long value);
+  }
+
   /**
    * The first anonymous page mapped to user space since the last call that was not zeroed
    * ({@code do_anonymous_page()} without {@code clear_user_highpage()}), as a message, or {@code null}.

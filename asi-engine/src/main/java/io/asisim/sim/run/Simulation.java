@@ -133,7 +133,7 @@ final class Simulation {
     long scanEvery = every > 0 ? every : exposureEvery > 0 ? exposureEvery : Long.MAX_VALUE;
     long reportEvery = Math.max(1, ops / 200);
     Checker checker = new Checker(machine, allocator, kernel.view(), metrics, every > 0, settle);
-    setUp();
+    setUp(every);
     check(checker, every, -1);
     boolean scans = scanEvery != Long.MAX_VALUE;
     if (scans) {
@@ -175,13 +175,16 @@ final class Simulation {
 
   /**
    * Workload set-up sizes itself against the machine (files, processes); when it cannot — memory
-   * smaller than the workload needs, a parameter the machine contradicts — that is a bad input
-   * (exit 2, one line), not a simulator bug.
+   * smaller than the workload needs, a parameter the machine contradicts — it throws
+   * {@link IllegalArgumentException}, and that is a bad input (exit 2, one line), not a simulator
+   * bug. An {@link IllegalStateException} is a kernel BUG (a {@code BUG_ON} of the model, such as
+   * {@code switch_mm_irqs_off()} while restricted) and is reported as one, as during the ops:
+   * an invariant violation under {@code --check}, otherwise the failure of the plugin it came from.
    */
-  private void setUp() {
+  private void setUp(long every) {
     try {
       workload.setUp(kernel);
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
       String who = plugins.blame(e);
       if (who != null && !who.startsWith(PluginKind.WORKLOAD.id() + " ")) {
         throw blamed(e); // another plugin (a mapper, a policy) failed while the workload set up
@@ -189,6 +192,13 @@ final class Simulation {
       throw new BadInputException("workload '" + config.selected(PluginKind.WORKLOAD)
           + "' does not fit this machine (" + config.machine().memoryBytes() / (1 << 20) + " MiB, "
           + config.machine().cpus() + " CPUs): " + e.getMessage());
+    } catch (IllegalStateException e) {
+      if (every <= 0) {
+        throw blamed(e);
+      }
+      metrics.counter(StandardMetrics.INVARIANT_VIOLATIONS).inc();
+      throw new CheckViolationException("invariant violated: kernel BUG: " + e.getMessage()
+          + " (during workload set-up)");
     }
   }
 

@@ -65,7 +65,7 @@ final class FioRandReadWorkload implements Workload {
     for (int j = 0; j < jobs; j++) {
       pids[j] = thread && j > 0 ? k.cloneThread(pids[0]) : k.spawn();
       if (pids[j] < 0) {
-        throw new IllegalStateException("out of memory starting fio job " + j);
+        throw new IllegalArgumentException("out of memory starting fio job " + j);
       }
       k.setUserWorkingSet(pids[j], USER_DATA_PAGES, USER_TEXT_PAGES);
       fds[j] = k.open(pids[j], file);

@@ -152,7 +152,7 @@ final class KernelBuildWorkload implements Workload {
       java.util.Arrays.fill(pid[j], -1);
       int make = k.spawn();
       if (make < 0) {
-        throw new IllegalStateException("out of memory starting make job " + j);
+        throw new IllegalArgumentException("out of memory starting make job " + j);
       }
       pid[j][0] = make;
       phase[j][0] = CHILD;

@@ -34,7 +34,7 @@ final class MmapMunmapWorkload implements Workload {
   public void setUp(Kernel k) {
     pid = k.spawn();
     if (pid < 0) {
-      throw new IllegalStateException("out of memory starting the mmap-munmap process");
+      throw new IllegalArgumentException("out of memory starting the mmap-munmap process");
     }
     if (spinner) {
       if (k.nrCpus() < 2) {

@@ -2,6 +2,7 @@ package io.asisim.sim.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
@@ -28,7 +29,7 @@ class IncrementalCheckAgreementTest {
       Mutants.ephmapReuseWithoutFlush(), Mutants.vmallocLeakedAlias(), PathMutants.poolShrinkWithoutZeroing(),
       PathMutants.putKeepsPte("kmap-local"), PathMutants.putKeepsPte("mermap"), PathMutants.putKeepsPte("ephmap"),
       PathMutants.kernelFlushOnePcid("mm-global"), PathMutants.kernelFlushLoadedAsidOnly("precise"),
-      TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
+      PathMutants.cowSharesInsteadOfCopying(), TestWorkloads.accessChurn(), TestWorkloads.flipChurn());
   private static final Runner RUNNER = new Runner(REG);
 
   // MutationTest's configurations: the same mutants on the same configs and seeds
@@ -86,6 +87,11 @@ class IncrementalCheckAgreementTest {
       Variants v = churn(m, "mm-global").set("workload.access-churn.ops=800");
       agree(mapper.equals("mermap") ? v.set("mapper." + m + ".region-pages=32") : v, true);
     }
+  }
+
+  @Test
+  void copyOnWriteThatSharesIsCaughtAtTheSameOpWithTheSameMessage() {
+    agree(build("pageblock-migratetype", "ephmap", "mm-global").pick(PluginKind.MACHINE, "mutant-x86-cow-shares"), true);
   }
 
   @Test

@@ -106,6 +106,21 @@ class KernelMutationTest {
         .hasMessageContaining(" without zeroing it (after ");
   }
 
+  /**
+   * Under --check the same mutant is the {@code user PTE} invariant: the writer's PTE still maps the
+   * frame it shares, where the kernel installed its copy.
+   */
+  @Test
+  void copyOnWriteThatSharesIsAUserPteViolationUnderCheck() {
+    io.asisim.sim.run.Runner runner = new io.asisim.sim.run.Runner(REG);
+    Variants broken = MutationTest.build("pageblock-migratetype", "ephmap", "mm-global")
+        .pick(PluginKind.MACHINE, "mutant-x86-cow-shares");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(broken.build(REG)))
+        .isInstanceOf(io.asisim.sim.CheckViolationException.class)
+        .hasMessageMatching("invariant violated: user PTE: va 0x[0-9a-f]+ of mm \\d+ maps pfn (\\d+) but the kernel "
+            + "installed anonymous pfn (?!\\1 )\\d+ writable \\(after op \\d+, sim time \\d+ ns\\)");
+  }
+
   /** {@code clear_user_highpage()} skipped: 4 pages reach user space uncleared. */
   @Test
   void anonymousPageNotClearedIsCaught() {

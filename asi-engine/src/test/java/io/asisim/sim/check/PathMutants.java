@@ -252,6 +252,7 @@ final class PathMutants {
     @Override public long unmapMmLocal(int cpu, long mm, long va) { return a.unmapMmLocal(cpu, mm, va); }
     @Override public long translate(long mm, boolean restricted, long va) { return a.translate(mm, restricted, va); }
     @Override public int leafShift(long mm, boolean restricted, long va) { return a.leafShift(mm, restricted, va); }
+    @Override public int userPteWritable(long mm, long va) { return a.userPteWritable(mm, va); }
     @Override public long pagetablePages() { return a.pagetablePages(); }
   }
 }

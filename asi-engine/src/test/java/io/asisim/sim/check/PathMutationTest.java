@@ -100,12 +100,14 @@ class PathMutationTest {
   @Test
   void contextSwitchWithoutAsiExitIsCaught() {
     // the x86 model's BUG_ON in switch_mm_irqs_off() (X86Cr3.switchMm) fires at the first switch
-    // to another mm, already during set-up (spawning the processes), which Simulation reports as a
-    // workload that does not fit (exit 2) rather than a kernel BUG (exit 3): see docs/checker.md
+    // to another mm, already during set-up (spawning the processes): a kernel BUG (exit 3), not a
+    // workload that does not fit (docs/checker.md)
     assertThat(run(churn("ephmap", "mm-global")).get("invariant_violations")).isZero();
     assertThatThrownBy(() -> run(churn("ephmap", "mm-global").pick(PluginKind.MACHINE, "mutant-x86-no-cs-exit")
         .set("machine.mutant-x86-no-cs-exit.cr3-noflush=true")))
-        .hasMessageContaining("switch_mm while restricted on cpu").hasMessageContaining("asi_exit first");
+        .isInstanceOf(io.asisim.sim.CheckViolationException.class)
+        .hasMessageMatching("invariant violated: kernel BUG: switch_mm while restricted on cpu \\d+: asi_exit first"
+            + ".* \\(during workload set-up\\)");
   }
 
   /** {@link MutationTest}'s small kernel-build: fork/exec/exit, kthreads and migrations switch mms all the time. */
