@@ -77,6 +77,16 @@ public final class VmallocMapper implements Mapper {
    */
   public VmallocMapper(AddressSpaces as, TlbOps tlb, ArchPageOps arch, FlushPolicy flush, Metrics metrics,
       int nrCpus, long lazyBytesPerStep, long lockCycles, long levelCycles) {
+    this(as, tlb, arch, flush, metrics, nrCpus, lazyBytesPerStep, lockCycles, levelCycles,
+        (KernelWindows.VMALLOC_ALLOC_END - AddressSpaces.VMALLOC_START) >>> 12);
+  }
+
+  /**
+   * As above, with a vmalloc range of {@code rangePages} pages from {@code VMALLOC_START} (tests:
+   * the real range, 2^33 pages, cannot be filled to reach {@code alloc_vmap_area()}'s overflow path).
+   */
+  VmallocMapper(AddressSpaces as, TlbOps tlb, ArchPageOps arch, FlushPolicy flush, Metrics metrics,
+      int nrCpus, long lazyBytesPerStep, long lockCycles, long levelCycles, long rangePages) {
     this.as = as;
     this.tlb = tlb;
     this.arch = arch;
@@ -84,7 +94,7 @@ public final class VmallocMapper implements Mapper {
     this.lazyMaxPages = lazyMaxPages(nrCpus, lazyBytesPerStep);
     this.lockCycles = lockCycles;
     this.levelCycles = levelCycles;
-    this.free = new VmapFreeTree((KernelWindows.VMALLOC_ALLOC_END - AddressSpaces.VMALLOC_START) >>> 12);
+    this.free = new VmapFreeTree(rangePages);
     this.transientMaps = metrics.counter(StandardMetrics.TRANSIENT_MAPS);
     this.fallbacks = metrics.counter(StandardMetrics.TRANSIENT_MAP_FALLBACKS);
     this.purges = metrics.counter(VMAP_PURGES);

@@ -221,6 +221,41 @@ class SharedWindowMapperCallsTest {
     assertThat(flush.calls).containsExactly("map 0 " + a + " vmalloc+0x0 " + F);
   }
 
+  /**
+   * {@code alloc_vmap_area()}'s overflow path in a range of 6 pages (three areas with their guard
+   * pages): a full range with lazily freed areas purges them and retries once; a full range with
+   * nothing lazy to purge falls back, flushing nothing.
+   */
+  @Test
+  void vmallocPurgesAndRetriesOnceWhenTheRangeIsFullAndFallsBackWhenNothingIsLazy() {
+    VmallocMapper vm = new VmallocMapper(rig.m.addressSpaces(), rig.m.tlb(), rig.m, flush, rig.metrics, 2, 1 << 20,
+        40, 6, 6);
+    long a = rig.process();
+    long v0 = vm.map(0, a, F);
+    long v1 = vm.map(0, a, F + 1);
+    long v2 = vm.map(0, a, F + 2);
+    assertThat(RecordingFlush.name(v2)).isEqualTo("vmalloc+0x4000");
+    assertThat(vm.map(0, a, F + 3)).as("full, nothing lazy").isEqualTo(Mapper.NO_ALIAS);
+    assertThat(rig.metrics.get("transient_map_fallbacks")).isEqualTo(1);
+    assertThat(rig.metrics.get("vmap_purges")).isZero();
+    vm.unmap(1, a, v1); // lazily: 2 pages, far below lazy_max_pages
+    long again = vm.map(0, a, F + 4); // overflow: purge [0x2000, 0x4000), retry finds it
+    assertThat(RecordingFlush.name(again)).isEqualTo("vmalloc+0x2000");
+    assertThat(rig.metrics.get("vmap_purges")).isEqualTo(1);
+    assertThat(rig.metrics.get("transient_map_fallbacks")).isEqualTo(1);
+    assertThat(rig.metrics.get("transient_maps")).isEqualTo(4);
+    assertThat(flush.calls).containsExactly(
+        "map 0 " + a + " vmalloc+0x0 " + F, "map 0 " + a + " vmalloc+0x2000 " + (F + 1),
+        "map 0 " + a + " vmalloc+0x4000 " + (F + 2), "unmap 1 " + a + " vmalloc+0x2000 " + (F + 1),
+        "global 0 vmalloc+0x2000 x2", "map 0 " + a + " vmalloc+0x2000 " + (F + 4));
+    assertThat(RecordingFlush.aliases(vm)).containsExactlyInAnyOrder(
+        "-1:" + a + ":vmalloc+0x0:" + F + ":true", "-1:" + a + ":vmalloc+0x4000:" + (F + 2) + ":true",
+        "-1:" + a + ":vmalloc+0x2000:" + (F + 4) + ":true");
+    assertThat(vm.map(0, a, F + 5)).as("full again, the purge list empty").isEqualTo(Mapper.NO_ALIAS);
+    assertThat(rig.metrics.get("vmap_purges")).isEqualTo(1);
+    assertThat(v0).isNotEqualTo(Mapper.NO_ALIAS);
+  }
+
   @Test
   void vmallocKeepsManyLiveAndLazyAreas() {
     VmallocMapper vm = new VmallocMapper(rig.m.addressSpaces(), rig.m.tlb(), rig.m, flush, rig.metrics, 2, 1 << 20, 40, 6);
