@@ -238,22 +238,22 @@ class SharedWindowMapperCallsTest {
     assertThat(vm.map(0, a, F + 3)).as("full, nothing lazy").isEqualTo(Mapper.NO_ALIAS);
     assertThat(rig.metrics.get("transient_map_fallbacks")).isEqualTo(1);
     assertThat(rig.metrics.get("vmap_purges")).isZero();
-    vm.unmap(1, a, v1); // lazily: 2 pages, far below lazy_max_pages
-    long again = vm.map(0, a, F + 4); // overflow: purge [0x2000, 0x4000), retry finds it
-    assertThat(RecordingFlush.name(again)).isEqualTo("vmalloc+0x2000");
+    vm.unmap(1, a, v0); // lazily: 2 pages, far below lazy_max_pages
+    long again = vm.map(0, a, F + 4); // overflow: purge [0, 0x2000), retry finds offset 0
+    assertThat(RecordingFlush.name(again)).isEqualTo("vmalloc+0x0");
     assertThat(rig.metrics.get("vmap_purges")).isEqualTo(1);
     assertThat(rig.metrics.get("transient_map_fallbacks")).isEqualTo(1);
     assertThat(rig.metrics.get("transient_maps")).isEqualTo(4);
     assertThat(flush.calls).containsExactly(
         "map 0 " + a + " vmalloc+0x0 " + F, "map 0 " + a + " vmalloc+0x2000 " + (F + 1),
-        "map 0 " + a + " vmalloc+0x4000 " + (F + 2), "unmap 1 " + a + " vmalloc+0x2000 " + (F + 1),
-        "global 0 vmalloc+0x2000 x2", "map 0 " + a + " vmalloc+0x2000 " + (F + 4));
+        "map 0 " + a + " vmalloc+0x4000 " + (F + 2), "unmap 1 " + a + " vmalloc+0x0 " + F,
+        "global 0 vmalloc+0x0 x2", "map 0 " + a + " vmalloc+0x0 " + (F + 4));
     assertThat(RecordingFlush.aliases(vm)).containsExactlyInAnyOrder(
-        "-1:" + a + ":vmalloc+0x0:" + F + ":true", "-1:" + a + ":vmalloc+0x4000:" + (F + 2) + ":true",
-        "-1:" + a + ":vmalloc+0x2000:" + (F + 4) + ":true");
+        "-1:" + a + ":vmalloc+0x2000:" + (F + 1) + ":true", "-1:" + a + ":vmalloc+0x4000:" + (F + 2) + ":true",
+        "-1:" + a + ":vmalloc+0x0:" + (F + 4) + ":true");
     assertThat(vm.map(0, a, F + 5)).as("full again, the purge list empty").isEqualTo(Mapper.NO_ALIAS);
     assertThat(rig.metrics.get("vmap_purges")).isEqualTo(1);
-    assertThat(v0).isNotEqualTo(Mapper.NO_ALIAS);
+    assertThat(RecordingFlush.name(v1)).isEqualTo("vmalloc+0x2000");
   }
 
   @Test
