@@ -68,6 +68,14 @@ final class CompareCommand implements Callable<Integer> {
       + "writable and empty unless --force"})
   Path outDir;
 
+  @Option(names = "--sweep", paramLabel = "FILE", description = {"run the sweep FILE describes (YAML, or JSON "
+      + "for a .json file: plugins per kind with their own parameter axes, machines, seeds, samples, metrics, "
+      + "reference; docs/sweeps.md) instead of variant options on the command line"})
+  Path sweep;
+
+  @Option(names = "--dry-run", description = "list the runs (baselines, variants, seeds) and run nothing")
+  boolean dryRun;
+
   @Option(names = "--force", description = "with --out: write into a non-empty DIR, replacing the files of an "
       + "earlier asi-sim run there (listed in DIR/" + OutputDir.MANIFEST + "; files asi-sim did not write are kept)")
   boolean force;
@@ -79,7 +87,23 @@ final class CompareCommand implements Callable<Integer> {
     Runner runner = new Runner(PluginRegistry.discover());
     Comparison comparison = new Comparison(runner, threads);
     List<Showcase.Section> sections = new ArrayList<>();
-    if (options.anyGiven(spec)) {
+    String metricList = this.metricList;
+    String reference = this.reference;
+    int samples = this.samples;
+    if (sweep != null) {
+      refuseWithSweep();
+      SweepFile file = SweepFile.load(sweep, runner.registry());
+      List<VariantConfig> variants = file.variants(runner.registry());
+      if (variants.stream().noneMatch(v -> v.machine().asi())) {
+        throw new BadInputException(sweep + ": asi: off only: nothing to compare (every comparison runs its "
+            + "asi off baseline itself)");
+      }
+      UnusedSettings.warnings(file.options().sets, variants).forEach(spec.commandLine().getErr()::println);
+      samples = file.samples();
+      metricList = file.metrics();
+      reference = file.reference();
+      sections.add(new Showcase.Section(file.title(), "", variants, samples));
+    } else if (options.anyGiven(spec)) {
       List<VariantConfig> variants = options.variants(runner.registry(), true);
       options.warnIneffective(spec, variants);
       if (variants.stream().noneMatch(v -> v.machine().asi())) {
@@ -97,6 +121,11 @@ final class CompareCommand implements Callable<Integer> {
     for (Showcase.Section s : sections) {
       all.addAll(s.variants());
       runs += 2L * s.variants().size() * s.samples(); // each sample and its --asi off baseline
+    }
+    if (dryRun) {
+      spec.commandLine().getOut().print(DryRun.list(comparison, sections));
+      spec.commandLine().getOut().flush();
+      return 0;
     }
     HeapBudget.check(all, (int) Math.min(threads, runs));
 
@@ -149,6 +178,20 @@ final class CompareCommand implements Callable<Integer> {
         + (outDir != null ? "; wrote " + written.size() + " files to " + outDir + " (open "
             + outDir.resolve(ReportFiles.REPORT) + ")" : ""));
     return 0;
+  }
+
+  /** With {@code --sweep} the file defines the variants: the options that would also define them are refused. */
+  private void refuseWithSweep() {
+    for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+      String name = o.longestName();
+      boolean variantOption = name.equals("--samples") || name.equals("--metrics") || name.equals("--reference")
+          || name.equals("--seed") || name.startsWith("--check") || name.equals("--exposure-every")
+          || options.isVariantOptionName(name);
+      if (variantOption && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+        throw new BadInputException(name + ": with --sweep the variants, samples and metrics come from the file; "
+            + "give " + name.substring(2) + " there (docs/sweeps.md)");
+      }
+    }
   }
 
   private String render(List<Showcase.Section> sections, List<ComparisonResult> results, OutputFormat f,

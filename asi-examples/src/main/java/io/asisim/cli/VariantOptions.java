@@ -71,6 +71,13 @@ final class VariantOptions {
           + "(default: " + VariantConfig.DEFAULT_CHECK_FULL_EVERY + ")")
   long checkFullEvery = VariantConfig.DEFAULT_CHECK_FULL_EVERY;
 
+  /**
+   * Parameters that cross only with their own plugin (a sweep file's {@code plugins:} maps,
+   * docs/sweeps.md): per kind and plugin name, the combinations of its {@code kind.name.param=value}
+   * assignments. The command line has none: its {@code --set} lists cross with every variant.
+   */
+  final Map<PluginKind, Map<String, List<List<String>>>> pluginParams = new EnumMap<>(PluginKind.class);
+
   @Option(names = "--exposure-every", paramLabel = "N",
       description = "without --check: sample leak exposures after every N ops, 0 = never (default: 4096)")
   long exposureEvery = VariantConfig.DEFAULT_EXPOSURE_EVERY;
@@ -100,6 +107,11 @@ final class VariantOptions {
       }
     }
     return false;
+  }
+
+  /** Whether {@code name} (e.g. {@code --mapper}) is an option that defines variants. */
+  boolean isVariantOptionName(String name) {
+    return isVariantOption(name);
   }
 
   private static boolean isVariantOption(String name) {
@@ -163,7 +175,8 @@ final class VariantOptions {
       throw new BadInputException("--check-full-every " + checkFullEvery + ": must be >= 1");
     }
     List<Settings> settingsList = new ArrayList<>();
-    for (List<String> combo : setCombinations(lists, registry)) {
+    List<List<String>> setCombos = setCombinations(lists, registry);
+    for (List<String> combo : setCombos) {
       settingsList.add(initialState(Settings.parse(combo, registry), registry));
     }
     Map<PluginKind, List<String>> choices = new EnumMap<>(PluginKind.class);
@@ -198,24 +211,37 @@ final class VariantOptions {
     List<Map<String, String>> siteCombos = SiteMappers.combinations(siteMappers, lists, registry);
     List<VariantConfig> out = new ArrayList<>();
     List<Map<PluginKind, String>> selections = new ArrayList<>();
+    List<List<String>> ownParams = new ArrayList<>(); // per selection: its plugins' own assignments
     selections.add(new EnumMap<>(PluginKind.class));
+    ownParams.add(List.of());
     for (Map.Entry<PluginKind, List<String>> e : choices.entrySet()) {
       List<Map<PluginKind, String>> next = new ArrayList<>();
-      for (Map<PluginKind, String> s : selections) {
+      List<List<String>> nextParams = new ArrayList<>();
+      for (int i = 0; i < selections.size(); i++) {
         for (String name : e.getValue()) {
-          Map<PluginKind, String> n = new EnumMap<>(s);
-          n.put(e.getKey(), name);
-          next.add(n);
+          for (List<String> own : pluginParams.getOrDefault(e.getKey(), Map.of()).getOrDefault(name, List.of(List.of()))) {
+            Map<PluginKind, String> n = new EnumMap<>(selections.get(i));
+            n.put(e.getKey(), name);
+            next.add(n);
+            List<String> p = new ArrayList<>(ownParams.get(i));
+            p.addAll(own);
+            nextParams.add(p);
+          }
         }
       }
       selections = next;
+      ownParams = nextParams;
     }
     for (boolean a : asis) {
       for (int c : cpuList) {
         for (long m : memList) {
-          for (Map<PluginKind, String> sel : selections) {
+          for (int i = 0; i < selections.size(); i++) {
+            Map<PluginKind, String> sel = selections.get(i);
             for (Map<String, String> sites : siteCombos) {
-              for (Settings settings : settingsList) {
+              for (int j = 0; j < settingsList.size(); j++) {
+                // a plugin's own parameters come after the --set list: they win
+                Settings settings = ownParams.get(i).isEmpty() ? settingsList.get(j)
+                    : initialState(Settings.parse(concat(setCombos.get(j), ownParams.get(i)), registry), registry);
                 out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
                     check ? checkEvery : 0, exposureEvery).withSiteMappers(sites).withCheckFullEvery(checkFullEvery));
               }
@@ -224,6 +250,12 @@ final class VariantOptions {
         }
       }
     }
+    return out;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
     return out;
   }
 
@@ -280,7 +312,7 @@ final class VariantOptions {
   }
 
   /** Whether {@code kind.name.param} is a free-text parameter, whose commas are part of the value. */
-  private static boolean isTextParam(PluginRegistry registry, String key) {
+  static boolean isTextParam(PluginRegistry registry, String key) {
     String[] k = key.trim().split("\\.", -1);
     if (k.length != 3) {
       return false; // Settings.parse reports the malformed key

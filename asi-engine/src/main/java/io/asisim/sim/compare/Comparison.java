@@ -276,11 +276,21 @@ public final class Comparison {
         }
       }
       for (String key : differingSettings(variants)) {
-        append(sb, key + "=" + v.settings().flat().getOrDefault(key, "default"));
+        String value = v.settings().flat().get(key);
+        if (value != null || uses(v, key)) { // a sweep's own parameter of a plugin this variant does not run: no axis here
+          append(sb, key + "=" + (value == null ? "default" : value));
+        }
       }
       out.add(sb.length() == 0 ? v.selected(PluginKind.WORKLOAD) : sb.toString());
     }
     return out;
+  }
+
+  /** Whether {@code v} runs the plugin of settings key {@code kind.name.param}. */
+  private static boolean uses(VariantConfig v, String key) {
+    String[] k = key.split("\\.", 3);
+    PluginKind kind = PluginKind.fromId(k[0]);
+    return k[1].equals(v.selected(kind)) || kind == PluginKind.MAPPER && v.siteMappers().containsValue(k[1]);
   }
 
   /** The {@code --set} keys whose value is not the same in every variant, in key order. */
