@@ -7,6 +7,7 @@ import io.asisim.report.Json;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.Comparison;
 import io.asisim.sim.compare.ComparisonResult;
+import io.asisim.sim.compare.LocalRunExecutor;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Runner;
@@ -76,6 +77,15 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "list the runs (baselines, variants, seeds) and run nothing")
   boolean dryRun;
 
+  @Option(names = "--results", paramLabel = "DIR", description = {"keep every finished run in DIR as it finishes "
+      + "(one record per run, keyed by a hash of its full spec, written atomically) and reuse the runs DIR already "
+      + "holds: a killed comparison, run again with the same DIR, resumes where it stopped (docs/sweeps.md)"})
+  Path resultsDir;
+
+  @Option(names = "--from-results", paramLabel = "DIR", description = "print the comparison a --results DIR holds, "
+      + "from the store alone (every run must be in it); no variant options")
+  Path fromResultsDir;
+
   @Option(names = "--force", description = "with --out: write into a non-empty DIR, replacing the files of an "
       + "earlier asi-sim run there (listed in DIR/" + OutputDir.MANIFEST + "; files asi-sim did not write are kept)")
   boolean force;
@@ -85,13 +95,30 @@ final class CompareCommand implements Callable<Integer> {
     Comparison.checkSamples("--samples", samples);
     Comparison.checkThreads("--threads", threads);
     Runner runner = new Runner(PluginRegistry.discover());
-    Comparison comparison = new Comparison(runner, threads);
+    if (fromResultsDir != null && resultsDir != null) {
+      throw new BadInputException("--from-results: not with --results (it reads a store; --results adds to one)");
+    }
+    ResultStore store = fromResultsDir != null ? ResultStore.existing(fromResultsDir) : resultsDir != null
+        ? ResultStore.at(resultsDir) : null;
+    LocalRunExecutor local = new LocalRunExecutor(runner, threads);
+    StoredRunExecutor stored = store == null ? null : new StoredRunExecutor(store, fromResultsDir != null ? null : local);
+    Comparison comparison = new Comparison(runner, stored != null ? stored : local);
     List<Showcase.Section> sections = new ArrayList<>();
     String metricList = this.metricList;
     String reference = this.reference;
     int samples = this.samples;
-    if (sweep != null) {
-      refuseWithSweep();
+    if (fromResultsDir != null) {
+      refuseWithSweep("--from-results", "the store's " + ResultStore.MANIFEST + " says what ran");
+      if (sweep != null) {
+        throw new BadInputException("--from-results: not with --sweep (the store's " + ResultStore.MANIFEST
+            + " says what ran)");
+      }
+      SweepManifest m = SweepManifest.fromJson(store.manifest(), runner.registry());
+      sections.addAll(m.sections());
+      metricList = m.metrics();
+      reference = m.reference();
+    } else if (sweep != null) {
+      refuseWithSweep("--sweep", "the variants, samples and metrics come from the file; give NAME there (docs/sweeps.md)");
       SweepFile file = SweepFile.load(sweep, runner.registry());
       List<VariantConfig> variants = file.variants(runner.registry());
       if (variants.stream().noneMatch(v -> v.machine().asi())) {
@@ -128,6 +155,9 @@ final class CompareCommand implements Callable<Integer> {
       return 0;
     }
     HeapBudget.check(all, (int) Math.min(threads, runs));
+    if (resultsDir != null) {
+      store.claim(new SweepManifest(sections, metricList, reference).toJson());
+    }
 
     if (force && outDir == null) {
       throw new BadInputException("--force: only with --out DIR (it lets --out replace an earlier report)");
@@ -176,20 +206,21 @@ final class CompareCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().println(String.format(Locale.ROOT, "host: %d runs in %.2f s", runs, secs)
         + (outDir != null ? "; wrote " + written.size() + " files to " + outDir + " (open "
-            + outDir.resolve(ReportFiles.REPORT) + ")" : ""));
+            + outDir.resolve(ReportFiles.REPORT) + ")" : "")
+        + (stored != null ? String.format(Locale.ROOT, "; %d read from %s, %d run and stored", stored.reused(),
+            store.dir(), stored.ran()) : ""));
     return 0;
   }
 
-  /** With {@code --sweep} the file defines the variants: the options that would also define them are refused. */
-  private void refuseWithSweep() {
+  /** With {@code --sweep} or {@code --from-results} the variants are given: options that would also define them are refused. */
+  private void refuseWithSweep(String mode, String why) {
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
       String name = o.longestName();
       boolean variantOption = name.equals("--samples") || name.equals("--metrics") || name.equals("--reference")
           || name.equals("--seed") || name.startsWith("--check") || name.equals("--exposure-every")
           || options.isVariantOptionName(name);
       if (variantOption && spec.commandLine().getParseResult().hasMatchedOption(o)) {
-        throw new BadInputException(name + ": with --sweep the variants, samples and metrics come from the file; "
-            + "give " + name.substring(2) + " there (docs/sweeps.md)");
+        throw new BadInputException(name + ": with " + mode + " " + why.replace("NAME", name.substring(2)));
       }
     }
   }

@@ -10,10 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs a comparison: each variant {@code samples} times (seeds {@code seed, seed+1, ...}) and,
@@ -23,7 +19,7 @@ import java.util.concurrent.Future;
  */
 public final class Comparison {
   private final Runner runner;
-  private final int threads;
+  private final RunExecutor executor;
 
   /** The most samples per variant a comparison runs ({@code --samples}). */
   public static final int MAX_SAMPLES = 1000;
@@ -45,8 +41,13 @@ public final class Comparison {
   }
 
   public Comparison(Runner runner, int threads) {
+    this(runner, new LocalRunExecutor(runner, threads));
+  }
+
+  /** A comparison whose runs execute on {@code executor} (docs/sweeps.md); aggregation stays here. */
+  public Comparison(Runner runner, RunExecutor executor) {
     this.runner = runner;
-    this.threads = Math.max(1, threads);
+    this.executor = executor;
   }
 
   /** Runs {@code variants} (ASI on or off as configured) plus their baselines. */
@@ -187,66 +188,37 @@ public final class Comparison {
         off.exposureEvery()).withCheckFullEvery(off.checkFullEvery());
   }
 
-  /** Every run of every plan, on one pool; per plan and variant, its samples in seed order. */
+  /** Every run of every plan, on the executor; per plan and variant, its samples in seed order. */
   private List<List<RunResult>> execute(List<Plan> plans, ProgressListener progress) {
-    long total = 0;
+    List<VariantConfig> runs = new ArrayList<>();
     for (Plan p : plans) {
-      total += (long) p.all.size() * p.samples;
-    }
-    OpsProgress ops = new OpsProgress((int) total, progress);
-    int index = 0;
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, (int) Math.min(total, 64)), r -> {
-      Thread t = new Thread(r, "asi-sim-variant");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<List<Future<RunResult>>> futures = new ArrayList<>();
-      for (Plan p : plans) {
-        for (VariantConfig v : p.all) {
-          List<Future<RunResult>> fs = new ArrayList<>();
-          for (int s = 0; s < p.samples; s++) {
-            VariantConfig c = v.withSeed(v.seed() + s);
-            int run = index++;
-            fs.add(pool.submit(() -> {
-              RunResult r = runner.run(c, ops.run(run));
-              ops.finished(run);
-              return r;
-            }));
-          }
-          futures.add(fs);
+      for (VariantConfig v : p.all) {
+        for (int s = 0; s < p.samples; s++) {
+          runs.add(v.withSeed(v.seed() + s));
         }
       }
-      List<List<RunResult>> out = new ArrayList<>();
-      for (List<Future<RunResult>> fs : futures) {
-        List<RunResult> rs = new ArrayList<>();
-        for (Future<RunResult> f : fs) {
-          rs.add(get(f));
-        }
-        out.add(rs);
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
-  }
+    OpsProgress ops = new OpsProgress(runs.size(), progress);
+    List<RunResult> flat = executor.execute(runs, new RunExecutor.Listener() {
+      @Override
+      public ProgressListener run(int index) {
+        return ops.run(index);
+      }
 
-  private static RunResult get(Future<RunResult> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
+      @Override
+      public void finished(int index, RunResult result) {
+        ops.finished(index);
       }
-      if (c instanceof Error) {
-        throw (Error) c;
+    });
+    List<List<RunResult>> out = new ArrayList<>();
+    int next = 0;
+    for (Plan p : plans) {
+      for (int v = 0; v < p.all.size(); v++) {
+        out.add(List.copyOf(flat.subList(next, next + p.samples)));
+        next += p.samples;
       }
-      throw new IllegalStateException(c);
     }
+    return out;
   }
 
   /** Labels naming only what differs between variants, e.g. {@code allocator=unmapped-pool}. */

@@ -1,0 +1,179 @@
+package io.asisim.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.asisim.api.metrics.Better;
+import io.asisim.api.metrics.MetricDescriptor;
+import io.asisim.sim.BadInputException;
+import io.asisim.sim.api.BuildInfo;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.run.MetricValue;
+import io.asisim.sim.run.RunResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A directory of finished runs (docs/sweeps.md, "Result store"): {@code runs/KEY.json} per run,
+ * keyed by {@link RunSpecs#key}, each written whole to a temporary file, forced to disk and renamed
+ * into place, so a killed sweep leaves only whole records (and temporary files, which are ignored
+ * and removed); and {@code sweep.json}, the comparison's sections and selection, from which
+ * {@code compare --from-results} rebuilds the report alone. Records remember the build that wrote
+ * them: results of another build are never mixed in.
+ */
+final class ResultStore {
+  static final String MANIFEST = "sweep.json";
+  private static final String FORMAT = "asi-sim-results";
+  private final Path dir;
+  private final Path runs;
+  private final BuildInfo build = BuildInfo.current();
+
+  private ResultStore(Path dir) {
+    this.dir = dir;
+    this.runs = dir.resolve("runs");
+  }
+
+  /** A store to add runs to ({@code --results}); nothing is touched on disk before {@link #claim}. */
+  static ResultStore at(Path dir) {
+    return new ResultStore(dir);
+  }
+
+  /** Opens {@code dir} to read only ({@code --from-results}). */
+  static ResultStore existing(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+      throw new BadInputException("--from-results " + dir + ": not a result store (no " + MANIFEST
+          + "; make one with compare ... --results " + dir + ")");
+    }
+    return new ResultStore(dir);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /**
+   * Keeps {@code manifest} as this store's sweep, or checks that it is the one already kept; creates
+   * the directory if needed and removes the temporary files a killed sweep left.
+   */
+  void claim(ObjectNode manifest) {
+    Path m = dir.resolve(MANIFEST);
+    byte[] text = (manifest.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      Files.createDirectories(runs);
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(runs, ".tmp-*")) {
+        for (Path p : ds) {
+          Files.deleteIfExists(p);
+        }
+      }
+      if (Files.exists(m)) {
+        if (!java.util.Arrays.equals(Files.readAllBytes(m), text)) {
+          throw new BadInputException("--results " + dir + ": it holds the runs of another comparison (its " + MANIFEST
+              + " differs); resume with the same sweep, or use another directory");
+        }
+        return;
+      }
+      writeAtomically(m, text);
+    } catch (IOException e) {
+      throw new BadInputException("--results " + dir + ": cannot use it as a result store: " + e.getMessage());
+    }
+  }
+
+  JsonNode manifest() {
+    Path m = dir.resolve(MANIFEST);
+    try {
+      JsonNode n = RunSpecs.MAPPER.readTree(m.toFile());
+      if (!FORMAT.equals(n.path("format").asText())) {
+        throw new BadInputException(m + ": not an asi-sim result store manifest");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new BadInputException(m + ": cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** A new manifest holding what {@link #claim} keeps. */
+  static ObjectNode newManifest() {
+    ObjectNode o = RunSpecs.MAPPER.createObjectNode();
+    o.put("format", FORMAT);
+    o.put("version", 1);
+    return o;
+  }
+
+  /** The stored result of {@code run}, or null; a record of another build or spec is an error. */
+  RunResult load(VariantConfig run, String key) {
+    Path p = runs.resolve(key + ".json");
+    JsonNode r;
+    try {
+      r = RunSpecs.MAPPER.readTree(Files.readAllBytes(p));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new BadInputException(p + ": unreadable run record: " + e.getMessage());
+    }
+    if (!build.gitCommit().equals(r.path("git_commit").asText()) || !build.toolVersion().equals(r.path("tool_version").asText())) {
+      throw new BadInputException(p + ": written by asi-sim " + r.path("tool_version").asText() + " (git "
+          + r.path("git_commit").asText() + "), this is " + build.toolVersion() + " (git " + build.gitCommit()
+          + "): results of different builds are not mixed; use another --results directory");
+    }
+    if (!RunSpecs.toJson(run).toString().equals(String.valueOf(r.get("spec")))) {
+      throw new BadInputException(p + ": its spec is not the run its name says (a damaged or edited record)");
+    }
+    List<MetricValue> metrics = new ArrayList<>();
+    for (JsonNode m : r.get("metrics")) {
+      metrics.add(new MetricValue(new MetricDescriptor(m.get("name").asText(), m.get("unit").asText(),
+          Better.valueOf(m.get("better").asText()), m.get("description").asText()), m.get("value").asDouble(),
+          m.get("integral").asBoolean()));
+    }
+    return new RunResult(run, metrics, 0);
+  }
+
+  /** Keeps {@code result} as the record {@code key}: whole or not at all. */
+  void store(String key, RunResult result) {
+    ObjectNode r = RunSpecs.MAPPER.createObjectNode();
+    r.put("tool_version", build.toolVersion());
+    r.put("git_commit", build.gitCommit());
+    r.set("spec", RunSpecs.toJson(result.config()));
+    ArrayNode ms = r.putArray("metrics");
+    for (MetricValue m : result.metrics()) {
+      ObjectNode o = ms.addObject();
+      o.put("name", m.name());
+      o.put("unit", m.descriptor().unit());
+      o.put("better", m.descriptor().better().name());
+      o.put("description", m.descriptor().description());
+      o.put("value", m.value());
+      o.put("integral", m.integral());
+    }
+    try {
+      writeAtomically(runs.resolve(key + ".json"), (r.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new BadInputException("--results " + dir + ": cannot write a run record: " + e.getMessage());
+    }
+  }
+
+  /** Temporary file in the same directory, forced to disk, renamed over the target in one step. */
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
