@@ -74,7 +74,7 @@ record SweepFile(String title, VariantOptions options, int samples, String metri
           }));
           break;
         case "initial-state":
-          o.initialState = file.resolveSibling(v.scalar(key));
+          o.initialState = Path.of(v.scalar(key)); // as on the command line: relative to the working directory
           break;
         case "plugins":
           plugins(v, registry, o);
