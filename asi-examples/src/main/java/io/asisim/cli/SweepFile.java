@@ -35,7 +35,11 @@ record SweepFile(String title, VariantOptions options, int samples, String metri
 
   /** Reads and validates {@code file}. */
   static SweepFile load(Path file, PluginRegistry registry) {
-    SweepNode root = SweepNode.read(file);
+    return of(file, SweepNode.read(file), registry);
+  }
+
+  /** Validates a sweep read by {@link SweepNode#read}; {@code file} names it in errors. */
+  static SweepFile of(Path file, SweepNode root, PluginRegistry registry) {
     VariantOptions o = new VariantOptions();
     o.asi = "on";
     o.cpus = "8";

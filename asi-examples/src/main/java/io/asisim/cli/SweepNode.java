@@ -37,8 +37,19 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
 
   /** Reads {@code file}: one document holding a map. */
   static SweepNode read(Path file) {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return read(file, r);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException("--sweep " + file + ": no such file");
+    } catch (IOException e) {
+      throw new BadInputException("--sweep " + file + ": cannot read it: " + e.getMessage());
+    }
+  }
+
+  /** Reads a sweep file's text from {@code r}; {@code file} names it (YAML unless it ends in {@code .json}). */
+  static SweepNode read(Path file, Reader r) {
     JsonFactory f = file.getFileName().toString().endsWith(".json") ? new JsonFactory() : new YAMLFactory();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonParser p = f.createParser(r)) {
+    try (JsonParser p = f.createParser(r)) {
       JsonToken t = p.nextToken();
       if (t == null) {
         throw new BadInputException(file + ": empty sweep file (docs/sweeps.md)");
@@ -52,8 +63,6 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
       JsonLocation l = e.getLocation();
       throw new BadInputException(file + (l == null ? "" : ":" + l.getLineNr() + ":" + l.getColumnNr()) + ": "
           + oneLine(e.getOriginalMessage()));
-    } catch (NoSuchFileException e) {
-      throw new BadInputException("--sweep " + file + ": no such file");
     } catch (IOException e) {
       throw new BadInputException("--sweep " + file + ": cannot read it: " + e.getMessage());
     }

@@ -71,6 +71,9 @@ final class VariantOptions {
           + "(default: " + VariantConfig.DEFAULT_CHECK_FULL_EVERY + ")")
   long checkFullEvery = VariantConfig.DEFAULT_CHECK_FULL_EVERY;
 
+  /** The most variants one command line or sweep file may describe (before samples and baselines). */
+  static final int MAX_VARIANTS = 100_000;
+
   /**
    * Parameters that cross only with their own plugin (a sweep file's {@code plugins:} maps,
    * docs/sweeps.md): per kind and plugin name, the combinations of its {@code kind.name.param=value}
@@ -210,6 +213,9 @@ final class VariantOptions {
 
     List<Map<String, String>> siteCombos = SiteMappers.combinations(siteMappers, lists, registry);
     List<VariantConfig> out = new ArrayList<>();
+    long fixed = times(times(times(times(asis.size(), cpuList.size()), memList.size()), siteCombos.size()),
+        settingsList.size());
+    guard(fixed);
     List<Map<PluginKind, String>> selections = new ArrayList<>();
     List<List<String>> ownParams = new ArrayList<>(); // per selection: its plugins' own assignments
     selections.add(new EnumMap<>(PluginKind.class));
@@ -231,6 +237,7 @@ final class VariantOptions {
       }
       selections = next;
       ownParams = nextParams;
+      guard(times(selections.size(), fixed));
     }
     for (boolean a : asis) {
       for (int c : cpuList) {
@@ -251,6 +258,21 @@ final class VariantOptions {
       }
     }
     return out;
+  }
+
+  /** {@code a * b}, or {@link Long#MAX_VALUE} past it (a count only compared with a limit). */
+  private static long times(long a, long b) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+  }
+
+  private static void guard(long variants) {
+    if (variants > MAX_VARIANTS) {
+      throw new BadInputException("the options describe more than " + MAX_VARIANTS + " variants"
+          + (variants == Long.MAX_VALUE ? "" : " (" + variants + " so far, before samples)")
+          + ": split the study into several comparisons");
+    }
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
@@ -366,6 +388,7 @@ final class VariantOptions {
         }
       }
       combos = next;
+      guard(combos.size());
     }
     return combos;
   }
