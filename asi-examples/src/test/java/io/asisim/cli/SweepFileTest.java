@@ -140,6 +140,23 @@ class SweepFileTest {
   }
 
   @Test
+  void aCrossProductOfMoreThanMaxVariantsIsRefusedBeforeItIsBuilt() throws IOException {
+    StringBuilder cpus = new StringBuilder();
+    for (int c = 1; c <= 64; c++) {
+      cpus.append(c == 1 ? "" : ", ").append(c);
+    }
+    StringBuilder ops = new StringBuilder();
+    for (int o = 1; o <= 2000; o++) {
+      ops.append(o == 1 ? "" : ", ").append(o * 100);
+    }
+    Path f = file("huge.yaml", "cpus: [" + cpus + "]\nset: {workload.alloc-stress.ops: [" + ops + "]}\n");
+    Cli c = compare("--sweep", f.toString(), "--dry-run");
+    assertThat(c.code).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(c.err).isEqualTo("asi-sim: the options describe more than 100000 variants (128000 so far, before "
+        + "samples): split the study into several comparisons" + System.lineSeparator());
+  }
+
+  @Test
   void variantOptionsOnTheCommandLineAreRefusedWithASweep() throws IOException {
     Path f = file("ok.yaml", "plugins: {workload: alloc-stress}\n");
     Cli c = compare("--sweep", f.toString(), "--mapper", "exit");
