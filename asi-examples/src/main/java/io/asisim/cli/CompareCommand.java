@@ -7,7 +7,7 @@ import io.asisim.report.Json;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.Comparison;
 import io.asisim.sim.compare.ComparisonResult;
-import io.asisim.sim.compare.LocalRunExecutor;
+import io.asisim.sim.compare.RunExecutor;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Runner;
@@ -86,6 +86,19 @@ final class CompareCommand implements Callable<Integer> {
       + "from the store alone (every run must be in it); no variant options")
   Path fromResultsDir;
 
+  @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local", description = {"where the runs "
+      + "execute: local (this JVM's threads) or spark (Apache Spark, module asi-spark on the classpath: "
+      + "docs/sweeps.md); the JSON is the same (default: ${DEFAULT-VALUE})"})
+  String engine;
+
+  @Option(names = "--master", paramLabel = "URL", description = "with --engine spark: the Spark master, e.g. "
+      + "local[2], spark://host:7077 (default: spark.master of spark-submit, else local[*])")
+  String master;
+
+  @Option(names = "--jars", paramLabel = "JAR,...", description = "with --engine spark: plugin jars to ship to the "
+      + "executors (spark.jars; the driver loads them from ASI_SIM_CLASSPATH or plugins/)")
+  String jars;
+
   @Option(names = "--force", description = "with --out: write into a non-empty DIR, replacing the files of an "
       + "earlier asi-sim run there (listed in DIR/" + OutputDir.MANIFEST + "; files asi-sim did not write are kept)")
   boolean force;
@@ -100,9 +113,28 @@ final class CompareCommand implements Callable<Integer> {
     }
     ResultStore store = fromResultsDir != null ? ResultStore.existing(fromResultsDir) : resultsDir != null
         ? ResultStore.at(resultsDir) : null;
-    LocalRunExecutor local = new LocalRunExecutor(runner, threads);
-    StoredRunExecutor stored = store == null ? null : new StoredRunExecutor(store, fromResultsDir != null ? null : local);
-    Comparison comparison = new Comparison(runner, stored != null ? stored : local);
+    Map<String, String> engineOptions = new java.util.TreeMap<>();
+    if (master != null) {
+      engineOptions.put("master", master);
+    }
+    if (jars != null) {
+      engineOptions.put("jars", jars);
+    }
+    if (!engineOptions.isEmpty() && engine.equals(Engines.LOCAL)) {
+      throw new BadInputException("--" + engineOptions.keySet().iterator().next()
+          + ": only with --engine spark (the local engine runs in this JVM)");
+    }
+    RunExecutor base = Engines.create(engine, runner, threads, engineOptions);
+    StoredRunExecutor stored = store == null ? null : new StoredRunExecutor(store, fromResultsDir != null ? null : base);
+    Comparison comparison = new Comparison(runner, stored != null ? stored : base);
+    try {
+      return call(runner, comparison, store, stored);
+    } finally {
+      base.close();
+    }
+  }
+
+  private Integer call(Runner runner, Comparison comparison, ResultStore store, StoredRunExecutor stored) {
     List<Showcase.Section> sections = new ArrayList<>();
     String metricList = this.metricList;
     String reference = this.reference;

@@ -1,14 +1,11 @@
 package io.asisim.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.asisim.api.metrics.Better;
-import io.asisim.api.metrics.MetricDescriptor;
+import io.asisim.report.RunSpecs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.api.BuildInfo;
 import io.asisim.sim.config.VariantConfig;
-import io.asisim.sim.run.MetricValue;
 import io.asisim.sim.run.RunResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A directory of finished runs (docs/sweeps.md, "Result store"): {@code runs/KEY.json} per run,
@@ -125,34 +120,15 @@ final class ResultStore {
           + r.path("git_commit").asText() + "), this is " + build.toolVersion() + " (git " + build.gitCommit()
           + "): results of different builds are not mixed; use another --results directory");
     }
-    if (!RunSpecs.toJson(run).toString().equals(String.valueOf(r.get("spec")))) {
+    if (!RunSpecs.holds(r, run)) {
       throw new BadInputException(p + ": its spec is not the run its name says (a damaged or edited record)");
     }
-    List<MetricValue> metrics = new ArrayList<>();
-    for (JsonNode m : r.get("metrics")) {
-      metrics.add(new MetricValue(new MetricDescriptor(m.get("name").asText(), m.get("unit").asText(),
-          Better.valueOf(m.get("better").asText()), m.get("description").asText()), m.get("value").asDouble(),
-          m.get("integral").asBoolean()));
-    }
-    return new RunResult(run, metrics, 0);
+    return RunSpecs.result(r, run);
   }
 
   /** Keeps {@code result} as the record {@code key}: whole or not at all. */
   void store(String key, RunResult result) {
-    ObjectNode r = RunSpecs.MAPPER.createObjectNode();
-    r.put("tool_version", build.toolVersion());
-    r.put("git_commit", build.gitCommit());
-    r.set("spec", RunSpecs.toJson(result.config()));
-    ArrayNode ms = r.putArray("metrics");
-    for (MetricValue m : result.metrics()) {
-      ObjectNode o = ms.addObject();
-      o.put("name", m.name());
-      o.put("unit", m.descriptor().unit());
-      o.put("better", m.descriptor().better().name());
-      o.put("description", m.descriptor().description());
-      o.put("value", m.value());
-      o.put("integral", m.integral());
-    }
+    ObjectNode r = RunSpecs.record(result, build);
     try {
       writeAtomically(runs.resolve(key + ".json"), (r.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

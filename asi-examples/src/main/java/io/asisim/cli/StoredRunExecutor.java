@@ -1,5 +1,6 @@
 package io.asisim.cli;
 
+import io.asisim.report.RunSpecs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.RunExecutor;
 import io.asisim.sim.config.VariantConfig;

@@ -2,6 +2,7 @@ package io.asisim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asisim.fixtures.PluginJars;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

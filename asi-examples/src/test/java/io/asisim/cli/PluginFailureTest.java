@@ -2,6 +2,7 @@ package io.asisim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asisim.fixtures.PluginJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -163,6 +163,13 @@ class SweepFileTest {
     assertThat(c.code).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(c.err).isEqualTo("asi-sim: --mapper: with --sweep the variants, samples and metrics come from the "
         + "file; give mapper there (docs/sweeps.md)" + System.lineSeparator());
+    Cli noSpark = compare("--sweep", f.toString(), "--engine", "spark", "--dry-run");
+    assertThat(noSpark.err).as("asi-spark is not on this module's class path").isEqualTo("asi-sim: --engine spark: not "
+        + "on the classpath (valid here: local); build module asi-spark and add it with ASI_SIM_CLASSPATH "
+        + "(docs/sweeps.md)" + System.lineSeparator());
+    Cli master = compare("--sweep", f.toString(), "--master", "local[2]");
+    assertThat(master.err).isEqualTo("asi-sim: --master: only with --engine spark (the local engine runs in this JVM)"
+        + System.lineSeparator());
     Cli missing = compare("--sweep", dir.resolve("none.yaml").toString());
     assertThat(missing.err).isEqualTo("asi-sim: --sweep " + dir.resolve("none.yaml") + ": no such file"
         + System.lineSeparator());

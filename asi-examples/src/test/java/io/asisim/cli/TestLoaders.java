@@ -1,5 +1,6 @@
 package io.asisim.cli;
 
+import io.asisim.fixtures.PluginJars;
 import java.nio.file.Path;
 
 /** Class loaders for CLI tests: the test class path, plus extra plugin jars when there are any. */

@@ -12,7 +12,7 @@ import java.util.List;
  * is {@link LocalRunExecutor}, a thread pool; a result store that skips finished runs and a cluster
  * engine are other implementations.
  */
-public interface RunExecutor {
+public interface RunExecutor extends AutoCloseable {
   /** What an executor reports as its runs progress. Both methods may be called from any thread. */
   interface Listener {
     /** A listener that ignores everything. */
@@ -32,4 +32,8 @@ public interface RunExecutor {
    * @throws RuntimeException the first failure (a bad input, a checker violation, a plugin's)
    */
   List<RunResult> execute(List<VariantConfig> runs, Listener listener);
+
+  /** Releases what the executor holds (a cluster session); by default nothing. */
+  @Override
+  default void close() {}
 }

@@ -1,14 +1,18 @@
-package io.asisim.cli;
+package io.asisim.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.metrics.Better;
+import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.config.Settings;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.MetricValue;
+import io.asisim.sim.run.RunResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,12 +31,14 @@ import java.util.TreeMap;
  * order), and its key: the SHA-256 of that text. The result store names a finished run by its key
  * (docs/sweeps.md), so the same run of two sweeps, or of two machines' stores, is one record.
  */
-final class RunSpecs {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+public final class RunSpecs {
+  /** The mapper of run specs and records (compact, insertion-ordered). */
+  public static final ObjectMapper MAPPER = new ObjectMapper();
 
   private RunSpecs() {}
 
-  static ObjectNode toJson(VariantConfig v) {
+  /** The spec of {@code v}. */
+  public static ObjectNode toJson(VariantConfig v) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("memory", v.machine().memoryBytes());
     o.put("cpus", v.machine().cpus());
@@ -57,7 +63,7 @@ final class RunSpecs {
   }
 
   /** The spec {@link #toJson} wrote; settings are validated against {@code registry} again. */
-  static VariantConfig fromJson(JsonNode o, PluginRegistry registry) {
+  public static VariantConfig fromJson(JsonNode o, PluginRegistry registry) {
     Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
     for (Iterator<Map.Entry<String, JsonNode>> it = o.get("selection").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -81,12 +87,51 @@ final class RunSpecs {
   }
 
   /** The run's key: SHA-256 of its spec's compact JSON, in hex. */
-  static String key(VariantConfig v) {
+  public static String key(VariantConfig v) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(toJson(v).toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
+  }
+
+  /**
+   * One finished run as a record: the build that ran it ({@code tool_version}, {@code git_commit}),
+   * its spec and its metrics (name, unit, direction, description, value, whether a count). A result
+   * store keeps these; a cluster engine sends them back from its executors.
+   */
+  public static ObjectNode record(RunResult result, io.asisim.sim.api.BuildInfo build) {
+    ObjectNode r = MAPPER.createObjectNode();
+    r.put("tool_version", build.toolVersion());
+    r.put("git_commit", build.gitCommit());
+    r.set("spec", toJson(result.config()));
+    ArrayNode ms = r.putArray("metrics");
+    for (MetricValue m : result.metrics()) {
+      ObjectNode o = ms.addObject();
+      o.put("name", m.name());
+      o.put("unit", m.descriptor().unit());
+      o.put("better", m.descriptor().better().name());
+      o.put("description", m.descriptor().description());
+      o.put("value", m.value());
+      o.put("integral", m.integral());
+    }
+    return r;
+  }
+
+  /** The metrics of {@code record}, as the result of {@code run} (whose spec the caller checked). */
+  public static RunResult result(JsonNode record, VariantConfig run) {
+    List<MetricValue> metrics = new ArrayList<>();
+    for (JsonNode m : record.get("metrics")) {
+      metrics.add(new MetricValue(new MetricDescriptor(m.get("name").asText(), m.get("unit").asText(),
+          Better.valueOf(m.get("better").asText()), m.get("description").asText()), m.get("value").asDouble(),
+          m.get("integral").asBoolean()));
+    }
+    return new RunResult(run, metrics, 0);
+  }
+
+  /** Whether {@code record} holds the spec of {@code run}, text for text. */
+  public static boolean holds(JsonNode record, VariantConfig run) {
+    return toJson(run).toString().equals(String.valueOf(record.get("spec")));
   }
 }
