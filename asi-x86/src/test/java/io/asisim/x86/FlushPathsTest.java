@@ -74,6 +74,27 @@ class FlushPathsTest {
     assertThat(m.cycles(0) - c0).isEqualTo(150 + 200);
   }
 
+  /**
+   * {@code flush_tlb_mm_range()} bumps the mm's {@code tlb_gen} ({@code inc_mm_tlb_gen()}) before
+   * choosing targets, so a caller holding the mm in an idle ASID is behind too and flushes it at
+   * its next {@code switch_mm_irqs_off()} into the mm, as any other CPU of the mm's cpumask does.
+   */
+  @Test
+  void anMmRangeFlushFromACpuHoldingTheMmIdleLeavesItsAsidStale() {
+    boot(1);
+    long a = mmWithTenPages();
+    m.addressSpaces().switchMm(0, a);
+    touchTen(0);
+    m.addressSpaces().switchMm(0, m.addressSpaces().mmCreate(0)); // A idle in ASID 1 of cpu 0
+    m.tlb().flushMmRange(0, a, USER_VA, 1);
+    assertThat(metrics.get("tlb_shootdown_ipis")).isZero();
+    assertThat(m.tlb().validEntries(0)).as("A's context dropped, as for any CPU of A's cpumask").isZero();
+    long writes = metrics.get("cr3_writes");
+    m.addressSpaces().switchMm(0, a);
+    assertThat(metrics.get("cr3_writes")).isEqualTo(writes + 1);
+    assertThat(touchTen(0)).isEqualTo(10);
+  }
+
   @Test
   void aGatheredRequestIsSentOnlyWhenItHoldsAPage() {
     boot(2);
