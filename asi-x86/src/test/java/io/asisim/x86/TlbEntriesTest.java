@@ -67,6 +67,18 @@ class TlbEntriesTest {
     assertThat(in(1, 0, 1L << 36)).containsExactlyInAnyOrder(1016L, 1019L);
   }
 
+  /** A fully associative 1 GiB array (Zen 4's: one set): the slot after cpu 0's set is cpu 1's first. */
+  @Test
+  void aProbeOfAOneSetArrayStaysInItsCpusWays() {
+    Tlb one = new Tlb(2, TinyTlbs.geometry(8, 2, 2, 2, 2, 2));
+    one.fill(1, 2, 0x40000000L, 30, 1 << 18, true, false); // cpu 1's first 1 GiB way
+    List<Long> seen = new ArrayList<>();
+    new TlbEntries(one).forEachIn(0, 0x40000000L, 1, 2, (c, pcid, global, va, pfn, shift) -> seen.add(pfn));
+    assertThat(seen).isEmpty();
+    new TlbEntries(one).forEachIn(1, 0x40000000L, 1, 2, (c, pcid, global, va, pfn, shift) -> seen.add(pfn));
+    assertThat(seen).containsExactly(1L << 18);
+  }
+
   @Test
   void aVisitReadsOnlyItsOwnCpusSlotsEvenWithTheWholeBitmapWordSet() {
     Tlb small = TinyTlbs.small(); // 8 STLB and 4 1 GiB slots per CPU: one bitmap word, mostly beyond them
