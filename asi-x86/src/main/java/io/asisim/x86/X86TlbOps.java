@@ -291,13 +291,16 @@ final class X86TlbOps implements TlbOps {
     }
   }
 
+  /**
+   * {@code flush_tlb_mm_range()}: the mm's cpumask plus the caller. {@code inc_mm_tlb_gen()} puts
+   * every context of the mm behind, the caller's too: when the caller has the mm loaded it flushes
+   * locally, when it holds the mm in an idle ASID {@link #flushTlbMulti} marks that ASID stale as
+   * for any other CPU that does not have the mm loaded.
+   */
   @Override
   public void flushMmRange(int cpu, long mm, long start, long pages) {
     tmpMask.copyFrom(mms.cpumask(mm));
     tmpMask.set(cpu);
-    if (s.loadedMm[cpu] != mm) {
-      tmpMask.clear(cpu);
-    }
     shootdown(cpu, tmpMask, mm, start, pages);
   }
 

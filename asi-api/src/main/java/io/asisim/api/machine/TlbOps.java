@@ -56,7 +56,9 @@ public interface TlbOps {
 
   /**
    * {@code flush_tlb_mm_range()}: flushes {@code [start, start + pages*4K)} of {@code mm} on this
-   * CPU if it has {@code mm} loaded and shoots down the other CPUs of the mm's cpumask.
+   * CPU if it has {@code mm} loaded and shoots down the other CPUs of the mm's cpumask; a CPU (this
+   * one included) that holds {@code mm} in an idle ASID flushes it at its next switch into it, as
+   * {@code inc_mm_tlb_gen()} makes it.
    */
   void flushMmRange(int cpu, long mm, long start, long pages);
 
