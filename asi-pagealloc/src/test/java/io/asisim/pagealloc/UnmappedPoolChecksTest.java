@@ -80,9 +80,28 @@ class UnmappedPoolChecksTest {
     // the reservation splits 0@10 at boot; the unmovable refill claims the largest block, 1024@10
     assertThat(a.alloc(0, 0, S)).isEqualTo(1024);
     arch.setRestrictedMapped(0, 3, 1, false);
+    ChangeLog log = new ChangeLog();
+    log.frames(0, 32);
     assertThat(a.checkConsistency()).isNull();
+    assertThat(a.checkConsistency(log)).isNull();
     arch.setRestrictedMapped(0, 20, 1, false);
     assertThat(a.checkConsistency()).isEqualTo("pool: frame 20 outside the sensitive pool is unmapped in the restricted direct map");
+    assertThat(a.checkConsistency(log)).isEqualTo("pool: frame 20 outside the sensitive pool is unmapped in the restricted direct map");
+  }
+
+  @Test
+  void aClearedLogsOldRangesAreNotJudged() {
+    FakeArch arch = new FakeArch(4, 4096, 0);
+    UnmappedPoolAllocator a = pool(arch);
+    arch.setRestrictedMapped(0, 600, 1, false); // bad: outside the sensitive pool, unmapped
+    ChangeLog log = new ChangeLog();
+    log.frames(2000, 1);
+    log.frames(0, 1024);
+    assertThat(a.checkConsistency(log)).isEqualTo("pool: frame 600 outside the sensitive pool is unmapped in the restricted direct map");
+    log.clear(); // the engine reuses one log: only what is recorded after the clear counts
+    log.frames(2000, 1);
+    assertThat(log.nrFrameRanges()).isEqualTo(1);
+    assertThat(a.checkConsistency(log)).isNull();
   }
 
   /** Refill 0@9 and hand out pfn 0, with the change log on: free 1@0, 2@1, ..., 256@8. */
