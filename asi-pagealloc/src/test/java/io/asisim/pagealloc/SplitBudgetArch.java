@@ -29,10 +29,6 @@ final class SplitBudgetArch implements ArchPageOps {
     this.tablePages = tablePages;
   }
 
-  FakeArch fake() {
-    return fake;
-  }
-
   /** Sets the page-table pages left for splits. */
   void setTablePages(long n) {
     tablePages = n;
