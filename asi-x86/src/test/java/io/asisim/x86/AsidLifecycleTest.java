@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * is an ASID like the others (gaps found by mutation testing, docs/mutation-testing.md).
  */
 class AsidLifecycleTest {
-  private static final long USER_VA = 0x400000L;
-  private static final long FIRST_PFN = 12000;
+  private static final long USER_VA = TenUserPages.USER_VA;
+  private static final long FIRST_PFN = TenUserPages.FIRST_PFN;
   /** 24 data + 8 text kernel translations, each 3 x 15 + 15 cycles (PTE lines in L2). */
   private static final long KERNEL_REFILL = 32 * 60;
 
@@ -29,19 +29,11 @@ class AsidLifecycleTest {
   }
 
   private long mmWithTenPages() {
-    long mm = m.addressSpaces().mmCreate(0);
-    for (int i = 0; i < 10; i++) {
-      assertThat(m.addressSpaces().mapUser(0, mm, USER_VA + i * 4096L, FIRST_PFN + i, true)).isTrue();
-    }
-    return mm;
+    return TenUserPages.mm(m);
   }
 
   private long touchTen(int cpu) {
-    long before = metrics.get("tlb_misses");
-    for (int i = 0; i < 10; i++) {
-      assertThat(m.tlb().access(cpu, USER_VA + i * 4096L, false, 0)).isEqualTo(FIRST_PFN + i);
-    }
-    return metrics.get("tlb_misses") - before;
+    return TenUserPages.touch(m, metrics, cpu);
   }
 
   /** Runs {@code mm} on {@code cpu} restricted then unrestricted: ten entries in each of its PCIDs. */

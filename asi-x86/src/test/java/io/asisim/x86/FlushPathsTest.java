@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * testing, docs/mutation-testing.md).
  */
 class FlushPathsTest {
-  private static final long USER_VA = 0x400000L;
-  private static final long FIRST_PFN = 12000;
+  private static final long USER_VA = TenUserPages.USER_VA;
+  private static final long FIRST_PFN = TenUserPages.FIRST_PFN;
 
   private final Metrics metrics = new Metrics();
   private X86Machine m;
@@ -30,19 +30,11 @@ class FlushPathsTest {
   }
 
   private long mmWithTenPages() {
-    long mm = m.addressSpaces().mmCreate(0);
-    for (int i = 0; i < 10; i++) {
-      assertThat(m.addressSpaces().mapUser(0, mm, USER_VA + i * 4096L, FIRST_PFN + i, true)).isTrue();
-    }
-    return mm;
+    return TenUserPages.mm(m);
   }
 
   private long touchTen(int cpu) {
-    long before = metrics.get("tlb_misses");
-    for (int i = 0; i < 10; i++) {
-      assertThat(m.tlb().access(cpu, USER_VA + i * 4096L, false, 0)).isEqualTo(FIRST_PFN + i);
-    }
-    return metrics.get("tlb_misses") - before;
+    return TenUserPages.touch(m, metrics, cpu);
   }
 
   @Test

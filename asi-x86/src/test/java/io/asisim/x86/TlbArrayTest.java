@@ -18,21 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class TlbArrayTest {
   private static CpuProfile geometry(long stlb, long stlbWays, long l1, long l1Ways) {
-    Map<Cost, Long> g = Map.of(Cost.STLB_ENTRIES, stlb, Cost.STLB_WAYS, stlbWays, Cost.TLB_1G_ENTRIES, 4L,
-        Cost.TLB_1G_WAYS, 2L, Cost.L1_DTLB_ENTRIES, l1, Cost.L1_DTLB_WAYS, l1Ways);
-    return new CpuProfile() {
-      @Override public String name() {
-        return "tiny";
-      }
-
-      @Override public long get(Cost key) {
-        return g.get(key);
-      }
-
-      @Override public boolean has(CpuTrait trait) {
-        return false;
-      }
-    };
+    return TinyTlbs.geometry(stlb, stlbWays, 4, 2, l1, l1Ways);
   }
 
   private final Tlb t = new Tlb(2, geometry(8, 2, 2, 2));
