@@ -126,15 +126,16 @@ final class CompareCommand implements Callable<Integer> {
     }
     RunExecutor base = Engines.create(engine, runner, threads, engineOptions);
     StoredRunExecutor stored = store == null ? null : new StoredRunExecutor(store, fromResultsDir != null ? null : base);
-    Comparison comparison = new Comparison(runner, stored != null ? stored : base);
+    RunExecutor executor = stored != null ? stored : base;
     try {
-      return call(runner, comparison, store, stored);
+      return call(runner, executor, store, stored);
     } finally {
       base.close();
     }
   }
 
-  private Integer call(Runner runner, Comparison comparison, ResultStore store, StoredRunExecutor stored) {
+  private Integer call(Runner runner, RunExecutor executor, ResultStore store, StoredRunExecutor stored) {
+    Comparison comparison = new Comparison(runner, executor);
     List<Showcase.Section> sections = new ArrayList<>();
     String metricList = this.metricList;
     String reference = this.reference;
@@ -205,7 +206,7 @@ final class CompareCommand implements Callable<Integer> {
     List<ComparisonResult> results = new ArrayList<>();
     runs = 0;
     try (Progress p = Progress.start(sections.size() == 1 ? sections.get(0).title() : "showcase", 1)) {
-      List<ComparisonResult> rs = comparison.runAll(requests, p.listener());
+      List<ComparisonResult> rs = new Comparison(runner, p.counting(executor)).runAll(requests, p.listener());
       for (int i = 0; i < sections.size(); i++) {
         ComparisonResult r = rs.get(i);
         if (sections.get(i).isWaterfall()) {

@@ -1,6 +1,9 @@
 package io.asisim.cli;
 
+import io.asisim.sim.compare.RunExecutor;
 import io.asisim.sim.run.ProgressListener;
+import io.asisim.sim.run.RunResult;
+import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -8,7 +11,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A progress bar on stderr, only when stderr is a terminal (never in pipes, files or CI): the
  * launcher passes {@code -Dasisim.progress=true|false}; without it, whether there is a console.
- * It counts workload ops (of every run of a comparison) and shows the elapsed and remaining time.
+ * It counts workload ops (of every run of a comparison), shows the elapsed and remaining time and,
+ * for a comparison, the runs finished of all.
  */
 final class Progress implements AutoCloseable {
   private final ProgressBar bar;
@@ -39,6 +43,33 @@ final class Progress implements AutoCloseable {
         bar.maxHint(total);
         bar.stepTo(done);
       }
+    };
+  }
+
+  /**
+   * The same executor, counting its finished runs into the bar ({@code 3/16 runs} after the times),
+   * read from a result store or run.
+   */
+  RunExecutor counting(RunExecutor executor) {
+    if (bar == null) {
+      return executor;
+    }
+    return (runs, listener) -> {
+      AtomicInteger done = new AtomicInteger();
+      return executor.execute(runs, new RunExecutor.Listener() {
+        @Override
+        public ProgressListener run(int index) {
+          return listener.run(index);
+        }
+
+        @Override
+        public void finished(int index, RunResult result) {
+          listener.finished(index, result);
+          synchronized (bar) {
+            bar.setExtraMessage(done.incrementAndGet() + "/" + runs.size() + " runs");
+          }
+        }
+      });
     };
   }
 

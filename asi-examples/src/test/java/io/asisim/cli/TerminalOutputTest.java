@@ -56,7 +56,7 @@ class TerminalOutputTest {
     }
     assertThat(cli.code).as(cli.err).isZero();
     // two samples of the variant and two of its baseline: 4 x 400 ops, "(elapsed / remaining)"
-    assertThat(bar.toString(StandardCharsets.UTF_8)).containsPattern("100% \\[=+\\] 1600/1600 ops \\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\)");
+    assertThat(bar.toString(StandardCharsets.UTF_8)).containsPattern("100% \\[=+\\] 1600/1600 ops \\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\) 4/4 runs");
   }
 
   /** The words of a table, without its header rule (its width is the one thing wrapping changes). */
