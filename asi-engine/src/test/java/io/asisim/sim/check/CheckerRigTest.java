@@ -322,5 +322,64 @@ class CheckerRigTest {
     assertThat(c.checkChanged()).isNull();
     assertThat(c.fullChecks()).isEqualTo(1);
     assertThat(c.localChecks()).isEqualTo((rounds + 999) / 1000 + 1);
+    churn(rounds);
+    assertThat(c.checkChanged()).as("overflowed: checked in full").isNull();
+    assertThat(c.fullChecks()).isEqualTo(2);
+  }
+
+  /** The allocator, with its consistency checks counted and frame 0 made sensitive on demand. */
+  private static final class Recording implements PageAllocator {
+    final PageAllocator a;
+    int full;
+    int local;
+    boolean zeroSensitive;
+
+    Recording(PageAllocator a) {
+      this.a = a;
+    }
+
+    @Override public long alloc(int cpu, int order, int gfpMask) { return a.alloc(cpu, order, gfpMask); }
+    @Override public void free(int cpu, long pfn, int order) { a.free(cpu, pfn, order); }
+    @Override public Sensitivity sensitivity(long pfn) {
+      return pfn == 0 && zeroSensitive ? Sensitivity.SENSITIVE : a.sensitivity(pfn);
+    }
+    @Override public boolean anySensitive(long pfn, long n) { return a.anySensitive(pfn, n); }
+    @Override public long sensitivityChanges() { return a.sensitivityChanges(); }
+    @Override public long freePages() { return a.freePages(); }
+    @Override public String checkConsistency() {
+      full++;
+      return a.checkConsistency();
+    }
+    @Override public boolean logChanges(ChangeLog log) { return a.logChanges(log); }
+    @Override public String checkConsistency(ChangeLog changed) {
+      local++;
+      return a.checkConsistency(changed);
+    }
+  }
+
+  @Test
+  void theIncrementalCheckAsksTheAllocatorAndTheMapOnlyWhatChangedAndFrameZeroIsAFrame() {
+    boot(true);
+    int[] pmdLookups = {0};
+    Machine counting = new ForwardingMachine(m) {
+      @Override public int restrictedPageblockMapped(long pfn) {
+        pmdLookups[0]++;
+        return m.restrictedPageblockMapped(pfn);
+      }
+    };
+    Recording rec = new Recording(alloc);
+    Checker c = new Checker(counting, rec, kernel, v.metrics(), true, true);
+    assertThat(c.checkChanged()).isNull();
+    assertThat(rec.local).isEqualTo(1);
+    assertThat(rec.full).isZero();
+    assertThat(pmdLookups[0]).as("nothing logged: no pageblock looked up").isZero();
+    assertThat(c.checkFunctional()).isNull();
+    assertThat(rec.full).isEqualTo(1);
+    assertThat(pmdLookups[0]).isPositive();
+    rec.zeroSensitive = true; // an allocator that owns frame 0
+    cacheUser(0);
+    pid[0] = 5;
+    c.scanExposures();
+    assertThat(c.isExposed(0, 0)).isTrue();
   }
 }

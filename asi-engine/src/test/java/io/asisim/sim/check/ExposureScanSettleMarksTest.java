@@ -305,11 +305,17 @@ class ExposureScanSettleMarksTest {
     long base = mappedBlock();
     cacheBlock(0, base);
     cacheBlock(1, base);
-    sensChanges = -1; // nothing settles: every scan reads both entries
+    long leafVa = AddressSpaces.directMapVa(base);
     assertThat(found()).isEmpty();
     assertThat(anySensitiveCalls).isEqualTo(1);
+    assertThat(m.tlb.answers).as("clean, the count known: settled on both CPUs, the second by the mark")
+        .containsEntry(key(0, leafVa), true).containsEntry(key(1, leafVa), true);
+    sensChanges = -1; // the count not known: nothing clean settles, every scan reads both entries
     assertThat(found()).isEmpty();
-    assertThat(anySensitiveCalls).as("a mark holds for its own scan only").isEqualTo(2);
+    assertThat(anySensitiveCalls).isEqualTo(2);
+    assertThat(m.tlb.answers).containsEntry(key(0, leafVa), false).containsEntry(key(1, leafVa), false);
+    assertThat(found()).isEmpty();
+    assertThat(anySensitiveCalls).as("a mark holds for its own scan only").isEqualTo(3);
     assertThat(isSensitiveCalls).isZero();
   }
 
@@ -328,6 +334,13 @@ class ExposureScanSettleMarksTest {
       assertThat(found()).isEmpty();
       assertThat(anySensitiveCalls).as("frames " + frames).isEqualTo(1);
     }
+    m.frames = base - 512; // a leaf past the frames the marks cover is read frame by frame
+    scan = newScan();
+    anySensitiveCalls = 0;
+    isSensitiveCalls = 0;
+    assertThat(found()).isEmpty();
+    assertThat(anySensitiveCalls).isZero();
+    assertThat(isSensitiveCalls).isEqualTo(2 * 512);
     m.frames = (1L << 22) * 512; // 8 TiB: no marks, each CPU's leaf is read frame by frame
     scan = newScan();
     anySensitiveCalls = 0;

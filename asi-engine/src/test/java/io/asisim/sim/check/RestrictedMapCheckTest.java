@@ -67,7 +67,7 @@ class RestrictedMapCheckTest {
 
     @Override public boolean isRestrictedMapped(long pfn) {
       frameLookups++;
-      return m.isRestrictedMapped(pfn);
+      return pfn < m.nrFrames() && m.isRestrictedMapped(pfn); // frames beyond the real machine: unmapped
     }
 
     @Override public boolean isZeroed(long pfn) { return !written.contains(pfn); }
@@ -163,6 +163,13 @@ class RestrictedMapCheckTest {
     assertThat(c.checkFrames(log)).isEqualTo(expected);
     assertThat(m.pmdLookups).as("a pageblock with reserved frames is read frame by frame").isZero();
     assertThat(m.frameLookups).isEqualTo(412);
+    assertThat(c.checkFrames(range(b + 150, 200))).as("a record starting inside the reservation").isEqualTo(expected);
+  }
+
+  private static ChangeLog range(long p, long n) {
+    ChangeLog log = new ChangeLog(1);
+    log.frames(p, n);
+    return log;
   }
 
   @Test
@@ -204,5 +211,14 @@ class RestrictedMapCheckTest {
     assertThat(c.checkFrames(log)).isNull();
     assertThat(m.pmdLookups).isEqualTo(1);
     assertThat(m.frameLookups).as("the empty PMD decides its block; the reserved block frame by frame").isEqualTo(412);
+  }
+
+  @Test
+  void aLargeMachineGetsOneBitPerFrame() {
+    boot();
+    m.frames = (1L << 26) - 63; // 256 GiB: 2^20 words of 64 frames per bit set, 8 MiB each
+    RestrictedMapCheck c = new RestrictedMapCheck(m, alloc);
+    sensitive.add(m.frames - 1);
+    assertThat(c.checkFrames(single(m.frames - 1))).isNull();
   }
 }

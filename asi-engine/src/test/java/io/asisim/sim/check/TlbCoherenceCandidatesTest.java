@@ -243,10 +243,11 @@ class TlbCoherenceCandidatesTest {
     extra.add(new long[] {0, mm, VA + 4096, 40001});
     long[] away = {other, other};
     assertThat(coherence.checkChanged(away, log(new long[] {mm, VA, 2}))).isNull();
-    long[] second = extra.remove(1); // flushed: dropped at the next check
+    // candidates in probe order: (0, mm, VA+1) then (1, mm, VA)
+    long[] last = extra.remove(0); // cpu 1's is flushed: dropped at the next check
     assertThat(coherence.checkChanged(away, log())).isNull();
-    extra.add(second); // refilled wrongly behind the log's back: only the full check sees it
-    assertThat(coherence.checkChanged(new long[] {mm, other}, log())).isNull();
-    assertThat(coherence.checkAll(new long[] {mm, other})).isEqualTo(incoherent(0, VA + 4096, 40001, mm, 30001));
+    extra.add(last); // refilled wrongly behind the log's back: only the full check sees it
+    assertThat(coherence.checkChanged(new long[] {other, mm}, log())).isNull();
+    assertThat(coherence.checkAll(new long[] {other, mm})).isEqualTo(incoherent(1, VA, 40000, mm, 30000));
   }
 }
