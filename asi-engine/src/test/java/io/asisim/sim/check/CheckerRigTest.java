@@ -3,7 +3,6 @@ package io.asisim.sim.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.machine.AsiExitReason;
 import io.asisim.api.machine.ChangeLog;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.MachineConfig;
@@ -281,7 +280,8 @@ class CheckerRigTest {
         + " but the restricted page tables of mm " + mm + " now map it to pfn " + b
         + " (a flush was skipped before the PTE was rewritten)");
     m.setRestrictedMapped(0, a, 1, true);
-    assertThat(c.checkChanged()).isEqualTo("restricted map: sensitive pfn " + a + " is present in the restricted direct map");
+    assertThat(c.checkChanged())
+        .isEqualTo("restricted map: sensitive pfn " + a + " is present in the restricted direct map");
     assertThat(c.fullChecks()).isEqualTo(3);
   }
 
@@ -293,7 +293,6 @@ class CheckerRigTest {
     assertThat(c.checkChanged()).isEqualTo("alias PTE: va 0x" + Long.toHexString(KVA)
         + " in the shared kernel area maps pfn 4321 but no mapper holds a live alias there (a release left its PTE)");
     assertThat(c.checkFunctional()).startsWith("alias PTE: va 0x" + Long.toHexString(KVA));
-    m.asi().asiExit(0, AsiExitReason.MISC, 0);
   }
 
   /** Writes 4 page-table records per round: two kernel-area PTEs mapped and cleared. */

@@ -12,10 +12,10 @@ import io.asisim.sim.config.Settings;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Boot;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.EnumMap;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -78,8 +78,8 @@ class RestrictedMapCheckTest {
   private void boot() {
     Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
     sel.put(PluginKind.WORKLOAD, "fio-randread");
-    real = Boot.boot(new VariantConfig(new MachineConfig(256L << 20, 1, true), sel, sel.keySet(), Settings.none(), 1, 1),
-        REGISTRY).machine();
+    real = Boot.boot(new VariantConfig(new MachineConfig(256L << 20, 1, true), sel, sel.keySet(), Settings.none(),
+        1, 1), REGISTRY).machine();
     m = new Played(real);
     b = real.nrFrames() - 4 * 512; // free memory, sensitive at boot: unmapped until the test maps it
     assertThat(real.restrictedPageblockMapped(b)).isZero();
