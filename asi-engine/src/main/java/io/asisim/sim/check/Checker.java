@@ -180,7 +180,7 @@ public final class Checker {
     if (r != null) {
       return "user zeroing: " + r;
     }
-    r = userPtes.checkAll();
+    r = userPtes == null ? null : userPtes.checkAll(); // null: a checker built for exposure scans only
     if (r != null || !asi) {
       return r;
     }
