@@ -13,6 +13,7 @@ import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.kernel.KernelView;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Boot;
+import io.asisim.sim.run.BootedVariant;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -178,6 +179,66 @@ class UserPteCheckTest {
       as.mapUser(0, mm, VA + ((long) i << 12), 700 + i, true);
     }
     assertThat(both(check)).startsWith("user PTE: va 0x10000000 of mm " + mm + " maps pfn 700 ");
+  }
+
+  /** Frame 0 is a frame like any other: judged for write protection, named as "pfn 0". */
+  @Test
+  void frameZeroIsJudgedAndNamed() {
+    UserPteCheck check = boot(true);
+    kernelHas(VA, 0, true, false);
+    as.mapUser(0, mm, VA, 0, true);
+    assertThat(both(check)).isEqualTo("user PTE: va 0x10000000 of mm " + mm
+        + " maps pfn 0 writable but the kernel installed anonymous pfn 0 read-only");
+    kernelHas(VA, 5, true, true);
+    as.mapUser(0, mm, VA, 0, true);
+    assertThat(both(check)).isEqualTo("user PTE: va 0x10000000 of mm " + mm
+        + " maps pfn 0 but the kernel installed anonymous pfn 5 writable");
+  }
+
+  /**
+   * Only the records of this interval are judged, each page of a record once: a bad PTE left in a
+   * record cleared before, or next to a one-page record, is not this check's; a two-page record's
+   * second page is.
+   */
+  @Test
+  void exactlyTheLoggedPagesAreJudged() {
+    UserPteCheck check = boot(true);
+    kernelHas(VA, 100, true, true);
+    as.mapUser(0, mm, VA, 100, true);
+    as.mapUser(0, mm, VA + 4096, 7, true); // the kernel lists nothing there
+    log.clear(); // two records dropped unjudged (an earlier check's business)
+    as.mapUser(0, mm, VA, 100, true);
+    assertThat(log.nrTranslations()).isEqualTo(1);
+    assertThat(check.check(log)).as("neither the stale second record nor the page after VA").isNull();
+    log.clear();
+    log.translation(mm, VA, 2);
+    assertThat(check.check(log)).isEqualTo("user PTE: va 0x10001000 of mm " + mm
+        + " maps pfn 7 but the kernel installed nothing there");
+  }
+
+  /**
+   * In the checker: the incremental check judges the written PTEs (so it sees a PTE the kernel does
+   * not list), the full check walks the kernel's list (so it does not): the documented limit, on
+   * both sides.
+   */
+  @Test
+  void theCheckerJudgesWrittenPtesIncrementallyAndTheKernelsListInFull() {
+    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+    sel.put(PluginKind.WORKLOAD, "fio-randread");
+    BootedVariant v = Boot.boot(new VariantConfig(new MachineConfig(256L << 20, 2, true), sel, sel.keySet(),
+        Settings.none(), 1, 1), REGISTRY);
+    m = v.machine();
+    as = m.addressSpaces();
+    mm = as.mmCreate(0);
+    Checker c = new Checker(m, v.allocator(), kernel, v.metrics(), true);
+    as.mapUser(0, mm, VA, 7, true);
+    assertThat(c.checkChanged()).isEqualTo("user PTE: va 0x10000000 of mm " + mm
+        + " maps pfn 7 but the kernel installed nothing there");
+    as.mapUser(0, mm, VA, 7, true);
+    assertThat(c.checkFunctional()).isNull();
+    kernelHas(VA, 8, true, true);
+    assertThat(c.checkFunctional()).isEqualTo("user PTE: va 0x10000000 of mm " + mm
+        + " maps pfn 7 but the kernel installed anonymous pfn 8 writable");
   }
 
   @Test
