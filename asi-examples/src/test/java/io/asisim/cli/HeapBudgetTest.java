@@ -67,7 +67,9 @@ class HeapBudgetTest {
         .doesNotContain("OutOfMemoryError");
     Proc fits = fork("-Xmx64m", run("1G", "--format", "json"));
     assertThat(fits.code).as(fits.err).isZero();
-    assertThat(fits.out).contains("\"metrics\"");
+    assertThat(fits.out).as("stdout is the JSON alone (no logging framework's status lines)").startsWith("{")
+        .contains("\"metrics\"");
+    assertThat(fits.err).as("the logging configuration parses").doesNotContain("logback").doesNotContain("SLF4J");
   }
 
   record Proc(int code, String out, String err) {}
