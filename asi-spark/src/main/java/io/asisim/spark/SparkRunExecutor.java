@@ -23,11 +23,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * records, in input order ({@code collect()} of a {@code map} keeps it), and everything else — the
  * plan, the statistics, every output — stays on the driver, so the JSON equals a local run's byte
  * for byte. The Spark context starts at the first run (a bad input found before costs no cluster)
- * and stops with {@link #close}. Files a run names (a trace) are read by the executor at the same
+ * and stops with {@link #close}. The runs go in jobs of {@link #BATCHES_PER_CORE} runs per executor
+ * core, so that a result store keeps each job's runs as it ends. Files a run names (a trace) are read by the executor at the same
  * path: on a cluster they must be on a shared file system; a missing one fails the sweep with the
  * executor's one-line error. Executors report no ops progress: the bar moves as runs finish.
  */
 final class SparkRunExecutor implements RunExecutor {
+  /** Runs per executor core in one Spark job (see {@link #execute}). */
+  static final int BATCHES_PER_CORE = 4;
   private final Runner runner;
   private final String master;
   private final String jars;
@@ -66,22 +69,33 @@ final class SparkRunExecutor implements RunExecutor {
       specs.add(RunSpecs.toJson(v).toString());
     }
     RunTask task = new RunTask(PluginSet.of(runner.registry()), BuildInfo.current().gitCommit());
-    List<String> records = context().parallelize(specs, specs.size()).map(task).collect();
+    JavaSparkContext sc = context();
+    // jobs of a few runs per core: each job's results reach the listener (a result store) when it
+    // ends, so a sweep killed midway loses at most the job in flight
+    int batch = Math.max(1, BATCHES_PER_CORE * sc.defaultParallelism());
     List<RunResult> out = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      JsonNode r = read(records.get(i));
-      if (r.has("error")) {
-        String m = r.get("message").asText();
-        throw r.get("error").asText().equals("violation") ? new CheckViolationException(m) : new BadInputException(m);
+    for (int from = 0; from < specs.size(); from += batch) {
+      List<String> part = specs.subList(from, Math.min(specs.size(), from + batch));
+      List<String> records = sc.parallelize(part, part.size()).map(task).collect();
+      for (int j = 0; j < records.size(); j++) {
+        out.add(result(records.get(j), runs.get(from + j), from + j, listener));
       }
-      if (!RunSpecs.holds(r, runs.get(i))) {
-        throw new IllegalStateException("run " + i + " came back with another spec");
-      }
-      RunResult result = RunSpecs.result(r, runs.get(i));
-      listener.finished(i, result);
-      out.add(result);
     }
     return out;
+  }
+
+  private static RunResult result(String record, VariantConfig run, int i, Listener listener) {
+    JsonNode r = read(record);
+    if (r.has("error")) {
+      String m = r.get("message").asText();
+      throw r.get("error").asText().equals("violation") ? new CheckViolationException(m) : new BadInputException(m);
+    }
+    if (!RunSpecs.holds(r, run)) {
+      throw new IllegalStateException("run " + i + " came back with another spec");
+    }
+    RunResult result = RunSpecs.result(r, run);
+    listener.finished(i, result);
+    return result;
   }
 
   private static JsonNode read(String record) {

@@ -70,6 +70,14 @@ class SparkEngineTest {
     Out cluster = compare(f, "--engine", "spark", "--master", "local-cluster[2,1,1024]");
     assertThat(cluster.code).as(cluster.err).isZero();
     assertThat(cluster.out).isEqualTo(local.out);
+    // a result store behind Spark keeps every run (job by job), and a rerun reads them all
+    Path store = dir.resolve("store");
+    Out stored = compare(f, "--engine", "spark", "--master", "local[2]", "--results", store.toString());
+    assertThat(stored.out).isEqualTo(local.out);
+    assertThat(stored.err).contains("; 0 read from " + store + ", 8 run and stored");
+    Out again = compare(f, "--engine", "spark", "--master", "local[2]", "--results", store.toString());
+    assertThat(again.out).isEqualTo(local.out);
+    assertThat(again.err).contains("; 8 read from " + store + ", 0 run and stored");
   }
 
   /**
