@@ -96,8 +96,15 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
       }
       case VALUE_NULL:
         throw new BadInputException(file + ":" + line + ":" + col + ": an empty value (give a value or leave the key out)");
-      default:
-        return new SweepNode(file, line, col, p.getText(), null, null);
+      default: {
+        String text = p.getText();
+        // no field takes a line break or a control character, and a value is echoed in one-line errors
+        if (text.chars().anyMatch(Character::isISOControl)) {
+          throw new BadInputException(file + ":" + line + ":" + col + ": a value with a line break or a control "
+              + "character (every value here is one line)");
+        }
+        return new SweepNode(file, line, col, text, null, null);
+      }
     }
   }
 

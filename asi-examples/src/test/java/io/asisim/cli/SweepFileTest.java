@@ -136,6 +136,9 @@ class SweepFileTest {
     bad("a: b\n c: d\n", "2:3: mapping values are not allowed here");
     bad("- just a list\n", "1:1: a sweep file holds a map (keys such as plugins:, samples:; docs/sweeps.md)");
     bad("set:\n  workload.trace.file: [a, b]\n", "2:24: set.workload.trace.file: a text parameter takes one value");
+    // found by SweepFileFuzzTest (regression input multi-line-name): a folded scalar with an empty line
+    bad("plugins:\n  allocator:\n    pageblock-migratetype\n\n    pageblock-migratetype\n",
+        "3:5: a value with a line break or a control character (every value here is one line)");
     bad("check: {every: 0}\n", "1:16: check.every '0': must be an integer >= 1");
   }
 
