@@ -76,8 +76,8 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
       case START_OBJECT: {
         Map<String, SweepNode> m = new LinkedHashMap<>();
         while (p.nextToken() != JsonToken.END_OBJECT) {
-          String key = p.currentName();
           JsonLocation kl = p.currentTokenLocation();
+          String key = oneLine(file, kl.getLineNr(), kl.getColumnNr(), p.currentName());
           p.nextToken();
           SweepNode v = read(file, p);
           if (m.put(key, v) != null) {
@@ -96,16 +96,18 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
       }
       case VALUE_NULL:
         throw new BadInputException(file + ":" + line + ":" + col + ": an empty value (give a value or leave the key out)");
-      default: {
-        String text = p.getText();
-        // no field takes a line break or a control character, and a value is echoed in one-line errors
-        if (text.chars().anyMatch(Character::isISOControl)) {
-          throw new BadInputException(file + ":" + line + ":" + col + ": a value with a line break or a control "
-              + "character (every value here is one line)");
-        }
-        return new SweepNode(file, line, col, text, null, null);
-      }
+      default:
+        return new SweepNode(file, line, col, oneLine(file, line, col, p.getText()), null, null);
     }
+  }
+
+  /** No key or value takes a line break or a control character, and each is echoed in one-line errors. */
+  private static String oneLine(Path file, int line, int col, String text) {
+    if (text.chars().anyMatch(Character::isISOControl)) {
+      throw new BadInputException(file + ":" + line + ":" + col + ": a key or value with a line break or a control "
+          + "character (every one here is one line)");
+    }
+    return text;
   }
 
   /**

@@ -138,7 +138,8 @@ class SweepFileTest {
     bad("set:\n  workload.trace.file: [a, b]\n", "2:24: set.workload.trace.file: a text parameter takes one value");
     // found by SweepFileFuzzTest (regression input multi-line-name): a folded scalar with an empty line
     bad("plugins:\n  allocator:\n    pageblock-migratetype\n\n    pageblock-migratetype\n",
-        "3:5: a value with a line break or a control character (every value here is one line)");
+        "3:5: a key or value with a line break or a control character (every one here is one line)");
+    bad("{\"refer\\nce\": 1}\n", "1:2: a key or value with a line break or a control character");
     bad("check: {every: 0}\n", "1:16: check.every '0': must be an integer >= 1");
   }
 
