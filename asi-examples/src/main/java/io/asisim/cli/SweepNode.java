@@ -128,9 +128,14 @@ record SweepNode(Path file, int line, int column, String text, List<SweepNode> l
     return sb.length() == 0 ? "not a valid sweep file" : sb.toString();
   }
 
+  /** Longest error message kept whole; a longer one echoes a long value and is shortened in the middle. */
+  static final int MAX_MESSAGE = 1000;
+
   /** A one-line bad input at this node: {@code FILE:LINE:COL: what}. */
   BadInputException error(String what) {
-    return new BadInputException(file + ":" + line + ":" + column + ": " + what);
+    String w = what.length() <= MAX_MESSAGE ? what
+        : what.substring(0, MAX_MESSAGE / 2) + " ... " + what.substring(what.length() - MAX_MESSAGE / 2);
+    return new BadInputException(file + ":" + line + ":" + column + ": " + w);
   }
 
   boolean isScalar() {

@@ -140,6 +140,12 @@ class SweepFileTest {
     bad("plugins:\n  allocator:\n    pageblock-migratetype\n\n    pageblock-migratetype\n",
         "3:5: a key or value with a line break or a control character (every one here is one line)");
     bad("{\"refer\\nce\": 1}\n", "1:2: a key or value with a line break or a control character");
+    // found by SweepFileFuzzTest (regression input long-value): a 3 KB value echoed whole
+    String longValue = "x".repeat(3000);
+    bad("asi: " + longValue + "\n", "1:6: asi '" + "x".repeat(400));
+    Cli longOne = compare("--sweep", dir.resolve("bad.yaml").toString(), "--dry-run");
+    assertThat(longOne.err).contains("x ... x").endsWith("': valid values are on, off" + System.lineSeparator());
+    assertThat(longOne.err.length()).isLessThan(SweepNode.MAX_MESSAGE + 200);
     bad("check: {every: 0}\n", "1:16: check.every '0': must be an integer >= 1");
   }
 
