@@ -184,6 +184,9 @@ final class CompareCommand implements Callable<Integer> {
     }
     if (dryRun) {
       spec.commandLine().getOut().print(DryRun.list(comparison, sections));
+      if (store != null) {
+        spec.commandLine().getOut().print(DryRun.stored(comparison, sections, store));
+      }
       spec.commandLine().getOut().flush();
       return 0;
     }

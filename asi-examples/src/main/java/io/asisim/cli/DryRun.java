@@ -1,6 +1,8 @@
 package io.asisim.cli;
 
+import io.asisim.report.RunSpecs;
 import io.asisim.sim.compare.Comparison;
+import io.asisim.sim.config.VariantConfig;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,5 +37,19 @@ final class DryRun {
       sb.append(String.format(Locale.ROOT, "total: %d runs%n", total));
     }
     return sb.toString();
+  }
+
+  /** How many of the runs {@code store} holds already (they would be read, not run). */
+  static String stored(Comparison comparison, List<Showcase.Section> sections, ResultStore store) {
+    long all = 0;
+    long held = 0;
+    for (Showcase.Section s : sections) {
+      for (VariantConfig run : comparison.runs(new Comparison.Request(s.title(), s.variants(), s.samples()))) {
+        all++;
+        held += store.holds(RunSpecs.key(run)) ? 1 : 0;
+      }
+    }
+    return String.format(Locale.ROOT, "results %s: %d of %d runs stored (read, not run), %d to run%n", store.dir(),
+        held, all, all - held);
   }
 }

@@ -104,6 +104,11 @@ final class ResultStore {
     return o;
   }
 
+  /** Whether a record of {@code run} is in the store (its file exists; {@link #load} judges it). */
+  boolean holds(String key) {
+    return Files.isRegularFile(runs.resolve(key + ".json"));
+  }
+
   /** The stored result of {@code run}, or null; a record of another build or spec is an error. */
   RunResult load(VariantConfig run, String key) {
     Path p = runs.resolve(key + ".json");

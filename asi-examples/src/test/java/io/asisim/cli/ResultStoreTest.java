@@ -70,6 +70,9 @@ class ResultStoreTest {
     long kept = records(store);
     assertThat(kept).as("killed midway: " + Files.readString(dir.resolve("err"))).isBetween(3L, RUNS - 1L);
 
+    Cli dry = Cli.run("compare", "--sweep", f.toString(), "--results", store.toString(), "--dry-run");
+    assertThat(dry.out).endsWith("results " + store + ": " + kept + " of " + RUNS + " runs stored (read, not run), "
+        + (RUNS - kept) + " to run" + System.lineSeparator());
     Cli resumed = Cli.run("compare", "--sweep", f.toString(), "--results", store.toString(), "--threads", "2",
         "--format", "json");
     assertThat(resumed.code).as(resumed.err).isZero();

@@ -115,6 +115,26 @@ public final class Comparison {
     return new Labels(p.allLabels.subList(0, p.nrBaselines), p.allLabels.subList(p.nrBaselines, p.allLabels.size()));
   }
 
+  /**
+   * Every run of {@code r} as the executor will get it: baselines first, then variants, each
+   * variant's samples in seed order (what {@code --dry-run} counts in a result store).
+   */
+  public List<VariantConfig> runs(Request r) {
+    return runs(List.of(plan(r)));
+  }
+
+  private static List<VariantConfig> runs(List<Plan> plans) {
+    List<VariantConfig> runs = new ArrayList<>();
+    for (Plan p : plans) {
+      for (VariantConfig v : p.all) {
+        for (int s = 0; s < p.samples; s++) {
+          runs.add(v.withSeed(v.seed() + s));
+        }
+      }
+    }
+    return runs;
+  }
+
   /** What one comparison runs: its baselines first, then its variants, with their labels. */
   private static final class Plan {
     String title;
@@ -190,14 +210,7 @@ public final class Comparison {
 
   /** Every run of every plan, on the executor; per plan and variant, its samples in seed order. */
   private List<List<RunResult>> execute(List<Plan> plans, ProgressListener progress) {
-    List<VariantConfig> runs = new ArrayList<>();
-    for (Plan p : plans) {
-      for (VariantConfig v : p.all) {
-        for (int s = 0; s < p.samples; s++) {
-          runs.add(v.withSeed(v.seed() + s));
-        }
-      }
-    }
+    List<VariantConfig> runs = runs(plans);
     OpsProgress ops = new OpsProgress(runs.size(), progress);
     List<RunResult> flat = executor.execute(runs, new RunExecutor.Listener() {
       @Override
