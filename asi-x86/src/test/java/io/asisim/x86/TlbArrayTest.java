@@ -3,12 +3,9 @@ package io.asisim.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asisim.api.machine.Cost;
 import io.asisim.api.machine.CpuProfile;
-import io.asisim.api.machine.CpuTrait;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
