@@ -3,10 +3,10 @@ package io.asisim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asisim.fixtures.PluginJars;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asisim.api.plugin.PluginKind;
+import io.asisim.fixtures.PluginJars;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.plugin.PluginRegistry;
 import java.net.URLClassLoader;

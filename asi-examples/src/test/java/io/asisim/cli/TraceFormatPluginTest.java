@@ -2,9 +2,9 @@ package io.asisim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asisim.fixtures.PluginJars;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asisim.fixtures.PluginJars;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
