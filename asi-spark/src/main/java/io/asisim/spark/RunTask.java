@@ -17,8 +17,8 @@ import org.apache.spark.api.java.function.Function;
  * One run on an executor: a spec (JSON, {@link RunSpecs#toJson}) in, a record out
  * ({@link RunSpecs#record}), or an error record when the run ends in a bad input or a checker
  * violation, so the driver ends the sweep with the same one-line error and exit code a local run
- * gives. First it checks that this JVM has the driver's build and plugin set ({@link PluginSet}):
- * results of other code are never mixed into a sweep.
+ * gives. First it checks that this JVM has the driver's build (version and commit) and plugin set
+ * ({@link PluginSet}): results of other code are never mixed into a sweep.
  */
 final class RunTask implements Function<String, String> {
   private static final long serialVersionUID = 1L;
@@ -26,11 +26,17 @@ final class RunTask implements Function<String, String> {
   private static String plugins;
 
   private final String driverPlugins;
-  private final String driverCommit;
+  private final String driverBuild;
 
-  RunTask(String driverPlugins, String driverCommit) {
+  /** @param driverBuild the driver's {@link #build} */
+  RunTask(String driverPlugins, String driverBuild) {
     this.driverPlugins = driverPlugins;
-    this.driverCommit = driverCommit;
+    this.driverBuild = driverBuild;
+  }
+
+  /** A build as executors compare it: version and commit, e.g. {@code 0.1.0-SNAPSHOT (git 1d18454...)}. */
+  static String build(BuildInfo b) {
+    return b.toolVersion() + " (git " + b.gitCommit() + ")";
   }
 
   /** The registry of this JVM, discovered once (with the task's class loader: jars shipped by --jars). */
@@ -46,9 +52,10 @@ final class RunTask implements Function<String, String> {
   public String call(String spec) throws IOException {
     PluginRegistry reg = registry();
     String host = InetAddress.getLocalHost().getHostName();
-    if (!BuildInfo.current().gitCommit().equals(driverCommit)) {
-      return error("bad-input", "executor " + host + " runs asi-sim git " + BuildInfo.current().gitCommit()
-          + ", the driver " + driverCommit + ": ship the driver's jars (--jars)");
+    String here = build(BuildInfo.current());
+    if (!here.equals(driverBuild)) {
+      return error("bad-input", "executor " + host + " runs asi-sim " + here + ", the driver " + driverBuild
+          + ": ship the driver's jars (--jars)");
     }
     if (!plugins.equals(driverPlugins)) {
       return error("bad-input", "executor " + host + " has another plugin set than the driver: "

@@ -68,7 +68,7 @@ final class SparkRunExecutor implements RunExecutor {
     for (VariantConfig v : runs) {
       specs.add(RunSpecs.toJson(v).toString());
     }
-    RunTask task = new RunTask(PluginSet.of(runner.registry()), BuildInfo.current().gitCommit());
+    RunTask task = new RunTask(PluginSet.of(runner.registry()), RunTask.build(BuildInfo.current()));
     JavaSparkContext sc = context();
     // jobs of a few runs per core: each job's results reach the listener (a result store) when it
     // ends, so a sweep killed midway loses at most the job in flight

@@ -262,7 +262,8 @@ public final class Comparison {
       }
       for (String key : differingSettings(variants)) {
         String value = v.settings().flat().get(key);
-        if (value != null || uses(v, key)) { // a sweep's own parameter of a plugin this variant does not run: no axis here
+        // a sweep's own parameter of a plugin this variant does not run is no axis here
+        if (value != null || uses(v, key)) {
           append(sb, key + "=" + (value == null ? "default" : value));
         }
       }
