@@ -141,7 +141,7 @@ final class CompareCommand implements Callable<Integer> {
     String reference = this.reference;
     int samples = this.samples;
     if (fromResultsDir != null) {
-      refuseWithSweep("--from-results", "the store's " + ResultStore.MANIFEST + " says what ran");
+      refuseVariantOptions("--from-results", "the store's " + ResultStore.MANIFEST + " says what ran");
       if (sweep != null) {
         throw new BadInputException("--from-results: not with --sweep (the store's " + ResultStore.MANIFEST
             + " says what ran)");
@@ -151,7 +151,7 @@ final class CompareCommand implements Callable<Integer> {
       metricList = m.metrics();
       reference = m.reference();
     } else if (sweep != null) {
-      refuseWithSweep("--sweep", "the variants, samples and metrics come from the file; give NAME there (docs/sweeps.md)");
+      refuseVariantOptions("--sweep", "the variants, samples and metrics come from the file; give %s there (docs/sweeps.md)");
       SweepFile file = SweepFile.load(sweep, runner.registry());
       List<VariantConfig> variants = file.variants(runner.registry());
       if (variants.stream().noneMatch(v -> v.machine().asi())) {
@@ -249,14 +249,14 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   /** With {@code --sweep} or {@code --from-results} the variants are given: options that would also define them are refused. */
-  private void refuseWithSweep(String mode, String why) {
+  private void refuseVariantOptions(String mode, String why) {
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
       String name = o.longestName();
       boolean variantOption = name.equals("--samples") || name.equals("--metrics") || name.equals("--reference")
           || name.equals("--seed") || name.startsWith("--check") || name.equals("--exposure-every")
-          || options.isVariantOptionName(name);
+          || VariantOptions.isVariantOption(name);
       if (variantOption && spec.commandLine().getParseResult().hasMatchedOption(o)) {
-        throw new BadInputException(name + ": with " + mode + " " + why.replace("NAME", name.substring(2)));
+        throw new BadInputException(name + ": with " + mode + " " + String.format(why, name.substring(2)));
       }
     }
   }

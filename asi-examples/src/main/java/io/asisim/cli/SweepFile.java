@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A sweep file (docs/sweeps.md): what one {@code compare} runs, written once instead of as a command
@@ -114,15 +115,11 @@ record SweepFile(String title, VariantOptions options, int samples, String metri
     return options.variants(registry, true);
   }
 
-  private interface Item {
-    String text(SweepNode n);
-  }
-
   /** A value or a list of values, each checked by {@code item}, comma-joined as on the command line. */
-  private static String list(SweepNode v, String key, Item item) {
+  private static String list(SweepNode v, String key, Function<SweepNode, String> item) {
     List<String> out = new ArrayList<>();
     for (SweepNode n : v.items(key)) {
-      String t = item.text(n);
+      String t = item.apply(n);
       if (t.indexOf(',') >= 0) {
         throw n.error(key + ": '" + t + "': a comma inside a value (give a list instead)");
       }

@@ -113,11 +113,7 @@ final class VariantOptions {
   }
 
   /** Whether {@code name} (e.g. {@code --mapper}) is an option that defines variants. */
-  boolean isVariantOptionName(String name) {
-    return isVariantOption(name);
-  }
-
-  private static boolean isVariantOption(String name) {
+  static boolean isVariantOption(String name) {
     for (PluginKind k : PluginKind.values()) {
       if (k.optionLabel() != null && name.equals("--" + k.id())) {
         return true;

@@ -83,7 +83,7 @@ final class CheckView implements KernelView {
   private static long pte(MmState m, long va) {
     long v = m.anon.get(va);
     if (v != LongLongMap.ABSENT) {
-      return (v & MmState.PFN_MASK) | PTE_ANON | ((v & MmState.WRITABLE) != 0 ? PTE_WRITABLE : 0);
+      return (v & (PTE_PFN_MASK | PTE_WRITABLE)) | PTE_ANON; // MmState keeps anon PTEs in this encoding
     }
     v = m.filePte.get(va);
     return v == LongLongMap.ABSENT ? NO_PTE : v;

@@ -10,10 +10,10 @@ import io.asisim.sim.util.LongLongMap;
  * kernel-wide, as the page's mapcount is.)
  */
 final class MmState {
-  /** Bit of a value in {@link #anon}: the user PTE is writable. */
-  static final long WRITABLE = 1L << 62;
+  /** Bit of a value in {@link #anon}: the user PTE is writable (the checker's encoding, one home). */
+  static final long WRITABLE = KernelView.PTE_WRITABLE;
   /** Mask of the frame number in a value of {@link #anon}. */
-  static final long PFN_MASK = (1L << 52) - 1;
+  static final long PFN_MASK = KernelView.PTE_PFN_MASK;
   /** First user address handed out (above the traditional 4 MiB null-guard and text). */
   static final long USER_BASE = 0x0000_1000_0000L;
 
