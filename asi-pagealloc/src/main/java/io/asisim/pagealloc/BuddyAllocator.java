@@ -252,9 +252,14 @@ public final class BuddyAllocator implements PageAllocator {
     return true;
   }
 
+  private LocalConsistencyChecker localChecker;
+
   @Override
   public String checkConsistency(ChangeLog changed) {
-    return new LocalConsistencyChecker(this).check(changed);
+    if (localChecker == null) {
+      localChecker = new LocalConsistencyChecker(this); // once: the checker runs after every op
+    }
+    return localChecker.check(changed);
   }
 
   @Override

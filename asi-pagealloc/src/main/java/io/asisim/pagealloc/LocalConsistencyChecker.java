@@ -198,7 +198,7 @@ final class LocalConsistencyChecker {
 
   private String checkPageblock(int p) {
     Zone z = zoneContaining(p);
-    if (z == null || p < z.startPfn || PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
+    if (z == null || PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
       return null; // as the full check: a pageblock holding boot-reserved frames is never flipped
     }
     return ConsistencyChecker.pageblockMapping(a, p);

@@ -23,9 +23,9 @@ final class RestrictedEntries {
   private TlbVisitor visitor;
   private SettlingTlbVisitor settlingVisitor;
 
-  RestrictedEntries(CpuTlbState s, Tlb tlb, boolean asi) {
+  RestrictedEntries(CpuTlbState s, TlbEntries entries, boolean asi) {
     this.s = s;
-    this.entries = new TlbEntries(tlb);
+    this.entries = entries;
     this.asi = asi;
   }
 

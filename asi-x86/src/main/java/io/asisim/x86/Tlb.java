@@ -319,10 +319,11 @@ final class Tlb {
     }
   }
 
-  void markUnsettled(int c, int cpu, int slot) {
+  private void markUnsettled(int c, int cpu, int slot) {
     int rel = slot - cpu * sets[c] * ways[c];
     unsettled[c][cpu * wordsPerCpu[c] + (rel >>> 6)] |= 1L << rel;
   }
+
   /** Valid second-level entries of {@code cpu}. */
   int validEntries(int cpu) {
     int n = 0;

@@ -41,11 +41,10 @@ final class TlbEntries {
     }
   }
 
-
-
   /**
    * Unsettles the settled entries of {@code cpu} whose first frame is in {@code sortedPfns[0..n)}
-   * (settled entries are 4 KiB: the scan settles no larger leaf).
+   * (losses of access concern sensitive frames, whose settled entries are 4 KiB: a settled 2 MiB
+   * leaf covers no sensitive frame and goes with {@link #unsettle} when sensitivity changes).
    */
   void unsettleFrames(int cpu, long[] sortedPfns, int n) {
     if (n == 0) {

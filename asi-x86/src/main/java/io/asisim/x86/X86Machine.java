@@ -297,12 +297,11 @@ public final class X86Machine implements Machine {
   }
 
   /**
-   * Records restricted direct-map changes here and restricted page-table writes in
-   * {@link X86AddressSpaces}; without ASI there is no restricted space and nothing to record.
+   * Records restricted direct-map changes here and restricted page-table and user PTE writes in
+   * {@link X86AddressSpaces}; without ASI only the user PTEs are written of what the log covers.
    */
   @Override
   public boolean logChanges(ChangeLog log) {
-    // with ASI off only the user PTEs are written of what the log covers (no restricted tables)
     changeLog = log;
     addressSpaces.logChanges(log);
     return true;

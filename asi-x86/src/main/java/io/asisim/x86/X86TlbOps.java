@@ -64,8 +64,8 @@ final class X86TlbOps implements TlbOps {
     this.noflush = noflush;
     this.s = s;
     this.tlb = tlb;
-    this.restricted = new RestrictedEntries(s, tlb, asi);
     this.entries = new TlbEntries(tlb);
+    this.restricted = new RestrictedEntries(s, entries, asi);
     this.cr3 = cr3;
     this.mmu = mmu;
     this.mms = mms;

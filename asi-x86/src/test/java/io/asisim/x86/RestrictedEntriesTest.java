@@ -61,7 +61,7 @@ class RestrictedEntriesTest {
 
   @Test
   void liveRestrictedAsidsAreNamedByTheirMmAndGlobalEntriesByAllMm() {
-    RestrictedEntries r = new RestrictedEntries(s, t, true);
+    RestrictedEntries r = new RestrictedEntries(s, new TlbEntries(t), true);
     assertThat(all(r, 0)).as("not the stale ASID's, the empty ASID's, the unrestricted PCID's")
         .containsExactlyInAnyOrder(MM7, GLOBAL);
     assertThat(all(r, 1)).containsExactly("1:8:5000:55:12");
@@ -72,7 +72,7 @@ class RestrictedEntriesTest {
 
   @Test
   void theSettlingVisitSettlesWhatTheVisitorSettlesAndNeverAStaleOrDeadAsidsEntry() {
-    RestrictedEntries r = new RestrictedEntries(s, t, true);
+    RestrictedEntries r = new RestrictedEntries(s, new TlbEntries(t), true);
     assertThat(unsettled(r, 0, 5)).containsExactlyInAnyOrder(MM7, GLOBAL);
     assertThat(unsettled(r, 0, 5)).containsExactly(GLOBAL);
     assertThat(unsettled(r, 0, -1)).containsExactly(GLOBAL);
@@ -84,7 +84,7 @@ class RestrictedEntriesTest {
 
   @Test
   void withoutAsiNothingIsRestricted() {
-    RestrictedEntries r = new RestrictedEntries(s, t, false);
+    RestrictedEntries r = new RestrictedEntries(s, new TlbEntries(t), false);
     assertThat(all(r, 0)).isEmpty();
     assertThat(in(r, 0, KTEXT, 1)).isEmpty();
     assertThat(unsettled(r, 0, -1)).isEmpty();

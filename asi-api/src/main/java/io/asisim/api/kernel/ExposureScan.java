@@ -225,8 +225,10 @@ public final class ExposureScan {
   /**
    * Checks one entry; the answer is whether it may be settled: a 4 KiB entry of the loaded mm (or
    * global) whose sensitive frame the running task may read. Such an entry cannot become exposed
-   * while the same task runs with the same loss count ({@link Access#accessLosses}). Entries of other ASIDs, non-sensitive
-   * frames (they may become sensitive) and larger leaves are never settled.
+   * while the same task runs with the same loss count ({@link Access#accessLosses}). Entries of other
+   * ASIDs are settled too (the next load of their mm unsettles the CPU); a non-sensitive 4 KiB frame
+   * and a 2 MiB leaf over no sensitive frame are settled until some frame's sensitivity changes
+   * (when the {@link Access} counts changes); other larger leaves are never settled.
    */
   private boolean tlbEntry(int cpu, long mm, long va, long pfn, int pageShift) {
     if (mm != loadedMm[cpu] && mm != TlbOps.ALL_MM) {

@@ -37,7 +37,8 @@ public record PfnRange(long start, long end) {
   /** Frames of {@code [from, to)} that {@code ranges} (disjoint) hold. */
   public static long framesIn(java.util.List<PfnRange> ranges, long from, long to) {
     long n = 0;
-    for (PfnRange r : ranges) {
+    for (int i = 0; i < ranges.size(); i++) { // per op under --check: no iterator
+      PfnRange r = ranges.get(i);
       n += Math.max(0, Math.min(r.end, to) - Math.max(r.start, from));
     }
     return n;

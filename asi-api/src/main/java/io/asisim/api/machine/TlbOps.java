@@ -171,7 +171,7 @@ public interface TlbOps {
     forEachRestrictedEntry(cpu, visitor::entry);
   }
 
-  /** Unsettles every entry of {@code cpu}: the next enumeration visits them all again. O(1). */
+  /** Unsettles every entry of {@code cpu}: the next enumeration visits them all again (one bitmap fill). */
   default void unsettle(int cpu) {}
 
   /**

@@ -164,40 +164,11 @@ public final class Checker {
    */
   public String checkFunctional() {
     fullChecks++;
-    String r = checkAll();
+    String r = run(false, false);
     if (log != null) {
       log.clear();
     }
     return r;
-  }
-
-  private String checkAll() {
-    String r = allocator.checkConsistency();
-    if (r != null) {
-      return "allocator consistency: " + r;
-    }
-    r = kernel.takeUnzeroedUserPage();
-    if (r != null) {
-      return "user zeroing: " + r;
-    }
-    r = userPtes == null ? null : userPtes.checkAll(); // null: a checker built for exposure scans only
-    if (r != null || !asi) {
-      return r;
-    }
-    r = kernel.takeAliasMismatch();
-    if (r != null) {
-      return "alias translation: " + r;
-    }
-    snapshotCpus();
-    r = restrictedMap.check();
-    if (r != null) {
-      return r;
-    }
-    r = checkLiveAliases();
-    if (r == null && machineLogs) {
-      r = aliasPtes.check(log);
-    }
-    return r != null ? r : coherence.checkAll(loadedMm);
   }
 
   /**
@@ -216,7 +187,17 @@ public final class Checker {
     } else {
       fullChecks++; // a part whose source does not log is walked whole below
     }
-    String r = allocatorLogs ? allocator.checkConsistency(log) : allocator.checkConsistency();
+    String r = run(allocatorLogs, machineLogs);
+    log.clear();
+    return r;
+  }
+
+  /**
+   * The invariants in their order, each on what the log holds where its source logs
+   * ({@code allocatorLocal}, {@code machineLocal}), else over the whole machine.
+   */
+  private String run(boolean allocatorLocal, boolean machineLocal) {
+    String r = allocatorLocal ? allocator.checkConsistency(log) : allocator.checkConsistency();
     if (r != null) {
       return "allocator consistency: " + r;
     }
@@ -224,33 +205,36 @@ public final class Checker {
     if (r != null) {
       return "user zeroing: " + r;
     }
-    r = machineLogs ? userPtes.check(log) : userPtes.checkAll();
-    if (r == null && asi) {
-      r = kernel.takeAliasMismatch();
-      if (r != null) {
-        return "alias translation: " + r;
-      }
-      snapshotCpus();
-      r = allocatorLogs && machineLogs ? restrictedMap.checkFrames(log) : restrictedMap.check();
-      if (r == null) {
-        r = checkLiveAliases();
-      }
-      if (r == null && machineLogs) {
-        r = aliasPtes.check(log);
-      }
-      if (r == null) {
-        r = machineLogs ? coherence.checkChanged(loadedMm, log) : coherence.checkAll(loadedMm);
-      }
+    if (userPtes != null) { // null: a checker built for exposure scans only
+      r = machineLocal ? userPtes.check(log) : userPtes.checkAll();
     }
-    log.clear();
+    if (r != null || !asi) {
+      return r;
+    }
+    r = kernel.takeAliasMismatch();
+    if (r != null) {
+      return "alias translation: " + r;
+    }
+    snapshotCpus();
+    r = allocatorLocal && machineLocal ? restrictedMap.checkFrames(log) : restrictedMap.check();
+    if (r == null) {
+      r = checkLiveAliases();
+    }
+    if (r == null && machineLogs) {
+      r = aliasPtes.check(log); // the same in both: it follows the PTEs written since the start
+    }
+    if (r == null) {
+      r = machineLocal ? coherence.checkChanged(loadedMm, log) : coherence.checkAll(loadedMm);
+    }
     return r;
   }
 
   private String checkLiveAliases() {
     violation = null;
     aliasPtes.beginAliases();
-    for (Mapper mapper : kernel.mappersBuilt()) {
-      mapper.forEachAlias(liveAliasCheck);
+    java.util.List<Mapper> mappers = kernel.mappersBuilt();
+    for (int i = 0; i < mappers.size(); i++) { // an index loop: this runs after every op
+      mappers.get(i).forEachAlias(liveAliasCheck);
       if (violation != null) {
         return violation;
       }

@@ -27,7 +27,6 @@ final class TlbCoherence {
   /** Candidates kept before the next check falls back to {@link #checkAll}. */
   private static final int MAX_CANDIDATES = 4096;
 
-  private final Machine machine;
   private final AddressSpaces as;
   private final TlbOps tlb;
   private final int nrCpus;
@@ -46,7 +45,6 @@ final class TlbCoherence {
   private String violation;
 
   TlbCoherence(Machine machine) {
-    this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
     this.nrCpus = machine.nrCpus();

@@ -19,6 +19,9 @@ final class CheckView implements KernelView {
   private final Highmem highmem;
   private final Memory memory;
   private final MapCount mapCount;
+  /** The mm {@link #userPte} found last, and the task it was found through. */
+  private MmState lastState;
+  private int lastPid;
 
   CheckView(TaskTable tasks, FileMap files, Pipe pipes, AsiPlugins plugins, Highmem highmem, Memory memory,
       MapCount mapCount) {
@@ -70,23 +73,36 @@ final class CheckView implements KernelView {
 
   @Override
   public long userPte(long mm, long va) {
-    // O(pids): the incremental check asks this only for the few user PTEs an op wrote
-    for (int pid = 0; pid < tasks.pidLimit(); pid++) {
-      MmState m = liveMm(pid);
-      if (m != null && m.mm == mm) {
-        return pte(m, va);
+    // the incremental check asks for the PTEs an op wrote, mostly of one mm (a fork, an exit):
+    // the mm found last is kept while its task still has it, else the pids are searched
+    if (lastState == null || lastState.mm != mm || liveMm(lastPid) != lastState) {
+      lastState = null;
+      for (int pid = 0; pid < tasks.pidLimit() && lastState == null; pid++) {
+        MmState m = liveMm(pid);
+        if (m != null && m.mm == mm) {
+          lastState = m;
+          lastPid = pid;
+        }
+      }
+      if (lastState == null) {
+        return NO_MM;
       }
     }
-    return NO_MM;
+    return pte(lastState, va);
   }
 
   private static long pte(MmState m, long va) {
     long v = m.anon.get(va);
     if (v != LongLongMap.ABSENT) {
-      return (v & (PTE_PFN_MASK | PTE_WRITABLE)) | PTE_ANON; // MmState keeps anon PTEs in this encoding
+      return anonPte(v);
     }
     v = m.filePte.get(va);
     return v == LongLongMap.ABSENT ? NO_PTE : v;
+  }
+
+  /** MmState keeps anonymous PTEs in this view's encoding; only the anonymous bit is added. */
+  private static long anonPte(long v) {
+    return (v & (PTE_PFN_MASK | PTE_WRITABLE)) | PTE_ANON;
   }
 
   @Override
@@ -97,18 +113,18 @@ final class CheckView implements KernelView {
       if (m == null || !seen.add(m)) {
         continue; // a vfork child or a thread shares its mm
       }
-      visit(m, m.anon, visitor);
-      visit(m, m.filePte, visitor);
-    }
-    return true;
-  }
-
-  private static void visit(MmState m, LongLongMap ptes, UserPteVisitor visitor) {
-    for (int i = 0; i < ptes.capacity(); i++) {
-      if (ptes.used(i)) {
-        visitor.pte(m.mm, ptes.keyAt(i), pte(m, ptes.keyAt(i)));
+      for (int i = 0; i < m.anon.capacity(); i++) {
+        if (m.anon.used(i)) {
+          visitor.pte(m.mm, m.anon.keyAt(i), anonPte(m.anon.valueAt(i)));
+        }
+      }
+      for (int i = 0; i < m.filePte.capacity(); i++) {
+        if (m.filePte.used(i) && !m.anon.containsKey(m.filePte.keyAt(i))) { // as userPte: anon wins
+          visitor.pte(m.mm, m.filePte.keyAt(i), m.filePte.valueAt(i));
+        }
       }
     }
+    return true;
   }
 
   @Override
