@@ -92,7 +92,7 @@ final class CompareCommand implements Callable<Integer> {
   String engine;
 
   @Option(names = "--master", paramLabel = "URL", description = "with --engine spark: the Spark master, e.g. "
-      + "local[2], spark://host:7077 (default: spark.master of spark-submit, else local[*])")
+      + "local[2], spark://host:7077 (default: spark.master of spark-submit, else local[--threads])")
   String master;
 
   @Option(names = "--jars", paramLabel = "JAR,...", description = "with --engine spark: plugin jars to ship to the "
@@ -176,12 +176,6 @@ final class CompareCommand implements Callable<Integer> {
       options.warnIneffective(spec, List.of()); // only --check-every can be given here, not --set
     }
     CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
-    List<VariantConfig> all = new ArrayList<>();
-    long runs = 0;
-    for (Showcase.Section s : sections) {
-      all.addAll(s.variants());
-      runs += 2L * s.variants().size() * s.samples(); // each sample and its --asi off baseline
-    }
     if (dryRun) {
       spec.commandLine().getOut().print(DryRun.list(comparison, sections));
       if (store != null) {
@@ -190,7 +184,15 @@ final class CompareCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return 0;
     }
-    HeapBudget.check(all, (int) Math.min(threads, runs));
+    if (fromResultsDir == null && runsInThisJvm()) { // --from-results runs nothing; a cluster's heaps are its own
+      List<VariantConfig> all = new ArrayList<>();
+      long planned = 0;
+      for (Showcase.Section s : sections) {
+        all.addAll(s.variants());
+        planned += comparison.runs(new Comparison.Request(s.title(), s.variants(), s.samples())).size();
+      }
+      HeapBudget.check(all, (int) Math.min(threads, planned));
+    }
     if (resultsDir != null) {
       store.claim(new SweepManifest(sections, metricList, reference).toJson());
     }
@@ -207,7 +209,7 @@ final class CompareCommand implements Callable<Integer> {
       requests.add(new Comparison.Request(s.title(), s.variants(), s.samples()));
     }
     List<ComparisonResult> results = new ArrayList<>();
-    runs = 0;
+    long runs = 0;
     try (Progress p = Progress.start(sections.size() == 1 ? sections.get(0).title() : "showcase", 1)) {
       List<ComparisonResult> rs = new Comparison(runner, p.counting(executor)).runAll(requests, p.listener());
       for (int i = 0; i < sections.size(); i++) {
@@ -246,6 +248,12 @@ final class CompareCommand implements Callable<Integer> {
         + (stored != null ? String.format(Locale.ROOT, "; %d read from %s, %d run and stored", stored.reused(),
             store.dir(), stored.ran()) : ""));
     return 0;
+  }
+
+  /** Whether the runs execute in this JVM: the local engine, or Spark in local mode. */
+  private boolean runsInThisJvm() {
+    String m = master != null ? master : System.getProperty("spark.master", "local[");
+    return engine.equals(Engines.LOCAL) || m.startsWith("local[");
   }
 
   /** With {@code --sweep} or {@code --from-results} the variants are given: options that would also define them are refused. */

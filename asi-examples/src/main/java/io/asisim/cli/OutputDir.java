@@ -119,12 +119,27 @@ final class OutputDir {
   }
 
   private void writeAtomically(String name, byte[] content) throws IOException {
-    Path tmp = dir.resolve("." + name + ".tmp");
+    writeAtomically(dir.resolve(name), content, false);
+  }
+
+  /**
+   * Writes {@code content} to {@code target} whole or not at all: to {@code .NAME.tmp} beside it
+   * (forced to disk first when {@code force}), then renamed over it, atomically where the file
+   * system can. A crash leaves the old file or the new one, and at worst the temporary file.
+   */
+  static void writeAtomically(Path target, byte[] content, boolean force) throws IOException {
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     Files.write(tmp, content);
     try {
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (force) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -160,7 +175,7 @@ final class OutputDir {
   }
 
   /** The cause without the exception class or our temporary file names. */
-  private static String reason(IOException e) {
+  static String reason(IOException e) {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }

@@ -8,15 +8,11 @@ import io.asisim.sim.api.BuildInfo;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.run.RunResult;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A directory of finished runs (docs/sweeps.md, "Result store"): {@code runs/KEY.json} per run,
@@ -65,7 +61,7 @@ final class ResultStore {
     byte[] text = (manifest.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       Files.createDirectories(runs);
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(runs, ".tmp-*")) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(runs, ".*.tmp")) {
         for (Path p : ds) {
           Files.deleteIfExists(p);
         }
@@ -77,9 +73,9 @@ final class ResultStore {
         }
         return;
       }
-      writeAtomically(m, text);
+      OutputDir.writeAtomically(m, text, true);
     } catch (IOException e) {
-      throw new BadInputException("--results " + dir + ": cannot use it as a result store: " + e.getMessage());
+      throw new BadInputException("--results " + dir + ": cannot use it as a result store (" + OutputDir.reason(e) + ")");
     }
   }
 
@@ -135,31 +131,10 @@ final class ResultStore {
   void store(String key, RunResult result) {
     ObjectNode r = RunSpecs.record(result, build);
     try {
-      writeAtomically(runs.resolve(key + ".json"), (r.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8));
+      OutputDir.writeAtomically(runs.resolve(key + ".json"), (r.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8),
+          true);
     } catch (IOException e) {
-      throw new BadInputException("--results " + dir + ": cannot write a run record: " + e.getMessage());
-    }
-  }
-
-  /** Temporary file in the same directory, forced to disk, renamed over the target in one step. */
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".json");
-    try {
-      try { // createTempFile makes it private (0600); a store is read by whoever merges or reports it
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: its defaults apply
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
+      throw new BadInputException("--results " + dir + ": cannot write a run record (" + OutputDir.reason(e) + ")");
     }
   }
 }

@@ -23,13 +23,14 @@ import java.util.function.Function;
  * Every value is validated here, against the plugin registry, with the file, line and column in the
  * one-line error.
  *
+ * @param file the file, for errors found after it was read
  * @param title the comparison's title ({@code title:}, default {@code comparison})
  * @param options the variants
  * @param samples seeds per variant
  * @param metrics the {@code --metrics} list, comma-joined, or null
  * @param reference the {@code --reference} label, or null
  */
-record SweepFile(String title, VariantOptions options, int samples, String metrics, String reference) {
+record SweepFile(Path file, String title, VariantOptions options, int samples, String metrics, String reference) {
   /** The keys a sweep file may hold, in the order docs/sweeps.md documents them. */
   static final List<String> KEYS = List.of("title", "samples", "seed", "asi", "cpus", "memory", "initial-state",
       "plugins", "sites", "set", "check", "exposure-every", "reference", "metrics");
@@ -107,12 +108,19 @@ record SweepFile(String title, VariantOptions options, int samples, String metri
               + String.join(", ", KEYS) + ")");
       }
     }
-    return new SweepFile(title, o, samples, metrics, reference);
+    return new SweepFile(file, title, o, samples, metrics, reference);
   }
 
-  /** The variants the file describes (as {@code compare}'s command line would give them). */
+  /**
+   * The variants the file describes (as {@code compare}'s command line would give them); an error
+   * only the whole cross product shows (too many variants) names the file.
+   */
   List<VariantConfig> variants(PluginRegistry registry) {
-    return options.variants(registry, true);
+    try {
+      return options.variants(registry, true);
+    } catch (BadInputException e) {
+      throw e.getMessage().startsWith(file + ":") ? e : new BadInputException(file + ": " + e.getMessage());
+    }
   }
 
   /** A value or a list of values, each checked by {@code item}, comma-joined as on the command line. */

@@ -40,8 +40,7 @@ final class UnusedSettings {
       return true;
     }
     for (VariantConfig v : variants) {
-      if (name.equals(v.selected(kind))
-          || kind == PluginKind.MAPPER && v.siteMappers().containsValue(name)) {
+      if (v.uses(kind, name)) {
         return true;
       }
     }

@@ -67,7 +67,7 @@ final class VariantOptions {
 
   @Option(names = "--check-full-every", paramLabel = "N",
       description = "with --check: the checks in between look at what changed; the whole machine is checked "
-          + "after set-up, every N ops, after the last op and after tear-down; 1 = every check is full "
+          + "after set-up, every N ops and after tear-down; 1 = every check is full "
           + "(default: " + VariantConfig.DEFAULT_CHECK_FULL_EVERY + ")")
   long checkFullEvery = VariantConfig.DEFAULT_CHECK_FULL_EVERY;
 
@@ -235,16 +235,22 @@ final class VariantOptions {
       ownParams = nextParams;
       guard(times(selections.size(), fixed));
     }
+    // each selection's settings, once: a plugin's own parameters come after the --set list (they win)
+    Settings[][] settingsOf = new Settings[selections.size()][];
+    for (int i = 0; i < selections.size(); i++) {
+      settingsOf[i] = new Settings[settingsList.size()];
+      for (int j = 0; j < settingsList.size(); j++) {
+        settingsOf[i][j] = ownParams.get(i).isEmpty() ? settingsList.get(j)
+            : initialState(Settings.parse(concat(setCombos.get(j), ownParams.get(i)), registry), registry);
+      }
+    }
     for (boolean a : asis) {
       for (int c : cpuList) {
         for (long m : memList) {
           for (int i = 0; i < selections.size(); i++) {
             Map<PluginKind, String> sel = selections.get(i);
             for (Map<String, String> sites : siteCombos) {
-              for (int j = 0; j < settingsList.size(); j++) {
-                // a plugin's own parameters come after the --set list: they win
-                Settings settings = ownParams.get(i).isEmpty() ? settingsList.get(j)
-                    : initialState(Settings.parse(concat(setCombos.get(j), ownParams.get(i)), registry), registry);
+              for (Settings settings : settingsOf[i]) {
                 out.add(new VariantConfig(new MachineConfig(m, c, a), sel, explicit, settings, seed,
                     check ? checkEvery : 0, exposureEvery).withSiteMappers(sites).withCheckFullEvery(checkFullEvery));
               }

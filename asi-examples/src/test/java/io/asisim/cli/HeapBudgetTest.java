@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +79,17 @@ class HeapBudgetTest {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         xmx, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    return new Proc(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    Path err = Files.createTempFile("asi-sim-fork", ".err"); // a file: a full stderr pipe cannot stall the child
+    try {
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("the forked CLI did not finish in 120 s: " + cmd);
+      }
+      return new Proc(p.exitValue(), new String(out, StandardCharsets.UTF_8), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(err);
+    }
   }
 }

@@ -48,7 +48,7 @@ class ResultStoreTest {
 
   private static long temporaries(Path store) throws IOException {
     try (Stream<Path> s = Files.list(store.resolve("runs"))) {
-      return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).count();
+      return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
     }
   }
 

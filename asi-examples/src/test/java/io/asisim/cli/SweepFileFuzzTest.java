@@ -33,13 +33,26 @@ class SweepFileFuzzTest {
 
   @Test
   void sweepSweep() {
-    assertThat(FuzzSweep.run(FuzzSweep.corpus(SweepFileFuzzTest.class, "sweep"), SWEEP, 4, TOKENS,
-        SweepFileFuzzTest::check)).isGreaterThan(SWEEP);
+    int[] accepted = new int[1];
+    List<byte[]> corpus = FuzzSweep.corpus(SweepFileFuzzTest.class, "sweep");
+    assertThat(FuzzSweep.run(corpus, SWEEP, 4, TOKENS, d -> accepted[0] += check(d) ? 1 : 0))
+        .isEqualTo(corpus.size() + SWEEP);
+    assertThat(accepted[0]).as("a sweep that rejects everything in one line passes no property").isPositive();
   }
 
-  static void check(byte[] data) {
+  /** The seeds that are whole sweep files are accepted (the property is not met by rejecting all). */
+  @Test
+  void theWholeSeedsAreAccepted() throws java.io.IOException {
+    for (String seed : List.of("allocators", "json-everything", "scalars")) {
+      byte[] data = SweepFileFuzzTest.class.getResourceAsStream("SweepFileFuzzTestInputs/sweep/" + seed).readAllBytes();
+      assertThat(check(data)).as(seed).isTrue();
+    }
+  }
+
+  /** Whether {@code data} was accepted; a rejection must be one line naming the file. */
+  static boolean check(byte[] data) {
     if (data.length == 0) {
-      return;
+      return false;
     }
     Path name = Path.of(data[0] == 'J' ? "fuzz.json" : "fuzz.yaml");
     String text = new String(data, 1, data.length - 1, StandardCharsets.UTF_8);
@@ -51,12 +64,14 @@ class SweepFileFuzzTest {
       for (VariantConfig v : vs) {
         assertThat(io.asisim.api.machine.MachineConfig.validMemory(v.machine().memoryBytes())).isTrue();
       }
+      return true;
     } catch (BadInputException e) {
       String m = e.getMessage();
-      assertThat(m).isNotBlank().doesNotContain("\n");
+      assertThat(m).isNotBlank().doesNotContain("\n").doesNotContain("\r").startsWith(name.toString());
       assertThat(m.length()).as("one line: %s", m).isLessThan(2000);
       assertThat(m).as("no Java class names")
           .doesNotContainPattern("\\b(java|javax|org|com|io)\\.[a-z0-9.]+\\.[A-Z]\\w*(Exception|Error)\\b");
+      return false;
     }
   }
 }

@@ -162,8 +162,8 @@ class SweepFileTest {
     Path f = file("huge.yaml", "cpus: [" + cpus + "]\nset: {workload.alloc-stress.ops: [" + ops + "]}\n");
     Cli c = compare("--sweep", f.toString(), "--dry-run");
     assertThat(c.code).isEqualTo(Main.EXIT_BAD_INPUT);
-    assertThat(c.err).isEqualTo("asi-sim: the options describe more than 100000 variants (128000 so far, before "
-        + "samples): split the study into several comparisons" + System.lineSeparator());
+    assertThat(c.err).isEqualTo("asi-sim: " + f + ": the options describe more than 100000 variants (128000 so far, "
+        + "before samples): split the study into several comparisons" + System.lineSeparator());
   }
 
   @Test

@@ -51,14 +51,13 @@ final class RunTask implements Function<String, String> {
   @Override
   public String call(String spec) throws IOException {
     PluginRegistry reg = registry();
-    String host = InetAddress.getLocalHost().getHostName();
     String here = build(BuildInfo.current());
     if (!here.equals(driverBuild)) {
-      return error("bad-input", "executor " + host + " runs asi-sim " + here + ", the driver " + driverBuild
+      return error("bad-input", "executor " + host() + " runs asi-sim " + here + ", the driver " + driverBuild
           + ": ship the driver's jars (--jars)");
     }
     if (!plugins.equals(driverPlugins)) {
-      return error("bad-input", "executor " + host + " has another plugin set than the driver: "
+      return error("bad-input", "executor " + host() + " has another plugin set than the driver: "
           + PluginSet.firstDifference(driverPlugins, plugins) + " (ship every plugin jar with --jars)");
     }
     try {
@@ -70,6 +69,11 @@ final class RunTask implements Function<String, String> {
     } catch (BadInputException e) {
       return error("bad-input", e.getMessage());
     }
+  }
+
+  /** This executor's host name, for the errors only (it may need a DNS lookup). */
+  private static String host() throws IOException {
+    return InetAddress.getLocalHost().getHostName();
   }
 
   private static String error(String kind, String message) {

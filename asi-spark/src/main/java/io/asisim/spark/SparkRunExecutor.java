@@ -32,22 +32,32 @@ final class SparkRunExecutor implements RunExecutor {
   /** Runs per executor core in one Spark job (see {@link #execute}). */
   static final int BATCHES_PER_CORE = 4;
   private final Runner runner;
+  /** {@code --master}, else null: spark-submit's {@code spark.master}, else {@code local[threads]}. */
   private final String master;
+  private final int threads;
   private final String jars;
   private JavaSparkContext context;
 
   SparkRunExecutor(Runner runner, int threads, Map<String, String> options) {
     this.runner = runner;
-    this.master = options.getOrDefault("master", System.getProperty("spark.master", "local[" + threads + "]"));
+    this.master = options.get("master");
+    this.threads = threads;
     this.jars = options.get("jars");
   }
 
   private JavaSparkContext context() {
     if (context == null) {
-      SparkConf conf = new SparkConf().setAppName("asi-sim compare").setIfMissing("spark.master", master)
-          .set("spark.ui.enabled", "false").setIfMissing("spark.driver.host", "127.0.0.1")
-          .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-      if (master.startsWith("local-cluster")) {
+      SparkConf conf = new SparkConf().setAppName("asi-sim compare").set("spark.ui.enabled", "false");
+      if (master != null) {
+        conf.setMaster(master); // the command line wins over spark-submit's spark.master
+      }
+      conf.setIfMissing("spark.master", "local[" + threads + "]");
+      String m = conf.get("spark.master");
+      if (m.startsWith("local")) {
+        // everything on this host: bind to loopback (a cluster's driver must stay reachable by name)
+        conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      }
+      if (m.startsWith("local-cluster")) {
         // executors are separate JVMs launched from this one: give them its class path
         conf.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
       }

@@ -25,7 +25,7 @@ import io.asisim.api.machine.TlbVisitor;
  */
 final class TlbCoherence {
   /** Candidates kept before the next check falls back to {@link #checkAll}. */
-  private static final int MAX_CANDIDATES = 4096;
+  static final int MAX_CANDIDATES = 4096;
 
   private final AddressSpaces as;
   private final TlbOps tlb;

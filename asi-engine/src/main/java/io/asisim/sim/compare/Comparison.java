@@ -275,8 +275,7 @@ public final class Comparison {
   /** Whether {@code v} runs the plugin of settings key {@code kind.name.param}. */
   private static boolean uses(VariantConfig v, String key) {
     String[] k = key.split("\\.", 3);
-    PluginKind kind = PluginKind.fromId(k[0]);
-    return k[1].equals(v.selected(kind)) || kind == PluginKind.MAPPER && v.siteMappers().containsValue(k[1]);
+    return v.uses(PluginKind.fromId(k[0]), k[1]);
   }
 
   /** The {@code --set} keys whose value is not the same in every variant, in key order. */

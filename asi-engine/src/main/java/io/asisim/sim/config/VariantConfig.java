@@ -105,6 +105,14 @@ public record VariantConfig(
   }
 
   /** This config with the mapper of some access sites chosen ({@code --site-mapper}). */
+  /**
+   * Whether this variant runs plugin {@code name} of {@code kind}: it is the kind's selection, or a
+   * mapper some access site uses.
+   */
+  public boolean uses(PluginKind kind, String name) {
+    return name.equals(selected(kind)) || kind == PluginKind.MAPPER && siteMappers.containsValue(name);
+  }
+
   public VariantConfig withSiteMappers(Map<String, String> sites) {
     return new VariantConfig(machine, selection, explicit, settings, seed, checkEvery, exposureEvery,
         new TreeMap<>(sites), checkFullEvery);

@@ -156,10 +156,7 @@ public final class ParsedTrace implements TraceEvents {
       if (size == pfn.length) {
         int n = size >= (Integer.MAX_VALUE - 16) / 2 ? Integer.MAX_VALUE - 16 : size * 2;
         if (source != null && n > limit) {
-          n = Math.max(limit, size + 1); // no array larger than the limit: past it the trace streams
-        }
-        if (n == size) {
-          throw new IllegalStateException("too many events");
+          n = limit; // no array larger than the limit (size < limit here: at it the trace spilled)
         }
         pfn = java.util.Arrays.copyOf(pfn, n);
         gfp = java.util.Arrays.copyOf(gfp, n);

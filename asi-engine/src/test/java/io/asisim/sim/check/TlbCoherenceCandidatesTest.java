@@ -220,7 +220,7 @@ class TlbCoherenceCandidatesTest {
   @Test
   void moreCandidatesThanCanBeFollowedMakeTheNextCheckJudgeEveryEntry() {
     boot();
-    int n = 4097;
+    int n = TlbCoherence.MAX_CANDIDATES + 1;
     for (int i = 0; i < n; i++) {
       assertThat(as.mapUser(0, mm, VA + ((long) i << 12), 30000 + i, true)).isTrue();
       extra.add(new long[] {0, mm, VA + ((long) i << 12), 40000 + i}); // stale: mm maps another frame
