@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * function, made by handing the shipped plugin (or the whole variant, for a machine mutant) a
  * machine whose one operation is broken.
  */
-final class PathMutants {
+public final class PathMutants {
   private PathMutants() {}
 
   @SuppressWarnings("unchecked")
@@ -161,7 +161,26 @@ final class PathMutants {
   static Plugin<Machine> cowSharesInsteadOfCopying() {
     Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
     return new MutantPlugin<>("mutant-x86-cow-shares", "x86 whose copy-on-write keeps the original writable", x86,
-        UnaryOperator.identity(), UnaryOperator.identity(), m -> new ForwardingMachine(m) {
+        UnaryOperator.identity(), UnaryOperator.identity(), PathMutants::cowShares);
+  }
+
+  /**
+   * {@link #cowSharesInsteadOfCopying} on a machine that says it logs its changes but keeps them
+   * from the checker: only a full check can see the shared page (the negative control of
+   * {@code CheckModeAgreementTest}: the comparison of both checks must report it).
+   */
+  public static Plugin<Machine> cowSharesUnlogged() {
+    Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
+    return new MutantPlugin<>("mutant-x86-cow-shares-unlogged", "x86 with shared copy-on-write and a silent log",
+        x86, UnaryOperator.identity(), UnaryOperator.identity(), m -> new ForwardingMachine(cowShares(m)) {
+          @Override public boolean logChanges(io.asisim.api.machine.ChangeLog log) {
+            return m.logChanges(new io.asisim.api.machine.ChangeLog()); // a log nobody reads
+          }
+        });
+  }
+
+  private static Machine cowShares(Machine m) {
+    return new ForwardingMachine(m) {
           private final AddressSpaces as = new ForwardingAddressSpaces(m.addressSpaces()) {
             @Override public boolean mapUser(int cpu, long mm, long va, long pfn, boolean writable) {
               long old = a.translate(mm, false, va);
@@ -170,7 +189,7 @@ final class PathMutants {
           };
 
           @Override public AddressSpaces addressSpaces() { return as; }
-        });
+        };
   }
 
   /**

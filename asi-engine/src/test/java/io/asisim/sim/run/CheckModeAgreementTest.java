@@ -1,6 +1,7 @@
 package io.asisim.sim.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.plugin.PluginKind;
@@ -70,6 +71,34 @@ class CheckModeAgreementTest {
       agree(config("fio-randread", "pageblock-migratetype", mapper, "precise", small("fio-randread"), seed++),
           mapper + " fio");
     }
+  }
+
+  /**
+   * The negative control: a machine that claims to log its changes and hides them, with a
+   * copy-on-write that shares, leaves the violation to the full check — and the comparison says so.
+   */
+  @Test
+  void aViolationOnlyTheFullCheckSeesIsADisagreement() {
+    PluginRegistry reg = PluginRegistry.of(concat(REGISTRY.all(),
+        io.asisim.sim.check.PathMutants.cowSharesUnlogged()));
+    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+    sel.put(PluginKind.WORKLOAD, "kernel-build");
+    sel.put(PluginKind.MACHINE, "mutant-x86-cow-shares-unlogged");
+    VariantConfig c = new VariantConfig(new MachineConfig(128L << 20, 4, true), sel, sel.keySet(),
+        Settings.parse(small("kernel-build"), reg), 3, 1, 1);
+    assertThat(new Simulation(Boot.boot(c, reg)).run(ProgressListener.NONE, null, true, Simulation.CheckMode.INCREMENTAL)
+        .get("invariant_violations")).as("the incremental check alone is blind here").isZero();
+    assertThatThrownBy(() -> new Simulation(Boot.boot(c, reg)).run(ProgressListener.NONE, null, true,
+        Simulation.CheckMode.BOTH)).isInstanceOf(io.asisim.sim.CheckViolationException.class)
+        .hasMessageStartingWith("invariant violated: checker disagreement: the full check found what the incremental "
+            + "one did not: user PTE: va 0x");
+  }
+
+  private static List<io.asisim.api.plugin.Plugin<?>> concat(List<io.asisim.api.plugin.Plugin<?>> a,
+      io.asisim.api.plugin.Plugin<?> b) {
+    List<io.asisim.api.plugin.Plugin<?>> out = new ArrayList<>(a);
+    out.add(b);
+    return out;
   }
 
   private static List<String> small(String workload) {
