@@ -96,6 +96,8 @@ class BoundedMemoryReplayTest {
     assertThat(Long.parseLong(m.group(3))).as("replayed").isEqualTo(events);
     assertThat(Long.parseLong(m.group(4))).as("unmatched frees").isZero();
     assertThat(m.group(5)).as("streamed, not held").isEqualTo("false");
+    // the bound that matters is -Xmx itself (past it the child dies of OutOfMemoryError): check it held
+    assertThat(Long.parseLong(m.group(7))).as("max heap: -Xmx64m applied").isLessThanOrEqualTo(64);
     assertThat(Long.parseLong(m.group(6))).as("heap used").isLessThanOrEqualTo(64);
   }
 }
