@@ -145,6 +145,7 @@ class ExposureScanAccessDefaultsTest {
         base = b;
       }
     }
+    assertThat(base).as("a pageblock mapped by one 2 MiB leaf").isNotNegative();
     assertThat(m.tlb().access(0, AddressSpaces.directMapVa(base + 1), false, 0)).isEqualTo(base + 1);
     ExposureScan scan = new ExposureScan(m, new Base());
     sensitive.add(30000L);

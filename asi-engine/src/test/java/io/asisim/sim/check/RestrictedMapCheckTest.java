@@ -53,6 +53,8 @@ class RestrictedMapCheckTest {
     final Set<Long> written = new HashSet<>();
     List<PfnRange> reservation;
     long frames;
+    /** Frames beyond the real machine the test plays as mapped (a larger machine's). */
+    final Set<Long> mappedBeyond = new HashSet<>();
 
     Played(Machine m) {
       super(m);
@@ -62,12 +64,12 @@ class RestrictedMapCheckTest {
 
     @Override public int restrictedPageblockMapped(long pfn) {
       pmdLookups++;
-      return m.restrictedPageblockMapped(pfn);
+      return pfn >= m.nrFrames() ? -1 : m.restrictedPageblockMapped(pfn);
     }
 
     @Override public boolean isRestrictedMapped(long pfn) {
       frameLookups++;
-      return pfn < m.nrFrames() && m.isRestrictedMapped(pfn); // frames beyond the real machine: unmapped
+      return pfn < m.nrFrames() ? m.isRestrictedMapped(pfn) : mappedBeyond.contains(pfn);
     }
 
     @Override public boolean isZeroed(long pfn) { return !written.contains(pfn); }
@@ -220,5 +222,8 @@ class RestrictedMapCheckTest {
     RestrictedMapCheck c = new RestrictedMapCheck(m, alloc);
     sensitive.add(m.frames - 1);
     assertThat(c.checkFrames(single(m.frames - 1))).isNull();
+    m.mappedBeyond.add(m.frames - 1); // the last frame's bit is there to be judged
+    assertThat(c.checkFrames(single(m.frames - 1)))
+        .isEqualTo("restricted map: sensitive pfn " + (m.frames - 1) + " is present in the restricted direct map");
   }
 }
