@@ -7,19 +7,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks, before anything is allocated, that the Java heap can hold the simulated machines that
+ * Checks, before anything is allocated, that the Java heap can boot the simulated machines that
  * run at once, so that a {@code --memory} too large for the heap is a one-line bad-input error
  * saying how much heap it needs and how to give it, not an {@link OutOfMemoryError} part-way
- * through boot. The footprint is per 4 KiB frame: the allocator's frame table (a {@code long}
- * link and a {@code byte} state per frame, mm/page_alloc.c's {@code struct page} fields it needs)
- * and the machine's zeroed-frame bits, 9.1 bytes; measured on this JVM (G1, JDK 17) as the smallest
- * {@code -Xmx} at which {@code run --workload alloc-stress --memory M} boots and runs: 160 MiB at
- * 64G, 608 MiB at 256G, i.e. 9.3 bytes per frame plus ~11 MiB (docs/testing.md). The estimate
- * takes 10 bytes per frame plus {@value #BASE_MIB} MiB for the rest of the process.
+ * through boot. What a machine holds at boot, per 4 KiB frame: the machine's zeroed-frame bits
+ * (0.125 bytes), the allocator's frame table before any pageblock is split (0.035 bytes, see
+ * {@code FrameTable} in asi-pagealloc), the unmapped pool's membership bits (0.125 bytes) and the
+ * checker's restricted-map bits (0.25 bytes) when selected; the estimate takes
+ * {@value #BOOT_TENTHS_PER_FRAME}/10 bytes per frame plus {@value #BASE_MIB} MiB for the rest of
+ * the process. Measured on this JVM (G1, JDK 17) as the smallest {@code -Xmx} at which
+ * {@code run --workload alloc-stress --memory M --set workload.alloc-stress.ops=200} runs:
+ * 96 MiB at 1T, 224 MiB at 4T (0.16 bytes per frame plus ~50 MiB); with
+ * {@code --allocator unmapped-pool}, 128 MiB at 1T (docs/performance.md).
+ *
+ * <p>A run then grows the frame table by 9 bytes per frame of every pageblock it splits below
+ * pageblock order, which depends on the workload, not on {@code --memory} alone; a run that
+ * outgrows the heap ends with {@link Main}'s one-line out-of-heap error instead.
  */
 final class HeapBudget {
-  /** Heap per simulated 4 KiB frame, rounded up from the measured 9.3 bytes. */
-  static final long BYTES_PER_FRAME = 10;
+  /** Heap per simulated 4 KiB frame at boot, in tenths of a byte (0.6: rounded up from 0.54). */
+  static final long BOOT_TENTHS_PER_FRAME = 6;
   /** Heap besides the frames: classes, the kernel's tables, metrics, reports. */
   static final long BASE_MIB = 48;
   /** Overrides the JVM's maximum heap, in bytes (tests inject a small heap with it). */
@@ -33,9 +40,9 @@ final class HeapBudget {
     return injected != null ? ParamSpec.parseSize(injected) : Runtime.getRuntime().maxMemory();
   }
 
-  /** The heap one machine of {@code memoryBytes} needs while it runs. */
+  /** The heap one machine of {@code memoryBytes} needs to boot. */
   static long perMachine(long memoryBytes) {
-    return (memoryBytes >>> 12) * BYTES_PER_FRAME;
+    return (memoryBytes >>> 12) * BOOT_TENTHS_PER_FRAME / 10;
   }
 
   /**
@@ -57,10 +64,19 @@ final class HeapBudget {
     }
     String what = k == 1 ? "--memory " + ParamSpec.formatSize(largest)
         : k + " machines at once (up to --memory " + ParamSpec.formatSize(largest) + " each)";
-    throw new BadInputException(what + " needs about " + gib(needed) + " of Java heap (" + BYTES_PER_FRAME
-        + " bytes per 4 KiB frame), but this JVM may use only " + gib(max) + "; give it more with "
+    throw new BadInputException(what + " needs about " + gib(needed) + " of Java heap to boot (0."
+        + BOOT_TENTHS_PER_FRAME + " bytes per 4 KiB frame), but this JVM may use only " + gib(max) + "; give it more with "
         + "ASI_SIM_JAVA_OPTS=-Xmx" + suggestedXmx(needed) + " (the launcher's default is -Xmx8g)"
         + (k > 1 ? ", or run fewer at once with --threads 1" : "") + ", or simulate less memory");
+  }
+
+  /** The one-line error of a run that outgrew the heap after it booted (see the class comment). */
+  static String outOfHeap() {
+    long max = maxHeap();
+    return "out of Java heap part-way through a run (this JVM may use " + gib(max) + "): a machine's frame "
+        + "table grows by 9 bytes per 4 KiB frame of the pageblocks the run splits (docs/performance.md); "
+        + "give it more with ASI_SIM_JAVA_OPTS=-Xmx" + suggestedXmx(2 * max) + ", run fewer at once with "
+        + "--threads 1, or simulate less memory";
   }
 
   private static String gib(long bytes) {

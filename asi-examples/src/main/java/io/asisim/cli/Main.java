@@ -74,7 +74,15 @@ public final class Main implements Runnable {
       }
       throw ex; // a bug: let picocli print the trace, exit 1
     });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // the run's machines grew past the heap (HeapBudget checks only what boots): what ran is
+      // unreachable now, so there is heap for one line; output files are written whole or not at all
+      err.println("asi-sim: " + HeapBudget.outOfHeap());
+      code = EXIT_BAD_INPUT;
+    }
     out.flush();
     err.flush();
     return code;

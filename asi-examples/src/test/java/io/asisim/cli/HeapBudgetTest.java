@@ -27,29 +27,30 @@ class HeapBudgetTest {
   }
 
   @Test
-  void theEstimateIsTenBytesPerFrameAndTheMeasurementsFitUnderIt() {
-    // measured (G1, JDK 17): 64G boots and runs at -Xmx160m, 256G at -Xmx608m
-    assertThat(HeapBudget.perMachine(64L << 30) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(160L << 20);
-    assertThat(HeapBudget.perMachine(256L << 30) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(608L << 20);
-    assertThat(HeapBudget.perMachine(16L << 30)).isEqualTo(40L << 20);
+  void theBootEstimateIsSixTenthsOfAByteAFrameAndTheMeasurementsFitUnderIt() {
+    // measured (G1, JDK 17): 1T boots and runs at -Xmx96m (not 64m), 4T at 224m (not 192m), 1T
+    // with the unmapped pool's bitmap at 128m (not 96m)
+    assertThat(HeapBudget.perMachine(1L << 40) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(128L << 20);
+    assertThat(HeapBudget.perMachine(4L << 40) + (HeapBudget.BASE_MIB << 20)).isGreaterThan(224L << 20);
+    assertThat(HeapBudget.perMachine(16L << 30)).isEqualTo((4L << 20) * 6 / 10);
     assertThat(HeapBudget.suggestedXmx((10L << 30) + 1)).isEqualTo("12g");
   }
 
   @Test
   void anInjectedSmallHeapRejectsALargeMachineInOneLine() {
-    System.setProperty(HeapBudget.MAX_HEAP_PROPERTY, "256M");
+    System.setProperty(HeapBudget.MAX_HEAP_PROPERTY, "64M");
     try {
-      Cli cli = Cli.run(run("256G"));
+      Cli cli = Cli.run(run("1T"));
       assertThat(cli.code).as(cli.err).isEqualTo(2);
       assertThat(cli.out).isEmpty();
-      assertThat(cli.err).isEqualTo("asi-sim: --memory 256G needs about 0.7 GiB of Java heap (10 bytes per 4 KiB "
-          + "frame), but this JVM may use only 0.3 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g (the launcher's "
-          + "default is -Xmx8g), or simulate less memory\n");
+      assertThat(cli.err).isEqualTo("asi-sim: --memory 1T needs about 0.2 GiB of Java heap to boot (0.6 bytes per "
+          + "4 KiB frame), but this JVM may use only 0.1 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g (the "
+          + "launcher's default is -Xmx8g), or simulate less memory\n");
       // compare: the machines that run at once count together, and --threads 1 is offered
-      Cli cmp = Cli.run("compare", "--memory", "64G", "--mapper", "exit,ephmap", "--threads", "4", "--workload",
+      Cli cmp = Cli.run("compare", "--memory", "256G", "--mapper", "exit,ephmap", "--threads", "4", "--workload",
           "alloc-stress", "--set", "workload.alloc-stress.ops=200");
       assertThat(cmp.code).as(cmp.err).isEqualTo(2);
-      assertThat(cmp.err).startsWith("asi-sim: 4 machines at once (up to --memory 64G each) needs about 0.7 GiB")
+      assertThat(cmp.err).startsWith("asi-sim: 4 machines at once (up to --memory 256G each) needs about 0.2 GiB")
           .contains("or run fewer at once with --threads 1").hasLineCount(1);
       // what fits runs
       assertThat(Cli.run(run("512M")).code).isZero();
@@ -60,17 +61,51 @@ class HeapBudgetTest {
 
   @Test
   void aForkedJvmWithASmallHeapGetsTheErrorNotAnOutOfMemoryError() throws IOException, InterruptedException {
-    Proc tooBig = fork("-Xmx64m", run("16G"));
+    Proc tooBig = fork("-Xmx64m", run("1T"));
     assertThat(tooBig.code).as(tooBig.err).isEqualTo(2);
     assertThat(tooBig.out).isEmpty();
-    assertThat(tooBig.err).matches("asi-sim: --memory 16G needs about 0\\.1 GiB of Java heap \\(10 bytes per 4 KiB "
-        + "frame\\), but this JVM may use only 0\\.1 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g .*\n")
+    assertThat(tooBig.err).matches("asi-sim: --memory 1T needs about 0\\.2 GiB of Java heap to boot \\(0\\.6 bytes "
+        + "per 4 KiB frame\\), but this JVM may use only 0\\.1 GiB; give it more with ASI_SIM_JAVA_OPTS=-Xmx2g .*\n")
         .doesNotContain("OutOfMemoryError");
     Proc fits = fork("-Xmx64m", run("1G", "--format", "json"));
     assertThat(fits.code).as(fits.err).isZero();
     assertThat(fits.out).as("stdout is the JSON alone (no logging framework's status lines)").startsWith("{")
         .contains("\"metrics\"");
     assertThat(fits.err).as("the logging configuration parses").doesNotContain("logback").doesNotContain("SLF4J");
+  }
+
+  /**
+   * A machine that boots in the heap but whose run splits more pageblocks than the heap holds
+   * (order-0 allocations until 64G is full: 16M frames, 9 bytes each once split) ends with one
+   * line, exit 2, and no output, not a stack trace.
+   */
+  @Test
+  void aRunThatOutgrowsTheHeapAfterBootIsOneLine() throws IOException, InterruptedException {
+    Proc p = fork("-Xmx80m", "run", "--memory", "64G", "--workload", "alloc-stress", "--set",
+        "workload.alloc-stress.ops=20000000", "--set", "workload.alloc-stress.orders=0:1", "--format", "json");
+    assertThat(p.code).as(p.err).isEqualTo(2);
+    assertThat(p.out).isEmpty();
+    assertThat(p.err).startsWith("asi-sim: out of Java heap part-way through a run (this JVM may use 0.1 GiB)")
+        .contains("ASI_SIM_JAVA_OPTS=-Xmx2g").hasLineCount(1).doesNotContain("OutOfMemoryError");
+  }
+
+  /**
+   * The other side: a 1 TiB machine boots and runs its default fio workload (a 1 GiB file in the
+   * page cache, 4 jobs) in 256 MiB of heap, and kernel-build in 512 MiB, because the frame table
+   * populates only split pageblocks; the dense table of 9 bytes per frame needed 2.3 GiB.
+   */
+  @Test
+  void aTerabyteMachineRunsInAQuarterGibOfHeap() throws IOException, InterruptedException {
+    Proc p = fork("-Xmx256m", "run", "--memory", "1T", "--workload", "fio-randread", "--set",
+        "workload.fio-randread.ops=20000", "--format", "json");
+    assertThat(p.code).as(p.err).isZero();
+    assertThat(p.out).contains("\"metrics\"");
+    // kernel-build holds all but its build memory in 2 MiB blocks (no pageblock split) and gets
+    // its memory back where lowmem_reserve[] makes DMA32 unreachable (it did not fit at 1 TiB)
+    Proc build = fork("-Xmx512m", "run", "--memory", "1T", "--workload", "kernel-build", "--set",
+        "workload.kernel-build.ops=2000", "--format", "json");
+    assertThat(build.code).as(build.err).isZero();
+    assertThat(build.out).contains("\"metrics\"");
   }
 
   record Proc(int code, String out, String err) {}

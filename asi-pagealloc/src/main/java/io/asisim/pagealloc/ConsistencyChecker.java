@@ -97,7 +97,7 @@ final class ConsistencyChecker {
       return "block at pfn " + p + " of order " + o + " misaligned or crossing the zone end";
     }
     for (int q = p + 1; q < p + n; q++) {
-      if (ft.state[q] != 0) {
+      if (ft.stateOf(q) != 0) {
         return "frame " + q + " is inside the block at pfn " + p + " and also a block head (both free and allocated)";
       }
     }

@@ -8,7 +8,20 @@ import io.asisim.api.mm.PageOrder;
  * Per-frame and per-pageblock state as primitive arrays (the model's {@code struct page} and
  * {@code pageblock_flags}): an intrusive doubly linked list link pair per frame (a free block, pcp
  * page or pool block is on exactly one list through its head frame), a state byte per frame, and a
- * flags byte per pageblock. 9 bytes per 4 KiB frame: a 1 TiB machine needs 2.4 GiB.
+ * flags byte per pageblock.
+ *
+ * <p>Frame state is kept per pageblock-sized chunk ({@code pageblock_nr_pages} = 512 frames, 2 MiB),
+ * populated on demand as {@code CONFIG_SPARSEMEM_VMEMMAP} populates the memory map per section:
+ * the first frame of every chunk has its link and state in dense arrays (17 bytes per chunk with
+ * the references below), and the other 511 frames get theirs (a {@code long} and a {@code byte}
+ * each) only when one of them first becomes a block head, i.e. when a block below pageblock order
+ * is first carved from the chunk. Until then every frame but the first is a tail (state 0) and on
+ * no list, so nothing needs storing; blocks of order 9 and 10 (boot's free memory, huge pages, a
+ * hugetlb-like reserve) never populate a chunk. A machine that splits little of its memory (a
+ * 1 TiB machine running a few GiB of workload) needs about 0.04 bytes per frame here instead of 9;
+ * a populated chunk costs 9 bytes per frame, as the dense table did. Populated chunks stay
+ * populated (the kernel's vmemmap is not freed either): memory follows the most memory ever split
+ * below pageblock order, not the current.
  *
  * <p>State byte of a frame: {@code 0} for a tail frame, a reserved frame or an unmanaged frame;
  * for a block head the low four bits are the order and the high bits say where the block is —
@@ -40,18 +53,28 @@ final class FrameTable {
   static final int PB_MT_MASK = 0x07;
   static final int PB_NONSENSITIVE = 0x08;
 
+  /** Frames per chunk: a pageblock, so that blocks of pageblock order and above populate nothing. */
+  static final int CHUNK_SHIFT = PB_ORDER;
+  static final int CHUNK_PAGES = 1 << CHUNK_SHIFT;
+  private static final int CHUNK_MASK = CHUNK_PAGES - 1;
+
   final int nrFrames;
   /**
    * The list links, {@code struct page}'s {@code lru} pair, packed in one long per frame: the next
    * pfn in the low half, the previous in the high half, so that a list operation reaches both
    * with one load and one bounds check where two int arrays take two of each, and a machine of
-   * 4 TiB still fits one array (an int pair per frame would not). Measured against the two arrays
+   * 4 TiB would fit one array (an int pair per frame would not). Measured against the two arrays
    * (PageAllocBench, 3 interleaved rounds, medians): order-0 pcp pair -10 to +10 %, order 10 +2 to
-   * +13 %; a small gain inside this host's noise.
+   * +13 %; a small gain inside this host's noise. {@code headLink[c]} is the first frame of chunk
+   * {@code c}; {@code link[c][i]} frame {@code i} of it, null until the chunk is populated.
    */
-  final long[] link;
-  final byte[] state;
+  private final long[] headLink;
+  private final long[][] link;
+  private final byte[] headState;
+  private final byte[][] state;
   final byte[] pageblock;
+  /** Chunks populated so far ({@link #populatedChunks}). */
+  private int populated;
   /** Pageblock sensitivity flags changed so far ({@code PageAllocator.sensitivityChanges}). */
   private long sensitivityWrites;
   /** The checker's change log, or null (no check runs: nothing is recorded). */
@@ -62,47 +85,126 @@ final class FrameTable {
       throw new IllegalArgumentException("at most 8 TiB of simulated memory");
     }
     this.nrFrames = (int) nrFrames;
-    link = new long[this.nrFrames];
-    state = new byte[this.nrFrames];
+    int chunks = (int) ((nrFrames + CHUNK_PAGES - 1) >>> CHUNK_SHIFT);
+    headLink = new long[chunks];
+    link = new long[chunks][];
+    headState = new byte[chunks];
+    state = new byte[chunks][];
     pageblock = new byte[(this.nrFrames + PB_PAGES - 1) >>> PB_ORDER];
+  }
+
+  /** The link pair of {@code pfn}; only a frame on a list has one (it was written when it joined). */
+  long linkOf(int pfn) {
+    int i = pfn & CHUNK_MASK;
+    return i == 0 ? headLink[pfn >>> CHUNK_SHIFT] : link[pfn >>> CHUNK_SHIFT][i];
+  }
+
+  void setLink(int pfn, long v) {
+    int i = pfn & CHUNK_MASK;
+    if (i == 0) {
+      headLink[pfn >>> CHUNK_SHIFT] = v;
+      return;
+    }
+    long[] l = link[pfn >>> CHUNK_SHIFT];
+    if (l == null) {
+      l = populate(pfn >>> CHUNK_SHIFT);
+    }
+    l[i] = v;
+  }
+
+  /**
+   * Gives chunk {@code c} its per-frame arrays, on the first write of a frame other than its first
+   * (a state byte, or a link a moment after it). A link is only ever written for a frame whose
+   * state was written first, so the two arrays are populated together.
+   */
+  private long[] populate(int c) {
+    if (link[c] == null) {
+      populated++;
+      state[c] = new byte[CHUNK_PAGES];
+      link[c] = new long[CHUNK_PAGES];
+    }
+    return link[c];
+  }
+
+  /** Chunks of {@value #CHUNK_PAGES} frames whose per-frame arrays exist (the footprint's measure). */
+  int populatedChunks() {
+    return populated;
+  }
+
+  /** Heap of the frame table's arrays, in bytes, without array headers (docs/performance.md). */
+  long arrayBytes() {
+    return headLink.length * 8L + link.length * 4L + headState.length + state.length * 4L + pageblock.length
+        + (long) populated * CHUNK_PAGES * 9;
   }
 
   /** The pfn after {@code pfn} on its list, or {@link Zone#NIL}. */
   int next(int pfn) {
-    return (int) link[pfn];
+    return (int) linkOf(pfn);
   }
 
   /** The pfn before {@code pfn} on its list, or {@link Zone#NIL}. */
   int prev(int pfn) {
-    return (int) (link[pfn] >> 32);
+    return (int) (linkOf(pfn) >> 32);
   }
 
   private static long links(int next, int prev) {
     return (next & 0xffffffffL) | ((long) prev << 32);
   }
 
+  // setNext and setPrev rewrite a neighbour on a list: its chunk is populated (or it is a first
+  // frame), so the slot is found once and without the populate check
+
   private void setNext(int pfn, int next) {
-    link[pfn] = (link[pfn] & 0xffffffff00000000L) | (next & 0xffffffffL);
+    int i = pfn & CHUNK_MASK;
+    long[] l = i == 0 ? headLink : link[pfn >>> CHUNK_SHIFT];
+    int j = i == 0 ? pfn >>> CHUNK_SHIFT : i;
+    l[j] = (l[j] & 0xffffffff00000000L) | (next & 0xffffffffL);
   }
 
   private void setPrev(int pfn, int prev) {
-    link[pfn] = (link[pfn] & 0xffffffffL) | ((long) prev << 32);
+    int i = pfn & CHUNK_MASK;
+    long[] l = i == 0 ? headLink : link[pfn >>> CHUNK_SHIFT];
+    int j = i == 0 ? pfn >>> CHUNK_SHIFT : i;
+    l[j] = (l[j] & 0xffffffffL) | ((long) prev << 32);
   }
 
   int stateOf(int pfn) {
-    return state[pfn] & 0xff;
+    int i = pfn & CHUNK_MASK;
+    if (i == 0) {
+      return headState[pfn >>> CHUNK_SHIFT] & 0xff;
+    }
+    byte[] st = state[pfn >>> CHUNK_SHIFT];
+    return st == null ? 0 : st[i] & 0xff;
   }
 
   /**
    * Writes the state byte of {@code pfn}: the one place frame state changes, so the checker's log
    * ({@link #logChanges}) sees every block that appeared, moved or went, over the larger of its old
-   * and new extent.
+   * and new extent. Writing 0 (a tail) into an unpopulated chunk stores nothing: it is 0 already.
    */
   void setState(int pfn, int s) {
     if (log != null) {
-      log.frames(pfn, 1L << Math.max(state[pfn] & ORDER_MASK, s & ORDER_MASK));
+      log.frames(pfn, 1L << Math.max(stateOf(pfn) & ORDER_MASK, s & ORDER_MASK));
     }
-    state[pfn] = (byte) s;
+    writeState(pfn, s);
+  }
+
+  /** The state write itself, unlogged ({@link #setState} logs; tests corrupt state through this). */
+  void writeState(int pfn, int s) {
+    int i = pfn & CHUNK_MASK;
+    if (i == 0) {
+      headState[pfn >>> CHUNK_SHIFT] = (byte) s;
+      return;
+    }
+    byte[] st = state[pfn >>> CHUNK_SHIFT];
+    if (st == null) {
+      if (s == 0) {
+        return;
+      }
+      populate(pfn >>> CHUNK_SHIFT);
+      st = state[pfn >>> CHUNK_SHIFT];
+    }
+    st[i] = (byte) s;
   }
 
   long sensitivityWrites() {
@@ -140,7 +242,7 @@ final class FrameTable {
   }
 
   boolean isBuddy(int pfn, int order) {
-    return (state[pfn] & 0xff) == (BUDDY | order);
+    return stateOf(pfn) == (BUDDY | order);
   }
 
   int pbMigratetype(int pfn) {
@@ -197,7 +299,7 @@ final class FrameTable {
     int b = l * LIST_SLOTS;
     if (toTail) {
       int t = lists[b + 1];
-      link[pfn] = links(Zone.NIL, t);
+      setLink(pfn, links(Zone.NIL, t));
       if (t == Zone.NIL) {
         lists[b] = pfn;
       } else {
@@ -206,7 +308,7 @@ final class FrameTable {
       lists[b + 1] = pfn;
     } else {
       int h = lists[b];
-      link[pfn] = links(h, Zone.NIL);
+      setLink(pfn, links(h, Zone.NIL));
       if (h == Zone.NIL) {
         lists[b + 1] = pfn;
       } else {
@@ -220,7 +322,7 @@ final class FrameTable {
   /** Unlinks {@code pfn} from list {@code l} of a list table. */
   void listDel(int[] lists, int l, int pfn) {
     int b = l * LIST_SLOTS;
-    long v = link[pfn];
+    long v = linkOf(pfn);
     int n = (int) v;
     int p = (int) (v >> 32);
     if (p == Zone.NIL) {

@@ -63,7 +63,7 @@ class CrossSensitivityMergeMutantTest {
 
   /** {@link FreeArea#freeOnePage} with mainline's {@code can_merge_freetypes()}. */
   private static void mutantFreeOnePage(FreeArea fa, Zone z, int pfn, int order, int freetype) {
-    fa.ft.state[pfn] = 0;
+    fa.ft.writeState(pfn, 0);
     while (order < FrameTable.MAX_ORDER) {
       int buddy = pfn ^ (1 << order);
       if (!z.contains(buddy) || !fa.ft.isBuddy(buddy, order)) {

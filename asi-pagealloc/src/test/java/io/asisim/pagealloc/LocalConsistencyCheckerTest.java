@@ -147,7 +147,7 @@ class LocalConsistencyCheckerTest {
     }
     assertThat(p).isNotEqualTo(Zone.NIL);
     int next = r.a.ft.next(p);
-    r.a.ft.link[next] = (r.a.ft.link[next] & 0xffffffffL) | ((long) next << 32); // next's prev no longer p
+    r.a.ft.setLink(next, (r.a.ft.linkOf(next) & 0xffffffffL) | ((long) next << 32)); // next's prev no longer p
     r.log.frames(p, 1);
     assertThat(r.local()).contains("broken list links at free block pfn " + p);
     assertThat(r.a.checkConsistency()).contains("broken prev link");
@@ -178,7 +178,7 @@ class LocalConsistencyCheckerTest {
   @Test
   void withoutALogEntryTheLocalCheckSeesNothingAndTheFullCheckDoes() {
     Rig r = new Rig();
-    r.a.ft.state[(int) r.page] = 0; // behind the log's back: only the periodic full check sees it
+    r.a.ft.writeState((int) r.page, 0); // behind the log's back: only the periodic full check sees it
     assertThat(r.local()).isNull();
     assertThat(r.a.checkConsistency()).contains("lost");
   }

@@ -139,7 +139,7 @@ class UnmappedPoolChecksTest {
     FrameTable ft = a.main().ft;
     log.clear();
     // 2@1, alone on the order-1 list, now says its predecessor is pfn 1 (whose next is not 2)
-    ft.link[2] = (ft.link[2] & 0xffffffffL) | (1L << 32);
+    ft.setLink(2, (ft.linkOf(2) & 0xffffffffL) | (1L << 32));
     ft.setState(2, FrameTable.POOL | 1); // unchanged state, but the frame is logged
     assertThat(a.checkConsistency(log)).isEqualTo("pool: pfn 2 on the order-1 list is not a free pool block");
   }
@@ -151,13 +151,13 @@ class UnmappedPoolChecksTest {
     UnmappedPool p = a.pool();
     FrameTable ft = a.main().ft;
     // the order-0 list holds 1 alone; make it point at itself
-    long link = ft.link[1];
-    ft.link[1] = (link & 0xffffffff00000000L) | 1L;
+    long link = ft.linkOf(1);
+    ft.setLink(1, (link & 0xffffffff00000000L) | 1L);
     assertThat(p.check()).isEqualTo("pool: cycle in the order-0 list");
-    ft.link[1] = link;
-    ft.state[1] = 0;
+    ft.setLink(1, link);
+    ft.writeState(1, 0);
     assertThat(p.check()).isEqualTo("pool: pfn 1 on the order-0 list is not a free pool block");
-    ft.state[1] = (byte) FrameTable.POOL;
+    ft.writeState(1, FrameTable.POOL);
     assertThat(p.check()).isNull();
     int[] lists = (int[]) field("lists").get(p);
     lists[FrameTable.LIST_SLOTS * 0 + 2]++; // the order-0 list's length

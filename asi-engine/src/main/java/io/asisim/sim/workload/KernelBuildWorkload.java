@@ -176,6 +176,13 @@ final class KernelBuildWorkload implements Workload {
     while (target >= (1L << order) && reservedBlocks < reserved.length) {
       long pfn = k.allocPages(0, order, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_COMP);
       if (pfn < 0) {
+        // free memory the reserve cannot reach is counted in freePages() but is no use to the
+        // build either: on a large machine, lowmem_reserve[] shields all of DMA32 from
+        // allocations that may use Normal (1 TiB: 4 GiB, sysctl_lowmem_reserve_ratio 256), so
+        // the reserve drained Normal to its watermark. Give the build its memory back there.
+        for (long back = keep; back > 0 && reservedBlocks > 0; back -= 1L << order) {
+          k.freePages(0, reserved[(int) --reservedBlocks], order);
+        }
         break;
       }
       reserved[(int) reservedBlocks++] = pfn;
