@@ -1,6 +1,7 @@
 package io.asisim.cli;
 
 import io.asisim.api.plugin.ParamSpec;
+import io.asisim.pagealloc.Allocators;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
 import java.util.List;
@@ -15,7 +16,10 @@ import java.util.Locale;
  * {@code FrameTable} in asi-pagealloc), the unmapped pool's membership bits (0.125 bytes) and the
  * checker's restricted-map bits (0.25 bytes) when selected; the estimate takes
  * {@value #BOOT_TENTHS_PER_FRAME}/10 bytes per frame plus {@value #BASE_MIB} MiB for the rest of
- * the process. Measured on this JVM (G1, JDK 17) as the smallest {@code -Xmx} at which
+ * the process, plus the dense frame table of a machine up to 64 GiB
+ * ({@link Allocators#DENSE_FRAME_TABLE_MAX_FRAMES}, 9 bytes per frame: 144 MiB at 64 GiB), which a
+ * larger machine's estimate keeps as room for the chunks its run populates. Measured on this JVM
+ * (G1, JDK 17) as the smallest {@code -Xmx} at which
  * {@code run --workload alloc-stress --memory M --set workload.alloc-stress.ops=200} runs:
  * 96 MiB at 1T, 224 MiB at 4T (0.16 bytes per frame plus ~50 MiB); with
  * {@code --allocator unmapped-pool}, 128 MiB at 1T (docs/performance.md).
@@ -42,7 +46,8 @@ final class HeapBudget {
 
   /** The heap one machine of {@code memoryBytes} needs to boot. */
   static long perMachine(long memoryBytes) {
-    return (memoryBytes >>> 12) * BOOT_TENTHS_PER_FRAME / 10;
+    long frames = memoryBytes >>> 12;
+    return frames * BOOT_TENTHS_PER_FRAME / 10 + Math.min(frames, Allocators.DENSE_FRAME_TABLE_MAX_FRAMES) * 9;
   }
 
   /**
@@ -65,7 +70,7 @@ final class HeapBudget {
     String what = k == 1 ? "--memory " + ParamSpec.formatSize(largest)
         : k + " machines at once (up to --memory " + ParamSpec.formatSize(largest) + " each)";
     throw new BadInputException(what + " needs about " + gib(needed) + " of Java heap to boot (0."
-        + BOOT_TENTHS_PER_FRAME + " bytes per 4 KiB frame), but this JVM may use only " + gib(max) + "; give it more with "
+        + BOOT_TENTHS_PER_FRAME + " bytes per 4 KiB frame, 9.6 up to 64 GiB), but this JVM may use only " + gib(max) + "; give it more with "
         + "ASI_SIM_JAVA_OPTS=-Xmx" + suggestedXmx(needed) + " (the launcher's default is -Xmx8g)"
         + (k > 1 ? ", or run fewer at once with --threads 1" : "") + ", or simulate less memory");
   }

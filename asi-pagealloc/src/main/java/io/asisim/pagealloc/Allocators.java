@@ -16,6 +16,13 @@ import java.util.List;
  * then either {@code memblock_free_all()} or the seeded free state.
  */
 public final class Allocators {
+  /**
+   * The largest machine, in 4 KiB frames (64 GiB), whose allocators keep a dense frame table of 9
+   * bytes per frame from boot; above it the table is populated per pageblock as the run splits
+   * them (see FrameTable). Public for heap estimates.
+   */
+  public static final long DENSE_FRAME_TABLE_MAX_FRAMES = FrameTable.DENSE_MAX_FRAMES;
+
   private Allocators() {}
 
   /** Parameters every allocator plugin declares. */

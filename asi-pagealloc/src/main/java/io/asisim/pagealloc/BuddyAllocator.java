@@ -90,11 +90,17 @@ public final class BuddyAllocator implements PageAllocator {
    */
   public BuddyAllocator(ArchPageOps arch, Metrics metrics, SensitivityClassifier classifier,
       BuddyConfig cfg, List<ZoneSpan> zoneSpans) {
+    this(arch, metrics, classifier, cfg, zoneSpans, FrameTable.DENSE_MAX_FRAMES);
+  }
+
+  /** With the frame table dense up to {@code denseMaxFrames} (tests pass 0 to run it chunked). */
+  BuddyAllocator(ArchPageOps arch, Metrics metrics, SensitivityClassifier classifier,
+      BuddyConfig cfg, List<ZoneSpan> zoneSpans, long denseMaxFrames) {
     this.arch = arch;
     this.cfg = cfg;
     this.asi = cfg.asiPageblock();
     this.nrCpus = arch.nrCpus();
-    this.ft = new FrameTable(arch.nrFrames());
+    this.ft = new FrameTable(arch.nrFrames(), denseMaxFrames);
     this.reserved = List.copyOf(arch.bootReservation());
     allocRequests = metrics.counter(StandardMetrics.ALLOC_REQUESTS);
     allocFailures = metrics.counter(StandardMetrics.ALLOC_FAILURES);

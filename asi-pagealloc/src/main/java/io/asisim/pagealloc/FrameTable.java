@@ -23,6 +23,12 @@ import io.asisim.api.mm.PageOrder;
  * populated (the kernel's vmemmap is not freed either): memory follows the most memory ever split
  * below pageblock order, not the current.
  *
+ * <p>A machine of at most {@link #DENSE_MAX_FRAMES} frames (64 GiB) keeps the dense table
+ * instead, one {@code long} and one {@code byte} per frame (144 MiB at 64 GiB): a chunk costs a
+ * second dependent load and a check on every list operation, which PageAllocBench measured as
+ * 16-41 % of the order-0 alloc/free pair (docs/performance.md), and the machines most runs use
+ * gain little memory from it.
+ *
  * <p>State byte of a frame: {@code 0} for a tail frame, a reserved frame or an unmanaged frame;
  * for a block head the low four bits are the order and the high bits say where the block is —
  * {@link #BUDDY} ({@code PageBuddy}, on a zone free list), {@link #PCP} (on a pcp list),
@@ -58,6 +64,9 @@ final class FrameTable {
   static final int CHUNK_PAGES = 1 << CHUNK_SHIFT;
   private static final int CHUNK_MASK = CHUNK_PAGES - 1;
 
+  /** The largest machine that keeps the dense table: 64 GiB. */
+  static final long DENSE_MAX_FRAMES = 1L << 24;
+
   final int nrFrames;
   /**
    * The list links, {@code struct page}'s {@code lru} pair, packed in one long per frame: the next
@@ -68,6 +77,9 @@ final class FrameTable {
    * +13 %; a small gain inside this host's noise. {@code headLink[c]} is the first frame of chunk
    * {@code c}; {@code link[c][i]} frame {@code i} of it, null until the chunk is populated.
    */
+  /** The dense table of a small machine (null when chunked): frame {@code pfn} at index pfn. */
+  private final long[] denseLink;
+  private final byte[] denseState;
   private final long[] headLink;
   private final long[][] link;
   private final byte[] headState;
@@ -81,11 +93,19 @@ final class FrameTable {
   private ChangeLog log;
 
   FrameTable(long nrFrames) {
+    this(nrFrames, DENSE_MAX_FRAMES);
+  }
+
+  /** A table that is dense if {@code nrFrames <= denseMaxFrames} (tests pass 0 to get chunks). */
+  FrameTable(long nrFrames, long denseMaxFrames) {
     if (nrFrames > Integer.MAX_VALUE - PB_PAGES) {
       throw new IllegalArgumentException("at most 8 TiB of simulated memory");
     }
     this.nrFrames = (int) nrFrames;
-    int chunks = (int) ((nrFrames + CHUNK_PAGES - 1) >>> CHUNK_SHIFT);
+    boolean dense = nrFrames <= denseMaxFrames;
+    int chunks = dense ? 0 : (int) ((nrFrames + CHUNK_PAGES - 1) >>> CHUNK_SHIFT);
+    denseLink = dense ? new long[this.nrFrames] : null;
+    denseState = dense ? new byte[this.nrFrames] : null;
     headLink = new long[chunks];
     link = new long[chunks][];
     headState = new byte[chunks];
@@ -95,11 +115,20 @@ final class FrameTable {
 
   /** The link pair of {@code pfn}; only a frame on a list has one (it was written when it joined). */
   long linkOf(int pfn) {
+    long[] d = denseLink;
+    if (d != null) {
+      return d[pfn];
+    }
     int i = pfn & CHUNK_MASK;
     return i == 0 ? headLink[pfn >>> CHUNK_SHIFT] : link[pfn >>> CHUNK_SHIFT][i];
   }
 
   void setLink(int pfn, long v) {
+    long[] d = denseLink;
+    if (d != null) {
+      d[pfn] = v;
+      return;
+    }
     int i = pfn & CHUNK_MASK;
     if (i == 0) {
       headLink[pfn >>> CHUNK_SHIFT] = v;
@@ -126,13 +155,16 @@ final class FrameTable {
     return link[c];
   }
 
-  /** Chunks of {@value #CHUNK_PAGES} frames whose per-frame arrays exist (the footprint's measure). */
+  /** Chunks of {@value #CHUNK_PAGES} frames whose per-frame arrays exist (0 for a dense table). */
   int populatedChunks() {
     return populated;
   }
 
   /** Heap of the frame table's arrays, in bytes, without array headers (docs/performance.md). */
   long arrayBytes() {
+    if (denseLink != null) {
+      return nrFrames * 9L + pageblock.length;
+    }
     return headLink.length * 8L + link.length * 4L + headState.length + state.length * 4L + pageblock.length
         + (long) populated * CHUNK_PAGES * 9;
   }
@@ -155,6 +187,11 @@ final class FrameTable {
   // frame), so the slot is found once and without the populate check
 
   private void setNext(int pfn, int next) {
+    long[] d = denseLink;
+    if (d != null) {
+      d[pfn] = (d[pfn] & 0xffffffff00000000L) | (next & 0xffffffffL);
+      return;
+    }
     int i = pfn & CHUNK_MASK;
     long[] l = i == 0 ? headLink : link[pfn >>> CHUNK_SHIFT];
     int j = i == 0 ? pfn >>> CHUNK_SHIFT : i;
@@ -162,6 +199,11 @@ final class FrameTable {
   }
 
   private void setPrev(int pfn, int prev) {
+    long[] d = denseLink;
+    if (d != null) {
+      d[pfn] = (d[pfn] & 0xffffffffL) | ((long) prev << 32);
+      return;
+    }
     int i = pfn & CHUNK_MASK;
     long[] l = i == 0 ? headLink : link[pfn >>> CHUNK_SHIFT];
     int j = i == 0 ? pfn >>> CHUNK_SHIFT : i;
@@ -169,6 +211,10 @@ final class FrameTable {
   }
 
   int stateOf(int pfn) {
+    byte[] d = denseState;
+    if (d != null) {
+      return d[pfn] & 0xff;
+    }
     int i = pfn & CHUNK_MASK;
     if (i == 0) {
       return headState[pfn >>> CHUNK_SHIFT] & 0xff;
@@ -191,6 +237,11 @@ final class FrameTable {
 
   /** The state write itself, unlogged ({@link #setState} logs; tests corrupt state through this). */
   void writeState(int pfn, int s) {
+    byte[] d = denseState;
+    if (d != null) {
+      d[pfn] = (byte) s;
+      return;
+    }
     int i = pfn & CHUNK_MASK;
     if (i == 0) {
       headState[pfn >>> CHUNK_SHIFT] = (byte) s;

@@ -18,9 +18,27 @@ import org.junit.jupiter.api.Test;
 class FrameTableTest {
   private static final int PB = FrameTable.PB_PAGES;
 
+  /** {@link Fixtures#singleZone} with the frame table chunked, as on a machine above 16 GiB. */
+  private static BuddyAllocator chunked(FakeArch arch) {
+    BuddyAllocator a = new BuddyAllocator(arch, new Metrics(), Fixtures.GFP_SENSITIVE, Fixtures.tinyWatermarks(false),
+        List.of(new ZoneSpan(1, "DMA32", 0, arch.nrFrames())), 0);
+    a.freeAllBootMemory();
+    return a;
+  }
+
+  @Test
+  void aSmallMachineKeepsTheDenseTableAndALargeOneChunks() {
+    assertThat(new FrameTable(FrameTable.DENSE_MAX_FRAMES).arrayBytes())
+        .isEqualTo(FrameTable.DENSE_MAX_FRAMES * 9 + FrameTable.DENSE_MAX_FRAMES / PB);
+    FrameTable big = new FrameTable(FrameTable.DENSE_MAX_FRAMES + PB);
+    assertThat(big.arrayBytes()).isEqualTo((FrameTable.DENSE_MAX_FRAMES / PB + 1) * 18);
+    big.setState(PB + 1, FrameTable.ALLOC);
+    assertThat(big.populatedChunks()).isEqualTo(1);
+  }
+
   @Test
   void onlyHeadsInsideAPageblockPopulateIt() {
-    FrameTable ft = new FrameTable(8 * PB);
+    FrameTable ft = new FrameTable(8 * PB, 0);
     assertThat(ft.populatedChunks()).isZero();
     // heads of order 9 and 10 sit on pageblock boundaries: dense arrays, nothing populated
     ft.setState(0, FrameTable.BUDDY | 10);
@@ -59,7 +77,7 @@ class FrameTableTest {
   @Test
   void bootAndHugeAllocationsPopulateNothingAndOrderZeroPopulatesItsPageblock() {
     FakeArch arch = new FakeArch(2, 16 * PB, 0);
-    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    BuddyAllocator a = chunked(arch);
     FrameTable ft = a.ft;
     assertThat(ft.populatedChunks()).isZero();
     long huge = a.alloc(0, 9, GFP_HIGHUSER_MOVABLE);
@@ -87,7 +105,7 @@ class FrameTableTest {
   @Test
   void randomAllocationsStayConsistentAndPopulateOnlyPageblocksWithInnerHeads() {
     FakeArch arch = new FakeArch(2, 64 * PB, 0);
-    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    BuddyAllocator a = chunked(arch);
     FrameTable ft = a.ft;
     SplittableRandom r = new SplittableRandom(7);
     List<long[]> held = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.Sensitivity;
+import io.asisim.api.plugin.ParamSpec;
 import io.asisim.fixtures.FakeArch;
 import io.asisim.pagealloc.Allocators;
 import io.asisim.pagealloc.BuddyConfig;
@@ -29,11 +30,15 @@ public class PageAllocBench {
   @Param({"buddy", "pageblock-migratetype", "unmapped-pool"})
   public String allocator;
 
+  /** 16G keeps the allocator's dense frame table, 256G the chunked one (FrameTable.DENSE_MAX_FRAMES, 64G). */
+  @Param({"16G", "256G"})
+  public String memory;
+
   private PageAllocator a;
 
   @Setup
   public void setUp() {
-    FakeArch arch = new FakeArch(8, (16L << 30) >>> 12, 4096); // costs nothing: the allocator alone is measured
+    FakeArch arch = new FakeArch(8, ParamSpec.parseSize(memory) >>> 12, 4096); // costs nothing: the allocator alone is measured
     Metrics m = new Metrics();
     switch (allocator) {
       case "buddy":
