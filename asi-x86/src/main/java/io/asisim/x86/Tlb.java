@@ -65,6 +65,15 @@ final class Tlb {
   final int[] setMask = new int[2];
   private final int l1Mask;
   private final long[] tick;
+  /**
+   * Per CPU: second-level slots whose tag holds a 2 MiB translation ({@code VALID | BIG}), and
+   * 1 GiB-array slots whose tag is {@code VALID}, stale generations included. A zero count proves
+   * no such entry can match, so {@link #lookup} and {@link #invalidate} skip that probe: a CPU
+   * that touches only 4 KiB pages (an ephmap alias, a user buffer) probes one set, not three. The
+   * answers are those of the full probes; only the work differs.
+   */
+  private final int[] bigTags;
+  private final int[] hugeTags;
   private final int[] epoch;
   private final int[] pcidGen;
 
@@ -91,6 +100,8 @@ final class Tlb {
     l1Snap = new long[n];
     l1Mask = Integer.bitCount(l1Sets) == 1 ? l1Sets - 1 : -1;
     tick = new long[nrCpus];
+    bigTags = new int[nrCpus];
+    hugeTags = new int[nrCpus];
     epoch = new int[nrCpus];
     pcidGen = new int[nrCpus * NR_PCIDS];
   }
@@ -182,8 +193,10 @@ final class Tlb {
     int s0 = sets[0];
     int w = ways[0];
     long[] tg = tag[0];
-    // the shared STLB: once as a 4K page, once as a 2M page (different sets)
-    for (int pass = 0; pass < 2; pass++) {
+    // the shared STLB: once as a 4K page, once as a 2M page (different sets), the latter only
+    // if this CPU holds any 2M tag
+    int passes = bigTags[cpu] > 0 ? 2 : 1;
+    for (int pass = 0; pass < passes; pass++) {
       long vpn = pass == 0 ? vpn4 : v >>> 21;
       long big = pass == 0 ? 0 : BIG;
       int base = (cpu * s0 + index(vpn, s0, setMask[0])) * w;
@@ -195,6 +208,9 @@ final class Tlb {
           return hit(0, i, cpu, v);
         }
       }
+    }
+    if (hugeTags[cpu] == 0) {
+      return -1;
     }
     long vpn1 = v >>> 30;
     int w1 = ways[1];
@@ -252,7 +268,10 @@ final class Tlb {
         victim = i;
       }
     }
-    tag[c][victim] = VALID | (global ? GLOBAL : 0) | (shift == 21 ? BIG : 0) | (((long) pcid) << 48) | vpn;
+    long t = VALID | (global ? GLOBAL : 0) | (shift == 21 ? BIG : 0) | (((long) pcid) << 48) | vpn;
+    uncount(c, cpu, tag[c][victim]);
+    count(c, cpu, t);
+    tag[c][victim] = t;
     frame[c][victim] = (leafPfn << 1) | (writable ? 1 : 0);
     gen[c][victim] = expectedGen(cpu, pcid, global);
     stamp[c][victim] = ++tick[cpu];
@@ -275,6 +294,9 @@ final class Tlb {
   void invalidate(int cpu, int pcid, long va, boolean includeGlobal) {
     long v = va & VA_MASK;
     for (int pass = 0; pass < 3; pass++) {
+      if ((pass == 1 && bigTags[cpu] == 0) || (pass == 2 && hugeTags[cpu] == 0)) {
+        continue; // no tag of that size on this CPU: nothing to drop
+      }
       int c = pass == 2 ? 1 : 0;
       long vpn = v >>> (pass == 0 ? 12 : pass == 1 ? 21 : 30);
       long big = pass == 1 ? BIG : 0;
@@ -285,6 +307,7 @@ final class Tlb {
         if ((t & VALID) != 0 && (t & VPN_MASK) == vpn && (c == 1 || (t & BIG) == big)) {
           boolean global = (t & GLOBAL) != 0;
           if ((global && includeGlobal) || (!global && (int) ((t >>> 48) & 0xfff) == pcid)) {
+            uncount(c, cpu, t);
             tag[c][i] = 0;
           }
         }
@@ -313,9 +336,28 @@ final class Tlb {
       for (int i = cpu * n; i < (cpu + 1) * n; i++) {
         long t = tag[c][i];
         if (pcid < 0 || ((t & GLOBAL) == 0 && (int) ((t >>> 48) & 0xfff) == pcid)) {
+          uncount(c, cpu, t);
           tag[c][i] = 0;
         }
       }
+    }
+  }
+
+  /** {@link #bigTags} / {@link #hugeTags}: tag {@code t} enters a slot of class {@code c}. */
+  private void count(int c, int cpu, long t) {
+    if (c == 1) {
+      hugeTags[cpu] += (t & VALID) != 0 ? 1 : 0;
+    } else {
+      bigTags[cpu] += (t & (VALID | BIG)) == (VALID | BIG) ? 1 : 0;
+    }
+  }
+
+  /** Tag {@code t} leaves a slot of class {@code c}. */
+  private void uncount(int c, int cpu, long t) {
+    if (c == 1) {
+      hugeTags[cpu] -= (t & VALID) != 0 ? 1 : 0;
+    } else {
+      bigTags[cpu] -= (t & (VALID | BIG)) == (VALID | BIG) ? 1 : 0;
     }
   }
 
@@ -340,7 +382,8 @@ final class Tlb {
 
   /** Bytes held by the TLB arrays. */
   long arrayBytes() {
-    long b = tick.length * 8L + epoch.length * 4L + pcidGen.length * 4L + 4L * 8 * l1Tag.length;
+    long b = tick.length * 8L + (bigTags.length + hugeTags.length) * 4L + epoch.length * 4L
+        + pcidGen.length * 4L + 4L * 8 * l1Tag.length;
     for (int c = 0; c < 2; c++) {
       b += 4L * 8 * tag[c].length + 8L * unsettled[c].length;
     }

@@ -31,6 +31,15 @@ final class X86AddressSpaces implements AddressSpaces {
   private final int mmLocalSlots;
   /** The checker's log of restricted page-table writes ({@link #logChanges}), or null. */
   private ChangeLog log;
+  /**
+   * The last mm-local PTE table found ({@link #mmLocalPte}): mm id, the 2 MiB unit of the slot
+   * address, the table. The region's tables are preallocated by {@link #mmCreate} and live until
+   * {@link #mmDestroy}, which forgets the entry (ids are reused), so a map and its unmap walk the
+   * tables once rather than three times.
+   */
+  private long cachedMm = -1;
+  private long cachedUnit = -1;
+  private int cachedPte = -1;
 
   X86AddressSpaces(PageTables pt, DirectMap dm, MmContexts mms, X86Cr3 cr3, CpuTlbState s, CpuClocks clocks,
       Costs costs, boolean asi, int mmLocalSlots) {
@@ -133,6 +142,9 @@ final class X86AddressSpaces implements AddressSpaces {
       }
     }
     cr3.forgetMm(mm);
+    if (cachedMm == mm) {
+      cachedMm = -1;
+    }
     destroyTables(cpu, mms.pgd(mm), mms.asiPgd(mm));
     mms.remove(mm);
   }
@@ -178,7 +190,11 @@ final class X86AddressSpaces implements AddressSpaces {
   }
 
   private long clearPte(int cpu, int root, long va) {
-    int pte = pt.findTable(root, va, 12);
+    return clearPteIn(cpu, pt.findTable(root, va, 12), va);
+  }
+
+  /** Clears the leaf of {@code va} in PTE table {@code pte} (-1: none); returns the old frame or -1. */
+  private long clearPteIn(int cpu, int pte, long va) {
     if (pte < 0) {
       return -1;
     }
@@ -234,9 +250,9 @@ final class X86AddressSpaces implements AddressSpaces {
 
   @Override
   public long unmapMmLocal(int cpu, long mm, long va) {
-    mmLocalPte(mm, va);
+    int pte = mmLocalPte(mm, va);
     logged(mm, va);
-    return clearPte(cpu, mms.pgd(mm), va);
+    return clearPteIn(cpu, pte, va);
   }
 
   private int mmLocalPte(long mm, long va) {
@@ -245,7 +261,15 @@ final class X86AddressSpaces implements AddressSpaces {
         || Long.compareUnsigned(va, mmLocalSlotVa(nrCpus - 1, mmLocalSlots - 1)) > 0) {
       throw new IllegalArgumentException("not an mm-local slot of a user mm: 0x" + Long.toHexString(va));
     }
-    return pt.findTable(mms.pgd(mm), va, 12);
+    long unit = va >>> 21;
+    if (mm == cachedMm && unit == cachedUnit) {
+      return cachedPte;
+    }
+    int pte = pt.findTable(mms.pgd(mm), va, 12);
+    cachedMm = mm;
+    cachedUnit = unit;
+    cachedPte = pte;
+    return pte;
   }
 
   @Override

@@ -46,6 +46,28 @@ class TlbArrayTest {
   }
 
   @Test
+  void largeLeavesAreFoundAgainAfterTheLastOneOfTheirSizeWasDroppedAndRefilled() {
+    // the lookup and INVLPG probe 2M sets and the 1G array only while the CPU holds such a tag:
+    // the counts must fall to zero on the drops and come back on the refills
+    t.fill(0, 1, 0x203000, 21, 512, true, false);
+    t.fill(0, 1, 0x40123000L, 30, 1 << 18, true, false);
+    t.invalidate(0, 1, 0x203000, true);
+    t.invalidate(0, 1, 0x40123000L, true);
+    assertThat(t.lookup(0, 1, 0x205000)).isEqualTo(-1);
+    assertThat(t.lookup(0, 1, 0x40456000L)).isEqualTo(-1);
+    t.fill(0, 1, 0x5000, 12, 100, true, false); // a 4 KiB leaf alone probes one set
+    assertThat(t.lookup(0, 1, 0x5000)).isEqualTo(100);
+    t.fill(0, 1, 0x209000, 21, 1024, true, false);
+    t.fill(0, 1, 0x80000000L, 30, 2 << 18, true, false);
+    assertThat(t.lookup(0, 1, 0x20b000)).isEqualTo(1024 + 11);
+    assertThat(t.lookup(0, 1, 0x80001000L)).isEqualTo((2 << 18) + 1);
+    assertThat(t.lookup(1, 1, 0x20b000)).isEqualTo(-1); // counted per CPU
+    t.flushAll(0); // stale but still tagged: still probed, and still a miss
+    assertThat(t.lookup(0, 1, 0x20b000)).isEqualTo(-1);
+    assertThat(t.lookup(0, 1, 0x80001000L)).isEqualTo(-1);
+  }
+
+  @Test
   void anL1HitLeavesTheStlbLruAloneAndAnL1CopyOfAnEvictedEntryMisses() {
     t.fill(0, 1, 0x4000, 12, 10, true, false); // vpn 4, 8 and 12: all STLB set 0
     t.fill(0, 1, 0x8000, 12, 11, true, false);
@@ -205,9 +227,9 @@ class TlbArrayTest {
 
   @Test
   void arrayBytesCountsEveryArray() {
-    // tick 2x8 + epoch 2x4 + pcidGen 2x4096x4 + L1 4 arrays x 8 x 4 entries
+    // tick 2x8 + the 2M/1G tag counts 2 x 2x4 + epoch 2x4 + pcidGen 2x4096x4 + L1 4 arrays x 8 x 4 entries
     // + STLB 4 arrays x 8 x 16 entries + its settle bitmap (one 8-byte word per CPU) + 1G 4 x 8 x 8
     // + its settle bitmap (one word per CPU)
-    assertThat(t.arrayBytes()).isEqualTo(16 + 8 + 32768 + 128 + 512 + 16 + 256 + 16);
+    assertThat(t.arrayBytes()).isEqualTo(16 + 16 + 8 + 32768 + 128 + 512 + 16 + 256 + 16);
   }
 }

@@ -17,17 +17,32 @@ import java.util.Optional;
  * @param metrics all metrics, sorted by name
  * @param hostOpsNanos host time the ops took (set-up and tear-down excluded); not part of any
  *     deterministic output
+ * @param hostFirstOpNanos the host's {@link System#nanoTime()} when op 0 started (after boot and
+ *     the workload's set-up), for the CLI's time-to-first-op figure; 0 when unknown. Not part of
+ *     any deterministic output
  */
-public record RunResult(VariantConfig config, List<MetricValue> metrics, long hostOpsNanos) {
+public record RunResult(VariantConfig config, List<MetricValue> metrics, long hostOpsNanos, long hostFirstOpNanos) {
   /**
    * Copies {@code metrics}.
    *
    * @param config what ran
    * @param metrics all metrics
    * @param hostOpsNanos host time of the ops
+   * @param hostFirstOpNanos {@link System#nanoTime()} at op 0, or 0
    */
   public RunResult {
     metrics = List.copyOf(metrics);
+  }
+
+  /**
+   * A result without a first-op time.
+   *
+   * @param config what ran
+   * @param metrics all metrics
+   * @param hostOpsNanos host time of the ops
+   */
+  public RunResult(VariantConfig config, List<MetricValue> metrics, long hostOpsNanos) {
+    this(config, metrics, hostOpsNanos, 0);
   }
 
   /**

@@ -163,7 +163,7 @@ final class Simulation {
     // the result covers the ops; tear-down (closing files, exits) runs after it is taken
     allocator.finish();
     long hostNanos = System.nanoTime() - t0;
-    RunResult result = collect(ops, base, baseCycles, baseSteps, hostNanos);
+    RunResult result = collect(ops, base, baseCycles, baseSteps, hostNanos, t0);
     if (atEnd != null) {
       atEnd.accept(allocator);
     }
@@ -290,7 +290,8 @@ final class Simulation {
    * on a CPU (trace replay, alloc-stress) counts as task work there; a workload with none of these
    * uses every CPU that was busy.
    */
-  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles, long[] baseSteps, long hostNanos) {
+  private RunResult collect(long ops, Map<String, Long> base, long[] baseCycles, long[] baseSteps, long hostNanos,
+      long firstOpNanos) {
     long total = 0;
     long maxCpu = 0;
     long minCpu = Long.MAX_VALUE;
@@ -328,6 +329,6 @@ final class Simulation {
     out.add(new MetricValue(StandardMetrics.THROUGHPUT, simNs > 0 ? ops / (simNs / 1e9) : 0, false));
     out.add(new MetricValue(StandardMetrics.CYCLES_PER_OP, ops > 0 ? (double) total / ops : 0, false));
     out.sort((a, b) -> a.name().compareTo(b.name()));
-    return new RunResult(config, out, hostNanos);
+    return new RunResult(config, out, hostNanos, firstOpNanos);
   }
 }
