@@ -243,7 +243,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long freePages() {
-    return fa.nrFreePages(nrCpus);
+    return fa.nrFreePages();
   }
 
   @Override

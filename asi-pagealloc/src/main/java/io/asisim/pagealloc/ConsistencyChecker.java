@@ -41,6 +41,7 @@ final class ConsistencyChecker {
 
   private String checkFreeLists(Zone z) {
     long free = 0;
+    long isolated = 0;
     for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
       long nr = 0;
       for (int t = 0; t < z.nrFreetypes; t++) {
@@ -75,6 +76,8 @@ final class ConsistencyChecker {
         nr += len;
         if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
           free += (long) len << o;
+        } else {
+          isolated += (long) len << o;
         }
       }
       String r = nrFree(z, o, nr);
@@ -82,7 +85,7 @@ final class ConsistencyChecker {
         return r;
       }
     }
-    return freePages(z, free);
+    return freePages(z, free, isolated);
   }
 
   // One home for the rules the local check (LocalConsistencyChecker) applies to the blocks an op
@@ -146,9 +149,25 @@ final class ConsistencyChecker {
     return nr == z.nrFree[order] ? null : "nr_free[" + order + "] is " + z.nrFree[order] + " but the lists hold " + nr;
   }
 
-  /** {@code NR_FREE_PAGES} against {@code free} pages on the lists (the isolate lists excepted). */
-  static String freePages(Zone z, long free) {
-    return free == z.freePages ? null : "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
+  /**
+   * {@code NR_FREE_PAGES} against {@code free} pages on the lists (the isolate lists excepted), and
+   * the isolated-pages total against {@code isolated} pages on the isolate lists.
+   */
+  static String freePages(Zone z, long free, long isolated) {
+    if (free != z.freePages) {
+      return "NR_FREE_PAGES is " + z.freePages + " but the lists hold " + free;
+    }
+    return isolated == z.isolatedPages ? null
+        : "isolated pages total is " + z.isolatedPages + " but the isolate lists hold " + isolated;
+  }
+
+  /** The zone's pcp page total against the sum of its CPUs' {@code pcp->count}. */
+  static String pcpPages(Zone z, int nrCpus) {
+    long sum = 0;
+    for (int c = 0; c < nrCpus; c++) {
+      sum += z.pcpCount[c];
+    }
+    return sum == z.pcpPages ? null : "pcp pages total is " + z.pcpPages + " but pcp->count sums to " + sum;
   }
 
   /** {@code pcp->count} of {@code cpu} against {@code pages} on its lists. */
@@ -182,7 +201,7 @@ final class ConsistencyChecker {
         return r;
       }
     }
-    return null;
+    return pcpPages(z, a.nrCpus());
   }
 
   private String checkCoverage(Zone z) {

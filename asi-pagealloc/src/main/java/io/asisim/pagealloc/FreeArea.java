@@ -33,20 +33,12 @@ final class FreeArea {
 
   /**
    * Free pages in every zone: the buddy lists ({@code NR_FREE_PAGES}), the pcp lists of
-   * {@code nrCpus} CPUs, and isolated blocks, which NR_FREE_PAGES leaves out but are free all the same.
+   * CPUs, and isolated blocks, which NR_FREE_PAGES leaves out but are free all the same.
    */
-  long nrFreePages(int nrCpus) {
+  long nrFreePages() {
     long n = 0;
     for (Zone z : zones) {
-      n += z.freePages;
-      for (int c = 0; c < nrCpus; c++) {
-        n += z.pcpCount[c];
-      }
-      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
-        for (int s = 0; s < nrSens; s++) {
-          n += (long) z.freeLen(z.list(o, MIGRATE_ISOLATE + s * FrameTable.MIGRATE_TYPES)) << o;
-        }
-      }
+      n += z.freePages + z.pcpPages + z.isolatedPages; // running totals: reclaim asks per allocation
     }
     return n;
   }
@@ -90,6 +82,8 @@ final class FreeArea {
     z.nrFree[order]++;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages += 1L << order;
+    } else {
+      z.isolatedPages += 1L << order;
     }
   }
 
@@ -101,6 +95,8 @@ final class FreeArea {
     z.nrFree[order]--;
     if (freetype % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
       z.freePages -= 1L << order;
+    } else {
+      z.isolatedPages -= 1L << order;
     }
   }
 

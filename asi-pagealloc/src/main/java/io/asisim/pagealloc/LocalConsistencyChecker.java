@@ -59,6 +59,7 @@ final class LocalConsistencyChecker {
 
   private String checkCounters(Zone z) {
     long free = 0;
+    long isolated = 0;
     for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
       long nr = 0;
       for (int t = 0; t < z.nrFreetypes; t++) {
@@ -66,6 +67,8 @@ final class LocalConsistencyChecker {
         nr += len;
         if (t % FrameTable.MIGRATE_TYPES != Migratetype.MIGRATE_ISOLATE) {
           free += (long) len << o;
+        } else {
+          isolated += (long) len << o;
         }
       }
       String r = ConsistencyChecker.nrFree(z, o, nr);
@@ -73,7 +76,7 @@ final class LocalConsistencyChecker {
         return r;
       }
     }
-    String r = ConsistencyChecker.freePages(z, free);
+    String r = ConsistencyChecker.freePages(z, free, isolated);
     if (r != null) {
       return r;
     }
@@ -88,7 +91,7 @@ final class LocalConsistencyChecker {
         return r;
       }
     }
-    return null;
+    return ConsistencyChecker.pcpPages(z, a.nrCpus());
   }
 
   /** Checks every block that covers a frame of {@code [start, end)}, and the pageblocks. */

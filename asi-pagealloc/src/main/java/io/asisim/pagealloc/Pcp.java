@@ -53,6 +53,7 @@ final class Pcp {
       int batch = nrPcpAlloc(z, cpu, order);
       int got = rmqueueBulk(z, order, batch, l, flags, ac);
       z.pcpCount[cpu] += got << order;
+      z.pcpPages += got << order;
       arch.charge(cpu, bulkCost(got));
       if (z.pcpHead(l) == Zone.NIL) {
         return -1;
@@ -80,6 +81,7 @@ final class Pcp {
     int pfn = z.pcpHead(l);
     ft.listDel(z.pcp, l, pfn);
     z.pcpCount[cpu] -= 1 << order;
+    z.pcpPages -= 1 << order;
     ft.setState(pfn, FreeArea.allocatedState(order, mt));
     arch.charge(cpu, costPcp);
     return pfn;
@@ -148,6 +150,7 @@ final class Pcp {
     ft.setState(pfn, (byte) (FrameTable.PCP | order));
     ft.listAdd(z.pcp, l, pfn, false);
     z.pcpCount[cpu] += 1 << order;
+    z.pcpPages += 1 << order;
     int batch = z.pcpBatch;
     if (z.pcpFreeCount[cpu] < (batch << PCP_BATCH_SCALE_MAX)) {
       z.pcpFreeCount[cpu] += 1 << order;
@@ -190,6 +193,7 @@ final class Pcp {
         ft.listDel(z.pcp, l, pfn);
         count -= nr;
         z.pcpCount[cpu] -= nr;
+        z.pcpPages -= nr;
         fa.freeOnePage(z, pfn, order, fa.freetypeOf(pfn), false);
         freed++;
       } while (count > 0 && z.pcpHead(l) != Zone.NIL);

@@ -28,6 +28,8 @@ final class Zone {
   final long[] nrFree = new long[FrameTable.NR_PAGE_ORDERS];
   /** {@code NR_FREE_PAGES}: pages on the buddy free lists (not on pcp lists). */
   long freePages;
+  /** Pages on the isolate lists (the free pages {@link #freePages} leaves out). */
+  long isolatedPages;
 
   long wmarkMin;
   long wmarkLow;
@@ -42,6 +44,8 @@ final class Zone {
   final int[] pcp;
   /** {@code pcp->count} in pages, per CPU. */
   final int[] pcpCount;
+  /** The sum of {@link #pcpCount} over the CPUs, kept with it so the free total is O(zones). */
+  long pcpPages;
   /** {@code pcp->free_count}, per CPU. */
   final int[] pcpFreeCount;
   int pcpBatch;

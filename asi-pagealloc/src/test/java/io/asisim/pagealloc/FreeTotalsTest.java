@@ -1,0 +1,67 @@
+package io.asisim.pagealloc;
+
+import static io.asisim.api.mm.Gfp.GFP_HIGHUSER_MOVABLE;
+import static io.asisim.api.mm.Gfp.GFP_KERNEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.Migratetype;
+import io.asisim.fixtures.FakeArch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The free-page total reclaim asks for on every allocation is kept as running totals (buddy,
+ * pcp, isolated pages per zone); it equals the sum over every list, and the consistency check
+ * catches a total that drifted.
+ */
+class FreeTotalsTest {
+  /** The total summed from the lists, as {@code FreeArea.nrFreePages} did before the running totals. */
+  private static long fromLists(BuddyAllocator a) {
+    long n = 0;
+    for (Zone z : a.zones) {
+      for (int o = 0; o < FrameTable.NR_PAGE_ORDERS; o++) {
+        for (int t = 0; t < z.nrFreetypes; t++) {
+          n += (long) z.freeLen(z.list(o, t)) << o;
+        }
+      }
+      for (int l = 0; l < z.nrPcpLists * a.nrCpus(); l++) {
+        int order = (l % z.nrPcpLists % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
+        n += (long) z.pcpLen(l) << order;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void theRunningTotalEqualsTheListsUnderRandomTrafficAndADriftIsCaught() {
+    FakeArch arch = new FakeArch(4, 32 * FrameTable.PB_PAGES, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    SplittableRandom r = new SplittableRandom(3);
+    List<long[]> held = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      if (held.isEmpty() || r.nextInt(10) < 6) {
+        int order = r.nextInt(4) == 0 ? r.nextInt(11) : 0;
+        long p = a.alloc(r.nextInt(4), order, r.nextBoolean() ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE);
+        if (p >= 0) {
+          held.add(new long[] {p, order});
+        }
+      } else {
+        long[] b = held.remove(r.nextInt(held.size()));
+        a.free(r.nextInt(4), b[0], (int) b[1]);
+      }
+      assertThat(a.freePages()).as("after op %d", i).isEqualTo(fromLists(a));
+    }
+    assertThat(a.checkConsistency()).isNull();
+    Zone z = a.zones[0];
+    z.pcpPages++;
+    assertThat(a.checkConsistency()).startsWith("zone DMA32: pcp pages total is ");
+    z.pcpPages--;
+    z.isolatedPages++;
+    assertThat(a.checkConsistency()).isEqualTo("zone DMA32: isolated pages total is 1 but the isolate lists hold 0");
+    z.isolatedPages--;
+    assertThat(a.checkConsistency()).isNull();
+  }
+}
