@@ -64,4 +64,33 @@ class FreeTotalsTest {
     z.isolatedPages--;
     assertThat(a.checkConsistency()).isNull();
   }
+
+  /**
+   * An order-0 allocation served from a filled pcp list, and its free back to it, touch no zone
+   * free list: every free list's head, tail and length, and NR_FREE_PAGES, are as they were. A
+   * regression that sent the pcp fast path to the buddy lists fails here, whatever it costs.
+   */
+  @Test
+  void aPcpHitAndItsFreeTouchNoFreeList() {
+    // the kernel's default watermarks and pcp sizes on a 1 GiB zone (the fixture's tiny ones give
+    // pcp lists no room: every free would drain)
+    FakeArch arch = new FakeArch(2, (1L << 30) >>> 12, 0);
+    BuddyAllocator a = new BuddyAllocator(arch, new Metrics(), Fixtures.GFP_SENSITIVE, BuddyConfig.defaults(false),
+        List.of(new ZoneSpan(1, "DMA32", 0, arch.nrFrames())));
+    a.freeAllBootMemory();
+    long first = a.alloc(1, 0, GFP_KERNEL); // the refill: rmqueue_bulk() from the free lists
+    Zone z = a.zones[0];
+    int[] lists = z.free.clone();
+    long free = z.freePages;
+    for (int i = 0; i < 100; i++) {
+      long p = a.alloc(1, 0, GFP_KERNEL);
+      assertThat(p).isNotNegative();
+      a.free(1, p, 0);
+      assertThat(z.free).as("free lists after pcp round %d", i).isEqualTo(lists);
+      assertThat(z.freePages).isEqualTo(free);
+    }
+    a.free(1, first, 0);
+    assertThat(z.free).isEqualTo(lists);
+    assertThat(a.checkConsistency()).isNull();
+  }
 }
