@@ -1,54 +1,122 @@
 package io.asisim.sim.trace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * Index-based scanning of a {@link CharSequence} line, allocating nothing: the lexical layer under
- * {@link KmemLineParser} and {@link KmemFields} (whitespace-separated tokens, ASCII digits, exact
- * region matches).
+ * Index-based scanning of a line held as bytes (ISO-8859-1 chars), allocating nothing: the lexical
+ * layer under {@link KmemLineParser} and {@link KmemFields} (whitespace-separated tokens, ASCII
+ * digits, exact region matches). A byte is "space" when it is at most {@code ' '} as an unsigned
+ * value, as a char would be.
+ *
+ * <p>The scans that run over most bytes of a trace (newline, token end, space run, one byte) test
+ * eight bytes at a time in a {@code long} ("SWAR"): a byte matching sets its high bit in a mask,
+ * and the lowest set bit names the first match (little-endian loads, so the lowest address). A
+ * borrow or carry can only mark bytes <em>after</em> a true match, so the first one found is exact.
  */
 final class Chars {
   private Chars() {}
 
-  static int indexOf(CharSequence s, int from, int end, String needle) {
-    for (int i = from; i + needle.length() <= end; i++) {
-      if (regionEquals(s, i, i + needle.length(), needle)) {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  private static long word(byte[] s, int i) {
+    return (long) LONGS.get(s, i);
+  }
+
+  /** Index of the first {@code c} in {@code s[from, to)}, or -1. */
+  static int indexOf(byte[] s, int from, int to, byte c) {
+    int i = from;
+    long pattern = (c & 0xffL) * ONES;
+    for (; i + 8 <= to; i += 8) {
+      long x = word(s, i) ^ pattern;
+      long t = (x - ONES) & ~x & HIGHS; // a zero byte (= c) sets its high bit
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (s[i] == c) {
         return i;
       }
     }
     return -1;
   }
 
-  static int skipSpace(CharSequence s, int i, int end) {
-    while (i < end && s.charAt(i) <= ' ') {
+  /** The ASCII bytes of a literal (every needle of the parsers is ASCII). */
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static int indexOf(byte[] s, int from, int end, byte[] needle) {
+    for (int i = from; i + needle.length <= end; i++) {
+      if (regionEquals(s, i, i + needle.length, needle)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static boolean isSpace(byte b) {
+    return (b & 0xff) <= ' ';
+  }
+
+  /** The first index at or after {@code i} (before {@code end}) of a non-space byte, else {@code end}. */
+  static int skipSpace(byte[] s, int i, int end) {
+    if (i < end && (s[i] & 0xff) > ' ') {
+      return i; // the common case: a single separating space already skipped
+    }
+    for (; i + 8 <= end; i += 8) {
+      long x = word(s, i);
+      // high bit of a byte >= 0x21: set already (>= 0x80), or set by adding 0x5f to its low 7 bits
+      long t = (((x & ~HIGHS) + 0x5f5f5f5f5f5f5f5fL) | x) & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    while (i < end && (s[i] & 0xff) <= ' ') {
       i++;
     }
     return i;
   }
 
-  static int tokenEnd(CharSequence s, int i, int end) {
-    while (i < end && s.charAt(i) > ' ') {
+  /** The first index at or after {@code i} (before {@code end}) of a space byte, else {@code end}. */
+  static int tokenEnd(byte[] s, int i, int end) {
+    for (; i + 8 <= end; i += 8) {
+      long x = word(s, i);
+      // a byte < 0x21 with its high bit clear borrows into its high bit; ~x drops bytes >= 0x80
+      long t = (x - 0x2121212121212121L) & ~x & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    while (i < end && (s[i] & 0xff) > ' ') {
       i++;
     }
     return i;
   }
 
-  static boolean isDigit(char c) {
+  static boolean isDigit(int c) {
     return c >= '0' && c <= '9';
   }
 
-  static boolean startsWith(CharSequence s, int a, int end, String prefix) {
-    return end - a >= prefix.length() && regionEquals(s, a, a + prefix.length(), prefix);
+  static boolean startsWith(byte[] s, int a, int end, byte[] prefix) {
+    return end - a >= prefix.length && regionEquals(s, a, a + prefix.length, prefix);
   }
 
-  static boolean endsWith(CharSequence s, int a, int end, String suffix) {
-    return end - a >= suffix.length() && regionEquals(s, end - suffix.length(), end, suffix);
+  static boolean endsWith(byte[] s, int a, int end, byte[] suffix) {
+    return end - a >= suffix.length && regionEquals(s, end - suffix.length, end, suffix);
   }
 
-  static boolean regionEquals(CharSequence s, int a, int b, String t) {
-    if (b - a != t.length()) {
+  static boolean regionEquals(byte[] s, int a, int b, byte[] t) {
+    if (b - a != t.length) {
       return false;
     }
-    for (int i = 0; i < t.length(); i++) {
-      if (s.charAt(a + i) != t.charAt(i)) {
+    for (int i = 0; i < t.length; i++) {
+      if (s[a + i] != t[i]) {
         return false;
       }
     }

@@ -13,10 +13,24 @@ import io.asisim.api.trace.TraceRecord.Kind;
  * hashed {@code page=%p}, are skipped. Not thread-safe.
  */
 final class KmemFields {
+  private static final byte[] PFN = Chars.ascii("pfn=");
+  private static final byte[] ORDER = Chars.ascii("order=");
+  private static final byte[] GFP_FLAGS = Chars.ascii("gfp_flags=");
+  /** The value of an ASCII hex digit, -1 for any other byte. */
+  private static final int[] HEX = new int[256];
+
+  static {
+    java.util.Arrays.fill(HEX, -1);
+    for (int i = 0; i < 16; i++) {
+      HEX[Character.forDigit(i, 16)] = i;
+      HEX[Character.toUpperCase(Character.forDigit(i, 16))] = i;
+    }
+  }
+
   private final GfpCache gfp = new GfpCache();
 
   /** The fields of an alloc or free event: {@code pfn}, {@code order}, and for allocs {@code gfp_flags}. */
-  Kind parse(CharSequence s, int from, int end, TraceRecord out, Kind kind) {
+  Kind parse(KmemLineParser line, byte[] s, int from, int end, TraceRecord out, Kind kind) {
     int pfnAt = -1;
     int pfnEnd = -1;
     int orderAt = -1;
@@ -30,13 +44,13 @@ final class KmemFields {
         break;
       }
       int b = Chars.tokenEnd(s, a, end);
-      if (pfnAt < 0 && Chars.startsWith(s, a, b, "pfn=")) {
+      if (pfnAt < 0 && Chars.startsWith(s, a, b, PFN)) {
         pfnAt = a + 4;
         pfnEnd = b;
-      } else if (orderAt < 0 && Chars.startsWith(s, a, b, "order=")) {
+      } else if (orderAt < 0 && Chars.startsWith(s, a, b, ORDER)) {
         orderAt = a + 6;
         orderEnd = b;
-      } else if (gfpAt < 0 && Chars.startsWith(s, a, b, "gfp_flags=")) {
+      } else if (gfpAt < 0 && Chars.startsWith(s, a, b, GFP_FLAGS)) {
         gfpAt = a + 10;
         gfpEnd = b;
       }
@@ -55,14 +69,14 @@ final class KmemFields {
     }
     long pfn = number(s, pfnAt, pfnEnd);
     if (pfn < 0) {
-      return KmemLineParser.malformed(out, "bad pfn '" + s.subSequence(pfnAt, pfnEnd) + "' (valid: 0x<hex> or decimal, at most 0x"
+      return KmemLineParser.malformed(out, "bad pfn '" + line.text(pfnAt, pfnEnd) + "' (valid: 0x<hex> or decimal, at most 0x"
           + Long.toHexString(KmemLineParser.MAX_PFN) + ")");
     }
     int order = 0;
     if (orderAt >= 0) {
       long o = decimal(s, orderAt, orderEnd, 2);
       if (o < 0 || o > PageOrder.MAX_PAGE_ORDER) {
-        return KmemLineParser.malformed(out, "bad order '" + s.subSequence(orderAt, orderEnd) + "' (valid: 0.."
+        return KmemLineParser.malformed(out, "bad order '" + line.text(orderAt, orderEnd) + "' (valid: 0.."
             + PageOrder.MAX_PAGE_ORDER + ")");
       }
       order = (int) o;
@@ -75,7 +89,7 @@ final class KmemFields {
           + " (buddy blocks are naturally aligned)");
     }
     if (kind == Kind.ALLOC) {
-      int mask = gfp.lookup(s, gfpAt, gfpEnd);
+      int mask = line.wide() ? gfp.parse(line.text(gfpAt, gfpEnd)) : gfp.lookup(s, gfpAt, gfpEnd);
       String err = gfp.lastError();
       if (err != null) {
         return KmemLineParser.malformed(out, "bad gfp_flags: " + err);
@@ -91,14 +105,14 @@ final class KmemFields {
   }
 
   /** {@code 0x<hex>} or decimal, at most {@link KmemLineParser#MAX_PFN}; -1 if invalid. */
-  private static long number(CharSequence s, int a, int b) {
-    if (b - a > 2 && s.charAt(a) == '0' && (s.charAt(a + 1) == 'x' || s.charAt(a + 1) == 'X')) {
+  private static long number(byte[] s, int a, int b) {
+    if (b - a > 2 && s[a] == '0' && (s[a + 1] == 'x' || s[a + 1] == 'X')) {
       if (b - a - 2 > 16) {
         return -1;
       }
       long v = 0;
       for (int i = a + 2; i < b; i++) {
-        int d = Character.digit(s.charAt(i), 16);
+        int d = HEX[s[i] & 0xff];
         if (d < 0) {
           return -1;
         }
@@ -113,13 +127,13 @@ final class KmemFields {
   }
 
   /** Decimal with at most {@code maxDigits} digits and at most {@link KmemLineParser#MAX_PFN}; -1 if invalid. */
-  private static long decimal(CharSequence s, int a, int b, int maxDigits) {
+  private static long decimal(byte[] s, int a, int b, int maxDigits) {
     if (a == b || b - a > maxDigits) {
       return -1;
     }
     long v = 0;
     for (int i = a; i < b; i++) {
-      char c = s.charAt(i);
+      int c = s[i];
       if (!Chars.isDigit(c)) {
         return -1;
       }

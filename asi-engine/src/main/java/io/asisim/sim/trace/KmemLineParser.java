@@ -36,10 +36,9 @@ final class KmemLineParser {
   static final int MAX_CPU = 65535;
   private static final long MAX_SECONDS = 9_000_000_000L; // ns still fit a long
 
-  private static final String[] NAMES = {
+  private static final byte[][] NAMES = names(
     "mm_page_alloc", "mm_page_free", "mm_page_free_batched", "mm_page_alloc_extfrag",
-    "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_direct", "mm_pagevec_free"
-  };
+    "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_direct", "mm_pagevec_free");
   private static final Event[] EVENTS = {
     Event.MM_PAGE_ALLOC, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED, Event.MM_PAGE_ALLOC_EXTFRAG,
     Event.MM_PAGE_ALLOC_ZONE_LOCKED, Event.MM_PAGE_PCPU_DRAIN, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED
@@ -48,7 +47,25 @@ final class KmemLineParser {
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
           + "mm_page_alloc_zone_locked, mm_page_pcpu_drain";
 
+  private static final byte[] CPUS = Chars.ascii("cpus=");
+  private static final byte[] VERSION = Chars.ascii("version");
+  private static final byte[] KMEM = Chars.ascii("kmem");
+  private static final byte[] CPU_ = Chars.ascii("CPU");
+  private static final byte[] CPU_SPACE = Chars.ascii("CPU ");
+  private static final byte[] OPEN = Chars.ascii("[");
+  private static final byte[] DROPPED = Chars.ascii("EVENTS DROPPED]");
+  private static final byte[] LOST_EVENTS = Chars.ascii(" EVENTS]");
+  private static final byte[] LOST = Chars.ascii("LOST ");
+  private static final byte[] IS_EMPTY = Chars.ascii(" is empty");
+
   private final KmemFields fields = new KmemFields();
+
+  /** The line being parsed, and the char sequence it was copied from (null when read in place). */
+  private byte[] bytes;
+  private CharSequence source;
+  /** Whether {@link #source} has a char above 0xff (then the GFP cache is bypassed). */
+  private boolean wide;
+  private byte[] scratch = new byte[256];
 
   /** Whether the last parsed event named its subsystem ({@code kmem:mm_page_alloc:}), as perf does. */
   boolean lastSystemPrefix;
@@ -61,40 +78,70 @@ final class KmemLineParser {
   private String headerError;
   private int latencyCpu;
 
-  /** Parses {@code s} into {@code out}; never throws. */
-  Kind parse(CharSequence s, TraceRecord out) {
+  /**
+   * Parses {@code line} into {@code out}; never throws. A line of a {@link LineReader} is read in
+   * place; any other char sequence is copied to bytes first (a char above {@code 0xff}, which no
+   * trace file yields, reads as {@code 0xff}: neither space, digit nor part of any keyword).
+   */
+  Kind parse(CharSequence line, TraceRecord out) {
+    if (line instanceof ByteLine b) {
+      return parse(b.array(), b.start(), b.end(), out);
+    }
+    int n = line.length();
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, 2 * scratch.length)];
+    }
+    boolean wide = false;
+    for (int i = 0; i < n; i++) {
+      char c = line.charAt(i);
+      wide |= c > 0xff;
+      scratch[i] = (byte) Math.min(c, 0xff);
+    }
+    source = line;
+    this.wide = wide;
+    try {
+      return parse(scratch, 0, n, out);
+    } finally {
+      source = null;
+      this.wide = false;
+    }
+  }
+
+  /** Parses the line {@code s[from, to)} (ISO-8859-1 bytes, no line terminator) into {@code out}; never throws. */
+  Kind parse(byte[] s, int from, int to, TraceRecord out) {
+    bytes = s;
     out.clear();
     lastSystemPrefix = false;
     lastFlagsColumn = false;
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) <= ' ') {
+    int end = to;
+    while (end > from && (s[end - 1] & 0xff) <= ' ') {
       end--;
     }
-    int p = 0;
-    while (p < end && s.charAt(p) <= ' ') {
+    int p = from;
+    while (p < end && (s[p] & 0xff) <= ' ') {
       p++;
     }
-    if (p == end || s.charAt(p) == '#') {
+    if (p == end || (s[p] & 0xff) == '#') {
       return out.kind = Kind.IGNORED;
     }
-    if (Chars.startsWith(s, p, end, "cpus=") || Chars.startsWith(s, p, end, "version")) {
+    if (Chars.startsWith(s, p, end, CPUS) || Chars.startsWith(s, p, end, VERSION)) {
       return out.kind = Kind.IGNORED; // trace-cmd report header
     }
     headerError = null;
-    for (int i = p; i < end; i++) {
-      if (s.charAt(i) != '[' || (i > p && s.charAt(i - 1) > ' ')) {
+    for (int i = Chars.indexOf(s, p, end, (byte) '['); i >= 0; i = Chars.indexOf(s, i + 1, end, (byte) '[')) {
+      if (i > p && (s[i - 1] & 0xff) > ' ') {
         continue;
       }
       int j = i + 1;
       int cpu = 0;
-      while (j < end && j - i <= 6 && Chars.isDigit(s.charAt(j))) {
-        cpu = cpu * 10 + (s.charAt(j) - '0');
+      while (j < end && j - i <= 6 && Chars.isDigit(s[j])) {
+        cpu = cpu * 10 + ((s[j] & 0xff) - '0');
         j++;
       }
-      if (j == i + 1 || j >= end || s.charAt(j) != ']' || j - i > 6) {
+      if (j == i + 1 || j >= end || (s[j] & 0xff) != ']' || j - i > 6) {
         continue;
       }
-      if (j + 1 < end && s.charAt(j + 1) > ' ') {
+      if (j + 1 < end && (s[j + 1] & 0xff) > ' ') {
         continue;
       }
       if (!header(s, j + 1, end)) {
@@ -125,33 +172,33 @@ final class KmemLineParser {
   }
 
   /** After {@code [cpu]}: optional irq flags, then {@code SECS.FRACTION:}. Sets tsNs and tsEnd. */
-  private boolean header(CharSequence s, int from, int end) {
+  private boolean header(byte[] s, int from, int end) {
     int a = Chars.skipSpace(s, from, end);
     int b = Chars.tokenEnd(s, a, end);
     if (a == b) {
       headerError = "truncated line: nothing after the [cpu] column";
       return false;
     }
-    if (s.charAt(b - 1) == ':' && timestamp(s, a, b - 1)) {
+    if ((s[b - 1] & 0xff) == ':' && timestamp(s, a, b - 1)) {
       tsEnd = b;
       return true;
     }
     if (!isFlags(s, a, b)) {
-      if (s.charAt(b - 1) == ':' && headerError == null) {
-        headerError = "bad timestamp '" + s.subSequence(a, b) + "' (valid: seconds.fraction:, e.g. 298.507100:)";
+      if ((s[b - 1] & 0xff) == ':' && headerError == null) {
+        headerError = "bad timestamp '" + text(a, b) + "' (valid: seconds.fraction:, e.g. 298.507100:)";
       }
       return false;
     }
     int c = Chars.skipSpace(s, b, end);
     int d = Chars.tokenEnd(s, c, end);
-    if (c < d && s.charAt(d - 1) == ':' && timestamp(s, c, d - 1)) {
+    if (c < d && (s[d - 1] & 0xff) == ':' && timestamp(s, c, d - 1)) {
       lastFlagsColumn = true;
       tsEnd = d;
       return true;
     }
     if (headerError == null) {
       headerError = c == d ? "truncated line: no timestamp after the irq-flags column"
-          : "bad timestamp '" + s.subSequence(c, d) + "' (valid: seconds.fraction:, e.g. 298.507100:)";
+          : "bad timestamp '" + text(c, d) + "' (valid: seconds.fraction:, e.g. 298.507100:)";
     }
     return false;
   }
@@ -161,16 +208,16 @@ final class KmemLineParser {
    * CPU number glued to the irq flags ({@code kworker/-3406    0...1.   609.814081:}). Returns the
    * index after the timestamp's colon, or -1; sets {@link #latencyCpu} and {@link #tsNs}.
    */
-  private int latencyHeader(CharSequence s, int p, int end) {
+  private int latencyHeader(byte[] s, int p, int end) {
     int prevA = -1;
     int prevB = -1;
     for (int a = Chars.skipSpace(s, p, end); a < end; a = Chars.skipSpace(s, a, end)) {
       int b = Chars.tokenEnd(s, a, end);
-      if (s.charAt(b - 1) == ':' && prevA >= 0 && timestamp(s, a, b - 1)) {
+      if ((s[b - 1] & 0xff) == ':' && prevA >= 0 && timestamp(s, a, b - 1)) {
         int d = prevA;
         int cpu = 0;
-        while (d < prevB && d - prevA < 6 && Chars.isDigit(s.charAt(d))) {
-          cpu = cpu * 10 + (s.charAt(d) - '0');
+        while (d < prevB && d - prevA < 6 && Chars.isDigit(s[d])) {
+          cpu = cpu * 10 + ((s[d] & 0xff) - '0');
           d++;
         }
         if (d > prevA && isFlags(s, d, prevB)) {
@@ -188,17 +235,17 @@ final class KmemLineParser {
   }
 
   /** {@code SECS.FRACTION} with 1..9 fraction digits, into {@link #tsNs}. */
-  private boolean timestamp(CharSequence s, int a, int b) {
+  private boolean timestamp(byte[] s, int a, int b) {
     long secs = 0;
     int i = a;
-    while (i < b && Chars.isDigit(s.charAt(i))) {
-      secs = secs * 10 + (s.charAt(i) - '0');
+    while (i < b && Chars.isDigit(s[i])) {
+      secs = secs * 10 + ((s[i] & 0xff) - '0');
       if (secs > MAX_SECONDS) {
         return false;
       }
       i++;
     }
-    if (i == a || i >= b || s.charAt(i) != '.') {
+    if (i == a || i >= b || (s[i] & 0xff) != '.') {
       return false;
     }
     i++;
@@ -208,7 +255,7 @@ final class KmemLineParser {
     }
     long frac = 0;
     for (; i < b; i++) {
-      char c = s.charAt(i);
+      int c = s[i] & 0xff;
       if (!Chars.isDigit(c)) {
         return false;
       }
@@ -228,16 +275,16 @@ final class KmemLineParser {
    * hardirq/softirq ({@code h}, {@code H}, {@code s}, {@code z}, {@code Z} or {@code .}),
    * preempt depth, and since 5.15 migrate-disable depth ({@code .}, digit or hex).
    */
-  private static boolean isFlags(CharSequence s, int a, int b) {
+  private static boolean isFlags(byte[] s, int a, int b) {
     if (b - a < 4 || b - a > 5) {
       return false;
     }
-    if (".dDbBX".indexOf(s.charAt(a)) < 0 || ".nNpP".indexOf(s.charAt(a + 1)) < 0
-        || ".hHsSzZ".indexOf(s.charAt(a + 2)) < 0) {
+    if (".dDbBX".indexOf(s[a] & 0xff) < 0 || ".nNpP".indexOf(s[a + 1] & 0xff) < 0
+        || ".hHsSzZ".indexOf(s[a + 2] & 0xff) < 0) {
       return false;
     }
     for (int i = a + 3; i < b; i++) {
-      char c = s.charAt(i);
+      int c = s[i] & 0xff;
       if (!(c == '.' || Chars.isDigit(c) || (c >= 'a' && c <= 'f'))) {
         return false;
       }
@@ -245,21 +292,21 @@ final class KmemLineParser {
     return true;
   }
 
-  private Kind event(CharSequence s, int from, int end, TraceRecord out) {
+  private Kind event(byte[] s, int from, int end, TraceRecord out) {
     int a = Chars.skipSpace(s, from, end);
     int b = Chars.tokenEnd(s, a, end);
     if (a == b) {
       return malformed(out, "truncated line: no event name after the timestamp");
     }
-    if (s.charAt(b - 1) != ':') {
-      return malformed(out, "expected 'EVENT:' after the timestamp, got '" + s.subSequence(a, b) + "'");
+    if ((s[b - 1] & 0xff) != ':') {
+      return malformed(out, "expected 'EVENT:' after the timestamp, got '" + text(a, b) + "'");
     }
     int nameStart = a;
     int nameEnd = b - 1;
     for (int i = a; i < nameEnd; i++) {
-      if (s.charAt(i) == ':') {
-        if (!Chars.regionEquals(s, a, i, "kmem")) {
-          return malformed(out, "unknown event '" + s.subSequence(a, nameEnd) + "' (" + VALID_EVENTS + ")");
+      if ((s[i] & 0xff) == ':') {
+        if (!Chars.regionEquals(s, a, i, KMEM)) {
+          return malformed(out, "unknown event '" + text(a, nameEnd) + "' (" + VALID_EVENTS + ")");
         }
         lastSystemPrefix = true;
         nameStart = i + 1;
@@ -274,16 +321,16 @@ final class KmemLineParser {
       }
     }
     if (ev == null) {
-      return malformed(out, "unknown event '" + s.subSequence(a, nameEnd) + "' (" + VALID_EVENTS + ")");
+      return malformed(out, "unknown event '" + text(a, nameEnd) + "' (" + VALID_EVENTS + ")");
     }
     out.event = ev;
     switch (ev) {
       case MM_PAGE_ALLOC:
-        return fields.parse(s, b, end, out, Kind.ALLOC);
+        return fields.parse(this, s, b, end, out, Kind.ALLOC);
       case MM_PAGE_FREE:
-        return fields.parse(s, b, end, out, Kind.FREE);
+        return fields.parse(this, s, b, end, out, Kind.FREE);
       case MM_PAGE_FREE_BATCHED:
-        return fields.parse(s, b, end, out, Kind.FREE);
+        return fields.parse(this, s, b, end, out, Kind.FREE);
       default:
         return out.kind = Kind.OTHER;
     }
@@ -294,26 +341,45 @@ final class KmemLineParser {
    * trace-cmd's notices, possibly after an instance prefix: {@code CPU 0 is empty},
    * {@code CPU:1 [221776 EVENTS DROPPED]}, {@code CPU:2 [LOST 12 EVENTS]}.
    */
-  private static boolean notice(CharSequence s, int p, int end, TraceRecord out) {
-    int cpu = Chars.indexOf(s, p, end, "CPU");
+  private static boolean notice(byte[] s, int p, int end, TraceRecord out) {
+    int cpu = Chars.indexOf(s, p, end, CPU_);
     if (cpu < 0) {
       return false;
     }
-    int open = Chars.indexOf(s, cpu, end, "[");
-    if (open >= 0 && s.charAt(end - 1) == ']' && (Chars.indexOf(s, open, end, "EVENTS DROPPED]") >= 0
-        || Chars.indexOf(s, open, end, " EVENTS]") >= 0)) {
+    int open = Chars.indexOf(s, cpu, end, OPEN);
+    if (open >= 0 && (s[end - 1] & 0xff) == ']' && (Chars.indexOf(s, open, end, DROPPED) >= 0
+        || Chars.indexOf(s, open, end, LOST_EVENTS) >= 0)) {
       int i = open + 1;
-      if (Chars.startsWith(s, i, end, "LOST ")) {
+      if (Chars.startsWith(s, i, end, LOST)) {
         i += 5;
       }
       long n = 0;
-      while (i < end && Chars.isDigit(s.charAt(i)) && n < Long.MAX_VALUE / 10 - 9) {
-        n = n * 10 + (s.charAt(i++) - '0');
+      while (i < end && Chars.isDigit(s[i]) && n < Long.MAX_VALUE / 10 - 9) {
+        n = n * 10 + ((s[i++] & 0xff) - '0');
       }
       out.lostEvents = n;
       return true;
     }
-    return Chars.endsWith(s, p, end, " is empty") && Chars.startsWith(s, cpu, end, "CPU ");
+    return Chars.endsWith(s, p, end, IS_EMPTY) && Chars.startsWith(s, cpu, end, CPU_SPACE);
+  }
+
+  /** The text of {@code [a, b)} of the current line, for a message: as given, or bytes as ISO-8859-1 chars. */
+  String text(int a, int b) {
+    return source != null ? source.subSequence(a, b).toString()
+        : new String(bytes, a, b - a, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** Whether the current line came from a char sequence with chars above 0xff (not comparable as bytes). */
+  boolean wide() {
+    return wide;
+  }
+
+  private static byte[][] names(String... names) {
+    byte[][] b = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      b[i] = Chars.ascii(names[i]);
+    }
+    return b;
   }
 
   /** Marks {@code out} MALFORMED with the reason; shared with {@link KmemFields}. */

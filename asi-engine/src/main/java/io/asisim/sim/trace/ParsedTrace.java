@@ -61,6 +61,14 @@ public final class ParsedTrace implements TraceEvents {
     return source == null ? this : new StreamedEvents(source, size);
   }
 
+  /** Fails clearly (not with a NullPointerException) when the events are streamed, not held. */
+  private void held() {
+    if (source != null) {
+      throw new IllegalStateException(source.name() + ": " + size + " events streamed from the file, not held in "
+          + "memory: read them through events()");
+    }
+  }
+
   /** Number of alloc/free events. */
   public int size() {
     return size;
@@ -74,36 +82,42 @@ public final class ParsedTrace implements TraceEvents {
   /** The tracepoint of event {@code i}: MM_PAGE_ALLOC, MM_PAGE_FREE or MM_PAGE_FREE_BATCHED. */
   @Override
   public Event event(int i) {
+    held();
     return EVENTS[meta[i] & 7];
   }
 
   /** Whether event {@code i} is an allocation. */
   @Override
   public boolean isAlloc(int i) {
+    held();
     return (meta[i] & 7) == Event.MM_PAGE_ALLOC.ordinal();
   }
 
   /** The trace CPU of event {@code i}. */
   @Override
   public int cpu(int i) {
+    held();
     return meta[i] >>> 7;
   }
 
   /** The order of event {@code i}. */
   @Override
   public int order(int i) {
+    held();
     return (meta[i] >>> 3) & 15;
   }
 
   /** The trace pfn of event {@code i}; -1 for an allocation that failed in the traced kernel. */
   @Override
   public long pfn(int i) {
+    held();
     return pfn[i];
   }
 
   /** The GFP mask of allocation {@code i}. */
   @Override
   public int gfp(int i) {
+    held();
     return gfp[i];
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +84,13 @@ public final class TraceLoader {
     String chosen = format.equals(AUTO) ? sniff(file, formats) : format;
     TraceInput.Opened in = TraceInput.open(file);
     ParsedTrace t;
-    StreamedEvents.Source again = source(file, in.compression().label, () -> formats.create(chosen, null));
-    try (InputStream s = in.text()) {
-      t = parse(s, again, chosen, formats.create(chosen, null), strict, maxEvents);
+    Reread again = new Reread(() -> TraceInput.open(file).text(), () -> formats.create(chosen, null), file.toString(),
+        in.compression().label);
+    // a compressed file is decoded on a thread of its own while this one parses
+    try (InputStream s = in.compression() == TraceInput.Compression.NONE ? in.text()
+        : new ReadAhead(in.text(), file.getFileName().toString())) {
+      t = parse(s, again.name(), again.compression(), chosen, formats.create(chosen, null), strict, maxEvents,
+          ParsedTrace.inMemoryLimit(), again);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
@@ -197,26 +202,9 @@ public final class TraceLoader {
    * time. Up to {@code inMemory} events are held; a longer trace is only counted here and streamed
    * by each replay ({@link ParsedTrace#events()}), in bounded memory.
    */
-  public static ParsedTrace parse(java.util.function.Supplier<InputStream> texts, String name, String compression,
-      String formatName, java.util.function.Supplier<TraceFormat> format, boolean strict, long maxEvents,
-      int inMemory) {
-    StreamedEvents.Source src = new StreamedEvents.Source() {
-      @Override public InputStream open() {
-        return texts.get();
-      }
-
-      @Override public TraceFormat format() {
-        return format.get();
-      }
-
-      @Override public String name() {
-        return name;
-      }
-
-      @Override public String compression() {
-        return compression;
-      }
-    };
+  public static ParsedTrace parse(Supplier<InputStream> texts, String name, String compression,
+      String formatName, Supplier<TraceFormat> format, boolean strict, long maxEvents, int inMemory) {
+    Reread src = new Reread(texts, format, name, compression);
     try (InputStream first = texts.get()) {
       return parse(first, name, compression, formatName, format.get(), strict, maxEvents, inMemory, src);
     } catch (IOException e) {
@@ -224,32 +212,18 @@ public final class TraceLoader {
     }
   }
 
-  private static ParsedTrace parse(InputStream text, StreamedEvents.Source again, String formatName,
-      TraceFormat format, boolean strict, long maxEvents) {
-    return parse(text, again.name(), again.compression(), formatName, format, strict, maxEvents,
-        ParsedTrace.inMemoryLimit(), again);
-  }
+  /** A trace read again for streaming: its text afresh each time, a fresh format instance. */
+  private record Reread(Supplier<InputStream> texts, Supplier<TraceFormat> formats, String name, String compression)
+      implements StreamedEvents.Source {
+    @Override
+    public InputStream open() {
+      return texts.get();
+    }
 
-  /** A file read again for streaming: opened and decompressed afresh each time. */
-  private static StreamedEvents.Source source(Path file, String compression,
-      java.util.function.Supplier<TraceFormat> format) {
-    return new StreamedEvents.Source() {
-      @Override public InputStream open() {
-        return TraceInput.open(file).text();
-      }
-
-      @Override public TraceFormat format() {
-        return format.get();
-      }
-
-      @Override public String name() {
-        return file.toString();
-      }
-
-      @Override public String compression() {
-        return compression;
-      }
-    };
+    @Override
+    public TraceFormat format() {
+      return formats.get();
+    }
   }
 
   private static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
