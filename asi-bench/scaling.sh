@@ -34,28 +34,23 @@ measure() {
 # the "the N ops took S s: R simulated ops per host second" part of run's timing line
 ops_rate() { sed -E 's/.*ops took ([0-9.]+) s: ([0-9]+) simulated.*/\1 \2/' <<< "$host"; }
 
-row_memory() {
-  echo "| memory | ops | whole process (s) | ops (s) | ns per op | peak RSS (MiB) | command |"
+# one kernel-build row per value of OPTION (memory: --memory, cpus: --cpus with the ephmap mapper)
+row_kernel_build() {
+  local label=$1 option=$2; shift 2
+  echo "| $label | ops | whole process (s) | ops (s) | ns per op | peak RSS (MiB) | command |"
   echo "|---|---:|---:|---:|---:|---:|---|"
-  for m in 16G 64G 256G 1T; do
-    cmd=(./asi-sim run --workload kernel-build --memory "$m" --set workload.kernel-build.ops=200000 --format json)
-    measure "${cmd[@]}"
-    read -r s rate <<< "$(ops_rate)"
-    echo "| $m | 200000 | $wall | $s | $(awk -v r="$rate" 'BEGIN {printf "%.0f", 1e9 / r}') | $rss | \`${cmd[*]}\` |"
-  done
-}
-
-row_cpus() {
-  echo "| CPUs | ops | whole process (s) | ops (s) | ns per op | peak RSS (MiB) | command |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
-  for c in 2 8 32 64; do
-    cmd=(./asi-sim run --workload kernel-build --cpus "$c" --mapper ephmap --set workload.kernel-build.ops=200000
+  for v in "$@"; do
+    cmd=(./asi-sim run --workload kernel-build "$option" "$v" --mapper ephmap --set workload.kernel-build.ops=200000
       --format json)
     measure "${cmd[@]}"
     read -r s rate <<< "$(ops_rate)"
-    echo "| $c | 200000 | $wall | $s | $(awk -v r="$rate" 'BEGIN {printf "%.0f", 1e9 / r}') | $rss | \`${cmd[*]}\` |"
+    echo "| $v | 200000 | $wall | $s | $(awk -v r="$rate" 'BEGIN {printf "%.0f", 1e9 / r}') | $rss | \`${cmd[*]}\` |"
   done
 }
+
+row_memory() { row_kernel_build memory --memory 16G 64G 256G 1T; }
+
+row_cpus() { row_kernel_build CPUs --cpus 2 8 32 64; }
 
 row_trace() {
   echo "| trace lines | whole process (s) | replay of 3 runs (s) | replayed events per s | peak RSS (MiB) | command |"

@@ -5,7 +5,11 @@ import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import io.asisim.fixtures.FakeArch;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import java.util.function.ToIntFunction;
 
 /** Small machines for hand-checked scenarios. */
 final class Fixtures {
@@ -36,5 +40,28 @@ final class Fixtures {
   static int count(BuddyAllocator a, int order, int freetype) {
     Zone z = a.zones[0];
     return z.freeLen(z.list(order, freetype));
+  }
+
+  /**
+   * {@code ops} random steps on {@code cpus} CPUs: allocate (60 %, an order from {@code order},
+   * kernel or movable user memory) or free a random block held; {@code afterOp} sees each step's
+   * index.
+   */
+  static void randomTraffic(BuddyAllocator a, SplittableRandom r, int ops, int cpus,
+      ToIntFunction<SplittableRandom> order, IntConsumer afterOp) {
+    List<long[]> held = new ArrayList<>();
+    for (int i = 0; i < ops; i++) {
+      if (held.isEmpty() || r.nextInt(10) < 6) {
+        int o = order.applyAsInt(r);
+        long p = a.alloc(r.nextInt(cpus), o, r.nextBoolean() ? Gfp.GFP_KERNEL : Gfp.GFP_HIGHUSER_MOVABLE);
+        if (p >= 0) {
+          held.add(new long[] {p, o});
+        }
+      } else {
+        long[] b = held.remove(r.nextInt(held.size()));
+        a.free(r.nextInt(cpus), b[0], (int) b[1]);
+      }
+      afterOp.accept(i);
+    }
   }
 }

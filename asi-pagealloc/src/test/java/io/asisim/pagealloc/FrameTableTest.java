@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
 import io.asisim.fixtures.FakeArch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -107,29 +106,18 @@ class FrameTableTest {
     FakeArch arch = new FakeArch(2, 64 * PB, 0);
     BuddyAllocator a = chunked(arch);
     FrameTable ft = a.ft;
-    SplittableRandom r = new SplittableRandom(7);
-    List<long[]> held = new ArrayList<>();
     boolean[] everInner = new boolean[64];
-    for (int i = 0; i < 20_000; i++) {
-      if (held.isEmpty() || r.nextInt(10) < 6) {
-        int order = r.nextInt(5) == 0 ? 9 + r.nextInt(2) : r.nextInt(4);
-        long p = a.alloc(r.nextInt(2), order, r.nextBoolean() ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE);
-        if (p >= 0) {
-          held.add(new long[] {p, order});
-        }
-      } else {
-        long[] b = held.remove(r.nextInt(held.size()));
-        a.free(r.nextInt(2), b[0], (int) b[1]);
-      }
-      for (int pfn = 0; pfn < 64 * PB; pfn++) {
-        if ((pfn & (PB - 1)) != 0 && ft.stateOf(pfn) != 0) {
-          everInner[pfn / PB] = true;
-        }
-      }
-      if (i % 1000 == 0) {
-        assertThat(a.checkConsistency()).as("after op %d", i).isNull();
-      }
-    }
+    Fixtures.randomTraffic(a, new SplittableRandom(7), 20_000, 2,
+        r -> r.nextInt(5) == 0 ? 9 + r.nextInt(2) : r.nextInt(4), i -> {
+          for (int pfn = 0; pfn < 64 * PB; pfn++) {
+            if ((pfn & (PB - 1)) != 0 && ft.stateOf(pfn) != 0) {
+              everInner[pfn / PB] = true;
+            }
+          }
+          if (i % 1000 == 0) {
+            assertThat(a.checkConsistency()).as("after op %d", i).isNull();
+          }
+        });
     int inner = 0;
     for (boolean b : everInner) {
       inner += b ? 1 : 0;

@@ -1,13 +1,11 @@
 package io.asisim.pagealloc;
 
-import static io.asisim.api.mm.Gfp.GFP_HIGHUSER_MOVABLE;
 import static io.asisim.api.mm.Gfp.GFP_KERNEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.fixtures.FakeArch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -39,21 +37,8 @@ class FreeTotalsTest {
   void theRunningTotalEqualsTheListsUnderRandomTrafficAndADriftIsCaught() {
     FakeArch arch = new FakeArch(4, 32 * FrameTable.PB_PAGES, 0);
     BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
-    SplittableRandom r = new SplittableRandom(3);
-    List<long[]> held = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
-      if (held.isEmpty() || r.nextInt(10) < 6) {
-        int order = r.nextInt(4) == 0 ? r.nextInt(11) : 0;
-        long p = a.alloc(r.nextInt(4), order, r.nextBoolean() ? GFP_KERNEL : GFP_HIGHUSER_MOVABLE);
-        if (p >= 0) {
-          held.add(new long[] {p, order});
-        }
-      } else {
-        long[] b = held.remove(r.nextInt(held.size()));
-        a.free(r.nextInt(4), b[0], (int) b[1]);
-      }
-      assertThat(a.freePages()).as("after op %d", i).isEqualTo(fromLists(a));
-    }
+    Fixtures.randomTraffic(a, new SplittableRandom(3), 5000, 4, r -> r.nextInt(4) == 0 ? r.nextInt(11) : 0,
+        i -> assertThat(a.freePages()).as("after op %d", i).isEqualTo(fromLists(a)));
     assertThat(a.checkConsistency()).isNull();
     Zone z = a.zones[0];
     z.pcpPages++;
