@@ -56,7 +56,8 @@ row_trace() {
   echo "| trace lines | whole process (s) | replay of 3 runs (s) | replayed events per s | peak RSS (MiB) | command |"
   echo "|---:|---:|---:|---:|---:|---|"
   for n in 100000 200000 400000 792272; do
-    xz -dc traces/kbuild-j2.perf.txt.xz | head -n "$n" | xz -1 > "$tmp/trace-$n.perf.txt.xz"
+    # xz is cut off by head (SIGPIPE): only the prefix matters
+    { xz -dc traces/kbuild-j2.perf.txt.xz || true; } | head -n "$n" | xz -1 > "$tmp/trace-$n.perf.txt.xz"
     cmd=(./asi-sim replay "$tmp/trace-$n.perf.txt.xz" --format json)
     measure "${cmd[@]}"
     read -r s eps <<< "$(sed -E 's/.*runs in ([0-9.]+) s, ([0-9]+) replayed.*/\1 \2/' <<< "$host")"
