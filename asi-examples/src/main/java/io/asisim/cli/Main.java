@@ -16,10 +16,42 @@ import picocli.CommandLine.Option;
  * stack trace), 3 a checker violation, 1 an internal error.
  */
 @Command(name = "asi-sim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.",
-    subcommands = {PluginsCommand.class, MetricsCommand.class, RunCommand.class, CompareCommand.class, ReplayCommand.class,
-        PagetypeinfoCommand.class})
+    description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.")
 public final class Main implements Runnable {
+  /**
+   * The subcommands in help order. Built on demand ({@link #commandLine}): picocli reflects over a
+   * command's options when it is added, and a launch runs one command.
+   */
+  private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
+
+  static {
+    java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+    m.put("plugins", PluginsCommand::new);
+    m.put("metrics", MetricsCommand::new);
+    m.put("run", RunCommand::new);
+    m.put("compare", CompareCommand::new);
+    m.put("replay", ReplayCommand::new);
+    m.put("pagetypeinfo", PagetypeinfoCommand::new);
+    SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The command line for {@code args}: when the first argument names a subcommand, only that one
+   * is built (its help, options and errors are the same); otherwise, for the top-level help, a
+   * misspelled command's "did you mean" or no arguments, all of them.
+   */
+  static CommandLine commandLine(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    java.util.function.Supplier<Object> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+    if (only != null) {
+      cl.addSubcommand(args[0], only.get());
+    } else {
+      SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+    }
+    VariantOptions.addKindOptions(cl);
+    return cl;
+  }
+
   /** {@code --version}: the build's version and commit, as the JSON outputs' tool_version and git_commit. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -54,8 +86,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given streams and returns the exit code (used by tests). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
-    VariantOptions.addKindOptions(cl);
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {

@@ -57,7 +57,7 @@ class CliErrorsTest {
   /** Every command, the top level (empty) and each subcommand, found from the command line itself. */
   static java.util.stream.Stream<String> commands() {
     return java.util.stream.Stream.concat(java.util.stream.Stream.of(""),
-        new picocli.CommandLine(new Main()).getSubcommands().keySet().stream());
+        Main.commandLine().getSubcommands().keySet().stream());
   }
 
   /** picocli reports a bad format string in a description on System.err (an unescaped '%' did). */
