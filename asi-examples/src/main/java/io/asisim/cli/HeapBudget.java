@@ -47,7 +47,8 @@ final class HeapBudget {
   /** The heap one machine of {@code memoryBytes} needs to boot. */
   static long perMachine(long memoryBytes) {
     long frames = memoryBytes >>> 12;
-    return frames * BOOT_TENTHS_PER_FRAME / 10 + Math.min(frames, Allocators.DENSE_FRAME_TABLE_MAX_FRAMES) * 9;
+    return frames * BOOT_TENTHS_PER_FRAME / 10
+        + Math.min(frames, Allocators.DENSE_FRAME_TABLE_MAX_FRAMES) * Allocators.FRAME_TABLE_BYTES_PER_FRAME;
   }
 
   /**
@@ -69,8 +70,11 @@ final class HeapBudget {
     }
     String what = k == 1 ? "--memory " + ParamSpec.formatSize(largest)
         : k + " machines at once (up to --memory " + ParamSpec.formatSize(largest) + " each)";
-    throw new BadInputException(what + " needs about " + gib(needed) + " of Java heap to boot (0."
-        + BOOT_TENTHS_PER_FRAME + " bytes per 4 KiB frame, 9.6 up to 64 GiB), but this JVM may use only " + gib(max) + "; give it more with "
+    double boot = BOOT_TENTHS_PER_FRAME / 10.0;
+    throw new BadInputException(what + " needs about " + gib(needed) + " of Java heap to boot ("
+        + String.format(Locale.ROOT, "%.1f bytes per 4 KiB frame, %.1f up to %d GiB", boot,
+            boot + Allocators.FRAME_TABLE_BYTES_PER_FRAME, Allocators.DENSE_FRAME_TABLE_MAX_FRAMES >>> 18)
+        + "), but this JVM may use only " + gib(max) + "; give it more with "
         + "ASI_SIM_JAVA_OPTS=-Xmx" + suggestedXmx(needed) + " (the launcher's default is -Xmx8g)"
         + (k > 1 ? ", or run fewer at once with --threads 1" : "") + ", or simulate less memory");
   }
@@ -79,7 +83,8 @@ final class HeapBudget {
   static String outOfHeap() {
     long max = maxHeap();
     return "out of Java heap part-way through a run (this JVM may use " + gib(max) + "): a machine's frame "
-        + "table grows by 9 bytes per 4 KiB frame of the pageblocks the run splits (docs/performance.md); "
+        + "table grows by " + Allocators.FRAME_TABLE_BYTES_PER_FRAME + " bytes per 4 KiB frame of the pageblocks "
+        + "the run splits (docs/performance.md); "
         + "give it more with ASI_SIM_JAVA_OPTS=-Xmx" + suggestedXmx(2 * max) + ", run fewer at once with "
         + "--threads 1, or simulate less memory";
   }

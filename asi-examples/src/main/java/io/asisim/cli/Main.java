@@ -6,6 +6,7 @@ import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.Suggestions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,21 +20,12 @@ import picocli.CommandLine.Option;
     description = "Compare Linux kernel Address Space Isolation designs on a simulated x86-64 machine.")
 public final class Main implements Runnable {
   /**
-   * The subcommands in help order. Built on demand ({@link #commandLine}): picocli reflects over a
-   * command's options when it is added, and a launch runs one command.
+   * The subcommands in help order, each named by its own {@code @Command}. Built on demand
+   * ({@link #commandLine}): picocli reflects over a command's options when it is added, and a
+   * launch runs one command.
    */
-  private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
-
-  static {
-    java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
-    m.put("plugins", PluginsCommand::new);
-    m.put("metrics", MetricsCommand::new);
-    m.put("run", RunCommand::new);
-    m.put("compare", CompareCommand::new);
-    m.put("replay", ReplayCommand::new);
-    m.put("pagetypeinfo", PagetypeinfoCommand::new);
-    SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
-  }
+  private static final List<Class<?>> SUBCOMMANDS = List.of(PluginsCommand.class, MetricsCommand.class,
+      RunCommand.class, CompareCommand.class, ReplayCommand.class, PagetypeinfoCommand.class);
 
   /**
    * The command line for {@code args}: when the first argument names a subcommand, only that one
@@ -42,14 +34,19 @@ public final class Main implements Runnable {
    */
   static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Main());
-    java.util.function.Supplier<Object> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
-    if (only != null) {
-      cl.addSubcommand(args[0], only.get());
-    } else {
-      SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
+    String first = args.length > 0 ? args[0] : "";
+    boolean named = SUBCOMMANDS.stream().anyMatch(c -> nameOf(c).equals(first));
+    for (Class<?> c : SUBCOMMANDS) {
+      if (!named || nameOf(c).equals(first)) {
+        cl.addSubcommand(c);
+      }
     }
     VariantOptions.addKindOptions(cl);
     return cl;
+  }
+
+  private static String nameOf(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   /** {@code --version}: the build's version and commit, as the JSON outputs' tool_version and git_commit. */

@@ -22,6 +22,8 @@ public final class Allocators {
    * them (see FrameTable). Public for heap estimates.
    */
   public static final long DENSE_FRAME_TABLE_MAX_FRAMES = FrameTable.DENSE_MAX_FRAMES;
+  /** Heap per frame of the dense table and of a populated pageblock: a link and a state byte. */
+  public static final int FRAME_TABLE_BYTES_PER_FRAME = FrameTable.BYTES_PER_FRAME;
 
   private Allocators() {}
 

@@ -13,7 +13,7 @@ import io.asisim.api.mm.PageOrder;
  * <p>Frame state is kept per pageblock-sized chunk ({@code pageblock_nr_pages} = 512 frames, 2 MiB),
  * populated on demand as {@code CONFIG_SPARSEMEM_VMEMMAP} populates the memory map per section:
  * the first frame of every chunk has its link and state in dense arrays (17 bytes per chunk with
- * the references below), and the other 511 frames get theirs (a {@code long} and a {@code byte}
+ * the two chunk references, 18 with the pageblock's flags), and the other 511 frames get theirs (a {@code long} and a {@code byte}
  * each) only when one of them first becomes a block head, i.e. when a block below pageblock order
  * is first carved from the chunk. Until then every frame but the first is a tail (state 0) and on
  * no list, so nothing needs storing; blocks of order 9 and 10 (boot's free memory, huge pages, a
@@ -66,18 +66,20 @@ final class FrameTable {
 
   /** The largest machine that keeps the dense table: 64 GiB. */
   static final long DENSE_MAX_FRAMES = 1L << 24;
+  /** Heap of a frame with its own link and state: a {@code long} and a {@code byte}. */
+  static final int BYTES_PER_FRAME = 9;
 
   final int nrFrames;
   /**
    * The list links, {@code struct page}'s {@code lru} pair, packed in one long per frame: the next
    * pfn in the low half, the previous in the high half, so that a list operation reaches both
-   * with one load and one bounds check where two int arrays take two of each, and a machine of
-   * 4 TiB would fit one array (an int pair per frame would not). Measured against the two arrays
-   * (PageAllocBench, 3 interleaved rounds, medians): order-0 pcp pair -10 to +10 %, order 10 +2 to
-   * +13 %; a small gain inside this host's noise. {@code headLink[c]} is the first frame of chunk
-   * {@code c}; {@code link[c][i]} frame {@code i} of it, null until the chunk is populated.
+   * with one load and one bounds check where two int arrays take two of each. Measured against
+   * the two arrays (PageAllocBench, 3 interleaved rounds, medians): order-0 pcp pair -10 to +10 %,
+   * order 10 +2 to +13 %; a small gain inside this host's noise. A small machine's are
+   * {@code denseLink[pfn]} (null when chunked); a chunked machine's are {@code headLink[c]} for
+   * the first frame of chunk {@code c} and {@code link[c][i]} for frame {@code i} of it, null
+   * until the chunk is populated. The state bytes are laid out alike.
    */
-  /** The dense table of a small machine (null when chunked): frame {@code pfn} at index pfn. */
   private final long[] denseLink;
   private final byte[] denseState;
   private final long[] headLink;
@@ -163,10 +165,10 @@ final class FrameTable {
   /** Heap of the frame table's arrays, in bytes, without array headers (docs/performance.md). */
   long arrayBytes() {
     if (denseLink != null) {
-      return nrFrames * 9L + pageblock.length;
+      return (long) nrFrames * BYTES_PER_FRAME + pageblock.length;
     }
     return headLink.length * 8L + link.length * 4L + headState.length + state.length * 4L + pageblock.length
-        + (long) populated * CHUNK_PAGES * 9;
+        + (long) populated * CHUNK_PAGES * BYTES_PER_FRAME;
   }
 
   /** The pfn after {@code pfn} on its list, or {@link Zone#NIL}. */
