@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
  * after boot or after a workload's last op.
  */
 @Command(name = "pagetypeinfo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print the simulated allocator state as /proc/pagetypeinfo (and /proc/buddyinfo), after boot "
-        + "or, with --workload, after the workload's last op.",
+    description = {"Print the simulated allocator state as /proc/pagetypeinfo (and /proc/buddyinfo, or the slab "
+        + "caches as /proc/slabinfo), after boot or, with --workload, after the workload's last op.",
         "Strategies that keep sensitivities apart print extra rows per sensitivity."})
 final class PagetypeinfoCommand implements Callable<Integer> {
   @Spec
@@ -28,6 +28,10 @@ final class PagetypeinfoCommand implements Callable<Integer> {
 
   @Option(names = "--buddyinfo", description = "print /proc/buddyinfo instead")
   boolean buddyinfo;
+
+  @Option(names = "--slabinfo", description = "print /proc/slabinfo of the slab caches instead (a trace workload "
+      + "replaying slab events: kmem_cache_alloc, kmalloc, kmem_cache_free, kfree)")
+  boolean slabinfo;
 
   @Override
   public Integer call() {
@@ -41,12 +45,29 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("asi-sim: warning: --check has no effect without --workload "
           + "(pagetypeinfo then prints the state right after boot)");
     }
+    if (slabinfo && buddyinfo) {
+      throw new BadInputException("pagetypeinfo: --slabinfo and --buddyinfo are two files: name one (valid: either)");
+    }
+    if (slabinfo && !runWorkload) {
+      throw new BadInputException("pagetypeinfo --slabinfo: the slab caches exist after a workload only (valid: with "
+          + "--workload trace --set workload.trace.file=TRACE of kmem_cache_alloc/kmalloc/kmem_cache_free/kfree events)");
+    }
     StringBuilder text = new StringBuilder();
-    runner.inspect(config, runWorkload, a -> text.append(buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));
+    runner.inspect(config, runWorkload, (a, w) -> text.append(slabinfo ? slabinfo(w)
+        : buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));
     if (text.length() == 0) {
       throw new BadInputException("pagetypeinfo: the allocator produced no state");
     }
     spec.commandLine().getOut().print(text);
     return 0;
+  }
+
+  private static String slabinfo(io.asisim.api.kernel.Workload w) {
+    io.asisim.sim.slab.Slub slub = w instanceof io.asisim.sim.trace.TraceWorkload t ? t.replayer().slub() : null;
+    if (slub == null) {
+      throw new BadInputException("pagetypeinfo --slabinfo: this workload has no slab caches (valid: --workload trace "
+          + "of a trace with slab events and no page events; its slab events are replayed through the SLUB model)");
+    }
+    return io.asisim.sim.slab.SlabInfo.render(slub);
   }
 }

@@ -16,7 +16,11 @@ public final class TraceRecord {
     /** A header, comment or blank line. */
     IGNORED,
     /** A line that should have been an event but could not be parsed ({@link #error} says why). */
-    MALFORMED
+    MALFORMED,
+    /** {@code kmem_cache_alloc} or {@code kmalloc}: an object from a slab cache ({@link #ptr}, {@link #cache}). */
+    SLAB_ALLOC,
+    /** {@code kmem_cache_free} or {@code kfree}: an object back to its slab cache ({@link #ptr}). */
+    SLAB_FREE
   }
 
   /**
@@ -40,7 +44,22 @@ public final class TraceRecord {
     /** {@code trace_mm_page_alloc_zone_locked()}: a block taken from the buddy lists under the zone lock. */
     MM_PAGE_ALLOC_ZONE_LOCKED("mm_page_alloc_zone_locked"),
     /** {@code trace_mm_page_pcpu_drain()}: a page moved from a pcp list back to the buddy lists. */
-    MM_PAGE_PCPU_DRAIN("mm_page_pcpu_drain");
+    MM_PAGE_PCPU_DRAIN("mm_page_pcpu_drain"),
+    /**
+     * {@code trace_kmem_cache_alloc()} in {@code slab_alloc_node()} (mm/slub.c): an object of a named
+     * cache ({@code name=} since Linux 6.2; {@code kmem_cache_alloc_node} before 6.1 too).
+     */
+    KMEM_CACHE_ALLOC("kmem_cache_alloc"),
+    /** {@code trace_kmem_cache_free()} in {@code kmem_cache_free()}. */
+    KMEM_CACHE_FREE("kmem_cache_free"),
+    /**
+     * {@code trace_kmalloc()} in {@code __kmalloc()} and friends: an object of the kmalloc cache of its
+     * size class, or a large allocation straight from the page allocator above 8 KiB
+     * ({@code kmalloc_node} before 6.1 too).
+     */
+    KMALLOC("kmalloc"),
+    /** {@code trace_kfree()} in {@code kfree()}: traced before the NULL check, so {@code kfree(NULL)} too. */
+    KFREE("kfree");
 
     private final String tracepoint;
 
@@ -73,6 +92,20 @@ public final class TraceRecord {
   /** Why a MALFORMED line was rejected. */
   public String error;
   /**
+   * The object of a SLAB_ALLOC or SLAB_FREE ({@code ptr=}, hashed or not: only its identity is
+   * used); 0 for a failed allocation or {@code kfree(NULL)}.
+   */
+  public long ptr;
+  /**
+   * The slab cache of a SLAB_ALLOC: the {@code name=} of {@code kmem_cache_alloc}, or for
+   * {@code kmalloc} the kmalloc cache its size and flags select ({@code kmalloc-192},
+   * {@code kmalloc-cg-64}, {@code kmalloc-rcl-1k}, {@code dma-kmalloc-8}); {@code kmalloc-large}
+   * above 8 KiB. The same String instance for the same name (a format interns it). Null otherwise.
+   */
+  public String cache;
+  /** The object size of a SLAB_ALLOC ({@code bytes_alloc=}, the cache's slot size). */
+  public int bytesAlloc;
+  /**
    * For an IGNORED line that reports lost events ({@code CPU:1 [221776 EVENTS DROPPED]} in
    * {@code trace-cmd report}): how many; 0 otherwise.
    */
@@ -89,5 +122,8 @@ public final class TraceRecord {
     gfpMask = 0;
     error = null;
     lostEvents = 0;
+    ptr = 0;
+    cache = null;
+    bytesAlloc = 0;
   }
 }

@@ -1,12 +1,14 @@
 package io.asisim.sim.run;
 
 import com.google.inject.ProvisionException;
+import io.asisim.api.kernel.Workload;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.CheckViolationException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +64,19 @@ public final class Runner {
    * {@code runWorkload} is false, else after the workload's last op (before its tear-down).
    */
   public void inspect(VariantConfig config, boolean runWorkload, Consumer<PageAllocator> inspector) {
+    inspect(config, runWorkload, (a, w) -> inspector.accept(a));
+  }
+
+  /** The same, handing the inspector the workload too (its own models, such as a replay's slab caches). */
+  public void inspect(VariantConfig config, boolean runWorkload, BiConsumer<PageAllocator, Workload> inspector) {
     validate(config);
     BootedVariant v = Boot.boot(config, registry);
     if (!runWorkload) {
-      inspector.accept(v.allocator());
+      inspector.accept(v.allocator(), v.workload());
       return;
     }
     try {
-      new Simulation(v).run(ProgressListener.NONE, inspector);
+      new Simulation(v).run(ProgressListener.NONE, a -> inspector.accept(a, v.workload()));
     } catch (ProvisionException e) {
       throw Boot.unwrap(e);
     }

@@ -19,7 +19,8 @@ import io.asisim.api.trace.TraceRecord.Kind;
  * The comm column has variable width and may contain spaces and brackets ({@code C2
  * CompilerThre-8004}), so the line is anchored on the first {@code [digits]} token that is followed
  * by an optional irq-flags token ({@code d..1.}) and a {@code SECS.FRACTION:} timestamp. The fields
- * are {@code key=value} tokens; only {@code pfn}, {@code order} and {@code gfp_flags} are used.
+ * are {@code key=value} tokens; of the page events only {@code pfn}, {@code order} and {@code gfp_flags}
+ * are used, of the slab events those {@link KmemSlabFields} reads.
  * {@code pfn} is hex ({@code pfn=0x%lx}, since Linux 5.14) or decimal ({@code pfn=%lu}, before).
  * The hashed {@code page=%p} pointer is ignored.
  *
@@ -38,14 +39,16 @@ final class KmemLineParser {
 
   private static final byte[][] NAMES = names(
     "mm_page_alloc", "mm_page_free", "mm_page_free_batched", "mm_page_alloc_extfrag",
-    "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_direct", "mm_pagevec_free");
+    "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_direct", "mm_pagevec_free",
+    "kmem_cache_alloc", "kmem_cache_free", "kmalloc", "kfree", "kmem_cache_alloc_node", "kmalloc_node");
   private static final Event[] EVENTS = {
     Event.MM_PAGE_ALLOC, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED, Event.MM_PAGE_ALLOC_EXTFRAG,
-    Event.MM_PAGE_ALLOC_ZONE_LOCKED, Event.MM_PAGE_PCPU_DRAIN, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED
+    Event.MM_PAGE_ALLOC_ZONE_LOCKED, Event.MM_PAGE_PCPU_DRAIN, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED,
+    Event.KMEM_CACHE_ALLOC, Event.KMEM_CACHE_FREE, Event.KMALLOC, Event.KFREE, Event.KMEM_CACHE_ALLOC, Event.KMALLOC
   };
   private static final String VALID_EVENTS =
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
-          + "mm_page_alloc_zone_locked, mm_page_pcpu_drain";
+          + "mm_page_alloc_zone_locked, mm_page_pcpu_drain, kmem_cache_alloc, kmem_cache_free, kmalloc, kfree";
 
   private static final byte[] CPUS = Chars.ascii("cpus=");
   private static final byte[] VERSION = Chars.ascii("version");
@@ -59,6 +62,7 @@ final class KmemLineParser {
   private static final byte[] IS_EMPTY = Chars.ascii(" is empty");
 
   private final KmemFields fields = new KmemFields();
+  private final KmemSlabFields slabFields = new KmemSlabFields(new GfpCache());
 
   /** The line being parsed, and the char sequence it was copied from (null when read in place). */
   private byte[] bytes;
@@ -331,6 +335,11 @@ final class KmemLineParser {
         return fields.parse(this, s, b, end, out, Kind.FREE);
       case MM_PAGE_FREE_BATCHED:
         return fields.parse(this, s, b, end, out, Kind.FREE);
+      case KMEM_CACHE_ALLOC:
+      case KMEM_CACHE_FREE:
+      case KMALLOC:
+      case KFREE:
+        return slabFields.parse(this, s, b, end, out);
       default:
         return out.kind = Kind.OTHER;
     }

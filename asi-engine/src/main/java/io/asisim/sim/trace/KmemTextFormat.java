@@ -42,7 +42,7 @@ public final class KmemTextFormat implements TraceFormat {
   @Override
   public boolean recognizes(String line) {
     Kind k = parser.parse(line, scratch);
-    if (k != Kind.ALLOC && k != Kind.FREE && k != Kind.OTHER) {
+    if (k == Kind.IGNORED || k == Kind.MALFORMED) {
       return false;
     }
     return dialect == Dialect.PERF_SCRIPT

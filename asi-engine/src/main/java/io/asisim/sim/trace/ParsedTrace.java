@@ -2,7 +2,11 @@ package io.asisim.sim.trace;
 
 import io.asisim.api.trace.TraceRecord;
 import io.asisim.api.trace.TraceRecord.Event;
+import io.asisim.api.trace.TraceRecord.Kind;
 import io.asisim.sim.BadInputException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The alloc and free events of a trace, pre-parsed into primitive arrays (16 bytes per event) so
@@ -17,24 +21,35 @@ import io.asisim.sim.BadInputException;
 public final class ParsedTrace implements TraceEvents {
   /** Most events held in memory (64 MiB of arrays). */
   public static final int MAX_IN_MEMORY = 1 << 22;
-  /** Bytes per held event: pfn, gfp and packed event/order/cpu. */
+  /** Bytes per held event: pfn (or a slab object's ptr), gfp and packed event/order/cpu (slab events: 4 more, the cache). */
   static final int BYTES_PER_EVENT = 16;
   private static final Event[] EVENTS = Event.values();
 
   private final long[] pfn;
   private final int[] gfp;
-  /** Event ordinal in bits 0..2, order in bits 3..6, CPU from bit 7. */
+  /** Event ordinal in bits 0..3, order in bits 4..7, CPU from bit 8. */
   private final int[] meta;
+  /** The slab cache of each event (an index into {@link #cacheNames}; -1 for a free or a page event); null without slab events. */
+  private final int[] cache;
+  private final List<String> cacheNames;
+  private final int[] cacheSizes;
+  private final Map<String, Integer> cacheIds;
   private final int size;
   private final TraceSummary summary;
   /** Where to stream the events from when they are not held; null when they are. */
   private final StreamedEvents.Source source;
 
-  private ParsedTrace(long[] pfn, int[] gfp, int[] meta, int size, TraceSummary summary,
-      StreamedEvents.Source source) {
+  private ParsedTrace(long[] pfn, int[] gfp, int[] meta, int[] cache, Map<String, Integer> cacheIds, int[] cacheSizes,
+      int size, TraceSummary summary, StreamedEvents.Source source) {
     this.pfn = pfn;
     this.gfp = gfp;
     this.meta = meta;
+    this.cache = cache;
+    this.cacheIds = Map.copyOf(cacheIds);
+    String[] names = new String[cacheIds.size()];
+    cacheIds.forEach((n, id) -> names[id] = n);
+    this.cacheNames = List.of(names);
+    this.cacheSizes = cacheSizes;
     this.size = size;
     this.summary = summary;
     this.source = source;
@@ -58,7 +73,7 @@ public final class ParsedTrace implements TraceEvents {
    * that streams them from the file in order.
    */
   public TraceEvents events() {
-    return source == null ? this : new StreamedEvents(source, size);
+    return source == null ? this : new StreamedEvents(source, size, cacheIds);
   }
 
   /** Fails clearly (not with a NullPointerException) when the events are streamed, not held. */
@@ -83,28 +98,28 @@ public final class ParsedTrace implements TraceEvents {
   @Override
   public Event event(int i) {
     held();
-    return EVENTS[meta[i] & 7];
+    return EVENTS[meta[i] & 15];
   }
 
   /** Whether event {@code i} is an allocation. */
   @Override
   public boolean isAlloc(int i) {
     held();
-    return (meta[i] & 7) == Event.MM_PAGE_ALLOC.ordinal();
+    return (meta[i] & 15) == Event.MM_PAGE_ALLOC.ordinal();
   }
 
   /** The trace CPU of event {@code i}. */
   @Override
   public int cpu(int i) {
     held();
-    return meta[i] >>> 7;
+    return meta[i] >>> 8;
   }
 
   /** The order of event {@code i}. */
   @Override
   public int order(int i) {
     held();
-    return (meta[i] >>> 3) & 15;
+    return (meta[i] >>> 4) & 15;
   }
 
   /** The trace pfn of event {@code i}; -1 for an allocation that failed in the traced kernel. */
@@ -121,6 +136,35 @@ public final class ParsedTrace implements TraceEvents {
     return gfp[i];
   }
 
+  /** The slab cache of slab allocation {@code i} (an index into {@link #cacheNames()}); -1 for other events. */
+  @Override
+  public int cache(int i) {
+    held();
+    return cache == null ? -1 : cache[i];
+  }
+
+  /** The slab caches the trace's allocations name, by id. */
+  public List<String> cacheNames() {
+    return cacheNames;
+  }
+
+  /** The slot size of cache {@code id}: the {@code bytes_alloc} of its first allocation. */
+  public int cacheSize(int id) {
+    return cacheSizes[id];
+  }
+
+  /** Whether the trace has page events ({@code mm_page_alloc}, {@code mm_page_free}, {@code mm_page_free_batched}). */
+  public boolean hasPageEvents() {
+    return summary.count(Event.MM_PAGE_ALLOC) + summary.count(Event.MM_PAGE_FREE)
+        + summary.count(Event.MM_PAGE_FREE_BATCHED) > 0;
+  }
+
+  /** Whether the trace has slab events ({@code kmem_cache_alloc}, {@code kmem_cache_free}, {@code kmalloc}, {@code kfree}). */
+  public boolean hasSlabEvents() {
+    return summary.count(Event.KMEM_CACHE_ALLOC) + summary.count(Event.KMEM_CACHE_FREE) + summary.count(Event.KMALLOC)
+        + summary.count(Event.KFREE) > 0;
+  }
+
   /** Whether the trace has {@code mm_page_free} events (then every batched free is a duplicate of one). */
   public boolean hasPlainFrees() {
     return summary.count(Event.MM_PAGE_FREE) > 0;
@@ -134,6 +178,9 @@ public final class ParsedTrace implements TraceEvents {
     private long[] pfn = new long[1024];
     private int[] gfp = new int[1024];
     private int[] meta = new int[1024];
+    private int[] cache;
+    private final Map<String, Integer> cacheIds = new HashMap<>();
+    private int[] cacheSizes = new int[16];
     private int size;
     private final int limit;
     private final StreamedEvents.Source source;
@@ -156,6 +203,7 @@ public final class ParsedTrace implements TraceEvents {
             + "events with --set workload.trace.ops=N)");
       }
       if (spilled) {
+        noteCache(r);
         size++;
         return;
       }
@@ -164,6 +212,8 @@ public final class ParsedTrace implements TraceEvents {
         pfn = null;
         gfp = null;
         meta = null;
+        cache = null;
+        noteCache(r);
         size++;
         return;
       }
@@ -175,11 +225,43 @@ public final class ParsedTrace implements TraceEvents {
         pfn = java.util.Arrays.copyOf(pfn, n);
         gfp = java.util.Arrays.copyOf(gfp, n);
         meta = java.util.Arrays.copyOf(meta, n);
+        if (cache != null) {
+          cache = java.util.Arrays.copyOf(cache, n);
+        }
       }
-      pfn[size] = r.pfn;
+      int id = noteCache(r);
+      if (r.kind == Kind.SLAB_ALLOC || r.kind == Kind.SLAB_FREE) {
+        if (cache == null) {
+          cache = new int[pfn.length];
+          java.util.Arrays.fill(cache, 0, size, -1);
+        }
+        pfn[size] = r.ptr;
+      } else {
+        pfn[size] = r.pfn;
+      }
+      if (cache != null) {
+        cache[size] = id;
+      }
       gfp[size] = r.gfpMask;
-      meta[size] = r.event.ordinal() | (r.order << 3) | (r.cpu << 7);
+      meta[size] = r.event.ordinal() | (r.order << 4) | (r.cpu << 8);
       size++;
+    }
+
+    /** The id of a slab allocation's cache, registered on first sight; -1 for other events. */
+    private int noteCache(TraceRecord r) {
+      if (r.kind != Kind.SLAB_ALLOC) {
+        return -1;
+      }
+      Integer id = cacheIds.get(r.cache);
+      if (id == null) {
+        id = cacheIds.size();
+        cacheIds.put(r.cache, id);
+        if (id == cacheSizes.length) {
+          cacheSizes = java.util.Arrays.copyOf(cacheSizes, id * 2);
+        }
+        cacheSizes[id] = r.bytesAlloc;
+      }
+      return id;
     }
 
     int size() {
@@ -188,11 +270,12 @@ public final class ParsedTrace implements TraceEvents {
 
     ParsedTrace build(TraceSummary summary) {
       if (spilled) {
-        return new ParsedTrace(null, null, null, size, summary, source);
+        return new ParsedTrace(null, null, null, null, cacheIds, cacheSizes, size, summary, source);
       }
       // trimmed: a shared trace stays in memory while variants run
       return new ParsedTrace(java.util.Arrays.copyOf(pfn, size), java.util.Arrays.copyOf(gfp, size),
-          java.util.Arrays.copyOf(meta, size), size, summary, null);
+          java.util.Arrays.copyOf(meta, size), cache == null ? null : java.util.Arrays.copyOf(cache, size), cacheIds,
+          cacheSizes, size, summary, null);
     }
   }
 }

@@ -23,7 +23,7 @@ public final class PerfScriptFormatPlugin implements Plugin<TraceFormat> {
   @Override
   public String description() {
     return "'perf script' text of kmem:mm_page_alloc/mm_page_free/mm_page_free_batched (+ extfrag, zone_locked, "
-        + "pcpu_drain)";
+        + "pcpu_drain) or of kmem:kmem_cache_alloc/kmem_cache_free/kmalloc/kfree";
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.asisim.api.trace.TraceRecord.Kind;
 import io.asisim.sim.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 /**
  * The events of a trace too large to hold in memory, re-read from its file as a replay asks for
@@ -40,11 +41,15 @@ final class StreamedEvents implements TraceEvents {
   private int order;
   private long pfn;
   private int gfp;
+  private int cache;
+  /** The cache ids the first reading gave the names (every name of the file is in it). */
+  private final Map<String, Integer> cacheIds;
 
-  StreamedEvents(Source source, int size) {
+  StreamedEvents(Source source, int size, Map<String, Integer> cacheIds) {
     this.source = source;
     this.size = size;
     this.format = source.format();
+    this.cacheIds = cacheIds;
   }
 
   private void at(int i) {
@@ -64,12 +69,15 @@ final class StreamedEvents implements TraceEvents {
           continue;
         }
         Kind k = format.parse(reader.line(), rec);
-        if (k == Kind.ALLOC || k == Kind.FREE) {
+        if (k == Kind.ALLOC || k == Kind.FREE || k == Kind.SLAB_ALLOC || k == Kind.SLAB_FREE) {
           event = rec.event;
           cpu = rec.cpu;
           order = rec.order;
-          pfn = rec.pfn;
+          boolean slab = k == Kind.SLAB_ALLOC || k == Kind.SLAB_FREE;
+          pfn = slab ? rec.ptr : rec.pfn;
           gfp = rec.gfpMask;
+          Integer id = k == Kind.SLAB_ALLOC ? cacheIds.get(rec.cache) : null;
+          cache = id == null ? -1 : id;
           pos = i;
           if (pos == size - 1) {
             reader.close(); // the last event: nothing more is read
@@ -120,5 +128,11 @@ final class StreamedEvents implements TraceEvents {
   public int gfp(int i) {
     at(i);
     return gfp;
+  }
+
+  @Override
+  public int cache(int i) {
+    at(i);
+    return cache;
   }
 }

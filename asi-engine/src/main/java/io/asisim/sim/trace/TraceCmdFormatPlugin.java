@@ -22,7 +22,7 @@ public final class TraceCmdFormatPlugin implements Plugin<TraceFormat> {
 
   @Override
   public String description() {
-    return "'trace-cmd report' / ftrace text of the kmem page events, with or without the irq-flags column";
+    return "'trace-cmd report' / ftrace text of the kmem page and slab events, with or without the irq-flags column";
   }
 
   @Override

@@ -20,9 +20,15 @@ public interface TraceEvents {
   /** The order of event {@code i}. */
   int order(int i);
 
-  /** The trace pfn of event {@code i}; -1 for an allocation that failed in the traced kernel. */
+  /**
+   * The trace pfn of page event {@code i} (-1 for an allocation that failed in the traced kernel);
+   * the object pointer of a slab event (0 for a failed allocation or a free of NULL).
+   */
   long pfn(int i);
 
   /** The GFP mask of allocation {@code i}. */
   int gfp(int i);
+
+  /** The slab cache of slab allocation {@code i} (an index into the trace's cache names); -1 for other events. */
+  int cache(int i);
 }

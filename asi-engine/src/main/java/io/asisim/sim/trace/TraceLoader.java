@@ -42,7 +42,8 @@ public final class TraceLoader {
   public static final int LOGGED_SKIPS = 5;
 
   private static final String VALID =
-      "valid: text from 'perf script' or 'trace-cmd report' of the kmem:mm_page_alloc/mm_page_free events";
+      "valid: text from 'perf script' or 'trace-cmd report' of the kmem:mm_page_alloc/mm_page_free events, or of "
+          + "kmem:kmem_cache_alloc/kmem_cache_free/kmalloc/kfree";
 
   private static final Object CACHE_LOCK = new Object();
   private static CacheKey cachedKey;
@@ -257,6 +258,8 @@ public final class TraceLoader {
       switch (kind) {
         case ALLOC:
         case FREE:
+        case SLAB_ALLOC:
+        case SLAB_FREE:
           counts[rec.event.ordinal()]++;
           maxCpu = Math.max(maxCpu, rec.cpu);
           b.add(rec);

@@ -38,6 +38,18 @@ public final class TraceMetrics {
   public static final MetricDescriptor TRACE_LIVE_AT_END =
       m("trace_live_blocks_at_end", "blocks still allocated at the end of the trace, freed at tear-down");
 
+  /** Slab events of a trace that also has page events: its page events already carry the slabs' pages. */
+  public static final MetricDescriptor TRACE_SLAB_NOT_REPLAYED =
+      m("trace_slab_events_not_replayed", "slab events of a trace with page events, counted but not replayed");
+  /** kfree(NULL) and kfree(ZERO_SIZE_PTR), which the kernel traces before its check. */
+  public static final MetricDescriptor TRACE_SLAB_NULL_FREES =
+      m("trace_slab_null_frees", "kfree events of NULL or ZERO_SIZE_PTR (nothing to free)");
+  /** kmalloc above 8 KiB: kmalloc_large() takes pages, not a slab object. */
+  public static final MetricDescriptor TRACE_KMALLOC_LARGE =
+      m("trace_kmalloc_large", "kmalloc events above 8 KiB (kmalloc_large(): pages, not a slab object), not replayed");
+
   /** All of the above, in declaration order. */
-  public static final List<MetricDescriptor> ALL = List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES, TRACE_ORDER_MISMATCHES, TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_LIVE_AT_END);
+  public static final List<MetricDescriptor> ALL = List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES, TRACE_ORDER_MISMATCHES,
+      TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_LIVE_AT_END, TRACE_SLAB_NOT_REPLAYED,
+      TRACE_SLAB_NULL_FREES, TRACE_KMALLOC_LARGE);
 }

@@ -6,10 +6,12 @@ import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.PageOrder;
 import io.asisim.api.trace.TraceRecord.Event;
+import io.asisim.sim.slab.SlabSensitivity;
+import io.asisim.sim.slab.Slub;
 
 /**
  * Replays the alloc/free events of a {@link ParsedTrace} through the simulated kernel's page
- * allocator, remapping trace pfns into simulated memory. Each traced allocation becomes a request
+ * allocator (its slab events through the SLUB model, {@link SlabReplay}), remapping trace pfns into simulated memory. Each traced allocation becomes a request
  * of the same order and GFP mask ({@code __alloc_pages()}; the selected allocator and its
  * sensitivity classifier decide where it lands); each traced free of a block the replay allocated
  * frees the simulated block ({@code __free_pages()}). A primitive hash map links the trace pfn of
@@ -60,15 +62,30 @@ public final class TraceReplayer {
   private final Counter tracedFailures;
   private final Counter lostFrees;
   private final Counter liveAtEnd;
+  private static final Event[] SLAB_EVENTS = {Event.KMEM_CACHE_ALLOC, Event.KMEM_CACHE_FREE, Event.KMALLOC, Event.KFREE};
+  /** The slab events' replay; null when the trace has none. */
+  private final SlabReplay slab;
 
-  /** A replayer of {@code trace} counting into {@code metrics}. */
+  /** A replayer of {@code trace} counting into {@code metrics}; slab caches sensitive by the ASI series' rule. */
   public TraceReplayer(ParsedTrace trace, Metrics metrics) {
+    this(trace, metrics, SlabSensitivity.RECLAIMABLE);
+  }
+
+  /** A replayer of {@code trace} counting into {@code metrics}, its slab events (if any) with {@code slabSensitivity}. */
+  public TraceReplayer(ParsedTrace trace, Metrics metrics, SlabSensitivity slabSensitivity) {
     this.trace = trace.events(); // the arrays, or this replay's own stream of the file
     this.batchedAreDuplicates = trace.hasPlainFrees();
     this.live = new PfnMap(1024);
     this.events = metrics.counter(StandardMetrics.TRACE_EVENTS);
     for (Event e : new Event[] {Event.MM_PAGE_ALLOC, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED}) {
       eventsByType[e.ordinal()] = metrics.counter(StandardMetrics.TRACE_EVENTS, e.tracepoint());
+    }
+    // a trace without slab events reports no slab metrics (its JSON is what it was before the model)
+    this.slab = trace.hasSlabEvents() ? new SlabReplay(trace, metrics, slabSensitivity) : null;
+    if (slab != null) {
+      for (Event e : SLAB_EVENTS) {
+        eventsByType[e.ordinal()] = metrics.counter(StandardMetrics.TRACE_EVENTS, e.tracepoint());
+      }
     }
     this.unmatched = metrics.counter(StandardMetrics.TRACE_UNMATCHED_FREES);
     this.tailFrees = metrics.counter(TraceMetrics.TRACE_TAIL_FREES);
@@ -83,8 +100,13 @@ public final class TraceReplayer {
   public void replay(Kernel kernel, int i) {
     int cpu = trace.cpu(i) % kernel.nrCpus();
     events.inc();
-    int type = trace.event(i).ordinal();
+    Event ev = trace.event(i);
+    int type = ev.ordinal();
     eventsByType[type].inc();
+    if (type >= Event.KMEM_CACHE_ALLOC.ordinal()) {
+      slab.replay(kernel, trace, i, cpu, ev);
+      return;
+    }
     long pfn = trace.pfn(i);
     int order = trace.order(i);
     if (trace.isAlloc(i)) {
@@ -187,6 +209,9 @@ public final class TraceReplayer {
    * event, before this tear-down) shows how many the trace left allocated.
    */
   public void releaseAll(Kernel kernel) {
+    if (slab != null) {
+      slab.releaseAll();
+    }
     while (live.size() > 0) {
       for (int s = 0; s < live.capacity(); s++) {
         long k = live.keyAt(s);
@@ -196,6 +221,11 @@ public final class TraceReplayer {
         }
       }
     }
+  }
+
+  /** The SLUB model of a trace whose slab events are replayed, once its first one has been; else null. */
+  public Slub slub() {
+    return slab == null ? null : slab.slub();
   }
 
   /** Blocks currently live in the replay. */

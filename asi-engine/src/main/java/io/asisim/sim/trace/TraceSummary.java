@@ -45,9 +45,14 @@ public record TraceSummary(String file, String format, String compression, long 
     return n == null ? 0 : n;
   }
 
-  /** The alloc and free events that replay ({@code mm_page_alloc}, {@code mm_page_free}, {@code mm_page_free_batched}). */
+  /**
+   * The alloc and free events that are ops of a replay: the page events ({@code mm_page_alloc},
+   * {@code mm_page_free}, {@code mm_page_free_batched}) and the slab events ({@code kmem_cache_alloc},
+   * {@code kmem_cache_free}, {@code kmalloc}, {@code kfree}).
+   */
   public long replayableEvents() {
-    return count(Event.MM_PAGE_ALLOC) + count(Event.MM_PAGE_FREE) + count(Event.MM_PAGE_FREE_BATCHED);
+    return count(Event.MM_PAGE_ALLOC) + count(Event.MM_PAGE_FREE) + count(Event.MM_PAGE_FREE_BATCHED)
+        + count(Event.KMEM_CACHE_ALLOC) + count(Event.KMEM_CACHE_FREE) + count(Event.KMALLOC) + count(Event.KFREE);
   }
 
   /** One line: file, format, lines, events per tracepoint, other, skipped, lost. */

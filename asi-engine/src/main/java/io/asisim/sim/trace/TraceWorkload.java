@@ -4,6 +4,7 @@ import io.asisim.api.kernel.Kernel;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.sim.slab.SlabSensitivity;
 
 /**
  * The {@code trace} workload: op {@code i} replays alloc/free event {@code i} of a pre-parsed
@@ -22,15 +23,25 @@ public final class TraceWorkload implements Workload {
    * the trace has).
    */
   public TraceWorkload(ParsedTrace trace, long ops, Metrics metrics) {
+    this(trace, ops, metrics, SlabSensitivity.RECLAIMABLE);
+  }
+
+  /** The same, with the slab caches' sensitivity {@code slabSensitivity} (when slab events are replayed). */
+  public TraceWorkload(ParsedTrace trace, long ops, Metrics metrics, SlabSensitivity slabSensitivity) {
     this.trace = trace;
     this.ops = ops <= 0 ? trace.size() : Math.min(ops, trace.size());
-    this.replayer = new TraceReplayer(trace, metrics);
+    this.replayer = new TraceReplayer(trace, metrics, slabSensitivity);
     TraceSummary s = trace.summary();
     // gauges, not counters: a result is the counters' change over the ops, and these are set before
     // the first op, so as counters they always read 0 beside the summary's non-zero figures
     metrics.gauge(StandardMetrics.TRACE_SKIPPED_LINES).set(s.skippedLines());
     metrics.gauge(StandardMetrics.TRACE_OTHER_EVENTS).set(s.otherEvents());
     metrics.gauge(TraceMetrics.TRACE_LOST_EVENTS).set(s.lostEvents());
+  }
+
+  /** The replayer (its slab model, for {@code /proc/slabinfo}). */
+  public TraceReplayer replayer() {
+    return replayer;
   }
 
   /** The trace being replayed. */

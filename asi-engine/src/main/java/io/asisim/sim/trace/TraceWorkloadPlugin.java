@@ -9,6 +9,8 @@ import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.slab.SlabMetrics;
+import io.asisim.sim.slab.SlabSensitivity;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +38,8 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
 
   @Override
   public String description() {
-    return "replay of a perf script / trace-cmd kmem trace (mm_page_alloc, mm_page_free) through the allocator";
+    return "replay of a perf script / trace-cmd kmem trace (mm_page_alloc, mm_page_free; or kmem_cache_alloc, kmalloc, "
+        + "kmem_cache_free, kfree through the SLUB model) through the allocator";
   }
 
   @Override
@@ -47,12 +50,15 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
             "trace-format plugin to read the file with; auto sniffs it from the first event lines"),
         ParamSpec.bool("strict", false, "fail on the first malformed or unknown line instead of skipping it"),
         ParamSpec.integer("ops", 0, 0, Integer.MAX_VALUE,
-            "alloc/free events to replay from the start of the trace; 0 = all (reading stops after that many)"));
+            "alloc/free events to replay from the start of the trace; 0 = all (reading stops after that many)"),
+        ParamSpec.choice("slab-sensitivity", SlabSensitivity.RECLAIMABLE.label(), List.of("reclaimable", "none", "all"),
+            "which slab caches allocate sensitive pages when slab events are replayed: reclaimable (the ASI "
+                + "series' SLAB_RECLAIM_ACCOUNT rule), none, all"));
   }
 
   @Override
   public List<MetricDescriptor> metrics() {
-    return TraceMetrics.ALL;
+    return java.util.stream.Stream.concat(TraceMetrics.ALL.stream(), SlabMetrics.ALL.stream()).toList();
   }
 
   @Override
@@ -72,6 +78,6 @@ public final class TraceWorkloadPlugin implements Plugin<Workload> {
     TraceFormats formats = TraceFormats.of(ctx.plugins(PluginKind.TRACE_FORMAT));
     ParsedTrace trace = TraceLoader.load(path, formats, params.getString("format").trim(), params.getBoolean("strict"),
         ops);
-    return new TraceWorkload(trace, ops, ctx.metrics());
+    return new TraceWorkload(trace, ops, ctx.metrics(), SlabSensitivity.of(params.getString("slab-sensitivity")));
   }
 }

@@ -199,7 +199,13 @@ class KmemLineParserTest {
       "perf 1 [001] 298.507100: kmem:mm_page_alloc: pfn=0x10 order=0 migratetype=0 gfp_flags= ==> bad gfp_flags: empty GFP flags",
       // unknown events, other subsystems
       "perf 1 [001] 298.507100: sched:sched_switch: prev_comm=perf ==> unknown event 'sched:sched_switch'",
-      "perf 1 [001] 298.507100: kmem:kmalloc: call_site=0 ==> unknown event 'kmem:kmalloc'",
+      "perf 1 [001] 298.507100: kmem:kmalloc: call_site=0 ==> kmalloc without ptr= (truncated or shifted line?)",
+      "perf 1 [001] 298.507100: kmem:kmalloc: ptr=0x10 bytes_alloc=99999999 gfp_flags=GFP_KERNEL ==> bad bytes_alloc '99999999'",
+      "perf 1 [001] 298.507100: kmem:kmalloc: ptr=0x10 bytes_alloc=8 ==> kmalloc without gfp_flags= (truncated or shifted line?)",
+      "perf 1 [001] 298.507100: kmem:kmem_cache_alloc: ptr=0x10 name=x bytes_alloc=8 gfp_flags=GFP_BOGUS"
+          + " ==> bad gfp_flags: unknown GFP flag 'GFP_BOGUS'",
+      "perf 1 [001] 298.507100: kmem:kfree: ptr=0x12345678901234567 ==> bad ptr '0x12345678901234567'",
+      "perf 1 [001] 298.507100: kmem:kmem_cache_grow: x=1 ==> unknown event 'kmem:kmem_cache_grow'",
       "bash-1 [001] 298.507100: mm_page_allocx: pfn=0x1 ==> unknown event 'mm_page_allocx'",
       "perf 1 [001] 298.507100: mm_page_alloc pfn=0x1 ==> expected 'EVENT:' after the timestamp, got 'mm_page_alloc'",
       // junk

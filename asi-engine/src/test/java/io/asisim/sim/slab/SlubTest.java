@@ -1,0 +1,209 @@
+package io.asisim.sim.slab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.Gfp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The SLUB model: hand-checked counts of its paths, and its invariants under random traffic. */
+class SlubTest {
+  private final Metrics metrics = new Metrics();
+  private final SlabInfoTest.Fake pages = new SlabInfoTest.Fake();
+  private final List<Integer> gfps = new ArrayList<>();
+  private final Slub slub = new Slub(2, new SlabPages() {
+    @Override
+    public long alloc(int cpu, int order, int gfp) {
+      gfps.add(gfp);
+      return pages.alloc(cpu, order, gfp);
+    }
+
+    @Override
+    public void free(int cpu, long pfn, int order) {
+      pages.free(cpu, pfn, order);
+    }
+  }, SlabSensitivity.RECLAIMABLE, new SlabStats(metrics));
+
+  private long m(MetricDescriptorRef r) {
+    return metrics.get(r.name);
+  }
+
+  private record MetricDescriptorRef(String name) {}
+
+  private static final MetricDescriptorRef NEW = new MetricDescriptorRef("slabs_new");
+  private static final MetricDescriptorRef FREED = new MetricDescriptorRef("slabs_freed");
+  private static final MetricDescriptorRef PAGES = new MetricDescriptorRef("slab_pages");
+
+  @Test
+  void aFullCpuSlabIsDroppedAFreeToItGoesToThePerCpuListAndShrinkFreesTheEmptyOne() {
+    // 256 bytes, 2 CPUs: order 0, 16 objects, min_partial 5, cpu_partial 52 objects = 7 slabs
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    assertThat(slub.caches().get(c).geometry()).isEqualTo(new SlabGeometry(256, 0, 16, 0, 5, 52, 7));
+    int[] first = new int[16];
+    for (int i = 0; i < 16; i++) {
+      first[i] = slub.alloc(0, c, Gfp.GFP_KERNEL);
+    }
+    assertThat(first).containsOnly(first[0]);
+    assertThat(m(NEW)).isEqualTo(1);
+    int second = slub.alloc(0, c, Gfp.GFP_KERNEL); // the CPU slab is full: a new one
+    assertThat(second).isNotEqualTo(first[0]);
+    assertThat(m(NEW)).isEqualTo(2);
+    assertThat(m(PAGES)).isEqualTo(2);
+    for (int s : first) {
+      slub.free(0, s); // the first free puts the full slab on CPU 0's partial list; the rest only count
+    }
+    assertThat(slub.inuse(first[0])).isZero();
+    assertThat(m(FREED)).isZero(); // an empty slab on a per-CPU list waits for a flush
+    assertThat(slub.inconsistency()).isNull();
+    int again = slub.alloc(0, c, Gfp.GFP_KERNEL); // the active slab (second) still has room
+    assertThat(again).isEqualTo(second);
+    slub.free(0, again);
+    slub.shrinkAll(0);
+    assertThat(m(FREED)).isEqualTo(1);
+    assertThat(m(PAGES)).isEqualTo(1);
+    assertThat(pages.held).isEqualTo(1);
+    assertThat(slub.inconsistency()).isNull();
+  }
+
+  @Test
+  void theNodeKeepsMinPartialEmptySlabsAndFreesTheRest() {
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    // 9 full slabs on CPU 0 (the 9th is the active one)
+    int[][] objs = new int[9][16];
+    for (int s = 0; s < 9; s++) {
+      for (int i = 0; i < 16; i++) {
+        objs[s][i] = slub.alloc(0, c, Gfp.GFP_KERNEL);
+      }
+    }
+    assertThat(m(NEW)).isEqualTo(9);
+    // one free in each of slabs 0..7 (full, on no list): 7 fill CPU 0's partial list; the 8th
+    // finds it full and flushes those 7 to the node first (none empty)
+    for (int s = 0; s < 8; s++) {
+      slub.free(0, objs[s][0]);
+    }
+    assertThat(slub.caches().get(c).partialSlabs()).isEqualTo(7);
+    // empty slabs 0..6, now on the node: each one that empties is freed while the node keeps
+    // min_partial (5) slabs counting it: 7, 6 and 5 on the list -> three freed, four kept
+    for (int s = 0; s < 7; s++) {
+      for (int i = 1; i < 16; i++) {
+        slub.free(0, objs[s][i]);
+      }
+    }
+    assertThat(m(FREED)).isEqualTo(3);
+    assertThat(slub.caches().get(c).partialSlabs()).isEqualTo(4);
+    assertThat(m(PAGES)).isEqualTo(6);
+    assertThat(slub.inconsistency()).isNull();
+  }
+
+  @Test
+  void getPartialNodeMovesMoreThanHalfTheCpuListAndTheRestStaysOnTheNode() {
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    int[][] objs = new int[10][16];
+    for (int s = 0; s < 10; s++) {
+      for (int i = 0; i < 16; i++) {
+        objs[s][i] = slub.alloc(0, c, Gfp.GFP_KERNEL);
+      }
+    }
+    for (int s = 0; s < 9; s++) {
+      slub.free(1, objs[s][0]); // on CPU 1: 7 to its list, then a flush of 7 to the node, then 2 more
+    }
+    assertThat(slub.caches().get(c).partialSlabs()).isEqualTo(7);
+    // CPU 0's slab is full and its list empty: get_partial_node() takes the first node slab as
+    // active and moves slabs to CPU 0's list until it holds more than 7 / 2 = 3: four
+    slub.alloc(0, c, Gfp.GFP_KERNEL);
+    assertThat(slub.caches().get(c).partialSlabs()).isEqualTo(2);
+    assertThat(m(NEW)).isEqualTo(10);
+    assertThat(slub.inconsistency()).isNull();
+  }
+
+  @Test
+  void slabPagesCarryTheCachesFlagsAndNotTheCallersHardwall() {
+    int d = slub.cache("dentry", 192, true, false);
+    int n = slub.cache("names_cache", 4096, false, false);
+    slub.alloc(0, d, Gfp.GFP_KERNEL | Gfp.__GFP_HARDWALL | Gfp.__GFP_ZERO | Gfp.__GFP_ACCOUNT);
+    slub.alloc(0, n, Gfp.GFP_KERNEL);
+    // dentry: reclaimable, so sensitive under the ASI series' rule; order 0, no __GFP_COMP
+    assertThat(gfps.get(0)).isEqualTo(Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY | Gfp.__GFP_RECLAIMABLE
+        | Gfp.__GFP_SENSITIVE);
+    // names_cache: order 3 above its minimum order 0, so the first try has no direct reclaim
+    assertThat(gfps.get(1)).isEqualTo((Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY | Gfp.__GFP_NOMEMALLOC
+        | Gfp.__GFP_COMP) & ~Gfp.__GFP_RECLAIM);
+    assertThat(metrics.get("nr_slab_reclaimable")).isEqualTo(1);
+    assertThat(metrics.get("nr_slab_unreclaimable")).isEqualTo(8);
+  }
+
+  @Test
+  void aFailedOrderFallsBackToTheMinimumOrderAndThenFails() {
+    List<Integer> orders = new ArrayList<>();
+    Slub s = new Slub(2, new SlabPages() {
+      @Override
+      public long alloc(int cpu, int order, int gfp) {
+        orders.add(order);
+        return order > 0 ? -1 : 7;
+      }
+
+      @Override
+      public void free(int cpu, long pfn, int order) {}
+    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    int c = s.cache("names_cache", 4096, false, false);
+    assertThat(s.alloc(0, c, Gfp.GFP_KERNEL)).isGreaterThanOrEqualTo(0);
+    assertThat(orders).containsExactly(3, 0);
+    assertThat(metrics.get("slab_order_fallbacks")).isEqualTo(1);
+    Slub none = new Slub(2, new SlabPages() {
+      @Override
+      public long alloc(int cpu, int order, int gfp) {
+        return -1;
+      }
+
+      @Override
+      public void free(int cpu, long pfn, int order) {}
+    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    assertThat(none.alloc(0, none.cache("x", 64, false, false), Gfp.GFP_KERNEL)).isEqualTo(-1);
+    assertThat(metrics.get("slab_alloc_failures")).isEqualTo(1);
+  }
+
+  @Test
+  void aFreeOfASlabWithNothingAllocatedIsRefused() {
+    int c = slub.cache("kmalloc-64", 64, false, false);
+    int s = slub.alloc(0, c, Gfp.GFP_KERNEL);
+    slub.free(0, s);
+    assertThatThrownBy(() -> slub.free(0, s)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void randomTrafficKeepsListsCountsAndPagesConsistentAndShrinkGivesEveryPageBack() {
+    SplittableRandom r = new SplittableRandom(12);
+    int[] caches = {slub.cache("kmalloc-64", 64, false, false), slub.cache("dentry", 192, true, false),
+        slub.cache("radix_tree_node", 584, true, false), slub.cache("names_cache", 4096, false, false)};
+    List<Integer> live = new ArrayList<>();
+    for (int step = 0; step < 200_000; step++) {
+      int cpu = r.nextInt(2);
+      boolean growing = (step / 25_000) % 2 == 0; // phases of growth and of drain, as a cache shrinks
+      if (live.isEmpty() || r.nextInt(100) < (growing ? 80 : 15)) {
+        live.add(slub.alloc(cpu, caches[r.nextInt(caches.length)], Gfp.GFP_KERNEL));
+      } else {
+        int i = r.nextInt(live.size());
+        slub.free(cpu, live.get(i));
+        live.set(i, live.get(live.size() - 1));
+        live.remove(live.size() - 1);
+      }
+      if (step % 10_000 == 0) {
+        assertThat(slub.inconsistency()).as("step %d", step).isNull();
+        assertThat(metrics.get("slab_pages")).isEqualTo(pages.held);
+      }
+    }
+    assertThat(metrics.get("slabs_freed")).isPositive();
+    for (int s : live) {
+      slub.free(0, s);
+    }
+    slub.shrinkAll(0);
+    assertThat(slub.inconsistency()).isNull();
+    assertThat(pages.held).isZero();
+    assertThat(metrics.get("slab_pages")).isZero();
+    assertThat(metrics.get("slab_allocs")).isEqualTo(metrics.get("slab_frees"));
+  }
+}
