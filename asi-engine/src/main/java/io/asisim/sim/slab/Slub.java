@@ -41,12 +41,6 @@ import java.util.Map;
  * thread-safe; allocates nothing per object once its arrays have grown.
  */
 public final class Slub {
-  /** Slab states. */
-  private static final byte UNUSED = 0;
-  private static final byte ACTIVE = 1;
-  private static final byte CPU_PARTIAL = 2;
-  private static final byte NODE_PARTIAL = 3;
-  private static final byte FULL = 4;
   /** {@code GFP_RECLAIM_MASK | GFP_CONSTRAINT_MASK} of include/linux/gfp.h and mm/internal.h, less __GFP_HARDWALL. */
   static final int PAGE_FLAGS_FROM_CALLER = Gfp.__GFP_RECLAIM | Gfp.__GFP_HIGH | Gfp.__GFP_IO | Gfp.__GFP_FS
       | Gfp.__GFP_NOWARN | Gfp.__GFP_RETRY_MAYFAIL | Gfp.__GFP_NOFAIL | Gfp.__GFP_NORETRY | Gfp.__GFP_MEMALLOC
@@ -64,17 +58,8 @@ public final class Slub {
   private int[] cpuPartialHead = new int[0];
   private int[] cpuPartialCount = new int[0];
 
-  // slabs, by id
-  private long[] pfn = new long[256];
-  private int[] cacheOf = new int[256];
-  private int[] inuse = new int[256];
-  private byte[] state = new byte[256];
-  private byte[] order = new byte[256];
-  private int[] prev = new int[256];
-  private int[] next = new int[256];
-  private int[] freeIds = new int[256];
-  private int nrFreeIds;
-  private int nrIds;
+  /** The slabs ({@code struct slab}), by id. */
+  private final Slabs t = new Slabs();
 
   /**
    * @param nrCpus the simulated CPUs (per-CPU slabs; {@code calculate_order()} takes the count)
@@ -131,16 +116,16 @@ public final class Slub {
     KmemCache k = caches.get(c);
     int pc = c * nrCpus + cpu;
     int s = cpuSlab[pc];
-    if (s >= 0 && inuse[s] < k.geometry.objects()) {
+    if (s >= 0 && t.inuse[s] < k.geometry.objects()) {
       return take(k, s);
     }
     if (s >= 0) {
-      state[s] = FULL; // deactivate_slab() of a full slab: it is on no list
+      t.state[s] = Slabs.FULL; // deactivate_slab() of a full slab: it is on no list
       cpuSlab[pc] = -1;
     }
     s = cpuPartialHead[pc];
     if (s >= 0) {
-      cpuPartialHead[pc] = next[s];
+      cpuPartialHead[pc] = t.next[s];
       cpuPartialCount[pc]--;
       return activate(k, pc, s);
     }
@@ -169,13 +154,13 @@ public final class Slub {
   }
 
   private int activate(KmemCache k, int pc, int s) {
-    state[s] = ACTIVE;
+    t.state[s] = Slabs.ACTIVE;
     cpuSlab[pc] = s;
     return take(k, s);
   }
 
   private int take(KmemCache k, int s) {
-    inuse[s]++;
+    t.inuse[s]++;
     k.activeObjects++;
     stats.allocs.inc();
     return s;
@@ -202,13 +187,13 @@ public final class Slub {
     if (p < 0) {
       return -1;
     }
-    int s = newId();
-    pfn[s] = p;
-    cacheOf[s] = c;
-    inuse[s] = 0;
-    order[s] = (byte) o;
-    prev[s] = -1;
-    next[s] = -1;
+    int s = t.newId();
+    t.pfn[s] = p;
+    t.cacheOf[s] = c;
+    t.inuse[s] = 0;
+    t.order[s] = (byte) o;
+    t.prev[s] = -1;
+    t.next[s] = -1;
     k.slabs++;
     k.objects += (SlabGeometry.PAGE_SIZE << o) / g.size();
     k.pages += 1L << o;
@@ -219,26 +204,26 @@ public final class Slub {
 
   /** {@code kmem_cache_free()} / {@code kfree()} of an object in slab {@code s}, on CPU {@code cpu}. */
   public void free(int cpu, int s) {
-    if (s < 0 || s >= nrIds || state[s] == UNUSED || inuse[s] == 0) {
+    if (s < 0 || s >= t.nrIds || t.state[s] == Slabs.UNUSED || t.inuse[s] == 0) {
       throw new IllegalArgumentException("slab " + s + " holds no object to free");
     }
-    int c = cacheOf[s];
+    int c = t.cacheOf[s];
     KmemCache k = caches.get(c);
-    inuse[s]--;
+    t.inuse[s]--;
     k.activeObjects--;
     stats.frees.inc();
-    switch (state[s]) {
-      case FULL:
+    switch (t.state[s]) {
+      case Slabs.FULL:
         putCpuPartial(k, c * nrCpus + cpu, s); // put_cpu_partial(s, slab, 1)
         break;
-      case NODE_PARTIAL:
-        if (inuse[s] == 0 && k.nodeCount >= k.geometry.minPartial()) { // nr_partial counts this slab
+      case Slabs.NODE_PARTIAL:
+        if (t.inuse[s] == 0 && k.nodeCount >= k.geometry.minPartial()) { // nr_partial counts this slab
           unlinkNode(k, s);
           discard(k, cpu, s);
         }
         break;
       default:
-        break; // ACTIVE (frozen) or on a per-CPU partial list: only counted
+        break; // Slabs.ACTIVE (frozen) or on a per-CPU partial list: only counted
     }
   }
 
@@ -255,8 +240,8 @@ public final class Slub {
   }
 
   private void pushCpuPartial(int pc, int s) {
-    state[s] = CPU_PARTIAL;
-    next[s] = cpuPartialHead[pc];
+    t.state[s] = Slabs.CPU_PARTIAL;
+    t.next[s] = cpuPartialHead[pc];
     cpuPartialHead[pc] = s;
     cpuPartialCount[pc]++;
   }
@@ -267,8 +252,8 @@ public final class Slub {
     cpuPartialHead[pc] = -1;
     cpuPartialCount[pc] = 0;
     while (s >= 0) {
-      int n = next[s];
-      if (inuse[s] == 0 && k.nodeCount >= k.geometry.minPartial()) {
+      int n = t.next[s];
+      if (t.inuse[s] == 0 && k.nodeCount >= k.geometry.minPartial()) {
         discard(k, cpu, s);
       } else {
         addNodeTail(k, s);
@@ -278,11 +263,11 @@ public final class Slub {
   }
 
   private void addNodeTail(KmemCache k, int s) {
-    state[s] = NODE_PARTIAL;
-    prev[s] = k.nodeTail;
-    next[s] = -1;
+    t.state[s] = Slabs.NODE_PARTIAL;
+    t.prev[s] = k.nodeTail;
+    t.next[s] = -1;
     if (k.nodeTail >= 0) {
-      next[k.nodeTail] = s;
+      t.next[k.nodeTail] = s;
     } else {
       k.nodeHead = s;
     }
@@ -291,52 +276,31 @@ public final class Slub {
   }
 
   private void unlinkNode(KmemCache k, int s) {
-    if (prev[s] >= 0) {
-      next[prev[s]] = next[s];
+    if (t.prev[s] >= 0) {
+      t.next[t.prev[s]] = t.next[s];
     } else {
-      k.nodeHead = next[s];
+      k.nodeHead = t.next[s];
     }
-    if (next[s] >= 0) {
-      prev[next[s]] = prev[s];
+    if (t.next[s] >= 0) {
+      t.prev[t.next[s]] = t.prev[s];
     } else {
-      k.nodeTail = prev[s];
+      k.nodeTail = t.prev[s];
     }
-    prev[s] = -1;
-    next[s] = -1;
+    t.prev[s] = -1;
+    t.next[s] = -1;
     k.nodeCount--;
   }
 
   /** {@code discard_slab()}: the slab's pages back to the page allocator. */
   private void discard(KmemCache k, int cpu, int s) {
-    int o = order[s];
-    pages.free(cpu, pfn[s], o);
+    int o = t.order[s];
+    pages.free(cpu, t.pfn[s], o);
     k.slabs--;
     k.objects -= (SlabGeometry.PAGE_SIZE << o) / k.geometry.size();
     k.pages -= 1L << o;
     stats.pagesChanged(k.reclaimable, -(1L << o));
     stats.slabsFreed.inc();
-    state[s] = UNUSED;
-    if (nrFreeIds == freeIds.length) {
-      freeIds = Arrays.copyOf(freeIds, nrFreeIds * 2);
-    }
-    freeIds[nrFreeIds++] = s;
-  }
-
-  private int newId() {
-    if (nrFreeIds > 0) {
-      return freeIds[--nrFreeIds];
-    }
-    if (nrIds == pfn.length) {
-      int n = nrIds * 2;
-      pfn = Arrays.copyOf(pfn, n);
-      cacheOf = Arrays.copyOf(cacheOf, n);
-      inuse = Arrays.copyOf(inuse, n);
-      state = Arrays.copyOf(state, n);
-      order = Arrays.copyOf(order, n);
-      prev = Arrays.copyOf(prev, n);
-      next = Arrays.copyOf(next, n);
-    }
-    return nrIds++;
+    t.release(s);
   }
 
   /**
@@ -352,24 +316,24 @@ public final class Slub {
         int s = cpuSlab[pc];
         if (s >= 0) {
           cpuSlab[pc] = -1;
-          if (inuse[s] < k.geometry.objects()) {
+          if (t.inuse[s] < k.geometry.objects()) {
             addNodeTail(k, s); // deactivate_slab() of a slab with free objects
           } else {
-            state[s] = FULL;
+            t.state[s] = Slabs.FULL;
           }
         }
         int head = cpuPartialHead[pc];
         cpuPartialHead[pc] = -1;
         cpuPartialCount[pc] = 0;
         while (head >= 0) {
-          int n = next[head];
+          int n = t.next[head];
           addNodeTail(k, head);
           head = n;
         }
       }
       for (int s = k.nodeHead; s >= 0;) {
-        int n = next[s];
-        if (inuse[s] == 0) {
+        int n = t.next[s];
+        if (t.inuse[s] == 0) {
           unlinkNode(k, s);
           discard(k, cpu, s);
         }
@@ -382,20 +346,20 @@ public final class Slub {
   public long freeOnNodePartial(int c) {
     KmemCache k = caches.get(c);
     long free = 0;
-    for (int s = k.nodeHead; s >= 0; s = next[s]) {
-      free += (SlabGeometry.PAGE_SIZE << order[s]) / k.geometry.size() - inuse[s];
+    for (int s = k.nodeHead; s >= 0; s = t.next[s]) {
+      free += (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size() - t.inuse[s];
     }
     return free;
   }
 
   /** The first frame of slab {@code s}. */
   public long pfnOf(int s) {
-    return pfn[s];
+    return t.pfn[s];
   }
 
   /** Objects in use in slab {@code s}. */
   public int inuse(int s) {
-    return inuse[s];
+    return t.inuse[s];
   }
 
   /**
@@ -409,16 +373,16 @@ public final class Slub {
       long pagesHeld = 0;
       long slabs = 0;
       long capacity = 0;
-      for (int s = 0; s < nrIds; s++) {
-        if (state[s] != UNUSED && cacheOf[s] == c) {
+      for (int s = 0; s < t.nrIds; s++) {
+        if (t.state[s] != Slabs.UNUSED && t.cacheOf[s] == c) {
           slabs++;
-          objs += inuse[s];
-          pagesHeld += 1L << order[s];
-          capacity += (SlabGeometry.PAGE_SIZE << order[s]) / k.geometry.size();
-          if (inuse[s] > (SlabGeometry.PAGE_SIZE << order[s]) / k.geometry.size()) {
-            return k.name + ": slab " + s + " holds " + inuse[s] + " objects, more than it has room for";
+          objs += t.inuse[s];
+          pagesHeld += 1L << t.order[s];
+          capacity += (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size();
+          if (t.inuse[s] > (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size()) {
+            return k.name + ": slab " + s + " holds " + t.inuse[s] + " objects, more than it has room for";
           }
-          if (state[s] == FULL && inuse[s] < (SlabGeometry.PAGE_SIZE << order[s]) / k.geometry.size()) {
+          if (t.state[s] == Slabs.FULL && t.inuse[s] < (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size()) {
             return k.name + ": slab " + s + " is on no list but has free objects";
           }
         }
@@ -428,8 +392,8 @@ public final class Slub {
             + ") differ from its slabs (" + objs + ", " + pagesHeld + ", " + slabs + ")";
       }
       int n = 0;
-      for (int s = k.nodeHead; s >= 0; s = next[s]) {
-        if (state[s] != NODE_PARTIAL || cacheOf[s] != c) {
+      for (int s = k.nodeHead; s >= 0; s = t.next[s]) {
+        if (t.state[s] != Slabs.NODE_PARTIAL || t.cacheOf[s] != c) {
           return k.name + ": slab " + s + " on the node list is not a node-partial slab of this cache";
         }
         n++;
@@ -439,8 +403,8 @@ public final class Slub {
       }
       for (int i = 0; i < nrCpus; i++) {
         int m = 0;
-        for (int s = cpuPartialHead[c * nrCpus + i]; s >= 0; s = next[s]) {
-          if (state[s] != CPU_PARTIAL) {
+        for (int s = cpuPartialHead[c * nrCpus + i]; s >= 0; s = t.next[s]) {
+          if (t.state[s] != Slabs.CPU_PARTIAL) {
             return k.name + ": slab " + s + " on CPU " + i + "'s partial list is not a per-CPU partial slab";
           }
           m++;

@@ -39,7 +39,9 @@ class TraceFuzzTest {
   static final int SWEEP = 3000;
   private static final List<String> TOKENS = List.of("\n", " ", "[000]", "kmem:mm_page_alloc:", "kmem:mm_page_free:",
       "kmem:mm_page_free_batched:", "pfn=0x", "order=", "gfp_flags=", "GFP_KERNEL|__GFP_ZERO", "page=", "migratetype=",
-      ": ", "298.507100:", "mm_page_alloc:", "CPU:", "[1 EVENTS DROPPED]", "|", "0x", "-1", "\r", "\0", "\u00ff");
+      ": ", "298.507100:", "mm_page_alloc:", "CPU:", "[1 EVENTS DROPPED]", "|", "0x", "-1", "\r", "\0", "\u00ff",
+      "kmem:kmem_cache_alloc:", "kmem:kmalloc:", "kmem:kfree:", "kmem:kmem_cache_free:", "ptr=0xffff888", "ptr=(nil)",
+      "name=", "bytes_alloc=", "accounted=true");
   private static final AtomicLong FILES = new AtomicLong();
 
   @FuzzTest(maxDuration = "4m")
@@ -87,6 +89,25 @@ class TraceFuzzTest {
         assertThat(t.cpu(0)).isEqualTo(r.cpu);
         assertThat(t.event(0)).isEqualTo(r.event);
         assertThat(t.pfn(0)).isEqualTo(r.pfn);
+      }
+      if (k == Kind.SLAB_ALLOC || k == Kind.SLAB_FREE) {
+        assertThat(r.cpu).isBetween(0, KmemLineParser.MAX_CPU);
+        assertThat(r.ptr).isNotEqualTo(-1L);
+        if (k == Kind.SLAB_ALLOC) {
+          assertThat(r.bytesAlloc).isBetween(1, KmemSlabFields.MAX_BYTES);
+          assertThat(r.cache).isNotEmpty();
+        }
+        ParsedTrace.Builder b = new ParsedTrace.Builder();
+        b.add(r);
+        ParsedTrace t = b.build(null);
+        assertThat(t.cpu(0)).isEqualTo(r.cpu);
+        assertThat(t.event(0)).isEqualTo(r.event);
+        assertThat(t.pfn(0)).isEqualTo(r.ptr);
+        assertThat(t.cache(0)).isEqualTo(k == Kind.SLAB_ALLOC ? 0 : -1);
+        if (k == Kind.SLAB_ALLOC) {
+          assertThat(t.cacheNames()).containsExactly(r.cache);
+          assertThat(t.cacheSize(0)).isEqualTo(r.bytesAlloc);
+        }
       }
     }
   }
@@ -169,7 +190,7 @@ class TraceFuzzTest {
         k = f.parse(new String(text, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1), r);
       }
       switch (k) {
-        case ALLOC, FREE -> events++;
+        case ALLOC, FREE, SLAB_ALLOC, SLAB_FREE -> events++;
         case OTHER -> other++;
         case IGNORED -> ignored++;
         default -> skipped++;
