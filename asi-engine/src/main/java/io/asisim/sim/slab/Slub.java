@@ -133,15 +133,13 @@ public final class Slub {
       s = k.nodeHead;
       unlinkNode(k, s);
       // get_partial_node(): more slabs to the per-CPU partial list, until it holds more than half
-      // of cpu_partial_slabs
-      if (k.geometry.cpuPartialSlabs() > 0) {
-        int partial = 0;
-        while (k.nodeHead >= 0 && partial <= k.geometry.cpuPartialSlabs() / 2) {
-          int t = k.nodeHead;
-          unlinkNode(k, t);
-          pushCpuPartial(pc, t);
-          partial++;
-        }
+      // of cpu_partial_slabs (at least one: set_cpu_partial() gives every cache 6 objects or more)
+      int partial = 0;
+      while (k.nodeHead >= 0 && partial <= k.geometry.cpuPartialSlabs() / 2) {
+        int t = k.nodeHead;
+        unlinkNode(k, t);
+        pushCpuPartial(pc, t);
+        partial++;
       }
       return activate(k, pc, s);
     }
@@ -229,10 +227,6 @@ public final class Slub {
 
   /** {@code put_cpu_partial()} with drain: a full list is flushed to the node first. */
   private void putCpuPartial(KmemCache k, int pc, int s) {
-    if (k.geometry.cpuPartialSlabs() == 0) {
-      addNodeTail(k, s);
-      return;
-    }
     if (cpuPartialHead[pc] >= 0 && cpuPartialCount[pc] >= k.geometry.cpuPartialSlabs()) {
       putPartials(k, pc, pc % nrCpus);
     }
@@ -382,8 +376,12 @@ public final class Slub {
           if (t.inuse[s] > (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size()) {
             return k.name + ": slab " + s + " holds " + t.inuse[s] + " objects, more than it has room for";
           }
-          if (t.state[s] == Slabs.FULL && t.inuse[s] < (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size()) {
+          int room = (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size();
+          if (t.state[s] == Slabs.FULL && t.inuse[s] < room) {
             return k.name + ": slab " + s + " is on no list but has free objects";
+          }
+          if (t.state[s] == Slabs.NODE_PARTIAL && t.inuse[s] == room) {
+            return k.name + ": slab " + s + " is on the node's partial list but full"; // taken off it to allocate
           }
         }
       }

@@ -59,6 +59,10 @@ class SlabGeometryTest {
     assertThat(d).isEqualTo(new SlabGeometry(192, 0, 21, 0, 5, 120, 12));
     // names_cache, 4096 bytes: min_objects min(12, 8) = 8 -> get_order(32 KiB) = 3; 8 objects
     assertThat(SlabGeometry.of(4096, 2)).isEqualTo(new SlabGeometry(4096, 3, 8, 0, 6, 6, 2));
+    // 1024 bytes: 12 objects need order 2 (16 objects); cpu_partial 24 objects -> 48 / 16 = exactly 3 slabs
+    assertThat(SlabGeometry.of(1024, 2).cpuPartialSlabs()).isEqualTo(3);
+    // 12 KiB: one object needs order 2, two of them order 3 (a leftover of exactly 1/4)
+    assertThat(SlabGeometry.of(12288, 2)).isEqualTo(new SlabGeometry(12288, 3, 2, 2, 6, 6, 6));
     // more CPUs want more objects per slab: 64 CPUs -> min_objects 28 -> 28 * 192 needs order 1
     assertThat(SlabGeometry.of(192, 64).order()).isEqualTo(1);
   }

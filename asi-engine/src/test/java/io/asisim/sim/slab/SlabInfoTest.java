@@ -39,6 +39,33 @@ class SlabInfoTest {
         SlabInfo.line("dentry", 21, 21, 192, 21, 1, 1, 1) + "\n");
   }
 
+  @Test
+  void freeSlotsOnTheNodeListAreNotActive() {
+    Fake pages = new Fake();
+    Slub slub = new Slub(2, pages, SlabSensitivity.NONE, new SlabStats(new io.asisim.api.metrics.Metrics()));
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    int[][] objs = new int[9][16];
+    for (int s = 0; s < 9; s++) {
+      for (int i = 0; i < 16; i++) {
+        objs[s][i] = slub.alloc(0, c, 0);
+      }
+    }
+    for (int s = 0; s < 8; s++) {
+      slub.free(0, objs[s][0]); // 7 to the node (one free slot each), the 8th on CPU 0's list
+    }
+    assertThat(slub.freeOnNodePartial(c)).isEqualTo(7);
+    // 9 slabs of 16: 144 slots, 7 free on the node's slabs; the CPU list's free slot counts as active
+    assertThat(SlabInfo.render(slub)).endsWith(SlabInfo.line("kmalloc-256", 137, 144, 256, 16, 1, 9, 9) + "\n");
+    KmemCache k = slub.caches().get(c);
+    assertThat(k.name()).isEqualTo("kmalloc-256");
+    assertThat(k.activeObjects()).isEqualTo(136);
+    assertThat(k.objects()).isEqualTo(144);
+    assertThat(k.slabs()).isEqualTo(9);
+    assertThat(k.pages()).isEqualTo(9);
+    assertThat(k.reclaimable()).isFalse();
+    assertThat(k.allocflags()).isZero();
+  }
+
   /** Pages from a counter. */
   static final class Fake implements SlabPages {
     long next = 1000;

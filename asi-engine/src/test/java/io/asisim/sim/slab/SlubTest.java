@@ -53,6 +53,9 @@ class SlubTest {
     assertThat(second).isNotEqualTo(first[0]);
     assertThat(m(NEW)).isEqualTo(2);
     assertThat(m(PAGES)).isEqualTo(2);
+    assertThat(slub.inuse(first[0])).isEqualTo(16);
+    assertThat(slub.pfnOf(first[0])).isEqualTo(1000);
+    assertThat(slub.pfnOf(second)).isEqualTo(1001);
     for (int s : first) {
       slub.free(0, s); // the first free puts the full slab on CPU 0's partial list; the rest only count
     }
@@ -63,10 +66,106 @@ class SlubTest {
     assertThat(again).isEqualTo(second);
     slub.free(0, again);
     slub.shrinkAll(0);
+    assertThat(metrics.get("slab_pages_max")).isEqualTo(2);
     assertThat(m(FREED)).isEqualTo(1);
     assertThat(m(PAGES)).isEqualTo(1);
     assertThat(pages.held).isEqualTo(1);
     assertThat(slub.inconsistency()).isNull();
+  }
+
+  @Test
+  void aFullActiveSlabTakesTheFirstSlabOfTheCpuListBeforeANewOne() {
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    int[] first = new int[16];
+    for (int i = 0; i < 16; i++) {
+      first[i] = slub.alloc(0, c, Gfp.GFP_KERNEL);
+    }
+    assertThat(first[0]).isZero(); // the first slab id: the lists' heads may be 0
+    int second = slub.alloc(0, c, Gfp.GFP_KERNEL);
+    slub.free(0, first[3]); // the full first slab goes to CPU 0's list
+    for (int i = 1; i < 16; i++) {
+      assertThat(slub.alloc(0, c, Gfp.GFP_KERNEL)).isEqualTo(second);
+    }
+    assertThat(slub.alloc(0, c, Gfp.GFP_KERNEL)).isEqualTo(first[0]); // from c->partial, no new slab
+    assertThat(m(NEW)).isEqualTo(2);
+    assertThat(slub.inconsistency()).isNull();
+  }
+
+  @Test
+  void aFullActiveSlabTakesTheNodesFirstSlabWhenItsCpuListIsEmpty() {
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    int[][] objs = new int[9][16];
+    for (int s = 0; s < 9; s++) {
+      for (int i = 0; i < 16; i++) {
+        objs[s][i] = slub.alloc(0, c, Gfp.GFP_KERNEL);
+      }
+    }
+    assertThat(objs[0][0]).isZero();
+    // on CPU 1, slabs 6..0: its list is LIFO, so 0 is its head; the 8th full slab's free flushes the
+    // list to the node's tail from its head (__put_partials()): 0 heads the node's list
+    for (int s = 6; s >= 0; s--) {
+      slub.free(1, objs[s][0]);
+    }
+    slub.free(1, objs[7][0]);
+    assertThat(slub.caches().get(c).partialSlabs()).isEqualTo(7);
+    assertThat(slub.alloc(0, c, Gfp.GFP_KERNEL)).isZero(); // the node's head, slab 0, becomes CPU 0's slab
+    assertThat(m(NEW)).isEqualTo(9);
+  }
+
+  @Test
+  void shrinkLeavesAFullActiveSlabOnNoList() {
+    int c = slub.cache("kmalloc-256", 256, false, false);
+    for (int i = 0; i < 16; i++) {
+      slub.alloc(0, c, Gfp.GFP_KERNEL);
+    }
+    slub.shrinkAll(0);
+    assertThat(slub.caches().get(c).partialSlabs()).isZero();
+    assertThat(slub.inconsistency()).isNull();
+    assertThat(m(PAGES)).isEqualTo(1);
+  }
+
+  @Test
+  void aFlushFreesEmptySlabsOnTheFreeingCpuWhileTheNodeKeepsMinPartial() {
+    List<Integer> freeCpus = new ArrayList<>();
+    Slub s = new Slub(2, new SlabPages() {
+      long next = 100;
+
+      @Override
+      public long alloc(int cpu, int order, int gfp) {
+        return next++;
+      }
+
+      @Override
+      public void free(int cpu, long pfn, int order) {
+        freeCpus.add(cpu);
+      }
+    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    int c = s.cache("kmalloc-256", 256, false, false);
+    int[][] objs = new int[20][16];
+    for (int k = 0; k < 20; k++) {
+      for (int i = 0; i < 16; i++) {
+        objs[k][i] = s.alloc(0, c, Gfp.GFP_KERNEL);
+      }
+    }
+    // slabs 0..4 to CPU 1's list and on to the node (5 = min_partial) by a flush; those 5 stay
+    for (int k = 0; k < 7; k++) {
+      s.free(1, objs[k][0]);
+    }
+    s.free(1, objs[7][0]); // flush: 7 slabs to the node, none empty
+    assertThat(s.caches().get(c).partialSlabs()).isEqualTo(7);
+    // empty the slabs on CPU 1's list (7 now, and the next six): a flush then discards them
+    for (int k = 8; k < 14; k++) {
+      s.free(1, objs[k][0]);
+    }
+    for (int k = 7; k < 14; k++) {
+      for (int i = 1; i < 16; i++) {
+        s.free(1, objs[k][i]);
+      }
+    }
+    s.free(1, objs[14][0]); // CPU 1's list holds 7 (all empty): flushed, each freed as the node keeps 7 >= 5
+    assertThat(freeCpus).hasSize(7).containsOnly(1);
+    assertThat(s.caches().get(c).partialSlabs()).isEqualTo(7);
+    assertThat(s.inconsistency()).isNull();
   }
 
   @Test
@@ -132,17 +231,63 @@ class SlubTest {
     // names_cache: order 3 above its minimum order 0, so the first try has no direct reclaim
     assertThat(gfps.get(1)).isEqualTo((Gfp.GFP_KERNEL | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY | Gfp.__GFP_NOMEMALLOC
         | Gfp.__GFP_COMP) & ~Gfp.__GFP_RECLAIM);
+    assertThat(slub.caches().get(d).allocflags()).isEqualTo(Gfp.__GFP_RECLAIMABLE | Gfp.__GFP_SENSITIVE);
+    assertThat(slub.caches().get(d).reclaimable()).isTrue();
+    assertThat(slub.cache("dentry", 192, true, false)).isEqualTo(d); // kmem_cache_create() once per name
+    assertThat(slub.cache("names_cache", 4096, false, false)).isEqualTo(n).isEqualTo(1);
     assertThat(metrics.get("nr_slab_reclaimable")).isEqualTo(1);
     assertThat(metrics.get("nr_slab_unreclaimable")).isEqualTo(8);
   }
 
   @Test
-  void aFailedOrderFallsBackToTheMinimumOrderAndThenFails() {
+  void aCallerThatCannotReclaimKeepsItsFlagsOnTheFirstTry() {
+    int n = slub.cache("names_cache", 4096, false, false);
+    slub.alloc(0, n, Gfp.GFP_ATOMIC);
+    assertThat(gfps.get(0)).isEqualTo(Gfp.GFP_ATOMIC | Gfp.__GFP_NOWARN | Gfp.__GFP_NORETRY | Gfp.__GFP_COMP);
+  }
+
+  @Test
+  void theFallbackOfAMultiPageObjectKeepsCompAndAnOrderZeroCacheTriesOnce() {
     List<Integer> orders = new ArrayList<>();
+    List<Integer> flags = new ArrayList<>();
     Slub s = new Slub(2, new SlabPages() {
       @Override
       public long alloc(int cpu, int order, int gfp) {
         orders.add(order);
+        flags.add(gfp);
+        return order > 2 ? -1 : 7;
+      }
+
+      @Override
+      public void free(int cpu, long pfn, int order) {}
+    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    s.alloc(0, s.cache("big", 12288, false, false), Gfp.GFP_KERNEL);
+    assertThat(orders).containsExactly(3, 2);
+    assertThat(flags.get(1)).isEqualTo(Gfp.GFP_KERNEL | Gfp.__GFP_COMP);
+    orders.clear();
+    Slub z = new Slub(2, new SlabPages() {
+      @Override
+      public long alloc(int cpu, int order, int gfp) {
+        orders.add(order);
+        return -1;
+      }
+
+      @Override
+      public void free(int cpu, long pfn, int order) {}
+    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    assertThat(z.alloc(0, z.cache("dentry", 192, true, false), Gfp.GFP_KERNEL)).isEqualTo(-1);
+    assertThat(orders).containsExactly(0); // order 0 is the minimum: no second try
+  }
+
+  @Test
+  void aFailedOrderFallsBackToTheMinimumOrderAndThenFails() {
+    List<Integer> orders = new ArrayList<>();
+    List<Integer> flags = new ArrayList<>();
+    Slub s = new Slub(2, new SlabPages() {
+      @Override
+      public long alloc(int cpu, int order, int gfp) {
+        orders.add(order);
+        flags.add(gfp);
         return order > 0 ? -1 : 7;
       }
 
@@ -152,6 +297,7 @@ class SlubTest {
     int c = s.cache("names_cache", 4096, false, false);
     assertThat(s.alloc(0, c, Gfp.GFP_KERNEL)).isGreaterThanOrEqualTo(0);
     assertThat(orders).containsExactly(3, 0);
+    assertThat(flags.get(1)).isEqualTo(Gfp.GFP_KERNEL); // the caller's flags, no __GFP_COMP at order 0
     assertThat(metrics.get("slab_order_fallbacks")).isEqualTo(1);
     Slub none = new Slub(2, new SlabPages() {
       @Override
