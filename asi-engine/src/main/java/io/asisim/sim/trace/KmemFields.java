@@ -17,7 +17,7 @@ final class KmemFields {
   private static final byte[] ORDER = Chars.ascii("order=");
   private static final byte[] GFP_FLAGS = Chars.ascii("gfp_flags=");
   /** The value of an ASCII hex digit, -1 for any other byte. */
-  private static final int[] HEX = new int[256];
+  static final int[] HEX = new int[256];
 
   static {
     java.util.Arrays.fill(HEX, -1);
@@ -127,7 +127,7 @@ final class KmemFields {
   }
 
   /** Decimal with at most {@code maxDigits} digits and at most {@link KmemLineParser#MAX_PFN}; -1 if invalid. */
-  private static long decimal(byte[] s, int a, int b, int maxDigits) {
+  static long decimal(byte[] s, int a, int b, int maxDigits) {
     if (a == b || b - a > maxDigits) {
       return -1;
     }

@@ -108,7 +108,7 @@ final class KmemSlabFields {
     if (gfpAt < 0) {
       return KmemLineParser.malformed(out, ev + " without gfp_flags= (truncated or shifted line?)");
     }
-    long bytes = decimal(s, bytesAt, bytesEnd);
+    long bytes = KmemFields.decimal(s, bytesAt, bytesEnd, 9);
     if (bytes < 1 || bytes > MAX_BYTES) {
       return KmemLineParser.malformed(out, "bad bytes_alloc '" + line.text(bytesAt, bytesEnd) + "' (valid: 1.." + MAX_BYTES + ")");
     }
@@ -157,8 +157,7 @@ final class KmemSlabFields {
     }
     long v = 0;
     for (int i = a; i < b; i++) {
-      int c = s[i] & 0xff;
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      int d = KmemFields.HEX[s[i] & 0xff];
       if (d < 0) {
         return -1;
       }
@@ -166,21 +165,6 @@ final class KmemSlabFields {
     }
     return v; // ffffffffffffffff comes out as -1, rejected: no object starts at the last byte
 
-  }
-
-  private static long decimal(byte[] s, int a, int b) {
-    if (a == b || b - a > 9) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = a; i < b; i++) {
-      int c = s[i];
-      if (!Chars.isDigit(c)) {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
   }
 
   /** Interned cache names keyed by their bytes (a trace names a few hundred caches at most). */

@@ -250,64 +250,42 @@ class SlubTest {
   void theFallbackOfAMultiPageObjectKeepsCompAndAnOrderZeroCacheTriesOnce() {
     List<Integer> orders = new ArrayList<>();
     List<Integer> flags = new ArrayList<>();
-    Slub s = new Slub(2, new SlabPages() {
-      @Override
-      public long alloc(int cpu, int order, int gfp) {
-        orders.add(order);
-        flags.add(gfp);
-        return order > 2 ? -1 : 7;
-      }
-
-      @Override
-      public void free(int cpu, long pfn, int order) {}
-    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    Slub s = new Slub(2, upTo(2, orders, flags), SlabSensitivity.NONE, new SlabStats(metrics));
     s.alloc(0, s.cache("big", 12288, false, false), Gfp.GFP_KERNEL);
     assertThat(orders).containsExactly(3, 2);
     assertThat(flags.get(1)).isEqualTo(Gfp.GFP_KERNEL | Gfp.__GFP_COMP);
     orders.clear();
-    Slub z = new Slub(2, new SlabPages() {
+    Slub z = new Slub(2, upTo(-1, orders, flags), SlabSensitivity.NONE, new SlabStats(metrics));
+    assertThat(z.alloc(0, z.cache("dentry", 192, true, false), Gfp.GFP_KERNEL)).isEqualTo(-1);
+    assertThat(orders).containsExactly(0); // order 0 is the minimum: no second try
+  }
+
+  /** Pages of order {@code maxOrder} or less (frame 7), none above; records each request's order and flags. */
+  private static SlabPages upTo(int maxOrder, List<Integer> orders, List<Integer> flags) {
+    return new SlabPages() {
       @Override
       public long alloc(int cpu, int order, int gfp) {
         orders.add(order);
-        return -1;
+        flags.add(gfp);
+        return order > maxOrder ? -1 : 7;
       }
 
       @Override
       public void free(int cpu, long pfn, int order) {}
-    }, SlabSensitivity.NONE, new SlabStats(metrics));
-    assertThat(z.alloc(0, z.cache("dentry", 192, true, false), Gfp.GFP_KERNEL)).isEqualTo(-1);
-    assertThat(orders).containsExactly(0); // order 0 is the minimum: no second try
+    };
   }
 
   @Test
   void aFailedOrderFallsBackToTheMinimumOrderAndThenFails() {
     List<Integer> orders = new ArrayList<>();
     List<Integer> flags = new ArrayList<>();
-    Slub s = new Slub(2, new SlabPages() {
-      @Override
-      public long alloc(int cpu, int order, int gfp) {
-        orders.add(order);
-        flags.add(gfp);
-        return order > 0 ? -1 : 7;
-      }
-
-      @Override
-      public void free(int cpu, long pfn, int order) {}
-    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    Slub s = new Slub(2, upTo(0, orders, flags), SlabSensitivity.NONE, new SlabStats(metrics));
     int c = s.cache("names_cache", 4096, false, false);
     assertThat(s.alloc(0, c, Gfp.GFP_KERNEL)).isGreaterThanOrEqualTo(0);
     assertThat(orders).containsExactly(3, 0);
     assertThat(flags.get(1)).isEqualTo(Gfp.GFP_KERNEL); // the caller's flags, no __GFP_COMP at order 0
     assertThat(metrics.get("slab_order_fallbacks")).isEqualTo(1);
-    Slub none = new Slub(2, new SlabPages() {
-      @Override
-      public long alloc(int cpu, int order, int gfp) {
-        return -1;
-      }
-
-      @Override
-      public void free(int cpu, long pfn, int order) {}
-    }, SlabSensitivity.NONE, new SlabStats(metrics));
+    Slub none = new Slub(2, upTo(-1, new ArrayList<>(), new ArrayList<>()), SlabSensitivity.NONE, new SlabStats(metrics));
     assertThat(none.alloc(0, none.cache("x", 64, false, false), Gfp.GFP_KERNEL)).isEqualTo(-1);
     assertThat(metrics.get("slab_alloc_failures")).isEqualTo(1);
   }
