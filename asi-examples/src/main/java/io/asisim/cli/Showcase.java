@@ -25,6 +25,8 @@ final class Showcase {
 
   /** The shared perf capture replayed by the trace section, relative to the repository root. */
   static final String SHARED_TRACE = "traces/tar-gzip-docs.perf.txt.xz";
+  /** The slab-event capture replayed through the SLUB model by the slab section. */
+  static final String SLAB_TRACE = "traces/find-tar-slab.perf.txt.xz";
 
   /**
    * One section of the showcase.
@@ -125,13 +127,28 @@ final class Showcase {
             + "class in a separate cache refilled in 2 MiB blocks (pool_refills, pool_shrinks) and strands free "
             + "pages in it (pool_stranded_pages). Both run with the exit mapper and exit-always context switches.",
         b.axis("kernel-build", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
-    Path trace = traceFile();
+    Path trace = traceFile(SHARED_TRACE);
     if (trace != null) {
       b.set("workload.trace.file", trace.toString());
       out.add(new Section("Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
           "The kmem:mm_page_alloc/mm_page_free events of a real `tar | gzip` run on Linux 6.18, replayed "
               + "through each strategy (pfns remapped; the GFP flags decide sensitivity): flips, zeroing, "
               + "shootdowns and fallbacks per strategy. The replay is deterministic, so one sample suffices.",
+          b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
+      b.clearSets();
+    }
+    Path slab = traceFile(SLAB_TRACE);
+    if (slab != null) {
+      b.set("workload.trace.file", slab.toString());
+      out.add(new Section("Allocator strategies under slab caches replayed from real slab events (" + SLAB_TRACE + ")",
+          "The kmem_cache_alloc/kmalloc/kmem_cache_free/kfree events of a real `find /usr` and `tar` on "
+              + "Linux 6.18, replayed through the SLUB model: its slabs come from each strategy, and under the "
+              + "ASI series' rule the reclaimable caches (dentries, inodes, buffer heads) are sensitive, the "
+              + "rest not (nr_slab_reclaimable, nr_slab_unreclaimable). pageblock-migratetype flips the "
+              + "pageblocks the nonsensitive slabs need and zeroes them (pages_zeroed); unmapped-pool refills "
+              + "its sensitive pool in 2 MiB blocks, each refill a shootdown (pool_refills, tlb_shootdowns), "
+              + "and strands the pool's free pages (pool_stranded_pages). No memory pressure here: the "
+              + "strategies differ by what taking memory costs, not by fragmentation. Deterministic: one sample.",
           b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
       b.clearSets();
     }
@@ -194,10 +211,10 @@ final class Showcase {
     return String.join("/", s.variants().stream().map(v -> v.selected(kind)).distinct().toList());
   }
 
-  /** The shared trace, found relative to the launcher's directory or the working directory. */
-  private static Path traceFile() {
+  /** A committed trace, found relative to the launcher's directory or the working directory. */
+  private static Path traceFile(String name) {
     String home = System.getProperty("asisim.home");
-    Path p = home != null ? Path.of(home).resolve(SHARED_TRACE) : Path.of(SHARED_TRACE);
+    Path p = home != null ? Path.of(home).resolve(name) : Path.of(name);
     return Files.isReadable(p) ? p.toAbsolutePath().normalize() : null;
   }
 

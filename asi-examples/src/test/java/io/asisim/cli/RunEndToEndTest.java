@@ -82,6 +82,25 @@ class RunEndToEndTest {
   }
 
   @Test
+  void slabinfoOfAReplayedSlabTraceIsTheKernelsFormat() {
+    String trace = "../asi-engine/src/test/resources/traces/find-tar-20k.perf.txt.xz";
+    Cli cli = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G", "--workload", "trace", "--set",
+        "workload.trace.file=" + trace);
+    assertThat(cli.code).as(cli.err).isZero();
+    assertThat(cli.out).startsWith(io.asisim.sim.slab.SlabInfo.HEADER);
+    // every cache line as cache_show() prints it: name, six numbers, the tunables and slabdata columns
+    assertThat(cli.out.lines().skip(2)).isNotEmpty().allMatch(l -> l.matches(
+        "\\S.{16,} +\\d+ +\\d+ +\\d+ +\\d+ +\\d+ : tunables +0 +0 +0 : slabdata +\\d+ +\\d+ +0"));
+    assertThat(cli.out).contains("\nfilp ").contains("\ndentry ").contains("\nkmalloc-32 ");
+    Cli pages = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G", "--workload", "alloc-stress");
+    assertThat(pages.code).isEqualTo(2);
+    assertThat(pages.err).hasLineCount(1).startsWith("asi-sim: pagetypeinfo --slabinfo: this workload has no slab caches");
+    Cli boot = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G");
+    assertThat(boot.code).isEqualTo(2);
+    assertThat(boot.err).hasLineCount(1).contains("the slab caches exist after a workload only");
+  }
+
+  @Test
   void aBootReservationTheFileHasNoRoomForIsOneLineNamingBothSizes() {
     // x86 reserves the first MiB (all this file's DMA zone shows not free: it fits) and loads the
     // image at 16 MiB, in DMA32: a 64 MiB image + its boot tables + 1024 spare table frames is
