@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  *       earlier alias ({@link io.asisim.api.mapper.FlushPolicy#beforeReuse} is honoured);
  *   <li>security, a policy that {@link #claimsSecure() claims} it: once a process loses logical
  *       access to a page (close, exit), no CPU can reach the page through a stale or live alias
- *       while restricted — in the migration scenario of issue 5 and at every step of random
- *       process lives, for every mapper of {@link #mappers()};
+ *       while restricted — in the migration scenario of issue 5, when another thread of the process
+ *       (the same mm on another CPU) closes the page, and at every step of random process lives, for
+ *       every mapper of {@link #mappers()};
  *   <li>determinism: the same seed gives the same counters, in a scenario and end to end;
  *   <li>end to end: {@code fio-randread} and {@code kernel-build} run with the checker on.
  * </ul>
@@ -88,6 +89,26 @@ public abstract class FlushPolicyContract extends PluginContract {
       assertThat(rig.exposures()).as(m + ": exposures after close " + rig.lastExposures()).isZero();
       rig.run(1, b);
       assertThat(rig.exposures()).as(m + ": exposures after B runs " + rig.lastExposures()).isZero();
+    }
+  }
+
+  /**
+   * Threads: two tasks of one process run on CPUs 0 and 1 at once (one mm on two CPUs); the one on
+   * CPU 1 reads F, the one on CPU 0 closes it. The process loses access while CPU 1 still runs it:
+   * nothing may reach F restricted, on CPU 1 least of all.
+   */
+  @Test
+  void securePolicyLeavesNothingWhenAnotherThreadCloses() {
+    assumeTrue(claimsSecure(), "the policy does not claim to be secure");
+    for (String m : mappers()) {
+      ScenarioRig rig = rig(m, 1);
+      long a = rig.process();
+      rig.open(a, 0);
+      rig.run(0, a);
+      rig.run(1, a);
+      assertThat(rig.read(1, 0)).isEqualTo(rig.filePfn(0));
+      rig.close(0, 0);
+      assertThat(rig.exposures()).as(m + ": exposures after another thread's close " + rig.lastExposures()).isZero();
     }
   }
 

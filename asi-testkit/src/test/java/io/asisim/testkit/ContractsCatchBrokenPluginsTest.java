@@ -43,12 +43,14 @@ class ContractsCatchBrokenPluginsTest {
   }
 
   @Test
-  void localClaimingSecurityFailsTheMigrationScenarioAndTheRandomLives() {
+  void localClaimingSecurityFailsTheMigrationAndThreadScenariosAndTheRandomLives() {
     FlushPolicyContract c = localClaimingSecurity();
     assertThatThrownBy(c::securePolicyLeavesNothingAfterMigrateAndClose).isInstanceOf(AssertionError.class)
         .hasMessageContaining("exposures after close");
     assertThatThrownBy(c::securePolicyNeverExposesAPageInRandomLives).isInstanceOf(AssertionError.class)
         .hasMessageContaining("exposed (cpu:pfn)");
+    assertThatThrownBy(c::securePolicyLeavesNothingWhenAnotherThreadCloses).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("exposures after another thread's close");
   }
 
   @Test
