@@ -1,15 +1,19 @@
 package io.asisim.cli;
 
+import io.asisim.api.kernel.Workload;
 import io.asisim.pagealloc.ProcFs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.Runner;
-import java.util.concurrent.Callable;
+import io.asisim.sim.slab.SlabInfo;
+import io.asisim.sim.slab.Slub;
+import io.asisim.sim.trace.TraceWorkload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.util.concurrent.Callable;
 
 /**
  * {@code asi-sim pagetypeinfo}: the simulated allocator state in the kernel's /proc formats, right
@@ -62,12 +66,12 @@ final class PagetypeinfoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String slabinfo(io.asisim.api.kernel.Workload w) {
-    io.asisim.sim.slab.Slub slub = w instanceof io.asisim.sim.trace.TraceWorkload t ? t.replayer().slub() : null;
+  private static String slabinfo(Workload w) {
+    Slub slub = w instanceof TraceWorkload t ? t.replayer().slub() : null;
     if (slub == null) {
       throw new BadInputException("pagetypeinfo --slabinfo: this workload has no slab caches (valid: --workload trace "
           + "of a trace with slab events and no page events; its slab events are replayed through the SLUB model)");
     }
-    return io.asisim.sim.slab.SlabInfo.render(slub);
+    return SlabInfo.render(slub);
   }
 }

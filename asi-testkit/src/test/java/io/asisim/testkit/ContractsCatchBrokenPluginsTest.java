@@ -12,7 +12,6 @@ import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.policies.flush.LocalFlushPolicyPlugin;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +23,7 @@ class ContractsCatchBrokenPluginsTest {
    * that the test engine does not run it as a test class of its own.)
    */
   private static FlushPolicyContract localClaimingSecurity() {
-    return new FlushPolicyContract() {
-      @Override
-      protected Plugin<?> plugin() {
-        return new LocalFlushPolicyPlugin();
-      }
-
-      @Override
-      protected boolean claimsSecure() {
-        return true;
-      }
-
-      @Override
-      protected List<String> mappers() {
-        return List.of("ephmap");
-      }
-    };
+    return FlushContracts.ephmapOnly(new LocalFlushPolicyPlugin(), true);
   }
 
   @Test
@@ -108,22 +92,7 @@ class ContractsCatchBrokenPluginsTest {
 
   @Test
   void aPolicyIgnoringBeforeReuseReadsStaleFrames() {
-    FlushPolicyContract c = new FlushPolicyContract() {
-      @Override
-      protected Plugin<?> plugin() {
-        return new NoFlushPlugin();
-      }
-
-      @Override
-      protected boolean claimsSecure() {
-        return false;
-      }
-
-      @Override
-      protected List<String> mappers() {
-        return List.of("ephmap");
-      }
-    };
+    FlushPolicyContract c = FlushContracts.ephmapOnly(new NoFlushPlugin(), false);
     assertThatThrownBy(c::reusedSlotsNeverReadAnEarlierAliasFrame).isInstanceOf(AssertionError.class)
         .hasMessageContaining("reads that returned another frame");
     assertThatThrownBy(c::isDiscoverable).isInstanceOf(AssertionError.class);

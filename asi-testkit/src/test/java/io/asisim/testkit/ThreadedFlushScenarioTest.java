@@ -7,7 +7,6 @@ import io.asisim.policies.flush.EagerGlobalFlushPolicyPlugin;
 import io.asisim.policies.flush.LocalFlushPolicyPlugin;
 import io.asisim.policies.flush.MmGlobalFlushPolicyPlugin;
 import io.asisim.policies.flush.PreciseFlushPolicyPlugin;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,22 +46,7 @@ class ThreadedFlushScenarioTest {
   }
 
   private static void scenario(Plugin<?> policy, int exposures, long ipis) {
-    FlushPolicyContract c = new FlushPolicyContract() {
-      @Override
-      protected Plugin<?> plugin() {
-        return policy;
-      }
-
-      @Override
-      protected boolean claimsSecure() {
-        return false;
-      }
-
-      @Override
-      protected List<String> mappers() {
-        return List.of("ephmap");
-      }
-    };
+    FlushPolicyContract c = FlushContracts.ephmapOnly(policy, false);
     ScenarioRig rig = c.rig("ephmap", 1);
     FlushPolicyContract.anotherThreadCloses(rig);
     assertThat(rig.exposures()).as(policy.name() + ": " + rig.lastExposures()).isEqualTo(exposures);

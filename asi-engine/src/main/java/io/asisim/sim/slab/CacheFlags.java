@@ -24,8 +24,17 @@ public final class CacheFlags {
     this.flags = flags;
   }
 
-  /** The table of the measured kernel. */
+  /** The table of the measured kernel, read once. */
   public static CacheFlags linux618() {
+    return Linux618.TABLE;
+  }
+
+  /** Holder: the resource is parsed on first use, once per JVM. */
+  private static final class Linux618 {
+    static final CacheFlags TABLE = load();
+  }
+
+  private static CacheFlags load() {
     Map<String, Integer> m = new HashMap<>();
     try (InputStream in = CacheFlags.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {

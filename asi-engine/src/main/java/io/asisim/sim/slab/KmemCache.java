@@ -45,7 +45,10 @@ public final class KmemCache {
     return reclaimable;
   }
 
-  /** Objects allocated ({@code active_objs}: SLUB counts every object of a per-CPU slab as active too, see {@link SlabInfo}). */
+  /**
+   * Objects allocated. Not {@code /proc/slabinfo}'s {@code active_objs}, which counts the free slots
+   * of per-CPU slabs as active too ({@link SlabInfo} derives it).
+   */
   public long activeObjects() {
     return activeObjects;
   }

@@ -136,9 +136,9 @@ public final class Slub {
       // of cpu_partial_slabs (at least one: set_cpu_partial() gives every cache 6 objects or more)
       int partial = 0;
       while (k.nodeHead >= 0 && partial <= k.geometry.cpuPartialSlabs() / 2) {
-        int t = k.nodeHead;
-        unlinkNode(k, t);
-        pushCpuPartial(pc, t);
+        int more = k.nodeHead;
+        unlinkNode(k, more);
+        pushCpuPartial(pc, more);
         partial++;
       }
       return activate(k, pc, s);
@@ -149,6 +149,11 @@ public final class Slub {
       return -1;
     }
     return activate(k, pc, s);
+  }
+
+  /** Object slots of slab {@code s} of cache {@code k} ({@code slab->objects}). */
+  private int room(KmemCache k, int s) {
+    return SlabGeometry.orderObjects(t.order[s], k.geometry.size());
   }
 
   private int activate(KmemCache k, int pc, int s) {
@@ -193,7 +198,7 @@ public final class Slub {
     t.prev[s] = -1;
     t.next[s] = -1;
     k.slabs++;
-    k.objects += (SlabGeometry.PAGE_SIZE << o) / g.size();
+    k.objects += room(k, s);
     k.pages += 1L << o;
     stats.pagesChanged(k.reclaimable, 1L << o);
     stats.slabsNew.inc();
@@ -212,7 +217,7 @@ public final class Slub {
     stats.frees.inc();
     switch (t.state[s]) {
       case Slabs.FULL:
-        putCpuPartial(k, c * nrCpus + cpu, s); // put_cpu_partial(s, slab, 1)
+        putCpuPartial(k, c * nrCpus + cpu, cpu, s); // put_cpu_partial(s, slab, 1)
         break;
       case Slabs.NODE_PARTIAL:
         if (t.inuse[s] == 0 && k.nodeCount >= k.geometry.minPartial()) { // nr_partial counts this slab
@@ -221,14 +226,14 @@ public final class Slub {
         }
         break;
       default:
-        break; // Slabs.ACTIVE (frozen) or on a per-CPU partial list: only counted
+        break; // ACTIVE (frozen) or on a per-CPU partial list: only counted
     }
   }
 
   /** {@code put_cpu_partial()} with drain: a full list is flushed to the node first. */
-  private void putCpuPartial(KmemCache k, int pc, int s) {
+  private void putCpuPartial(KmemCache k, int pc, int cpu, int s) {
     if (cpuPartialHead[pc] >= 0 && cpuPartialCount[pc] >= k.geometry.cpuPartialSlabs()) {
-      putPartials(k, pc, pc % nrCpus);
+      putPartials(k, pc, cpu);
     }
     pushCpuPartial(pc, s);
   }
@@ -290,7 +295,7 @@ public final class Slub {
     int o = t.order[s];
     pages.free(cpu, t.pfn[s], o);
     k.slabs--;
-    k.objects -= (SlabGeometry.PAGE_SIZE << o) / k.geometry.size();
+    k.objects -= room(k, s);
     k.pages -= 1L << o;
     stats.pagesChanged(k.reclaimable, -(1L << o));
     stats.slabsFreed.inc();
@@ -341,7 +346,7 @@ public final class Slub {
     KmemCache k = caches.get(c);
     long free = 0;
     for (int s = k.nodeHead; s >= 0; s = t.next[s]) {
-      free += (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size() - t.inuse[s];
+      free += room(k, s) - t.inuse[s];
     }
     return free;
   }
@@ -357,8 +362,8 @@ public final class Slub {
   }
 
   /**
-   * Checks that the lists, the per-slab counts and the per-cache totals agree (for tests and
-   * {@code --check}); the first inconsistency, or null.
+   * Checks that the lists, the per-slab counts and the per-cache totals agree (for the tests); the
+   * first inconsistency, or null.
    */
   public String inconsistency() {
     for (int c = 0; c < caches.size(); c++) {
@@ -369,14 +374,14 @@ public final class Slub {
       long capacity = 0;
       for (int s = 0; s < t.nrIds; s++) {
         if (t.state[s] != Slabs.UNUSED && t.cacheOf[s] == c) {
+          int room = room(k, s);
           slabs++;
           objs += t.inuse[s];
           pagesHeld += 1L << t.order[s];
-          capacity += (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size();
-          if (t.inuse[s] > (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size()) {
+          capacity += room;
+          if (t.inuse[s] > room) {
             return k.name + ": slab " + s + " holds " + t.inuse[s] + " objects, more than it has room for";
           }
-          int room = (SlabGeometry.PAGE_SIZE << t.order[s]) / k.geometry.size();
           if (t.state[s] == Slabs.FULL && t.inuse[s] < room) {
             return k.name + ": slab " + s + " is on no list but has free objects";
           }

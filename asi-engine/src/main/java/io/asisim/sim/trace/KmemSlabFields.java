@@ -124,13 +124,13 @@ final class KmemSlabFields {
     } else if (nameAt >= 0 && nameEnd > nameAt) {
       out.cache = line.wide() ? line.text(nameAt, nameEnd).intern() : names.intern(s, nameAt, nameEnd);
     } else {
-      out.cache = ("kmem_cache-" + bytes).intern(); // kernels before 6.2 do not print the name
+      out.cache = names.sized(0, (int) bytes); // kernels before 6.2 do not print the name: kmem_cache-N
     }
     return out.kind = Kind.SLAB_ALLOC;
   }
 
   /** {@code kmalloc_slab()}: the cache of a kmalloc of slot size {@code bytes} with {@code flags}. */
-  static String kmallocCache(int bytes, int flags) {
+  String kmallocCache(int bytes, int flags) {
     if (bytes > KMALLOC_SIZES[KMALLOC_SIZES.length - 1]) {
       return KMALLOC_LARGE;
     }
@@ -141,7 +141,7 @@ final class KmemSlabFields {
     if (i >= 0) {
       return KMALLOC_NAMES[type][i];
     }
-    return (KMALLOC_TYPES[type] + bytes).intern(); // a size class of another kernel's configuration
+    return names.sized(1 + type, bytes); // a size class of another kernel's configuration
   }
 
   /** Hex with or without 0x, at most 16 digits, or {@code (null)} (0); -1 if invalid. */
@@ -167,12 +167,41 @@ final class KmemSlabFields {
 
   }
 
-  /** Interned cache names keyed by their bytes (a trace names a few hundred caches at most). */
+  /**
+   * Interned cache names keyed by their bytes (a trace names a few hundred caches at most), and the
+   * names made of a prefix and a size ({@link #sized}), so that no line builds a String.
+   */
   private static final class NameCache {
     private static final int CAPACITY = 2048;
+    /** Prefixes of {@link #sized}: kmem_cache- (kernels before 6.2), then the kmalloc types. */
+    private static final String[] PREFIXES = {"kmem_cache-", KMALLOC_TYPES[0], KMALLOC_TYPES[1], KMALLOC_TYPES[2],
+        KMALLOC_TYPES[3]};
     private final byte[][] keys = new byte[CAPACITY][];
     private final String[] values = new String[CAPACITY];
     private int size;
+    private final long[] sizedKeys = new long[CAPACITY];
+    private final String[] sizedValues = new String[CAPACITY];
+    private int sizedCount;
+
+    /** {@code PREFIXES[prefix] + n}, built once per distinct pair. */
+    String sized(int prefix, int n) {
+      long key = ((long) prefix << 32) | n;
+      for (int slot = (int) (key * 0x9E3779B97F4A7C15L >>> 53); ; slot = (slot + 1) & (CAPACITY - 1)) {
+        String v = sizedValues[slot];
+        if (v == null) {
+          v = (PREFIXES[prefix] + n).intern();
+          if (sizedCount < CAPACITY / 2) {
+            sizedKeys[slot] = key;
+            sizedValues[slot] = v;
+            sizedCount++;
+          }
+          return v;
+        }
+        if (sizedKeys[slot] == key) {
+          return v;
+        }
+      }
+    }
 
     String intern(byte[] s, int a, int b) {
       int h = 0x811c9dc5;

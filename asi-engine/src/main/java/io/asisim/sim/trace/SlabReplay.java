@@ -42,6 +42,9 @@ import java.util.Arrays;
 final class SlabReplay {
   /** The value of a live kmalloc_large() object in {@link #live}. */
   private static final long LARGE = -2;
+  /** {@link #simCache}: not looked up yet; {@code kmalloc-large}, which is no slab cache. */
+  private static final int UNSET = -1;
+  private static final int LARGE_CACHE = -2;
 
   private final ParsedTrace trace;
   private final boolean replayed;
@@ -56,7 +59,7 @@ final class SlabReplay {
   private final Counter lostFrees;
   private final Counter tracedFailures;
   private Slub slub;
-  /** Trace cache id -> the model's cache id, -1 until first used. */
+  /** Trace cache id -> the model's cache id ({@link #UNSET} until first used, {@link #LARGE_CACHE}). */
   private int[] simCache;
 
   SlabReplay(ParsedTrace trace, Metrics metrics, SlabSensitivity sensitivity) {
@@ -72,7 +75,7 @@ final class SlabReplay {
     this.lostFrees = metrics.counter(TraceMetrics.TRACE_LOST_FREES);
     this.tracedFailures = metrics.counter(TraceMetrics.TRACE_TRACED_ALLOC_FAILURES);
     this.simCache = new int[trace.cacheNames().size()];
-    Arrays.fill(simCache, -1);
+    Arrays.fill(simCache, UNSET);
   }
 
   /** Whether slab events are replayed (the trace has no page events). */
@@ -117,17 +120,17 @@ final class SlabReplay {
         slub.free(cpu, (int) stale);
       }
     }
-    String name = trace.cacheNames().get(traceCache);
-    int size = trace.cacheSize(traceCache);
-    if (name.equals(KmemSlabFields.KMALLOC_LARGE)) {
+    int c = simCache[traceCache];
+    if (c == UNSET) {
+      String name = trace.cacheNames().get(traceCache);
+      c = name.equals(KmemSlabFields.KMALLOC_LARGE) ? LARGE_CACHE
+          : slub.cache(name, trace.cacheSize(traceCache), flags.reclaimable(name), flags.dma(name));
+      simCache[traceCache] = c;
+    }
+    if (c == LARGE_CACHE) {
       large.inc();
       live.put(key, LARGE);
       return;
-    }
-    int c = simCache[traceCache];
-    if (c < 0) {
-      c = slub.cache(name, size, flags.reclaimable(name), flags.dma(name));
-      simCache[traceCache] = c;
     }
     int s = slub.alloc(cpu, c, gfp);
     if (s >= 0) {

@@ -103,7 +103,7 @@ public final class TraceReplayer {
     Event ev = trace.event(i);
     int type = ev.ordinal();
     eventsByType[type].inc();
-    if (type >= Event.KMEM_CACHE_ALLOC.ordinal()) {
+    if (type >= Event.KMEM_CACHE_ALLOC.ordinal()) { // the slab events follow the page events in Event
       slab.replay(kernel, trace, i, cpu, ev);
       return;
     }

@@ -28,15 +28,13 @@ class SlubTest {
     }
   }, SlabSensitivity.RECLAIMABLE, new SlabStats(metrics));
 
-  private long m(MetricDescriptorRef r) {
-    return metrics.get(r.name);
+  private long m(io.asisim.api.metrics.MetricDescriptor d) {
+    return metrics.get(d.name());
   }
 
-  private record MetricDescriptorRef(String name) {}
-
-  private static final MetricDescriptorRef NEW = new MetricDescriptorRef("slabs_new");
-  private static final MetricDescriptorRef FREED = new MetricDescriptorRef("slabs_freed");
-  private static final MetricDescriptorRef PAGES = new MetricDescriptorRef("slab_pages");
+  private static final io.asisim.api.metrics.MetricDescriptor NEW = SlabMetrics.SLABS_NEW;
+  private static final io.asisim.api.metrics.MetricDescriptor FREED = SlabMetrics.SLABS_FREED;
+  private static final io.asisim.api.metrics.MetricDescriptor PAGES = SlabMetrics.SLAB_PAGES;
 
   @Test
   void aFullCpuSlabIsDroppedAFreeToItGoesToThePerCpuListAndShrinkFreesTheEmptyOne() {

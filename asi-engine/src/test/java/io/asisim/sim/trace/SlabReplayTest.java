@@ -52,12 +52,17 @@ class SlabReplayTest {
 
   @Test
   void kmallocTakesTheCacheKmallocTypeSelects() {
-    assertThat(KmemSlabFields.kmallocCache(32, Gfp.GFP_KERNEL)).isEqualTo("kmalloc-32");
-    assertThat(KmemSlabFields.kmallocCache(1024, Gfp.GFP_KERNEL_ACCOUNT)).isEqualTo("kmalloc-cg-1k");
-    assertThat(KmemSlabFields.kmallocCache(192, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE | Gfp.__GFP_ACCOUNT))
+    KmemSlabFields f = new KmemSlabFields(new GfpCache());
+    assertThat(f.kmallocCache(32, Gfp.GFP_KERNEL)).isEqualTo("kmalloc-32");
+    assertThat(f.kmallocCache(1024, Gfp.GFP_KERNEL_ACCOUNT)).isEqualTo("kmalloc-cg-1k");
+    assertThat(f.kmallocCache(192, Gfp.GFP_KERNEL | Gfp.__GFP_RECLAIMABLE | Gfp.__GFP_ACCOUNT))
         .isEqualTo("kmalloc-rcl-192");
-    assertThat(KmemSlabFields.kmallocCache(8192, Gfp.GFP_KERNEL | Gfp.__GFP_DMA)).isEqualTo("dma-kmalloc-8k");
-    assertThat(KmemSlabFields.kmallocCache(16384, Gfp.GFP_KERNEL)).isEqualTo("kmalloc-large");
+    assertThat(f.kmallocCache(8192, Gfp.GFP_KERNEL | Gfp.__GFP_DMA)).isEqualTo("dma-kmalloc-8k");
+    assertThat(f.kmallocCache(16384, Gfp.GFP_KERNEL)).isEqualTo("kmalloc-large");
+    // a size class this kernel lacks is named all the same, and built once: the same instance again
+    assertThat(f.kmallocCache(160, Gfp.GFP_KERNEL_ACCOUNT)).isEqualTo("kmalloc-cg-160")
+        .isSameAs(f.kmallocCache(160, Gfp.GFP_KERNEL_ACCOUNT));
+    assertThat(f.kmallocCache(160, Gfp.GFP_KERNEL)).isEqualTo("kmalloc-160");
   }
 
   @Test
