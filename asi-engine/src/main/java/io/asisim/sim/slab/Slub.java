@@ -116,7 +116,7 @@ public final class Slub {
     KmemCache k = caches.get(c);
     int pc = c * nrCpus + cpu;
     int s = cpuSlab[pc];
-    if (s >= 0 && t.inuse[s] < k.geometry.objects()) {
+    if (s >= 0 && t.inuse[s] < room(k, s)) { // slab->objects: a fallback slab of the minimum order holds fewer
       return take(k, s);
     }
     if (s >= 0) {
@@ -153,7 +153,8 @@ public final class Slub {
 
   /** Object slots of slab {@code s} of cache {@code k} ({@code slab->objects}). */
   private int room(KmemCache k, int s) {
-    return SlabGeometry.orderObjects(t.order[s], k.geometry.size());
+    SlabGeometry g = k.geometry;
+    return t.order[s] == g.order() ? g.objects() : SlabGeometry.orderObjects(t.order[s], g.size());
   }
 
   private int activate(KmemCache k, int pc, int s) {
@@ -315,7 +316,7 @@ public final class Slub {
         int s = cpuSlab[pc];
         if (s >= 0) {
           cpuSlab[pc] = -1;
-          if (t.inuse[s] < k.geometry.objects()) {
+          if (t.inuse[s] < room(k, s)) {
             addNodeTail(k, s); // deactivate_slab() of a slab with free objects
           } else {
             t.state[s] = Slabs.FULL;

@@ -288,6 +288,23 @@ class SlubTest {
     assertThat(metrics.get("slab_alloc_failures")).isEqualTo(1);
   }
 
+  /** A slab of the fallback order holds what its pages hold (slab->objects), not the cache's full count. */
+  @Test
+  void aFallbackSlabFillsAtItsOwnRoom() {
+    List<Integer> orders = new ArrayList<>();
+    Slub s = new Slub(2, upTo(0, orders, new ArrayList<>()), SlabSensitivity.NONE, new SlabStats(metrics));
+    int c = s.cache("names_cache", 4096, false, false); // order 3: 8 objects; order 0: 1
+    int a = s.alloc(0, c, Gfp.GFP_KERNEL);
+    int b = s.alloc(0, c, Gfp.GFP_KERNEL);
+    assertThat(b).as("the order-0 slab is full after one object").isNotEqualTo(a);
+    assertThat(orders).containsExactly(3, 0, 3, 0);
+    assertThat(s.inuse(a)).isEqualTo(1);
+    assertThat(s.inconsistency()).isNull();
+    s.free(0, a);
+    s.shrinkAll(0);
+    assertThat(s.inconsistency()).isNull();
+  }
+
   @Test
   void aFreeOfASlabWithNothingAllocatedIsRefused() {
     int c = slub.cache("kmalloc-64", 64, false, false);
