@@ -1,10 +1,12 @@
 package io.asisim.cli;
 
-import io.asisim.api.kernel.Workload;
+import io.asisim.pagealloc.ExtFrag;
 import io.asisim.pagealloc.ProcFs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.kernel.VmStat;
 import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.BootedVariant;
 import io.asisim.sim.run.Runner;
 import io.asisim.sim.slab.SlabInfo;
 import io.asisim.sim.slab.Slub;
@@ -20,8 +22,8 @@ import java.util.concurrent.Callable;
  * after boot or after a workload's last op.
  */
 @Command(name = "pagetypeinfo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print the simulated allocator state as /proc/pagetypeinfo (and /proc/buddyinfo, or the slab "
-        + "caches as /proc/slabinfo), after boot or, with --workload, after the workload's last op.",
+    description = {"Print the simulated allocator state as /proc/pagetypeinfo (or /proc/buddyinfo, the slab "
+        + "caches as /proc/slabinfo, the counters as /proc/vmstat, debugfs's extfrag indices), after boot or, with --workload, after the workload's last op.",
         "Strategies that keep sensitivities apart print extra rows per sensitivity."})
 final class PagetypeinfoCommand implements Callable<Integer> {
   @Spec
@@ -33,9 +35,22 @@ final class PagetypeinfoCommand implements Callable<Integer> {
   @Option(names = "--buddyinfo", description = "print /proc/buddyinfo instead")
   boolean buddyinfo;
 
-  @Option(names = "--slabinfo", description = "print /proc/slabinfo of the slab caches instead (a trace workload "
-      + "replaying slab events: kmem_cache_alloc, kmalloc, kmem_cache_free, kfree)")
+  @Option(names = "--slabinfo", description = "print /proc/slabinfo of the slab caches instead: the simulated kernel's "
+      + "(task_struct, mm_struct, vm_area_struct, filp, dentry, inodes, radix_tree_node), or a trace workload's "
+      + "replayed slab events (kmem_cache_alloc, kmalloc, kmem_cache_free, kfree)")
   boolean slabinfo;
+
+  @Option(names = "--vmstat", description = "print /proc/vmstat instead: the counters the simulation models, under their "
+      + "kernel names and in the kernel's order (event counts since boot, set-up included)")
+  boolean vmstat;
+
+  @Option(names = "--unusable-index", description = "print debugfs's extfrag/unusable_index instead (per zone and "
+      + "order, the share of free memory in blocks too small)")
+  boolean unusableIndex;
+
+  @Option(names = "--extfrag-index", description = "print debugfs's extfrag/extfrag_index instead (per zone and order "
+      + "that would fail, fragmentation towards 1, lack of memory towards 0)")
+  boolean extfragIndex;
 
   @Override
   public Integer call() {
@@ -49,16 +64,20 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("asi-sim: warning: --check has no effect without --workload "
           + "(pagetypeinfo then prints the state right after boot)");
     }
-    if (slabinfo && buddyinfo) {
-      throw new BadInputException("pagetypeinfo: --slabinfo and --buddyinfo are two files: name one (valid: either)");
+    if ((slabinfo ? 1 : 0) + (buddyinfo ? 1 : 0) + (vmstat ? 1 : 0) + (unusableIndex ? 1 : 0) + (extfragIndex ? 1 : 0) > 1) {
+      throw new BadInputException("pagetypeinfo: --buddyinfo, --slabinfo, --vmstat, --unusable-index and --extfrag-index "
+          + "are different files: name one (valid: one of them, or none for /proc/pagetypeinfo)");
     }
     if (slabinfo && !runWorkload) {
-      throw new BadInputException("pagetypeinfo --slabinfo: the slab caches exist after a workload only (valid: with "
-          + "--workload trace --set workload.trace.file=TRACE of kmem_cache_alloc/kmalloc/kmem_cache_free/kfree events)");
+      throw new BadInputException("pagetypeinfo --slabinfo: the slab caches fill while a workload runs (valid: with "
+          + "--workload W, e.g. kernel-build, or trace with workload.trace.file=TRACE of slab events)");
     }
     StringBuilder text = new StringBuilder();
-    runner.inspect(config, runWorkload, (a, w) -> text.append(slabinfo ? slabinfo(w)
-        : buddyinfo ? ProcFs.buddyinfo(a) : ProcFs.pagetypeinfo(a)));
+    runner.inspectVariant(config, runWorkload, v -> text.append(slabinfo ? slabinfo(v)
+        : vmstat ? VmStat.render(VmStat.of(v.metrics(), v.allocator()))
+        : unusableIndex ? ExtFrag.unusableIndex(v.allocator())
+        : extfragIndex ? ExtFrag.extfragIndex(v.allocator())
+        : buddyinfo ? ProcFs.buddyinfo(v.allocator()) : ProcFs.pagetypeinfo(v.allocator())));
     if (text.length() == 0) {
       throw new BadInputException("pagetypeinfo: the allocator produced no state");
     }
@@ -66,12 +85,9 @@ final class PagetypeinfoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String slabinfo(Workload w) {
-    Slub slub = w instanceof TraceWorkload t ? t.replayer().slub() : null;
-    if (slub == null) {
-      throw new BadInputException("pagetypeinfo --slabinfo: this workload has no slab caches (valid: --workload trace "
-          + "of a trace with slab events and no page events; its slab events are replayed through the SLUB model)");
-    }
-    return SlabInfo.render(slub);
+  /** A trace's replayed caches when it replayed slab events, else the simulated kernel's. */
+  private static String slabinfo(BootedVariant v) {
+    Slub slub = v.workload() instanceof TraceWorkload t ? t.replayer().slub() : null;
+    return SlabInfo.render(slub != null ? slub : v.kernel().slub());
   }
 }

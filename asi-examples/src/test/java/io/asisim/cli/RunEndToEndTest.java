@@ -92,12 +92,32 @@ class RunEndToEndTest {
     assertThat(cli.out.lines().skip(2)).isNotEmpty().allMatch(l -> l.matches(
         "\\S.{16,} +\\d+ +\\d+ +\\d+ +\\d+ +\\d+ : tunables +0 +0 +0 : slabdata +\\d+ +\\d+ +0"));
     assertThat(cli.out).contains("\nfilp ").contains("\ndentry ").contains("\nkmalloc-32 ");
-    Cli pages = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G", "--workload", "alloc-stress");
-    assertThat(pages.code).isEqualTo(2);
-    assertThat(pages.err).hasLineCount(1).startsWith("asi-sim: pagetypeinfo --slabinfo: this workload has no slab caches");
+    // a workload of the simulated kernel: its own caches, with the objects its processes and files left
+    Cli kernel = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G", "--cpus", "2", "--workload", "kernel-build",
+        "--set", "workload.kernel-build.ops=2000");
+    assertThat(kernel.code).as(kernel.err).isZero();
+    assertThat(kernel.out).startsWith(io.asisim.sim.slab.SlabInfo.HEADER)
+        .containsPattern("\ntask_struct +\\d+ +\\d+ +5888 +5 +8 : tunables")
+        .containsPattern("\ndentry +[1-9]\\d* +\\d+ +192 +21 +1 : tunables")
+        .containsPattern("\nradix_tree_node +[1-9]\\d* +\\d+ +584 +14 +2 : tunables");
+    Cli vmstat = Cli.run("pagetypeinfo", "--vmstat", "--memory", "1G", "--cpus", "2", "--workload", "kernel-build",
+        "--set", "workload.kernel-build.ops=2000");
+    assertThat(vmstat.code).as(vmstat.err).isZero();
+    // the kernel's line format and order: a subset of Linux 6.18's vmstat_text[]
+    assertThat(vmstat.out.lines().toList()).allMatch(l -> l.matches("[a-z0-9_]+ \\d+"))
+        .extracting(l -> l.substring(0, l.indexOf(' '))).isSubsetOf(io.asisim.sim.kernel.VmStat.names())
+        .startsWith("nr_free_pages", "nr_slab_reclaimable", "nr_slab_unreclaimable");
+    assertThat(vmstat.out).containsPattern("\npgfault [1-9]\\d*\n");
+    Cli unusable = Cli.run("pagetypeinfo", "--unusable-index", "--memory", "1G");
+    assertThat(unusable.code).as(unusable.err).isZero();
+    assertThat(unusable.out.lines().toList()).as("populated zones, 11 orders, %d.%03d")
+        .allMatch(l -> l.matches("Node 0, zone +\\S+( \\d\\.\\d{3}){11} "));
+    Cli two = Cli.run("pagetypeinfo", "--vmstat", "--slabinfo", "--memory", "1G");
+    assertThat(two.code).isEqualTo(2);
+    assertThat(two.err).hasLineCount(1).contains("are different files: name one");
     Cli boot = Cli.run("pagetypeinfo", "--slabinfo", "--memory", "1G");
     assertThat(boot.code).isEqualTo(2);
-    assertThat(boot.err).hasLineCount(1).contains("the slab caches exist after a workload only");
+    assertThat(boot.err).hasLineCount(1).contains("the slab caches fill while a workload runs");
   }
 
   @Test

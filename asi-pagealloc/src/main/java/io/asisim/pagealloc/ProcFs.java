@@ -171,7 +171,7 @@ public final class ProcFs {
     return t;
   }
 
-  private static BuddyAllocator buddyOf(PageAllocator allocator) {
+  static BuddyAllocator buddyOf(PageAllocator allocator) {
     if (allocator instanceof BuddyAllocator b) {
       return b;
     }

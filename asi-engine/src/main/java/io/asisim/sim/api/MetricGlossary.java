@@ -79,6 +79,7 @@ public final class MetricGlossary {
     Map<String, Entry> m = new TreeMap<>();
     StandardMetrics.ALL.forEach(d -> add(m, d, "standard"));
     KernelMetrics.ALL.forEach(d -> add(m, d, "kernel"));
+    io.asisim.sim.slab.SlabMetrics.ALL.forEach(d -> add(m, d, "kernel"));
     TraceMetrics.ALL.forEach(d -> add(m, d, "trace replay"));
     for (Plugin<?> p : registry.all()) {
       p.metrics().forEach(d -> add(m, d, p.kind().id() + " " + p.name()));

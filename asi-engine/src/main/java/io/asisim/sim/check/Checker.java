@@ -201,6 +201,12 @@ public final class Checker {
     if (r != null) {
       return "allocator consistency: " + r;
     }
+    if (!allocatorLocal) { // the slab recount walks every cached page: full checks only
+      r = kernel.slabInconsistency();
+      if (r != null) {
+        return "slab consistency: " + r;
+      }
+    }
     r = kernel.takeUnzeroedUserPage();
     if (r != null) {
       return "user zeroing: " + r;

@@ -23,8 +23,13 @@ final class CheckView implements KernelView {
   private MmState lastState;
   private int lastPid;
 
+  private final KernelSlab slab;
+  private final PageCache cache;
+
   CheckView(TaskTable tasks, FileMap files, Pipe pipes, AsiPlugins plugins, Highmem highmem, Memory memory,
-      MapCount mapCount) {
+      MapCount mapCount, KernelSlab slab, PageCache cache) {
+    this.slab = slab;
+    this.cache = cache;
     this.tasks = tasks;
     this.files = files;
     this.pipes = pipes;
@@ -37,6 +42,11 @@ final class CheckView implements KernelView {
   @Override
   public String takeUnzeroedUserPage() {
     return memory.takeUnzeroedUserPage();
+  }
+
+  @Override
+  public String slabInconsistency() {
+    return slab.inconsistency(cache);
   }
 
   @Override

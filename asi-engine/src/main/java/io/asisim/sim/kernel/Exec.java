@@ -26,9 +26,11 @@ final class Exec {
   private final Exit exit;
   private final Counter oomEvents;
   private final int siteExec;
+  private final KernelSlab slab;
 
   Exec(Machine machine, TaskTable tasks, Sched sched, Mmap mmap, Memory memory, Exit exit,
-      KernelCounters counters, int siteExec) {
+      KernelCounters counters, int siteExec, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tasks = tasks;
@@ -61,10 +63,11 @@ final class Exec {
     // exec_mmap(): the CPU switches to the new mm; the restricted space of the old one goes away
     sched.switchMm(cpu, mm, siteExec);
     MmState m = new MmState(mm);
+    slab.mmCreated(cpu, m, KernelSlab.BASE_VMAS); // bprm_mm_init(): mm_alloc(), the stack VMA
     tasks.setMm(pid, m);
     mmap.exitMm(cpu, pid, old);
     if (file >= 0) {
-      memory.fileFault().mmapAt(m, MmState.TEXT_BASE, file, textPages);
+      memory.fileFault().mmapAt(cpu, m, MmState.TEXT_BASE, file, textPages);
     }
     return setUpBuffer(cpu, pid);
   }

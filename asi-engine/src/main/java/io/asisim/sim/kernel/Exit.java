@@ -26,8 +26,10 @@ final class Exit {
   private final Mmap mmap;
   private final Pipe pipes;
   private final Wait wait;
+  private final KernelSlab slab;
 
-  Exit(Machine machine, TaskTable tasks, FileMap files, Sched sched, Mmap mmap, Pipe pipes, Wait wait) {
+  Exit(Machine machine, TaskTable tasks, FileMap files, Sched sched, Mmap mmap, Pipe pipes, Wait wait, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.tasks = tasks;
     this.files = files;
@@ -91,6 +93,7 @@ final class Exit {
       sched.contextSwitch(cpu, next, tasks.mm(next).mm);
     }
     mmap.exitMm(cpu, pid, m); // exit_mm(): mm_release() wakes a vfork parent, then mmput()
+    slab.taskReleased(cpu, pid);
     tasks.release(pid);
     if (next != TaskTable.NO_TASK) {
       sched.returnToUser(cpu); // it was preempted in user mode

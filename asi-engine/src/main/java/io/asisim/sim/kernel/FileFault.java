@@ -45,9 +45,11 @@ final class FileFault {
   private final Counter pagecacheMisses;
   private final Counter oomEvents;
   private final long faultCost;
+  private final KernelSlab slab;
 
   FileFault(Machine machine, PageAllocator allocator, PageCache cache, Highmem highmem, Vmscan vmscan,
-      Memory memory, KernelCounters counters) {
+      Memory memory, KernelCounters counters, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -67,16 +69,18 @@ final class FileFault {
    * {@code mmap(NULL, pages, PROT_READ|PROT_WRITE, MAP_PRIVATE, fd, 0)}: the first {@code pages}
    * pages of {@code file} (at most its size) at fresh address space; no page is touched.
    */
-  long mmap(MmState m, int file, long pages) {
+  long mmap(int cpu, MmState m, int file, long pages) {
     long nr = checkedPages(file, pages);
     long va = m.take((int) nr);
     m.vmas.add(va, nr, file, 0);
+    slab.vmaAdded(cpu, m); // mmap_region() -> vm_area_alloc()
     return va;
   }
 
   /** The same mapping at a fixed address ({@code MAP_FIXED}): how exec maps a program's text. */
-  void mmapAt(MmState m, long va, int file, long pages) {
+  void mmapAt(int cpu, MmState m, long va, int file, long pages) {
     m.vmas.add(va, checkedPages(file, pages), file, 0);
+    slab.vmaAdded(cpu, m);
   }
 
   private long checkedPages(int file, long pages) {
@@ -204,6 +208,7 @@ final class FileFault {
       return -1;
     }
     pagecacheMisses.inc();
+    slab.pageCacheAdded(cpu, file, index); // xas_nomem() allocates the nodes before the store
     cache.insert(file, index, pfn);
     return pfn;
   }

@@ -31,9 +31,11 @@ final class FileMap {
   private final CopyCost copyCost;
   private final FileFault faults;
   private final Namei namei;
+  private final KernelSlab slab;
 
   FileMap(Machine machine, PageCache cache, Namei namei, TaskTable tasks, Highmem highmem, Memory memory,
-      AsiPlugins plugins) {
+      AsiPlugins plugins, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.cache = cache;
     this.tasks = tasks;
@@ -41,17 +43,20 @@ final class FileMap {
     this.memory = memory;
     this.plugins = plugins;
     this.copyCost = highmem.copyCost();
-    this.faults = memory.attachPageCache(cache);
+    this.faults = memory.attachPageCache(cache, slab);
     this.namei = namei;
   }
 
   /** {@code mmap(MAP_PRIVATE)} of the first {@code pages} pages of {@code file}; see {@link FileFault#mmap}. */
-  long mmapFile(MmState m, int file, long pages) {
-    return faults.mmap(m, file, pages);
+  long mmapFile(int cpu, MmState m, int file, long pages) {
+    return faults.mmap(cpu, m, file, pages);
   }
 
+  /** A new file; its dentry and inode are allocated on CPU 0 (files are made before the workload runs). */
   int createFile(long pages, boolean evictable) {
-    return cache.createFile(pages, evictable);
+    int file = cache.createFile(pages, evictable);
+    slab.fileCreated(0, file, pages, evictable);
+    return file;
   }
 
   void checkExists(int file) {
@@ -68,7 +73,8 @@ final class FileMap {
     if (!namei.open(cpu, file)) {
       return -1;
     }
-    int fd = tasks.installFd(pid, file);
+    int filp = slab.fileOpened(cpu);
+    int fd = tasks.installFd(pid, file, filp);
     if (fd < 0) {
       throw new IllegalStateException("pid " + pid + " has " + FilesStruct.MAX_FDS + " files open");
     }
@@ -93,6 +99,7 @@ final class FileMap {
   /** {@code filp_close()}: the last descriptor of a file ends the process's access to its cached pages. */
   private void closeFd(int cpu, int pid, int fd) {
     int file = tasks.fileOf(pid, fd);
+    slab.filePut(cpu, tasks.filpOf(pid, fd)); // filp_close() -> fput()
     tasks.clearFd(pid, fd);
     if (tasks.hasOpen(pid, file)) {
       return; // another descriptor of the same file keeps access

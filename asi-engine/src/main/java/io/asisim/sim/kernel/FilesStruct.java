@@ -14,11 +14,14 @@ final class FilesStruct {
 
   /** The file behind each descriptor, or -1. */
   private final int[] fd;
+  /** The {@code struct file} behind each descriptor: a {@link KernelSlab} filp handle, or -1. */
+  private final int[] filp;
   /** One past the highest descriptor ever installed. */
   private int end;
 
-  private FilesStruct(int[] fd, int end) {
+  private FilesStruct(int[] fd, int[] filp, int end) {
     this.fd = fd;
+    this.filp = filp;
     this.end = end;
   }
 
@@ -26,24 +29,38 @@ final class FilesStruct {
   static FilesStruct empty() {
     int[] f = new int[MAX_FDS];
     Arrays.fill(f, -1);
-    return new FilesStruct(f, 0);
+    return new FilesStruct(f, f.clone(), 0);
   }
 
-  /** {@code dup_fd()}: a copy of this table. */
+  /** {@code dup_fd()}: a copy of this table (the caller takes the references on its files). */
   FilesStruct dup() {
-    return new FilesStruct(fd.clone(), end);
+    return new FilesStruct(fd.clone(), filp.clone(), end);
   }
 
-  /** {@code alloc_fd()} + {@code fd_install()}: the lowest free descriptor, or -1 if the table is full. */
-  int install(int file) {
+  /**
+   * {@code alloc_fd()} + {@code fd_install()} of {@code file} opened as {@code struct file}
+   * {@code filpHandle}: the lowest free descriptor, or -1 if the table is full.
+   */
+  int install(int file, int filpHandle) {
     for (int d = 0; d < MAX_FDS; d++) {
       if (fd[d] < 0) {
         fd[d] = file;
+        filp[d] = filpHandle;
         end = Math.max(end, d + 1);
         return d;
       }
     }
     return -1;
+  }
+
+  /** The {@code struct file} handle behind {@code d}, or -1. */
+  int filpOf(int d) {
+    return filp[d];
+  }
+
+  /** One past the highest descriptor ever installed: every scan stops here. */
+  int end() {
+    return end;
   }
 
   /** Whether descriptor {@code d} is open. */
@@ -58,6 +75,7 @@ final class FilesStruct {
 
   void clear(int d) {
     fd[d] = -1;
+    filp[d] = -1;
   }
 
   /** Whether any descriptor refers to {@code file}. */

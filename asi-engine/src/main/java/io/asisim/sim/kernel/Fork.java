@@ -30,8 +30,10 @@ final class Fork {
   private final Sched sched;
   private final Counter forks;
   private final Counter oomEvents;
+  private final KernelSlab slab;
 
-  Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters) {
+  Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -50,7 +52,10 @@ final class Fork {
       return -1;
     }
     int pid = tasks.allocPid();
-    tasks.install(pid, new MmState(mm), cpu, FilesStruct.empty());
+    MmState m = new MmState(mm);
+    slab.taskCreated(cpu, pid, true);
+    slab.mmCreated(cpu, m, KernelSlab.BASE_VMAS);
+    tasks.install(pid, m, cpu, FilesStruct.empty());
     machine.charge(cpu, KernelCosts.FORK_BASE + KernelCosts.EXEC_BASE);
     sched.switchTo(cpu, pid);
     return pid;
@@ -69,7 +74,9 @@ final class Fork {
     MmState c = new MmState(mm);
     c.nextVa = p.nextVa;
     c.bufVa = p.bufVa;
-    tasks.install(child, c, cpu, tasks.dupFiles(parent));
+    slab.taskCreated(cpu, child, true);
+    slab.mmCreated(cpu, c, p.nrVmas); // dup_mm(): allocate_mm(), then dup_mmap() -> vm_area_dup() per VMA
+    tasks.install(child, c, cpu, dupFiles(parent));
     c.vmas.copyFrom(p.vmas);
     machine.charge(cpu, KernelCosts.FORK_BASE);
     // copy_present_pte(): share every anonymous page read-only, parent and child
@@ -116,7 +123,8 @@ final class Fork {
     forks.inc();
     MmState p = tasks.mm(parent);
     int child = tasks.allocPid();
-    tasks.install(child, p, cpu, tasks.dupFiles(parent));
+    slab.taskCreated(cpu, child, true); // CLONE_VM|CLONE_VFORK without CLONE_SIGHAND
+    tasks.install(child, p, cpu, dupFiles(parent));
     p.users++; // mmget()
     p.vforkBorrow(parent, child);
     copyProcess(parent, child);
@@ -141,6 +149,7 @@ final class Fork {
     forks.inc(); // total_forks counts every copy_process()
     MmState m = tasks.mm(pid);
     int thread = tasks.allocPid();
+    slab.taskCreated(cpu, thread, false); // CLONE_SIGHAND: the sighand_struct is shared
     tasks.install(thread, m, cpu, tasks.sharedFiles(pid));
     tasks.joinThreadGroup(thread, pid); // no real_parent link: nobody wait4()s for a thread
     tasks.setUserWorkingSet(thread, tasks.userDataPages(pid), tasks.userTextPages(pid));
@@ -149,6 +158,13 @@ final class Fork {
     machine.charge(cpu, KernelCosts.FORK_BASE);
     tasks.setCpu(thread, sched.leastLoadedCpu());
     return thread;
+  }
+
+  /** {@code dup_fd()}: the copy of {@code parent}'s table, with a reference on each open file. */
+  private FilesStruct dupFiles(int parent) {
+    FilesStruct f = tasks.dupFiles(parent);
+    slab.filesDuplicated(f);
+    return f;
   }
 
   /**

@@ -10,7 +10,16 @@ import io.asisim.api.metrics.Metrics;
 record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFaults, Counter cowFaults, Counter fileFaults,
     Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents,
     Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles,
-    Counter coldEntryCycles) {
+    Counter coldEntryCycles, Counter[] vmscan) {
+  /** Indices into {@link #vmscan}: {@link KernelMetrics#VMSTAT}'s order. */
+  static final int PGSCAN_KSWAPD = 0;
+  static final int PGSCAN_DIRECT = 1;
+  static final int PGSTEAL_KSWAPD = 2;
+  static final int PGSTEAL_DIRECT = 3;
+  static final int ALLOCSTALL_DMA32 = 4;
+  static final int ALLOCSTALL_NORMAL = 5;
+  static final int ALLOCSTALL_MOVABLE = 6;
+
 
   static KernelCounters register(Metrics m) {
     Counter syscalls = m.counter(KernelMetrics.SYSCALLS);
@@ -29,7 +38,11 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter pipeCopies = m.counter(KernelMetrics.PIPE_COPIES);
     Counter userCycles = m.counter(KernelMetrics.USER_CYCLES);
     Counter coldEntryCycles = m.counter(KernelMetrics.COLD_ENTRY_CYCLES);
+    Counter[] vmscan = new Counter[KernelMetrics.VMSTAT.size()];
+    for (int i = 0; i < vmscan.length; i++) {
+      vmscan[i] = m.counter(KernelMetrics.VMSTAT.get(i));
+    }
     return new KernelCounters(syscalls, contextSwitches, anonFaults, cowFaults, fileFaults, forks, pagecacheMisses, evictions,
-        accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles, coldEntryCycles);
+        accessLosses, oomEvents, ticks, wakeups, kswapdWakeups, pipeCopies, userCycles, coldEntryCycles, vmscan);
   }
 }

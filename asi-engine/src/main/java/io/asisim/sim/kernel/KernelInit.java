@@ -15,6 +15,7 @@ import jakarta.inject.Provider;
  * {@code task_struct}/{@code files_struct}), {@link AsiPlugins} (the selected mapper, flush and
  * context-switch policies), {@link Sched} (kernel/sched/core.c, the one context switch),
  * {@link Highmem} (sensitive touches, include/linux/highmem.h), {@link Vmscan} (mm/vmscan.c),
+ * {@link KernelSlab} (the kernel's objects in SLUB caches, mm/slub.c),
  * {@link Memory} (mm/memory.c faults), {@link Mmap} with {@link MmuGather} (mm/mmap.c,
  * mm/mmu_gather.c), {@link FileMap} (fs/open.c, fs/read_write.c, mm/filemap.c, mm/shmem.c) with {@link Namei}
  * (fs/namei.c, fs/stat.c), {@link Signal} (kernel/signal.c), {@link Futex} (kernel/futex),
@@ -31,6 +32,7 @@ final class KernelInit {
   final Sched sched;
   final Highmem highmem;
   final Vmscan vmscan;
+  final KernelSlab slab;
   final Memory memory;
   final Mmap mmap;
   final FileMap files;
@@ -64,17 +66,19 @@ final class KernelInit {
     PageCache cache = new PageCache();
     MapCount mapCount = new MapCount();
     this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters, sched);
+    this.slab = new KernelSlab(machine.nrCpus(), vmscan, allocator, ctx.sensitivity(), ctx.metrics());
+    vmscan.attachSlab(slab);
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser);
-    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched);
+    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab);
     this.namei = new Namei(machine, cache);
-    this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins);
+    this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
-    this.fork = new Fork(machine, tasks, mapCount, sched, counters);
+    this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab);
     this.wait = new Wait(machine, tasks, sched);
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
-    this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait);
-    this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec);
-    this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount);
+    this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);
+    this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
+    this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }
 }

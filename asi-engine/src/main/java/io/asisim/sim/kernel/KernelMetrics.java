@@ -43,5 +43,25 @@ public final class KernelMetrics {
       "cycles faults and path walks paid above their loop bodies for following user code (cold caches; docs/calibration.md)");
 
   /** All of the above, in declaration order. */
-  public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES);
+  // /proc/vmstat counters, under their kernel names (mm/vmstat.c, counted where mm/vmscan.c counts them)
+  public static final MetricDescriptor PGSCAN_KSWAPD = new MetricDescriptor("pgscan_kswapd", "pages", NEITHER,
+      "page-cache pages kswapd looked at on the LRU (/proc/vmstat; referenced and mapped ones rotate)");
+  public static final MetricDescriptor PGSCAN_DIRECT = new MetricDescriptor("pgscan_direct", "pages", LOWER,
+      "page-cache pages direct reclaim looked at on the LRU (/proc/vmstat)");
+  public static final MetricDescriptor PGSTEAL_KSWAPD = new MetricDescriptor("pgsteal_kswapd", "pages", NEITHER,
+      "page-cache pages kswapd evicted (/proc/vmstat; with pgsteal_direct, pagecache_evictions)");
+  public static final MetricDescriptor PGSTEAL_DIRECT = new MetricDescriptor("pgsteal_direct", "pages", LOWER,
+      "page-cache pages direct reclaim evicted (/proc/vmstat)");
+  public static final MetricDescriptor ALLOCSTALL_DMA32 = new MetricDescriptor("allocstall_dma32", "count", LOWER,
+      "direct reclaims of requests whose highest zone is DMA32 (/proc/vmstat)");
+  public static final MetricDescriptor ALLOCSTALL_NORMAL = new MetricDescriptor("allocstall_normal", "count", LOWER,
+      "direct reclaims of requests whose highest zone is Normal, e.g. GFP_KERNEL (/proc/vmstat)");
+  public static final MetricDescriptor ALLOCSTALL_MOVABLE = new MetricDescriptor("allocstall_movable", "count", LOWER,
+      "direct reclaims of __GFP_HIGHMEM|__GFP_MOVABLE requests (user and page-cache pages; /proc/vmstat)");
+  /** The counters {@link VmStat} prints as they are. */
+  public static final List<MetricDescriptor> VMSTAT = List.of(PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD,
+      PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE);
+
+  public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES,
+      PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE);
 }

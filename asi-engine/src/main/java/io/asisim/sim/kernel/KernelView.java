@@ -8,6 +8,14 @@ import io.asisim.api.mapper.Mapper;
  * changes no simulated state.
  */
 public interface KernelView {
+  /**
+   * The consistency of the kernel's slab caches and of the page cache's xarray nodes
+   * ({@code null}: consistent, the default).
+   */
+  default String slabInconsistency() {
+    return null;
+  }
+
   /** The pid running on {@code cpu}, or -1 when it is idle. */
   int currentPid(int cpu);
 

@@ -57,6 +57,10 @@ final class MmState {
   /** Start of the heap window of {@code brk()} (0 until the first call) and the break's offset in pages. */
   long brkStart;
   int brkPages;
+  /** The slab of this {@code mm_struct} and of each of its {@code vm_area_struct}s ({@link KernelSlab}); -1 for none. */
+  int mmSlab = -1;
+  int[] vmaSlab = new int[4];
+  int nrVmas;
 
   MmState(long mm) {
     this.mm = mm;

@@ -17,13 +17,15 @@ final class Mmap {
   static final long ALL_PAGES = Long.MAX_VALUE >>> 12;
 
   private final Machine machine;
+  private final KernelSlab slab;
   private final AddressSpaces as;
   private final MapCount mapCount;
   private final MmuGather gather;
   private final AsiPlugins plugins;
   private final Sched sched;
 
-  Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched) {
+  Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched, KernelSlab slab) {
+    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.mapCount = mapCount;
@@ -171,6 +173,7 @@ final class Mmap {
     sched.leaveLazyMm(m.mm);
     plugins.mmExit(cpu, m.mm);
     as.mmDestroy(cpu, m.mm);
+    slab.mmDestroyed(cpu, m); // remove_vma() of each VMA, then mmdrop()
   }
 
   /**

@@ -26,6 +26,7 @@ final class PageCache {
   private int lruHead;
   private int lruTail;
   private int lruSize;
+  private long scanned;
 
   int createFile(long nrPages, boolean isEvictable) {
     if (nrPages < 1 || nrPages > Integer.MAX_VALUE - 8) {
@@ -107,6 +108,11 @@ final class PageCache {
     return pfn;
   }
 
+  /** Every cached frame → its (file, index) encoded ({@link #encode}); read-only, for the checker. */
+  LongLongMap owners() {
+    return owner;
+  }
+
   /** (file, index) encoded of a cached frame, or {@link LongLongMap#ABSENT}. */
   long ownerOf(long pfn) {
     return owner.get(pfn);
@@ -154,6 +160,7 @@ final class PageCache {
       if (pages.get(file)[idx] < 0) {
         continue; // already gone (truncated or evicted): lazy deletion
       }
+      scanned++; // a live page looked at: the victim, or one rotated
       byte[] ref = referenced.get(file);
       if (mapcount.get(file)[idx] > 0) {
         ref[idx] = 0;
@@ -168,5 +175,12 @@ final class PageCache {
       return code;
     }
     return -1;
+  }
+
+  /** LRU pages looked at by {@link #nextVictim} since the last call ({@code nr_scanned}), then zero. */
+  long takeScanned() {
+    long n = scanned;
+    scanned = 0;
+    return n;
   }
 }

@@ -261,6 +261,11 @@ public final class SimKernel implements Kernel {
     k.sched.returnToUser(cpu);
   }
 
+  /** The kernel's slab caches ({@code /proc/slabinfo}, tests). */
+  public io.asisim.sim.slab.Slub slub() {
+    return k.slab.slub();
+  }
+
   /** The read-only view the checker sees ({@link KernelView}). */
   public KernelView view() {
     return k.view;
@@ -281,7 +286,7 @@ public final class SimKernel implements Kernel {
   @Override
   public long mmapFile(int pid, int file, long pages) {
     int cpu = k.sched.enter(pid);
-    long va = k.files.mmapFile(k.tasks.mm(pid), file, pages);
+    long va = k.files.mmapFile(cpu, k.tasks.mm(pid), file, pages);
     k.sched.returnToUser(cpu);
     return va;
   }

@@ -282,14 +282,19 @@ final class TaskTable {
     return fds[pid];
   }
 
-  /** {@code dup_fd()}: the child's copy of the parent's table. */
+  /** {@code dup_fd()}: the child's copy of the parent's table (the caller takes the file references). */
   FilesStruct dupFiles(int pid) {
     return fds[pid].dup();
   }
 
   /** {@code alloc_fd()} + {@code fd_install()}: the lowest free descriptor, or -1 if the table is full. */
-  int installFd(int pid, int file) {
-    return fds[pid].install(file);
+  int installFd(int pid, int file, int filp) {
+    return fds[pid].install(file, filp);
+  }
+
+  /** The {@code struct file} handle behind open descriptor {@code fd} of {@code pid}. */
+  int filpOf(int pid, int fd) {
+    return fds[pid].filpOf(fd);
   }
 
   /** Whether descriptor {@code fd} of {@code pid} is open. */

@@ -2,6 +2,7 @@ package io.asisim.sim.kernel;
 
 import io.asisim.api.machine.Machine;
 import io.asisim.api.metrics.Counter;
+import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
 
 /**
@@ -33,6 +34,8 @@ final class Vmscan {
   private final Counter evictions;
   private final Counter oomEvents;
   private final Counter kswapdWakeups;
+  /** The /proc/vmstat reclaim counters, indexed as {@link KernelCounters} says. */
+  private final Counter[] vmscan;
   private final Sched sched;
   /**
    * For an allocator without watermarks (which reports no kswapd wake-ups): free pages below which
@@ -42,6 +45,7 @@ final class Vmscan {
   private final long reclaimHigh;
   private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
   private boolean kswapdRunning;
+  private KernelSlab slab;
   /** {@code pgdat->kswapd_failures}: consecutive kswapd runs that reclaimed nothing. */
   private int kswapdFailures;
   /** {@code MAX_RECLAIM_RETRIES}. */
@@ -57,6 +61,7 @@ final class Vmscan {
     this.evictions = counters.evictions();
     this.oomEvents = counters.oomEvents();
     this.kswapdWakeups = counters.kswapdWakeups();
+    this.vmscan = counters.vmscan();
     this.sched = sched;
     this.reclaimLow = allocator.reclaimWatermark() > 0 ? 0 : lowWatermarkPages(machine.nrFrames());
     this.reclaimHigh = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
@@ -75,6 +80,11 @@ final class Vmscan {
     return (minFree + minFree / 4) / 4;
   }
 
+  /** Reclaim frees the radix-tree nodes of the pages it evicts: {@code slab}'s (called once, by {@link KernelInit}). */
+  void attachSlab(KernelSlab s) {
+    this.slab = s;
+  }
+
   /** Free pages reclaim restores (the sum of the high watermarks, or the default low mark). */
   long reclaimHigh() {
     return reclaimHigh;
@@ -82,23 +92,36 @@ final class Vmscan {
 
   /** An order-0 user or page-cache page ({@code gfp}), waking kswapd below the mark first; -1 if none. */
   long allocUserPage(int cpu, int gfp) {
-    if (allocator.freePages() < reclaimLow) {
+    return allocPages(cpu, 0, gfp);
+  }
+
+  /**
+   * A block of {@code order} with {@code gfp} (user pages, page cache, slab pages): kswapd is woken
+   * below the mark only if the mask has {@code __GFP_KSWAPD_RECLAIM}, and a failed request reclaims
+   * directly only if it has {@code __GFP_DIRECT_RECLAIM} (SLUB's first, high-order attempt has
+   * neither: {@code allocate_slab()}); -1 if none. A request that may not reclaim and fails is not
+   * out of memory: its caller falls back.
+   */
+  long allocPages(int cpu, int order, int gfp) {
+    boolean kswapd = (gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0;
+    if (kswapd && allocator.freePages() < reclaimLow) {
       wakeupKswapd(cpu);
     }
-    long pfn = allocator.alloc(cpu, 0, gfp);
-    if (allocator.takeKswapdWakeup()) {
+    long pfn = allocator.alloc(cpu, order, gfp);
+    if (allocator.takeKswapdWakeup() && kswapd) {
       wakeupKswapd(cpu); // the request missed every zone's low watermark
     }
-    if (pfn < 0) {
+    if (pfn < 0 && kswapd) {
       // even the min watermark failed: kswapd first, then direct reclaim
       wakeupKswapd(cpu);
-      pfn = allocator.alloc(cpu, 0, gfp);
+      pfn = allocator.alloc(cpu, order, gfp);
     }
-    if (pfn < 0) {
-      if (shrink(cpu, RECLAIM_BATCH * 4) > 0) {
+    if (pfn < 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0) {
+      vmscan[allocstall(gfp)].inc(); // __perform_reclaim(): this allocation stalls in reclaim
+      if (shrink(cpu, RECLAIM_BATCH * 4, false) > 0) {
         kswapdFailures = 0; // direct reclaim made progress: kswapd may try again
       }
-      pfn = allocator.alloc(cpu, 0, gfp);
+      pfn = allocator.alloc(cpu, order, gfp);
       if (pfn < 0) {
         oomEvents.inc();
       }
@@ -139,21 +162,24 @@ final class Vmscan {
     int total = 0;
     int n;
     do {
-      n = shrink(cpu, RECLAIM_BATCH);
+      n = shrink(cpu, RECLAIM_BATCH, true);
       total += n;
     } while (n > 0 && allocator.freePages() < reclaimHigh);
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
   }
 
   /** {@code shrink_folio_list()} on up to {@code nr} clean evictable page-cache pages; the number evicted. */
-  private int shrink(int cpu, int nr) {
-    for (int k = 0; k < nr; k++) {
+  private int shrink(int cpu, int nr, boolean kswapd) {
+    int k = 0;
+    for (; k < nr; k++) {
       long code = cache.nextVictim();
       if (code < 0) {
-        return k;
+        break;
       }
       int file = PageCache.fileOf(code);
-      long pfn = cache.remove(file, PageCache.indexOf(code));
+      long index = PageCache.indexOf(code);
+      long pfn = cache.remove(file, index);
+      slab.pageCacheRemoved(cpu, file, index); // page_cache_delete() -> xas_store(NULL)
       // every process with the file open loses read() access to this page (once per thread group:
       // its threads share the descriptor table and the mm)
       for (int pid = 0; pid < tasks.pidLimit(); pid++) {
@@ -165,6 +191,21 @@ final class Vmscan {
       evictions.inc();
       allocator.free(cpu, pfn, 0);
     }
-    return nr;
+    vmscan[kswapd ? KernelCounters.PGSCAN_KSWAPD : KernelCounters.PGSCAN_DIRECT].add(cache.takeScanned());
+    vmscan[kswapd ? KernelCounters.PGSTEAL_KSWAPD : KernelCounters.PGSTEAL_DIRECT].add(k);
+    return k;
+  }
+
+  /**
+   * The {@code allocstall_*} counter of a request: its highest zone ({@code gfp_zone()}:
+   * {@code __GFP_HIGHMEM|__GFP_MOVABLE} is ZONE_MOVABLE, which the kernel counts even when that
+   * zone is empty).
+   */
+  private static int allocstall(int gfp) {
+    if ((gfp & Gfp.__GFP_DMA32) != 0) {
+      return KernelCounters.ALLOCSTALL_DMA32;
+    }
+    boolean movable = (gfp & (Gfp.__GFP_HIGHMEM | Gfp.__GFP_MOVABLE)) == (Gfp.__GFP_HIGHMEM | Gfp.__GFP_MOVABLE);
+    return movable ? KernelCounters.ALLOCSTALL_MOVABLE : KernelCounters.ALLOCSTALL_NORMAL;
   }
 }

@@ -69,14 +69,19 @@ public final class Runner {
 
   /** The same, handing the inspector the workload too (its own models, such as a replay's slab caches). */
   public void inspect(VariantConfig config, boolean runWorkload, BiConsumer<PageAllocator, Workload> inspector) {
+    inspectVariant(config, runWorkload, v -> inspector.accept(v.allocator(), v.workload()));
+  }
+
+  /** The same, handing the inspector the whole booted variant (the simulated kernel's slab caches, ...). */
+  public void inspectVariant(VariantConfig config, boolean runWorkload, Consumer<BootedVariant> inspector) {
     validate(config);
     BootedVariant v = Boot.boot(config, registry);
     if (!runWorkload) {
-      inspector.accept(v.allocator(), v.workload());
+      inspector.accept(v);
       return;
     }
     try {
-      new Simulation(v).run(ProgressListener.NONE, a -> inspector.accept(a, v.workload()));
+      new Simulation(v).run(ProgressListener.NONE, a -> inspector.accept(v));
     } catch (ProvisionException e) {
       throw Boot.unwrap(e);
     }

@@ -34,6 +34,14 @@ public enum SlabSensitivity {
     return this == ALL || (this == RECLAIMABLE && reclaimable);
   }
 
+  /** The choice {@code classifier} makes ({@link io.asisim.api.mm.SensitivityClassifier#sensitiveSlab}). */
+  public static SlabSensitivity of(io.asisim.api.mm.SensitivityClassifier classifier) {
+    if (classifier.sensitiveSlab(false)) {
+      return ALL;
+    }
+    return classifier.sensitiveSlab(true) ? RECLAIMABLE : NONE;
+  }
+
   /** The choice named {@code label}. */
   public static SlabSensitivity of(String label) {
     for (SlabSensitivity s : values()) {

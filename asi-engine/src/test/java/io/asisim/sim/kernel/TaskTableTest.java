@@ -14,13 +14,13 @@ class TaskTableTest {
     int thread = t.allocPid();
     t.install(thread, t.mm(leader), 1, t.sharedFiles(leader));
     t.joinThreadGroup(thread, leader);
-    assertThat(t.installFd(thread, 7)).isZero();
-    assertThat(t.installFd(thread, 8)).isEqualTo(1);
+    assertThat(t.installFd(thread, 7, -1)).isZero();
+    assertThat(t.installFd(thread, 8, -1)).isEqualTo(1);
     assertThat(t.hasOpen(leader, 8)).as("the leader shares the table the thread installed into").isTrue();
     int child = t.allocPid();
     t.install(child, new MmState(2), 0, t.dupFiles(leader));
     assertThat(t.hasOpen(child, 8)).as("fork copies the open descriptors").isTrue();
-    t.installFd(leader, 9);
+    t.installFd(leader, 9, -1);
     assertThat(t.hasOpen(child, 9)).as("but not what is opened after it").isFalse();
     assertThat(t.hasOpen(thread, 9)).isTrue();
   }

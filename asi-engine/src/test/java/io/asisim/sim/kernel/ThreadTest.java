@@ -76,7 +76,7 @@ class ThreadTest {
   @Test
   void aThreadsExitEndsOnlyItTheLeadersExitEndsAll() {
     boot(false);
-    long free = k.freePages();
+    long free = KernelPages.freeOrSlab(k);
     int leader = k.spawn();
     int file = k.createFile(4, false);
     int fd = k.open(leader, file);
@@ -94,7 +94,8 @@ class ThreadTest {
     assertThatThrownBy(() -> k.runnable(b)).hasMessageContaining("no process");
     assertThat(m.get("wakeups")).isZero();
     // (reading a hole of a tmpfs file caches nothing: shmem_file_read_iter() copies the zero page)
-    assertThat(k.freePages()).as("the mm's pages and tables are freed, once").isEqualTo(free);
+    assertThat(KernelPages.freeOrSlab(k)).as("the mm's pages and tables are freed, once").isEqualTo(free);
+    KernelPages.noProcessObjectsLeft(k);
   }
 
   @Test
@@ -129,7 +130,7 @@ class ThreadTest {
   @Test
   void exitGroupKillsAThreadWaitingForItsVforkChildAndTheChildWakesNobody() {
     boot(false);
-    long free = k.freePages();
+    long free = KernelPages.freeOrSlab(k);
     int[] t = twoThreadsOnTwoCpus();
     int child = k.vfork(t[1]);
     k.exit(t[0]); // zap_other_threads(): the waiting thread dies too; the child keeps the mm
@@ -148,13 +149,13 @@ class ThreadTest {
     k.exit(child);
     k.exit(y);
     k.exit(x);
-    assertThat(k.freePages()).isEqualTo(free);
+    assertThat(KernelPages.freeOrSlab(k)).isEqualTo(free);
   }
 
   @Test
   void aPipeCreatedByAThreadBelongsToTheProcess() {
     boot(false);
-    long free = k.freePages();
+    long free = KernelPages.freeOrSlab(k);
     int[] t = twoThreadsOnTwoCpus();
     int pipe = k.pipe(t[1]);
     assertThat(k.pipeWrite(t[1], pipe, 1)).isEqualTo(1);
@@ -162,6 +163,6 @@ class ThreadTest {
     assertThat(k.pipeRead(t[0], pipe, 1)).isEqualTo(1);
     assertThat(k.pipeWrite(t[0], pipe, 1)).isEqualTo(1);
     k.exit(t[0]); // free_pipe_info() with the group: its buffer page is freed
-    assertThat(k.freePages()).isEqualTo(free);
+    assertThat(KernelPages.freeOrSlab(k)).isEqualTo(free);
   }
 }

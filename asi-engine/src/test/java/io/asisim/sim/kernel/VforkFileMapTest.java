@@ -78,7 +78,7 @@ class VforkFileMapTest {
   void sharedMmIsFreedOnlyWhenBothVforkUsersAreGone() {
     Injector inj = variant(true, "pageblock-migratetype", "exit", "mm-exit-recorder");
     SimKernel k = inj.getInstance(SimKernel.class);
-    long free0 = k.freePages();
+    long free0 = KernelPages.freeOrSlab(k);
     int parent = k.spawn();
     int child = k.vfork(parent);
     k.exit(child); // _exit() without exec: mm_release() wakes the parent, the mm stays
@@ -86,7 +86,7 @@ class VforkFileMapTest {
     assertThat(MM_EXITS).isEmpty();
     k.exit(parent);
     assertThat(MM_EXITS).hasSize(1);
-    assertThat(k.freePages()).isEqualTo(free0); // buffer page and page tables came back exactly once
+    assertThat(KernelPages.freeOrSlab(k)).isEqualTo(free0); // buffer page and page tables came back exactly once
   }
 
   @Test
@@ -210,7 +210,7 @@ class VforkFileMapTest {
       SimContext ctx = inj.getInstance(SimContext.class);
       Metrics m = ctx.metrics();
       Checker checker = new Checker(ctx.machine(), ctx.allocator(), k.view(), m, true);
-      long free0 = k.freePages();
+      long free0 = KernelPages.freeOrSlab(k);
       SplittableRandom r = new SplittableRandom(19);
       int[] files = {k.createFile(16, false), k.createFile(24, true), k.createFile(6, true)};
       List<Integer> live = new ArrayList<>();
@@ -267,7 +267,8 @@ class VforkFileMapTest {
       }
       assertThat(checker.checkFunctional()).isNull();
       long cached = m.get("pagecache_misses") - m.get("pagecache_evictions");
-      assertThat(free0 - k.freePages()).as(mapper + ": only page-cache pages stay allocated").isEqualTo(cached);
+      assertThat(free0 - KernelPages.freeOrSlab(k)).as(mapper + ": only page-cache pages stay allocated").isEqualTo(cached);
+      KernelPages.noProcessObjectsLeft(k);
     }
   }
 

@@ -3,6 +3,7 @@ package io.asisim.policies.sensitivity;
 import com.google.auto.service.AutoService;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
+import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
 import io.asisim.api.plugin.PluginKind;
@@ -33,15 +34,32 @@ public final class SensitivityPlugins {
     }
 
     @Override
+    public java.util.List<ParamSpec> params() {
+      return java.util.List.of(ParamSpec.choice("slab", "reclaimable", GfpSensitiveClassifier.SLAB_CHOICES,
+          "which slab caches the kernel creates with __GFP_SENSITIVE: reclaimable (SLAB_RECLAIM_ACCOUNT: dentries, inodes,"
+              + " radix-tree nodes; the posted series' [RFC HACKS] patch), none, all"));
+    }
+
+    @Override
     public SensitivityClassifier create(Params params, SimContext ctx) {
-      return new GfpSensitiveClassifier();
+      return new GfpSensitiveClassifier(params.getString("slab"));
     }
   }
 
   /** {@code all-sensitive}: every allocation sensitive, the RFC's interim "gfp |= __GFP_SENSITIVE". */
   @AutoService(Plugin.class)
   public static final class AllSensitive extends Base {
-    private static final SensitivityClassifier ALL = gfp -> Sensitivity.SENSITIVE;
+    private static final SensitivityClassifier ALL = new SensitivityClassifier() {
+      @Override
+      public Sensitivity classify(int gfpMask) {
+        return Sensitivity.SENSITIVE;
+      }
+
+      @Override
+      public boolean sensitiveSlab(boolean reclaimable) {
+        return true;
+      }
+    };
 
     @Override
     public String name() {

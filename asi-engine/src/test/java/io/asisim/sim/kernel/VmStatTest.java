@@ -1,0 +1,85 @@
+package io.asisim.sim.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.wiring.VariantModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /proc/vmstat} against the real file of this repository's Linux 6.18.44 guest
+ * (calibration/data/vm-20261206/vmstat.after.xz), and the counters the simulation fills.
+ */
+class VmStatTest {
+  private static String real() throws IOException {
+    try (InputStream in = VmStatTest.class.getResourceAsStream("/proc/vmstat-6.18.44.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  @Test
+  void theRealFileRendersBackByteForByte() throws IOException {
+    String real = real();
+    Map<String, Long> parsed = VmStat.parse(real);
+    assertThat(parsed).hasSize(192).containsEntry("nr_slab_reclaimable", 27348L)
+        .containsEntry("nr_slab_unreclaimable", 6564L);
+    assertThat(List.copyOf(parsed.keySet())).as("the kernel's order is the names list").isEqualTo(VmStat.names());
+    assertThat(VmStat.render(parsed)).isEqualTo(real);
+  }
+
+  @Test
+  void aSubsetKeepsTheKernelsOrderAndUnknownNamesAndBadLinesAreRefused() {
+    assertThat(VmStat.render(Map.of("pgfault", 3L, "nr_free_pages", 7L, "compact_stall", 0L)))
+        .isEqualTo("nr_free_pages 7\npgfault 3\ncompact_stall 0\n");
+    assertThatThrownBy(() -> VmStat.render(Map.of("nr_free_pagez", 1L)))
+        .hasMessage("no /proc/vmstat counter 'nr_free_pagez' in Linux 6.18");
+    assertThatThrownBy(() -> VmStat.parse("nr_free_pages 1\npgfault x\n"))
+        .hasMessage("vmstat line 2: 'pgfault x' (valid: NAME VALUE)");
+    assertThatThrownBy(() -> VmStat.parse("pgfault\n")).hasMessage("vmstat line 1: 'pgfault' (valid: NAME VALUE)");
+  }
+
+  /** A file bigger than memory read twice: kswapd and direct reclaim both evict, and each counts its own. */
+  @Test
+  void reclaimCountsScansStealsAndStallsUnderTheirKernelNames() {
+    VariantConfig c = new VariantConfig(new MachineConfig(64L << 20, 2, true), Map.of(), Set.of(), Settings.none(), 1, 0);
+    Injector inj = Guice.createInjector(new VariantModule(c, PluginRegistry.discover()));
+    SimKernel k = inj.getInstance(SimKernel.class);
+    Metrics m = inj.getInstance(Metrics.class);
+    int p = k.spawn();
+    int f = k.createFile(40_000, true);
+    int fd = k.open(p, f);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < 40_000; i += 32) {
+        k.read(p, fd, i, 32);
+      }
+    }
+    Map<String, Long> v = VmStat.of(m, inj.getInstance(PageAllocator.class));
+    long steal = v.get("pgsteal_kswapd") + v.get("pgsteal_direct");
+    assertThat(steal).as("every eviction is kswapd's or direct reclaim's").isEqualTo(m.get("pagecache_evictions"))
+        .isPositive();
+    assertThat(v.get("pgscan_kswapd")).as("a page looked at is a page stolen or rotated")
+        .isGreaterThanOrEqualTo(v.get("pgsteal_kswapd"));
+    assertThat(v.get("pgscan_direct")).isGreaterThanOrEqualTo(v.get("pgsteal_direct"));
+    assertThat(v.get("allocstall_normal")).as("only page-cache pages were reclaimed for").isZero();
+    assertThat(v.get("pgfault")).isEqualTo(m.get("anon_faults") + m.get("cow_faults") + m.get("file_faults"));
+    assertThat(v.get("nr_free_pages")).isEqualTo(k.freePages());
+    assertThat(v.get("nr_slab_reclaimable")).as("dentry, ext4 inode and radix-tree slabs").isPositive();
+    String text = VmStat.render(v);
+    assertThat(text.lines().map(l -> l.substring(0, l.indexOf(' '))).toList())
+        .isSubsetOf(VmStat.names()).startsWith("nr_free_pages", "nr_slab_reclaimable", "nr_slab_unreclaimable");
+  }
+}
