@@ -85,6 +85,12 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     return main.freePages() + pool.freePages();
   }
 
+  /** The main allocator's: the pool's pages were allocated from the zones and are not free there. */
+  @Override
+  public long zoneFreePages() {
+    return main.freePages();
+  }
+
   @Override
   public String checkConsistency() {
     String r = main.checkConsistency();

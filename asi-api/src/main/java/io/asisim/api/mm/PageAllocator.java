@@ -53,6 +53,15 @@ public interface PageAllocator {
   long freePages();
 
   /**
+   * Free pages the zones' watermarks are checked against ({@code NR_FREE_PAGES} of the zones,
+   * {@code pgdat_balanced()} in kswapd): a strategy's private pool is not on the zones' free lists,
+   * so its free pages do not count. By default {@link #freePages()}.
+   */
+  default long zoneFreePages() {
+    return freePages();
+  }
+
+  /**
    * Verifies internal consistency (free lists against counters, no frame both free and allocated,
    * no merge across sensitivity, pageblock sensitivity against the restricted map).
    *

@@ -104,7 +104,7 @@ final class Vmscan {
    */
   long allocPages(int cpu, int order, int gfp) {
     boolean kswapd = (gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0;
-    if (kswapd && allocator.freePages() < reclaimLow) {
+    if (kswapd && allocator.zoneFreePages() < reclaimLow) {
       wakeupKswapd(cpu);
     }
     long pfn = allocator.alloc(cpu, order, gfp);
@@ -156,7 +156,7 @@ final class Vmscan {
     kswapdRunning = false;
   }
 
-  /** {@code balance_pgdat()}: reclaim in batches until free memory reaches the high mark. */
+  /** {@code balance_pgdat()}: reclaim in batches until the zones' free memory ({@code zoneFreePages()}: no private pool) reaches the high mark. */
   private void balancePgdat(int cpu) {
     machine.charge(cpu, KernelCosts.KSWAPD_ROUND);
     int total = 0;
@@ -164,7 +164,7 @@ final class Vmscan {
     do {
       n = shrink(cpu, RECLAIM_BATCH, true);
       total += n;
-    } while (n > 0 && allocator.freePages() < reclaimHigh);
+    } while (n > 0 && allocator.zoneFreePages() < reclaimHigh);
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
   }
 
