@@ -118,7 +118,8 @@ public final class BuddyAllocator implements PageAllocator {
       preferredZone[i] = fa.preferredZone(i);
     }
     this.ac = new AllocContext(fa);
-    this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks);
+    this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks,
+        metrics.counter(StandardMetrics.ALLOC_FALLBACK_CLAIMS));
     this.highatomic = new Highatomic(fa);
     wire(s, CompactionHook.NONE);
     fa.hasCma = cfg.cmaPageblocks() > 0;

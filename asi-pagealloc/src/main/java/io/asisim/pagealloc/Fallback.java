@@ -28,8 +28,10 @@ final class Fallback {
   private final ArchPageOps arch;
   private final long costFallback;
   private final Counter allocFallbacks;
+  private final Counter claims;
 
-  Fallback(FreeArea fa, ArchPageOps arch, long costFallback, Counter allocFallbacks) {
+  Fallback(FreeArea fa, ArchPageOps arch, long costFallback, Counter allocFallbacks, Counter claims) {
+    this.claims = claims;
     this.fa = fa;
     this.ft = fa.ft;
     this.arch = arch;
@@ -86,6 +88,7 @@ final class Fallback {
       int got = tryToClaimBlock(z, pfn, o, order, mt, fmt, ac.sens);
       if (got >= 0) {
         extfrag(ac);
+        claims.inc(); // try_to_claim_block() returns a page only once the block is the request's type
         return got;
       }
     }

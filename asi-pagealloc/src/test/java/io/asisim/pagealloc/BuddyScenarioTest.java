@@ -89,6 +89,7 @@ class BuddyScenarioTest {
     // claim; __rmqueue_steal() takes 3968@7 and expand()s the rest onto MOVABLE lists.
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isEqualTo(3968);
     assertThat(m.get("alloc_fallbacks")).isEqualTo(1);
+    assertThat(m.get("alloc_fallback_claims")).as("a steal: change_ownership=0").isZero();
     assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MIGRATE_MOVABLE);
     assertThat(Fixtures.count(a, 6, MIGRATE_MOVABLE)).isEqualTo(1); // 4032
     assertThat(Fixtures.count(a, 5, MIGRATE_MOVABLE)).isEqualTo(1); // 4000
@@ -99,6 +100,7 @@ class BuddyScenarioTest {
     a.free(0, 3584, 8);
     assertThat(a.alloc(0, 4, GFP_KERNEL)).isEqualTo(3984);
     assertThat(m.get("alloc_fallbacks")).isEqualTo(2);
+    assertThat(m.get("alloc_fallback_claims")).as("this one claimed the pageblock").isEqualTo(1);
     assertThat(a.ft.pbMigratetype(3584)).isEqualTo(MIGRATE_UNMOVABLE);
     assertThat(Fixtures.count(a, 8, MIGRATE_UNMOVABLE)).isEqualTo(1);
     assertThat(Fixtures.count(a, 6, MIGRATE_UNMOVABLE)).isEqualTo(1);

@@ -49,6 +49,8 @@ public final class StandardMetrics {
   public static final MetricDescriptor ALLOC_REQUESTS = m("alloc_requests", "count", NEITHER, "page allocation requests");
   public static final MetricDescriptor ALLOC_FAILURES = m("alloc_failures", "count", LOWER, "page allocation requests that failed");
   public static final MetricDescriptor ALLOC_FALLBACKS = m("alloc_fallbacks", "count", LOWER, "migratetype fallbacks (mm_page_alloc_extfrag)");
+  public static final MetricDescriptor ALLOC_FALLBACK_CLAIMS = m("alloc_fallback_claims", "count", LOWER,
+      "fallbacks that claimed the pageblock for the request's migratetype (mm_page_alloc_extfrag with change_ownership=1)");
   public static final MetricDescriptor POOL_REFILLS = m("pool_refills", "count", LOWER, "unmapped-pool refills from the main allocator");
   public static final MetricDescriptor POOL_SHRINKS = m("pool_shrinks", "count", LOWER, "unmapped-pool blocks returned by the shrinker");
   public static final MetricDescriptor POOL_STRANDED_PAGES = m("pool_stranded_pages", "pages", LOWER, "free pages held by the pool at the end");
@@ -68,7 +70,7 @@ public final class StandardMetrics {
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
       TLB_SHOOTDOWN_IPIS, TLB_REFILLS_USER, TLB_REFILLS_KERNEL, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
       DIRECT_MAP_SPLITS, RESTRICTED_MAP_SPLITS, PAGETABLE_PAGES, ALLOC_REQUESTS, ALLOC_FAILURES,
-      ALLOC_FALLBACKS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
+      ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
       TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES);
 
