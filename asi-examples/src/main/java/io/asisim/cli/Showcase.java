@@ -47,6 +47,9 @@ final class Showcase {
     }
   }
 
+  /** server-mix requests of its section: kswapd runs from about the 10 000th. */
+  static final long SERVER_MIX_OPS = 30_000;
+
   /** kernel-build ops of the flush section, whose exposure scans every 16 ops are about a quarter of its host time. */
   static final long FLUSH_SECTION_OPS = 200_000;
 
@@ -127,6 +130,24 @@ final class Showcase {
             + "class in a separate cache refilled in 2 MiB blocks (pool_refills, pool_shrinks) and strands free "
             + "pages in it (pool_stranded_pages). Both run with the exit mapper and exit-always context switches.",
         b.axis("kernel-build", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
+    // a 2 GiB machine: the servers get 512 MiB either way, and holding 15 GiB more for other tenants
+    // would be most of this section's host time
+    b.memory(2L << 30);
+    b.set("workload.server-mix.ops", String.valueOf(SERVER_MIX_OPS));
+    out.add(new Section("Allocator strategies under memory pressure: server-mix",
+        "Four servers with 32 MiB heaps read files of 150 % of their 512 MiB (kswapd evicts page cache all "
+            + "the time: pgsteal_kswapd, and the page cache's radix_tree_node slabs go with it), map request "
+            + "buffers and run short jobs (fork, exec, exit: task_struct, mm_struct and page tables, unmovable "
+            + "and nonsensitive). pageblock-migratetype gives those nonsensitive requests whole sensitive "
+            + "pageblocks, each zeroed (pageblock_flips_to_nonsensitive x 512 of pages_zeroed); unmapped-pool "
+            + "refills its pool in 2 MiB blocks, each unmapped from the restricted direct map with a shootdown "
+            + "(pool_refills = tlb_shootdowns), and the page cache reclaim frees goes back to the pool, where it "
+            + "stays in fragments its shrinker cannot return (pool_stranded_pages, pool_shrinks): the zones "
+            + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. No transparent huge "
+            + "pages or compaction yet (docs/workloads.md).",
+        b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
+    b.memory(16L << 30);
+    b.clearSets();
     Path trace = traceFile(SHARED_TRACE);
     if (trace != null) {
       b.set("workload.trace.file", trace.toString());
@@ -224,6 +245,7 @@ final class Showcase {
     private final long seed;
     private final List<String> sets = new ArrayList<>();
     private String mapper;
+    private long memory = 16L << 30;
 
     Builder(PluginRegistry registry, long seed) {
       this.registry = registry;
@@ -238,6 +260,11 @@ final class Showcase {
     /** Also select this mapper in the next variants ({@code null}: the default). */
     void mapper(String name) {
       mapper = name;
+    }
+
+    /** The memory of the next variants' machines. */
+    void memory(long bytes) {
+      memory = bytes;
     }
 
     void clearSets() {
@@ -259,7 +286,7 @@ final class Showcase {
           sel.put(PluginKind.MAPPER, mapper);
           explicit.add(PluginKind.MAPPER);
         }
-        vs.add(new VariantConfig(new MachineConfig(16L << 30, 8, true), sel, explicit,
+        vs.add(new VariantConfig(new MachineConfig(memory, 8, true), sel, explicit,
             Settings.parse(sets, registry), seed, 0));
       }
       return vs;

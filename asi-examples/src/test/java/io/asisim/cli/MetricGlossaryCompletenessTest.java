@@ -27,6 +27,8 @@ class MetricGlossaryCompletenessTest {
           "workload.kernel-build.build-memory=32M"),
       "alloc-stress", List.of("workload.alloc-stress.ops=2000"),
       "mmap-munmap", List.of("workload.mmap-munmap.ops=200"),
+      "server-mix", List.of("workload.server-mix.ops=300", "workload.server-mix.server-memory=64M",
+          "workload.server-mix.servers=2", "workload.server-mix.heap-pages=256"),
       "trace", List.of("workload.trace.file=../" + Showcase.SHARED_TRACE, "workload.trace.ops=3000"));
 
   private static List<String> reported(String workload, String... axis) throws Exception {

@@ -86,8 +86,8 @@ final class KernelBuildWorkload implements Workload {
   private long[][] kpages;
   private int[] sources;
   private int[] objects;
-  private long reservedBlocks;
-  private long[] reserved;
+  /** All but build-memory, held as other tenants' huge pages. */
+  private OtherTenants tenants;
   private int runningJob;
   private int burstLeft;
 
@@ -112,7 +112,7 @@ final class KernelBuildWorkload implements Workload {
 
   @Override
   public void setUp(Kernel k) {
-    reserve(k);
+    tenants = OtherTenants.hold(k, p.buildMemory());
     sources = new int[p.sourceFiles()];
     for (int i = 0; i < sources.length; i++) {
       // header and source sizes: 1..2*avg pages, uniform
@@ -161,32 +161,6 @@ final class KernelBuildWorkload implements Workload {
       k.setUserCacheFill(make, p.userL1dFill()); // inherited by every process of the job
       pipes[j] = k.pipe(make); // the children inherit the write end
       java.util.Arrays.fill(kpages[j], -1);
-    }
-  }
-
-  /**
-   * Holds all but {@code build-memory} (above the reclaim watermark) in 2 MiB blocks, as a hugetlb
-   * pool of other tenants would.
-   */
-  private void reserve(Kernel k) {
-    long keep = (p.buildMemory() >>> 12) + k.reclaimWatermark();
-    long target = k.freePages() - keep;
-    int order = 9;
-    reserved = new long[(int) Math.max(0, target >> order) + 1];
-    while (target >= (1L << order) && reservedBlocks < reserved.length) {
-      long pfn = k.allocPages(0, order, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_COMP);
-      if (pfn < 0) {
-        // free memory the reserve cannot reach is counted in freePages() but is no use to the
-        // build either: on a large machine, lowmem_reserve[] shields all of DMA32 from
-        // allocations that may use Normal (1 TiB: 4 GiB, sysctl_lowmem_reserve_ratio 256), so
-        // the reserve drained Normal to its watermark. Give the build its memory back there.
-        for (long back = keep; back > 0 && reservedBlocks > 0; back -= 1L << order) {
-          k.freePages(0, reserved[(int) --reservedBlocks], order);
-        }
-        break;
-      }
-      reserved[(int) reservedBlocks++] = pfn;
-      target -= 1L << order;
     }
   }
 
@@ -443,8 +417,6 @@ final class KernelBuildWorkload implements Workload {
         k.exit(me);
       }
     }
-    for (int i = 0; i < reservedBlocks; i++) {
-      k.freePages(0, reserved[i], 9);
-    }
+    tenants.release(k);
   }
 }

@@ -1,0 +1,22 @@
+package io.asisim.sim.workload;
+
+/**
+ * The parameters of {@link ServerMixWorkload} ({@code server-mix}), as {@link ServerMixPlugin}
+ * declares them.
+ *
+ * @param ops requests
+ * @param serverMemory bytes of the machine the servers get (the rest is other tenants')
+ * @param servers long-running server processes
+ * @param heapPages anonymous heap pages each server writes at start and keeps writing
+ * @param files disk-backed files the servers read
+ * @param filePercent their total size, in percent of server-memory (above 100: reclaim runs all the time)
+ * @param readPages pages one request reads
+ * @param heapWrites heap pages one request writes
+ * @param userCycles a request's (and a job's) user time, in cycles
+ * @param burstEvery every this many requests a burst of anonymous memory (0: none)
+ * @param burstPages pages of a burst
+ * @param jobEvery every this many requests a short-lived job (0: none)
+ * @param jobPages anonymous pages a job writes
+ */
+record ServerMixParams(long ops, long serverMemory, int servers, int heapPages, int files, int filePercent, int readPages, int heapWrites,
+    long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages) {}

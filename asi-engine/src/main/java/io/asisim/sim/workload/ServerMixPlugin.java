@@ -1,0 +1,69 @@
+package io.asisim.sim.workload;
+
+import com.google.auto.service.AutoService;
+import io.asisim.api.kernel.Workload;
+import io.asisim.api.machine.Cost;
+import io.asisim.api.plugin.ParamSpec;
+import io.asisim.api.plugin.Params;
+import io.asisim.api.plugin.Plugin;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
+import java.util.List;
+
+/**
+ * Registers {@link ServerMixWorkload} as {@code server-mix}. The defaults are estimates, not
+ * measurements of a real server (docs/workloads.md says how they were chosen): 512 MiB for the
+ * servers, 4 servers (half the default 8 CPUs) with 32 MiB heaps, files of 150 % of that in 8 files
+ * so that reclaim runs within the first 20 000 requests, 8-page (32 KiB) reads, a 256 KiB burst every 16 requests and a job writing
+ * 1 MiB every 64 requests.
+ */
+@AutoService(Plugin.class)
+public final class ServerMixPlugin implements Plugin<Workload> {
+  /** Estimate: a request's user time (parsing, the response), 5 microseconds. */
+  static final long USER_NS_PER_REQUEST = 5_000;
+
+  @Override
+  public PluginKind kind() {
+    return PluginKind.WORKLOAD;
+  }
+
+  @Override
+  public String name() {
+    return "server-mix";
+  }
+
+  @Override
+  public String description() {
+    return "servers with anonymous heaps read files larger than memory, map request buffers and run short jobs (no THP yet)";
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of(
+        ParamSpec.integer("ops", 100_000, 1, Long.MAX_VALUE, "requests"),
+        ParamSpec.size("server-memory", "512M", 64L << 20, 1L << 42,
+            "memory the servers get; the rest of the machine is held by other tenants in 2 MiB blocks"),
+        ParamSpec.integer("servers", 4, 1, 4096, "long-running server processes, served in turn"),
+        ParamSpec.integer("heap-pages", 8192, 1, 1 << 26, "anonymous heap pages per server, written at start"),
+        ParamSpec.integer("files", 8, 1, 4096, "disk-backed files the servers read"),
+        ParamSpec.integer("file-percent", 150, 1, 10_000, "total file size in percent of server-memory (above 100: reclaim)"),
+        ParamSpec.integer("read-pages", 8, 1, 1 << 16, "pages one request reads (pread of a random run)"),
+        ParamSpec.integer("heap-writes", 4, 0, 1 << 16, "random heap pages one request writes"),
+        ParamSpec.integer("user-ns-per-request", USER_NS_PER_REQUEST, 0, 1_000_000_000L,
+            "user time of a request and of a job (estimate)"),
+        ParamSpec.integer("burst-every", 16, 0, Integer.MAX_VALUE, "a burst of anonymous memory every N requests (0: none)"),
+        ParamSpec.integer("burst-pages", 64, 1, 1 << 20, "pages mapped, written and unmapped by a burst"),
+        ParamSpec.integer("job-every", 64, 0, Integer.MAX_VALUE, "a short-lived job (fork, exec, exit) every N requests (0: none)"),
+        ParamSpec.integer("job-pages", 256, 1, 1 << 20, "anonymous pages a job writes"));
+  }
+
+  @Override
+  public Workload create(Params p, SimContext ctx) {
+    long userCycles = p.getLong("user-ns-per-request") * ctx.machine().profile().get(Cost.CLOCK_MHZ) / 1000;
+    ServerMixParams sp = new ServerMixParams(p.getLong("ops"), p.getLong("server-memory"), p.getInt("servers"), p.getInt("heap-pages"),
+        p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
+        p.getInt("burst-every"), p.getInt("burst-pages"),
+        p.getInt("job-every"), p.getInt("job-pages"));
+    return new ServerMixWorkload(sp, ctx.random("server-mix"));
+  }
+}

@@ -1,0 +1,135 @@
+package io.asisim.sim.workload;
+
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.kernel.Workload;
+import java.util.SplittableRandom;
+
+/**
+ * A server machine under memory pressure, where what the page allocator holds changes all the
+ * time: {@code servers} long-running processes, each with an anonymous heap it keeps writing,
+ * serve reads of random runs of pages from disk-backed files larger than their memory (the page cache
+ * churns through reclaim, and the xarray's {@code radix_tree_node} slabs with it), now and then
+ * map, write and unmap a burst of anonymous memory (request buffers), and launch short-lived jobs
+ * ({@code fork()} + {@code execve()} of a small program that writes its own anonymous pages and
+ * exits: {@code task_struct}, {@code mm_struct}, VMA and page-table churn, unmovable and
+ * nonsensitive, between the movable sensitive pages).
+ *
+ * <p>The servers get {@code server-memory} of the machine; the rest is held by other tenants in
+ * 2 MiB blocks ({@link OtherTenants}), so the pressure is the same on a machine of any size.
+ * Each op is one request by the next server in turn: {@code read-pages} pages of a random file
+ * at a random offset through {@code pread()}, {@code heap-writes} writes to random heap pages, the
+ * server's user time; every {@code burst-every} ops a burst, every {@code job-every} ops a job
+ * (the server waits for it). Not in this mix yet: transparent huge pages and compaction (neither
+ * is modelled), sockets, and file creation and deletion (dentry churn). docs/workloads.md.
+ */
+final class ServerMixWorkload implements Workload {
+  /** Estimate: a server's user working set per request (data, text pages). */
+  static final int USER_DATA_PAGES = 16;
+  static final int USER_TEXT_PAGES = 64;
+  /** The jobs' program: a small binary (pages of text) every job maps and runs. */
+  static final int JOB_TEXT_PAGES = 16;
+
+  private final ServerMixParams p;
+  private final SplittableRandom random;
+  private int[] servers;
+  private long[] heaps;
+  private int[] files;
+  private long filePages;
+  private int[][] fds;
+  private int jobProgram;
+  /** All but server-memory, held as other tenants' huge pages. */
+  private OtherTenants tenants;
+
+  ServerMixWorkload(ServerMixParams p, SplittableRandom random) {
+    this.p = p;
+    this.random = random;
+  }
+
+  @Override
+  public long ops() {
+    return p.ops();
+  }
+
+  @Override
+  public void setUp(Kernel k) {
+    long share = Math.min(p.serverMemory() >>> 12, k.freePages());
+    long heapTotal = (long) p.servers() * p.heapPages();
+    if (heapTotal > share / 2) {
+      throw new IllegalArgumentException("server-mix: " + p.servers() + " heaps of " + p.heapPages()
+          + " pages need more than half of the servers' memory (" + share + " pages; valid: servers * heap-pages <= "
+          + share / 2 + ", or a larger server-memory)");
+    }
+    tenants = OtherTenants.hold(k, share << 12);
+    filePages = Math.max(p.readPages(), share * p.filePercent() / 100 / p.files());
+    files = new int[p.files()];
+    for (int f = 0; f < files.length; f++) {
+      files[f] = k.createFile(filePages, true);
+    }
+    jobProgram = k.createFile(JOB_TEXT_PAGES, true);
+    servers = new int[p.servers()];
+    heaps = new long[p.servers()];
+    fds = new int[p.servers()][files.length];
+    for (int s = 0; s < servers.length; s++) {
+      servers[s] = k.spawn();
+      if (servers[s] < 0) {
+        throw new IllegalArgumentException("server-mix: out of memory starting server " + s);
+      }
+      k.setUserWorkingSet(servers[s], USER_DATA_PAGES, USER_TEXT_PAGES);
+      heaps[s] = k.mmapAnon(servers[s], p.heapPages());
+      for (int i = 0; i < p.heapPages(); i++) {
+        k.touch(servers[s], heaps[s] + ((long) i << 12), true);
+      }
+      for (int f = 0; f < files.length; f++) {
+        fds[s][f] = k.open(servers[s], files[f]);
+      }
+    }
+  }
+
+  @Override
+  public void step(Kernel k, long index) {
+    int s = (int) (index % servers.length);
+    int pid = servers[s];
+    int f = random.nextInt(files.length);
+    long at = random.nextLong(filePages - p.readPages() + 1);
+    k.read(pid, fds[s][f], at, p.readPages());
+    for (int w = 0; w < p.heapWrites(); w++) {
+      k.touch(pid, heaps[s] + ((long) random.nextInt(p.heapPages()) << 12), true);
+    }
+    k.runUser(pid, p.userCycles());
+    if (p.burstEvery() > 0 && index % p.burstEvery() == p.burstEvery() - 1) {
+      long va = k.mmapAnon(pid, p.burstPages());
+      for (int i = 0; i < p.burstPages(); i++) {
+        k.touch(pid, va + ((long) i << 12), true);
+      }
+      k.munmap(pid, va, p.burstPages());
+    }
+    if (p.jobEvery() > 0 && index % p.jobEvery() == p.jobEvery() - 1) {
+      job(k, pid);
+    }
+  }
+
+  /** fork() + execve() of the job program; the job writes its pages and exits; the server reaps it. */
+  private void job(Kernel k, int server) {
+    int c = k.fork(server);
+    if (c < 0) {
+      return; // -ENOMEM: the request goes on without its job
+    }
+    if (k.exec(c, jobProgram, JOB_TEXT_PAGES)) {
+      long va = k.mmapAnon(c, p.jobPages());
+      for (int i = 0; i < p.jobPages(); i++) {
+        k.touch(c, va + ((long) i << 12), true);
+      }
+      k.runUser(c, p.userCycles());
+      k.exit(c);
+    }
+    k.wait4(server);
+  }
+
+  @Override
+  public void tearDown(Kernel k) {
+    for (int pid : servers) {
+      k.exit(pid);
+    }
+    tenants.release(k);
+  }
+}

@@ -1,0 +1,88 @@
+package io.asisim.sim.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.run.RunResult;
+import io.asisim.sim.run.Runner;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * server-mix: reclaim, slab and job churn under each allocator strategy, checked, with the events
+ * that make the strategies differ; the same seed gives the same result.
+ */
+class ServerMixWorkloadTest {
+  private static final PluginRegistry REG = PluginRegistry.discover();
+
+  /** A 256 MiB, 2-CPU machine: two servers with 8 MiB heaps, files of 150 % of memory. */
+  private static VariantConfig config(String allocator, long checkEvery, String... more) {
+    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+    sel.put(PluginKind.WORKLOAD, "server-mix");
+    sel.put(PluginKind.ALLOCATOR, allocator);
+    List<String> set = new ArrayList<>(List.of("workload.server-mix.ops=6000", "workload.server-mix.servers=2",
+        "workload.server-mix.heap-pages=2048", "workload.server-mix.read-pages=32"));
+    set.addAll(List.of(more));
+    return new VariantConfig(new MachineConfig(256L << 20, 2, true), sel, Set.of(PluginKind.WORKLOAD, PluginKind.ALLOCATOR),
+        Settings.parse(set, REG), 7, checkEvery);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"buddy", "pageblock-migratetype", "unmapped-pool"})
+  void everyStrategyRunsTheMixCleanUnderCheck(String allocator) {
+    RunResult r = new Runner(REG).run(config(allocator, 250));
+    assertThat(r.get("invariant_violations")).isZero();
+    assertThat(r.get("pagecache_evictions")).as("files larger than memory: reclaim runs").isPositive();
+    assertThat(r.get("pgscan_kswapd")).isGreaterThanOrEqualTo(r.get("pgsteal_kswapd"));
+    assertThat(r.get("forks")).as("one job per 64 requests").isEqualTo(6000 / 64);
+    assertThat(r.get("slab_pages")).isPositive();
+    assertThat(r.get("oom_events")).isZero();
+  }
+
+  /** What differs between the strategies, and why: the event counts behind the headline metrics. */
+  @Test
+  void theStrategiesDifferWhereTheirMechanismsDo() {
+    Runner runner = new Runner(REG);
+    RunResult pageblock = runner.run(config("pageblock-migratetype", 0));
+    RunResult pool = runner.run(config("unmapped-pool", 0));
+    // unmovable nonsensitive allocations (task_struct, page tables) take sensitive free pageblocks,
+    // each zeroed whole before it is mapped restricted
+    assertThat(pageblock.get("pageblock_flips_to_nonsensitive")).isPositive();
+    assertThat(pageblock.get("tlb_shootdowns")).as("no flip to sensitive, so nothing to shoot down").isZero();
+    // the pool refills by 2 MiB blocks, each unmapped from the restricted direct map with a shootdown
+    assertThat(pool.get("pool_refills")).isPositive();
+    assertThat(pool.get("tlb_shootdowns")).isEqualTo(pool.get("pool_refills"));
+    assertThat(pool.get("pageblock_flips_to_nonsensitive")).isZero();
+    // the page cache reclaim frees returns to the pool, in fragments below the shrinker's order 9
+    // (stranded); kswapd balances the zones, which the pool is not part of, so it evicts more, and
+    // more reads miss
+    assertThat(pool.get("pool_stranded_pages")).isPositive();
+    assertThat(pool.get("pgsteal_kswapd")).isGreaterThan(pageblock.get("pgsteal_kswapd") * 1.2);
+    assertThat(pool.get("pagecache_misses")).isGreaterThan(pageblock.get("pagecache_misses"));
+  }
+
+  @Test
+  void theSameSeedGivesTheSameResult() {
+    Runner runner = new Runner(REG);
+    assertThat(runner.run(config("pageblock-migratetype", 0)).metrics())
+        .isEqualTo(runner.run(config("pageblock-migratetype", 0)).metrics());
+  }
+
+  @Test
+  void heapsThatCannotFitAreOneClearError() {
+    assertThatThrownBy(() -> new Runner(REG).run(config("buddy", 0, "workload.server-mix.heap-pages=40000")))
+        .hasMessageContaining("server-mix: 2 heaps of 40000 pages need more than half of the servers' memory")
+        .hasMessageContaining("valid: servers * heap-pages <= ");
+  }
+}
