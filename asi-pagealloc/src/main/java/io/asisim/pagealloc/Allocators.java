@@ -35,6 +35,9 @@ public final class Allocators {
         ParamSpec.integer("min-free-kbytes", 0, 0, 1L << 22,
             "vm.min_free_kbytes; 0 computes it as calculate_min_free_kbytes() and set_recommended_min_free_kbytes() do"),
         ParamSpec.integer("watermark-scale-factor", 10, 1, 3000, "vm.watermark_scale_factor (kernel default 10)"),
+        ParamSpec.integer("watermark-boost-factor", BuddyConfig.DEFAULT_WATERMARK_BOOST_FACTOR, 0, 1_000_000,
+            "vm.watermark_boost_factor: a fallback that claims part of a pageblock raises the zone's watermarks by a "
+                + "pageblock, up to this many ten-thousandths of the high mark, and wakes kswapd (0: off)"),
         ParamSpec.bool("thp", true,
             "CONFIG_TRANSPARENT_HUGEPAGE: khugepaged raises min_free_kbytes by set_recommended_min_free_kbytes()"),
         ParamSpec.size("cma", "0", 0, 1L << 40, "CMA area at the top of the highest zone (MIGRATE_CMA pageblocks)"),
@@ -52,7 +55,8 @@ public final class Allocators {
       throw new IllegalArgumentException("cma must be a multiple of 2M, got " + cmaBytes);
     }
     return new BuddyConfig(asi, (int) (cmaBytes >>> 21), p.getBoolean("thp"), p.getLong("min-free-kbytes"),
-        p.getInt("watermark-scale-factor"), p.getLong("cost-pcp"), p.getLong("cost-buddy"), p.getLong("cost-fallback"));
+        p.getInt("watermark-scale-factor"), p.getLong("cost-pcp"), p.getLong("cost-buddy"), p.getLong("cost-fallback"),
+        p.getInt("watermark-boost-factor"));
   }
 
   /**

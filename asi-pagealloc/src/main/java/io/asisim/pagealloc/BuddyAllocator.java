@@ -118,7 +118,7 @@ public final class BuddyAllocator implements PageAllocator {
       preferredZone[i] = fa.preferredZone(i);
     }
     this.ac = new AllocContext(fa);
-    this.fallback = new Fallback(fa, arch, cfg.costFallback(), allocFallbacks,
+    this.fallback = new Fallback(fa, arch, cfg.costFallback(), cfg.watermarkBoostFactor(), allocFallbacks,
         metrics.counter(StandardMetrics.ALLOC_FALLBACK_CLAIMS));
     this.highatomic = new Highatomic(fa);
     wire(s, CompactionHook.NONE);
@@ -281,6 +281,13 @@ public final class BuddyAllocator implements PageAllocator {
     return Watermarks.highSum(zones);
   }
 
+  @Override
+  public void resetWatermarkBoost() {
+    for (Zone z : zones) {
+      z.watermarkBoost = 0;
+    }
+  }
+
   // ---- package-private entry points for the unmapped pool, the seeding and /proc ----
 
   /**
@@ -314,6 +321,7 @@ public final class BuddyAllocator implements PageAllocator {
     int flags = AllocFlags.firstAttempt(gfp, mt, preferred, fa);
     int pfn = getPage.getPageFromFreelist(order, flags, ac);
     if (pfn >= 0) {
+      kswapdPending |= ac.wokeKswapd; // a boosted watermark (rmqueue())
       return pfn;
     }
     pfn = slowpath.slowpath(order, cma, ac);

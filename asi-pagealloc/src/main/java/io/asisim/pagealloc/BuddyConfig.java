@@ -13,6 +13,8 @@ package io.asisim.pagealloc;
  * @param costPcp cycles of an order-0..3 allocation or free served by the pcp lists
  * @param costBuddy cycles of a zone-lock path (buddy allocation/free, pcp refill or drain per block)
  * @param costFallback extra cycles of a migratetype fallback (claim or steal)
+ * @param watermarkBoostFactor {@code vm.watermark_boost_factor} (kernel default 15000; 0 turns
+ *     {@code boost_watermark()} off)
  */
 public record BuddyConfig(
     boolean asiPageblock,
@@ -22,7 +24,17 @@ public record BuddyConfig(
     int watermarkScaleFactor,
     long costPcp,
     long costBuddy,
-    long costFallback) {
+    long costFallback,
+    int watermarkBoostFactor) {
+
+  /** {@code vm.watermark_boost_factor}'s default (mm/page_alloc.c). */
+  public static final int DEFAULT_WATERMARK_BOOST_FACTOR = 15000;
+
+  /** Without watermark boosting ({@code watermark_boost_factor} 0): hand-checked scenarios that do not test it. */
+  public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,
+      int watermarkScaleFactor, long costPcp, long costBuddy, long costFallback) {
+    this(asiPageblock, cmaPageblocks, thpMinFree, minFreeKbytes, watermarkScaleFactor, costPcp, costBuddy, costFallback, 0);
+  }
 
   /** Estimates (not measured on hardware; see the plugin parameter descriptions). */
   public static final long DEFAULT_COST_PCP = 100;
@@ -31,6 +43,7 @@ public record BuddyConfig(
 
   /** Defaults for a plain buddy. */
   public static BuddyConfig defaults(boolean asiPageblock) {
-    return new BuddyConfig(asiPageblock, 0, true, 0, 10, DEFAULT_COST_PCP, DEFAULT_COST_BUDDY, DEFAULT_COST_FALLBACK);
+    return new BuddyConfig(asiPageblock, 0, true, 0, 10, DEFAULT_COST_PCP, DEFAULT_COST_BUDDY, DEFAULT_COST_FALLBACK,
+        DEFAULT_WATERMARK_BOOST_FACTOR);
   }
 }

@@ -29,9 +29,12 @@ final class Fallback {
   private final long costFallback;
   private final Counter allocFallbacks;
   private final Counter claims;
+  /** {@code watermark_boost_factor}. */
+  private final int boostFactor;
 
-  Fallback(FreeArea fa, ArchPageOps arch, long costFallback, Counter allocFallbacks, Counter claims) {
+  Fallback(FreeArea fa, ArchPageOps arch, long costFallback, int boostFactor, Counter allocFallbacks, Counter claims) {
     this.claims = claims;
+    this.boostFactor = boostFactor;
     this.fa = fa;
     this.ft = fa.ft;
     this.arch = arch;
@@ -85,7 +88,7 @@ final class Fallback {
         break;
       }
       int pfn = z.freeHead(z.list(o, base + fmt));
-      int got = tryToClaimBlock(z, pfn, o, order, mt, fmt, ac.sens);
+      int got = tryToClaimBlock(z, pfn, o, order, mt, fmt, ac.sens, flags);
       if (got >= 0) {
         extfrag(ac);
         claims.inc(); // try_to_claim_block() returns a page only once the block is the request's type
@@ -119,13 +122,19 @@ final class Fallback {
   }
 
   /** {@code try_to_claim_block()}. */
-  private int tryToClaimBlock(Zone z, int pfn, int currentOrder, int order, int startMt, int blockMt, int sens) {
+  private int tryToClaimBlock(Zone z, int pfn, int currentOrder, int order, int startMt, int blockMt, int sens,
+      int flags) {
     int base = sens * FrameTable.MIGRATE_TYPES;
     if (currentOrder >= FrameTable.PB_ORDER) {
       fa.delFromFreeList(z, pfn, currentOrder, base + blockMt);
       fa.changePageblockRange(pfn, currentOrder, startMt);
       fa.expand(z, pfn, order, currentOrder, base + startMt);
       return pfn;
+    }
+    // boost watermarks for more reclaim pressure, so that fewer fallbacks follow; kswapd is woken
+    // at the end of this rmqueue(), as the node may be balanced overall and would not wake itself
+    if (Watermarks.boostWatermark(z, boostFactor) && (flags & AllocFlags.ALLOC_KSWAPD) != 0) {
+      z.boostedWatermark = true;
     }
     int start = pfn & ~(FrameTable.PB_PAGES - 1);
     if (start < z.startPfn || start + FrameTable.PB_PAGES > z.endPfn) {

@@ -73,15 +73,23 @@ final class GetPage {
     }
   }
 
-  /** {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy. */
+  /**
+   * {@code rmqueue()}: pcp lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy; then,
+   * if a fallback boosted the zone's watermarks, kswapd is woken ({@code ZONE_BOOSTED_WATERMARK}).
+   */
   private int rmqueue(Zone z, int order, int flags, AllocContext ac) {
+    int pfn = -1;
     if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
-      int pfn = pcp.rmqueuePcplist(z, order, flags, ac);
-      if (pfn >= 0) {
-        return pfn;
-      }
+      pfn = pcp.rmqueuePcplist(z, order, flags, ac);
     }
-    return rmqueueBuddy(z, order, flags, ac);
+    if (pfn < 0) {
+      pfn = rmqueueBuddy(z, order, flags, ac);
+    }
+    if ((flags & AllocFlags.ALLOC_KSWAPD) != 0 && z.boostedWatermark) {
+      z.boostedWatermark = false;
+      ac.wokeKswapd = true; // wakeup_kswapd(zone, 0, 0, zone_idx(zone))
+    }
+    return pfn;
   }
 
   /** {@code rmqueue_buddy()}. */

@@ -261,27 +261,32 @@ final class UnmappedPool implements SensitivityStrategy {
     arch.charge(cpu, costPool);
   }
 
+  /** The shrinker is changing a block's mappings (and may be allocating a page table for it). */
+  private boolean shrinking;
+
   /** The shrinker: returns up to {@code shrinkBatch} free blocks of at least {@code shrinkMinOrder}. */
   int shrink(int cpu) {
+    if (shrinking) {
+      return 0;
+    }
     int returned = 0;
     for (int o = FrameTable.MAX_ORDER; o >= shrinkMinOrder && returned < shrinkBatch; o--) {
       while (FrameTable.head(lists, o) != Zone.NIL && returned < shrinkBatch) {
         int pfn = FrameTable.head(lists, o);
-        del(pfn, o);
         int n = 1 << o;
+        del(pfn, o);
+        shrinking = true; // a page table allocated below must not reclaim into this shrinker (PF_MEMALLOC)
+        boolean restored = restoreMapping(cpu, pfn, n);
+        shrinking = false;
+        if (!restored) {
+          // a block smaller than the one that entered the pool lies in a 2 MiB mapping changed
+          // whole: mapping it back needs a page table, and there is no page for one
+          // (set_memory_*() fails with -ENOMEM): it stays in the pool, the shrinker stops
+          add(pfn, o, false);
+          return returned;
+        }
         setInPool(pfn, n, false);
         poolPages -= n;
-        // the block's page tables were split when it entered the pool, so these cannot fail
-        if (pooled == Sensitivity.SENSITIVE) {
-          if (unmapDirect) {
-            mustMap(arch.setDirectMapped(cpu, pfn, n, true), pfn);
-          }
-          arch.clearPages(cpu, pfn, n);
-          mustMap(arch.setRestrictedMapped(cpu, pfn, n, true), pfn);
-        } else {
-          mustMap(arch.setRestrictedMapped(cpu, pfn, n, false), pfn);
-          arch.flushKernelRange(cpu, pfn, n);
-        }
         main.fa.markAllocated(pfn, o, Migratetype.MIGRATE_UNMOVABLE);
         main.freePages(cpu, pfn, o);
         shrinks.inc();
@@ -289,6 +294,33 @@ final class UnmappedPool implements SensitivityStrategy {
       }
     }
     return returned;
+  }
+
+  /**
+   * A free pool block's mappings back as the main allocator's: the sensitive class is zeroed and
+   * mapped restricted again (and in the direct map), the nonsensitive class unmapped with a flush.
+   * {@code false} (a page table could not be allocated) leaves the mappings as they were (a
+   * sensitive block is then zeroed for nothing).
+   */
+  private boolean restoreMapping(int cpu, int pfn, int n) {
+    if (pooled == Sensitivity.SENSITIVE) {
+      if (unmapDirect && !arch.setDirectMapped(cpu, pfn, n, true)) {
+        return false;
+      }
+      arch.clearPages(cpu, pfn, n); // zeroed before it becomes reachable restricted
+      if (!arch.setRestrictedMapped(cpu, pfn, n, true)) {
+        if (unmapDirect) {
+          mustMap(arch.setDirectMapped(cpu, pfn, n, false), pfn); // its tables exist now
+        }
+        return false;
+      }
+      return true;
+    }
+    if (!arch.setRestrictedMapped(cpu, pfn, n, false)) {
+      return false;
+    }
+    arch.flushKernelRange(cpu, pfn, n);
+    return true;
   }
 
   private static void mustMap(boolean ok, int pfn) {

@@ -130,6 +130,11 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   }
 
   @Override
+  public void resetWatermarkBoost() {
+    main.resetWatermarkBoost();
+  }
+
+  @Override
   public boolean takeKswapdWakeup() {
     return main.takeKswapdWakeup(); // pool refills allocate from the main buddy too
   }

@@ -134,7 +134,26 @@ final class Watermarks {
 
   /** {@code wmark_pages()}: the zone's min, low or high mark by {@code ALLOC_WMARK_*}. */
   static long wmark(Zone z, int which) {
-    return which == AllocFlags.ALLOC_WMARK_MIN ? z.wmarkMin : which == AllocFlags.ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh;
+    return (which == AllocFlags.ALLOC_WMARK_MIN ? z.wmarkMin : which == AllocFlags.ALLOC_WMARK_LOW ? z.wmarkLow : z.wmarkHigh)
+        + z.watermarkBoost;
+  }
+
+  /**
+   * {@code boost_watermark()}: raise the zone's marks by a pageblock, at most to
+   * {@code max(pageblock, high * factor / 10000)}; not in a zone smaller than four pageblocks, nor
+   * with the factor 0. Whether it boosted.
+   */
+  static boolean boostWatermark(Zone z, int factor) {
+    if (factor == 0 || (long) FrameTable.PB_PAGES * 4 > z.managedPages) {
+      return false;
+    }
+    long maxBoost = z.wmarkHigh * factor / 10000; // mult_frac()
+    if (maxBoost == 0) {
+      return false;
+    }
+    maxBoost = Math.max(FrameTable.PB_PAGES, maxBoost);
+    z.watermarkBoost = Math.min(z.watermarkBoost + FrameTable.PB_PAGES, maxBoost);
+    return true;
   }
 
   /** {@code __zone_watermark_unusable_free()}. */
@@ -163,11 +182,11 @@ final class Watermarks {
     return n;
   }
 
-  /** The sum of the zones' high watermarks, where kswapd stops ({@code pgdat_balanced()}). */
+  /** The sum of the zones' high watermarks with their boosts, where kswapd stops ({@code pgdat_balanced()}). */
   static long highSum(Zone[] zones) {
     long sum = 0;
     for (Zone z : zones) {
-      sum += z.wmarkHigh;
+      sum += z.wmarkHigh + z.watermarkBoost;
     }
     return sum;
   }

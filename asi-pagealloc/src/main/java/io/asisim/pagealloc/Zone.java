@@ -34,6 +34,10 @@ final class Zone {
   long wmarkMin;
   long wmarkLow;
   long wmarkHigh;
+  /** {@code zone->watermark_boost}: added to every mark ({@code wmark_pages()}) until kswapd has reclaimed it. */
+  long watermarkBoost;
+  /** {@code ZONE_BOOSTED_WATERMARK}: a boost happened; the next {@code rmqueue()} with ALLOC_KSWAPD wakes kswapd. */
+  boolean boostedWatermark;
   /** {@code lowmem_reserve[highest_zoneidx]}. */
   final long[] lowmemReserve = new long[3];
   long nrReservedHighatomic;

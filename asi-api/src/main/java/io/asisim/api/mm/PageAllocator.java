@@ -105,6 +105,13 @@ public interface PageAllocator {
   }
 
   /**
+   * The end of a kswapd run that restored the boosted watermarks: {@code balance_pgdat()} sets
+   * every zone's {@code watermark_boost} back to 0 ({@code boost_watermark()} raised it after a
+   * fallback). An allocator without boosts does nothing (the default).
+   */
+  default void resetWatermarkBoost() {}
+
+  /**
    * The free pages reclaim restores: the sum of the zones' high watermarks ({@code high_wmark_pages()},
    * where {@code balance_pgdat()} stops). 0 when the allocator keeps no watermarks.
    */

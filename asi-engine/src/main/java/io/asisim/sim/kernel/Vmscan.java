@@ -42,7 +42,8 @@ final class Vmscan {
    * an allocation wakes kswapd; 0 otherwise.
    */
   private final long reclaimLow;
-  private final long reclaimHigh;
+  /** The default low watermark of an allocator without watermarks (its kswapd target otherwise: the floor). */
+  private final long reclaimFloor;
   private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
   private boolean kswapdRunning;
   private KernelSlab slab;
@@ -64,7 +65,7 @@ final class Vmscan {
     this.vmscan = counters.vmscan();
     this.sched = sched;
     this.reclaimLow = allocator.reclaimWatermark() > 0 ? 0 : lowWatermarkPages(machine.nrFrames());
-    this.reclaimHigh = Math.max(allocator.reclaimWatermark(), lowWatermarkPages(machine.nrFrames()));
+    this.reclaimFloor = lowWatermarkPages(machine.nrFrames());
   }
 
   /**
@@ -87,7 +88,7 @@ final class Vmscan {
 
   /** Free pages reclaim restores (the sum of the high watermarks, or the default low mark). */
   long reclaimHigh() {
-    return reclaimHigh;
+    return Math.max(allocator.reclaimWatermark(), reclaimFloor); // with the zones' watermark boosts
   }
 
   /** An order-0 user or page-cache page ({@code gfp}), waking kswapd below the mark first; -1 if none. */
@@ -164,7 +165,10 @@ final class Vmscan {
     do {
       n = shrink(cpu, RECLAIM_BATCH, true);
       total += n;
-    } while (n > 0 && allocator.zoneFreePages() < reclaimHigh);
+    } while (n > 0 && allocator.zoneFreePages() < reclaimHigh());
+    // balance_pgdat()'s end: the boost it found is taken off, balanced or not (boosts added while
+    // it ran are dropped too here; the kernel keeps those)
+    allocator.resetWatermarkBoost();
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
   }
 
