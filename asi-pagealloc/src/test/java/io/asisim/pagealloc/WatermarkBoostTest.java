@@ -87,5 +87,10 @@ class WatermarkBoostTest {
     assertThat(z.watermarkBoost).isEqualTo(1500);
     z.managedPages = 2047; // fewer than four pageblocks: never
     assertThat(Watermarks.boostWatermark(z, 15000)).isFalse();
+    z.managedPages = 2048; // exactly four: boosted (pageblock_nr_pages * 4 > managed is false)
+    assertThat(Watermarks.boostWatermark(z, 15000)).isTrue();
+    z.wmarkHigh = 0; // high mark not set up yet: no boost
+    assertThat(Watermarks.boostWatermark(z, 15000)).isFalse();
+    assertThat(Watermarks.boostWatermark(z, 0)).as("factor 0").isFalse();
   }
 }

@@ -266,6 +266,11 @@ public final class SimKernel implements Kernel {
     return k.slab.slub();
   }
 
+  /** The kernel's object bookkeeping, for this package's tests. */
+  KernelSlab kernelSlab() {
+    return k.slab;
+  }
+
   /** The read-only view the checker sees ({@link KernelView}). */
   public KernelView view() {
     return k.view;

@@ -134,6 +134,80 @@ class KernelSlabTest {
         .containsExactlyInAnyOrder("dentry", "ext4_inode_cache", "radix_tree_node");
   }
 
+  /** The xarray's nodes as pages enter and leave, two files apart; tables grow past their first size. */
+  @Test
+  void xarrayNodesAppearAndGoWithTheirPagesAndTablesGrow() {
+    boot(256L << 20, "none");
+    KernelSlab s = k.kernelSlab();
+    int a = k.createFile(130, true);
+    int b = k.createFile(130, true);
+    for (long i = 0; i < 70; i++) {
+      s.pageCacheAdded(0, a, i);
+      s.pageCacheAdded(0, b, i);
+    }
+    assertThat(active("radix_tree_node")).as("per file: two leaves and the root").isEqualTo(6);
+    for (long i = 64; i < 70; i++) {
+      s.pageCacheRemoved(0, a, i);
+    }
+    assertThat(active("radix_tree_node")).as("a's second leaf went").isEqualTo(5);
+    for (long i = 0; i < 64; i++) {
+      s.pageCacheRemoved(0, a, i);
+    }
+    assertThat(active("radix_tree_node")).as("a's first leaf and its root went").isEqualTo(3);
+    // the bookkeeping no longer matches the page cache (which holds none of b's pages)
+    assertThat(k.view().slabInconsistency()).startsWith("xarray: 3 nodes allocated for the page cache, which needs 0");
+    for (long i = 0; i < 70; i++) {
+      s.pageCacheRemoved(0, b, i);
+    }
+    assertThat(active("radix_tree_node")).isZero();
+    assertThat(k.view().slabInconsistency()).isNull();
+    // past the first 64 pids, handles and files
+    s.taskCreated(0, 64, true);
+    assertThat(active("task_struct")).isEqualTo(1);
+    s.taskReleased(0, 64);
+    int[] h = new int[70];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = s.fileOpened(0);
+    }
+    assertThat(active("filp")).isEqualTo(70);
+    for (int x : h) {
+      s.filePut(0, x);
+    }
+    assertThat(active("filp")).isZero();
+    for (int i = 0; i < 70; i++) {
+      k.createFile(1, false);
+    }
+    assertThat(active("dentry")).isEqualTo(72);
+  }
+
+  /** Two files open at once in one process: each its own struct file, freed at its own close. */
+  @Test
+  void twoOpenFilesAreTwoStructFiles() {
+    boot(256L << 20, "reclaimable");
+    int p = k.spawn();
+    int f = k.createFile(4, true);
+    int g = k.createFile(4, true);
+    int fd = k.open(p, f);
+    int gd = k.open(p, g);
+    assertThat(active("filp")).isEqualTo(2);
+    k.close(p, fd);
+    assertThat(active("filp")).isEqualTo(1);
+    k.close(p, gd);
+    assertThat(active("filp")).isZero();
+  }
+
+  /** A node counted with no page behind it: the recount from the page cache names it. */
+  @Test
+  void aNodeCountTheCacheDoesNotHaveIsReported() {
+    boot(256L << 20, "reclaimable");
+    int p = k.spawn();
+    int f = k.createFile(130, true);
+    k.read(p, k.open(p, f), 0, 10);
+    k.kernelSlab().pageCacheAdded(0, f, 20); // page 20 is not cached
+    assertThat(k.view().slabInconsistency()).matches("xarray: node 0 at level 0 of file " + f
+        + " counts 11 entries, the page cache has 10");
+  }
+
   @Test
   void xarrayHeightIsTheFileSizes() {
     assertThat(KernelSlab.xaHeight(1)).as("index 0 lives in xa_head").isZero();

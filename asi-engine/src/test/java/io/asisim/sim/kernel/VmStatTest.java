@@ -50,6 +50,28 @@ class VmStatTest {
     assertThatThrownBy(() -> VmStat.parse("nr_free_pages 1\npgfault x\n"))
         .hasMessage("vmstat line 2: 'pgfault x' (valid: NAME VALUE)");
     assertThatThrownBy(() -> VmStat.parse("pgfault\n")).hasMessage("vmstat line 1: 'pgfault' (valid: NAME VALUE)");
+    assertThatThrownBy(() -> VmStat.parse(" 5\n")).hasMessage("vmstat line 1: ' 5' (valid: NAME VALUE)");
+    assertThatThrownBy(() -> VmStat.parse("a 1\n\nb 2\n")).hasMessage("vmstat line 2: '' (valid: NAME VALUE)");
+  }
+
+  /** pgfault counts every fault handle_mm_fault() handled: anonymous, copy-on-write and file. */
+  @Test
+  void pgfaultIsEveryKindOfFault() {
+    VariantConfig c = new VariantConfig(new MachineConfig(256L << 20, 2, true), Map.of(), Set.of(), Settings.none(), 1, 0);
+    Injector inj = Guice.createInjector(new VariantModule(c, PluginRegistry.discover()));
+    SimKernel k = inj.getInstance(SimKernel.class);
+    Metrics m = inj.getInstance(Metrics.class);
+    int p = k.spawn();
+    long va = k.mmapAnon(p, 2);
+    k.touch(p, va, true);
+    int c2 = k.fork(p);
+    k.touch(c2, va, true); // copy-on-write
+    int f = k.createFile(2, true);
+    long fva = k.mmapFile(p, f, 2);
+    k.touch(p, fva, false); // a file read fault
+    assertThat(new long[] {m.get("anon_faults"), m.get("cow_faults"), m.get("file_faults")}).doesNotContain(0L);
+    assertThat(VmStat.of(m, inj.getInstance(PageAllocator.class)).get("pgfault"))
+        .isEqualTo(m.get("anon_faults") + m.get("cow_faults") + m.get("file_faults"));
   }
 
   /** A file bigger than memory read twice: kswapd and direct reclaim both evict, and each counts its own. */
