@@ -7,6 +7,7 @@ package io.asisim.sim.workload;
  * @param ops requests
  * @param serverMemory bytes of the machine the servers get (the rest is other tenants')
  * @param servers long-running server processes
+ * @param threads threads per server process, serving its requests in turn
  * @param heapPages anonymous heap pages each server writes at start and keeps writing
  * @param files disk-backed files the servers read
  * @param filePercent their total size, in percent of server-memory (above 100: reclaim runs all the time)
@@ -18,5 +19,5 @@ package io.asisim.sim.workload;
  * @param jobEvery every this many requests a short-lived job (0: none)
  * @param jobPages anonymous pages a job writes
  */
-record ServerMixParams(long ops, long serverMemory, int servers, int heapPages, int files, int filePercent, int readPages, int heapWrites,
+record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages) {}

@@ -44,6 +44,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.size("server-memory", "512M", 64L << 20, 1L << 42,
             "memory the servers get; the rest of the machine is held by other tenants in 2 MiB blocks"),
         ParamSpec.integer("servers", 4, 1, 4096, "long-running server processes, served in turn"),
+        ParamSpec.integer("threads", 1, 1, 256, "threads per server process (a thread pool sharing its mm and files)"),
         ParamSpec.integer("heap-pages", 8192, 1, 1 << 26, "anonymous heap pages per server, written at start"),
         ParamSpec.integer("files", 8, 1, 4096, "disk-backed files the servers read"),
         ParamSpec.integer("file-percent", 150, 1, 10_000, "total file size in percent of server-memory (above 100: reclaim)"),
@@ -60,7 +61,8 @@ public final class ServerMixPlugin implements Plugin<Workload> {
   @Override
   public Workload create(Params p, SimContext ctx) {
     long userCycles = p.getLong("user-ns-per-request") * ctx.machine().profile().get(Cost.CLOCK_MHZ) / 1000;
-    ServerMixParams sp = new ServerMixParams(p.getLong("ops"), p.getLong("server-memory"), p.getInt("servers"), p.getInt("heap-pages"),
+    ServerMixParams sp = new ServerMixParams(p.getLong("ops"), p.getLong("server-memory"), p.getInt("servers"),
+        p.getInt("threads"), p.getInt("heap-pages"),
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
         p.getInt("job-every"), p.getInt("job-pages"));

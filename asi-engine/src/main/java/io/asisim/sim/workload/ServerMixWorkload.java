@@ -14,6 +14,11 @@ import java.util.SplittableRandom;
  * exits: {@code task_struct}, {@code mm_struct}, VMA and page-table churn, unmovable and
  * nonsensitive, between the movable sensitive pages).
  *
+ * <p>With {@code threads} above 1 each server is a process of that many threads
+ * ({@code CLONE_VM|CLONE_FILES}, as a thread pool): its requests go to its threads in turn, which
+ * share the heap and the descriptors and run on several CPUs, so unmapping a burst shoots down the
+ * other CPUs running the mm, and a thread forks and reaps its own jobs.
+ *
  * <p>The servers get {@code server-memory} of the machine; the rest is held by other tenants in
  * 2 MiB blocks ({@link OtherTenants}), so the pressure is the same on a machine of any size.
  * Each op is one request by the next server in turn: {@code read-pages} pages of a random file
@@ -32,6 +37,8 @@ final class ServerMixWorkload implements Workload {
   private final ServerMixParams p;
   private final SplittableRandom random;
   private int[] servers;
+  /** The threads of each server process (the leader first), which serve its requests in turn. */
+  private int[][] threads;
   private long[] heaps;
   private int[] files;
   private long filePages;
@@ -83,12 +90,20 @@ final class ServerMixWorkload implements Workload {
         fds[s][f] = k.open(servers[s], files[f]);
       }
     }
+    // CLONE_VM|CLONE_FILES threads after the files are open: they share the table and the heap
+    threads = new int[servers.length][p.threads()];
+    for (int s = 0; s < servers.length; s++) {
+      threads[s][0] = servers[s];
+      for (int t = 1; t < p.threads(); t++) {
+        threads[s][t] = k.cloneThread(servers[s]);
+      }
+    }
   }
 
   @Override
   public void step(Kernel k, long index) {
     int s = (int) (index % servers.length);
-    int pid = servers[s];
+    int pid = threads[s][(int) (index / servers.length % p.threads())];
     int f = random.nextInt(files.length);
     long at = random.nextLong(filePages - p.readPages() + 1);
     k.read(pid, fds[s][f], at, p.readPages());

@@ -28,14 +28,18 @@ class ServerMixWorkloadTest {
 
   /** A 256 MiB, 2-CPU machine: two servers with 8 MiB heaps, files of 150 % of memory. */
   private static VariantConfig config(String allocator, long checkEvery, String... more) {
+    return config(Map.of(PluginKind.ALLOCATOR, allocator), checkEvery, more);
+  }
+
+  private static VariantConfig config(Map<PluginKind, String> plugins, long checkEvery, String... more) {
     Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
     sel.put(PluginKind.WORKLOAD, "server-mix");
-    sel.put(PluginKind.ALLOCATOR, allocator);
+    sel.putAll(plugins);
     List<String> set = new ArrayList<>(List.of("workload.server-mix.ops=6000", "workload.server-mix.servers=2",
         "workload.server-mix.heap-pages=2048", "workload.server-mix.read-pages=32"));
     set.addAll(List.of(more));
-    return new VariantConfig(new MachineConfig(256L << 20, 2, true), sel, Set.of(PluginKind.WORKLOAD, PluginKind.ALLOCATOR),
-        Settings.parse(set, REG), 7, checkEvery);
+    return new VariantConfig(new MachineConfig(256L << 20, 2, true), sel, sel.keySet(), Settings.parse(set, REG), 7,
+        checkEvery);
   }
 
   @ParameterizedTest
@@ -70,6 +74,23 @@ class ServerMixWorkloadTest {
     assertThat(pool.get("pool_stranded_pages")).isPositive();
     assertThat(pool.get("pgsteal_kswapd")).isGreaterThan(pageblock.get("pgsteal_kswapd") * 1.2);
     assertThat(pool.get("pagecache_misses")).isGreaterThan(pageblock.get("pagecache_misses"));
+  }
+
+  /**
+   * A server of two threads: they share its mm on both CPUs, so unmapping a request buffer shoots
+   * the other CPU down, and the ephmap's aliases of that mm are flushed there too; checked.
+   */
+  @Test
+  void threadsOfAServerShareItsMmAcrossCpusAndTheirUnmapsShootTheOtherDown() {
+    Map<PluginKind, String> plugins = Map.of(PluginKind.ALLOCATOR, "pageblock-migratetype", PluginKind.MAPPER, "ephmap",
+        PluginKind.FLUSH, "mm-global");
+    Runner runner = new Runner(REG);
+    RunResult one = runner.run(config(plugins, 250));
+    RunResult two = runner.run(config(plugins, 250, "workload.server-mix.threads=2"));
+    assertThat(one.get("tlb_shootdown_ipis")).as("one thread per process: no other CPU runs its mm").isZero();
+    assertThat(two.get("tlb_shootdown_ipis")).isPositive();
+    assertThat(two.get("invariant_violations")).isZero();
+    assertThat(two.get("forks")).as("the threads fork the same jobs").isEqualTo(one.get("forks"));
   }
 
   @Test
