@@ -191,7 +191,11 @@ final class Watermarks {
     return sum;
   }
 
-  /** {@code zone_watermark_fast()}. */
+  /**
+   * {@code zone_watermark_fast()}, with its exception for boosts: an order-0 request that may dip
+   * into the min reserve ({@code __GFP_HIGH}: ALLOC_MIN_RESERVE) checked at the min mark ignores
+   * the boost, so that the boost wakes kswapd below the low mark but never starves such requests.
+   */
   static boolean zoneWatermarkFast(Zone z, int order, long mark, int highest, int flags, boolean hasCma, int nrSens) {
     long free = z.freePages;
     if (order == 0) {
@@ -201,7 +205,14 @@ final class Watermarks {
         return true;
       }
     }
-    return zoneWatermarkOk(z, order, mark, highest, flags, free, hasCma, nrSens);
+    if (zoneWatermarkOk(z, order, mark, highest, flags, free, hasCma, nrSens)) {
+      return true;
+    }
+    if (order == 0 && (flags & AllocFlags.ALLOC_MIN_RESERVE) != 0 && z.watermarkBoost != 0
+        && (flags & AllocFlags.ALLOC_WMARK_MASK) == AllocFlags.ALLOC_WMARK_MIN) {
+      return zoneWatermarkOk(z, order, z.wmarkMin, highest, flags, free, hasCma, nrSens);
+    }
+    return false;
   }
 
   /** {@code __zone_watermark_ok()}. */

@@ -74,6 +74,27 @@ class WatermarkBoostTest {
     assertThat(a.takeKswapdWakeup()).isFalse();
   }
 
+  /** zone_watermark_fast(): an order-0 __GFP_HIGH request at the min mark ignores the boost. */
+  @Test
+  void aHighPriorityOrderZeroRequestAtTheMinMarkIgnoresTheBoost() {
+    Zone z = new Zone(2, "Normal", 0, 1 << 20, FrameTable.MIGRATE_TYPES, 1, 1);
+    z.managedPages = 1 << 20;
+    z.wmarkMin = 32;
+    z.watermarkBoost = 512;
+    z.freePages = 150;
+    int min = AllocFlags.ALLOC_WMARK_MIN;
+    long boosted = Watermarks.wmark(z, min);
+    assertThat(boosted).isEqualTo(544);
+    // ALLOC_MIN_RESERVE halves the mark (272), still above 150: only the exception lets it through
+    assertThat(Watermarks.zoneWatermarkFast(z, 0, boosted, 0, min | AllocFlags.ALLOC_MIN_RESERVE, false, 1)).isTrue();
+    assertThat(Watermarks.zoneWatermarkFast(z, 0, boosted, 0, min, false, 1)).as("no __GFP_HIGH").isFalse();
+    assertThat(Watermarks.zoneWatermarkFast(z, 1, boosted, 0, min | AllocFlags.ALLOC_MIN_RESERVE, false, 1))
+        .as("order 1").isFalse();
+    z.watermarkBoost = 0;
+    assertThat(Watermarks.zoneWatermarkFast(z, 0, 300, 0, min | AllocFlags.ALLOC_MIN_RESERVE, false, 1))
+        .as("no boost: the mark as given").isFalse();
+  }
+
   @Test
   void theBoostGrowsByAPageblockUpToItsCap() {
     Zone z = new Zone(2, "Normal", 0, 1 << 20, FrameTable.MIGRATE_TYPES, 1, 1);

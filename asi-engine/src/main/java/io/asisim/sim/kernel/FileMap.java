@@ -76,6 +76,7 @@ final class FileMap {
     int filp = slab.fileOpened(cpu);
     int fd = tasks.installFd(pid, file, filp);
     if (fd < 0) {
+      slab.filePut(cpu, filp); // do_sys_openat2() takes the descriptor first: no file is left behind
       throw new IllegalStateException("pid " + pid + " has " + FilesStruct.MAX_FDS + " files open");
     }
     return fd;

@@ -19,6 +19,7 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
   static final int ALLOCSTALL_DMA32 = 4;
   static final int ALLOCSTALL_NORMAL = 5;
   static final int ALLOCSTALL_MOVABLE = 6;
+  static final int ALLOCSTALL_DMA = 7;
 
 
   static KernelCounters register(Metrics m) {

@@ -58,10 +58,13 @@ public final class KernelMetrics {
       "direct reclaims of requests whose highest zone is Normal, e.g. GFP_KERNEL (/proc/vmstat)");
   public static final MetricDescriptor ALLOCSTALL_MOVABLE = new MetricDescriptor("allocstall_movable", "count", LOWER,
       "direct reclaims of __GFP_HIGHMEM|__GFP_MOVABLE requests (user and page-cache pages; /proc/vmstat)");
-  /** The counters {@link VmStat} prints as they are. */
+  public static final MetricDescriptor ALLOCSTALL_DMA = new MetricDescriptor("allocstall_dma", "count", LOWER,
+      "direct reclaims of __GFP_DMA requests (/proc/vmstat)");
+  /** The counters {@link VmStat} prints as they are, in {@link KernelCounters}' index order. */
   public static final List<MetricDescriptor> VMSTAT = List.of(PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD,
-      PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE);
+      PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE, ALLOCSTALL_DMA);
 
   public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES,
-      PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE);
+      PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
+      ALLOCSTALL_DMA);
 }

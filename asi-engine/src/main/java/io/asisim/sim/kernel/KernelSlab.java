@@ -33,7 +33,9 @@ import java.util.Arrays;
  *       when a file is created; files are never unlinked here;
  *   <li>{@code radix_tree_node}: the nodes of a file's page-cache xarray (lib/xarray.c), one per
  *       64-slot range holding at least one page at each level ({@code xas_alloc()} when an insert
- *       reaches an empty range, {@code xas_delete_node()} when the last entry of a node goes).
+ *       reaches an empty range, {@code xas_delete_node()} when the last entry of a node goes;
+ *       reclaim's shadow entries, which keep a node until the shadow-node shrinker runs, are
+ *       not modelled).
  * </ul>
  * Slot sizes and {@code SLAB_RECLAIM_ACCOUNT} are those of this repository's Linux 6.18 guest
  * ({@code /sys/kernel/slab}, docs/calibration.md); every object is allocated with
@@ -42,7 +44,8 @@ import java.util.Arrays;
  *
  * <p>Not modelled (docs/deviations.md): the cost of an object allocation (inside the measured
  * system-call costs), kernel touches of the objects (so a sensitive cache causes no ASI exit),
- * caches merged into others ({@code files_cache}, {@code signal_cache}, {@code pid}, {@code cred}
+ * the two {@code struct file}s of a pipe, caches merged into others ({@code files_cache},
+ * {@code signal_cache}, {@code pid}, {@code cred}
  * ...), anonymous VMAs per {@code mmap()} (treated as merged with the first one), negative dentries,
  * shrinkers of dentries and inodes, and the xarray's height changing with the highest index cached
  * (it is the file size's).
@@ -187,6 +190,20 @@ final class KernelSlab {
       m.vmaSlab = Arrays.copyOf(m.vmaSlab, m.nrVmas * 2);
     }
     m.vmaSlab[m.nrVmas++] = alloc(cpu, VMA);
+  }
+
+  /**
+   * After {@code munmap()} trimmed, split or removed file mappings: one {@code vm_area_struct}
+   * per VMA again ({@code __split_vma()} allocates one, {@code remove_vma()} frees one).
+   */
+  void vmasChanged(int cpu, MmState m) {
+    int want = BASE_VMAS + m.vmas.size();
+    while (m.nrVmas > want) {
+      free(cpu, m.vmaSlab[--m.nrVmas]);
+    }
+    while (m.nrVmas < want) {
+      vmaAdded(cpu, m);
+    }
   }
 
   /** {@code exit_mmap()} frees every VMA, {@code mmdrop()} the {@code mm_struct}. */

@@ -57,6 +57,7 @@ final class Mmap {
     boolean files = m.vmas.size() > 0;
     if (files) {
       m.vmas.unmap(va, pages);
+      slab.vmasChanged(cpu, m);
     }
     boolean zapped = false;
     for (int i = 0; i < pages; i++) {

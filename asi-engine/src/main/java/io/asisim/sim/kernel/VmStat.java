@@ -23,7 +23,9 @@ import java.util.Map;
  * <p>{@link #of} gives the counters the simulation models, under their kernel names; the
  * rendering prints only those (a counter it does not model is left out rather than printed as 0):
  * <ul>
- *   <li>{@code nr_free_pages}: the allocator's free pages at the end;
+ *   <li>{@code nr_free_pages}: the zones' free pages at the end ({@code zoneFreePages()}: a
+ *       private pool's pages are not free there; pcp pages are counted, the kernel's
+ *       {@code NR_FREE_PAGES} leaves them out);
  *   <li>{@code nr_slab_reclaimable}, {@code nr_slab_unreclaimable}: pages in the kernel's slab
  *       caches ({@link KernelSlab}) or a trace's replayed ones;
  *   <li>{@code nr_page_table_pages}: the machine's page-table pages;
@@ -31,8 +33,9 @@ import java.util.Map;
  *       file);
  *   <li>{@code pgscan_kswapd}, {@code pgscan_direct}, {@code pgsteal_kswapd}, {@code pgsteal_direct}:
  *       page-cache pages reclaim looked at and evicted ({@link Vmscan});
- *   <li>{@code allocstall_normal}, {@code allocstall_movable}: direct reclaims, by the highest zone
- *       of the request ({@code __count_zid_vm_events(ALLOCSTALL, ac->highest_zoneidx)}).
+ *   <li>{@code allocstall_dma}, {@code allocstall_dma32}, {@code allocstall_normal},
+ *       {@code allocstall_movable}: direct reclaims, by the highest zone of the request
+ *       ({@code __count_zid_vm_events(ALLOCSTALL, sc->reclaim_idx)}).
  * </ul>
  */
 public final class VmStat {
@@ -132,7 +135,7 @@ public final class VmStat {
   /** The modelled counters of a variant, under their kernel names, from its metrics and its allocator's state. */
   public static Map<String, Long> of(Metrics m, PageAllocator allocator) {
     Map<String, Long> v = new LinkedHashMap<>();
-    v.put("nr_free_pages", allocator.freePages());
+    v.put("nr_free_pages", allocator.zoneFreePages());
     v.put("nr_slab_reclaimable", m.get(SlabMetrics.NR_SLAB_RECLAIMABLE.name()));
     v.put("nr_slab_unreclaimable", m.get(SlabMetrics.NR_SLAB_UNRECLAIMABLE.name()));
     v.put("nr_page_table_pages", m.get(io.asisim.api.metrics.StandardMetrics.PAGETABLE_PAGES.name()));

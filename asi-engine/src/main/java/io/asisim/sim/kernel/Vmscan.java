@@ -109,7 +109,7 @@ final class Vmscan {
       wakeupKswapd(cpu);
     }
     long pfn = allocator.alloc(cpu, order, gfp);
-    if (allocator.takeKswapdWakeup() && kswapd) {
+    if (kswapd && allocator.takeKswapdWakeup()) { // a request that may not wake kswapd leaves it pending
       wakeupKswapd(cpu); // the request missed every zone's low watermark
     }
     if (pfn < 0 && kswapd) {
@@ -183,7 +183,9 @@ final class Vmscan {
       int file = PageCache.fileOf(code);
       long index = PageCache.indexOf(code);
       long pfn = cache.remove(file, index);
-      slab.pageCacheRemoved(cpu, file, index); // page_cache_delete() -> xas_store(NULL)
+      // __filemap_remove_folio(): the kernel leaves a shadow entry (workingset_eviction()) that keeps
+      // the node until the shadow shrinker runs; here the slot empties at once (docs/deviations.md)
+      slab.pageCacheRemoved(cpu, file, index);
       // every process with the file open loses read() access to this page (once per thread group:
       // its threads share the descriptor table and the mm)
       for (int pid = 0; pid < tasks.pidLimit(); pid++) {
@@ -206,6 +208,9 @@ final class Vmscan {
    * zone is empty).
    */
   private static int allocstall(int gfp) {
+    if ((gfp & Gfp.__GFP_DMA) != 0) {
+      return KernelCounters.ALLOCSTALL_DMA;
+    }
     if ((gfp & Gfp.__GFP_DMA32) != 0) {
       return KernelCounters.ALLOCSTALL_DMA32;
     }

@@ -180,6 +180,26 @@ class KernelSlabTest {
     assertThat(active("dentry")).isEqualTo(72);
   }
 
+  /** munmap() of a whole file mapping frees its VMA (remove_vma()); of its middle, splits it (__split_vma()). */
+  @Test
+  void munmapFreesOrSplitsTheVma() {
+    boot(256L << 20, "reclaimable");
+    int p = k.spawn();
+    int f = k.createFile(8, true);
+    long whole = k.mmapFile(p, f, 4);
+    long split = k.mmapFile(p, f, 8);
+    assertThat(active("vm_area_struct")).isEqualTo(2 + 2);
+    k.munmap(p, whole, 4);
+    assertThat(active("vm_area_struct")).isEqualTo(2 + 1);
+    k.munmap(p, split + (2L << 12), 2); // pages 2..3 of 8: two VMAs remain of it
+    assertThat(active("vm_area_struct")).isEqualTo(2 + 2);
+    int c = k.fork(p);
+    assertThat(active("vm_area_struct")).as("dup_mmap() copies the VMAs there are").isEqualTo(2 * (2 + 2));
+    k.exit(c);
+    k.exit(p);
+    KernelPages.noProcessObjectsLeft(k);
+  }
+
   /** Two files open at once in one process: each its own struct file, freed at its own close. */
   @Test
   void twoOpenFilesAreTwoStructFiles() {
