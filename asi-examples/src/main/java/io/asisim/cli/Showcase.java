@@ -148,31 +148,20 @@ final class Showcase {
         b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
     b.memory(16L << 30);
     b.clearSets();
-    Path trace = traceFile(SHARED_TRACE);
-    if (trace != null) {
-      b.set("workload.trace.file", trace.toString());
-      out.add(new Section("Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
-          "The kmem:mm_page_alloc/mm_page_free events of a real `tar | gzip` run on Linux 6.18, replayed "
-              + "through each strategy (pfns remapped; the GFP flags decide sensitivity): flips, zeroing, "
-              + "shootdowns and fallbacks per strategy. The replay is deterministic, so one sample suffices.",
-          b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
-      b.clearSets();
-    }
-    Path slab = traceFile(SLAB_TRACE);
-    if (slab != null) {
-      b.set("workload.trace.file", slab.toString());
-      out.add(new Section("Allocator strategies under slab caches replayed from real slab events (" + SLAB_TRACE + ")",
-          "The kmem_cache_alloc/kmalloc/kmem_cache_free/kfree events of a real `find /usr` and `tar` on "
-              + "Linux 6.18, replayed through the SLUB model: its slabs come from each strategy, and under the "
-              + "ASI series' rule the reclaimable caches (dentries, inodes, buffer heads) are sensitive, the "
-              + "rest not (nr_slab_reclaimable, nr_slab_unreclaimable). pageblock-migratetype flips the "
-              + "pageblocks the nonsensitive slabs need and zeroes them (pages_zeroed); unmapped-pool refills "
-              + "its sensitive pool in 2 MiB blocks, each refill a shootdown (pool_refills, tlb_shootdowns), "
-              + "and strands the pool's free pages (pool_stranded_pages). No memory pressure here: the "
-              + "strategies differ by what taking memory costs, not by fragmentation. Deterministic: one sample.",
-          b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
-      b.clearSets();
-    }
+    addTraceSection(out, b, SHARED_TRACE, "Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
+        "The kmem:mm_page_alloc/mm_page_free events of a real `tar | gzip` run on Linux 6.18, replayed "
+            + "through each strategy (pfns remapped; the GFP flags decide sensitivity): flips, zeroing, "
+            + "shootdowns and fallbacks per strategy. The replay is deterministic, so one sample suffices.");
+    addTraceSection(out, b, SLAB_TRACE, "Allocator strategies under slab caches replayed from real slab events ("
+        + SLAB_TRACE + ")",
+        "The kmem_cache_alloc/kmalloc/kmem_cache_free/kfree events of a real `find /usr` and `tar` on "
+            + "Linux 6.18, replayed through the SLUB model: its slabs come from each strategy, and under the "
+            + "ASI series' rule the reclaimable caches (dentries, inodes, buffer heads) are sensitive, the "
+            + "rest not (nr_slab_reclaimable, nr_slab_unreclaimable). pageblock-migratetype flips the "
+            + "pageblocks the nonsensitive slabs need and zeroes them (pages_zeroed); unmapped-pool refills "
+            + "its sensitive pool in 2 MiB blocks, each refill a shootdown (pool_refills, tlb_shootdowns), "
+            + "and strands the pool's free pages (pool_stranded_pages). No memory pressure here: the "
+            + "strategies differ by what taking memory costs, not by fragmentation. Deterministic: one sample.");
     List<VariantConfig> flush = new ArrayList<>();
     b.set("machine.x86.cr3-noflush", "true");
     // half the default ops: the exposure scans every 16 ops (below) add about a third to this section's host time
@@ -233,6 +222,20 @@ final class Showcase {
   }
 
   /** A committed trace, found relative to the launcher's directory or the working directory. */
+  /**
+   * A section replaying {@code name} (relative to the repository root) through both allocator
+   * strategies, one sample (the replay is deterministic); none when the file is not there.
+   */
+  private static void addTraceSection(List<Section> out, Builder b, String name, String title, String guide) {
+    Path trace = traceFile(name);
+    if (trace == null) {
+      return;
+    }
+    b.set("workload.trace.file", trace.toString());
+    out.add(new Section(title, guide, b.axis("trace", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), 1));
+    b.clearSets();
+  }
+
   private static Path traceFile(String name) {
     String home = System.getProperty("asisim.home");
     Path p = home != null ? Path.of(home).resolve(name) : Path.of(name);

@@ -320,12 +320,10 @@ public final class BuddyAllocator implements PageAllocator {
     int cma = mt == MIGRATE_MOVABLE ? ALLOC_CMA : 0; // gfp_to_alloc_flags_cma()
     int flags = AllocFlags.firstAttempt(gfp, mt, preferred, fa);
     int pfn = getPage.getPageFromFreelist(order, flags, ac);
-    if (pfn >= 0) {
-      kswapdPending |= ac.wokeKswapd; // a boosted watermark (rmqueue())
-      return pfn;
+    if (pfn < 0) {
+      pfn = slowpath.slowpath(order, cma, ac);
     }
-    pfn = slowpath.slowpath(order, cma, ac);
-    kswapdPending |= ac.wokeKswapd;
+    kswapdPending |= ac.wokeKswapd; // wake_all_kswapds(), or a boosted watermark in rmqueue()
     return pfn;
   }
 

@@ -63,7 +63,7 @@ final class Exec {
     // exec_mmap(): the CPU switches to the new mm; the restricted space of the old one goes away
     sched.switchMm(cpu, mm, siteExec);
     MmState m = new MmState(mm);
-    slab.mmCreated(cpu, m, KernelSlab.BASE_VMAS); // bprm_mm_init(): mm_alloc(); the stack and anonymous VMAs
+    slab.mmCreated(cpu, m); // bprm_mm_init(): mm_alloc(); the stack and anonymous VMAs
     tasks.setMm(pid, m);
     mmap.exitMm(cpu, pid, old);
     if (file >= 0) {

@@ -73,14 +73,14 @@ final class FileFault {
     long nr = checkedPages(file, pages);
     long va = m.take((int) nr);
     m.vmas.add(va, nr, file, 0);
-    slab.vmaAdded(cpu, m); // mmap_region() -> vm_area_alloc()
+    slab.vmasChanged(cpu, m); // mmap_region() -> vm_area_alloc()
     return va;
   }
 
   /** The same mapping at a fixed address ({@code MAP_FIXED}): how exec maps a program's text. */
   void mmapAt(int cpu, MmState m, long va, int file, long pages) {
     m.vmas.add(va, checkedPages(file, pages), file, 0);
-    slab.vmaAdded(cpu, m);
+    slab.vmasChanged(cpu, m);
   }
 
   private long checkedPages(int file, long pages) {

@@ -54,7 +54,7 @@ final class Fork {
     int pid = tasks.allocPid();
     MmState m = new MmState(mm);
     slab.taskCreated(cpu, pid, true);
-    slab.mmCreated(cpu, m, KernelSlab.BASE_VMAS);
+    slab.mmCreated(cpu, m);
     tasks.install(pid, m, cpu, FilesStruct.empty());
     machine.charge(cpu, KernelCosts.FORK_BASE + KernelCosts.EXEC_BASE);
     sched.switchTo(cpu, pid);
@@ -75,9 +75,9 @@ final class Fork {
     c.nextVa = p.nextVa;
     c.bufVa = p.bufVa;
     slab.taskCreated(cpu, child, true);
-    slab.mmCreated(cpu, c, p.nrVmas); // dup_mm(): allocate_mm(), then dup_mmap() -> vm_area_dup() per VMA
     tasks.install(child, c, cpu, dupFiles(parent));
     c.vmas.copyFrom(p.vmas);
+    slab.mmCreated(cpu, c); // dup_mm(): allocate_mm(), then dup_mmap() -> vm_area_dup() per VMA
     machine.charge(cpu, KernelCosts.FORK_BASE);
     // copy_present_pte(): share every anonymous page read-only, parent and child
     LongLongMap a = p.anon;

@@ -11,15 +11,15 @@ record KernelCounters(Counter syscalls, Counter contextSwitches, Counter anonFau
     Counter forks, Counter pagecacheMisses, Counter evictions, Counter accessLosses, Counter oomEvents,
     Counter ticks, Counter wakeups, Counter kswapdWakeups, Counter pipeCopies, Counter userCycles,
     Counter coldEntryCycles, Counter[] vmscan) {
-  /** Indices into {@link #vmscan}: {@link KernelMetrics#VMSTAT}'s order. */
-  static final int PGSCAN_KSWAPD = 0;
-  static final int PGSCAN_DIRECT = 1;
-  static final int PGSTEAL_KSWAPD = 2;
-  static final int PGSTEAL_DIRECT = 3;
-  static final int ALLOCSTALL_DMA32 = 4;
-  static final int ALLOCSTALL_NORMAL = 5;
-  static final int ALLOCSTALL_MOVABLE = 6;
-  static final int ALLOCSTALL_DMA = 7;
+  /** Indices into {@link #vmscan}, which holds {@link KernelMetrics#VMSTAT} in its order. */
+  static final int PGSCAN_KSWAPD = KernelMetrics.VMSTAT.indexOf(KernelMetrics.PGSCAN_KSWAPD);
+  static final int PGSCAN_DIRECT = KernelMetrics.VMSTAT.indexOf(KernelMetrics.PGSCAN_DIRECT);
+  static final int PGSTEAL_KSWAPD = KernelMetrics.VMSTAT.indexOf(KernelMetrics.PGSTEAL_KSWAPD);
+  static final int PGSTEAL_DIRECT = KernelMetrics.VMSTAT.indexOf(KernelMetrics.PGSTEAL_DIRECT);
+  static final int ALLOCSTALL_DMA = KernelMetrics.VMSTAT.indexOf(KernelMetrics.ALLOCSTALL_DMA);
+  static final int ALLOCSTALL_DMA32 = KernelMetrics.VMSTAT.indexOf(KernelMetrics.ALLOCSTALL_DMA32);
+  static final int ALLOCSTALL_NORMAL = KernelMetrics.VMSTAT.indexOf(KernelMetrics.ALLOCSTALL_NORMAL);
+  static final int ALLOCSTALL_MOVABLE = KernelMetrics.VMSTAT.indexOf(KernelMetrics.ALLOCSTALL_MOVABLE);
 
 
   static KernelCounters register(Metrics m) {

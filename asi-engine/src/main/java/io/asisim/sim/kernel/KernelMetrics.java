@@ -60,7 +60,7 @@ public final class KernelMetrics {
       "direct reclaims of __GFP_HIGHMEM|__GFP_MOVABLE requests (user and page-cache pages; /proc/vmstat)");
   public static final MetricDescriptor ALLOCSTALL_DMA = new MetricDescriptor("allocstall_dma", "count", LOWER,
       "direct reclaims of __GFP_DMA requests (/proc/vmstat)");
-  /** The counters {@link VmStat} prints as they are, in {@link KernelCounters}' index order. */
+  /** The counters {@link VmStat} prints as they are. */
   public static final List<MetricDescriptor> VMSTAT = List.of(PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD,
       PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE, ALLOCSTALL_DMA);
 

@@ -68,14 +68,14 @@ final class KernelSlab {
   private static final int EXT4_INODE = 6;
   private static final int SHMEM_INODE = 7;
   private static final int XA_NODE = 8;
-  /** VMAs every new mm starts with: the stack and the anonymous memory. */
-  static final int BASE_VMAS = 2;
+  /** VMAs every mm has besides its file mappings: the stack and the anonymous memory. */
+  private static final int BASE_VMAS = 2;
   /** {@code XA_CHUNK_SHIFT}: a node has 64 slots. */
   private static final int XA_CHUNK_SHIFT = 6;
 
   private final Slub slub;
   private final int[] cache = new int[NAMES.length];
-  // per pid: the slab of its task_struct and sighand_struct (-1: none)
+  // per pid: the slab of its task_struct and sighand_struct (-1: none); written by taskCreated() before any read
   private int[] taskSlab = new int[64];
   private int[] sighandSlab = new int[64];
   // struct file handles: slab, references; free handles on a stack
@@ -84,10 +84,7 @@ final class KernelSlab {
   private int[] freeFilps = new int[64];
   private int nrFreeFilps;
   private int nextFilp;
-  // per file: dentry slab, inode slab, cache id of the inode, xarray height
-  private int[] dentrySlab = new int[64];
-  private int[] inodeSlab = new int[64];
-  private int[] inodeCache = new int[64];
+  // per file: its xarray's height (its dentry and inode are never freed: files are not unlinked)
   private int[] xaHeight = new int[64];
   /** xarray node (file, level, index) → its slab << 32 | slots in use. */
   private final LongLongMap xaNodes = new LongLongMap(1 << 10);
@@ -120,8 +117,6 @@ final class KernelSlab {
     for (int i = 0; i < NAMES.length; i++) {
       cache[i] = slub.cache(NAMES[i], SIZES[i], flags.reclaimable(NAMES[i]), flags.dma(NAMES[i]));
     }
-    Arrays.fill(taskSlab, -1);
-    Arrays.fill(sighandSlab, -1);
   }
 
   /** The allocator state, for the checker and {@code /proc/slabinfo}. */
@@ -159,8 +154,8 @@ final class KernelSlab {
   void taskCreated(int cpu, int pid, boolean ownSighand) {
     if (pid >= taskSlab.length) {
       int n = Math.max(pid + 1, taskSlab.length * 2);
-      taskSlab = grow(taskSlab, n);
-      sighandSlab = grow(sighandSlab, n);
+      taskSlab = Arrays.copyOf(taskSlab, n);
+      sighandSlab = Arrays.copyOf(sighandSlab, n);
     }
     taskSlab[pid] = alloc(cpu, TASK);
     sighandSlab[pid] = ownSighand ? alloc(cpu, SIGHAND) : -1;
@@ -176,25 +171,20 @@ final class KernelSlab {
 
   // ---- mm_struct and vm_area_struct
 
-  /** A new mm's {@code mm_struct} and its first {@code vmas} VMAs. */
-  void mmCreated(int cpu, MmState m, int vmas) {
+  /**
+   * A new mm's {@code mm_struct} ({@code mm_alloc()}, or {@code allocate_mm()} in {@code dup_mm()})
+   * and a {@code vm_area_struct} for each of its VMAs (for a fork, after its mappings were copied:
+   * {@code dup_mmap()} → {@code vm_area_dup()}).
+   */
+  void mmCreated(int cpu, MmState m) {
     m.mmSlab = alloc(cpu, MM);
-    for (int i = 0; i < vmas; i++) {
-      vmaAdded(cpu, m);
-    }
-  }
-
-  /** One more {@code vm_area_struct} in {@code m}. */
-  void vmaAdded(int cpu, MmState m) {
-    if (m.nrVmas == m.vmaSlab.length) {
-      m.vmaSlab = Arrays.copyOf(m.vmaSlab, m.nrVmas * 2);
-    }
-    m.vmaSlab[m.nrVmas++] = alloc(cpu, VMA);
+    vmasChanged(cpu, m);
   }
 
   /**
-   * After {@code munmap()} trimmed, split or removed file mappings: one {@code vm_area_struct}
-   * per VMA again ({@code __split_vma()} allocates one, {@code remove_vma()} frees one).
+   * After {@code m}'s file mappings changed: one {@code vm_area_struct} per VMA again, the stack's
+   * and the anonymous memory's included ({@code vm_area_alloc()} in {@code mmap_region()} and
+   * {@code __split_vma()}, {@code remove_vma()} in {@code munmap()}).
    */
   void vmasChanged(int cpu, MmState m) {
     int want = BASE_VMAS + m.vmas.size();
@@ -202,7 +192,10 @@ final class KernelSlab {
       free(cpu, m.vmaSlab[--m.nrVmas]);
     }
     while (m.nrVmas < want) {
-      vmaAdded(cpu, m);
+      if (m.nrVmas == m.vmaSlab.length) {
+        m.vmaSlab = Arrays.copyOf(m.vmaSlab, m.nrVmas * 2);
+      }
+      m.vmaSlab[m.nrVmas++] = alloc(cpu, VMA);
     }
   }
 
@@ -257,16 +250,11 @@ final class KernelSlab {
 
   /** {@code d_alloc()} and the inode of new file {@code file} of {@code pages} pages, on {@code cpu}. */
   void fileCreated(int cpu, int file, long pages, boolean evictable) {
-    if (file >= dentrySlab.length) {
-      int n = Math.max(file + 1, dentrySlab.length * 2);
-      dentrySlab = Arrays.copyOf(dentrySlab, n);
-      inodeSlab = Arrays.copyOf(inodeSlab, n);
-      inodeCache = Arrays.copyOf(inodeCache, n);
-      xaHeight = Arrays.copyOf(xaHeight, n);
+    if (file >= xaHeight.length) {
+      xaHeight = Arrays.copyOf(xaHeight, Math.max(file + 1, xaHeight.length * 2));
     }
-    dentrySlab[file] = alloc(cpu, DENTRY);
-    inodeCache[file] = evictable ? EXT4_INODE : SHMEM_INODE;
-    inodeSlab[file] = alloc(cpu, inodeCache[file]);
+    alloc(cpu, DENTRY);
+    alloc(cpu, evictable ? EXT4_INODE : SHMEM_INODE);
     xaHeight[file] = xaHeight(pages);
   }
 
@@ -356,12 +344,5 @@ final class KernelSlab {
       throw new IllegalArgumentException("page index " + index + " beyond the modelled xarray (2^34 pages)");
     }
     return ((long) file << 32) | ((long) level << 28) | node;
-  }
-
-  private static int[] grow(int[] a, int n) {
-    int old = a.length;
-    int[] b = Arrays.copyOf(a, n);
-    Arrays.fill(b, old, n, -1);
-    return b;
   }
 }
