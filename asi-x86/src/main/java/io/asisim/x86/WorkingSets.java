@@ -32,6 +32,7 @@ import static io.asisim.x86.CpuTlbState.TLB_NR_DYN_ASIDS;
  * <p>Refill walk cost per page, an estimate: the upper three levels hit L1/L2
  * ({@code page-walk-level} each); the leaf PTE's line is L2-resident while the footprint's data
  * (pages x 4 KiB, plus its PTE lines) fits in L2, else it comes from the LLC ({@code llc-latency}).
+ * In a guest each refill also reads the host's tables ({@link KvmGuest#walks}, four guest levels).
  */
 final class WorkingSets {
   /**
@@ -48,6 +49,7 @@ final class WorkingSets {
   private static final int KERN = 1;
 
   private final CpuTlbState s;
+  private final KvmGuest guest;
   private final Tlb tlb;
   private final CpuClocks clocks;
   private final Costs costs;
@@ -64,8 +66,9 @@ final class WorkingSets {
   private final long[] lastUse;
   private final long[] tick;
 
-  WorkingSets(CpuTlbState s, Tlb tlb, CpuClocks clocks, Costs costs, MachineCounters counters, boolean asi,
-      int kernelDataPages, int kernelTextPages) {
+  WorkingSets(CpuTlbState s, Tlb tlb, CpuClocks clocks, Costs costs, MachineCounters counters, KvmGuest guest,
+      boolean asi, int kernelDataPages, int kernelTextPages) {
+    this.guest = guest;
     this.s = s;
     this.tlb = tlb;
     this.clocks = clocks;
@@ -180,6 +183,7 @@ final class WorkingSets {
     long refills = (long) missD + missT;
     if (refills > 0) {
       clocks.charge(cpu, refills * walkCost(footprintPages));
+      guest.walks(cpu, refills, 4); // in a guest, the host dimension of each refill walk
     }
     return refills;
   }

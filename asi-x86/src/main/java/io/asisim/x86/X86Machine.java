@@ -42,6 +42,7 @@ public final class X86Machine implements Machine {
   private final CpuProfile profile;
   private final X86Options options;
   private final Costs costs;
+  private final KvmGuest guest;
   private final MachineCounters counters;
   private final long nrFrames;
   private final CpuClocks clocks;
@@ -83,12 +84,18 @@ public final class X86Machine implements Machine {
     this.config = Objects.requireNonNull(config, "config");
     this.profile = Objects.requireNonNull(profile, "profile");
     this.options = Objects.requireNonNull(options, "options");
+    if (options.virt().kvm() && profile.has(io.asisim.api.machine.CpuTrait.MEASURED_IN_GUEST)) {
+      throw new IllegalArgumentException("machine.x86.virt=kvm: CPU profile " + profile.name()
+          + " was measured inside a guest (measured-in-guest = true), so its costs already contain the VM exits; "
+          + "run it with virt=none, or a bare-metal profile with virt=kvm");
+    }
     this.costs = new Costs(profile);
     this.counters = new MachineCounters(metrics);
     this.nrFrames = config.frames();
     int n = config.cpus();
     X86AddressSpaces.checkMmLocalFits(n, options.mmLocalSlotsPerCpu());
     clocks = new CpuClocks(n);
+    guest = new KvmGuest(options.virt(), profile, clocks, metrics);
     tlbState = new CpuTlbState(n, options.mmLocalSlotsPerCpu());
     zeroed = new ZeroedFrames(nrFrames);
     tablesStart = PHYSICAL_START_FRAMES + (options.kernelImageBytes() >>> 12);
@@ -112,12 +119,12 @@ public final class X86Machine implements Machine {
     tlb = new Tlb(n, profile);
     directMap = new DirectMap(pageTables, nrFrames, clocks, costs, counters, asiOn);
     MmContexts mms = new MmContexts(directMap.kernPgd());
-    workingSets = new WorkingSets(tlbState, tlb, clocks, costs, counters, asiOn, options.kernelDataPages(),
+    workingSets = new WorkingSets(tlbState, tlb, clocks, costs, counters, guest, asiOn, options.kernelDataPages(),
         options.kernelTextPages());
     X86Cr3 cr3 = new X86Cr3(tlbState, tlb, mms, clocks, costs, counters, asiOn, workingSets);
     asi = new X86Asi(tlbState, cr3, clocks, costs, counters, metrics, asiOn, options.cr3NoFlush(), workingSets);
-    X86Mmu mmu = new X86Mmu(tlbState, tlb, pageTables, mms, cr3, asi, clocks, costs, counters, zeroed);
-    tlbOps = new X86TlbOps(tlbState, tlb, cr3, mmu, mms, asi, clocks, costs, counters, asiOn,
+    X86Mmu mmu = new X86Mmu(tlbState, tlb, pageTables, mms, cr3, asi, clocks, costs, counters, zeroed, guest);
+    tlbOps = new X86TlbOps(tlbState, tlb, cr3, mmu, mms, asi, clocks, costs, counters, guest, asiOn,
         options.singlePageFlushCeiling(), options.cr3NoFlush());
     addressSpaces = new X86AddressSpaces(pageTables, directMap, mms, cr3, tlbState, clocks, costs, asiOn,
         options.mmLocalSlotsPerCpu());
@@ -225,6 +232,12 @@ public final class X86Machine implements Machine {
   @Override
   public void kernelEntry(int cpu) {
     workingSets.kernelEntry(cpu);
+  }
+
+  /** A guest's timer exits ({@link KvmGuest#tick}); nothing on bare metal. */
+  @Override
+  public void timerInterrupt(int cpu) {
+    guest.tick(cpu);
   }
 
   /** Resident user data translations of (cpu, ASID slot, PCID kind), for tests. */

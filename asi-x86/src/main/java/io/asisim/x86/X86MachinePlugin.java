@@ -50,14 +50,33 @@ public final class X86MachinePlugin implements Plugin<Machine> {
             "estimate: data translations a kernel entry touches (stack 4, direct-map leaves for per-CPU and slab ~16, "
             + "vmalloc ~4), refilled after a flush of the PCID the kernel runs in"),
         ParamSpec.integer("kernel-text-pages", X86Options.DEFAULT_KERNEL_TEXT_PAGES, 0, 1 << 20,
-            "estimate: kernel text translations (2 MiB pages) a kernel entry runs: entry, syscall table, VFS/mm, sched"));
+            "estimate: kernel text translations (2 MiB pages) a kernel entry runs: entry, syscall table, VFS/mm, sched"),
+        ParamSpec.choice("virt", "none", List.of("none", "kvm"), "none = bare metal; kvm = the machine is a KVM guest: "
+            + "two-dimensional TLB-miss walks, VM exits for IPIs and timer programming (metrics vm_exits.*, "
+            + "nested_walk_cycles; docs/profiles.md \"Running as a guest\")"),
+        ParamSpec.choice("ept-leaf", Virt.leafName(Virt.NONE.eptLeafShift()), List.of("4k", "2m", "1g"),
+            "with virt=kvm: page size of the host's nested (EPT/NPT) mapping of guest memory: 4k, 2m (host THP), "
+                + "1g (hugetlbfs); host references per guest-physical translation 4, 3, 2"),
+        ParamSpec.choice("apic", "emulated", List.of("emulated", "virtualized"),
+            "with virt=kvm: emulated = KVM emulates the x2APIC (an IPI exits on the sender and kicks the target), "
+                + "virtualized = APICv with IPI virtualization or AVIC (IPIs to running vCPUs are posted, no exits)"),
+        ParamSpec.bool("pv-send-ipi", Virt.NONE.pvSendIpi(),
+            "with virt=kvm: KVM_FEATURE_PV_SEND_IPI, a multicast IPI is one hypercall exit per 128 APIC IDs "
+                + "instead of one ICR write per target"));
+  }
+
+  /** ASI's own knobs: with ASI off there are no ASI transitions and no mm-local region. */
+  @Override
+  public boolean affectsAsiOff(String name) {
+    return !name.equals("cr3-noflush") && !name.equals("mm-local-slots");
   }
 
   @Override
   public Machine create(Params p, SimContext ctx) {
     X86Options o = new X86Options(p.getBoolean("cr3-noflush"), p.getInt("mm-local-slots"), p.getLong("kernel-image"),
         p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"), p.getInt("kernel-data-pages"),
-        p.getInt("kernel-text-pages"));
+        p.getInt("kernel-text-pages"), new Virt(p.getString("virt").equals("kvm"),
+            Virt.leafShift(p.getString("ept-leaf")), p.getString("apic").equals("virtualized"), p.getBoolean("pv-send-ipi")));
     return new X86Machine(ctx.machineConfig(), ctx.cpuProfile(), ctx.metrics(), o);
   }
 }

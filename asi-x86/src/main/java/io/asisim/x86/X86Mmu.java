@@ -11,7 +11,8 @@ import io.asisim.api.machine.TlbOps;
  * restricted tables lack but the unrestricted ones map is ASI's own fault:
  * {@code exc_page_fault()} → {@code asi_exit()} (bjackman/linux arch/x86/mm/fault.c and
  * arch/x86/mm/asi.c), then the access is retried unrestricted. Any other miss is a real page
- * fault ({@link TlbOps#FAULT}) the simulated kernel handles.
+ * fault ({@link TlbOps#FAULT}) the simulated kernel handles. In a guest each walk is
+ * two-dimensional ({@link KvmGuest#walks}).
  */
 final class X86Mmu {
   private final CpuTlbState s;
@@ -24,9 +25,11 @@ final class X86Mmu {
   private final Costs costs;
   private final MachineCounters counters;
   private final ZeroedFrames zeroed;
+  private final KvmGuest guest;
 
   X86Mmu(CpuTlbState s, Tlb tlb, PageTables pt, MmContexts mms, X86Cr3 cr3, X86Asi asi, CpuClocks clocks,
-      Costs costs, MachineCounters counters, ZeroedFrames zeroed) {
+      Costs costs, MachineCounters counters, ZeroedFrames zeroed, KvmGuest guest) {
+    this.guest = guest;
     this.s = s;
     this.tlb = tlb;
     this.pt = pt;
@@ -57,6 +60,7 @@ final class X86Mmu {
     int root = mms.root(s.loadedMm[cpu], restricted);
     pfn = pt.walk(root, va);
     clocks.charge(cpu, pt.lastLevels * k.walkLevel);
+    guest.walks(cpu, 1, pt.lastLevels); // a guest's walk also reads the host's tables
     if (pfn >= 0) {
       long e = pt.lastEntry;
       boolean writable = (e & Pte.RW) != 0;

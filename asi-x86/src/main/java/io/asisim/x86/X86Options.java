@@ -26,6 +26,7 @@ package io.asisim.x86;
  * @param kernelTextPages translations of the kernel text a kernel entry runs (iTLB). Estimate: the
  *     image's text is mapped by 2 MiB pages; a syscall/fault path touches entry code, the syscall
  *     table, VFS/mm and the scheduler, spread over about 8 of them.
+ * @param virt bare metal ({@link Virt#NONE}) or a KVM guest and how the host runs it
  */
 public record X86Options(
     boolean cr3NoFlush,
@@ -34,7 +35,8 @@ public record X86Options(
     int spareTablePages,
     int singlePageFlushCeiling,
     int kernelDataPages,
-    int kernelTextPages) {
+    int kernelTextPages,
+    Virt virt) {
 
   /** Default of {@link #kernelDataPages()} (estimate, see the parameter). */
   public static final int DEFAULT_KERNEL_DATA_PAGES = 24;
@@ -44,7 +46,14 @@ public record X86Options(
   /** The posted ASI code: flushing CR3 writes, 2 mm-local slots, 32 MiB image, ceiling 33. */
   public static final X86Options DEFAULT = new X86Options(false, 2, 32L << 20, 1024, 33);
 
-  /** Options with the default kernel footprint. */
+  /** Options of a bare-metal machine. */
+  public X86Options(boolean cr3NoFlush, int mmLocalSlotsPerCpu, long kernelImageBytes, int spareTablePages,
+      int singlePageFlushCeiling, int kernelDataPages, int kernelTextPages) {
+    this(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling, kernelDataPages,
+        kernelTextPages, Virt.NONE);
+  }
+
+  /** Options of a bare-metal machine with the default kernel footprint. */
   public X86Options(boolean cr3NoFlush, int mmLocalSlotsPerCpu, long kernelImageBytes, int spareTablePages,
       int singlePageFlushCeiling) {
     this(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
@@ -52,6 +61,7 @@ public record X86Options(
   }
 
   public X86Options {
+    java.util.Objects.requireNonNull(virt, "virt");
     if (mmLocalSlotsPerCpu < 1 || mmLocalSlotsPerCpu > 64) {
       throw new IllegalArgumentException("mmLocalSlotsPerCpu must be 1..64, got " + mmLocalSlotsPerCpu);
     }
@@ -69,6 +79,12 @@ public record X86Options(
   /** This options record with {@code cr3NoFlush} replaced. */
   public X86Options withCr3NoFlush(boolean v) {
     return new X86Options(v, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
-        kernelDataPages, kernelTextPages);
+        kernelDataPages, kernelTextPages, virt);
+  }
+
+  /** This options record with {@code virt} replaced. */
+  public X86Options withVirt(Virt v) {
+    return new X86Options(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
+        kernelDataPages, kernelTextPages, v);
   }
 }

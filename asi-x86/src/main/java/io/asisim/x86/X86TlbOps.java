@@ -56,9 +56,11 @@ final class X86TlbOps implements TlbOps {
   private final int[] batchN;
   private final boolean[] batchOverflow;
   private final RestrictedEntries restricted;
+  private final KvmGuest guest;
 
   X86TlbOps(CpuTlbState s, Tlb tlb, X86Cr3 cr3, X86Mmu mmu, MmContexts mms, X86Asi asiCore, CpuClocks clocks,
-      Costs costs, MachineCounters counters, boolean asi, int ceiling, boolean noflush) {
+      Costs costs, MachineCounters counters, KvmGuest guest, boolean asi, int ceiling, boolean noflush) {
+    this.guest = guest;
     this.asiCore = asiCore;
     this.tlbFlushSite = asi ? asiCore.exitSite("tlb_flush") : 0;
     this.noflush = noflush;
@@ -236,6 +238,8 @@ final class X86TlbOps implements TlbOps {
   private void flushTlbMulti(int cpu, CpuMask targets, FlushTlbInfo f) {
     long mm = f.mm();
     int ipis = 0;
+    int windows = 0;
+    int windowStart = 0;
     long slowest = 0;
     long local = 0;
     boolean skipLazy = mm != ALL_MM && !f.freedTables();
@@ -256,9 +260,13 @@ final class X86TlbOps implements TlbOps {
         continue;
       }
       ipis++;
+      if (windows == 0 || c >= windowStart + Virt.PV_IPI_WINDOW) { // __send_ipi_mask()'s bitmap
+        windowStart = c;
+        windows++;
+      }
       slowest = Math.max(slowest, remoteFlush(c, f));
     }
-    chargeSender(cpu, ipis, slowest, local);
+    chargeSender(cpu, ipis, windows, slowest, local);
   }
 
   /**
@@ -270,6 +278,7 @@ final class X86TlbOps implements TlbOps {
     boolean wasRestricted = s.currAsi[c];
     long t0 = clocks.cycles(c);
     clocks.charge(c, costs.ipiTarget); // f == null: arch_tlbbatch_flush()'s full flush
+    guest.ipiDeliver(c);
     if (f != null) {
       flushFunc(c, f);
     } else {
@@ -282,9 +291,15 @@ final class X86TlbOps implements TlbOps {
     return latency;
   }
 
-  /** {@code smp_call_function_many_cond(wait=true)}: a send per target, then wait for the slowest. */
-  private void chargeSender(int cpu, int ipis, long slowest, long local) {
+  /**
+   * {@code smp_call_function_many_cond(wait=true)}: a send per target (in a guest, the exits of the
+   * sends to targets in {@code windows} bitmaps of {@link Virt#PV_IPI_WINDOW} APIC IDs, each opened
+   * at the first ID it holds, as {@code __send_ipi_mask()} fills them; APIC ID = CPU number), then
+   * wait for the slowest.
+   */
+  private void chargeSender(int cpu, int ipis, int windows, long slowest, long local) {
     if (ipis > 0) {
+      guest.ipiSend(cpu, ipis, windows);
       clocks.charge(cpu, costs.ipiSend * ipis + Math.max(0, slowest - local));
       counters.tlbShootdowns.inc();
       counters.tlbShootdownIpis.add(ipis);
@@ -327,6 +342,8 @@ final class X86TlbOps implements TlbOps {
       return;
     }
     int ipis = 0;
+    int windows = 0;
+    int windowStart = 0;
     long slowest = 0;
     long local = 0;
     for (int c = mask.next(0); c >= 0 && c < nrCpus; c = mask.next(c + 1)) {
@@ -334,6 +351,10 @@ final class X86TlbOps implements TlbOps {
         s.lazyFlushPending[c] = true; // should_flush_tlb(): lazy CPUs are skipped, no tables freed
       } else if (c != cpu) {
         ipis++;
+        if (windows == 0 || c >= windowStart + Virt.PV_IPI_WINDOW) { // __send_ipi_mask()'s bitmap
+          windowStart = c;
+          windows++;
+        }
         slowest = Math.max(slowest, remoteFlush(c, null));
       } else {
         long t0 = clocks.cycles(c);
@@ -347,7 +368,7 @@ final class X86TlbOps implements TlbOps {
         }
       }
     }
-    chargeSender(cpu, ipis, slowest, local);
+    chargeSender(cpu, ipis, windows, slowest, local);
     mask.clearAll();
     batchN[cpu] = 0;
     batchOverflow[cpu] = false;

@@ -74,7 +74,18 @@ public enum Cost {
   /** The path-walk system calls' point after 1 MiB of user L1 data fills ({@link #COLD_PATH_0K}). */
   COLD_PATH_1M("cold-path-1m"),
   /** The path-walk system calls' point after 4 MiB of user L1 data fills ({@link #COLD_PATH_0K}). */
-  COLD_PATH_4M("cold-path-4m");
+  COLD_PATH_4M("cold-path-4m"),
+  /**
+   * Round trip of a VM exit that the host kernel handles without going to user space (exit,
+   * {@code kvm_x86_ops.handle_exit()} dispatch, VM entry), e.g. a CPUID or an x2APIC MSR write.
+   * Only charged when the machine runs as a guest (machine parameter {@code virt}).
+   */
+  VMEXIT("vmexit"),
+  /**
+   * One reference to the host's nested (EPT/NPT) paging structures during a two-dimensional walk,
+   * the host tables' lines being cache-resident. Only charged when the machine runs as a guest.
+   */
+  NESTED_WALK_LEVEL("nested-walk-level");
 
   private final String param;
 

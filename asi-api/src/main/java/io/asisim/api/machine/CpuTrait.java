@@ -16,7 +16,13 @@ public enum CpuTrait {
   /** Process-context identifiers in CR3. */
   PCID,
   /** The INVPCID instruction. */
-  INVPCID;
+  INVPCID,
+  /**
+   * The profile's costs were measured inside a virtual machine, so they already contain what the
+   * hypervisor adds (an IPI's VM exits in {@code ipi-target}): machine {@code x86} refuses to run
+   * such a profile as a guest ({@code virt=kvm}), which would count those exits twice.
+   */
+  MEASURED_IN_GUEST;
 
   /** The kebab-case parameter name in profile plugins and profile files, e.g. {@code needs-ibpb}. */
   public String param() {

@@ -52,6 +52,14 @@ public interface Machine extends ArchPageOps {
   default void kernelEntry(int cpu) {}
 
   /**
+   * The local APIC timer fired on {@code cpu} and its handler armed the next event
+   * ({@code lapic_next_deadline()}: a write of {@code MSR_IA32_TSC_DEADLINE}). The caller charges the
+   * handler; a machine that runs as a guest charges here what the hypervisor adds (the exit the
+   * expiry causes and the exit of the MSR write). This default charges nothing.
+   */
+  default void timerInterrupt(int cpu) {}
+
+  /**
    * Asks the machine to record in {@code log}, from now on, every write of the restricted page
    * tables and of user PTEs ({@link ChangeLog#translation}) and every change of the restricted direct map
    * ({@link ChangeLog#frames}), for the checker's incremental checks (docs/checker.md).

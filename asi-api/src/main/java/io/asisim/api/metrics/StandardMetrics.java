@@ -40,6 +40,12 @@ public final class StandardMetrics {
   public static final MetricDescriptor TLB_SHOOTDOWN_IPIS = m("tlb_shootdown_ipis", "count", LOWER, "IPIs sent for TLB shootdowns");
   public static final MetricDescriptor TLB_REFILLS_USER = m("tlb_refills_user", "pages", LOWER, "user working-set translations refilled after a flush or eviction (Machine.runUser)");
   public static final MetricDescriptor TLB_REFILLS_KERNEL = m("tlb_refills_kernel", "pages", LOWER, "kernel-footprint translations refilled after a flush or eviction (kernel entry, asi_exit)");
+  public static final MetricDescriptor VM_EXITS = m("vm_exits", "count", LOWER,
+      "VM exits of a guest machine (machine.x86.virt=kvm), children by reason: ipi_send, ipi_deliver, timer, tsc_deadline");
+  public static final MetricDescriptor VM_EXIT_CYCLES = m("vm_exit_cycles", "cycles", LOWER,
+      "guest cycles spent in VM exits (exit, host handling, entry)");
+  public static final MetricDescriptor NESTED_WALK_CYCLES = m("nested_walk_cycles", "cycles", LOWER,
+      "cycles of TLB-miss walks spent in the host's nested paging structures (a guest's two-dimensional walks)");
   public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_SENSITIVE = m("pageblock_flips_to_sensitive", "count", LOWER, "pageblocks changed nonsensitive -> sensitive");
   public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_NONSENSITIVE = m("pageblock_flips_to_nonsensitive", "count", LOWER, "pageblocks changed sensitive -> nonsensitive");
   public static final MetricDescriptor PAGES_ZEROED = m("pages_zeroed", "pages", LOWER, "4 KiB pages zeroed");
@@ -68,7 +74,7 @@ public final class StandardMetrics {
   public static final List<MetricDescriptor> ALL = List.of(
       OPS, SIM_TIME_NS, SIM_TIME_BUSIEST_CPU_NS, CPU_BUSY_SPREAD, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
-      TLB_SHOOTDOWN_IPIS, TLB_REFILLS_USER, TLB_REFILLS_KERNEL, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
+      TLB_SHOOTDOWN_IPIS, TLB_REFILLS_USER, TLB_REFILLS_KERNEL, VM_EXITS, VM_EXIT_CYCLES, NESTED_WALK_CYCLES, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
       DIRECT_MAP_SPLITS, RESTRICTED_MAP_SPLITS, PAGETABLE_PAGES, ALLOC_REQUESTS, ALLOC_FAILURES,
       ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,

@@ -43,6 +43,17 @@ public interface Plugin<T> {
   }
 
   /**
+   * Whether parameter {@code name} can change a run with ASI off. A comparison gives each variant
+   * the {@code --asi off} baseline with the same values of the parameters that can, so a sweep over
+   * one (e.g. {@code machine.x86.virt=none,kvm}) gets a baseline per value, and a sweep over one
+   * that cannot (e.g. {@code machine.x86.cr3-noflush}) shares one. This default says every parameter
+   * can; it is consulted for machine plugins (the other kinds' baselines are chosen per plugin).
+   */
+  default boolean affectsAsiOff(String name) {
+    return true;
+  }
+
+  /**
    * Builds the implementation for one variant.
    *
    * @param params the validated parameter values (defaults applied)

@@ -159,7 +159,7 @@ public final class Comparison {
     List<BaselineKey> keys = new ArrayList<>();
     for (VariantConfig v : variants) {
       VariantConfig off = baseline(v);
-      BaselineKey k = BaselineKey.of(off);
+      BaselineKey k = BaselineKey.of(off, runner.registry());
       keys.add(k);
       baselines.putIfAbsent(k, off);
     }
@@ -313,12 +313,21 @@ public final class Comparison {
    */
   private record BaselineKey(String workload, String cpuProfile, int cpus, long memory,
       java.util.SortedMap<String, String> settings) {
-    static BaselineKey of(VariantConfig v) {
+    /** The key of baseline {@code v}: what can change a run with ASI off (machine parameters: {@code Plugin#affectsAsiOff}). */
+    static BaselineKey of(VariantConfig v, io.asisim.sim.plugin.PluginRegistry registry) {
       java.util.SortedMap<String, String> s = new java.util.TreeMap<>();
+      String machine = PluginKind.MACHINE.id() + ".";
       v.settings().flat().forEach((k, val) -> {
         if (k.startsWith(PluginKind.WORKLOAD.id() + ".") || k.startsWith(PluginKind.CPU_PROFILE.id() + ".")
             || k.startsWith(PluginKind.ALLOCATOR.id() + "." + VariantConfig.ASI_OFF_ALLOCATOR + ".")) {
           s.put(k, val);
+        } else if (k.startsWith(machine)) {
+          String rest = k.substring(machine.length());
+          int dot = rest.indexOf('.');
+          String name = rest.substring(0, dot);
+          if (!registry.has(PluginKind.MACHINE, name) || registry.get(PluginKind.MACHINE, name).affectsAsiOff(rest.substring(dot + 1))) {
+            s.put(k, val);
+          }
         }
       });
       return new BaselineKey(v.selected(PluginKind.WORKLOAD), v.selected(PluginKind.CPU_PROFILE),

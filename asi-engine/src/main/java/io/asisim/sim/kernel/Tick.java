@@ -13,7 +13,8 @@ import io.asisim.api.metrics.Counter;
  * interrupt entry refills the kernel footprint ({@code Machine.kernelEntry}) and charges the
  * handler. Ticks are delivered when the CPU next enters the kernel or leaves user code
  * ({@link #poll}), which counts them exactly; the tick does not preempt (the workload decides who
- * runs).
+ * runs). Each tick re-arms the next one ({@code Machine.timerInterrupt}), which a guest machine
+ * charges its VM exits for.
  */
 final class Tick {
   private final Machine machine;
@@ -40,6 +41,7 @@ final class Tick {
       next[cpu] += period;
       ticks.inc();
       machine.kernelEntry(cpu);
+      machine.timerInterrupt(cpu);
       machine.charge(cpu, KernelCosts.TICK);
     }
   }

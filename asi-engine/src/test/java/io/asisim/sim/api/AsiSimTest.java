@@ -43,6 +43,22 @@ class AsiSimTest {
   }
 
   @Test
+  void aMachineParameterThatChangesRunsWithAsiOffGetsABaselinePerValue() {
+    // virt changes what a run with ASI off costs: each value is compared with its own baseline
+    ComparisonOutcome virt = SIM.comparison("virt").variant(fio("local").set("machine.x86.virt", "none").build())
+        .variant(fio("local").set("machine.x86.virt", "kvm").build()).samples(1).run();
+    assertThat(virt.labels()).containsExactly("baseline (asi off) machine.x86.virt=none",
+        "baseline (asi off) machine.x86.virt=kvm", "machine.x86.virt=none", "machine.x86.virt=kvm");
+    assertThat(virt.metric("nested_walk_cycles").row("baseline (asi off) machine.x86.virt=kvm").stats().mean()).isPositive();
+    // cr3-noflush only changes ASI transitions: both variants share one baseline
+    ComparisonOutcome noflush = SIM.comparison("noflush")
+        .variant(fio("local").set("machine.x86.cr3-noflush", "false").build())
+        .variant(fio("local").set("machine.x86.cr3-noflush", "true").build()).samples(1).run();
+    assertThat(noflush.labels()).containsExactly("baseline (asi off)", "machine.x86.cr3-noflush=false",
+        "machine.x86.cr3-noflush=true");
+  }
+
+  @Test
   void unknownNamesThrowListingWhatIsValid() {
     ComparisonOutcome out = SIM.comparison("one").variant(fio("local").build()).samples(1).run();
     assertThatThrownBy(() -> out.metric("tlb_shootdown_ipi"))

@@ -121,6 +121,60 @@ class ShippedCombinationsTest {
     LOG.info("{} allocator parameter combinations checked", runs / 3);
   }
 
+  /**
+   * Every discrete value of machine {@code x86}'s parameters runs the kernel-build mix under the
+   * checker, and mmap-munmap with a spinning thread (a shootdown per op), with the ephmap and
+   * {@code mm-global}: the guest's three
+   * choices crossed ({@code ept-leaf} x {@code apic} x {@code pv-send-ipi}), and
+   * {@code cr3-noflush=true} on bare metal and in a guest. A guest run must show nested walks and
+   * the exits of exactly one single-target IPI per shootdown (docs/profiles.md "Running as a guest").
+   */
+  @Test
+  void everyDiscreteMachineParameterValueRunsCleanUnderCheck() {
+    PluginRegistry reg = Registries.with(TestWorkloads.accessChurn());
+    Runner runner = new Runner(reg);
+    List<Map<String, String>> combos = new ArrayList<>();
+    for (String leaf : List.of("4k", "2m", "1g")) {
+      for (String apic : List.of("emulated", "virtualized")) {
+        for (String pv : List.of("false", "true")) {
+          combos.add(Map.of("virt", "kvm", "ept-leaf", leaf, "apic", apic, "pv-send-ipi", pv));
+        }
+      }
+    }
+    combos.add(Map.of("virt", "none", "cr3-noflush", "true"));
+    combos.add(Map.of("virt", "kvm", "cr3-noflush", "true"));
+    long seed = FIRST_SEED;
+    for (Map<String, String> combo : combos) {
+      // kernel-build for the mix on 4 CPUs; mmap-munmap with a spinning thread on 2, single-target shootdowns
+      for (boolean munmap : new boolean[] {false, true}) {
+        Variants w = munmap ? Variants.of("mmap-munmap").cpus(2).set("workload.mmap-munmap.ops=" + OPS)
+            .set("workload.mmap-munmap.spinner=true") : kernelBuild().cpus(4);
+        combo.forEach((k, v) -> w.set("machine.x86." + k + "=" + v));
+        RunResult r = runner.run(w.pick(PluginKind.MAPPER, "ephmap").pick(PluginKind.FLUSH, "mm-global")
+            .memory(128L << 20).seed(seed++).checkEvery(Math.max(EVERY, 50)).build(reg));
+        String what = combo + " " + r.config().selected(PluginKind.WORKLOAD);
+        assertThat(r.get("invariant_violations")).as(what).isZero();
+        assertThat(r.get("leak_exposures")).as(what).isZero();
+        boolean kvm = combo.get("virt").equals("kvm");
+        assertThat(r.valueOrZero("nested_walk_cycles") > 0).as(what).isEqualTo(kvm);
+        assertThat(r.find("vm_exits").isPresent()).as(what).isEqualTo(kvm);
+        if (kvm && munmap) {
+          // one target per shootdown: an ICR write, which exits unless the APIC is virtualized
+          boolean virtualized = combo.getOrDefault("apic", "emulated").equals("virtualized");
+          double ipis = r.get("tlb_shootdown_ipis");
+          assertThat(ipis).as(what).isGreaterThanOrEqualTo(OPS);
+          assertThat(r.get("vm_exits.ipi_send")).as(what).isEqualTo(virtualized ? 0 : ipis);
+          assertThat(r.get("vm_exits.ipi_deliver")).as(what).isEqualTo(virtualized ? 0 : ipis);
+        }
+      }
+    }
+    // every discrete parameter of the machine is covered
+    List<String> discrete = new ArrayList<>();
+    reg.get(PluginKind.MACHINE, "x86").params().stream()
+        .filter(p -> p.type() == ParamType.BOOLEAN || p.type() == ParamType.CHOICE).forEach(p -> discrete.add(p.name()));
+    assertThat(discrete).containsExactlyInAnyOrder("cr3-noflush", "virt", "ept-leaf", "apic", "pv-send-ipi");
+  }
+
   /** Paths the boolean and choice values do not name: a CMA area, and the pool's shrink orders. */
   private static final Map<String, List<String>> PATH_VALUES =
       Map.of("cma", List.of("0", "8M"), "shrink-min-order", List.of("0", "9", "10"));
