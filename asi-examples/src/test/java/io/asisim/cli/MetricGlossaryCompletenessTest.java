@@ -27,6 +27,7 @@ class MetricGlossaryCompletenessTest {
           "workload.kernel-build.build-memory=32M"),
       "alloc-stress", List.of("workload.alloc-stress.ops=2000"),
       "mmap-munmap", List.of("workload.mmap-munmap.ops=200"),
+      "kvm-guests", List.of("workload.kvm-guests.ops=300", "workload.kvm-guests.guest-memory=1M"),
       "server-mix", List.of("workload.server-mix.ops=300", "workload.server-mix.server-memory=64M",
           "workload.server-mix.servers=2", "workload.server-mix.heap-pages=256"),
       "trace", List.of("workload.trace.file=../" + Showcase.SHARED_TRACE, "workload.trace.ops=3000"));
@@ -59,8 +60,11 @@ class MetricGlossaryCompletenessTest {
     for (String w : WORKLOADS.keySet()) {
       seen.addAll(reported(w, "--allocator", "pageblock-migratetype,unmapped-pool"));
     }
+    // the metrics of a guest machine (spinner: IPIs, hence vm_exits.ipi_*)
+    seen.addAll(reported("mmap-munmap", "--set", "machine.x86.virt=kvm", "--set", "workload.mmap-munmap.spinner=true"));
     assertThat(seen.stream().filter(m -> !catalog.accepts(m))).as("metrics the catalog does not know").isEmpty();
     assertThat(seen).contains("vmap_purges", "pool_refill_failures", "asi_cma_pageblock_flips", "kernel_build_units",
-        "trace_lost_frees", "asi_exits.page_fault");
+        "trace_lost_frees", "asi_exits.page_fault", "vm_exits.ipi_send", "vm_exits.tsc_deadline", "nested_walk_cycles",
+        "kvm_exits.ept_violation", "kvm_entries", "asi_exit_sites.kvm_run");
   }
 }

@@ -21,7 +21,14 @@ import java.util.Map;
  * {@code NEEDS_IBPB} ({@code cpu_feature_enabled(X86_FEATURE_IBPB)}), the RSB fill only with
  * {@code NEEDS_RSB_FILL}, the L1D flush only on L1TF-affected CPUs ({@code do_l1tf_flush}); the
  * {@code IBPB_ON_EVERY_EXIT} trait models the benchmark build with an IBPB hard-coded into
- * {@code asi_exit()}. Only {@code ASI_CLASS_USERSPACE} is modelled (no KVM class).
+ * {@code asi_exit()}. The KVM class ({@code kvm_x86_init_asi_class()}, RFC v2 "KVM: x86: asi:
+ * Restricted address space for VM execution") has {@code protect_data = KERNEL_DATA | OTHER_MM_DATA
+ * | USER_DATA}, {@code prevent_control = OTHER_MM_CONTROL}, {@code set = GUEST_DATA |
+ * GUEST_CONTROL} (the kernel leaves {@code GUEST_CONTROL} out only when IBPB-on-VM-exit, retpolines
+ * and RSB-on-VM-exit are all in force, which no modelled profile declares). Both classes of an mm
+ * share its restricted page tables and PCID here (the kernel gives each class its own PGD and
+ * PCID, docs/deviations.md): a switch from one class's restricted space to the other's is a CR3
+ * write without an exit.
  *
  * <p>{@code curr_asi}, the target and {@code asi_taints} live in the shared {@link CpuTlbState}
  * (the MMU path and {@code switch_mm_irqs_off()} read them there); this class is their only writer
@@ -35,6 +42,17 @@ final class X86Asi implements AsiOps {
   /** {@code asi_init_userspace_class()}: taints set on entering. */
   static final int USER_SET = TAINT_USER_CONTROL | TAINT_USER_DATA;
 
+  /** {@code kvm_x86_init_asi_class()}: taints scrubbed before entering a guest. */
+  static final int KVM_PROTECT_DATA = TAINT_KERNEL_DATA | TAINT_OTHER_MM_DATA | TAINT_USER_DATA;
+  /** {@code kvm_x86_init_asi_class()}: control taints the guest is protected from. */
+  static final int KVM_PREVENT_CONTROL = TAINT_OTHER_MM_CONTROL;
+  /** {@code kvm_x86_init_asi_class()}: taints set on entering the guest. */
+  static final int KVM_SET = TAINT_GUEST_DATA | TAINT_GUEST_CONTROL;
+  /** Per class ({@code CLASS_*}): {@code protect_data}, {@code prevent_control}, {@code set}. */
+  private static final int[] PROTECT_DATA = {USER_PROTECT_DATA, KVM_PROTECT_DATA};
+  private static final int[] PREVENT_CONTROL = {USER_PREVENT_CONTROL, KVM_PREVENT_CONTROL};
+  private static final int[] SET = {USER_SET, KVM_SET};
+
   private final CpuTlbState s;
   private final X86Cr3 cr3;
   private final CpuClocks clocks;
@@ -46,6 +64,9 @@ final class X86Asi implements AsiOps {
   private final boolean[] currAsi;
   private final boolean[] target;
   private final int[] taints;
+  /** The class of each CPU's target, and of the domain it is in while restricted. */
+  private final int[] targetClass;
+  private final int[] currClass;
   private final Metrics metrics;
   private final Map<String, Integer> siteIds = new HashMap<>();
   private final List<Counter> siteCounters = new ArrayList<>();
@@ -70,6 +91,8 @@ final class X86Asi implements AsiOps {
     currAsi = s.currAsi;
     target = s.asiTarget;
     taints = s.taints;
+    targetClass = new int[s.nrCpus];
+    currClass = new int[s.nrCpus];
     exitSite("unknown"); // SITE_UNKNOWN = 0
   }
 
@@ -92,32 +115,53 @@ final class X86Asi implements AsiOps {
 
   @Override
   public void asiEnter(int cpu) {
+    asiEnter(cpu, CLASS_USERSPACE);
+  }
+
+  @Override
+  public void asiEnter(int cpu, int asiClass) {
     if (!enabled) {
       return;
     }
     if (s.loadedMm[cpu] == AddressSpaces.INIT_MM) {
       throw new IllegalStateException("asi_enter on cpu " + cpu + " with init_mm loaded: no restricted space");
     }
+    if (asiClass != CLASS_USERSPACE && asiClass != CLASS_KVM) {
+      throw new IllegalArgumentException("unknown ASI class " + asiClass);
+    }
     target[cpu] = true;
+    targetClass[cpu] = asiClass;
     asiReenter(cpu);
   }
 
+  /**
+   * {@code __asi_enter()}: nothing if the CPU is already in its target's domain; else, with the
+   * target class's policy, {@code maybe_flush_control()}, the CR3 write, {@code maybe_flush_data()}
+   * and the class's taints.
+   */
   @Override
   public void asiReenter(int cpu) {
-    if (!enabled || !target[cpu] || currAsi[cpu]) {
+    if (!enabled || !target[cpu] || (currAsi[cpu] && currClass[cpu] == targetClass[cpu])) {
       return;
     }
+    int cls = targetClass[cpu];
     currAsi[cpu] = true;
-    maybeFlushControl(cpu, taints[cpu] & USER_PREVENT_CONTROL, false);
+    currClass[cpu] = cls;
+    maybeFlushControl(cpu, taints[cpu] & PREVENT_CONTROL[cls], false);
     cr3.writeCr3(cpu, true, noflush);
-    if ((taints[cpu] & USER_PROTECT_DATA) != 0) { // maybe_flush_data()
+    if ((taints[cpu] & PROTECT_DATA[cls]) != 0) { // maybe_flush_data()
       if (costs.l1tf) {
         mitigate(cpu, costs.l1dFlush, counters.l1dFlushes);
       }
       taints[cpu] &= ~TAINTS_DATA_MASK;
     }
-    taints[cpu] |= USER_SET;
+    taints[cpu] |= SET[cls];
     counters.asiEnters.inc();
+  }
+
+  @Override
+  public int asiClass(int cpu) {
+    return currAsi[cpu] ? currClass[cpu] : targetClass[cpu];
   }
 
   @Override

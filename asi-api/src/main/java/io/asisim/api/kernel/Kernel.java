@@ -314,6 +314,36 @@ public interface Kernel {
     throw unsupported("syscall");
   }
 
+  /** {@link #kvmRun} exit: an EPT violation on guest memory not yet backed (the VMM page at {@code hva}). */
+  int KVM_EXIT_EPT_VIOLATION = 0;
+  /** {@link #kvmRun} exit: an MSR write handled on KVM's fast path (e.g. the guest's TSC deadline). */
+  int KVM_EXIT_MSR = 1;
+  /** {@link #kvmRun} exit: HLT; the vCPU thread sleeps until {@link #kvmInterrupt}. */
+  int KVM_EXIT_HLT = 2;
+  /** {@link #kvmRun} exit: I/O the VMM emulates; {@code KVM_RUN} returns to user space. */
+  int KVM_EXIT_IO = 3;
+
+  /**
+   * One VM entry of vCPU thread {@code pid} (a thread of the VMM process, whose anonymous memory is
+   * the guest's): {@code guestCycles} in the guest, then the exit {@code exit}
+   * ({@code KVM_EXIT_*}; {@code hva} is the VMM address an EPT violation faults in). The first call
+   * issues the {@code KVM_RUN} ioctl and the thread stays in it, in the kernel, until an I/O exit
+   * returns it to user space; meanwhile no other system call may run it.
+   */
+  default void kvmRun(int pid, long guestCycles, int exit, long hva) {
+    throw unsupported("kvmRun");
+  }
+
+  /** An interrupt for the halted vCPU thread {@code pid} ({@code kvm_vcpu_kick()}), raised from {@code fromCpu}. */
+  default void kvmInterrupt(int fromCpu, int pid) {
+    throw unsupported("kvmInterrupt");
+  }
+
+  /** Whether {@code pid} is halted in {@code KVM_RUN} (waiting for {@link #kvmInterrupt}). */
+  default boolean kvmHalted(int pid) {
+    return false;
+  }
+
   private static UnsupportedOperationException unsupported(String what) {
     return new UnsupportedOperationException(what + " is not supported by this kernel");
   }

@@ -28,6 +28,15 @@ public interface AsiOps {
   /** {@code ASI_TAINTS_DATA_MASK}. */
   int TAINTS_DATA_MASK = TAINT_KERNEL_DATA | TAINT_USER_DATA | TAINT_OTHER_MM_DATA;
 
+  /** {@code ASI_CLASS_USERSPACE}: the domain user code of the loaded mm runs in. */
+  int CLASS_USERSPACE = 0;
+  /**
+   * {@code ASI_CLASS_KVM}: the domain a vCPU thread of the loaded mm (the VMM) runs its guest in
+   * ({@code kvm->arch.asi}, bjackman/linux RFC v2 "KVM: x86: asi: Restricted address space for VM
+   * execution").
+   */
+  int CLASS_KVM = 1;
+
   /** The site id of exits no caller attributed, counted as {@code asi_exit_sites.unknown}. */
   int SITE_UNKNOWN = 0;
 
@@ -45,6 +54,24 @@ public interface AsiOps {
    * L1TF-affected CPU), then the class's taints ({@code USER_CONTROL | USER_DATA}).
    */
   void asiEnter(int cpu);
+
+  /**
+   * {@code asi_enter()} of the loaded mm's domain of class {@code asiClass}
+   * ({@link #CLASS_USERSPACE}: {@link #asiEnter(int)}; {@link #CLASS_KVM}: {@code asi_enter(vcpu->kvm->arch.asi)}
+   * before VM entry), with that class's taint policy. From the other class's restricted space it
+   * switches address spaces without an exit. This default knows only the userspace class.
+   */
+  default void asiEnter(int cpu, int asiClass) {
+    if (asiClass != CLASS_USERSPACE) {
+      throw new UnsupportedOperationException("ASI class " + asiClass + " is not modelled by this machine");
+    }
+    asiEnter(cpu);
+  }
+
+  /** The class of the domain {@code cpu} is in or targets ({@link #CLASS_USERSPACE} by default). */
+  default int asiClass(int cpu) {
+    return CLASS_USERSPACE;
+  }
 
   /**
    * {@code __asi_enter()} on its own: re-enters the target if the CPU is not in it (e.g. after an

@@ -35,7 +35,9 @@ public final class MetricGlossary {
   private static final Map<String, String> FAMILIES = Map.of(
       StandardMetrics.ASI_EXITS.name(), "reason",
       StandardMetrics.ASI_EXIT_SITES.name(), "site",
-      StandardMetrics.TRACE_EVENTS.name(), "event");
+      StandardMetrics.TRACE_EVENTS.name(), "event",
+      StandardMetrics.VM_EXITS.name(), "reason",
+      io.asisim.sim.kernel.KernelMetrics.KVM_EXITS.name(), "reason");
 
   /** Families that report children only, no total of their own. */
   private static final java.util.Set<String> CHILDREN_ONLY = java.util.Set.of(StandardMetrics.ASI_EXIT_SITES.name());

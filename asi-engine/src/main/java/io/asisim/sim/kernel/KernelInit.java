@@ -45,6 +45,7 @@ final class KernelInit {
   final Wait wait;
   final Pipe pipes;
   final KernelView view;
+  final Kvm kvm;
 
   KernelInit(SimContext ctx, Provider<Mapper> mapper, Provider<FlushPolicy> flush, Provider<ContextSwitchPolicy> cs) {
     this.machine = ctx.machine();
@@ -79,6 +80,7 @@ final class KernelInit {
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
+    this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }
 }

@@ -61,10 +61,15 @@ public final class KernelMetrics {
   public static final MetricDescriptor ALLOCSTALL_DMA = new MetricDescriptor("allocstall_dma", "count", LOWER,
       "direct reclaims of __GFP_DMA requests (/proc/vmstat)");
   /** The counters {@link VmStat} prints as they are. */
+  public static final MetricDescriptor KVM_ENTRIES = new MetricDescriptor("kvm_entries", "count", NEITHER,
+      "VM entries of vCPU threads (KVM_RUN), each from the KVM ASI class's restricted space (reported when a guest runs)");
+  public static final MetricDescriptor KVM_EXITS = new MetricDescriptor("kvm_exits", "count", NEITHER,
+      "VM exits the host handled, children by reason: ept_violation, msr, hlt, io (reported when a guest runs)");
+
   public static final List<MetricDescriptor> VMSTAT = List.of(PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD,
       PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE, ALLOCSTALL_DMA);
 
   public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES,
       PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
-      ALLOCSTALL_DMA);
+      ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS);
 }

@@ -57,6 +57,9 @@ final class Sched {
 
   /** Syscall or fault entry for {@code pid}: runs it on its CPU, switching to it if needed. */
   int enter(int pid) {
+    if (tasks.inKvmRun(pid)) {
+      throw new IllegalStateException("pid " + pid + " is inside KVM_RUN: only kvmRun may run it until it returns");
+    }
     int cpu = resume(pid);
     syscalls.inc();
     machine.charge(cpu, syscallCost);
@@ -182,9 +185,30 @@ final class Sched {
     }
   }
 
-  /** Return to user space: {@code asi_enter_userspace()}. */
+  /**
+   * Return to user space: {@code asi_enter_userspace()}. A task inside {@code KVM_RUN} (a vCPU
+   * switched back in after a halt) resumes in the kernel instead: it enters its guest's domain at
+   * its next VM entry ({@link Kvm}).
+   */
   void returnToUser(int cpu) {
+    int pid = tasks.current(cpu);
+    if (pid != NO_TASK && tasks.inKvmRun(pid)) {
+      return;
+    }
     asi.asiEnter(cpu);
+  }
+
+  /**
+   * {@code pid}, inside {@code KVM_RUN}, runs on its CPU again (switched in if another task ran
+   * there); ticks that fell due are delivered. Its CPU.
+   */
+  int resumeInKernel(int pid) {
+    requireRunnable(pid);
+    int cpu = tasks.cpu(pid);
+    switchTo(cpu, pid);
+    tick.poll(cpu);
+    tasks.noteTaskStep(cpu);
+    return cpu;
   }
 
   /** The return of a system call that may sleep: to user space unless {@code pid} went to sleep in it (its CPU switched). */

@@ -261,6 +261,23 @@ public final class SimKernel implements Kernel {
     k.sched.returnToUser(cpu);
   }
 
+  @Override
+  public void kvmRun(int pid, long guestCycles, int exit, long hva) {
+    k.tasks.check(pid);
+    k.kvm.run(pid, guestCycles, exit, hva);
+  }
+
+  @Override
+  public void kvmInterrupt(int fromCpu, int pid) {
+    k.tasks.check(pid);
+    k.kvm.interrupt(fromCpu, pid);
+  }
+
+  @Override
+  public boolean kvmHalted(int pid) {
+    return k.tasks.alive(pid) && k.tasks.state(pid) == TaskTable.WAIT_HLT;
+  }
+
   /** The kernel's slab caches ({@code /proc/slabinfo}, tests). */
   public io.asisim.sim.slab.Slub slub() {
     return k.slab.slub();

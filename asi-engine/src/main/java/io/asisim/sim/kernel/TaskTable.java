@@ -21,6 +21,8 @@ final class TaskTable {
   static final int WAIT_PIPE = 2;
   /** {@code TASK_UNINTERRUPTIBLE} in {@code wait_for_vfork_done()}: the vfork child has not exec'd yet. */
   static final int WAIT_VFORK = 3;
+  /** Halted in {@code KVM_RUN} ({@code kvm_vcpu_halt()}), until an interrupt for its vCPU ({@link Kvm}). */
+  static final int WAIT_HLT = 4;
   /** No parent to notify ({@code init} reaps it): a spawned process, or an orphan. */
   static final int NO_PARENT = -1;
 
@@ -42,6 +44,8 @@ final class TaskTable {
   private int[] userFill = new int[64];
   /** Sequence number of the task's last switch-out: the runqueue's order (longest waiting first). */
   private long[] lastRan = new long[64];
+  /** Pids inside the {@code KVM_RUN} ioctl (a vCPU thread between VM entries, or halted in it). */
+  private final java.util.BitSet inKvmRun = new java.util.BitSet();
   private int nrFreePids;
   private int nextPid;
   private final int[] current;
@@ -97,6 +101,16 @@ final class TaskTable {
     userText[pid] = 0;
     userFill[pid] = 0;
     lastRan[pid] = 0;
+    inKvmRun.clear(pid);
+  }
+
+  /** Whether {@code pid} is inside {@code KVM_RUN}: it resumes in the kernel, not in user space. */
+  boolean inKvmRun(int pid) {
+    return inKvmRun.get(pid);
+  }
+
+  void setInKvmRun(int pid, boolean in) {
+    inKvmRun.set(pid, in);
   }
 
   /** {@code free_pid()} after {@code release_task()}: the pid may be handed out again. */
