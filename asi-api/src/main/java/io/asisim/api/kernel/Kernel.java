@@ -322,15 +322,22 @@ public interface Kernel {
   int KVM_EXIT_HLT = 2;
   /** {@link #kvmRun} exit: I/O the VMM emulates; {@code KVM_RUN} returns to user space. */
   int KVM_EXIT_IO = 3;
+  /**
+   * {@link #kvmRun} exit: the guest sends an IPI (an x2APIC ICR write) to the vCPU thread whose pid
+   * is the call's {@code arg}: a halted one is woken, one running its guest on another CPU is kicked
+   * out of it (an exit there).
+   */
+  int KVM_EXIT_IPI = 4;
 
   /**
    * One VM entry of vCPU thread {@code pid} (a thread of the VMM process, whose anonymous memory is
    * the guest's): {@code guestCycles} in the guest, then the exit {@code exit}
-   * ({@code KVM_EXIT_*}; {@code hva} is the VMM address an EPT violation faults in). The first call
+   * ({@code KVM_EXIT_*}; {@code arg} is the VMM address an EPT violation faults in, or the target
+   * vCPU's pid of an IPI). The first call
    * issues the {@code KVM_RUN} ioctl and the thread stays in it, in the kernel, until an I/O exit
    * returns it to user space; meanwhile no other system call may run it.
    */
-  default void kvmRun(int pid, long guestCycles, int exit, long hva) {
+  default void kvmRun(int pid, long guestCycles, int exit, long arg) {
     throw unsupported("kvmRun");
   }
 

@@ -64,7 +64,7 @@ public final class KernelMetrics {
   public static final MetricDescriptor KVM_ENTRIES = new MetricDescriptor("kvm_entries", "count", NEITHER,
       "VM entries of vCPU threads (KVM_RUN), each from the KVM ASI class's restricted space (reported when a guest runs)");
   public static final MetricDescriptor KVM_EXITS = new MetricDescriptor("kvm_exits", "count", NEITHER,
-      "VM exits the host handled, children by reason: ept_violation, msr, hlt, io (reported when a guest runs)");
+      "VM exits the host handled, children by reason: ept_violation, msr, hlt, io, ipi, external_interrupt (a vCPU kicked by another's IPI; reported when a guest runs)");
 
   public static final List<MetricDescriptor> VMSTAT = List.of(PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD,
       PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE, ALLOCSTALL_DMA);

@@ -30,7 +30,12 @@ import io.asisim.api.metrics.Metrics;
  *   <li>MSR or timer write on the fast path ({@code handle_fastpath_set_msr_irqoff()}), handled restricted;
  *   <li>HLT: {@code kvm_vcpu_halt()}: the vCPU thread sleeps until an interrupt for it
  *       ({@link #interrupt}) and the CPU runs another task;
- *   <li>I/O to a device the VMM emulates: {@code KVM_RUN} returns to user space.
+ *   <li>I/O to a device the VMM emulates: {@code KVM_RUN} returns to user space;
+ *   <li>an IPI to another vCPU ({@code kvm_apic_send_ipi()}): a halted target is woken
+ *       ({@code kvm_vcpu_kick()} → {@code kvm_vcpu_wake_up()}); a target running its guest on another
+ *       CPU gets a host IPI ({@code ipi-send}) and exits there (external interrupt, counted as
+ *       {@code kvm_exits.external_interrupt}), handled restricted before it re-enters; a target
+ *       switched out finds the interrupt pending.
  * </ul>
  * Every exit costs the profile's {@code vmexit} (the hardware entry and exit and the dispatch)
  * plus its handler. The EPT tables themselves, VPIDs and the guest's own TLB are not modelled
@@ -47,8 +52,14 @@ final class Kvm {
   static final long HALT = 800;
   /** Estimate: filling {@code kvm_run} for user space and the return of the ioctl. */
   static final long IO_RETURN = 1000;
+  /** Estimate: {@code kvm_apic_send_ipi()} → {@code kvm_irq_delivery_to_apic()} for one target. */
+  static final long IPI_DELIVERY = 600;
+  /** Estimate: a kicked vCPU's external-interrupt exit handler before it re-enters. */
+  static final long KICK_HANDLER = 300;
 
-  private static final String[] REASONS = {"ept_violation", "msr", "hlt", "io"};
+  /** Per {@code Kernel.KVM_EXIT_*}, then the kicked target's exit. */
+  private static final String[] REASONS = {"ept_violation", "msr", "hlt", "io", "ipi", "external_interrupt"};
+  private static final int KICKED = 5;
 
   private final Machine machine;
   private final TaskTable tasks;
@@ -58,6 +69,7 @@ final class Kvm {
   private final long vmexit;
   private Counter entries;
   private Counter[] exits;
+  private Counter total;
   private int siteKvmRun;
 
   Kvm(Machine machine, TaskTable tasks, Sched sched, Memory memory, Metrics metrics) {
@@ -76,7 +88,7 @@ final class Kvm {
     for (int i = 0; i < REASONS.length; i++) {
       exits[i] = metrics.counter(KernelMetrics.KVM_EXITS, REASONS[i]);
     }
-    metrics.counter(KernelMetrics.KVM_EXITS);
+    total = metrics.counter(KernelMetrics.KVM_EXITS);
     siteKvmRun = machine.asi().exitSite("kvm_run");
   }
 
@@ -86,9 +98,12 @@ final class Kvm {
    * The first call issues the {@code KVM_RUN} ioctl; later ones continue its loop until an I/O
    * exit returns to user space.
    */
-  void run(int pid, long guestCycles, int reason, long hva) {
-    if (reason < 0 || reason >= REASONS.length) {
-      throw new IllegalArgumentException("unknown KVM exit reason " + reason + " (valid: 0.." + (REASONS.length - 1) + ")");
+  void run(int pid, long guestCycles, int reason, long arg) {
+    if (reason < 0 || reason >= KICKED) {
+      throw new IllegalArgumentException("unknown KVM exit reason " + reason + " (valid: 0.." + (KICKED - 1) + ")");
+    }
+    if (reason == Kernel.KVM_EXIT_IPI && (arg == pid || !tasks.alive((int) arg) || !tasks.inKvmRun((int) arg))) {
+      throw new IllegalArgumentException("IPI from pid " + pid + " to " + arg + ": the target must be another vCPU inside KVM_RUN");
     }
     if (guestCycles < 0) {
       throw new IllegalArgumentException("negative guest cycles " + guestCycles);
@@ -111,10 +126,10 @@ final class Kvm {
     asi.asiRelax(cpu); // after the exit: the handler runs restricted until it touches sensitive memory
     machine.kernelEntry(cpu);
     exits[reason].inc();
-    metrics.counter(KernelMetrics.KVM_EXITS).inc();
+    total.inc();
     switch (reason) {
       case Kernel.KVM_EXIT_EPT_VIOLATION:
-        memory.touch(cpu, tasks.mm(pid), hva, true); // hva_to_pfn(): the VMM's page, faulted in for write
+        memory.touch(cpu, tasks.mm(pid), arg, true); // hva_to_pfn(): the VMM's page, faulted in for write
         machine.charge(cpu, EPT_MAP);
         break;
       case Kernel.KVM_EXIT_MSR:
@@ -124,12 +139,31 @@ final class Kvm {
         machine.charge(cpu, HALT);
         sched.block(cpu, pid, TaskTable.WAIT_HLT);
         break;
+      case Kernel.KVM_EXIT_IPI:
+        machine.charge(cpu, IPI_DELIVERY);
+        kick(cpu, (int) arg);
+        break;
       default: // KVM_EXIT_IO
         machine.charge(cpu, IO_RETURN);
         asi.asiExit(cpu, AsiExitReason.MISC, siteKvmRun); // kvm_arch_vcpu_ioctl_run()'s asi_exit()
         tasks.setInKvmRun(pid, false);
         sched.returnToUser(cpu);
         break;
+    }
+  }
+
+  /** {@code kvm_vcpu_kick()} of vCPU {@code target} by code on {@code cpu}. */
+  private void kick(int cpu, int target) {
+    if (tasks.state(target) == TaskTable.WAIT_HLT) {
+      sched.wake(cpu, target, 0);
+      return;
+    }
+    int tcpu = tasks.cpu(target);
+    if (tasks.current(tcpu) == target && tcpu != cpu) { // in its guest there: a host IPI, an exit
+      machine.charge(cpu, machine.profile().get(Cost.IPI_SEND));
+      machine.charge(tcpu, vmexit + KICK_HANDLER);
+      exits[KICKED].inc();
+      total.inc();
     }
   }
 

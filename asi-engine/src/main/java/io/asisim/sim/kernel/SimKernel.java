@@ -262,9 +262,9 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
-  public void kvmRun(int pid, long guestCycles, int exit, long hva) {
+  public void kvmRun(int pid, long guestCycles, int exit, long arg) {
     k.tasks.check(pid);
-    k.kvm.run(pid, guestCycles, exit, hva);
+    k.kvm.run(pid, guestCycles, exit, arg);
   }
 
   @Override

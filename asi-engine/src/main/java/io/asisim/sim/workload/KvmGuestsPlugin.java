@@ -42,8 +42,10 @@ public final class KvmGuestsPlugin implements Plugin<Workload> {
             "estimate: cycles in the guest between exits (about 8 us at 2.4 GHz)"),
         ParamSpec.integer("msr-percent", 50, 0, 100, "estimate: exits that are fast-path MSR writes (TSC deadline, x2APIC)"),
         ParamSpec.integer("hlt-percent", 15, 0, 100, "estimate: exits that are HLT (the vCPU idles)"),
-        ParamSpec.integer("io-percent", 5, 0, 100,
-            "estimate: exits to the VMM for device emulation; the rest are EPT violations while unbacked pages remain"),
+        ParamSpec.integer("io-percent", 5, 0, 100, "estimate: exits to the VMM for device emulation"),
+        ParamSpec.integer("ipi-percent", 5, 0, 100, "estimate: exits for an IPI to the guest's next vCPU "
+            + "(wakes it if halted, kicks it out of its guest if it runs on another CPU); the rest are EPT "
+            + "violations while unbacked pages remain"),
         ParamSpec.integer("halt-ops", 2, 0, 1_000_000, "ops a halted vCPU sleeps before the interrupt that wakes it"),
         ParamSpec.integer("vmm-user-cycles", 10_000, 0, 1_000_000_000,
             "estimate: user cycles of the VMM emulating a device per I/O exit"));
@@ -57,6 +59,6 @@ public final class KvmGuestsPlugin implements Plugin<Workload> {
     }
     return new KvmGuestsWorkload(new KvmGuestsParams(p.getLong("ops"), p.getInt("guests"), p.getInt("vcpus"),
         (int) pages, p.getLong("guest-cycles"), p.getInt("msr-percent"), p.getInt("hlt-percent"),
-        p.getInt("io-percent"), p.getInt("halt-ops"), p.getLong("vmm-user-cycles")));
+        p.getInt("io-percent"), p.getInt("ipi-percent"), p.getInt("halt-ops"), p.getLong("vmm-user-cycles")));
   }
 }

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
  * vCPUs of different guests share CPUs. One op is one VM entry of a vCPU (round robin over the
  * vCPUs not halted) and the exit that ends it, drawn per op: an MSR write on the fast path, HLT
  * (the vCPU sleeps; an interrupt wakes it {@code halt-ops} ops later), I/O that returns to the VMM
- * ({@code vmm-user-cycles} of device emulation in user space, then {@code KVM_RUN} again), or
- * else an EPT violation on a guest page not yet backed (in a random order; once every page is
+ * ({@code vmm-user-cycles} of device emulation in user space, then {@code KVM_RUN} again), an IPI
+ * to the guest's next vCPU (when that one is inside {@code KVM_RUN}), or else an EPT violation on a guest page not yet backed (in a random order; once every page is
  * backed such draws are MSR writes). The exit mix and the guest time between exits are estimates
  * (docs/workloads.md), not measurements: this development machine is itself a guest and cannot
  * see its host's exits.
@@ -24,6 +24,7 @@ final class KvmGuestsWorkload implements Workload {
   private int[] backed; // per guest: pages backed so far
   private int[] vcpu; // pids, guest-major
   private long[] haltedAt;
+  private boolean[] inRun; // inside KVM_RUN: entered, and no I/O exit since
   private SplittableRandom random;
 
   KvmGuestsWorkload(KvmGuestsParams p) {
@@ -46,6 +47,7 @@ final class KvmGuestsWorkload implements Workload {
     backed = new int[g];
     vcpu = new int[g * p.vcpus()];
     haltedAt = new long[vcpu.length];
+    inRun = new boolean[vcpu.length];
     for (int i = 0; i < g; i++) {
       vmm[i] = k.spawn();
       if (vmm[i] < 0) {
@@ -107,19 +109,25 @@ final class KvmGuestsWorkload implements Workload {
     int draw = random.nextInt(100);
     int exit;
     long hva = 0;
+    int peer = guest * p.vcpus() + (v - guest * p.vcpus() + 1) % p.vcpus();
+    int ipiUpTo = p.msrPercent() + p.hltPercent() + p.ioPercent() + p.ipiPercent();
     if (draw < p.msrPercent()) {
       exit = Kernel.KVM_EXIT_MSR;
     } else if (draw < p.msrPercent() + p.hltPercent()) {
       exit = Kernel.KVM_EXIT_HLT;
     } else if (draw < p.msrPercent() + p.hltPercent() + p.ioPercent()) {
       exit = Kernel.KVM_EXIT_IO;
+    } else if (draw < ipiUpTo) {
+      exit = peer != v && inRun[peer] ? Kernel.KVM_EXIT_IPI : Kernel.KVM_EXIT_MSR;
+      hva = vcpu[peer];
     } else if (backed[guest] < order[guest].length) {
       exit = Kernel.KVM_EXIT_EPT_VIOLATION;
       hva = ram[guest] + ((long) order[guest][backed[guest]++] << 12);
     } else {
       exit = Kernel.KVM_EXIT_MSR;
     }
-    k.kvmRun(pid, p.guestCycles(), exit, hva);
+    k.kvmRun(pid, p.guestCycles(), exit, exit == Kernel.KVM_EXIT_MSR ? 0 : hva);
+    inRun[v] = exit != Kernel.KVM_EXIT_IO;
     if (exit == Kernel.KVM_EXIT_HLT) {
       haltedAt[v] = index;
     } else if (exit == Kernel.KVM_EXIT_IO) {

@@ -152,6 +152,35 @@ class KvmTest {
   }
 
   @Test
+  void anIpiKicksARunningVcpuOutOfItsGuestAndWakesAHaltedOne() {
+    boot("zen4");
+    int vA2 = k.cloneThread(vmmA);
+    if (k.cpuOf(vA2) != 1) {
+      k.migrate(vA2, 1);
+    }
+    k.kvmRun(vA2, 1000, Kernel.KVM_EXIT_MSR, 0); // in guest A on CPU 1
+    k.kvmRun(vA, 1000, Kernel.KVM_EXIT_MSR, 0); // in guest A on CPU 0
+    long t0 = machine.cycles(0);
+    long t1 = machine.cycles(1);
+    k.kvmRun(vA, 1000, Kernel.KVM_EXIT_IPI, vA2);
+    // sender: guest 1000 + vmexit 1500 + kvm_apic_send_ipi() + the host IPI (ipi-send 300, zen4)
+    assertThat(machine.cycles(0) - t0).isEqualTo(1000 + 1500 + Kvm.IPI_DELIVERY + 300);
+    // target: kicked out of its guest, an exit handled restricted (no ASI transition)
+    assertThat(machine.cycles(1) - t1).isEqualTo(1500 + Kvm.KICK_HANDLER);
+    assertThat(m.get("kvm_exits.ipi")).isEqualTo(1);
+    assertThat(m.get("kvm_exits.external_interrupt")).isEqualTo(1);
+    k.kvmRun(vA2, 1000, Kernel.KVM_EXIT_HLT, 0);
+    assertThat(k.kvmHalted(vA2)).isTrue();
+    long wakeups = m.get("wakeups");
+    k.kvmRun(vA, 1000, Kernel.KVM_EXIT_IPI, vA2); // kvm_vcpu_kick() of a halted vCPU: a wake-up
+    assertThat(k.kvmHalted(vA2)).isFalse();
+    assertThat(m.get("wakeups") - wakeups).isEqualTo(1);
+    assertThat(m.get("kvm_exits.external_interrupt")).isEqualTo(1);
+    assertThatThrownBy(() -> k.kvmRun(vA, 1000, Kernel.KVM_EXIT_IPI, vmmB))
+        .hasMessageContaining("the target must be another vCPU inside KVM_RUN");
+  }
+
+  @Test
   void aVcpuInsideKvmRunCannotMakeOtherSystemCalls() {
     boot("zen4");
     k.kvmRun(vA, 1000, Kernel.KVM_EXIT_MSR, 0);
