@@ -52,6 +52,8 @@ final class Showcase {
 
   /** kernel-build ops of the guest section: a quarter of the default keeps its 18 runs to a few seconds. */
   static final long GUEST_SECTION_OPS = 100_000;
+  /** Work items of threaded-link in the threads section: half its default, exposures scanned every 16. */
+  static final long THREAD_SECTION_OPS = 10_000;
 
   /** kernel-build ops of the flush section, whose exposure scans every 16 ops are about a quarter of its host time. */
   static final long FLUSH_SECTION_OPS = 200_000;
@@ -207,6 +209,7 @@ final class Showcase {
             + "Pages are zeroed and copied through ephmap with 2 slots here, so the exits left are those of "
             + "context switches, exec and the switches to kernel threads.",
         cs, samples));
+    out.add(threadSection(b, samples));
     out.add(guestSection(b, samples));
     out.replaceAll(Showcase::namePolicies);
     return out;
@@ -225,7 +228,31 @@ final class Showcase {
     return String.join("/", s.variants().stream().map(v -> v.selected(kind)).distinct().toList());
   }
 
-  /** A committed trace, found relative to the launcher's directory or the working directory. */
+  /**
+   * The flush policies where threads share an mm on several CPUs: threaded-link's workers read
+   * through one per-mm ephmap region, so a slot one CPU filled is reachable from the others.
+   */
+  private static Section threadSection(Builder b, int samples) {
+    b.mapper("ephmap");
+    b.set("machine.x86.cr3-noflush", "true");
+    b.set("workload.threaded-link.ops", String.valueOf(THREAD_SECTION_OPS));
+    List<VariantConfig> vs = new ArrayList<>(
+        b.axis("threaded-link", PluginKind.FLUSH, "local", "mm-global", "precise", "eager-global"));
+    b.clearSets();
+    b.mapper(null);
+    vs.replaceAll(v -> v.withExposureEvery(16));
+    return new Section("Flush policies with threads: a parallel linker (threaded-link, ephmap, CR3 NOFLUSH)",
+        "Four worker threads of one process on four CPUs read input files through the ephmap slots of "
+            + "their mm's one region and map, write and unmap scratch buffers (each munmap a shootdown of the "
+            + "other CPUs running the mm). The region is per mm, so every CPU running it can walk to a slot "
+            + "another CPU filled: local drops a put slot only on its own CPU, and the other CPUs keep "
+            + "translations their tasks have no right to (leak_exposures, sampled every 16 ops); mm-global "
+            + "flushes the mm's cpumask when access is lost (more tlb_shootdowns), precise only the CPUs "
+            + "whose record holds an alias of the frame, eager-global every CPU on every unmap. Compare "
+            + "leak_exposures with cycles_per_op and tlb_shootdown_ipis. " + THREAD_SECTION_OPS + " items.",
+        vs, samples);
+  }
+
   /**
    * kernel-build on bare metal and as a KVM guest, with the posted flushing CR3 writes and with
    * NOFLUSH: each virt value has its own baseline (a guest's ASI-off run pays nested walks too).
@@ -268,6 +295,7 @@ final class Showcase {
     b.clearSets();
   }
 
+  /** A committed trace, found relative to the launcher's directory or the working directory. */
   private static Path traceFile(String name) {
     String home = System.getProperty("asisim.home");
     Path p = home != null ? Path.of(home).resolve(name) : Path.of(name);

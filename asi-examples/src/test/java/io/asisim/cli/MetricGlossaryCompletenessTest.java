@@ -27,6 +27,7 @@ class MetricGlossaryCompletenessTest {
           "workload.kernel-build.build-memory=32M"),
       "alloc-stress", List.of("workload.alloc-stress.ops=2000"),
       "mmap-munmap", List.of("workload.mmap-munmap.ops=200"),
+      "threaded-link", List.of("workload.threaded-link.ops=300", "workload.threaded-link.threads=2"),
       "kvm-guests", List.of("workload.kvm-guests.ops=300", "workload.kvm-guests.guest-memory=1M"),
       "server-mix", List.of("workload.server-mix.ops=300", "workload.server-mix.server-memory=64M",
           "workload.server-mix.servers=2", "workload.server-mix.heap-pages=256"),
