@@ -28,6 +28,9 @@ import io.asisim.api.metrics.StandardMetrics;
  *       TSC-deadline timer ({@code apic_timer_fn()} or the VMX preemption timer) and the guest's
  *       write of {@code MSR_IA32_TSC_DEADLINE} arming the next one
  *       ({@code kvm_set_lapic_tscdeadline_msr()}).
+ *   <li>on an overcommitted host ({@link Virt#preemptPercent}) a shootdown's target may be
+ *       preempted: with {@code KVM_FEATURE_PV_TLB_FLUSH} its flush is deferred to its next entry
+ *       ({@link #deferFlush}), else the sender waits for it to run again ({@link #preemptedWait}).
  * </ul>
  */
 final class KvmGuest {
@@ -42,13 +45,30 @@ final class KvmGuest {
   private final Counter tscDeadline;
   private final Counter exitCycles;
   private final Counter nestedCycles;
+  private final Counter deferred;
+  private final Counter waits;
+  private final Counter waitCycles;
+  /** Cycles of one host slice and of the preemption period ({@link #preemptedFor}); 0: never preempted. */
+  private final long slice;
+  private final long period;
+  private final int nrCpus;
+  /** The current send's IPI targets and {@code KVM_HC_SEND_IPI} bitmaps ({@link #ipiTarget}). */
+  private int windows;
+  private int windowStart;
   /** Whether the machine is a guest; false: every method is a no-op. */
   final boolean on;
 
-  KvmGuest(Virt virt, CpuProfile profile, CpuClocks clocks, Metrics m) {
+  KvmGuest(Virt virt, CpuProfile profile, CpuClocks clocks, Metrics m, int nrCpus) {
     this.virt = virt;
     this.clocks = clocks;
+    this.nrCpus = nrCpus;
     this.on = virt.kvm();
+    boolean preempt = on && virt.preemptPercent() > 0;
+    this.slice = preempt ? virt.hostSliceUs() * profile.get(Cost.CLOCK_MHZ) : 0;
+    this.period = preempt ? slice * 100 / virt.preemptPercent() : 0;
+    deferred = on ? m.counter(StandardMetrics.TLB_FLUSHES_DEFERRED) : null;
+    waits = on ? m.counter(StandardMetrics.PREEMPTED_IPI_WAITS) : null;
+    waitCycles = on ? m.counter(StandardMetrics.PREEMPTED_IPI_WAIT_CYCLES) : null;
     this.vmexit = profile.get(Cost.VMEXIT);
     this.hostLevel = profile.get(Cost.NESTED_WALK_LEVEL);
     exits = on ? m.counter(StandardMetrics.VM_EXITS) : null;
@@ -73,11 +93,28 @@ final class KvmGuest {
     nestedCycles.add(c);
   }
 
+  /** Starts counting the targets of one multicast send ({@link #ipiTarget}, {@link #ipiSend}). */
+  void beginSend() {
+    windows = 0;
+  }
+
   /**
-   * Charges the sender {@code cpu} the exits of sending one IPI to each of {@code targets} CPUs
-   * whose APIC IDs fill {@code windows} hypercall bitmaps of {@link Virt#PV_IPI_WINDOW} IDs.
+   * {@code cpu} (its APIC ID) is a target of the current send: a {@code KVM_HC_SEND_IPI} bitmap of
+   * {@link Virt#PV_IPI_WINDOW} IDs opens at the first ID that the open one cannot hold, as
+   * {@code __send_ipi_mask()} fills them. Targets come in ascending order.
    */
-  void ipiSend(int cpu, int targets, int windows) {
+  void ipiTarget(int cpu) {
+    if (windows == 0 || cpu >= windowStart + Virt.PV_IPI_WINDOW) {
+      windowStart = cpu;
+      windows++;
+    }
+  }
+
+  /**
+   * Charges the sender {@code cpu} the exits of sending one IPI to each of {@code targets} CPUs,
+   * given since {@link #beginSend} to {@link #ipiTarget}.
+   */
+  void ipiSend(int cpu, int targets) {
     if (!on || targets == 0) {
       return;
     }
@@ -105,6 +142,52 @@ final class KvmGuest {
       exit(cpu, timer, 1);
       exit(cpu, tscDeadline, 1);
     }
+  }
+
+  /**
+   * How long vCPU {@code target} has been preempted at cycle {@code now} of the sender's clock, or
+   * -1 if it runs: the host takes its physical CPU for one slice in every
+   * {@code slice * 100 / preempt-percent}, vCPU {@code c}'s slice starting {@code c / nrCpus} of
+   * a period after vCPU 0's, so that {@code preempt-percent} of the vCPUs are out at any time.
+   * A schedule, not a draw: deterministic and coherent over time, an estimate of an overcommitted
+   * host's fair share, not a model of its run queues.
+   */
+  long preemptedFor(int target, long now) {
+    if (period == 0) {
+      return -1;
+    }
+    long pos = Math.floorMod(now - period * target / nrCpus, period);
+    return pos < slice ? pos : -1;
+  }
+
+  /**
+   * {@code kvm_flush_tlb_multi()} on shootdown target {@code target} of {@code cpu}: true if the
+   * target is preempted and {@code KVM_FEATURE_PV_TLB_FLUSH} defers its flush (no IPI; the caller
+   * applies the host's flush of the vCPU's whole TLB).
+   */
+  boolean deferFlush(int cpu, int target) {
+    if (!on || !virt.pvTlbFlush() || preemptedFor(target, clocks.cycles(cpu)) < 0) {
+      return false;
+    }
+    deferred.inc();
+    return true;
+  }
+
+  /**
+   * Cycles the sender {@code cpu} waits before a preempted {@code target} runs again to take its
+   * IPI ({@code smp_call_function_many_cond()} spins in {@code csd_lock_wait()}); 0 if it runs.
+   * The rest of the target's slice: a host without {@code KVM_FEATURE_PV_SCHED_YIELD}, whose
+   * {@code kvm_smp_send_call_func_ipi()} would yield to the target and shorten the wait.
+   */
+  long preemptedWait(int cpu, int target) {
+    long pos = on ? preemptedFor(target, clocks.cycles(cpu)) : -1;
+    if (pos < 0) {
+      return 0;
+    }
+    long w = slice - pos;
+    waits.inc();
+    waitCycles.add(w);
+    return w;
   }
 
   private void exit(int cpu, Counter reason, int n) {

@@ -21,8 +21,24 @@ package io.asisim.x86;
  * @param pvSendIpi {@code KVM_FEATURE_PV_SEND_IPI}: the guest sends a multicast IPI as one
  *     {@code KVM_HC_SEND_IPI} hypercall per bitmap of 128 APIC IDs ({@code kvm_send_ipi_mask()},
  *     {@code __send_ipi_mask()} in arch/x86/kernel/kvm.c), an exit even where the APIC is virtualized
+ * @param preemptPercent the share of time the host runs something else on each vCPU's physical
+ *     CPU (an overcommitted host; 0: dedicated vCPUs), in stretches of {@code hostSliceUs}, the
+ *     vCPUs' stretches staggered evenly over the period ({@link KvmGuest#preemptedFor})
+ * @param hostSliceUs how long one preemption lasts: the host scheduler's slice
+ * @param pvTlbFlush {@code KVM_FEATURE_PV_TLB_FLUSH}: {@code kvm_flush_tlb_multi()} sends no IPI to
+ *     a preempted vCPU but sets {@code KVM_VCPU_FLUSH_TLB} in its steal-time record, and the host
+ *     flushes that vCPU's whole TLB before it next enters the guest ({@code record_steal_time()});
+ *     without it the sender waits for the preempted target to run again and take the IPI
  */
-public record Virt(boolean kvm, int eptLeafShift, boolean apicVirtualized, boolean pvSendIpi) {
+public record Virt(boolean kvm, int eptLeafShift, boolean apicVirtualized, boolean pvSendIpi, int preemptPercent,
+    long hostSliceUs, boolean pvTlbFlush) {
+  /**
+   * Estimate: a host scheduler slice of 3 ms, EEVDF's {@code sysctl_sched_base_slice} (0.75 ms,
+   * kernel/sched/fair.c) scaled by {@code 1 + ilog2(CPUs)} for a host of 8 CPUs
+   * ({@code get_update_sysctl_factor()}, {@code SCHED_TUNABLESCALING_LOG}).
+   */
+  public static final long DEFAULT_HOST_SLICE_US = 3000;
+
   /** Bare metal. */
   public static final Virt NONE = new Virt(false, 21, false, true);
 
@@ -33,6 +49,17 @@ public record Virt(boolean kvm, int eptLeafShift, boolean apicVirtualized, boole
     if (eptLeafShift != 12 && eptLeafShift != 21 && eptLeafShift != 30) {
       throw new IllegalArgumentException("eptLeafShift must be 12, 21 or 30, got " + eptLeafShift);
     }
+    if (preemptPercent < 0 || preemptPercent > 90) {
+      throw new IllegalArgumentException("preemptPercent must be 0..90, got " + preemptPercent);
+    }
+    if (hostSliceUs < 1) {
+      throw new IllegalArgumentException("hostSliceUs must be at least 1, got " + hostSliceUs);
+    }
+  }
+
+  /** Dedicated vCPUs: never preempted, {@code KVM_FEATURE_PV_TLB_FLUSH} offered. */
+  public Virt(boolean kvm, int eptLeafShift, boolean apicVirtualized, boolean pvSendIpi) {
+    this(kvm, eptLeafShift, apicVirtualized, pvSendIpi, 0, DEFAULT_HOST_SLICE_US, true);
   }
 
   /**

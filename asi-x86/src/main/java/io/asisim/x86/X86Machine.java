@@ -95,7 +95,7 @@ public final class X86Machine implements Machine {
     int n = config.cpus();
     X86AddressSpaces.checkMmLocalFits(n, options.mmLocalSlotsPerCpu());
     clocks = new CpuClocks(n);
-    guest = new KvmGuest(options.virt(), profile, clocks, metrics);
+    guest = new KvmGuest(options.virt(), profile, clocks, metrics, config.cpus());
     tlbState = new CpuTlbState(n, options.mmLocalSlotsPerCpu());
     zeroed = new ZeroedFrames(nrFrames);
     tablesStart = PHYSICAL_START_FRAMES + (options.kernelImageBytes() >>> 12);

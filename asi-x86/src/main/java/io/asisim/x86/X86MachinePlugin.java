@@ -62,7 +62,16 @@ public final class X86MachinePlugin implements Plugin<Machine> {
                 + "virtualized = APICv with IPI virtualization or AVIC (IPIs to running vCPUs are posted, no exits)"),
         ParamSpec.bool("pv-send-ipi", Virt.NONE.pvSendIpi(),
             "with virt=kvm: KVM_FEATURE_PV_SEND_IPI, a multicast IPI is one hypercall exit per 128 APIC IDs "
-                + "instead of one ICR write per target"));
+                + "instead of one ICR write per target"),
+        ParamSpec.integer("vcpu-preempt-percent", 0, 0, 90,
+            "with virt=kvm, estimate: share of time the host runs something else on each vCPU (0 = dedicated vCPUs); "
+                + "a shootdown to a preempted vCPU waits for it (preempted_ipi_waits) or is deferred (pv-tlb-flush)"),
+        ParamSpec.integer("host-slice-us", Virt.DEFAULT_HOST_SLICE_US, 1, 1_000_000,
+            "with virt=kvm, estimate: length of one preemption of a vCPU, the host scheduler's slice "
+                + "(EEVDF base slice 0.75 ms x (1 + log2 8 host CPUs))"),
+        ParamSpec.bool("pv-tlb-flush", true,
+            "with virt=kvm: KVM_FEATURE_PV_TLB_FLUSH, a shootdown sends no IPI to a preempted vCPU; the host "
+                + "flushes its whole TLB before it runs again (tlb_flushes_deferred)"));
   }
 
   /** ASI's own knobs: with ASI off there are no ASI transitions and no mm-local region. */
@@ -76,7 +85,8 @@ public final class X86MachinePlugin implements Plugin<Machine> {
     X86Options o = new X86Options(p.getBoolean("cr3-noflush"), p.getInt("mm-local-slots"), p.getLong("kernel-image"),
         p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"), p.getInt("kernel-data-pages"),
         p.getInt("kernel-text-pages"), new Virt(p.getString("virt").equals("kvm"),
-            Virt.leafShift(p.getString("ept-leaf")), p.getString("apic").equals("virtualized"), p.getBoolean("pv-send-ipi")));
+            Virt.leafShift(p.getString("ept-leaf")), p.getString("apic").equals("virtualized"), p.getBoolean("pv-send-ipi"),
+            p.getInt("vcpu-preempt-percent"), p.getLong("host-slice-us"), p.getBoolean("pv-tlb-flush")));
     return new X86Machine(ctx.machineConfig(), ctx.cpuProfile(), ctx.metrics(), o);
   }
 }

@@ -238,13 +238,21 @@ final class X86TlbOps implements TlbOps {
   private void flushTlbMulti(int cpu, CpuMask targets, FlushTlbInfo f) {
     long mm = f.mm();
     int ipis = 0;
-    int windows = 0;
-    int windowStart = 0;
     long slowest = 0;
     long local = 0;
     boolean skipLazy = mm != ALL_MM && !f.freedTables();
+    guest.beginSend();
     for (int c = targets.next(0); c >= 0 && c < nrCpus; c = targets.next(c + 1)) {
       boolean loaded = mm == ALL_MM || s.loadedMm[c] == mm;
+      // kvm_flush_tlb_multi() looks at every target before native_flush_tlb_multi() filters them;
+      // flush_tlb_kernel_range() IPIs through on_each_cpu() and is never deferred
+      if (c != cpu && mm != ALL_MM && guest.deferFlush(cpu, c)) {
+        if (!loaded) {
+          cr3.dropMmDeferred(c, mm);
+        }
+        hostFlush(c);
+        continue;
+      }
       if (!loaded) {
         cr3.dropMmDeferred(c, mm); // should_flush_tlb() false: caught up at the next switch_mm
         continue;
@@ -260,13 +268,9 @@ final class X86TlbOps implements TlbOps {
         continue;
       }
       ipis++;
-      if (windows == 0 || c >= windowStart + Virt.PV_IPI_WINDOW) { // __send_ipi_mask()'s bitmap
-        windowStart = c;
-        windows++;
-      }
-      slowest = Math.max(slowest, remoteFlush(c, f));
+      slowest = Math.max(slowest, remoteFlush(cpu, c, f));
     }
-    chargeSender(cpu, ipis, windows, slowest, local);
+    chargeSender(cpu, ipis, slowest, local);
   }
 
   /**
@@ -274,7 +278,9 @@ final class X86TlbOps implements TlbOps {
    * ({@code flush_tlb_local()}) on a CPU the IPI interrupted while restricted, the return from the
    * interrupt re-enters the interrupted domain. Returns the target's latency.
    */
-  private long remoteFlush(int c, FlushTlbInfo f) {
+  private long remoteFlush(int cpu, int c, FlushTlbInfo f) {
+    guest.ipiTarget(c);
+    long wait = guest.preemptedWait(cpu, c); // the target must run again to take the IPI
     boolean wasRestricted = s.currAsi[c];
     long t0 = clocks.cycles(c);
     clocks.charge(c, costs.ipiTarget); // f == null: arch_tlbbatch_flush()'s full flush
@@ -284,7 +290,7 @@ final class X86TlbOps implements TlbOps {
     } else {
       flushLocal(c);
     }
-    long latency = clocks.cycles(c) - t0;
+    long latency = wait + clocks.cycles(c) - t0;
     if (wasRestricted && !s.currAsi[c]) {
       asiCore.asiReenter(c);
     }
@@ -292,14 +298,21 @@ final class X86TlbOps implements TlbOps {
   }
 
   /**
-   * {@code smp_call_function_many_cond(wait=true)}: a send per target (in a guest, the exits of the
-   * sends to targets in {@code windows} bitmaps of {@link Virt#PV_IPI_WINDOW} APIC IDs, each opened
-   * at the first ID it holds, as {@code __send_ipi_mask()} fills them; APIC ID = CPU number), then
-   * wait for the slowest.
+   * The host's flush of a preempted vCPU's whole TLB at its next entry ({@code KVM_VCPU_FLUSH_TLB}
+   * → {@code kvm_vcpu_flush_tlb_guest()}), applied at once: the vCPU runs nothing before it.
    */
-  private void chargeSender(int cpu, int ipis, int windows, long slowest, long local) {
+  private void hostFlush(int c) {
+    tlb.flushAll(c);
+    clocks.charge(c, costs.invpcidAll);
+  }
+
+  /**
+   * {@code smp_call_function_many_cond(wait=true)}: a send per target (in a guest, the exits of the
+   * sends, {@link KvmGuest#ipiSend}), then wait for the slowest.
+   */
+  private void chargeSender(int cpu, int ipis, long slowest, long local) {
     if (ipis > 0) {
-      guest.ipiSend(cpu, ipis, windows);
+      guest.ipiSend(cpu, ipis);
       clocks.charge(cpu, costs.ipiSend * ipis + Math.max(0, slowest - local));
       counters.tlbShootdowns.inc();
       counters.tlbShootdownIpis.add(ipis);
@@ -342,20 +355,17 @@ final class X86TlbOps implements TlbOps {
       return;
     }
     int ipis = 0;
-    int windows = 0;
-    int windowStart = 0;
     long slowest = 0;
     long local = 0;
+    guest.beginSend();
     for (int c = mask.next(0); c >= 0 && c < nrCpus; c = mask.next(c + 1)) {
-      if (c != cpu && s.isLazy[c]) {
+      if (c != cpu && guest.deferFlush(cpu, c)) {
+        hostFlush(c); // arch_tlbbatch_flush() -> flush_tlb_multi(): the PV hook sees it too
+      } else if (c != cpu && s.isLazy[c]) {
         s.lazyFlushPending[c] = true; // should_flush_tlb(): lazy CPUs are skipped, no tables freed
       } else if (c != cpu) {
         ipis++;
-        if (windows == 0 || c >= windowStart + Virt.PV_IPI_WINDOW) { // __send_ipi_mask()'s bitmap
-          windowStart = c;
-          windows++;
-        }
-        slowest = Math.max(slowest, remoteFlush(c, null));
+        slowest = Math.max(slowest, remoteFlush(cpu, c, null));
       } else {
         long t0 = clocks.cycles(c);
         flushLocal(c);
@@ -368,7 +378,7 @@ final class X86TlbOps implements TlbOps {
         }
       }
     }
-    chargeSender(cpu, ipis, windows, slowest, local);
+    chargeSender(cpu, ipis, slowest, local);
     mask.clearAll();
     batchN[cpu] = 0;
     batchOverflow[cpu] = false;

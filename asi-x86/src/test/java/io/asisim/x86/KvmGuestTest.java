@@ -117,6 +117,40 @@ class KvmGuestTest {
     assertThat(metrics.get("vm_exits.ipi_send")).isEqualTo(3);
   }
 
+  /**
+   * 4 vCPUs, preempted half the time in 1 us slices (2000 cycles at 2 GHz, a period of 4000): at
+   * a sender time that is a multiple of the period vCPU 3's slice (starting 3000 into the period)
+   * has run 1000 cycles, vCPUs 1 and 2 run. With PV TLB flush vCPU 3 gets no IPI and the host's
+   * flush of its whole TLB (invpcid-all, 600); without it the sender waits 1000 cycles more for it.
+   */
+  @ParameterizedTest
+  @CsvSource({"true, 2, 1, 0", "false, 3, 0, 1000"})
+  void aPreemptedTargetIsDeferredOrWaitedFor(boolean pvTlbFlush, int ipis, int deferred, long wait) {
+    boot(4, true, new Virt(true, 21, false, true, 50, 1, pvTlbFlush));
+    CpuMask mask = CpuMask.of(1, 2, 3);
+    for (int c = 1; c <= 3; c++) {
+      m.addressSpaces().switchMm(c, mm);
+      m.tlb().access(c, USER_VA, false, 0);
+    }
+    m.charge(0, 4000 - m.cycles(0) % 4000);
+    long[] before = new long[4];
+    for (int c = 0; c < 4; c++) {
+      before[c] = m.cycles(c);
+    }
+    m.tlb().shootdown(0, mask, mm, USER_VA, 1);
+    long target = 1500 + 1200 + 150 + 200; // as shootdownExits: delivery exit, INVLPG + INVPCID
+    assertThat(metrics.get("tlb_shootdown_ipis")).isEqualTo(ipis);
+    assertThat(metrics.get("tlb_flushes_deferred")).isEqualTo(deferred);
+    assertThat(metrics.get("preempted_ipi_waits")).isEqualTo(wait > 0 ? 1 : 0);
+    assertThat(metrics.get("preempted_ipi_wait_cycles")).isEqualTo(wait);
+    assertThat(m.cycles(3) - before[3]).isEqualTo(pvTlbFlush ? 600 : target); // invpcid-all 600
+    // one KVM_HC_SEND_IPI either way, then the wait for the slowest target
+    assertThat(m.cycles(0) - before[0]).isEqualTo(300L * ipis + 1200 + target + wait);
+    long misses = metrics.get("tlb_misses");
+    m.tlb().access(3, USER_VA, false, 0);
+    assertThat(metrics.get("tlb_misses")).isEqualTo(misses + 1); // flushed either way
+  }
+
   @Test
   void aTickIsTwoExitsInAGuestAndNothingOnBareMetal() {
     boot(1, true, kvm("2m", true, true));

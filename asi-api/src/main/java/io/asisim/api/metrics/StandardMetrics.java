@@ -46,6 +46,12 @@ public final class StandardMetrics {
       "guest cycles spent in VM exits (exit, host handling, entry)");
   public static final MetricDescriptor NESTED_WALK_CYCLES = m("nested_walk_cycles", "cycles", LOWER,
       "cycles of TLB-miss walks spent in the host's nested paging structures (a guest's two-dimensional walks)");
+  public static final MetricDescriptor TLB_FLUSHES_DEFERRED = m("tlb_flushes_deferred", "count", NEITHER,
+      "shootdown targets of a guest whose flush KVM_FEATURE_PV_TLB_FLUSH deferred because the host had preempted the vCPU (no IPI; its whole TLB flushed before it runs)");
+  public static final MetricDescriptor PREEMPTED_IPI_WAITS = m("preempted_ipi_waits", "count", LOWER,
+      "shootdown IPIs of a guest sent to a vCPU the host had preempted: the sender waits for it to run again");
+  public static final MetricDescriptor PREEMPTED_IPI_WAIT_CYCLES = m("preempted_ipi_wait_cycles", "cycles", LOWER,
+      "cycles until preempted targets ran again, summed over targets (the sender waits for the longest of each shootdown)");
   public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_SENSITIVE = m("pageblock_flips_to_sensitive", "count", LOWER, "pageblocks changed nonsensitive -> sensitive");
   public static final MetricDescriptor PAGEBLOCK_FLIPS_TO_NONSENSITIVE = m("pageblock_flips_to_nonsensitive", "count", LOWER, "pageblocks changed sensitive -> nonsensitive");
   public static final MetricDescriptor PAGES_ZEROED = m("pages_zeroed", "pages", LOWER, "4 KiB pages zeroed");
@@ -74,7 +80,8 @@ public final class StandardMetrics {
   public static final List<MetricDescriptor> ALL = List.of(
       OPS, SIM_TIME_NS, SIM_TIME_BUSIEST_CPU_NS, CPU_BUSY_SPREAD, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
-      TLB_SHOOTDOWN_IPIS, TLB_REFILLS_USER, TLB_REFILLS_KERNEL, VM_EXITS, VM_EXIT_CYCLES, NESTED_WALK_CYCLES, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
+      TLB_SHOOTDOWN_IPIS, TLB_REFILLS_USER, TLB_REFILLS_KERNEL, VM_EXITS, VM_EXIT_CYCLES, NESTED_WALK_CYCLES,
+      TLB_FLUSHES_DEFERRED, PREEMPTED_IPI_WAITS, PREEMPTED_IPI_WAIT_CYCLES, PAGEBLOCK_FLIPS_TO_SENSITIVE, PAGEBLOCK_FLIPS_TO_NONSENSITIVE, PAGES_ZEROED,
       DIRECT_MAP_SPLITS, RESTRICTED_MAP_SPLITS, PAGETABLE_PAGES, ALLOC_REQUESTS, ALLOC_FAILURES,
       ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
