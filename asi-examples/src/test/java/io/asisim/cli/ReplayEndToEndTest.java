@@ -42,6 +42,32 @@ class ReplayEndToEndTest {
     assertThat(metric(tc, "trace_lost_events")).isEqualTo(221776);
   }
 
+  /**
+   * The real capture of a mix under reclaim (calibration/data/vm-20261207: 3 s, 318 697 events,
+   * docs/calibration.md "Fragmentation under pressure") replayed from the pagetypeinfo taken just
+   * before it: each of its 64 351 frees of pages allocated before the capture frees a block of the
+   * seeded allocated memory, none is left unmatched, and like the real kernel (perf stat: 0
+   * mm_page_alloc_extfrag among 77 789 allocations) the buddy allocator takes no fallback.
+   */
+  @Test
+  void aRealCaptureFreesWhatWasAllocatedBeforeItAndFallsBackAsRarelyAsTheRealKernel() throws Exception {
+    Path data = Path.of("../calibration/data/vm-20261207");
+    Path pti = PROC.resolve("pagetypeinfo-6.18-vm-pressure.txt"); // data/pagetypeinfo.before.xz, decompressed
+    JsonNode r = json("replay", data.resolve("extfrag.perf.txt.xz").toString(), "--initial-state", pti.toString(),
+        "--allocator", "buddy", "--format", "json");
+    assertThat(metric(r, "trace_adopted_frees")).isEqualTo(64351);
+    assertThat(metric(r, "trace_unmatched_frees")).isZero();
+    assertThat(metric(r, "alloc_fallbacks")).isZero();
+    assertThat(metric(r, "alloc_fallback_claims")).isZero();
+    // what still fails waited for reclaim in the real kernel (allocstall_movable, pgsteal_direct)
+    assertThat(metric(r, "alloc_failures")).isLessThan(metric(r, "alloc_requests") / 50);
+    // without a seeded state nothing can be adopted: the frees stay unmatched
+    JsonNode plain = json("replay", data.resolve("extfrag.perf.txt.xz").toString(), "--memory", "1G",
+        "--allocator", "buddy", "--format", "json");
+    assertThat(plain.get("replay").get("variants").get(1).get("samples").get(0).has("trace_adopted_frees")).isFalse();
+    assertThat(metric(plain, "trace_unmatched_frees")).isEqualTo(64351);
+  }
+
   @Test
   void initialStateSeedsEveryAllocatorAndSizesMemoryLikeTheSixFlagWorkaround() throws Exception {
     String file = PROC.resolve("pagetypeinfo-6.18-vm.txt").toString();

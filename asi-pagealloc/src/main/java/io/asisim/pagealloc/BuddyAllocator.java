@@ -58,6 +58,8 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code memblock.reserved} at handover: frames never given to the free lists. */
   final List<PfnRange> reserved;
   final long minFreeKbytes;
+  /** The frames a seeded state left allocated by the rest of the system, or null (not seeded). */
+  Preexisting preexisting;
   /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
   java.util.List<Migratetype> seededTypes;
 
@@ -225,6 +227,24 @@ public final class BuddyAllocator implements PageAllocator {
   @Override
   public void free(int cpu, long pfn, int order) {
     pcp.freeFrozenPages(fa, cpu, fa.ft.requireAllocated(pfn, order, "block"), order);
+  }
+
+  /**
+   * A seeded frame block ({@link Preexisting#take}) becomes one allocated block of {@code order}
+   * (head state as {@code prep_new_page()} leaves it, tails clear) and is freed as any other.
+   */
+  @Override
+  public long freePreexisting(int cpu, int order) {
+    int pfn = preexisting == null || order < 0 || order > FrameTable.MAX_ORDER ? -1 : preexisting.take(order, ft);
+    if (pfn < 0) {
+      return -1;
+    }
+    for (int p = pfn + 1; p < pfn + (1 << order); p++) {
+      ft.setState(p, 0);
+    }
+    ft.setState(pfn, FreeArea.allocatedState(order, ft.pbMigratetype(pfn)));
+    free(cpu, pfn, order);
+    return pfn;
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.util.List;
  * from their block counts and laid out contiguously from pfn 0 (DMA, DMA32, Normal, no holes),
  * the same number of pageblocks per migratetype, and exactly the same number of free blocks per
  * zone, migratetype and order. Every other managed frame is an allocated order-0 page owned by
- * "the rest of the system" (movable in movable pageblocks), which nothing frees.
+ * "the rest of the system" (movable in movable pageblocks), which only a replayed free of a page
+ * allocated before the trace began gives back ({@link Preexisting}).
  *
  * <p>The machine's boot reservation ({@link io.asisim.api.machine.ArchPageOps#bootReservation()},
  * what {@code memblock_free_all()} never hands over) is part of the file's non-free memory: free
@@ -57,6 +58,7 @@ final class InitialState {
   /** Seeds {@code a} (built on {@link #zoneSpans}) with the free blocks of {@code info}. */
   static void seed(BuddyAllocator a, PagetypeInfo info, String where) {
     List<PfnRange> reserved = a.arch().bootReservation();
+    a.preexisting = new Preexisting(a.ft.nrFrames);
     int zi = 0;
     for (PagetypeInfo.ZoneInfo zinfo : info.zones()) {
       if (zinfo.totalBlocks() == 0) {
@@ -219,6 +221,7 @@ final class InitialState {
       } else {
         boolean movable = ft.pbMigratetype(p) == Migratetype.MIGRATE_MOVABLE;
         ft.setState(p, (byte) (FrameTable.ALLOC | (movable ? FrameTable.MOVABLE_ALLOC : 0)));
+        a.preexisting.mark(p);
       }
     }
     List<int[]> chunks = new ArrayList<>(plan.chunks());
@@ -228,6 +231,7 @@ final class InitialState {
       int n = 1 << c[1];
       for (int p = c[0]; p < c[0] + n; p++) {
         ft.setState(p, 0);
+        a.preexisting.unmark(p);
       }
       a.fa.addToFreeList(z, c[0], c[1], c[2] + sensBase, true);
     }

@@ -65,6 +65,12 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     main.free(cpu, pfn, order);
   }
 
+  /** Seeded frames belong to the main allocator: the pool starts empty and holds none. */
+  @Override
+  public long freePreexisting(int cpu, int order) {
+    return main.freePreexisting(cpu, order);
+  }
+
   @Override
   public Sensitivity sensitivity(long pfn) {
     return pool.sensitivity(pfn);

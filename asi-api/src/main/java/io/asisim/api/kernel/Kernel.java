@@ -23,6 +23,14 @@ public interface Kernel {
   /** Frees pages allocated with {@link #allocPages}. */
   void freePages(int cpu, long pfn, int order);
 
+  /**
+   * Frees {@code 2^order} pages allocated before the simulation began ({@code PageAllocator#freePreexisting}):
+   * the first pfn, or -1 if the allocator holds no such block.
+   */
+  default long freePreexistingPages(int cpu, int order) {
+    return -1;
+  }
+
   /** Free pages in the allocator right now. */
   long freePages();
 

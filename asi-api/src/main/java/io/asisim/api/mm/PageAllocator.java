@@ -22,6 +22,16 @@ public interface PageAllocator {
   /** {@code __free_pages()}: frees a block previously returned by {@link #alloc}. */
   void free(int cpu, long pfn, int order);
 
+  /**
+   * Frees a block of {@code 2^order} frames that were allocated before the simulation began (an
+   * initial state's memory held by "the rest of the system"), as {@code __free_pages()} of such a
+   * block would: a replayed trace's free of a page allocated before its capture started. Returns
+   * the block's first pfn, or -1 when there is no such block of that order (this default: never).
+   */
+  default long freePreexisting(int cpu, int order) {
+    return -1;
+  }
+
   /** The sensitivity of frame {@code pfn} (allocated or free) under this allocator's strategy. */
   Sensitivity sensitivity(long pfn);
 

@@ -61,6 +61,12 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
+  public long freePreexistingPages(int cpu, int order) {
+    k.tasks.noteTaskStep(cpu);
+    return k.allocator.freePreexisting(cpu, order);
+  }
+
+  @Override
   public long freePages() {
     return k.allocator.freePages();
   }

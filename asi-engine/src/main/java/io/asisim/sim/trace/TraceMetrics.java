@@ -34,6 +34,10 @@ public final class TraceMetrics {
   /** Events the tracer reported lost. */
   public static final MetricDescriptor TRACE_LOST_EVENTS =
       m("trace_lost_events", "events the tracer reported as lost (trace-cmd EVENTS DROPPED)");
+  /** A free of a block allocated before the capture, taken from a seeded state's allocated memory. */
+  public static final MetricDescriptor TRACE_ADOPTED_FREES =
+      m("trace_adopted_frees", "frees of pages allocated before the capture, each freeing a block of its order from the "
+          + "memory an initial state holds allocated (reported when there was one)");
   /** Blocks still allocated when the trace ends, freed by the workload's tear-down. */
   public static final MetricDescriptor TRACE_LIVE_AT_END =
       m("trace_live_blocks_at_end", "blocks still allocated at the end of the trace, freed at tear-down");
@@ -50,6 +54,6 @@ public final class TraceMetrics {
 
   /** All of the above, in declaration order. */
   public static final List<MetricDescriptor> ALL = List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES, TRACE_ORDER_MISMATCHES,
-      TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_LIVE_AT_END, TRACE_SLAB_NOT_REPLAYED,
+      TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_ADOPTED_FREES, TRACE_LIVE_AT_END, TRACE_SLAB_NOT_REPLAYED,
       TRACE_SLAB_NULL_FREES, TRACE_KMALLOC_LARGE);
 }

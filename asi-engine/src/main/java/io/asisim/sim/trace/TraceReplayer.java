@@ -20,7 +20,10 @@ import io.asisim.sim.slab.Slub;
  * <p>What a real trace leaves inconsistent, and how it is resolved:
  * <ul>
  *   <li>A free of a pfn the replay never allocated (allocated before the capture started, or its
- *       alloc was lost): {@code trace_unmatched_frees}, nothing freed.</li>
+ *       alloc was lost): on a machine seeded from a real /proc/pagetypeinfo it frees a block of the
+ *       same order from the memory that state holds allocated ({@code Kernel#freePreexistingPages}:
+ *       {@code trace_adopted_frees}), so the simulated machine gains what the real one did;
+ *       otherwise, or when no such block is left, {@code trace_unmatched_frees}, nothing freed.</li>
  *   <li>A free of the head pfn of a live block with another order: the whole block is freed, as
  *       {@code __free_pages()} of the head frees the compound page ({@code trace_order_mismatches}).
  *       A free of a tail pfn inside a live higher-order block ({@code split_page()} users such as
@@ -61,6 +64,9 @@ public final class TraceReplayer {
   private final Counter batchedDuplicates;
   private final Counter tracedFailures;
   private final Counter lostFrees;
+  /** Registered at the first adoption, so that a replay without an initial state reports what it did before. */
+  private Counter adopted;
+  private final Metrics metrics;
   private final Counter liveAtEnd;
   private static final Event[] SLAB_EVENTS = {Event.KMEM_CACHE_ALLOC, Event.KMEM_CACHE_FREE, Event.KMALLOC, Event.KFREE};
   /** The slab events' replay; null when the trace has none. */
@@ -93,6 +99,7 @@ public final class TraceReplayer {
     this.batchedDuplicates = metrics.counter(TraceMetrics.TRACE_BATCHED_DUPLICATES);
     this.tracedFailures = metrics.counter(TraceMetrics.TRACE_TRACED_ALLOC_FAILURES);
     this.lostFrees = metrics.counter(TraceMetrics.TRACE_LOST_FREES);
+    this.metrics = metrics;
     this.liveAtEnd = metrics.gauge(TraceMetrics.TRACE_LIVE_AT_END);
   }
 
@@ -170,6 +177,13 @@ public final class TraceReplayer {
     }
     if (batched && batchedAreDuplicates) {
       batchedDuplicates.inc();
+      return;
+    }
+    if (kernel.freePreexistingPages(cpu, order) >= 0) {
+      if (adopted == null) {
+        adopted = metrics.counter(TraceMetrics.TRACE_ADOPTED_FREES);
+      }
+      adopted.inc();
       return;
     }
     unmatched.inc();
