@@ -68,6 +68,26 @@ class ReplayEndToEndTest {
     assertThat(metric(plain, "trace_unmatched_frees")).isEqualTo(64351);
   }
 
+  /**
+   * A real burst of unmovable allocations under page-cache pressure (calibration/data/vm-20261207/
+   * pipe-burst): the real kernel changed the owner of 41 pageblocks for 66 180 allocations; the
+   * ASI-off model, replayed from the state just before, must stay within 25 % of that rate
+   * (docs/calibration.md, "An unmovable burst under page-cache pressure").
+   */
+  @Test
+  void ownershipChangesPerAllocatedPageOfARealBurstWithinAQuarter() throws Exception {
+    JsonNode r = json("replay", "../calibration/data/vm-20261207/pipe-burst/burst.perf.txt.xz", "--initial-state",
+        PROC.resolve("pagetypeinfo-6.18-vm-pipe-burst.txt").toString(), "--allocator", "buddy", "--format", "json");
+    long requests = metric(r, "alloc_requests");
+    long claims = metric(r, "alloc_fallback_claims");
+    assertThat(requests).isEqualTo(66180);
+    assertThat(metric(r, "trace_adopted_frees")).isEqualTo(25909);
+    assertThat(metric(r, "alloc_failures")).isZero();
+    assertThat(claims).isEqualTo(50);
+    double real = 41.0 / 66180;
+    assertThat((double) claims / requests).isBetween(real * 0.75, real * 1.25);
+  }
+
   @Test
   void initialStateSeedsEveryAllocatorAndSizesMemoryLikeTheSixFlagWorkaround() throws Exception {
     String file = PROC.resolve("pagetypeinfo-6.18-vm.txt").toString();
