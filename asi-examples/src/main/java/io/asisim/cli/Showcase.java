@@ -148,8 +148,8 @@ final class Showcase {
             + "refills its pool in 2 MiB blocks, each unmapped from the restricted direct map with a shootdown "
             + "(pool_refills = tlb_shootdowns), and the page cache reclaim frees goes back to the pool, where it "
             + "stays in fragments its shrinker cannot return (pool_stranded_pages, pool_shrinks): the zones "
-            + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. No transparent huge "
-            + "pages or compaction yet (docs/workloads.md).",
+            + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. Transparent huge "
+            + "pages are off here (workload.server-mix.thp) and compaction is not modelled (docs/workloads.md).",
         b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
     b.memory(16L << 30);
     b.clearSets();

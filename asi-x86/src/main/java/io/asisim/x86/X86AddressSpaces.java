@@ -71,6 +71,8 @@ final class X86AddressSpaces implements AddressSpaces {
     this.log = changeLog;
   }
 
+  private static final long HUGE_MASK = (1L << 21) - 1;
+
   private void logged(long mm, long va) {
     if (log != null) {
       log.translation(mm, va, 1);
@@ -187,6 +189,68 @@ final class X86AddressSpaces implements AddressSpaces {
   public long unmapUser(int cpu, long mm, long va) {
     logged(mm, va);
     return clearPte(cpu, mms.pgd(mm), va);
+  }
+
+  @Override
+  public boolean mapUserHuge(int cpu, long mm, long va, long pfn, boolean writable) {
+    if ((va & HUGE_MASK) != 0 || (pfn & 511) != 0 || Long.compareUnsigned(va, USER_END) >= 0) {
+      throw new IllegalArgumentException("not a 2 MiB-aligned user address and frame: 0x" + Long.toHexString(va)
+          + ", pfn " + pfn);
+    }
+    int pgd = mms.pgd(mm);
+    int pmd = pt.tableFor(cpu, pgd, va, 21);
+    int idx = PageTables.index(va, 21);
+    if (pmd < 0 || pt.get(pmd, idx) != 0) {
+      return false; // out of memory, or a PTE table is there (pmd_none() fails: no huge page)
+    }
+    int asiPgd = mms.asiPgd(mm);
+    if (asiPgd >= 0) {
+      pt.copyEntry(pgd, asiPgd, PageTables.index(va, 39)); // shared user half
+    }
+    long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.NX | Pte.PSE | (writable ? Pte.RW | Pte.DIRTY : 0);
+    pt.setLeaf(pmd, idx, Pte.make(pfn, flags));
+    clocks.charge(cpu, costs.pteWrite);
+    loggedHuge(mm, va);
+    return true;
+  }
+
+  @Override
+  public boolean splitUserHuge(int cpu, long mm, long va) {
+    int pmd = pt.findTable(mms.pgd(mm), va, 21);
+    if (pmd < 0 || (va & HUGE_MASK) != 0) {
+      return false;
+    }
+    int idx = PageTables.index(va, 21);
+    long e = pt.get(pmd, idx);
+    if (!Pte.present(e) || !Pte.large(e) || pt.split(cpu, pmd, idx, 21) < 0) {
+      return false;
+    }
+    clocks.charge(cpu, costs.pteWrite * 512L); // __split_huge_pmd_locked(): 512 set_pte_at()
+    loggedHuge(mm, va);
+    return true;
+  }
+
+  @Override
+  public long unmapUserHuge(int cpu, long mm, long va) {
+    int pmd = pt.findTable(mms.pgd(mm), va, 21);
+    if (pmd < 0) {
+      return -1;
+    }
+    int idx = PageTables.index(va, 21);
+    long e = pt.get(pmd, idx);
+    if (!Pte.present(e) || !Pte.large(e)) {
+      return -1;
+    }
+    pt.setLeaf(pmd, idx, 0);
+    clocks.charge(cpu, costs.pteWrite);
+    loggedHuge(mm, va);
+    return Pte.pfn(e);
+  }
+
+  private void loggedHuge(long mm, long va) {
+    if (log != null) {
+      log.translation(mm, va, 512);
+    }
   }
 
   private long clearPte(int cpu, int root, long va) {

@@ -115,6 +115,25 @@ public interface Kernel {
     throw unsupported("mmapAnon");
   }
 
+  /** {@code /sys/kernel/mm/transparent_hugepage/enabled} values ({@link #setTransparentHugepage}). */
+  int THP_NEVER = 0;
+  int THP_MADVISE = 1;
+  int THP_ALWAYS = 2;
+
+  /**
+   * A write of {@code never}, {@code madvise} or {@code always} ({@link #THP_NEVER} ..) to
+   * {@code /sys/kernel/mm/transparent_hugepage/enabled}; anonymous mappings made afterwards may be
+   * backed by 2 MiB pages (docs/workloads.md, "Transparent huge pages"). Boot value: never.
+   */
+  default void setTransparentHugepage(int mode) {
+    throw unsupported("setTransparentHugepage");
+  }
+
+  /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
+  default void madviseHugepage(int pid, long va, int pages) {
+    throw unsupported("madviseHugepage");
+  }
+
   /** {@code munmap()} of {@code pages} pages at {@code va}. */
   default void munmap(int pid, long va, int pages) {
     throw unsupported("munmap");

@@ -69,6 +69,29 @@ public interface AddressSpaces {
   /** Clears the user PTE of {@code va}; returns the frame it mapped or {@code -1}. Does not flush. */
   long unmapUser(int cpu, long mm, long va);
 
+  /**
+   * {@code set_pmd_at()} of a transparent huge page: maps the 2 MiB-aligned {@code va} to the 512
+   * frames from {@code pfn} with one PMD leaf, which needs an empty PMD entry (no PTE table);
+   * {@code false} if table memory ran out or the machine has no huge user mappings (this default).
+   */
+  default boolean mapUserHuge(int cpu, long mm, long va, long pfn, boolean writable) {
+    return false;
+  }
+
+  /**
+   * {@code __split_huge_pmd()}: replaces the PMD leaf at the 2 MiB-aligned {@code va} by a PTE
+   * table mapping the same 512 frames with the same permissions; {@code false} if there is no
+   * such leaf or table memory ran out. Does not flush.
+   */
+  default boolean splitUserHuge(int cpu, long mm, long va) {
+    return false;
+  }
+
+  /** {@code zap_huge_pmd()}: clears the PMD leaf at the 2 MiB-aligned {@code va}; its first frame or -1. Does not flush. */
+  default long unmapUserHuge(int cpu, long mm, long va) {
+    return -1;
+  }
+
   /** Maps {@code va} (in {@code [VMALLOC_START, VMALLOC_END)}) to {@code pfn} in the shared kernel area. */
   boolean mapKernel(int cpu, long va, long pfn);
 

@@ -32,7 +32,11 @@ final class Fork {
   private final Counter oomEvents;
   private final KernelSlab slab;
 
-  Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters, KernelSlab slab) {
+  private final HugeMemory huge;
+
+  Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters, KernelSlab slab,
+      HugeMemory huge) {
+    this.huge = huge;
     this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
@@ -79,6 +83,7 @@ final class Fork {
     c.vmas.copyFrom(p.vmas);
     slab.mmCreated(cpu, c); // dup_mm(): allocate_mm(), then dup_mmap() -> vm_area_dup() per VMA
     machine.charge(cpu, KernelCosts.FORK_BASE);
+    c.anonVmas.copyFrom(p.anonVmas);
     // copy_present_pte(): share every anonymous page read-only, parent and child
     LongLongMap a = p.anon;
     for (int i = 0; i < a.capacity(); i++) {
@@ -87,6 +92,15 @@ final class Fork {
       }
       long va = a.keyAt(i);
       long pfn = a.valueAt(i) & MmState.PFN_MASK;
+      if (HugeMemory.isHuge(a.valueAt(i))) {
+        // copy_huge_pmd(): once per huge page, at its first page
+        if ((va & (HugeMemory.HPAGE_PMD_SIZE - 1)) == 0 && !huge.copy(cpu, p, c, va)) {
+          oomEvents.inc();
+          break;
+        }
+        machine.charge(cpu, KernelCosts.FORK_PER_PAGE);
+        continue;
+      }
       if (!as.mapUser(cpu, mm, va, pfn, false)) {
         oomEvents.inc();
         break;
@@ -97,6 +111,10 @@ final class Fork {
         p.putAnon(va, pfn);
       }
       mapCount.dup(pfn);
+      long head = mapCount.folioOf(pfn);
+      if (head >= 0) {
+        mapCount.folioMapped(head, 1); // a PTE-mapped page of a THP folio
+      }
       machine.charge(cpu, KernelCosts.FORK_PER_PAGE);
     }
     // dup_mmap() -> flush_tlb_mm(oldmm): write-protected PTEs must not stay writable in any TLB

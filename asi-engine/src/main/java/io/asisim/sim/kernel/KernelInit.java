@@ -34,6 +34,7 @@ final class KernelInit {
   final Vmscan vmscan;
   final KernelSlab slab;
   final Memory memory;
+  final HugeMemory huge;
   final Mmap mmap;
   final FileMap files;
   final Namei namei;
@@ -69,13 +70,14 @@ final class KernelInit {
     this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters, sched);
     this.slab = new KernelSlab(machine.nrCpus(), vmscan, allocator, ctx.sensitivity(), ctx.metrics());
     vmscan.attachSlab(slab);
-    this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser);
-    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab);
+    this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
+    this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);
+    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge);
     this.namei = new Namei(machine, cache);
     this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
-    this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab);
+    this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab, huge);
     this.wait = new Wait(machine, tasks, sched);
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);

@@ -60,6 +60,16 @@ public final class KernelMetrics {
       "direct reclaims of __GFP_HIGHMEM|__GFP_MOVABLE requests (user and page-cache pages; /proc/vmstat)");
   public static final MetricDescriptor ALLOCSTALL_DMA = new MetricDescriptor("allocstall_dma", "count", LOWER,
       "direct reclaims of __GFP_DMA requests (/proc/vmstat)");
+  // transparent huge pages (HugeMemory), /proc/vmstat names; reported once THP is enabled
+  public static final MetricDescriptor THP_FAULT_ALLOC = new MetricDescriptor("thp_fault_alloc", "count", NEITHER,
+      "anonymous faults that mapped a transparent huge page (/proc/vmstat; reported once THP is enabled)");
+  public static final MetricDescriptor THP_FAULT_FALLBACK = new MetricDescriptor("thp_fault_fallback", "count", LOWER,
+      "THP faults that got no order-9 folio and mapped a 4 KiB page (/proc/vmstat)");
+  public static final MetricDescriptor THP_SPLIT_PMD = new MetricDescriptor("thp_split_pmd", "count", LOWER,
+      "huge PMD mappings split into PTE tables (a partial munmap, a write to a huge page shared since a fork; /proc/vmstat)");
+  /** The THP counters, in /proc/vmstat's order. */
+  public static final List<MetricDescriptor> THP = List.of(THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PMD);
+
   /** The counters {@link VmStat} prints as they are. */
   public static final MetricDescriptor KVM_ENTRIES = new MetricDescriptor("kvm_entries", "count", NEITHER,
       "VM entries of vCPU threads (KVM_RUN), each from the KVM ASI class's restricted space (reported when a guest runs)");
@@ -71,5 +81,5 @@ public final class KernelMetrics {
 
   public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES,
       PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
-      ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS);
+      ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS, THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PMD);
 }

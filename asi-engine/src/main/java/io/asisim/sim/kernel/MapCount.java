@@ -11,6 +11,12 @@ import io.asisim.sim.util.LongLongMap;
  */
 final class MapCount {
   private final LongLongMap shared = new LongLongMap(256);
+  /**
+   * THP folios ({@link HugeMemory}): head frame → how many (mm, page) mappings its 512 pages have
+   * ({@code folio_large_mapcount()}, by PMD and by PTE alike); the folio is freed whole when that
+   * reaches 0, however it was unmapped.
+   */
+  private final LongLongMap folios = new LongLongMap(16);
   private PageCache pageCache;
 
   /** The page cache whose mapped pages {@link #fileUnmap} drops (set once when it is built). */
@@ -32,6 +38,32 @@ final class MapCount {
   /** Whether more than one mm maps {@code pfn} ({@code do_wp_page()} must copy, not reuse). */
   boolean isShared(long pfn) {
     return shared.get(pfn) != LongLongMap.ABSENT;
+  }
+
+  /** {@code n} more mappings of pages of the THP folio at {@code head} (a new one: its first 512). */
+  void folioMapped(long head, long n) {
+    long c = folios.get(head);
+    folios.put(head, (c == LongLongMap.ABSENT ? 0 : c) + n);
+  }
+
+  /** The head of the THP folio {@code pfn} belongs to, or -1 (an order-0 page). */
+  long folioOf(long pfn) {
+    if (folios.size() == 0) {
+      return -1;
+    }
+    long head = pfn & -HugeMemory.HPAGE_PMD_NR;
+    return folios.containsKey(head) ? head : -1;
+  }
+
+  /** One mapping of a page of the folio at {@code head} fewer; true if it was the last (the caller frees it). */
+  boolean folioUnmapped(long head) {
+    long c = folios.get(head);
+    if (c <= 1) {
+      folios.remove(head);
+      return true;
+    }
+    folios.put(head, c - 1);
+    return false;
   }
 
   /** Drops one sharer of {@code pfn}; false if it had only one (the caller frees the frame). */

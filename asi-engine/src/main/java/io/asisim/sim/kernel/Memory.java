@@ -36,10 +36,12 @@ final class Memory {
   private final KernelCounters counters;
   private final long faultCost;
   private final int siteUser;
+  private final HugeMemory huge;
   private FileFault fileFault;
 
   Memory(Machine machine, PageAllocator allocator, Highmem highmem, Vmscan vmscan, MapCount mapCount,
-      AsiPlugins plugins, KernelCounters counters, int siteUser) {
+      AsiPlugins plugins, KernelCounters counters, int siteUser, HugeMemory huge) {
+    this.huge = huge;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -81,6 +83,14 @@ final class Memory {
       int vma = m.vmas.size() == 0 ? -1 : m.vmas.find(va);
       if (vma >= 0) {
         return fileFault.fault(cpu, m, vma, va, write);
+      }
+      if (huge.eligible(m, va) && huge.fault(cpu, m, va)) {
+        anonFaults.inc(); // an anonymous fault all the same (pgfault)
+        // as do_anonymous_page(): the first unzeroed frame is kept for the checker
+        long pfn = m.anon.get(va) & MmState.PFN_MASK;
+        noteUnzeroed(m, va, pfn);
+        userAccess(cpu, va, true);
+        return true;
       }
       anonFault(cpu, m, va);
       return true;
@@ -127,14 +137,19 @@ final class Memory {
       return false;
     }
     m.putAnon(va, pfn | MmState.WRITABLE);
+    noteUnzeroed(m, va, pfn);
+    userAccess(cpu, va, true);
+    return true;
+  }
+
+  /** Keeps the first frame mapped to user space without having been zeroed, for the checker. */
+  private void noteUnzeroed(MmState m, long va, long pfn) {
     if (unzeroedPfn < 0 && !machine.isZeroed(pfn)) {
       // checked before the user's first write, which clears the machine's zeroed mark
       unzeroedPfn = pfn;
       unzeroedVa = va;
       unzeroedMm = m.mm;
     }
-    userAccess(cpu, va, true);
-    return true;
   }
 
   /**
@@ -154,6 +169,13 @@ final class Memory {
 
   /** {@code do_wp_page()}: reuse a page only this mm maps, else {@link #wpPageCopy}. */
   private void wpFault(int cpu, MmState m, long va, long old) {
+    if (HugeMemory.isHuge(m.anon.get(va))) {
+      if (huge.wpFault(cpu, m, va & -HugeMemory.HPAGE_PMD_SIZE)) {
+        userAccess(cpu, va, true);
+        return;
+      }
+      // the PMD was split: the 4 KiB page is reused or copied below (VM_FAULT_FALLBACK)
+    }
     if (!mapCount.isShared(old)) {
       // wp_page_reuse(): the last user gets the page writable in place
       machine.charge(cpu, faultCost + FaultCosts.WP_REUSE);
@@ -178,10 +200,15 @@ final class Memory {
     highmem.copyPage(cpu, m.mm, old, pfn, AccessSite.COW, m.anon.size());
     as.mapUser(cpu, m.mm, va, pfn, true);
     m.putAnon(va, pfn | MmState.WRITABLE);
+    long head = mapCount.folioOf(old);
     mapCount.drop(old);
+    boolean folioGone = head >= 0 && mapCount.folioUnmapped(head);
     plugins.accessLost(cpu, m, old);
     // ptep_clear_flush(): the old translation must leave every CPU of the mm
     tlb.flushMmRange(cpu, m.mm, va, 1);
+    if (folioGone) {
+      allocator.free(cpu, head, HugeMemory.HPAGE_PMD_ORDER);
+    }
     userAccess(cpu, va, true);
   }
 }

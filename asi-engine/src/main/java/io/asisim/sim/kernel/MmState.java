@@ -14,6 +14,8 @@ final class MmState {
   static final long WRITABLE = KernelView.PTE_WRITABLE;
   /** Mask of the frame number in a value of {@link #anon}. */
   static final long PFN_MASK = KernelView.PTE_PFN_MASK;
+  /** Bit of a value in {@link #anon}: the page is mapped by a PMD leaf, part of a THP ({@link HugeMemory}). */
+  static final long HUGE = 1L << 60;
   /** First user address handed out (above the traditional 4 MiB null-guard and text). */
   static final long USER_BASE = 0x0000_1000_0000L;
 
@@ -22,6 +24,13 @@ final class MmState {
 
   final long mm;
   final LongLongMap anon = new LongLongMap(64);
+  /**
+   * Present anonymous PTEs per 2 MiB of address space (key {@code va >>> 21}): zero is
+   * {@code pmd_none()}, where a THP fault may map a huge page ({@link HugeMemory}).
+   */
+  private final LongLongMap perPmd = new LongLongMap(16);
+  /** The mappings THP may back, kept while it is enabled. */
+  final AnonVmas anonVmas = new AnonVmas();
   /**
    * Page-cache frames mapped read-only by file faults: user address → frame ({@code set_pte_range()}
    * of {@code finish_fault()}). A private write replaces the entry by an anonymous copy in
@@ -73,7 +82,17 @@ final class MmState {
       rmap.remove(old & PFN_MASK);
       accessEnded(old & PFN_MASK);
     }
+    if (old == LongLongMap.ABSENT) {
+      long k = va >>> 21;
+      long c = perPmd.get(k);
+      perPmd.put(k, c == LongLongMap.ABSENT ? 1 : c + 1);
+    }
     rmap.put(value & PFN_MASK, va);
+  }
+
+  /** Whether no anonymous page is mapped in the 2 MiB of {@code va} ({@code pmd_none()}). */
+  boolean pmdNone(long va) {
+    return perPmd.get(va >>> 21) == LongLongMap.ABSENT;
   }
 
   /** Drops the anonymous PTE of {@code va}; returns its value or {@link LongLongMap#ABSENT}. */
@@ -82,6 +101,13 @@ final class MmState {
     if (old != LongLongMap.ABSENT) {
       rmap.remove(old & PFN_MASK);
       accessEnded(old & PFN_MASK);
+      long k = va >>> 21;
+      long c = perPmd.get(k);
+      if (c <= 1) {
+        perPmd.remove(k);
+      } else {
+        perPmd.put(k, c - 1);
+      }
     }
     return old;
   }
@@ -90,6 +116,7 @@ final class MmState {
   void clearAnon() {
     anon.clear();
     rmap.clear();
+    perPmd.clear();
     accessLosses += LOST_LOG + 1; // too many to list: a reader re-checks everything
     lost[(int) ((accessLosses - 1) & (LOST_LOG - 1))] = -1; // no frame: the next loss is always listed
   }

@@ -23,8 +23,11 @@ final class Mmap {
   private final MmuGather gather;
   private final AsiPlugins plugins;
   private final Sched sched;
+  private final HugeMemory huge;
 
-  Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched, KernelSlab slab) {
+  Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched, KernelSlab slab,
+      HugeMemory huge) {
+    this.huge = huge;
     this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
@@ -40,7 +43,22 @@ final class Mmap {
    */
   long mmapAnon(int cpu, MmState m, int pages) {
     machine.charge(cpu, MmCosts.MMAP);
-    return m.take(pages);
+    if (!huge.enabled()) {
+      return m.take(pages);
+    }
+    // __get_unmapped_area() -> thp_get_unmapped_area_vmflags(): PMD-multiple lengths PMD-aligned
+    if ((pages & (HugeMemory.HPAGE_PMD_NR - 1)) == 0) {
+      m.nextVa = (m.nextVa + HugeMemory.HPAGE_PMD_SIZE - 1) & -HugeMemory.HPAGE_PMD_SIZE;
+    }
+    long va = m.take(pages);
+    m.anonVmas.add(va, va + ((long) pages << 12));
+    return va;
+  }
+
+  /** {@code madvise(MADV_HUGEPAGE)}: {@code VM_HUGEPAGE} on the anonymous mappings in the range ({@link MmCosts#MPROTECT}: a VMA walk). */
+  void madviseHugepage(int cpu, MmState m, long va, int pages) {
+    machine.charge(cpu, MmCosts.MPROTECT);
+    m.anonVmas.advise(va, va + ((long) pages << 12));
   }
 
   /**
@@ -60,8 +78,22 @@ final class Mmap {
       slab.vmasChanged(cpu, m);
     }
     boolean zapped = false;
+    if (m.anonVmas.size() > 0) {
+      m.anonVmas.remove(va, va + ((long) pages << 12));
+    }
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
+      if (HugeMemory.isHuge(m.anon.get(a))) {
+        long haddr = a & -HugeMemory.HPAGE_PMD_SIZE;
+        if (haddr == a && pages - i >= HugeMemory.HPAGE_PMD_NR) {
+          machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
+          huge.zap(cpu, m, haddr, gather, plugins); // the whole 2 MiB: zap_huge_pmd()
+          zapped = true;
+          i += HugeMemory.HPAGE_PMD_NR - 1;
+          continue;
+        }
+        huge.split(cpu, m, haddr); // part of it: __split_huge_pmd(), then the PTEs below
+      }
       long v = m.removeAnon(a);
       if (v != LongLongMap.ABSENT) {
         machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
@@ -155,10 +187,19 @@ final class Mmap {
     LongLongMap a = m.anon;
     machine.charge(cpu, MmCosts.EXIT_PER_PAGE * a.size()); // exit_mmap()'s per-page work
     for (int i = 0; i < a.capacity(); i++) {
-      if (a.used(i)) {
-        as.unmapUser(cpu, m.mm, a.keyAt(i));
-        zapPage(cpu, m, a.valueAt(i) & MmState.PFN_MASK);
+      if (!a.used(i)) {
+        continue;
       }
+      long v = a.valueAt(i);
+      long pfn = v & MmState.PFN_MASK;
+      if (HugeMemory.isHuge(v)) {
+        if ((a.keyAt(i) & (HugeMemory.HPAGE_PMD_SIZE - 1)) == 0) { // once per huge page: zap_huge_pmd()
+          as.unmapUserHuge(cpu, m.mm, a.keyAt(i));
+        }
+      } else {
+        as.unmapUser(cpu, m.mm, a.keyAt(i));
+      }
+      zapPage(cpu, m, pfn);
     }
     m.clearAnon();
     LongLongMap f = m.filePte;
@@ -183,7 +224,9 @@ final class Mmap {
    */
   private void zapPage(int cpu, MmState mm, long pfn) {
     plugins.accessLost(cpu, mm, pfn);
-    if (!mapCount.drop(pfn)) {
+    if (mapCount.folioOf(pfn) >= 0) {
+      huge.unmapPage(pfn, gather); // a page of a THP folio: the folio goes with its last mapping
+    } else if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
     }
   }

@@ -15,6 +15,8 @@ final class MmuGather {
   private final TlbOps tlb;
   private final PageAllocator allocator;
   private final LongList pages = new LongList(512);
+  /** Higher-order blocks (THP folios), as {@code (pfn << 4) | order}. */
+  private final LongList blocks = new LongList(4);
 
   MmuGather(TlbOps tlb, PageAllocator allocator) {
     this.tlb = tlb;
@@ -24,6 +26,11 @@ final class MmuGather {
   /** {@code tlb_remove_page()}: {@code pfn} is freed at {@link #finish}. */
   void removePage(long pfn) {
     pages.add(pfn);
+  }
+
+  /** {@code tlb_remove_page_size()} of a folio: the block of {@code order} at {@code pfn} is freed at {@link #finish}. */
+  void removeBlock(long pfn, int order) {
+    blocks.add((pfn << 4) | order);
   }
 
   /**
@@ -36,5 +43,10 @@ final class MmuGather {
       allocator.free(cpu, pages.get(i), 0);
     }
     pages.clear();
+    for (int i = 0; i < blocks.size(); i++) {
+      long b = blocks.get(i);
+      allocator.free(cpu, b >>> 4, (int) (b & 15));
+    }
+    blocks.clear();
   }
 }

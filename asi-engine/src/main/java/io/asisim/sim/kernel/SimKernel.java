@@ -252,6 +252,18 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
+  public void setTransparentHugepage(int mode) {
+    k.huge.setMode(mode);
+  }
+
+  @Override
+  public void madviseHugepage(int pid, long va, int pages) {
+    int cpu = k.sched.enter(pid);
+    k.mmap.madviseHugepage(cpu, k.tasks.mm(pid), va, pages);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
   public void munmap(int pid, long va, int pages) {
     int cpu = k.sched.enter(pid);
     k.mmap.munmap(cpu, k.tasks.mm(pid), va, pages);

@@ -144,6 +144,11 @@ public final class VmStat {
     for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.VMSTAT) {
       v.put(d.name(), m.get(d.name()));
     }
+    if (m.all().containsKey(KernelMetrics.THP_FAULT_ALLOC.name())) { // THP was enabled in the run
+      for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.THP) {
+        v.put(d.name(), m.get(d.name()));
+      }
+    }
     return v;
   }
 }

@@ -18,6 +18,8 @@ package io.asisim.sim.workload;
  * @param burstPages pages of a burst
  * @param jobEvery every this many requests a short-lived job (0: none)
  * @param jobPages anonymous pages a job writes
+ * @param thp {@code transparent_hugepage/enabled} for the run ({@code Kernel.THP_*}); with
+ *     {@code madvise} the servers madvise their heaps {@code MADV_HUGEPAGE}
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
-    long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages) {}
+    long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int thp) {}

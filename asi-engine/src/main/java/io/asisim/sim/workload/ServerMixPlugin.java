@@ -34,7 +34,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
 
   @Override
   public String description() {
-    return "servers with anonymous heaps read files larger than memory, map request buffers and run short jobs (no THP yet)";
+    return "servers with anonymous heaps read files larger than memory, map request buffers and run short jobs (THP with thp=madvise|always)";
   }
 
   @Override
@@ -55,7 +55,9 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.integer("burst-every", 16, 0, Integer.MAX_VALUE, "a burst of anonymous memory every N requests (0: none)"),
         ParamSpec.integer("burst-pages", 64, 1, 1 << 20, "pages mapped, written and unmapped by a burst"),
         ParamSpec.integer("job-every", 64, 0, Integer.MAX_VALUE, "a short-lived job (fork, exec, exit) every N requests (0: none)"),
-        ParamSpec.integer("job-pages", 256, 1, 1 << 20, "anonymous pages a job writes"));
+        ParamSpec.integer("job-pages", 256, 1, 1 << 20, "anonymous pages a job writes"),
+        ParamSpec.choice("thp", "never", List.of("never", "madvise", "always"),
+            "transparent_hugepage/enabled: never, madvise (the servers madvise their heaps MADV_HUGEPAGE) or always"));
   }
 
   @Override
@@ -65,7 +67,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("threads"), p.getInt("heap-pages"),
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
-        p.getInt("job-every"), p.getInt("job-pages"));
+        p.getInt("job-every"), p.getInt("job-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")));
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
   }
 }

@@ -66,6 +66,9 @@ final class ServerMixWorkload implements Workload {
           + " pages need more than half of the servers' memory (" + share + " pages; valid: servers * heap-pages <= "
           + share / 2 + ", or a larger server-memory)");
     }
+    if (p.thp() != Kernel.THP_NEVER) {
+      k.setTransparentHugepage(p.thp());
+    }
     tenants = OtherTenants.hold(k, share << 12);
     filePages = Math.max(p.readPages(), share * p.filePercent() / 100 / p.files());
     files = new int[p.files()];
@@ -83,6 +86,9 @@ final class ServerMixWorkload implements Workload {
       }
       k.setUserWorkingSet(servers[s], USER_DATA_PAGES, USER_TEXT_PAGES);
       heaps[s] = k.mmapAnon(servers[s], p.heapPages());
+      if (p.thp() == Kernel.THP_MADVISE) {
+        k.madviseHugepage(servers[s], heaps[s], p.heapPages());
+      }
       for (int i = 0; i < p.heapPages(); i++) {
         k.touch(servers[s], heaps[s] + ((long) i << 12), true);
       }

@@ -1,0 +1,165 @@
+package io.asisim.sim.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.wiring.VariantModule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Anonymous THP ({@link HugeMemory}), hand-checked on a 256 MiB machine: a fault in a PMD-aligned
+ * 2 MiB of an eligible mapping maps one order-9 folio with one PMD leaf; a partial munmap splits
+ * it and frees only the unmapped page; a whole-2 MiB munmap frees the folio; exit gives every page
+ * back; {@code madvise} mode needs MADV_HUGEPAGE; no order-9 block means a 4 KiB fallback.
+ */
+class HugeMemoryTest {
+  private static final long PAGE = 4096;
+  private SimKernel k;
+  private Metrics m;
+  private Machine machine;
+
+  private void boot(boolean asi) {
+    VariantConfig c = new VariantConfig(new MachineConfig(256L << 20, 1, asi), Map.of(), Set.of(), Settings.none(), 1, 0);
+    Injector inj = Guice.createInjector(new VariantModule(c, PluginRegistry.discover()));
+    k = inj.getInstance(SimKernel.class);
+    m = inj.getInstance(Metrics.class);
+    machine = inj.getInstance(Machine.class);
+  }
+
+  /** The mm of {@code pid}, the last task that ran on the one CPU. */
+  private long mm(int pid) {
+    return machine.addressSpaces().loadedMm(0);
+  }
+
+  @Test
+  void aHugeFaultSplitAndZapOnEveryPath() {
+    for (boolean asi : new boolean[] {false, true}) {
+      boot(asi);
+      k.setTransparentHugepage(Kernel.THP_ALWAYS);
+      long free0 = KernelPages.freeOrSlab(k);
+      int pid = k.spawn();
+      long va = k.mmapAnon(pid, 1024); // 4 MiB: PMD-aligned
+      assertThat(va % (2 << 20)).isZero();
+      long before = k.freePages();
+      long faults = m.get("anon_faults");
+      k.touch(pid, va + 5 * PAGE, true);
+      assertThat(m.get("thp_fault_alloc")).isEqualTo(1);
+      assertThat(m.get("anon_faults")).isEqualTo(faults + 1);
+      assertThat(before - k.freePages()).as("one folio, no page table").isEqualTo(512);
+      AddressSpaces as = machine.addressSpaces();
+      long head = as.translate(mm(pid), false, va);
+      assertThat(head % 512).isZero();
+      assertThat(as.translate(mm(pid), false, va + 5 * PAGE)).isEqualTo(head + 5);
+      assertThat(as.leafShift(mm(pid), false, va + 5 * PAGE)).isEqualTo(21);
+      for (int i = 0; i < 512; i++) {
+        assertThat(machine.isZeroed(head + i) || i == 5).as("page %d zeroed", i).isTrue();
+      }
+      k.touch(pid, va + 511 * PAGE, true);
+      assertThat(m.get("anon_faults")).as("the rest of the 2 MiB is mapped").isEqualTo(faults + 1);
+      k.touch(pid, va + 512 * PAGE, false);
+      assertThat(m.get("thp_fault_alloc")).isEqualTo(2);
+
+      long mid = k.freePages();
+      long tables = m.get("pagetable_pages");
+      k.munmap(pid, va + PAGE, 1); // one page of the first: split, then zap that PTE
+      assertThat(m.get("thp_split_pmd")).isEqualTo(1);
+      assertThat(as.leafShift(mm(pid), false, va)).isEqualTo(12);
+      assertThat(as.translate(mm(pid), false, va + PAGE)).isEqualTo(-1);
+      assertThat(as.translate(mm(pid), false, va + 2 * PAGE)).isEqualTo(head + 2);
+      assertThat(m.get("pagetable_pages") - tables).as("the split's PTE table").isEqualTo(1);
+      // the table comes from the machine's page-table reserve, not the free lists
+      assertThat(k.freePages() - mid).as("the folio stays whole while any page is mapped").isZero();
+      k.munmap(pid, va + 512 * PAGE, 512); // the whole second one: the folio goes at once
+      assertThat(m.get("thp_split_pmd")).isEqualTo(1);
+      assertThat(k.freePages() - mid).isEqualTo(512);
+      k.touch(pid, va + 2 * PAGE, true); // a 4 KiB PTE now: no fault
+      assertThat(m.get("anon_faults")).isEqualTo(faults + 2);
+      k.exit(pid);
+      assertThat(KernelPages.freeOrSlab(k)).as("asi " + asi).isEqualTo(free0);
+    }
+  }
+
+  @Test
+  void madviseModeNeedsMadvHugepage() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_MADVISE);
+    int pid = k.spawn();
+    long plain = k.mmapAnon(pid, 512);
+    k.touch(pid, plain, true);
+    assertThat(m.get("thp_fault_alloc")).isZero();
+    long advised = k.mmapAnon(pid, 512);
+    k.madviseHugepage(pid, advised, 512);
+    k.touch(pid, advised, true);
+    assertThat(m.get("thp_fault_alloc")).isEqualTo(1);
+    long small = k.mmapAnon(pid, 256); // not PMD-sized: never a huge page
+    k.madviseHugepage(pid, small, 256);
+    k.touch(pid, small, true);
+    assertThat(m.get("thp_fault_alloc")).isEqualTo(1);
+    assertThat(m.get("thp_fault_fallback")).isZero();
+  }
+
+  @Test
+  void noOrder9BlockMeansA4KibFallback() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    List<Long> held = new ArrayList<>();
+    for (long p; (p = k.allocPages(0, 9, Gfp.GFP_KERNEL & ~Gfp.__GFP_DIRECT_RECLAIM)) >= 0; ) {
+      held.add(p);
+    }
+    long va = k.mmapAnon(pid, 512);
+    k.touch(pid, va, true);
+    assertThat(m.get("thp_fault_fallback")).isEqualTo(1);
+    assertThat(m.get("thp_fault_alloc")).isZero();
+    assertThat(machine.addressSpaces().leafShift(mm(pid), false, va)).isEqualTo(12);
+    held.forEach(p -> k.freePages(0, p, 9));
+  }
+
+  /**
+   * copy_huge_pmd() shares the folio; the child's write splits only its own PMD and copies one
+   * page; once the child is gone the parent's write reuses the whole huge page in place.
+   */
+  @Test
+  void aForkSharesTheHugePageAndAWriteCopiesOnePage() {
+    boot(true);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    long free0 = KernelPages.freeOrSlab(k);
+    int parent = k.spawn();
+    long va = k.mmapAnon(parent, 512);
+    k.touch(parent, va, true);
+    long head = machine.addressSpaces().translate(mm(parent), false, va);
+    long free1 = k.freePages();
+    int child = k.fork(parent);
+    assertThat(m.get("thp_split_pmd")).isZero();
+    long cows = m.get("cow_faults");
+    k.touch(child, va + PAGE, true);
+    long childMm = mm(child);
+    assertThat(m.get("cow_faults")).isEqualTo(cows + 1);
+    assertThat(m.get("thp_split_pmd")).as("the child's PMD only").isEqualTo(1);
+    assertThat(machine.addressSpaces().leafShift(childMm, false, va)).isEqualTo(12);
+    assertThat(machine.addressSpaces().translate(childMm, false, va + 2 * PAGE)).isEqualTo(head + 2);
+    k.exit(child);
+    long reuse = m.get("cow_faults");
+    k.touch(parent, va + 3 * PAGE, true); // exclusive again: do_huge_pmd_wp_page() reuses the folio
+    assertThat(m.get("cow_faults")).isEqualTo(reuse);
+    assertThat(machine.addressSpaces().leafShift(mm(parent), false, va)).isEqualTo(21);
+    assertThat(machine.addressSpaces().translate(mm(parent), false, va + 3 * PAGE)).isEqualTo(head + 3);
+    assertThat(k.freePages()).as("the child's copy and its tables are gone, the folio kept").isLessThanOrEqualTo(free1);
+    k.exit(parent);
+    assertThat(KernelPages.freeOrSlab(k)).isEqualTo(free0);
+  }
+}
