@@ -52,6 +52,8 @@ final class Showcase {
 
   /** kernel-build ops of the guest section: a quarter of the default keeps its 18 runs to a few seconds. */
   static final long GUEST_SECTION_OPS = 100_000;
+  /** Requests of server-mix in the THP section (a sixth of the server-mix section's: it runs 12 variants). */
+  static final long THP_SECTION_OPS = 5_000;
   /** Work items of threaded-link in the threads section: half its default, exposures scanned every 16. */
   static final long THREAD_SECTION_OPS = 10_000;
 
@@ -151,6 +153,7 @@ final class Showcase {
             + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. Transparent huge "
             + "pages are off here (workload.server-mix.thp) and compaction is not modelled (docs/workloads.md).",
         b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
+    out.add(thpSection(b, samples));
     b.memory(16L << 30);
     b.clearSets();
     addTraceSection(out, b, SHARED_TRACE, "Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
@@ -226,6 +229,33 @@ final class Showcase {
 
   private static String used(Section s, PluginKind kind) {
     return String.join("/", s.variants().stream().map(v -> v.selected(kind)).distinct().toList());
+  }
+
+  /**
+   * server-mix with 2 MiB request bursts, THP off and on, per allocator strategy: each THP value
+   * has its own baseline (THP changes an ASI-off run too).
+   */
+  private static Section thpSection(Builder b, int samples) {
+    List<VariantConfig> vs = new ArrayList<>();
+    b.set("workload.server-mix.ops", String.valueOf(THP_SECTION_OPS));
+    b.set("workload.server-mix.burst-pages", "512");
+    for (String thp : new String[] {"never", "always"}) {
+      b.set("workload.server-mix.thp", thp);
+      vs.addAll(b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"));
+    }
+    b.set("workload.server-mix.thp", "never");
+    b.set("workload.server-mix.burst-pages", "64");
+    b.set("workload.server-mix.ops", String.valueOf(SERVER_MIX_OPS));
+    return new Section("Transparent huge pages and the allocator strategies: server-mix with 2 MiB request bursts",
+        "The servers map, write and unmap 2 MiB every 16 requests; with thp=always each burst is one "
+            + "order-9 folio (thp_fault_alloc) zeroed page by page through the zeroing site's mapper (the exit "
+            + "mapper here): the first sensitive page exits ASI and the other 511 are zeroed unrestricted, so "
+            + "asi_exits fall by about the 512 faults a burst no longer takes; the heaps are huge too, and the "
+            + "TLB reaches them in 2 MiB entries (tlb_misses). Each THP value has its own ASI-off baseline. "
+            + "unmapped-pool serves the sensitive order-9 requests from its pool (pool_refills, one shootdown "
+            + "each); pageblock-migratetype from whole sensitive pageblocks. No khugepaged, deferred split or "
+            + "compaction (docs/workloads.md, \"Transparent huge pages\"). " + THP_SECTION_OPS + " requests.",
+        vs, samples);
   }
 
   /**
