@@ -4,7 +4,7 @@
 #
 #   sudo calibration/extfrag-trace.sh [OUTDIR]
 #
-# 1. A memory hog (calibration/first_touch.c's pattern: anonymous memory written once, kept) takes
+# 1. A memory hog (calibration/hog.c: anonymous memory written once, kept) takes
 #    all but $HEADROOM_MB of free memory and sleeps, so the mix below meets reclaim.
 # 2. The mix: a tinyconfig kernel build (make -j2, as calibration/kbuild.sh), `find / -xdev` with
 #    `tar cf - /usr/share/doc | gzip -1`, and fio randread 4 KiB of a 1 GiB tmpfs file.
@@ -27,22 +27,7 @@ DELAY=${DELAY:-25}
 SECONDS_REC=${SECONDS_REC:-3}
 LONG_SECONDS=${LONG_SECONDS:-30}
 mkdir -p "$OUT" "$WORK"
-cat > "$WORK/hog.c" <<'C'
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  size_t mb = strtoull(argv[1], 0, 10), i;
-  char *p = malloc(mb << 20);
-  if (!p) { perror("malloc"); return 1; }
-  for (i = 0; i < (mb << 20); i += 4096) p[i] = 1;
-  printf("hog: %zu MiB\n", mb); fflush(stdout);
-  pause();
-  return 0;
-}
-C
-gcc -O2 -o "$WORK/hog" "$WORK/hog.c"
+gcc -O2 -o "$WORK/hog" "$HERE/hog.c"
 free_mb=$(awk '/MemFree/ {print int($2 / 1024)}' /proc/meminfo)
 "$WORK/hog" $((free_mb - HEADROOM_MB)) > "$WORK/hog.log" &
 hog=$!

@@ -1,7 +1,7 @@
 #!/bin/bash
 # asi-sim (issue 12): unmovable allocations that must fall back, for the check of pageblock
 # ownership changes per allocated page (docs/calibration.md, "An unmovable burst under page-cache
-# pressure"). A memory hog (as extfrag-trace.sh) leaves $HEADROOM_MB free; reading a $FILE_MB file
+# pressure"). A memory hog (calibration/hog.c) leaves $HEADROOM_MB free; reading a $FILE_MB file
 # fills that with page cache (movable); then, traced, calibration/pipe-burst.c fills $NPIPES pipes
 # of $PIPE_KB KiB (unmovable pages) while the file is read again, so the unmovable requests find
 # their own free lists empty and steal from the page cache's pageblocks.
@@ -21,21 +21,7 @@ NPIPES=${NPIPES:-4000}
 PIPE_KB=${PIPE_KB:-64}
 mkdir -p "$OUT" "$WORK"
 gcc -O2 -o "$WORK/pipe-burst" "$HERE/pipe-burst.c"
-cat > "$WORK/hog.c" <<'C'
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  size_t mb = strtoull(argv[1], 0, 10), i;
-  char *p = malloc(mb << 20);
-  if (!p) { perror("malloc"); return 1; }
-  for (i = 0; i < (mb << 20); i += 4096) p[i] = 1;
-  printf("hog: %zu MiB\n", mb); fflush(stdout);
-  pause();
-  return 0;
-}
-C
-gcc -O2 -o "$WORK/hog" "$WORK/hog.c"
+gcc -O2 -o "$WORK/hog" "$HERE/hog.c"
 [ -f "$WORK/file" ] || dd if=/dev/zero of="$WORK/file" bs=1M count="$FILE_MB" status=none
 sync
 echo 3 > /proc/sys/vm/drop_caches
