@@ -151,8 +151,11 @@ final class Showcase {
             + "(pool_refills = tlb_shootdowns), and the page cache reclaim frees goes back to the pool, where it "
             + "stays in fragments its shrinker cannot return (pool_stranded_pages, pool_shrinks): the zones "
             + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. Transparent huge "
-            + "pages are off here (workload.server-mix.thp) and compaction is not modelled (docs/workloads.md).",
-        b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"), samples));
+            + "pages are off here (workload.server-mix.thp) and compaction is not modelled (docs/workloads.md). "
+            + "The last row pools the other class (pooled=nonsensitive: the kernel's own unmovable allocations "
+            + "in the pool, user and page-cache memory in the main allocator, which then needs no shootdown "
+            + "to unmap it).",
+        serverMixStrategies(b), samples));
     out.add(thpSection(b, samples));
     b.memory(16L << 30);
     b.clearSets();
@@ -229,6 +232,16 @@ final class Showcase {
 
   private static String used(Section s, PluginKind kind) {
     return String.join("/", s.variants().stream().map(v -> v.selected(kind)).distinct().toList());
+  }
+
+  /** Both strategies on server-mix, and the pool holding the nonsensitive class instead. */
+  private static List<VariantConfig> serverMixStrategies(Builder b) {
+    List<VariantConfig> vs = new ArrayList<>(b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype",
+        "unmapped-pool"));
+    b.set("allocator.unmapped-pool.pooled", "nonsensitive");
+    vs.addAll(b.axis("server-mix", PluginKind.ALLOCATOR, "unmapped-pool"));
+    b.unset("allocator.unmapped-pool.pooled");
+    return vs;
   }
 
   /**
@@ -346,8 +359,13 @@ final class Showcase {
     }
 
     void set(String key, String value) {
-      sets.removeIf(s -> s.startsWith(key + "="));
+      unset(key);
       sets.add(key + "=" + value);
+    }
+
+    /** Back to the plugin's default for {@code key} in the next variants. */
+    void unset(String key) {
+      sets.removeIf(s -> s.startsWith(key + "="));
     }
 
     /** Also select this mapper in the next variants ({@code null}: the default). */
