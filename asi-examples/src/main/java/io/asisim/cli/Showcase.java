@@ -236,10 +236,11 @@ final class Showcase {
 
   /** Both strategies on server-mix, and the pool holding the nonsensitive class instead. */
   private static List<VariantConfig> serverMixStrategies(Builder b) {
-    List<VariantConfig> vs = new ArrayList<>(b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype",
-        "unmapped-pool"));
-    b.set("allocator.unmapped-pool.pooled", "nonsensitive");
-    vs.addAll(b.axis("server-mix", PluginKind.ALLOCATOR, "unmapped-pool"));
+    List<VariantConfig> vs = new ArrayList<>(b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype"));
+    for (String pooled : new String[] {"sensitive", "nonsensitive"}) { // named in both rows' labels
+      b.set("allocator.unmapped-pool.pooled", pooled);
+      vs.addAll(b.axis("server-mix", PluginKind.ALLOCATOR, "unmapped-pool"));
+    }
     b.unset("allocator.unmapped-pool.pooled");
     return vs;
   }
