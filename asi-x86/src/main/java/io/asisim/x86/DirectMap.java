@@ -27,9 +27,15 @@ final class DirectMap {
   private final long kernelGlobal;
   private final int kernPgd;
   private final int asiGlobalPgd;
+  /** Whether permission changes of the unrestricted direct map are mirrored into the restricted one. */
+  private final boolean mirror;
+  private final ReadOnlyFrames ro;
 
   /** Builds the boot kernel page tables; their frames come from the boot allocator. */
-  DirectMap(PageTables pt, long nrFrames, CpuClocks clocks, Costs costs, MachineCounters counters, boolean asi) {
+  DirectMap(PageTables pt, long nrFrames, CpuClocks clocks, Costs costs, MachineCounters counters, boolean asi,
+      boolean mirror) {
+    this.mirror = mirror;
+    this.ro = new ReadOnlyFrames(nrFrames);
     this.pt = pt;
     this.clocks = clocks;
     this.costs = costs;
@@ -112,6 +118,15 @@ final class DirectMap {
    * are split first ({@code direct_map_splits}). On -ENOMEM what changed is undone.
    */
   boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
+    return changeAttr(cpu, pfn, count, present ? Pte.PRESENT : 0, present ? 0 : Pte.PRESENT);
+  }
+
+  /**
+   * {@code __change_page_attr_set_clr()} on the unrestricted direct map: sets {@code set} and
+   * clears {@code clear} in every leaf of the range, splitting partly covered large leaves. The
+   * callers toggle bits, so the inverse change undoes a partial one on -ENOMEM.
+   */
+  private boolean changeAttr(int cpu, long pfn, long count, long set, long clear) {
     long end = pfn + count;
     long p = pfn;
     while (p < end) {
@@ -125,7 +140,7 @@ final class DirectMap {
         boolean leaf = shift == 12 || Pte.large(e);
         if (leaf) {
           if (p % span == 0 && p + span <= end) {
-            pt.setLeaf(slot, idx, present ? (e | Pte.PRESENT) : (e & ~Pte.PRESENT));
+            pt.setLeaf(slot, idx, (e | set) & ~clear);
             clocks.charge(cpu, costs.pteWrite);
             p += span;
             break;
@@ -134,7 +149,7 @@ final class DirectMap {
           if (t < 0) {
             // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
             if (p > pfn) {
-              setDirectMapped(cpu, pfn, p - pfn, !present);
+              changeAttr(cpu, pfn, p - pfn, clear, set);
             }
             return false;
           }
@@ -148,6 +163,84 @@ final class DirectMap {
       }
     }
     return true;
+  }
+
+  /**
+   * {@code set_memory_ro()} / {@code set_memory_rw()} reaching the direct-map alias of
+   * {@code [pfn, pfn + count)} ({@code cpa_process_alias()} for a vmalloc'd module or BPF image):
+   * the unrestricted direct map's {@code _PAGE_RW} changes, splitting large leaves
+   * ({@code direct_map_splits}). With mirroring the restricted direct map's leaves of the frames it
+   * maps change too, splitting its 2 MiB leaves ({@code restricted_map_splits}); without it (the
+   * posted series, whose cover letter lists this as open) they keep {@code _PAGE_RW}. On -ENOMEM
+   * nothing is changed.
+   */
+  boolean setReadOnly(int cpu, long pfn, long count, boolean readOnly) {
+    if (!changeAttr(cpu, pfn, count, readOnly ? 0 : Pte.RW, readOnly ? Pte.RW : 0)) {
+      return false;
+    }
+    if (mirror && asi && !restrictedAttr(cpu, pfn, count, readOnly)) {
+      changeAttr(cpu, pfn, count, readOnly ? Pte.RW : 0, readOnly ? 0 : Pte.RW);
+      return false;
+    }
+    for (long p = pfn; p < pfn + count; p++) {
+      ro.set(p, readOnly);
+    }
+    return true;
+  }
+
+  /** The restricted direct map's part of a mirrored {@link #setReadOnly}; false (undone) on -ENOMEM. */
+  private boolean restrictedAttr(int cpu, long pfn, long count, boolean readOnly) {
+    long end = pfn + count;
+    for (long p = pfn; p < end; ) {
+      long va = AddressSpaces.directMapVa(p);
+      int pmd = pt.findTable(asiGlobalPgd, va, 21);
+      int idx = PageTables.index(va, 21);
+      long block = p & ~511L;
+      long stop = Math.min(end, block + 512);
+      int pte = pt.child(pmd, idx);
+      long e = pt.get(pmd, idx);
+      if (pte < 0 && !Pte.present(e)) {
+        p = stop; // not mapped restricted: nothing to mirror
+        continue;
+      }
+      if (pte < 0 && p == block && stop == block + 512) {
+        pt.setLeaf(pmd, idx, readOnly ? e & ~Pte.RW : e | Pte.RW);
+        clocks.charge(cpu, costs.pteWrite);
+        p = stop;
+        continue;
+      }
+      if (pte < 0) {
+        pte = pt.split(cpu, pmd, idx, 21);
+        if (pte < 0) {
+          if (p > pfn) {
+            restrictedAttr(cpu, pfn, p - pfn, !readOnly);
+          }
+          return false;
+        }
+        counters.restrictedMapSplits.inc();
+        clocks.charge(cpu, costs.pteWrite * PageTables.ENTRIES);
+      }
+      for (; p < stop; p++) {
+        int i = (int) (p - block);
+        long f = pt.get(pte, i);
+        if (Pte.present(f)) {
+          pt.setLeaf(pte, i, readOnly ? f & ~Pte.RW : f | Pte.RW);
+          clocks.charge(cpu, costs.pteWrite);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the restricted direct map lets a restricted CPU write {@code pfn} where the
+   * unrestricted one does not (the checker's "no more rights restricted" rule).
+   */
+  boolean restrictedGrantsWrite(long pfn) {
+    if (!asi || !ro.has(pfn) || pt.walk(asiGlobalPgd, AddressSpaces.directMapVa(pfn)) < 0) {
+      return false;
+    }
+    return (pt.lastEntry & Pte.RW) != 0;
   }
 
   /** Whether the unrestricted direct map translates {@code pfn}. */
@@ -172,7 +265,9 @@ final class DirectMap {
       int idx = PageTables.index(va, 21);
       long block = p & ~511L;
       int pte = pt.child(pmd, idx);
-      if (pte < 0 && p == block && p + 512 <= end) {
+      // a mirrored map of a pageblock with read-only frames needs PTEs to keep them read-only
+      boolean keepRo = present && mirror && ro.inBlock(block) > 0;
+      if (pte < 0 && p == block && p + 512 <= end && !keepRo) {
         pt.setLeaf(pmd, idx, present ? Pte.make(block, Pte.KERNEL | Pte.PSE) : 0);
         clocks.charge(cpu, costs.pteWrite);
         p += 512;
@@ -192,7 +287,8 @@ final class DirectMap {
       }
       long stop = Math.min(end, block + 512);
       for (; p < stop; p++) {
-        pt.setLeaf(pte, (int) (p - block), present ? Pte.make(p, Pte.KERNEL) : 0);
+        long flags = Pte.KERNEL & ~(keepRo && ro.has(p) ? Pte.RW : 0);
+        pt.setLeaf(pte, (int) (p - block), present ? Pte.make(p, flags) : 0);
         clocks.charge(cpu, costs.pteWrite);
       }
     }

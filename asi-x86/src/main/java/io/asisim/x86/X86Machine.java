@@ -117,7 +117,7 @@ public final class X86Machine implements Machine {
     }, counters.pagetablePages);
     boolean asiOn = config.asi();
     tlb = new Tlb(n, profile);
-    directMap = new DirectMap(pageTables, nrFrames, clocks, costs, counters, asiOn);
+    directMap = new DirectMap(pageTables, nrFrames, clocks, costs, counters, asiOn, options.mirrorPhysmap());
     MmContexts mms = new MmContexts(directMap.kernPgd());
     workingSets = new WorkingSets(tlbState, tlb, clocks, costs, counters, guest, asiOn, options.kernelDataPages(),
         options.kernelTextPages());
@@ -334,6 +334,21 @@ public final class X86Machine implements Machine {
   public boolean setDirectMapped(int cpu, long pfn, long count, boolean present) {
     checkRange(pfn, count);
     return directMap.setDirectMapped(cpu, pfn, count, present);
+  }
+
+  @Override
+  public boolean setDirectMapReadOnly(int cpu, long pfn, long count, boolean readOnly) {
+    checkRange(pfn, count);
+    if (changeLog != null) {
+      changeLog.frames(pfn, count); // the restricted map's rights against these frames' changed
+      changeLog.translation(TlbOps.ALL_MM, AddressSpaces.directMapVa(pfn), count);
+    }
+    return directMap.setReadOnly(cpu, pfn, count, readOnly);
+  }
+
+  @Override
+  public boolean restrictedGrantsWrite(long pfn) {
+    return pfn >= 0 && pfn < nrFrames && directMap.restrictedGrantsWrite(pfn);
   }
 
   @Override

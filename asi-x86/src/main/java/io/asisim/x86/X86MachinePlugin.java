@@ -69,6 +69,9 @@ public final class X86MachinePlugin implements Plugin<Machine> {
         ParamSpec.integer("host-slice-us", Virt.DEFAULT_HOST_SLICE_US, 1, 1_000_000,
             "with virt=kvm, estimate: length of one preemption of a vCPU, the host scheduler's slice "
                 + "(EEVDF base slice 0.75 ms x (1 + log2 8 host CPUs))"),
+        ParamSpec.bool("mirror-physmap", false,
+            "mirror set_memory_ro()/set_memory_rw() of the direct map into the restricted direct map (false: the "
+                + "posted series, which leaves it writable: the checker reports it; docs/deviations.md)"),
         ParamSpec.bool("pv-tlb-flush", true,
             "with virt=kvm: KVM_FEATURE_PV_TLB_FLUSH, a shootdown sends no IPI to a preempted vCPU; the host "
                 + "flushes its whole TLB before it runs again (tlb_flushes_deferred)"));
@@ -77,7 +80,7 @@ public final class X86MachinePlugin implements Plugin<Machine> {
   /** ASI's own knobs: with ASI off there are no ASI transitions and no mm-local region. */
   @Override
   public boolean affectsAsiOff(String name) {
-    return !name.equals("cr3-noflush") && !name.equals("mm-local-slots");
+    return !name.equals("cr3-noflush") && !name.equals("mm-local-slots") && !name.equals("mirror-physmap");
   }
 
   @Override
@@ -86,7 +89,8 @@ public final class X86MachinePlugin implements Plugin<Machine> {
         p.getInt("spare-table-pages"), p.getInt("single-page-flush-ceiling"), p.getInt("kernel-data-pages"),
         p.getInt("kernel-text-pages"), new Virt(p.getString("virt").equals("kvm"),
             Virt.leafShift(p.getString("ept-leaf")), p.getString("apic").equals("virtualized"), p.getBoolean("pv-send-ipi"),
-            p.getInt("vcpu-preempt-percent"), p.getLong("host-slice-us"), p.getBoolean("pv-tlb-flush")));
+            p.getInt("vcpu-preempt-percent"), p.getLong("host-slice-us"), p.getBoolean("pv-tlb-flush")),
+        p.getBoolean("mirror-physmap"));
     return new X86Machine(ctx.machineConfig(), ctx.cpuProfile(), ctx.metrics(), o);
   }
 }

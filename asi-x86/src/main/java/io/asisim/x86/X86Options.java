@@ -27,6 +27,9 @@ package io.asisim.x86;
  *     image's text is mapped by 2 MiB pages; a syscall/fault path touches entry code, the syscall
  *     table, VFS/mm and the scheduler, spread over about 8 of them.
  * @param virt bare metal ({@link Virt#NONE}) or a KVM guest and how the host runs it
+ * @param mirrorPhysmap whether {@code set_memory_ro()}/{@code set_memory_rw()} on the unrestricted
+ *     direct map are mirrored into the restricted one (false: the posted series, which leaves the
+ *     restricted map writable; its cover letter lists the mirroring as open)
  */
 public record X86Options(
     boolean cr3NoFlush,
@@ -36,7 +39,8 @@ public record X86Options(
     int singlePageFlushCeiling,
     int kernelDataPages,
     int kernelTextPages,
-    Virt virt) {
+    Virt virt,
+    boolean mirrorPhysmap) {
 
   /** Default of {@link #kernelDataPages()} (estimate, see the parameter). */
   public static final int DEFAULT_KERNEL_DATA_PAGES = 24;
@@ -45,6 +49,13 @@ public record X86Options(
 
   /** The posted ASI code: flushing CR3 writes, 2 mm-local slots, 32 MiB image, ceiling 33. */
   public static final X86Options DEFAULT = new X86Options(false, 2, 32L << 20, 1024, 33);
+
+  /** Options that leave physmap permission changes unmirrored, as the posted series does. */
+  public X86Options(boolean cr3NoFlush, int mmLocalSlotsPerCpu, long kernelImageBytes, int spareTablePages,
+      int singlePageFlushCeiling, int kernelDataPages, int kernelTextPages, Virt virt) {
+    this(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling, kernelDataPages,
+        kernelTextPages, virt, false);
+  }
 
   /** Options of a bare-metal machine. */
   public X86Options(boolean cr3NoFlush, int mmLocalSlotsPerCpu, long kernelImageBytes, int spareTablePages,
@@ -79,12 +90,18 @@ public record X86Options(
   /** This options record with {@code cr3NoFlush} replaced. */
   public X86Options withCr3NoFlush(boolean v) {
     return new X86Options(v, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
-        kernelDataPages, kernelTextPages, virt);
+        kernelDataPages, kernelTextPages, virt, mirrorPhysmap);
   }
 
   /** This options record with {@code virt} replaced. */
   public X86Options withVirt(Virt v) {
     return new X86Options(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
-        kernelDataPages, kernelTextPages, v);
+        kernelDataPages, kernelTextPages, v, mirrorPhysmap);
+  }
+
+  /** This options record with {@code mirrorPhysmap} replaced. */
+  public X86Options withMirrorPhysmap(boolean v) {
+    return new X86Options(cr3NoFlush, mmLocalSlotsPerCpu, kernelImageBytes, spareTablePages, singlePageFlushCeiling,
+        kernelDataPages, kernelTextPages, virt, v);
   }
 }

@@ -115,6 +115,20 @@ public interface Kernel {
     throw unsupported("mmapAnon");
   }
 
+  /**
+   * {@code finit_module()} by {@code pid} of a module of {@code pages} pages, made read-only
+   * (its direct-map aliases too, {@code set_memory_ro()}); a handle for {@link #unloadModule}, or -1
+   * when out of memory.
+   */
+  default int loadModule(int pid, int pages) {
+    throw unsupported("loadModule");
+  }
+
+  /** {@code delete_module()} by {@code pid} of module {@code handle}: permissions restored, pages freed. */
+  default void unloadModule(int pid, int handle) {
+    throw unsupported("unloadModule");
+  }
+
   /** {@code /sys/kernel/mm/transparent_hugepage/enabled} values ({@link #setTransparentHugepage}). */
   int THP_NEVER = 0;
   int THP_MADVISE = 1;

@@ -76,6 +76,27 @@ public interface ArchPageOps {
   boolean isDirectMapped(long pfn);
 
   /**
+   * {@code set_memory_ro()} ({@code readOnly}) or {@code set_memory_rw()} reaching the direct-map
+   * alias of {@code [pfn, pfn+count)} (a module's or BPF program's text): clears or sets
+   * {@code _PAGE_RW} in the unrestricted direct map, splitting large leaves
+   * ({@code direct_map_splits}); whether the restricted direct map follows is the machine's choice.
+   * Does not flush. This default changes nothing and returns {@code false}.
+   *
+   * @return {@code false}, with nothing changed, when a split found no page for its table
+   */
+  default boolean setDirectMapReadOnly(int cpu, long pfn, long count, boolean readOnly) {
+    return false;
+  }
+
+  /**
+   * Whether the restricted direct map lets a restricted CPU write {@code pfn} although the
+   * unrestricted direct map maps it read-only: a permission change not mirrored. By default false.
+   */
+  default boolean restrictedGrantsWrite(long pfn) {
+    return false;
+  }
+
+  /**
    * {@code flush_tlb_kernel_range()} for the direct-map addresses of {@code [pfn, pfn+count)}:
    * flushes locally and shoots down every other CPU ({@code tlb_shootdowns},
    * {@code tlb_shootdown_ipis}), in every PCID that may cache kernel translations.

@@ -13,7 +13,8 @@ import java.util.List;
  * and a frame that was sensitive at the previous walk and has become present since must be zeroed
  * ({@link Machine#isZeroed}) — the "zero before it becomes reachable restricted" rule of the
  * pageblock flip to nonsensitive ({@code __GFP_SENSITIVE} RFC) and of pool blocks returned to a
- * nonsensitive allocator. Two bits of state per frame (1 TiB: 64 MiB). Frames memblock reserved at
+ * nonsensitive allocator; and a frame the restricted map lets a restricted CPU write must be
+ * writable in the unrestricted one ({@code set_memory_ro()} mirrored). Two bits of state per frame (1 TiB: 64 MiB). Frames memblock reserved at
  * boot (kernel image, boot page tables) are not allocator-managed and are skipped.
  *
  * <p>Limit: the zeroing rule is judged at the first check after the flip; a frame written through
@@ -105,6 +106,9 @@ final class RestrictedMapCheck {
     if (bad == null) {
       if (sensitive && mapped) {
         bad = "restricted map: sensitive pfn " + p + " is present in the restricted direct map";
+      } else if (mapped && machine.restrictedGrantsWrite(p)) {
+        bad = "restricted map: pfn " + p + " is writable in the restricted direct map but read-only in the"
+            + " unrestricted one (set_memory_ro() not mirrored)";
       } else if (mapped && !bit(wasMapped, p) && bit(wasSensitive, p) && !machine.isZeroed(p)) {
         bad = "zero on flip: pfn " + p + " was sensitive, became present in the restricted direct map"
             + " and was not zeroed";

@@ -35,6 +35,7 @@ final class KernelInit {
   final KernelSlab slab;
   final Memory memory;
   final HugeMemory huge;
+  final Modules modules;
   final Mmap mmap;
   final FileMap files;
   final Namei namei;
@@ -70,6 +71,7 @@ final class KernelInit {
     this.vmscan = new Vmscan(machine, allocator, cache, tasks, plugins, counters, sched);
     this.slab = new KernelSlab(machine.nrCpus(), vmscan, allocator, ctx.sensitivity(), ctx.metrics());
     vmscan.attachSlab(slab);
+    this.modules = new Modules(machine, vmscan);
     this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);
     this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge);

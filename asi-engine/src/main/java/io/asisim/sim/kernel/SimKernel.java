@@ -252,6 +252,21 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
+  public int loadModule(int pid, int pages) {
+    int cpu = k.sched.enter(pid);
+    int h = k.modules.load(cpu, pages);
+    k.sched.returnToUser(cpu);
+    return h;
+  }
+
+  @Override
+  public void unloadModule(int pid, int handle) {
+    int cpu = k.sched.enter(pid);
+    k.modules.unload(cpu, handle);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
   public void setTransparentHugepage(int mode) {
     k.huge.setMode(mode);
   }

@@ -18,8 +18,11 @@ package io.asisim.sim.workload;
  * @param burstPages pages of a burst
  * @param jobEvery every this many requests a short-lived job (0: none)
  * @param jobPages anonymous pages a job writes
+ * @param moduleEvery every this many requests a server loads a module and unloads its previous one (0: none)
+ * @param modulePages pages of such a module
  * @param thp {@code transparent_hugepage/enabled} for the run ({@code Kernel.THP_*}); with
  *     {@code madvise} the servers madvise their heaps {@code MADV_HUGEPAGE}
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
-    long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int thp) {}
+    long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
+    int thp) {}

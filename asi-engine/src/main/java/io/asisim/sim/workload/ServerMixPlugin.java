@@ -56,6 +56,10 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.integer("burst-pages", 64, 1, 1 << 20, "pages mapped, written and unmapped by a burst"),
         ParamSpec.integer("job-every", 64, 0, Integer.MAX_VALUE, "a short-lived job (fork, exec, exit) every N requests (0: none)"),
         ParamSpec.integer("job-pages", 256, 1, 1 << 20, "anonymous pages a job writes"),
+        ParamSpec.integer("module-every", 0, 0, Integer.MAX_VALUE,
+            "a kernel module load every N requests, unloading the server's previous one (0: none): set_memory_ro() "
+                + "of its direct-map aliases (docs/workloads.md)"),
+        ParamSpec.integer("module-pages", 16, 1, 1 << 16, "estimate: pages of such a module (text and rodata)"),
         ParamSpec.choice("thp", "never", List.of("never", "madvise", "always"),
             "transparent_hugepage/enabled: never, madvise (the servers madvise their heaps MADV_HUGEPAGE) or always"));
   }
@@ -67,7 +71,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("threads"), p.getInt("heap-pages"),
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
-        p.getInt("job-every"), p.getInt("job-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")));
+        p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")));
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
   }
 }

@@ -40,6 +40,8 @@ final class ServerMixWorkload implements Workload {
   /** The threads of each server process (the leader first), which serve its requests in turn. */
   private int[][] threads;
   private long[] heaps;
+  /** Per server its loaded module's handle, -1 for none. */
+  private int[] modules;
   private int[] files;
   private long filePages;
   private int[][] fds;
@@ -78,6 +80,8 @@ final class ServerMixWorkload implements Workload {
     jobProgram = k.createFile(JOB_TEXT_PAGES, true);
     servers = new int[p.servers()];
     heaps = new long[p.servers()];
+    modules = new int[p.servers()];
+    java.util.Arrays.fill(modules, -1);
     fds = new int[p.servers()][files.length];
     for (int s = 0; s < servers.length; s++) {
       servers[s] = k.spawn();
@@ -127,6 +131,12 @@ final class ServerMixWorkload implements Workload {
     if (p.jobEvery() > 0 && index % p.jobEvery() == p.jobEvery() - 1) {
       job(k, pid);
     }
+    if (p.moduleEvery() > 0 && index % p.moduleEvery() == p.moduleEvery() - 1) {
+      if (modules[s] >= 0) {
+        k.unloadModule(pid, modules[s]);
+      }
+      modules[s] = k.loadModule(pid, p.modulePages());
+    }
   }
 
   /** fork() + execve() of the job program; the job writes its pages and exits; the server reaps it. */
@@ -148,8 +158,11 @@ final class ServerMixWorkload implements Workload {
 
   @Override
   public void tearDown(Kernel k) {
-    for (int pid : servers) {
-      k.exit(pid);
+    for (int s = 0; s < servers.length; s++) {
+      if (modules[s] >= 0) {
+        k.unloadModule(servers[s], modules[s]);
+      }
+      k.exit(servers[s]);
     }
     tenants.release(k);
   }

@@ -146,6 +146,7 @@ class ShippedCombinationsTest {
       combos.add(Map.of("virt", "kvm", "vcpu-preempt-percent", "30", "host-slice-us", "5", "pv-tlb-flush", pv));
     }
     combos.add(Map.of("virt", "none", "cr3-noflush", "true"));
+    combos.add(Map.of("virt", "none", "mirror-physmap", "true")); // with module loads: PhysmapMirrorCheckTest
     combos.add(Map.of("virt", "kvm", "cr3-noflush", "true"));
     long seed = FIRST_SEED;
     for (Map<String, String> combo : combos) {
@@ -182,7 +183,7 @@ class ShippedCombinationsTest {
     reg.get(PluginKind.MACHINE, "x86").params().stream()
         .filter(p -> p.type() == ParamType.BOOLEAN || p.type() == ParamType.CHOICE).forEach(p -> discrete.add(p.name()));
     assertThat(discrete).containsExactlyInAnyOrder("cr3-noflush", "virt", "ept-leaf", "apic", "pv-send-ipi",
-        "pv-tlb-flush");
+        "pv-tlb-flush", "mirror-physmap");
   }
 
   /** Paths the boolean and choice values do not name: a CMA area, and the pool's shrink orders. */
