@@ -1,6 +1,7 @@
 package io.asisim.cli;
 
 import io.asisim.pagealloc.ExtFrag;
+import io.asisim.pagealloc.FragSeries;
 import io.asisim.pagealloc.ProcFs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
@@ -52,6 +53,14 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       + "that would fail, fragmentation towards 1, lack of memory towards 0)")
   boolean extfragIndex;
 
+  @Option(names = "--series", description = "with --workload: print a time series instead, as CSV: at about 200 "
+      + "evenly spaced points of the run, the free pageblocks per zone, migratetype and sensitivity, and each zone's "
+      + "unusable_index at the pageblock order (thousandths)")
+  boolean series;
+
+  @Option(names = "--chart", paramLabel = "FILE.svg", description = "with --series: also draw it as an SVG line chart")
+  java.nio.file.Path chart;
+
   @Override
   public Integer call() {
     Runner runner = new Runner(PluginRegistry.discover());
@@ -72,6 +81,9 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       throw new BadInputException("pagetypeinfo --slabinfo: the slab caches fill while a workload runs (valid: with "
           + "--workload W, e.g. kernel-build, or trace with workload.trace.file=TRACE of slab events)");
     }
+    if (series || chart != null) {
+      return series(runner, config, runWorkload);
+    }
     StringBuilder text = new StringBuilder();
     runner.inspectVariant(config, runWorkload, v -> text.append(slabinfo ? slabinfo(v)
         : vmstat ? VmStat.render(VmStat.of(v.metrics(), v.allocator()))
@@ -82,6 +94,47 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       throw new BadInputException("pagetypeinfo: the allocator produced no state");
     }
     spec.commandLine().getOut().print(text);
+    return 0;
+  }
+
+  /** {@code --series}: samples during the run, printed as CSV (and drawn with {@code --chart}). */
+  private Integer series(Runner runner, VariantConfig config, boolean runWorkload) {
+    if (!runWorkload || !series || buddyinfo || slabinfo || vmstat || unusableIndex || extfragIndex) {
+      throw new BadInputException("pagetypeinfo --series: a time series of a run (valid: --series with --workload W, "
+          + "optionally --chart FILE.svg, and none of the single-file options)");
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    java.util.List<Long> ops = new java.util.ArrayList<>();
+    java.util.List<long[]> rows = new java.util.ArrayList<>();
+    runner.inspectVariant(config, true, (v, done) -> {
+      if (names.isEmpty()) {
+        names.addAll(FragSeries.names(v.allocator()));
+      }
+      ops.add(done);
+      rows.add(FragSeries.sample(v.allocator()));
+    }, v -> { });
+    StringBuilder csv = new StringBuilder("ops");
+    names.forEach(n -> csv.append(',').append(n));
+    csv.append('\n');
+    for (int i = 0; i < rows.size(); i++) {
+      csv.append(ops.get(i));
+      for (long x : rows.get(i)) {
+        csv.append(',').append(x);
+      }
+      csv.append('\n');
+    }
+    if (chart != null) {
+      io.asisim.report.RenderedChart c = io.asisim.report.SeriesChart.draw(names, ops, rows,
+          config.selected(io.asisim.api.plugin.PluginKind.WORKLOAD) + ", "
+              + config.selected(io.asisim.api.plugin.PluginKind.ALLOCATOR) + (config.machine().asi() ? "" : ", --asi off"));
+      try {
+        OutputDir.writeAtomically(chart, c.svg().getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+      } catch (java.io.IOException e) {
+        throw new BadInputException("pagetypeinfo --chart " + chart + ": cannot write it (" + e.getMessage()
+            + "; valid: a writable path)");
+      }
+    }
+    spec.commandLine().getOut().print(csv);
     return 0;
   }
 

@@ -158,7 +158,8 @@ public final class ProcFs {
     }
   }
 
-  private static List<Migratetype> columns(BuddyAllocator a) {
+  /** The migratetype columns of {@code a}: a seeded file's, else those of a Linux 6.18 kernel with this configuration. */
+  static List<Migratetype> columns(BuddyAllocator a) {
     if (a.seededTypes != null) {
       return a.seededTypes;
     }

@@ -74,6 +74,16 @@ public final class Runner {
 
   /** The same, handing the inspector the whole booted variant (the simulated kernel's slab caches, ...). */
   public void inspectVariant(VariantConfig config, boolean runWorkload, Consumer<BootedVariant> inspector) {
+    inspectVariant(config, runWorkload, null, inspector);
+  }
+
+  /**
+   * The same, calling {@code during} with the booted variant and the ops done so far at each of
+   * about 200 evenly spaced points of the workload's ops (its progress reports: every
+   * {@code max(1, ops / 200)} ops).
+   */
+  public void inspectVariant(VariantConfig config, boolean runWorkload,
+      java.util.function.BiConsumer<BootedVariant, Long> during, Consumer<BootedVariant> inspector) {
     validate(config);
     BootedVariant v = Boot.boot(config, registry);
     if (!runWorkload) {
@@ -81,7 +91,8 @@ public final class Runner {
       return;
     }
     try {
-      new Simulation(v).run(ProgressListener.NONE, a -> inspector.accept(v));
+      ProgressListener progress = during == null ? ProgressListener.NONE : (done, total) -> during.accept(v, done);
+      new Simulation(v).run(progress, a -> inspector.accept(v));
     } catch (ProvisionException e) {
       throw Boot.unwrap(e);
     }
