@@ -86,9 +86,12 @@ final class Memory {
       }
       if (huge.eligible(m, va) && huge.fault(cpu, m, va)) {
         anonFaults.inc(); // an anonymous fault all the same (pgfault)
-        // as do_anonymous_page(): the first unzeroed frame is kept for the checker
-        long pfn = m.anon.get(va) & MmState.PFN_MASK;
-        noteUnzeroed(m, va, pfn);
+        // as do_anonymous_page(): the first unzeroed frame of the folio is kept for the checker
+        long haddr = va & -HugeMemory.HPAGE_PMD_SIZE;
+        long head = m.anon.get(haddr) & MmState.PFN_MASK;
+        for (int i = 0; i < HugeMemory.HPAGE_PMD_NR && unzeroedPfn < 0; i++) {
+          noteUnzeroed(m, haddr + ((long) i << 12), head + i, "do_huge_pmd_anonymous_page()");
+        }
         userAccess(cpu, va, true);
         return true;
       }
@@ -121,6 +124,7 @@ final class Memory {
   private long unzeroedPfn = -1;
   private long unzeroedVa;
   private long unzeroedMm;
+  private String unzeroedFn;
 
   /** {@code do_anonymous_page()}: a zeroed movable page mapped writable; false if out of memory. */
   boolean anonFault(int cpu, MmState m, long va) {
@@ -137,14 +141,15 @@ final class Memory {
       return false;
     }
     m.putAnon(va, pfn | MmState.WRITABLE);
-    noteUnzeroed(m, va, pfn);
+    noteUnzeroed(m, va, pfn, "do_anonymous_page()");
     userAccess(cpu, va, true);
     return true;
   }
 
   /** Keeps the first frame mapped to user space without having been zeroed, for the checker. */
-  private void noteUnzeroed(MmState m, long va, long pfn) {
+  private void noteUnzeroed(MmState m, long va, long pfn, String fn) {
     if (unzeroedPfn < 0 && !machine.isZeroed(pfn)) {
+      unzeroedFn = fn;
       // checked before the user's first write, which clears the machine's zeroed mark
       unzeroedPfn = pfn;
       unzeroedVa = va;
@@ -161,7 +166,7 @@ final class Memory {
     if (unzeroedPfn < 0) {
       return null;
     }
-    String r = "do_anonymous_page() mapped pfn " + unzeroedPfn + " at va 0x" + Long.toHexString(unzeroedVa)
+    String r = unzeroedFn + " mapped pfn " + unzeroedPfn + " at va 0x" + Long.toHexString(unzeroedVa)
         + " of mm " + unzeroedMm + " without zeroing it";
     unzeroedPfn = -1;
     return r;

@@ -211,6 +211,23 @@ public final class PathMutants {
   }
 
   /**
+   * x86 whose {@code clear_user_highpage()} skips the second frame of every 2 MiB: a THP folio's
+   * second page reaches user space uncleared while the page that faulted (the first, in the
+   * workloads' ascending writes) is cleared, so only a check of the whole folio sees it.
+   */
+  static Plugin<Machine> hugePageSecondNotCleared() {
+    Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
+    return new MutantPlugin<>("mutant-x86-thp-page-not-cleared", "x86 whose clear_user_highpage() skips the second frame of each 2 MiB",
+        x86, UnaryOperator.identity(), UnaryOperator.identity(), m -> new ForwardingMachine(m) {
+          @Override public void clearPages(int cpu, long pfn, long count) {
+            if (count != 1 || (pfn & 511) != 1) {
+              m.clearPages(cpu, pfn, count);
+            }
+          }
+        });
+  }
+
+  /**
    * A context-switch policy that never asks for {@code asi_exit()}, not even when the next task
    * runs another mm. {@code Sched.switchMm} exits on every change of mm whatever the policy says
    * (the restricted space belongs to the previous mm), so this is the shipped {@code same-mm}

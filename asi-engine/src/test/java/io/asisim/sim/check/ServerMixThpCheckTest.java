@@ -19,13 +19,28 @@ import org.junit.jupiter.api.Test;
  * measured run) may be huge: no THP fault in the run.
  */
 class ServerMixThpCheckTest {
-  private static final PluginRegistry REG = Registries.with();
+  private static final PluginRegistry REG = Registries.with(PathMutants.hugePageSecondNotCleared());
 
   private static RunResult run(String allocator, String thp) {
-    return new Runner(REG).run(Variants.of("server-mix").pick(PluginKind.ALLOCATOR, allocator)
+    return new Runner(REG).run(variants(allocator, thp).build(REG));
+  }
+
+  private static Variants variants(String allocator, String thp) {
+    return Variants.of("server-mix").pick(PluginKind.ALLOCATOR, allocator)
         .set("workload.server-mix.thp=" + thp).set("workload.server-mix.ops=600")
         .set("workload.server-mix.job-pages=512").set("workload.server-mix.burst-pages=1024")
-        .set("workload.server-mix.server-memory=256M").memory(1L << 30).cpus(2).seed(1).checkEvery(1).build(REG));
+        .set("workload.server-mix.server-memory=256M").memory(1L << 30).cpus(2).seed(1).checkEvery(1);
+  }
+
+  /**
+   * A THP fault whose folio's second page is left uncleared (the faulting first page is cleared) is
+   * caught: every page of the folio is checked, not only the one that faulted.
+   */
+  @Test
+  void aHugePageWithAnUnclearedPageIsCaught() {
+    new MutantRig(REG).caughtAsViolation(variants("pageblock-migratetype", "always")
+        .pick(PluginKind.MACHINE, "mutant-x86-thp-page-not-cleared"), variants("pageblock-migratetype", "always"),
+        "user zeroing: do_huge_pmd_anonymous_page() mapped pfn");
   }
 
   @Test
