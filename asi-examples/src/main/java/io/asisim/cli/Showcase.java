@@ -257,9 +257,7 @@ final class Showcase {
       b.set("workload.server-mix.thp", thp);
       vs.addAll(b.axis("server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"));
     }
-    b.set("workload.server-mix.thp", "never");
-    b.set("workload.server-mix.burst-pages", "64");
-    b.set("workload.server-mix.ops", String.valueOf(SERVER_MIX_OPS));
+    // the caller clears the settings and resets the memory after this last server-mix section
     return new Section("Transparent huge pages and the allocator strategies: server-mix with 2 MiB request bursts",
         "The servers map, write and unmap 2 MiB every 16 requests; with thp=always each burst is one "
             + "order-9 folio (thp_fault_alloc) zeroed page by page through the zeroing site's mapper (the exit "

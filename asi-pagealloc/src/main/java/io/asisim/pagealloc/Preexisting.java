@@ -13,7 +13,8 @@ import io.asisim.api.mm.Migratetype;
  * lowest aligned run of {@code 2^order} held frames, first in MOVABLE pageblocks (what reclaim
  * frees in bulk: page cache and anonymous memory), then in any. A cursor per pass and order keeps
  * the search linear over a replay: a run below the cursor had no eligible block when it passed,
- * and bits are only cleared, so it still has none.
+ * and bits are only cleared, so it still has none (a pageblock that turns MOVABLE below the first
+ * pass's cursor is left to the second pass, which considers every pageblock).
  */
 final class Preexisting {
   private final long[] bits;

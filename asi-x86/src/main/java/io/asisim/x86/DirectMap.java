@@ -178,56 +178,12 @@ final class DirectMap {
     if (!changeAttr(cpu, pfn, count, readOnly ? 0 : Pte.RW, readOnly ? Pte.RW : 0)) {
       return false;
     }
-    if (mirror && asi && !restrictedAttr(cpu, pfn, count, readOnly)) {
+    if (mirror && asi && !restrictedChange(cpu, pfn, count, readOnly ? RO : RW)) {
       changeAttr(cpu, pfn, count, readOnly ? Pte.RW : 0, readOnly ? 0 : Pte.RW);
       return false;
     }
     for (long p = pfn; p < pfn + count; p++) {
       ro.set(p, readOnly);
-    }
-    return true;
-  }
-
-  /** The restricted direct map's part of a mirrored {@link #setReadOnly}; false (undone) on -ENOMEM. */
-  private boolean restrictedAttr(int cpu, long pfn, long count, boolean readOnly) {
-    long end = pfn + count;
-    for (long p = pfn; p < end; ) {
-      long va = AddressSpaces.directMapVa(p);
-      int pmd = pt.findTable(asiGlobalPgd, va, 21);
-      int idx = PageTables.index(va, 21);
-      long block = p & ~511L;
-      long stop = Math.min(end, block + 512);
-      int pte = pt.child(pmd, idx);
-      long e = pt.get(pmd, idx);
-      if (pte < 0 && !Pte.present(e)) {
-        p = stop; // not mapped restricted: nothing to mirror
-        continue;
-      }
-      if (pte < 0 && p == block && stop == block + 512) {
-        pt.setLeaf(pmd, idx, readOnly ? e & ~Pte.RW : e | Pte.RW);
-        clocks.charge(cpu, costs.pteWrite);
-        p = stop;
-        continue;
-      }
-      if (pte < 0) {
-        pte = pt.split(cpu, pmd, idx, 21);
-        if (pte < 0) {
-          if (p > pfn) {
-            restrictedAttr(cpu, pfn, p - pfn, !readOnly);
-          }
-          return false;
-        }
-        counters.restrictedMapSplits.inc();
-        clocks.charge(cpu, costs.pteWrite * PageTables.ENTRIES);
-      }
-      for (; p < stop; p++) {
-        int i = (int) (p - block);
-        long f = pt.get(pte, i);
-        if (Pte.present(f)) {
-          pt.setLeaf(pte, i, readOnly ? f & ~Pte.RW : f | Pte.RW);
-          clocks.charge(cpu, costs.pteWrite);
-        }
-      }
     }
     return true;
   }
@@ -254,45 +210,80 @@ final class DirectMap {
    * first ({@code restricted_map_splits}), which the pageblock-granular RFC never needs.
    */
   boolean setRestrictedMapped(int cpu, long pfn, long count, boolean present) {
-    if (!asi) {
-      return true;
-    }
+    return !asi || restrictedChange(cpu, pfn, count, present ? MAP : UNMAP);
+  }
+
+  /** {@link #restrictedChange} operations: make present (nonsensitive), not present, read-only, writable. */
+  private static final int MAP = 0;
+  private static final int UNMAP = 1;
+  private static final int RO = 2;
+  private static final int RW = 3;
+
+  /**
+   * One walk of the restricted direct map over {@code [pfn, pfn + count)} for {@link #setRestrictedMapped}
+   * ({@code MAP}, {@code UNMAP}) and a mirrored {@link #setReadOnly} ({@code RO}, {@code RW}, which
+   * touch only present entries). A whole pageblock changes its one 2 MiB entry; anything finer
+   * splits it into a PTE table ({@code restricted_map_splits}); a mirrored {@code MAP} of a
+   * pageblock holding read-only frames maps it by PTEs that keep them read-only. On -ENOMEM the
+   * inverse operation undoes what changed (its tables exist, so the undo needs no split).
+   */
+  private boolean restrictedChange(int cpu, long pfn, long count, int op) {
+    boolean perm = op >= RO;
     long end = pfn + count;
-    long p = pfn;
-    while (p < end) {
+    for (long p = pfn; p < end; ) {
       long va = AddressSpaces.directMapVa(p);
       int pmd = pt.findTable(asiGlobalPgd, va, 21);
       int idx = PageTables.index(va, 21);
       long block = p & ~511L;
+      long stop = Math.min(end, block + 512);
       int pte = pt.child(pmd, idx);
-      // a mirrored map of a pageblock with read-only frames needs PTEs to keep them read-only
-      boolean keepRo = present && mirror && ro.inBlock(block) > 0;
-      if (pte < 0 && p == block && p + 512 <= end && !keepRo) {
-        pt.setLeaf(pmd, idx, present ? Pte.make(block, Pte.KERNEL | Pte.PSE) : 0);
+      long e = pt.get(pmd, idx);
+      if (perm && pte < 0 && !Pte.present(e)) {
+        p = stop; // not mapped restricted: no permission to change
+        continue;
+      }
+      boolean keepRo = op == MAP && mirror && ro.inBlock(block) > 0;
+      if (pte < 0 && p == block && stop == block + 512 && !keepRo) {
+        pt.setLeaf(pmd, idx, entry(op, e, block, true, false));
         clocks.charge(cpu, costs.pteWrite);
-        p += 512;
+        p = stop;
         continue;
       }
       if (pte < 0) {
         pte = pt.split(cpu, pmd, idx, 21);
         if (pte < 0) {
-          // -ENOMEM: undo what changed (its tables exist, so the undo needs no split)
           if (p > pfn) {
-            setRestrictedMapped(cpu, pfn, p - pfn, !present);
+            restrictedChange(cpu, pfn, p - pfn, op ^ 1); // MAP <-> UNMAP, RO <-> RW
           }
           return false;
         }
         counters.restrictedMapSplits.inc();
         clocks.charge(cpu, costs.pteWrite * PageTables.ENTRIES);
       }
-      long stop = Math.min(end, block + 512);
       for (; p < stop; p++) {
-        long flags = Pte.KERNEL & ~(keepRo && ro.has(p) ? Pte.RW : 0);
-        pt.setLeaf(pte, (int) (p - block), present ? Pte.make(p, flags) : 0);
-        clocks.charge(cpu, costs.pteWrite);
+        int i = (int) (p - block);
+        long f = pt.get(pte, i);
+        if (!perm || Pte.present(f)) {
+          pt.setLeaf(pte, i, entry(op, f, p, false, keepRo && ro.has(p)));
+          clocks.charge(cpu, costs.pteWrite);
+        }
       }
     }
     return true;
+  }
+
+  /** The restricted entry {@code op} leaves in place of {@code old}, a 2 MiB leaf or a PTE for {@code pfn}. */
+  private static long entry(int op, long old, long pfn, boolean large, boolean readOnly) {
+    switch (op) {
+      case MAP:
+        return Pte.make(pfn, (Pte.KERNEL | (large ? Pte.PSE : 0)) & ~(readOnly ? Pte.RW : 0));
+      case UNMAP:
+        return 0;
+      case RO:
+        return old & ~Pte.RW;
+      default:
+        return old | Pte.RW;
+    }
   }
 
   /** {@link io.asisim.api.machine.ArchPageOps#restrictedPageblockMapped}: the PMD entry's answer. */

@@ -246,15 +246,15 @@ final class X86TlbOps implements TlbOps {
       boolean loaded = mm == ALL_MM || s.loadedMm[c] == mm;
       // kvm_flush_tlb_multi() looks at every target before native_flush_tlb_multi() filters them;
       // flush_tlb_kernel_range() IPIs through on_each_cpu() and is never deferred
-      if (c != cpu && mm != ALL_MM && guest.deferFlush(cpu, c)) {
-        if (!loaded) {
-          cr3.dropMmDeferred(c, mm);
-        }
+      boolean deferred = c != cpu && mm != ALL_MM && guest.deferFlush(cpu, c);
+      if (deferred) {
         hostFlush(c);
-        continue;
       }
       if (!loaded) {
         cr3.dropMmDeferred(c, mm); // should_flush_tlb() false: caught up at the next switch_mm
+        continue;
+      }
+      if (deferred) {
         continue;
       }
       if (c == cpu) {

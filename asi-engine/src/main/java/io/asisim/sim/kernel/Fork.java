@@ -83,7 +83,9 @@ final class Fork {
     c.vmas.copyFrom(p.vmas);
     slab.mmCreated(cpu, c); // dup_mm(): allocate_mm(), then dup_mmap() -> vm_area_dup() per VMA
     machine.charge(cpu, KernelCosts.FORK_BASE);
-    c.anonVmas.copyFrom(p.anonVmas);
+    if (p.anonVmas.size() > 0) {
+      c.anonVmas.copyFrom(p.anonVmas);
+    }
     // copy_present_pte(): share every anonymous page read-only, parent and child
     LongLongMap a = p.anon;
     for (int i = 0; i < a.capacity(); i++) {

@@ -1,5 +1,6 @@
 package io.asisim.sim.kernel;
 
+import io.asisim.api.kernel.Kernel;
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Cost;
 import io.asisim.api.machine.Machine;
@@ -36,10 +37,6 @@ import io.asisim.sim.util.LongLongMap;
  * {@code CONFIG_TRANSPARENT_HUGEPAGE} is built).
  */
 final class HugeMemory {
-  /** {@code transparent_hugepage/enabled} values. */
-  static final int NEVER = 0;
-  static final int MADVISE = 1;
-  static final int ALWAYS = 2;
   static final int HPAGE_PMD_ORDER = 9;
   static final int HPAGE_PMD_NR = 1 << HPAGE_PMD_ORDER;
   static final long HPAGE_PMD_SIZE = 1L << 21;
@@ -53,7 +50,7 @@ final class HugeMemory {
   private final MapCount mapCount;
   private final Metrics metrics;
   private final long faultCost;
-  private int mode = NEVER;
+  private int mode = Kernel.THP_NEVER;
   private Counter faultAlloc;
   private Counter faultFallback;
   private Counter splitPmd;
@@ -77,11 +74,11 @@ final class HugeMemory {
    * before the model.
    */
   void setMode(int m) {
-    if (m < NEVER || m > ALWAYS) {
+    if (m < Kernel.THP_NEVER || m > Kernel.THP_ALWAYS) {
       throw new IllegalArgumentException("transparent_hugepage mode " + m + " (valid: 0 never, 1 madvise, 2 always)");
     }
     mode = m;
-    if (m != NEVER && faultAlloc == null) {
+    if (m != Kernel.THP_NEVER && faultAlloc == null) {
       faultAlloc = metrics.counter(KernelMetrics.THP_FAULT_ALLOC);
       faultFallback = metrics.counter(KernelMetrics.THP_FAULT_FALLBACK);
       splitPmd = metrics.counter(KernelMetrics.THP_SPLIT_PMD);
@@ -90,7 +87,7 @@ final class HugeMemory {
 
   /** Whether new anonymous mappings are tracked for THP (any mode but {@code never}). */
   boolean enabled() {
-    return mode != NEVER;
+    return mode != Kernel.THP_NEVER;
   }
 
   /**
@@ -98,12 +95,12 @@ final class HugeMemory {
    * around it lies in one anonymous mapping that the mode allows and nothing is mapped there yet.
    */
   boolean eligible(MmState m, long va) {
-    if (mode == NEVER || m.anonVmas.size() == 0) {
+    if (mode == Kernel.THP_NEVER || m.anonVmas.size() == 0) {
       return false;
     }
     long haddr = va & -HPAGE_PMD_SIZE;
     int vma = m.anonVmas.covering(haddr, haddr + HPAGE_PMD_SIZE);
-    return vma >= 0 && (mode == ALWAYS || m.anonVmas.advised(vma)) && m.pmdNone(haddr);
+    return vma >= 0 && (mode == Kernel.THP_ALWAYS || m.anonVmas.advised(vma)) && m.pmdNone(haddr);
   }
 
   /**

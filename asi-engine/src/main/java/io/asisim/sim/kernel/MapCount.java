@@ -46,9 +46,14 @@ final class MapCount {
     folios.put(head, (c == LongLongMap.ABSENT ? 0 : c) + n);
   }
 
+  /** Whether any THP folio is mapped: without one no anonymous PTE can be a huge page's. */
+  boolean hasFolios() {
+    return folios.size() > 0;
+  }
+
   /** The head of the THP folio {@code pfn} belongs to, or -1 (an order-0 page). */
   long folioOf(long pfn) {
-    if (folios.size() == 0) {
+    if (!hasFolios()) {
       return -1;
     }
     long head = pfn & -HugeMemory.HPAGE_PMD_NR;

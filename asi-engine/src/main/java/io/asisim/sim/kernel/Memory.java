@@ -98,7 +98,7 @@ final class Memory {
       anonFault(cpu, m, va);
       return true;
     } else if (write && (v & MmState.WRITABLE) == 0) {
-      wpFault(cpu, m, va, v & MmState.PFN_MASK);
+      wpFault(cpu, m, va, v);
       return true;
     }
     userAccess(cpu, va, write);
@@ -109,7 +109,7 @@ final class Memory {
   void kernelWriteUser(int cpu, MmState m, long va) {
     long v = m.anon.get(va);
     if (v != LongLongMap.ABSENT && (v & MmState.WRITABLE) == 0) {
-      wpFault(cpu, m, va, v & MmState.PFN_MASK);
+      wpFault(cpu, m, va, v);
     } else {
       userAccess(cpu, va, true);
     }
@@ -172,9 +172,14 @@ final class Memory {
     return r;
   }
 
-  /** {@code do_wp_page()}: reuse a page only this mm maps, else {@link #wpPageCopy}. */
-  private void wpFault(int cpu, MmState m, long va, long old) {
-    if (HugeMemory.isHuge(m.anon.get(va))) {
+  /**
+   * {@code do_wp_page()} on the write-protected anonymous PTE value {@code v} of {@code va}: reuse
+   * a page only this mm maps, else {@link #wpPageCopy}; a huge page first tries
+   * {@code do_huge_pmd_wp_page()}.
+   */
+  private void wpFault(int cpu, MmState m, long va, long v) {
+    long old = v & MmState.PFN_MASK;
+    if (HugeMemory.isHuge(v)) {
       if (huge.wpFault(cpu, m, va & -HugeMemory.HPAGE_PMD_SIZE)) {
         userAccess(cpu, va, true);
         return;
@@ -207,13 +212,14 @@ final class Memory {
     m.putAnon(va, pfn | MmState.WRITABLE);
     long head = mapCount.folioOf(old);
     mapCount.drop(old);
-    boolean folioGone = head >= 0 && mapCount.folioUnmapped(head);
+    // the page was shared, so another mapping of its folio is left: never the folio's last
+    if (head >= 0 && mapCount.folioUnmapped(head)) {
+      throw new IllegalStateException("wp_page_copy() of pfn " + old + " dropped the last mapping of its folio "
+          + head + ", which was shared");
+    }
     plugins.accessLost(cpu, m, old);
     // ptep_clear_flush(): the old translation must leave every CPU of the mm
     tlb.flushMmRange(cpu, m.mm, va, 1);
-    if (folioGone) {
-      allocator.free(cpu, head, HugeMemory.HPAGE_PMD_ORDER);
-    }
     userAccess(cpu, va, true);
   }
 }

@@ -26,7 +26,9 @@ final class MmState {
   final LongLongMap anon = new LongLongMap(64);
   /**
    * Present anonymous PTEs per 2 MiB of address space (key {@code va >>> 21}): zero is
-   * {@code pmd_none()}, where a THP fault may map a huge page ({@link HugeMemory}).
+   * {@code pmd_none()}, where a THP fault may map a huge page ({@link HugeMemory}). Counted only
+   * while the mm has a THP-eligible mapping ({@link #anonVmas}): a page put before one existed lies
+   * below it (addresses only grow), where no THP fault asks, so runs without THP pay nothing.
    */
   private final LongLongMap perPmd = new LongLongMap(16);
   /** The mappings THP may back, kept while it is enabled. */
@@ -82,7 +84,7 @@ final class MmState {
       rmap.remove(old & PFN_MASK);
       accessEnded(old & PFN_MASK);
     }
-    if (old == LongLongMap.ABSENT) {
+    if (old == LongLongMap.ABSENT && anonVmas.size() > 0) {
       long k = va >>> 21;
       long c = perPmd.get(k);
       perPmd.put(k, c == LongLongMap.ABSENT ? 1 : c + 1);
@@ -101,12 +103,14 @@ final class MmState {
     if (old != LongLongMap.ABSENT) {
       rmap.remove(old & PFN_MASK);
       accessEnded(old & PFN_MASK);
-      long k = va >>> 21;
-      long c = perPmd.get(k);
-      if (c <= 1) {
-        perPmd.remove(k);
-      } else {
-        perPmd.put(k, c - 1);
+      if (perPmd.size() > 0) {
+        long k = va >>> 21;
+        long c = perPmd.get(k);
+        if (c == 1) {
+          perPmd.remove(k);
+        } else if (c != LongLongMap.ABSENT) {
+          perPmd.put(k, c - 1);
+        }
       }
     }
     return old;

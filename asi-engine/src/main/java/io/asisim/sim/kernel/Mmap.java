@@ -83,7 +83,7 @@ final class Mmap {
     }
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
-      if (HugeMemory.isHuge(m.anon.get(a))) {
+      if (mapCount.hasFolios() && HugeMemory.isHuge(m.anon.get(a))) {
         long haddr = a & -HugeMemory.HPAGE_PMD_SIZE;
         if (haddr == a && pages - i >= HugeMemory.HPAGE_PMD_NR) {
           machine.charge(cpu, MmCosts.ZAP_PER_PAGE);
