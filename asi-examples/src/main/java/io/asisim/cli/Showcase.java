@@ -151,12 +151,14 @@ final class Showcase {
             + "(pool_refills = tlb_shootdowns), and the page cache reclaim frees goes back to the pool, where it "
             + "stays in fragments its shrinker cannot return (pool_stranded_pages, pool_shrinks): the zones "
             + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. Transparent huge "
-            + "pages are off here (workload.server-mix.thp) and compaction is not modelled (docs/workloads.md). "
+            + "pages are off here (workload.server-mix.thp); compaction never runs (its free memory stays in "
+            + "whole pageblocks: docs/workloads.md). "
             + "The last row pools the other class (pooled=nonsensitive: the kernel's own unmovable allocations "
             + "in the pool, user and page-cache memory in the main allocator, which then needs no shootdown "
             + "to unmap it).",
         serverMixStrategies(b), samples));
     out.add(thpSection(b, samples));
+    out.add(compactionSection(b));
     b.memory(16L << 30);
     b.clearSets();
     addTraceSection(out, b, SHARED_TRACE, "Allocator strategies replaying a real allocation trace (" + SHARED_TRACE + ")",
@@ -265,9 +267,34 @@ final class Showcase {
             + "asi_exits fall by about the 512 faults a burst no longer takes; the heaps are huge too, and the "
             + "TLB reaches them in 2 MiB entries (tlb_misses). Each THP value has its own ASI-off baseline. "
             + "unmapped-pool serves the sensitive order-9 requests from its pool (pool_refills, one shootdown "
-            + "each); pageblock-migratetype from whole sensitive pageblocks. No khugepaged, deferred split or "
-            + "compaction (docs/workloads.md, \"Transparent huge pages\"). " + THP_SECTION_OPS + " requests.",
+            + "each); pageblock-migratetype from whole sensitive pageblocks. No khugepaged or deferred split "
+            + "(docs/workloads.md, \"Transparent huge pages\"); each burst's blocks come back whole, so no fault "
+            + "compacts (the next section does). " + THP_SECTION_OPS + " requests.",
         vs, samples);
+  }
+
+  /**
+   * thp-frag (the compaction calibration) on the section's 2 GiB machine, scaled down: huge-page
+   * faults past the free 2 MiB blocks compact directly. Deterministic (no random choice): one sample.
+   */
+  private static Section compactionSection(Builder b) {
+    b.clearSets();
+    b.set("workload.thp-frag.headroom", "256M");
+    b.set("workload.thp-frag.thp-extra", "128M");
+    List<VariantConfig> vs = new ArrayList<>(b.axis("thp-frag", PluginKind.ALLOCATOR, "pageblock-migratetype", "unmapped-pool"));
+    return new Section("Compaction under fragmentation: huge-page faults on a heap with every other page returned (thp-frag)",
+        "The real compaction calibration replayed (calibration/compact_frag.c): one process writes all free "
+            + "memory but 256 MiB as 4 KiB pages and returns every page whose frame hashes odd (MADV_DONTNEED), "
+            + "then faults an MADV_HUGEPAGE region 128 MiB larger than the free 2 MiB blocks, so its last 64 "
+            + "huge-page faults compact directly (compact_stall, pgmigrate_success). Compaction copies each "
+            + "page with both frames mapped; with the exit mapper each direct compaction exits ASI once, at its "
+            + "first sensitive copy (asi_exit_sites.migrate), and a page moves only to a free page of its own "
+            + "pageblock's sensitivity, so nothing flips. unmapped-pool holds the sensitive heap in its pool: "
+            + "its pages are unmovable and the freed ones stay free in the pool, outside the zones compaction "
+            + "works on, so its faults fall back to 4 KiB pages once the pool has no whole 2 MiB block "
+            + "(thp_fault_fallback). docs/calibration.md, \"Compaction\", compares the full-size run with the "
+            + "real kernel's counters.",
+        vs, 1);
   }
 
   /**

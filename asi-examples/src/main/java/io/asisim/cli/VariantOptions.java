@@ -50,7 +50,7 @@ final class VariantOptions {
   List<String> sets = new ArrayList<>();
 
   @Option(names = "--site-mapper", paramLabel = "SITE=NAME",
-      description = "the mapper of one kernel access site (pagecache-read, pagecache-write, zeroing, cow, do-cow-fault, pipe); "
+      description = "the mapper of one kernel access site (pagecache-read, pagecache-write, zeroing, cow, do-cow-fault, pipe, migrate); "
           + "sites not named use --mapper (repeatable; compare: NAME may be a comma list)")
   List<String> siteMappers = new ArrayList<>();
 

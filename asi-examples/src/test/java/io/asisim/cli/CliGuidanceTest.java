@@ -20,7 +20,7 @@ class CliGuidanceTest {
       "run --set mapr.ephmap.slots=2|--set mapr.ephmap.slots: unknown plugin kind 'mapr' (valid: allocator, mapper, flush, context-switch, sensitivity, cpu-profile, workload, trace-format, machine); did you mean 'mapper'?",
       "run --set mapper.ephmp.slots=2|--set mapper.ephmp.slots: unknown mapper 'ephmp' (valid: ephmap, exit, kmap-local, mermap, vmalloc); did you mean 'ephmap'?",
       "run --set mapper.ephmap.slot=2|--set: unknown parameter 'mapper.ephmap.slot' (valid: slots); did you mean 'slots'?",
-      "run --site-mapper pagecache-raed=ephmap|--site-mapper 'pagecache-raed=ephmap': unknown access site 'pagecache-raed' (valid: pagecache-read, pagecache-write, zeroing, cow, do-cow-fault, pipe); did you mean 'pagecache-read'?",
+      "run --site-mapper pagecache-raed=ephmap|--site-mapper 'pagecache-raed=ephmap': unknown access site 'pagecache-raed' (valid: pagecache-read, pagecache-write, zeroing, cow, do-cow-fault, pipe, migrate); did you mean 'pagecache-read'?",
   })
   void aMisspelledNameSuggestsTheClosestValidOne(String args, String message) {
     Cli cli = Cli.run(args.split(" "));

@@ -31,6 +31,7 @@ class MetricGlossaryCompletenessTest {
       "kvm-guests", List.of("workload.kvm-guests.ops=300", "workload.kvm-guests.guest-memory=1M"),
       "server-mix", List.of("workload.server-mix.ops=300", "workload.server-mix.server-memory=64M",
           "workload.server-mix.servers=2", "workload.server-mix.heap-pages=256"),
+      "thp-frag", List.of("workload.thp-frag.headroom=32M", "workload.thp-frag.thp-extra=8M"),
       "trace", List.of("workload.trace.file=../" + Showcase.SHARED_TRACE, "workload.trace.ops=3000"));
 
   private static List<String> reported(String workload, String... axis) throws Exception {

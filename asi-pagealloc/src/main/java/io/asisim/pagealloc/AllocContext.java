@@ -44,6 +44,8 @@ final class AllocContext {
   boolean flipRefused;
   /** The request entered the slow path with {@code ALLOC_KSWAPD}: {@code wake_all_kswapds()}. */
   boolean wokeKswapd;
+  /** The retry after the caller's direct reclaim ({@code PageAllocator.allocAfterReclaim}): compaction runs at SYNC_LIGHT. */
+  boolean afterReclaim;
 
   AllocContext(FreeArea fa) {
     this.fa = fa;
@@ -57,6 +59,7 @@ final class AllocContext {
     // highest_zoneidx and migratetype are set by prepare_alloc_pages(), rmqueue_mode before each use
     this.flipRefused = false;
     this.wokeKswapd = false;
+    this.afterReclaim = false;
     return this;
   }
 }

@@ -38,6 +38,9 @@ public final class Allocators {
         ParamSpec.integer("watermark-boost-factor", BuddyConfig.DEFAULT_WATERMARK_BOOST_FACTOR, 0, 1_000_000,
             "vm.watermark_boost_factor: a fallback that claims part of a pageblock raises the zone's watermarks by a "
                 + "pageblock, up to this many ten-thousandths of the high mark, and wakes kswapd (0: off)"),
+        ParamSpec.bool("compaction", true,
+            "CONFIG_COMPACTION: a high-order request that fails compacts the zone (mm/compaction.c) before and after "
+                + "reclaim, migrating movable pages the kernel can move"),
         ParamSpec.bool("thp", true,
             "CONFIG_TRANSPARENT_HUGEPAGE: khugepaged raises min_free_kbytes by set_recommended_min_free_kbytes()"),
         ParamSpec.size("cma", "0", 0, 1L << 40, "CMA area at the top of the highest zone (MIGRATE_CMA pageblocks)"),
@@ -56,7 +59,7 @@ public final class Allocators {
     }
     return new BuddyConfig(asi, (int) (cmaBytes >>> 21), p.getBoolean("thp"), p.getLong("min-free-kbytes"),
         p.getInt("watermark-scale-factor"), p.getLong("cost-pcp"), p.getLong("cost-buddy"), p.getLong("cost-fallback"),
-        p.getInt("watermark-boost-factor"));
+        p.getInt("watermark-boost-factor"), p.getBoolean("compaction"));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageMigration;
 import io.asisim.api.mm.Migratetype;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.PageOrder;
@@ -80,6 +81,9 @@ public final class BuddyAllocator implements PageAllocator {
   // Sections that call the strategy or compaction hooks: rebuilt by wire().
   private SensitivityStrategy strategy;
   private CompactionHook compaction = CompactionHook.NONE;
+  /** The kernel's page migration, once attached (compaction runs only with it), or null. */
+  private PageMigration migration;
+  private final Metrics metrics;
   private Pcp pcp;
   private GetPage getPage;
   private Slowpath slowpath;
@@ -100,6 +104,7 @@ public final class BuddyAllocator implements PageAllocator {
       BuddyConfig cfg, List<ZoneSpan> zoneSpans, long denseMaxFrames) {
     this.arch = arch;
     this.cfg = cfg;
+    this.metrics = metrics;
     this.asi = cfg.asiPageblock();
     this.nrCpus = arch.nrCpus();
     this.ft = new FrameTable(arch.nrFrames(), denseMaxFrames);
@@ -136,14 +141,19 @@ public final class BuddyAllocator implements PageAllocator {
     }
   }
 
-  /** Builds the sections that call the strategy and compaction hooks. */
+  /**
+   * Builds the sections that call the strategy and compaction hooks: {@code c}, or with
+   * {@link CompactionHook#NONE} and page migration attached, the {@link Compaction} model.
+   */
   private void wire(SensitivityStrategy s, CompactionHook c) {
     this.strategy = s;
     this.compaction = c;
     Rmqueue rmqueue = new Rmqueue(fallback, s);
     this.pcp = new Pcp(rmqueue, arch, cfg, nrCpus);
     this.getPage = new GetPage(pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
-    this.slowpath = new Slowpath(getPage, pcp, highatomic, s, c);
+    CompactionHook hook = c == CompactionHook.NONE && migration != null && cfg.compaction()
+        ? new Compaction(fa, pcp, arch, migration, preexisting, metrics) : c;
+    this.slowpath = new Slowpath(getPage, pcp, highatomic, s, hook);
   }
 
   /**
@@ -163,9 +173,19 @@ public final class BuddyAllocator implements PageAllocator {
     wire(s, compaction);
   }
 
-  /** Installs a direct-compaction model ({@code __alloc_pages_direct_compact()}). */
+  /** Installs a direct-compaction hook of a test ({@code __alloc_pages_direct_compact()}). */
   void useCompaction(CompactionHook c) {
     wire(strategy, c);
+  }
+
+  /** Compaction migrates through {@code m} from now on (unless the config turns compaction off). */
+  @Override
+  public void attachMigration(PageMigration m) {
+    if (migration != null) {
+      throw new IllegalStateException("page migration is attached once");
+    }
+    this.migration = m;
+    wire(strategy, compaction);
   }
 
   /**
@@ -222,6 +242,22 @@ public final class BuddyAllocator implements PageAllocator {
       return pcp.rmqueuePcplistHit(fa.ft, z, cpu, order, mt, sens);
     }
     return fa.hasCma ? -1 : getPage.rmqueueBuddyHit(fa, z, cpu, order, mt, sens);
+  }
+
+  /** The retry after the caller's direct reclaim: the slow path compacts at SYNC_LIGHT ({@link Slowpath}). */
+  @Override
+  public long allocAfterReclaim(int cpu, int order, int gfpMask) {
+    allocRequests.inc();
+    int sens = fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0;
+    AllocContext c = ac.reset(cpu, gfpMask, sens);
+    c.afterReclaim = true;
+    int pfn = allocPagesNoprof(order, c);
+    if (pfn < 0) {
+      strategy.allocFailed(c);
+      allocFailures.inc();
+      return NO_PAGE;
+    }
+    return pfn;
   }
 
   @Override
@@ -302,6 +338,35 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public long freePagesInBlocks(int minOrder) {
+    long n = 0;
+    for (Zone z : zones) {
+      for (int o = Math.max(0, minOrder); o < FrameTable.NR_PAGE_ORDERS; o++) {
+        n += z.nrFree[o] << o;
+      }
+    }
+    return n;
+  }
+
+  /** {@code pgdat_balanced()}: bottom-up, the first zone whose free pages clear its (boosted) high mark. */
+  @Override
+  public boolean pgdatBalanced(int highestZoneIdx) {
+    boolean any = false;
+    for (int i = 0; i <= highestZoneIdx && i < fa.byIndex.length; i++) {
+      Zone z = fa.byIndex[i];
+      if (z == null || z.managedPages == 0) {
+        continue;
+      }
+      any = true;
+      long mark = Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_HIGH);
+      if (Watermarks.zoneWatermarkOk(z, 0, mark, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)) {
+        return true;
+      }
+    }
+    return !any;
+  }
+
+  @Override
   public void resetWatermarkBoost() {
     for (Zone z : zones) {
       z.watermarkBoost = 0;
@@ -350,6 +415,11 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code free_frozen_pages()} of a block known to be allocated. */
   void freePages(int cpu, int pfn, int order) {
     pcp.freeFrozenPages(fa, cpu, pfn, order);
+  }
+
+  /** {@code drain_all_pages()}: every CPU's pcp pages back to the buddy lists; blocks freed. */
+  int drainAllPages() {
+    return pcp.drainAllPages(fa);
   }
 
   /** {@code unreserve_highatomic_pageblock()}. */

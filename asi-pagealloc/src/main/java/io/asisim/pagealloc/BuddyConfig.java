@@ -15,6 +15,8 @@ package io.asisim.pagealloc;
  * @param costFallback extra cycles of a migratetype fallback (claim or steal)
  * @param watermarkBoostFactor {@code vm.watermark_boost_factor} (kernel default 15000; 0 turns
  *     {@code boost_watermark()} off)
+ * @param compaction {@code CONFIG_COMPACTION}: direct compaction in the slow path, once the kernel
+ *     has attached its page migration ({@code PageAllocator.attachMigration})
  */
 public record BuddyConfig(
     boolean asiPageblock,
@@ -25,10 +27,18 @@ public record BuddyConfig(
     long costPcp,
     long costBuddy,
     long costFallback,
-    int watermarkBoostFactor) {
+    int watermarkBoostFactor,
+    boolean compaction) {
 
   /** {@code vm.watermark_boost_factor}'s default (mm/page_alloc.c). */
   public static final int DEFAULT_WATERMARK_BOOST_FACTOR = 15000;
+
+  /** With compaction, as the kernel is built. */
+  public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,
+      int watermarkScaleFactor, long costPcp, long costBuddy, long costFallback, int watermarkBoostFactor) {
+    this(asiPageblock, cmaPageblocks, thpMinFree, minFreeKbytes, watermarkScaleFactor, costPcp, costBuddy, costFallback,
+        watermarkBoostFactor, true);
+  }
 
   /** Without watermark boosting ({@code watermark_boost_factor} 0): hand-checked scenarios that do not test it. */
   public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,

@@ -1,22 +1,31 @@
 package io.asisim.pagealloc;
 
 /**
- * Where {@code __alloc_pages_direct_compact()} (mm/page_alloc.c) runs in the slow path: before
- * giving up on reclaim, a blocking request may compact a zone and retry. Compaction is not
- * modelled yet; {@link #NONE} is the kernel without {@code CONFIG_COMPACTION}, whose stub returns
- * no page. A compaction model implements this without touching the allocator facade.
+ * Where {@code __alloc_pages_direct_compact()} (mm/page_alloc.c) runs in the slow path: a
+ * blocking request may compact a zone and retry. {@link Compaction} is the model; {@link #NONE} is
+ * the kernel without {@code CONFIG_COMPACTION}, whose stub returns no page (an allocator no kernel
+ * attached page migration to, or one built with {@code compaction=false}).
  */
 @FunctionalInterface
 interface CompactionHook {
+  /** {@code enum compact_priority}: {@code COMPACT_PRIO_SYNC_FULL} = {@code MIN_COMPACT_PRIORITY}. */
+  int COMPACT_PRIO_SYNC_FULL = 0;
+  int MIN_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_FULL;
+  /** {@code COMPACT_PRIO_SYNC_LIGHT} = {@code DEF_COMPACT_PRIORITY}: the attempt after reclaim. */
+  int COMPACT_PRIO_SYNC_LIGHT = 1;
+  /** {@code COMPACT_PRIO_ASYNC} = {@code INIT_COMPACT_PRIORITY}: the first attempt. */
+  int COMPACT_PRIO_ASYNC = 2;
+
   /** No compaction: {@code __alloc_pages_direct_compact()} of !CONFIG_COMPACTION. */
-  CompactionHook NONE = (order, allocFlags, ac, getPage) -> -1;
+  CompactionHook NONE = (order, allocFlags, prio, ac, getPage) -> -1;
 
   /**
    * {@code __alloc_pages_direct_compact()}: compacts, then tries the freelists again.
    *
    * @param allocFlags the slow path's {@code alloc_flags}, for the retry
+   * @param prio a {@code COMPACT_PRIO_*}
    * @param getPage the allocator's {@code get_page_from_freelist()}, for the retry
    * @return the pfn allocated, or -1
    */
-  int directCompact(int order, int allocFlags, AllocContext ac, GetPage getPage);
+  int directCompact(int order, int allocFlags, int prio, AllocContext ac, GetPage getPage);
 }

@@ -54,7 +54,7 @@ final class Fallback {
   }
 
   /** {@code find_suitable_fallback()}: -1 none at this order, -2 stop claiming. */
-  private static int findSuitableFallback(Zone z, int order, int mt, int sens, boolean claimable) {
+  static int findSuitableFallback(Zone z, int order, int mt, int sens, boolean claimable) {
     if (claimable && !shouldTryClaimBlock(order, mt)) {
       return -2;
     }

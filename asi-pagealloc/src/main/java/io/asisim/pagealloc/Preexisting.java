@@ -7,14 +7,15 @@ import io.asisim.api.mm.Migratetype;
  * one bit each, for replays of traces that free pages allocated before the capture began: such a
  * free adopts a block of the same order from them ({@link BuddyAllocator#freePreexisting}), so the
  * simulated machine gains the memory the real one gained instead of running short. Nothing else
- * frees these frames, so a bit, once cleared, stays clear.
+ * frees these frames; compaction may move one ({@link #move}).
  *
  * <p>Which block: the real pfn cannot be used (the seeded layout is not the real one), so the
  * lowest aligned run of {@code 2^order} held frames, first in MOVABLE pageblocks (what reclaim
  * frees in bulk: page cache and anonymous memory), then in any. A cursor per pass and order keeps
  * the search linear over a replay: a run below the cursor had no eligible block when it passed,
- * and bits are only cleared, so it still has none (a pageblock that turns MOVABLE below the first
- * pass's cursor is left to the second pass, which considers every pageblock).
+ * and bits are only cleared there, so it still has none (a pageblock that turns MOVABLE below the
+ * first pass's cursor is left to the second pass, which considers every pageblock; a page
+ * compaction moves below a cursor takes the cursor back).
  */
 final class Preexisting {
   private final long[] bits;
@@ -41,6 +42,20 @@ final class Preexisting {
     if (isHeld(pfn)) {
       bits[pfn >>> 6] &= ~(1L << pfn);
       held--;
+    }
+  }
+
+  /**
+   * Compaction moved the held page {@code src} to {@code dst}: the rest of the system's page is
+   * there now. The cursors go back to {@code dst}'s block, which may have become eligible.
+   */
+  void move(int src, int dst) {
+    unmark(src);
+    mark(dst);
+    for (long[] c : cursor) {
+      for (int o = 0; o < c.length; o++) {
+        c[o] = Math.min(c[o], dst & -(1L << o));
+      }
     }
   }
 

@@ -12,8 +12,9 @@ import io.asisim.api.mm.Gfp;
 
 /**
  * {@code __alloc_pages_slowpath()} of mm/page_alloc.c as far as it does not depend on reclaim:
- * {@code gfp_to_alloc_flags()}, {@code __GFP_MEMALLOC}, direct compaction through a
- * {@link CompactionHook}, and for blocking requests the "reclaim made no progress" steps
+ * {@code gfp_to_alloc_flags()}, {@code __GFP_MEMALLOC}, and for blocking requests: direct compaction through a
+ * {@link CompactionHook} (asynchronous first for costly or unmovable high-order requests, at
+ * {@code COMPACT_PRIO_SYNC_LIGHT} on the retry after reclaim), the "reclaim made no progress" steps
  * {@code unreserve_highatomic_pageblock()} + {@code drain_all_pages()}, then the forced
  * unreserve. Reclaim and the OOM killer are not modelled: when those would run, the request fails.
  * The fast path before it ({@code __alloc_pages_noprof()}) is the {@link BuddyAllocator} facade's.
@@ -56,15 +57,31 @@ final class Slowpath {
     if (!Gfp.allowBlocking(gfp)) {
       return -1;
     }
-    pfn = compaction.directCompact(order, flags, ac, getPage);
-    if (pfn >= 0) {
-      return pfn;
+    boolean costly = order > io.asisim.api.mm.PageOrder.PAGE_ALLOC_COSTLY_ORDER;
+    if (!ac.afterReclaim && (costly || (order > 0 && ac.migratetype != io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE))) {
+      // costly or unmovable high-order requests compact (asynchronously) before they reclaim
+      pfn = compaction.directCompact(order, flags, CompactionHook.COMPACT_PRIO_ASYNC, ac, getPage);
+      if (pfn >= 0) {
+        return pfn;
+      }
     }
-    // __alloc_pages_direct_reclaim(): reclaim found nothing (not modelled), so unreserve and drain.
+    // __alloc_pages_direct_reclaim(): reclaim itself is the caller's (the kernel's Vmscan, which
+    // retries through allocAfterReclaim()); what is left here is its "no progress" step:
+    // unreserve and drain
     boolean progress = highatomic.unreserve(ac.highestZoneIdx, ac.migratetype, ac.sens, false);
     progress |= pcp.drainAllPages(ac.fa) > 0;
     if (progress) {
       pfn = getPage.getPageFromFreelist(order, flags, ac);
+      if (pfn >= 0) {
+        return pfn;
+      }
+    }
+    if (ac.afterReclaim) {
+      // the direct compaction after reclaim, at DEF_COMPACT_PRIORITY; a costly __GFP_NORETRY request
+      // (a THP fault under defrag=always) stays asynchronous: sync compaction "could be very expensive"
+      int prio = costly && (gfp & Gfp.__GFP_NORETRY) != 0 ? CompactionHook.COMPACT_PRIO_ASYNC
+          : CompactionHook.COMPACT_PRIO_SYNC_LIGHT;
+      pfn = compaction.directCompact(order, flags, prio, ac, getPage);
       if (pfn >= 0) {
         return pfn;
       }

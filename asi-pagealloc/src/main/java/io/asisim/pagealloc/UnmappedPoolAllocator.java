@@ -56,6 +56,33 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     return main.alloc(cpu, order, gfpMask);
   }
 
+  /** A pooled request is served by the pool as {@link #alloc} serves it; the others retry in the main allocator. */
+  @Override
+  public long allocAfterReclaim(int cpu, int order, int gfpMask) {
+    if ((gfpMask & Gfp.__GFP_UNMAPPED) != 0 || classifier.classify(gfpMask) == pooled) {
+      return alloc(cpu, order, gfpMask);
+    }
+    return main.allocAfterReclaim(cpu, order, gfpMask);
+  }
+
+  /** The main allocator's buddy lists (the pool's free pages are not on them). */
+  @Override
+  public long freePagesInBlocks(int minOrder) {
+    return main.freePagesInBlocks(minOrder);
+  }
+
+  /** The main allocator's zones: the pool's free pages are not free there. */
+  @Override
+  public boolean pgdatBalanced(int highestZoneIdx) {
+    return main.pgdatBalanced(highestZoneIdx);
+  }
+
+  /** The main allocator compacts; pool pages are handed out unmovable and never migrated. */
+  @Override
+  public void attachMigration(io.asisim.api.mm.PageMigration migration) {
+    main.attachMigration(migration);
+  }
+
   @Override
   public void free(int cpu, long pfn, int order) {
     if (pfn >= 0 && pfn < main.ft.nrFrames && pool.contains((int) pfn)) {

@@ -42,6 +42,16 @@ final class Zone {
   final long[] lowmemReserve = new long[3];
   long nrReservedHighatomic;
 
+  // ---- compaction (struct zone's CONFIG_COMPACTION fields; Compaction) ----
+  /** {@code compact_cached_migrate_pfn[]} (one for both modes here): where the migrate scanner resumes; -1 unset. */
+  int compactCachedMigratePfn = -1;
+  /** {@code compact_cached_free_pfn}: where the free scanner resumes; -1 unset. */
+  int compactCachedFreePfn = -1;
+  /** {@code compact_considered}, {@code compact_defer_shift}, {@code compact_order_failed}. */
+  int compactConsidered;
+  int compactDeferShift;
+  int compactOrderFailed;
+
   // ---- per-cpu pagesets: lists indexed by cpu * nrPcpLists + pindex ----
   final int nrPcpLists;
   /** The pcp lists of every CPU: a {@link FrameTable} list table. */

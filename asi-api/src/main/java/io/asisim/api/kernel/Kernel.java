@@ -143,9 +143,48 @@ public interface Kernel {
     throw unsupported("setTransparentHugepage");
   }
 
+  /** {@code /sys/kernel/mm/transparent_hugepage/defrag} values ({@link #setThpDefrag}), in the file's order. */
+  int THP_DEFRAG_ALWAYS = 0;
+  int THP_DEFRAG_DEFER = 1;
+  int THP_DEFRAG_DEFER_MADVISE = 2;
+  int THP_DEFRAG_MADVISE = 3;
+  int THP_DEFRAG_NEVER = 4;
+  /** The names of the {@code defrag} values, indexed by {@code THP_DEFRAG_*}. */
+  java.util.List<String> THP_DEFRAG_NAMES = java.util.List.of("always", "defer", "defer+madvise", "madvise", "never");
+
+  /**
+   * A write to {@code /sys/kernel/mm/transparent_hugepage/defrag} ({@link #THP_DEFRAG_ALWAYS} ..):
+   * whether a THP fault may reclaim and compact directly ({@code vma_thp_gfp_mask()}). Boot value:
+   * {@code madvise}.
+   */
+  default void setThpDefrag(int defrag) {
+    throw unsupported("setThpDefrag");
+  }
+
   /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
   default void madviseHugepage(int pid, long va, int pages) {
     throw unsupported("madviseHugepage");
+  }
+
+  /**
+   * {@code madvise(MADV_DONTNEED)} of {@code pages} pages at {@code va}: their pages are freed, the
+   * mapping stays, and the next touch faults in a new zeroed page.
+   */
+  default void madviseDontneed(int pid, long va, int pages) {
+    throw unsupported("madviseDontneed");
+  }
+
+  /**
+   * {@code /proc/PID/pagemap}: the frame mapping {@code va} in {@code pid}'s address space, or -1
+   * (a calibration program reads it to choose pages by frame).
+   */
+  default long pagemap(int pid, long va) {
+    throw unsupported("pagemap");
+  }
+
+  /** /proc/buddyinfo summed from column {@code minOrder}: free pages in blocks of that order or more; -1 unknown. */
+  default long freePagesInBlocks(int minOrder) {
+    throw unsupported("freePagesInBlocks");
   }
 
   /** {@code munmap()} of {@code pages} pages at {@code va}. */

@@ -8,7 +8,7 @@ package io.asisim.api.kernel;
  */
 public interface Workload {
 
-  /** Operations this run performs. */
+  /** Operations this run performs; asked after {@link #setUp}, so it may depend on the state set-up built. */
   long ops();
 
   /**

@@ -77,6 +77,27 @@ public final class StandardMetrics {
   public static final MetricDescriptor TRACE_SKIPPED_LINES = m("trace_skipped_lines", "count", LOWER, "trace lines skipped as malformed or out of range");
 
   /** All standard metrics in the order of docs/contracts.md. */
+  // compaction and migration (mm/compaction.c, mm/migrate.c), under their /proc/vmstat names
+  public static final MetricDescriptor COMPACT_STALL = m("compact_stall", "count", LOWER,
+      "direct compactions an allocation stalled in (/proc/vmstat; __alloc_pages_direct_compact())");
+  public static final MetricDescriptor COMPACT_SUCCESS = m("compact_success", "count", NEITHER,
+      "direct compactions after which the allocation succeeded (/proc/vmstat)");
+  public static final MetricDescriptor COMPACT_FAIL = m("compact_fail", "count", LOWER,
+      "direct compactions after which the allocation still failed (/proc/vmstat)");
+  public static final MetricDescriptor COMPACT_MIGRATE_SCANNED = m("compact_migrate_scanned", "pages", LOWER,
+      "pages compaction's migrate scanner looked at (/proc/vmstat)");
+  public static final MetricDescriptor COMPACT_FREE_SCANNED = m("compact_free_scanned", "pages", LOWER,
+      "pages compaction's free scanner looked at (/proc/vmstat)");
+  public static final MetricDescriptor COMPACT_ISOLATED = m("compact_isolated", "pages", NEITHER,
+      "pages compaction isolated, to migrate and as free targets (/proc/vmstat)");
+  public static final MetricDescriptor PGMIGRATE_SUCCESS = m("pgmigrate_success", "pages", NEITHER,
+      "pages migrate_pages() moved (/proc/vmstat)");
+  public static final MetricDescriptor PGMIGRATE_FAIL = m("pgmigrate_fail", "pages", LOWER,
+      "isolated pages migrate_pages() could not move: no free target of their sensitivity (/proc/vmstat)");
+  /** The compaction counters, in /proc/vmstat's order. */
+  public static final List<MetricDescriptor> COMPACTION = List.of(PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS);
+
   public static final List<MetricDescriptor> ALL = List.of(
       OPS, SIM_TIME_NS, SIM_TIME_BUSIEST_CPU_NS, CPU_BUSY_SPREAD, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
@@ -85,7 +106,8 @@ public final class StandardMetrics {
       DIRECT_MAP_SPLITS, RESTRICTED_MAP_SPLITS, PAGETABLE_PAGES, ALLOC_REQUESTS, ALLOC_FAILURES,
       ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
-      TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES);
+      TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES, PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS);
 
   /** The standard descriptor named {@code name} (families match their children), or null. */
   public static MetricDescriptor find(String name) {

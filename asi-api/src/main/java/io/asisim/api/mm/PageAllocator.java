@@ -129,6 +129,40 @@ public interface PageAllocator {
     return 0;
   }
 
+  /**
+   * The retry of a request after its caller reclaimed for it ({@code __alloc_pages_direct_reclaim()}
+   * made progress): the kernel's slow path then compacts at {@code COMPACT_PRIO_SYNC_LIGHT}, where
+   * the first attempt compacted asynchronously. This default is {@link #alloc}.
+   */
+  default long allocAfterReclaim(int cpu, int order, int gfpMask) {
+    return alloc(cpu, order, gfpMask);
+  }
+
+  /**
+   * The kernel's page migration, for compaction ({@code __alloc_pages_direct_compact()}); called
+   * once, before the first allocation that may compact. An allocator that does not compact ignores
+   * it (this default).
+   */
+  default void attachMigration(PageMigration migration) {}
+
+  /**
+   * {@code pgdat_balanced()} (mm/vmscan.c), where kswapd stops: some zone up to
+   * {@code highestZoneIdx} has its free pages above its high watermark (with the lowmem reserve
+   * that class of request keeps there). This default compares the free total with
+   * {@link #reclaimWatermark()}.
+   */
+  default boolean pgdatBalanced(int highestZoneIdx) {
+    return zoneFreePages() >= reclaimWatermark();
+  }
+
+  /**
+   * Free pages in buddy blocks of {@code minOrder} or more, all zones (what /proc/buddyinfo's
+   * columns from {@code minOrder} add up to); -1 when the allocator keeps no buddy lists (this default).
+   */
+  default long freePagesInBlocks(int minOrder) {
+    return -1;
+  }
+
   /** Called once when the run ends, to sample end-of-run gauges such as {@code pool_stranded_pages}. */
   default void finish() {}
 }

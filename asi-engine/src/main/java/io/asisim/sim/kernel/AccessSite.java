@@ -32,7 +32,12 @@ public enum AccessSite {
    * {@code pipe_read()} → {@code copy_page_to_iter()} out of it; the buffer is
    * {@code alloc_page(GFP_HIGHUSER | __GFP_ACCOUNT)} (fs/pipe.c), user data.
    */
-  PIPE("pipe");
+  PIPE("pipe"),
+  /**
+   * {@code migrate_pages()} → {@code folio_copy()} → {@code copy_highpage()} of a page compaction
+   * moves ({@link Migrate}): an anonymous or page-cache page copied to its new frame.
+   */
+  MIGRATE("migrate");
 
   private final String exitSite;
 

@@ -51,6 +51,7 @@ final class HugeMemory {
   private final Metrics metrics;
   private final long faultCost;
   private int mode = Kernel.THP_NEVER;
+  private int defrag = Kernel.THP_DEFRAG_MADVISE;
   private Counter faultAlloc;
   private Counter faultFallback;
   private Counter splitPmd;
@@ -85,6 +86,35 @@ final class HugeMemory {
     }
   }
 
+  /** A write to {@code transparent_hugepage/defrag}. */
+  void setDefrag(int d) {
+    if (d < Kernel.THP_DEFRAG_ALWAYS || d > Kernel.THP_DEFRAG_NEVER) {
+      throw new IllegalArgumentException("transparent_hugepage defrag " + d + " (valid: 0.." + Kernel.THP_DEFRAG_NEVER
+          + ", " + Kernel.THP_DEFRAG_NAMES + ")");
+    }
+    defrag = d;
+  }
+
+  /**
+   * {@code vma_thp_gfp_mask()}: {@code always} reclaims and compacts directly (without retrying
+   * unless madvised), {@code defer} only wakes kswapd, {@code defer+madvise} and {@code madvise}
+   * compact directly for {@code MADV_HUGEPAGE} mappings, {@code never} neither.
+   */
+  static int vmaThpGfpMask(int defrag, boolean madvised) {
+    switch (defrag) {
+      case Kernel.THP_DEFRAG_ALWAYS:
+        return Gfp.GFP_TRANSHUGE | (madvised ? 0 : Gfp.__GFP_NORETRY);
+      case Kernel.THP_DEFRAG_DEFER:
+        return Gfp.GFP_TRANSHUGE_LIGHT | Gfp.__GFP_KSWAPD_RECLAIM;
+      case Kernel.THP_DEFRAG_DEFER_MADVISE:
+        return Gfp.GFP_TRANSHUGE_LIGHT | (madvised ? Gfp.__GFP_DIRECT_RECLAIM : Gfp.__GFP_KSWAPD_RECLAIM);
+      case Kernel.THP_DEFRAG_MADVISE:
+        return Gfp.GFP_TRANSHUGE_LIGHT | (madvised ? Gfp.__GFP_DIRECT_RECLAIM : 0);
+      default:
+        return Gfp.GFP_TRANSHUGE_LIGHT;
+    }
+  }
+
   /** Whether new anonymous mappings are tracked for THP (any mode but {@code never}). */
   boolean enabled() {
     return mode != Kernel.THP_NEVER;
@@ -110,7 +140,7 @@ final class HugeMemory {
   boolean fault(int cpu, MmState m, long va) {
     long haddr = va & -HPAGE_PMD_SIZE;
     boolean advised = m.anonVmas.advised(m.anonVmas.covering(haddr, haddr + HPAGE_PMD_SIZE));
-    int gfp = (advised ? Gfp.GFP_TRANSHUGE : Gfp.GFP_TRANSHUGE_LIGHT) | Gfp.__GFP_ZERO;
+    int gfp = vmaThpGfpMask(defrag, advised) | Gfp.__GFP_ZERO;
     long pfn = vmscan.allocPages(cpu, HPAGE_PMD_ORDER, gfp);
     if (pfn < 0) {
       faultFallback.inc();

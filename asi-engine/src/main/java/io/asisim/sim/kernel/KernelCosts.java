@@ -74,6 +74,13 @@ final class KernelCosts {
    */
   static final long FUTEX_WAKE = SIGACTION;
 
+  /**
+   * {@code migrate_pages()} per page besides the copy, which {@link Highmem#copyPage} charges:
+   * isolation, the migration entry, {@code folio_migrate_mapping()}, the new PTE (estimate, below
+   * the whole-run figure measured here: docs/calibration.md, "Compaction").
+   */
+  static final long MIGRATE_PER_PAGE = 2000;
+
   /** Estimate: reclaim scanning per evicted page ({@code shrink_folio_list()}). */
   static final long RECLAIM_PER_PAGE = 300;
 

@@ -166,6 +166,11 @@ final class MmState {
     return rmap.containsKey(pfn);
   }
 
+  /** The user address mapping anonymous frame {@code pfn} ({@code page_vma_mapped_walk()}), or {@link LongLongMap#ABSENT}. */
+  long anonVa(long pfn) {
+    return rmap.get(pfn);
+  }
+
   /** {@code vfork()}: {@code child} borrows this mm from {@code parent}, which waits for it. */
   void vforkBorrow(int parent, int child) {
     if (nrVforks == vforkParent.length) {

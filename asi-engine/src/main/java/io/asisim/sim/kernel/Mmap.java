@@ -70,6 +70,16 @@ final class Mmap {
     zapRange(cpu, m, va, pages);
   }
 
+  /**
+   * {@code madvise(MADV_DONTNEED)}: {@code madvise_dontneed_single_vma()} →
+   * {@code zap_page_range_single()}: the pages go, the mappings stay, and a later touch faults in a
+   * new zeroed page (what a user-space allocator does to return freed heap memory).
+   */
+  void madviseDontneed(int cpu, MmState m, long va, int pages) {
+    machine.charge(cpu, MmCosts.MPROTECT); // the VMA walk, like mprotect's
+    zapPages(cpu, m, va, pages, m.vmas.size() > 0);
+  }
+
   /** {@code unmap_region()}: zaps {@code pages} pages from {@code va} and finishes the gather. */
   private void zapRange(int cpu, MmState m, long va, int pages) {
     boolean files = m.vmas.size() > 0;
@@ -77,10 +87,15 @@ final class Mmap {
       m.vmas.unmap(va, pages);
       slab.vmasChanged(cpu, m);
     }
-    boolean zapped = false;
     if (m.anonVmas.size() > 0) {
       m.anonVmas.remove(va, va + ((long) pages << 12));
     }
+    zapPages(cpu, m, va, pages, files);
+  }
+
+  /** {@code unmap_page_range()} + {@code tlb_finish_mmu()}: the pages of the range, their PTEs and translations. */
+  private void zapPages(int cpu, MmState m, long va, int pages, boolean files) {
+    boolean zapped = false;
     for (int i = 0; i < pages; i++) {
       long a = va + ((long) i << 12);
       if (mapCount.hasFolios() && HugeMemory.isHuge(m.anon.get(a))) {

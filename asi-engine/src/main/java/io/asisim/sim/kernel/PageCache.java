@@ -108,6 +108,19 @@ final class PageCache {
     return pfn;
   }
 
+  /**
+   * {@code folio_migrate_mapping()}: the cache slot of {@code src}, an unmapped page, holds
+   * {@code dst} from now on (its LRU position and referenced bit stay with the slot).
+   */
+  void replace(long src, long dst) {
+    long code = owner.remove(src);
+    if (code == LongLongMap.ABSENT || mapcount.get(fileOf(code))[(int) indexOf(code)] > 0) {
+      throw new IllegalStateException("pfn " + src + " is not an unmapped page-cache page");
+    }
+    pages.get(fileOf(code))[(int) indexOf(code)] = dst;
+    owner.put(dst, code);
+  }
+
   /** Every cached frame → its (file, index) encoded ({@link #encode}); read-only, for the checker. */
   LongLongMap owners() {
     return owner;

@@ -272,9 +272,32 @@ public final class SimKernel implements Kernel {
   }
 
   @Override
+  public void setThpDefrag(int defrag) {
+    k.huge.setDefrag(defrag);
+  }
+
+  @Override
   public void madviseHugepage(int pid, long va, int pages) {
     int cpu = k.sched.enter(pid);
     k.mmap.madviseHugepage(cpu, k.tasks.mm(pid), va, pages);
+    k.sched.returnToUser(cpu);
+  }
+
+  @Override
+  public long freePagesInBlocks(int minOrder) {
+    return k.allocator.freePagesInBlocks(minOrder);
+  }
+
+  @Override
+  public long pagemap(int pid, long va) {
+    long v = k.tasks.mm(pid).anon.get(va);
+    return v == io.asisim.sim.util.LongLongMap.ABSENT ? -1 : v & MmState.PFN_MASK;
+  }
+
+  @Override
+  public void madviseDontneed(int pid, long va, int pages) {
+    int cpu = k.sched.enter(pid);
+    k.mmap.madviseDontneed(cpu, k.tasks.mm(pid), va, pages);
     k.sched.returnToUser(cpu);
   }
 

@@ -33,6 +33,8 @@ import java.util.Map;
  *       file);
  *   <li>{@code pgscan_kswapd}, {@code pgscan_direct}, {@code pgsteal_kswapd}, {@code pgsteal_direct}:
  *       page-cache pages reclaim looked at and evicted ({@link Vmscan});
+ *   <li>{@code pgmigrate_success}, {@code pgmigrate_fail}, {@code compact_*}: direct compaction
+ *       (the allocator's, once the kernel attached page migration);
  *   <li>{@code allocstall_dma}, {@code allocstall_dma32}, {@code allocstall_normal},
  *       {@code allocstall_movable}: direct reclaims, by the highest zone of the request
  *       ({@code __count_zid_vm_events(ALLOCSTALL, sc->reclaim_idx)}).
@@ -143,6 +145,11 @@ public final class VmStat {
         + m.get(KernelMetrics.FILE_FAULTS.name()));
     for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.VMSTAT) {
       v.put(d.name(), m.get(d.name()));
+    }
+    if (m.all().containsKey(io.asisim.api.metrics.StandardMetrics.COMPACT_STALL.name())) { // the allocator compacts
+      for (io.asisim.api.metrics.MetricDescriptor d : io.asisim.api.metrics.StandardMetrics.COMPACTION) {
+        v.put(d.name(), m.get(d.name()));
+      }
     }
     if (m.all().containsKey(KernelMetrics.THP_FAULT_ALLOC.name())) { // THP was enabled in the run
       for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.THP) {

@@ -17,10 +17,11 @@ import io.asisim.api.mm.PageAllocator;
  *
  * <p>kswapd is woken where the kernel wakes it: when an allocation misses the low watermark of
  * every zone it may use ({@code wake_all_kswapds()} in {@code __alloc_pages_slowpath()}, reported
- * by {@code PageAllocator.takeKswapdWakeup()}), and when an allocation fails; it reclaims until free
- * memory is back at the sum of the high watermarks ({@code balance_pgdat()}; per node, not per
- * zone: docs/deviations.md), at least one batch. An allocator without watermarks wakes it below the
- * default low watermark.
+ * by {@code PageAllocator.takeKswapdWakeup()}), and when an allocation fails; it reclaims until some
+ * zone the waking request may use is above its high watermark, lowmem reserve included
+ * ({@code balance_pgdat()} until {@code pgdat_balanced()}), at least one batch. The page cache is
+ * not per zone, so a batch reclaims from every zone at once (docs/deviations.md). An allocator
+ * without watermarks wakes it below the default low watermark.
  */
 final class Vmscan {
   /** {@code SWAP_CLUSTER_MAX}: pages reclaimed per round. */
@@ -46,6 +47,8 @@ final class Vmscan {
   private final long reclaimFloor;
   private final java.util.function.IntConsumer balancePgdat = this::balancePgdat;
   private boolean kswapdRunning;
+  /** {@code pgdat->kswapd_highest_zoneidx}: the highest zone the request that woke kswapd may use. */
+  private int kswapdHighestZoneIdx;
   private KernelSlab slab;
   /** {@code pgdat->kswapd_failures}: consecutive kswapd runs that reclaimed nothing. */
   private int kswapdFailures;
@@ -105,16 +108,17 @@ final class Vmscan {
    */
   long allocPages(int cpu, int order, int gfp) {
     boolean kswapd = (gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0;
+    int highest = Gfp.gfpZone(gfp);
     if (kswapd && allocator.zoneFreePages() < reclaimLow) {
-      wakeupKswapd(cpu);
+      wakeupKswapd(cpu, highest);
     }
     long pfn = allocator.alloc(cpu, order, gfp);
     if (kswapd && allocator.takeKswapdWakeup()) { // a request that may not wake kswapd leaves it pending
-      wakeupKswapd(cpu); // the request missed every zone's low watermark
+      wakeupKswapd(cpu, highest); // the request missed every zone's low watermark
     }
     if (pfn < 0 && kswapd) {
       // even the min watermark failed: kswapd first, then direct reclaim
-      wakeupKswapd(cpu);
+      wakeupKswapd(cpu, highest);
       pfn = allocator.alloc(cpu, order, gfp);
     }
     if (pfn < 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0) {
@@ -122,7 +126,8 @@ final class Vmscan {
       if (shrink(cpu, RECLAIM_BATCH * 4, false) > 0) {
         kswapdFailures = 0; // direct reclaim made progress: kswapd may try again
       }
-      pfn = allocator.alloc(cpu, order, gfp);
+      // the retry after reclaim, which compacts synchronously when the allocator compacts
+      pfn = allocator.allocAfterReclaim(cpu, order, gfp);
       if (pfn < 0) {
         oomEvents.inc();
       }
@@ -140,12 +145,13 @@ final class Vmscan {
    * other CPU ({@code select_task_rq()} of the woken kthread; on one CPU, this one, in the middle of
    * the allocating system call) and sleeps again when done ({@code kswapd_try_to_sleep()}).
    */
-  private void wakeupKswapd(int cpu) {
+  private void wakeupKswapd(int cpu, int highestZoneIdx) {
     // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (pgdat_balanced() gives up)
     if (kswapdRunning || kswapdFailures >= MAX_RECLAIM_RETRIES) {
       return;
     }
     kswapdRunning = true;
+    kswapdHighestZoneIdx = highestZoneIdx;
     kswapdWakeups.inc();
     int target = cpu;
     for (int c = 0; c < tasks.nrCpus(); c++) {
@@ -157,7 +163,11 @@ final class Vmscan {
     kswapdRunning = false;
   }
 
-  /** {@code balance_pgdat()}: reclaim in batches until the zones' free memory ({@code zoneFreePages()}: no private pool) reaches the high mark. */
+  /**
+   * {@code balance_pgdat()}: reclaim in batches until {@code pgdat_balanced()}: some zone up to the
+   * waker's highest zone is above its high mark ({@code PageAllocator.pgdatBalanced}; for an
+   * allocator without watermarks, the zones' free total above the default mark).
+   */
   private void balancePgdat(int cpu) {
     machine.charge(cpu, KernelCosts.KSWAPD_ROUND);
     int total = 0;
@@ -165,11 +175,16 @@ final class Vmscan {
     do {
       n = shrink(cpu, RECLAIM_BATCH, true);
       total += n;
-    } while (n > 0 && allocator.zoneFreePages() < reclaimHigh());
+    } while (n > 0 && !balanced());
     // balance_pgdat()'s end: the boost it found is taken off, balanced or not (boosts added while
     // it ran are dropped too here; the kernel keeps those)
     allocator.resetWatermarkBoost();
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+  }
+
+  private boolean balanced() {
+    return allocator.reclaimWatermark() > 0 ? allocator.pgdatBalanced(kswapdHighestZoneIdx)
+        : allocator.zoneFreePages() >= reclaimFloor;
   }
 
   /** {@code shrink_folio_list()} on up to {@code nr} clean evictable page-cache pages; the number evicted. */

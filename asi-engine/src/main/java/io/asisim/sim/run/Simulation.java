@@ -127,13 +127,13 @@ final class Simulation {
 
   private RunResult runOps(ProgressListener progress, java.util.function.Consumer<PageAllocator> atEnd,
       boolean settle) {
-    long ops = workload.ops();
     long every = config.checkEvery();
     long exposureEvery = EXPOSURE_EVERY_OVERRIDE >= 0 ? EXPOSURE_EVERY_OVERRIDE : config.exposureEvery();
     long scanEvery = every > 0 ? every : exposureEvery > 0 ? exposureEvery : Long.MAX_VALUE;
-    long reportEvery = Math.max(1, ops / 200);
     Checker checker = new Checker(machine, allocator, kernel.view(), metrics, every > 0, settle);
     setUp(every);
+    long ops = workload.ops(); // after set-up: a workload may size its run by the state it built
+    long reportEvery = Math.max(1, ops / 200);
     check(checker, every, -1);
     boolean scans = scanEvery != Long.MAX_VALUE;
     if (scans) {

@@ -22,7 +22,10 @@ package io.asisim.sim.workload;
  * @param modulePages pages of such a module
  * @param thp {@code transparent_hugepage/enabled} for the run ({@code Kernel.THP_*}); with
  *     {@code madvise} the servers madvise their heaps {@code MADV_HUGEPAGE}
+ * @param thpDefrag {@code transparent_hugepage/defrag} ({@code Kernel.THP_DEFRAG_*})
+ * @param heapPurgePages heap pages a request returns with {@code madvise(MADV_DONTNEED)} at random
+ *     (a user-space allocator purging freed pages; later writes fault them in again)
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
-    int thp) {}
+    int thp, int thpDefrag, int heapPurgePages) {}

@@ -61,7 +61,13 @@ public final class ServerMixPlugin implements Plugin<Workload> {
                 + "of its direct-map aliases (docs/workloads.md)"),
         ParamSpec.integer("module-pages", 16, 1, 1 << 16, "estimate: pages of such a module (text and rodata)"),
         ParamSpec.choice("thp", "never", List.of("never", "madvise", "always"),
-            "transparent_hugepage/enabled: never, madvise (the servers madvise their heaps MADV_HUGEPAGE) or always"));
+            "transparent_hugepage/enabled: never, madvise (the servers madvise their heaps MADV_HUGEPAGE) or always"),
+        ParamSpec.integer("heap-purge-pages", 0, 0, 1 << 16,
+            "random heap pages a request returns with madvise(MADV_DONTNEED), as a malloc purging freed memory; "
+                + "later heap writes fault them in again, wherever the allocator puts them (0: none)"),
+        ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
+            "transparent_hugepage/defrag: which THP faults reclaim and compact directly (always: all; madvise, "
+                + "defer+madvise: MADV_HUGEPAGE mappings; defer, never: none)"));
   }
 
   @Override
@@ -71,7 +77,8 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("threads"), p.getInt("heap-pages"),
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
-        p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")));
+        p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")),
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"));
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
   }
 }

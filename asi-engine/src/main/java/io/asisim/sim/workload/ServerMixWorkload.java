@@ -70,6 +70,9 @@ final class ServerMixWorkload implements Workload {
     }
     if (p.thp() != Kernel.THP_NEVER) {
       k.setTransparentHugepage(p.thp());
+      if (p.thpDefrag() != Kernel.THP_DEFRAG_MADVISE) {
+        k.setThpDefrag(p.thpDefrag());
+      }
     }
     tenants = OtherTenants.hold(k, share << 12);
     filePages = Math.max(p.readPages(), share * p.filePercent() / 100 / p.files());
@@ -119,6 +122,9 @@ final class ServerMixWorkload implements Workload {
     k.read(pid, fds[s][f], at, p.readPages());
     for (int w = 0; w < p.heapWrites(); w++) {
       k.touch(pid, heaps[s] + ((long) random.nextInt(p.heapPages()) << 12), true);
+    }
+    for (int w = 0; w < p.heapPurgePages(); w++) {
+      k.madviseDontneed(pid, heaps[s] + ((long) random.nextInt(p.heapPages()) << 12), 1);
     }
     k.runUser(pid, p.userCycles());
     if (p.burstEvery() > 0 && index % p.burstEvery() == p.burstEvery() - 1) {

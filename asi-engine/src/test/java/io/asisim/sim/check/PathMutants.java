@@ -228,6 +228,19 @@ public final class PathMutants {
   }
 
   /**
+   * x86 whose {@code arch_tlbbatch_flush()} does nothing: page migration ({@code migrate_pages_batch()}
+   * → {@code try_to_unmap_flush()}) leaves every CPU's translation of the old frames, which
+   * compaction then frees.
+   */
+  static Plugin<Machine> migrationFlushSkipped() {
+    Plugin<Machine> x86 = shipped(PluginKind.MACHINE, "x86");
+    return new MutantPlugin<>("mutant-x86-migrate-no-flush", "x86 whose arch_tlbbatch_flush() flushes nothing",
+        x86, UnaryOperator.identity(), UnaryOperator.identity(), withTlb(t -> new ForwardingTlb(t) {
+          @Override public void batchFlush(int cpu) {}
+        }));
+  }
+
+  /**
    * A context-switch policy that never asks for {@code asi_exit()}, not even when the next task
    * runs another mm. {@code Sched.switchMm} exits on every change of mm whatever the policy says
    * (the restricted space belongs to the previous mm), so this is the shipped {@code same-mm}

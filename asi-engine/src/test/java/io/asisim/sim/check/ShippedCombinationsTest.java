@@ -115,9 +115,9 @@ class ShippedCombinationsTest {
         }
       }
     }
-    // buddy, pageblock-migratetype: defaults, thp=false, cma=8M; unmapped-pool: pooled x
-    // unmap-direct-map x shrink-min-order (2 x 2 x 3) and the same two
-    assertThat(runs).isEqualTo(3 * (3 + 3 + 12 + 2));
+    // buddy, pageblock-migratetype: defaults, compaction=false, thp=false, cma=8M; unmapped-pool:
+    // pooled x unmap-direct-map x shrink-min-order x compaction (2 x 2 x 3 x 2) and the same two
+    assertThat(runs).isEqualTo(3 * (4 + 4 + 24 + 2));
     LOG.info("{} allocator parameter combinations checked", runs / 3);
   }
 

@@ -88,6 +88,63 @@ final class TestWorkloads {
   }
 
   /**
+   * {@code compact-churn}: a process whose 64 MiB heap has every other page returned
+   * ({@code MADV_DONTNEED}) while every free 2 MiB block is held elsewhere; a second thread on
+   * another CPU reads the heap's lowest kept pages over and over (their translations stay cached
+   * there), and op {@code ops / 2} faults a huge page with {@code defrag=always}, which compacts and
+   * moves those pages under the reader.
+   */
+  static Plugin<Workload> compactChurn() {
+    return new Plugin<>() {
+      @Override public PluginKind kind() { return PluginKind.WORKLOAD; }
+      @Override public String name() { return "compact-churn"; }
+      @Override public String description() { return "a fragmented heap read by a second thread while a THP fault compacts"; }
+      @Override public List<ParamSpec> params() {
+        return List.of(ParamSpec.integer("ops", 400, 2, Long.MAX_VALUE, "ops"));
+      }
+      @Override public Workload create(Params p, SimContext ctx) {
+        long ops = p.getLong("ops");
+        int heapPages = 16384;
+        return new Workload() {
+          private int pid;
+          private int reader;
+          private long heap;
+
+          @Override public long ops() { return ops; }
+
+          @Override public void setUp(Kernel k) {
+            pid = k.spawn();
+            heap = k.mmapAnon(pid, heapPages);
+            for (int i = 0; i < heapPages; i++) {
+              k.touch(pid, heap + ((long) i << 12), true);
+            }
+            while (k.allocPages(k.cpuOf(pid), 9, io.asisim.api.mm.Gfp.GFP_KERNEL | io.asisim.api.mm.Gfp.__GFP_MEMALLOC) >= 0) {
+              // every free pageblock held by the rest of the system
+            }
+            for (int i = 1; i < heapPages; i += 2) {
+              k.madviseDontneed(pid, heap + ((long) i << 12), 1);
+            }
+            reader = k.cloneThread(pid);
+            if (k.cpuOf(reader) == k.cpuOf(pid)) {
+              k.migrate(reader, (k.cpuOf(pid) + 1) % k.nrCpus());
+            }
+            k.setTransparentHugepage(Kernel.THP_ALWAYS);
+            k.setThpDefrag(Kernel.THP_DEFRAG_ALWAYS);
+          }
+
+          @Override public void step(Kernel k, long index) {
+            if (index == ops / 2) {
+              k.touch(pid, k.mmapAnon(pid, 1024), true);
+            } else {
+              k.touch(reader, heap + ((index * 2 % 512) << 12), false);
+            }
+          }
+        };
+      }
+    };
+  }
+
+  /**
    * {@code flip-churn}: alternating phases that fill most of memory with nonsensitive kernel pages
    * (touched through the direct map by a CPU running restricted) and then with sensitive user
    * pages, so that pageblocks flip in both directions.

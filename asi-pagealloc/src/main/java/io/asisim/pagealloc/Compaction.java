@@ -1,0 +1,306 @@
+package io.asisim.pagealloc;
+
+import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
+import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+
+import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.PageMigration;
+import io.asisim.api.mm.PageOrder;
+
+/**
+ * Direct compaction (mm/compaction.c): {@code try_to_compact_pages()} → {@code compact_zone()},
+ * with the migrate scanner walking pageblocks up from the zone's start and the free scanner down
+ * from its end until they meet or a free block of the requested order exists, and
+ * {@code migrate_pages()} moving the isolated pages through the kernel's {@link PageMigration}.
+ * The per-run state is a {@link CompactControl}; the per-zone state (cached scanner positions,
+ * deferral) is the zone's, as in {@code struct zone}.
+ *
+ * <p>Under ASI ({@code pageblock-migratetype}) a page moves only to a free page of its own
+ * pageblock's sensitivity: the free scanner keeps what it isolates on one list per sensitivity
+ * and {@code compaction_alloc()} takes from the source's, so compaction never flips a pageblock.
+ * That rule is asi-sim's (docs/deviations.md, "compaction"); the posted series does not say how
+ * compaction picks targets.
+ *
+ * <p>Not modelled (docs/deviations.md): {@code PB_migrate_skip} hints, the fast scanners
+ * ({@code fast_isolate_freepages()}, {@code fast_find_migrateblock()}: the free scanner looks at
+ * every pfn instead, where the kernel's asynchronous one samples every 32nd and takes the rest
+ * from the free lists), capture of the freed block
+ * ({@code compaction_capture()}), {@code too_many_isolated()}, contention, kcompactd and proactive
+ * compaction; migration of large folios and of pages the kernel model cannot move
+ * ({@link PageMigration#movable}). A seeded state's pages in movable pageblocks (the rest of the
+ * system's page cache and anonymous memory, {@link Preexisting}) are moved here, without the kernel.
+ */
+final class Compaction implements CompactionHook {
+  // enum compact_result, in the kernel's order (max() of two results is the more advanced)
+  static final int COMPACT_NOT_SUITABLE_ZONE = 0;
+  static final int COMPACT_SKIPPED = 1;
+  static final int COMPACT_DEFERRED = 2;
+  static final int COMPACT_NO_SUITABLE_PAGE = 3;
+  static final int COMPACT_CONTINUE = 4;
+  static final int COMPACT_COMPLETE = 5;
+  static final int COMPACT_PARTIAL_SKIPPED = 6;
+  static final int COMPACT_CONTENDED = 7;
+  static final int COMPACT_SUCCESS = 8;
+
+  /** {@code COMPACT_CLUSTER_MAX} = {@code SWAP_CLUSTER_MAX}: pages isolated per migrate batch. */
+  static final int COMPACT_CLUSTER_MAX = 32;
+  /** {@code COMPACT_MAX_DEFER_SHIFT}. */
+  static final int COMPACT_MAX_DEFER_SHIFT = 6;
+  /** {@code sysctl_extfrag_threshold}'s default. */
+  static final int EXTFRAG_THRESHOLD = 500;
+
+
+
+  private final FreeArea fa;
+  private final Pcp pcp;
+  private final CompactScanners scanners;
+  private final CompactControl cc;
+  private final Counter stall;
+  private final Counter success;
+  private final Counter fail;
+  /** {@code PF_MEMALLOC} of the compacting task: an allocation made while compacting does not compact. */
+  private boolean running;
+
+  Compaction(FreeArea fa, Pcp pcp, ArchPageOps arch, PageMigration migration, Preexisting preexisting,
+      Metrics metrics) {
+    this.fa = fa;
+    this.pcp = pcp;
+    this.scanners = new CompactScanners(fa, pcp, arch, migration, preexisting, metrics);
+    this.cc = new CompactControl(fa.nrSens);
+    stall = metrics.counter(StandardMetrics.COMPACT_STALL);
+    success = metrics.counter(StandardMetrics.COMPACT_SUCCESS);
+    fail = metrics.counter(StandardMetrics.COMPACT_FAIL);
+  }
+
+  /**
+   * {@code __alloc_pages_direct_compact()}: {@code try_to_compact_pages()}, then the freelists
+   * again; counts {@code compact_stall} unless every zone was skipped, and success or failure.
+   */
+  @Override
+  public int directCompact(int order, int allocFlags, int prio, AllocContext ac, GetPage getPage) {
+    if (order == 0 || running) {
+      return -1;
+    }
+    // the kernel's migration callbacks may allocate: keep the request's context to retry with
+    int cpu = ac.cpu;
+    int gfp = ac.gfp;
+    int sens = ac.sens;
+    int highest = ac.highestZoneIdx;
+    int mt = ac.migratetype;
+    running = true; // memalloc_noreclaim_save()
+    int rc;
+    try {
+      rc = tryToCompactPages(order, allocFlags, prio, cpu, sens, highest, mt);
+    } finally {
+      running = false;
+    }
+    ac.reset(cpu, gfp, sens);
+    ac.highestZoneIdx = highest;
+    ac.migratetype = mt;
+    if (rc == COMPACT_SKIPPED) {
+      return -1;
+    }
+    stall.inc();
+    int pfn = getPage.getPageFromFreelist(order, allocFlags, ac);
+    if (pfn >= 0) {
+      deferReset(fa.zoneOf(pfn), order, true);
+      success.inc();
+    } else {
+      fail.inc();
+    }
+    return pfn;
+  }
+
+  /** {@code try_to_compact_pages()}: each zone of the zonelist, highest first, until one succeeds. */
+  private int tryToCompactPages(int order, int allocFlags, int prio, int cpu, int sens, int highest, int mt) {
+    int rc = COMPACT_SKIPPED;
+    for (int i = highest; i >= 0; i--) {
+      Zone z = fa.byIndex[i];
+      if (z == null) {
+        continue;
+      }
+      if (prio > CompactionHook.MIN_COMPACT_PRIORITY && compactionDeferred(z, order)) {
+        rc = Math.max(COMPACT_DEFERRED, rc);
+        continue;
+      }
+      cc.reset(z, order, allocFlags, prio, cpu, sens, highest, mt);
+      int status = compactZone(cc);
+      rc = Math.max(status, rc);
+      if (status == COMPACT_SUCCESS) {
+        deferReset(z, order, false);
+        break;
+      }
+      if (prio != CompactionHook.COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED)) {
+        deferCompaction(z, order);
+      }
+    }
+    return rc;
+  }
+
+  /** {@code compact_zone()}. */
+  private int compactZone(CompactControl cc) {
+    Zone z = cc.zone;
+    int ret = suitAllocationOrder(cc);
+    if (ret != COMPACT_CONTINUE) {
+      return ret;
+    }
+    int start = z.startPfn;
+    int end = z.endPfn;
+    int lastFreeBlock = pageblockStart(end - 1);
+    cc.migratePfn = z.compactCachedMigratePfn;
+    cc.freePfn = z.compactCachedFreePfn;
+    if (cc.freePfn < start || cc.freePfn >= end) {
+      cc.freePfn = lastFreeBlock;
+      z.compactCachedFreePfn = cc.freePfn;
+    }
+    if (cc.migratePfn < start || cc.migratePfn >= end) {
+      cc.migratePfn = start;
+      z.compactCachedMigratePfn = start;
+    }
+    cc.wholeZone = cc.migratePfn == start && cc.freePfn == lastFreeBlock;
+    int lastMigratedPfn = -1;
+    while ((ret = compactFinished(cc)) == COMPACT_CONTINUE) {
+      if (scanners.isolateMigratepages(cc)) {
+        lastMigratedPfn = Math.max(z.startPfn, pageblockStart(cc.migratePfn - 1));
+        // -ENOMEM from compaction_alloc() ends the run, unless the scanners met on the way
+        if (!scanners.migratePages(cc) && !scannersMet(cc)) {
+          ret = COMPACT_CONTENDED;
+          break;
+        }
+      }
+      // the scanner left the cc->order-aligned block it migrated from: let the freed pages merge
+      if (lastMigratedPfn >= 0 && lastMigratedPfn < (cc.migratePfn & -(1 << cc.order))) {
+        drainLocal(z, cc.cpu); // lru_add_drain_cpu_zone() → drain_local_pages()
+        lastMigratedPfn = -1;
+      }
+    }
+    scanners.releaseFreepages(cc);
+    z.compactCachedMigratePfn = cc.migratePfn;
+    z.compactCachedFreePfn = cc.freePfn;
+    if (scannersMet(cc)) {
+      resetCachedPositions(z);
+    }
+    return ret;
+  }
+
+  /** {@code compaction_suit_allocation_order()} with {@code compaction_suitable()}. */
+  private int suitAllocationOrder(CompactControl cc) {
+    Zone z = cc.zone;
+    int flags = cc.allocFlags;
+    long mark = Watermarks.wmark(z, flags & AllocFlags.ALLOC_WMARK_MASK);
+    if (Watermarks.zoneWatermarkOk(z, cc.order, mark, cc.highestZoneIdx, flags, z.freePages, fa.hasCma, fa.nrSens)) {
+      return COMPACT_SUCCESS;
+    }
+    // __compaction_suitable(): order-0 free memory for the migration targets
+    long wmark = (cc.order > PageOrder.PAGE_ALLOC_COSTLY_ORDER ? z.wmarkLow : z.wmarkMin) + (2L << cc.order);
+    if (!Watermarks.zoneWatermarkOk(z, 0, wmark, cc.highestZoneIdx, AllocFlags.ALLOC_CMA, z.freePages, fa.hasCma,
+        fa.nrSens)) {
+      return COMPACT_SKIPPED;
+    }
+    // a failure from lack of memory rather than fragmentation is reclaim's to fix
+    if (cc.order > PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      int fragindex = ExtFrag.fragmentationIndex(cc.order, z.nrFree);
+      if (fragindex >= 0 && fragindex <= EXTFRAG_THRESHOLD) {
+        return COMPACT_SKIPPED; // COMPACT_NOT_SUITABLE_ZONE, which the caller treats as skipped
+      }
+    }
+    return COMPACT_CONTINUE;
+  }
+
+  /** {@code __compact_finished()} as {@code compact_finished()} reports it. */
+  private int compactFinished(CompactControl cc) {
+    Zone z = cc.zone;
+    if (scannersMet(cc)) {
+      resetCachedPositions(z);
+      return cc.wholeZone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
+    }
+    if ((cc.migratePfn & (FrameTable.PB_PAGES - 1)) != 0) {
+      return COMPACT_CONTINUE; // always finish the pageblock being scanned
+    }
+    int base = cc.sens * FrameTable.MIGRATE_TYPES;
+    for (int o = cc.order; o < FrameTable.NR_PAGE_ORDERS; o++) {
+      if (z.nrFree[o] == 0) {
+        continue;
+      }
+      if (!z.freeAreaEmpty(o, base + cc.migratetype)) {
+        return COMPACT_SUCCESS;
+      }
+      if (cc.migratetype == MIGRATE_MOVABLE && fa.hasCma && !z.freeAreaEmpty(o, base + MIGRATE_CMA)) {
+        return COMPACT_SUCCESS;
+      }
+      if (Fallback.findSuitableFallback(z, o, cc.migratetype, cc.sens, true) >= 0) {
+        return COMPACT_SUCCESS; // claimable (the scanner finished its pageblock, checked above)
+      }
+      if (fa.nrSens > 1 && o >= FrameTable.PB_ORDER && otherSensitivityFree(z, o, 1 - cc.sens)) {
+        return COMPACT_SUCCESS; // a whole free pageblock the allocator flips to the request's sensitivity
+      }
+    }
+    return COMPACT_CONTINUE; // COMPACT_NO_SUITABLE_PAGE
+  }
+
+  private static boolean otherSensitivityFree(Zone z, int order, int sens) {
+    int base = sens * FrameTable.MIGRATE_TYPES;
+    for (int mt = 0; mt < FrameTable.MIGRATE_TYPES; mt++) {
+      if (mt != io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE && !z.freeAreaEmpty(order, base + mt)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void drainLocal(Zone z, int cpu) {
+    if (z.pcpCount[cpu] > 0) {
+      pcp.freePcppagesBulk(fa, z, cpu, z.pcpCount[cpu], 0);
+    }
+  }
+
+  /** {@code compact_scanners_met()}. */
+  static boolean scannersMet(CompactControl cc) {
+    return (cc.freePfn >> FrameTable.PB_ORDER) <= (cc.migratePfn >> FrameTable.PB_ORDER);
+  }
+
+  /** {@code reset_cached_positions()}. */
+  private static void resetCachedPositions(Zone z) {
+    z.compactCachedMigratePfn = z.startPfn;
+    z.compactCachedFreePfn = pageblockStart(z.endPfn - 1);
+  }
+
+  static int pageblockStart(int pfn) {
+    return pfn & -FrameTable.PB_PAGES;
+  }
+
+  /** {@code compaction_deferred()}. */
+  static boolean compactionDeferred(Zone z, int order) {
+    if (order < z.compactOrderFailed) {
+      return false;
+    }
+    if (++z.compactConsidered >= (1 << z.compactDeferShift)) {
+      z.compactConsidered = 1 << z.compactDeferShift;
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code defer_compaction()}. */
+  static void deferCompaction(Zone z, int order) {
+    z.compactConsidered = 0;
+    z.compactDeferShift = Math.min(z.compactDeferShift + 1, COMPACT_MAX_DEFER_SHIFT);
+    if (order < z.compactOrderFailed) {
+      z.compactOrderFailed = order;
+    }
+  }
+
+  /** {@code compaction_defer_reset()}. */
+  static void deferReset(Zone z, int order, boolean allocSuccess) {
+    if (allocSuccess) {
+      z.compactConsidered = 0;
+      z.compactDeferShift = 0;
+    }
+    if (order >= z.compactOrderFailed) {
+      z.compactOrderFailed = order + 1;
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.asisim.pagealloc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.PageMigration;
+import io.asisim.fixtures.FakeArch;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Direct compaction ({@link Compaction}) on a hand-checked layout: one 16 MiB zone (8 pageblocks)
+ * filled with movable order-0 pages, every odd page freed, so that 2048 pages are free and no
+ * block above order 0 exists; then a THP-sized request.
+ */
+class CompactionTest {
+  /** A kernel whose pages are the test's: every held page is movable; a move is recorded. */
+  static final class FakeMigration implements PageMigration {
+    final Set<Long> held = new HashSet<>();
+    final List<long[]> moves = new ArrayList<>();
+    int flushes;
+    int unflushed;
+
+    @Override
+    public boolean movable(long pfn) {
+      return held.contains(pfn);
+    }
+
+    @Override
+    public void migrate(int cpu, long src, long dst) {
+      assertThat(held.remove(src)).as("source %d held", src).isTrue();
+      held.add(dst);
+      moves.add(new long[] {src, dst});
+      unflushed++;
+    }
+
+    @Override
+    public void flush(int cpu) {
+      flushes++;
+      unflushed = 0;
+    }
+  }
+
+  private static BuddyAllocator fragmented(Metrics m, FakeMigration mig, boolean asi) {
+    FakeArch arch = new FakeArch(1, 4096, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, m, asi);
+    a.attachMigration(mig);
+    int gfp = Gfp.GFP_HIGHUSER_MOVABLE | (asi ? Gfp.__GFP_SENSITIVE : 0);
+    long[] pages = new long[4096];
+    int n = 0;
+    for (long p; (p = a.alloc(0, 0, gfp)) >= 0; ) {
+      pages[n++] = p;
+    }
+    for (int i = 0; i < n; i++) {
+      if ((pages[i] & 1) != 0) {
+        a.free(0, pages[i], 0);
+      } else {
+        mig.held.add(pages[i]);
+      }
+    }
+    a.drainAllPages();
+    return a;
+  }
+
+  @Test
+  void aThpRequestCompactsTheFirstPageblockIntoHolesAtTheTop() {
+    Metrics m = new Metrics();
+    FakeMigration mig = new FakeMigration();
+    BuddyAllocator a = fragmented(m, mig, false);
+    int held = mig.held.size();
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE_LIGHT)).as("no reclaim, no compaction").isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isZero();
+
+    long pfn = a.alloc(0, 9, Gfp.GFP_TRANSHUGE);
+
+    // the migrate scanner empties block 0 (256 pages, 8 batches of 32), the free scanner fills the
+    // odd holes of the top block (3584..4095) from its start; then block 0 is one free order-9 block
+    assertThat(pfn).isZero();
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isEqualTo(1);
+    assertThat(m.get(StandardMetrics.COMPACT_SUCCESS.name())).isEqualTo(1);
+    assertThat(m.get(StandardMetrics.COMPACT_FAIL.name())).isZero();
+    assertThat(m.get(StandardMetrics.PGMIGRATE_SUCCESS.name())).isEqualTo(256);
+    assertThat(m.get(StandardMetrics.PGMIGRATE_FAIL.name())).isZero();
+    assertThat(m.get(StandardMetrics.COMPACT_MIGRATE_SCANNED.name())).isEqualTo(512);
+    assertThat(m.get(StandardMetrics.COMPACT_FREE_SCANNED.name())).isEqualTo(512);
+    assertThat(m.get(StandardMetrics.COMPACT_ISOLATED.name())).isEqualTo(512);
+    assertThat(mig.flushes).isEqualTo(8);
+    assertThat(mig.unflushed).isZero();
+    assertThat(mig.moves.get(0)).containsExactly(0, 3585);
+    assertThat(mig.moves.get(255)).containsExactly(510, 4095);
+    assertThat(mig.held).hasSize(held).allMatch(p -> p >= 512);
+    assertThat(a.checkConsistency()).isNull();
+  }
+
+  @Test
+  void pagesTheKernelCannotMoveLeaveTheRequestToFailAndThePagesWhereTheyWere() {
+    Metrics m = new Metrics();
+    FakeMigration mig = new FakeMigration();
+    BuddyAllocator a = fragmented(m, mig, false);
+    Set<Long> pinned = new HashSet<>(mig.held);
+    mig.held.clear(); // nothing is movable: isolation finds no page, the scanners meet
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isEqualTo(1);
+    assertThat(m.get(StandardMetrics.COMPACT_FAIL.name())).isEqualTo(1);
+    assertThat(m.get(StandardMetrics.PGMIGRATE_SUCCESS.name())).isZero();
+    assertThat(m.get(StandardMetrics.COMPACT_FREE_SCANNED.name())).isZero();
+    assertThat(pinned).hasSize(2048);
+    // a sync retry after reclaim defers the zone once it also fails; the next request is deferred
+    assertThat(a.allocAfterReclaim(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE);
+    Zone z = a.zones[0];
+    assertThat(z.compactDeferShift).isEqualTo(1);
+    assertThat(z.compactOrderFailed).as("no order has succeeded yet").isZero();
+    long scanned = m.get(StandardMetrics.COMPACT_MIGRATE_SCANNED.name());
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE);
+    // deferred (1 of 2 considered): a stall and a failure without a scan
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isEqualTo(3);
+    assertThat(m.get(StandardMetrics.COMPACT_FAIL.name())).isEqualTo(3);
+    assertThat(m.get(StandardMetrics.COMPACT_MIGRATE_SCANNED.name())).isEqualTo(scanned);
+    assertThat(a.checkConsistency()).isNull();
+  }
+
+  @Test
+  void underAsiAPageMovesOnlyToAFreePageOfItsOwnSensitivity() {
+    Metrics m = new Metrics();
+    FakeMigration mig = new FakeMigration();
+    BuddyAllocator a = fragmented(m, mig, true);
+    long flipsBefore = m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_NONSENSITIVE.name())
+        + m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_SENSITIVE.name());
+    long pfn = a.alloc(0, 9, Gfp.GFP_TRANSHUGE | Gfp.__GFP_SENSITIVE);
+    assertThat(pfn).isZero();
+    for (long[] mv : mig.moves) {
+      assertThat(a.sensitivity(mv[1])).isEqualTo(a.sensitivity(mv[0]));
+    }
+    assertThat(m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_NONSENSITIVE.name())
+        + m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_SENSITIVE.name())).isEqualTo(flipsBefore);
+    assertThat(a.checkConsistency()).isNull();
+  }
+
+  @Test
+  void withoutAttachedMigrationOrWithCompactionOffNothingCompacts() {
+    Metrics m = new Metrics();
+    FakeArch arch = new FakeArch(1, 4096, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, m, false);
+    while (a.alloc(0, 0, Gfp.GFP_HIGHUSER_MOVABLE) >= 0) {
+      // fill
+    }
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(m.all()).doesNotContainKey(StandardMetrics.COMPACT_STALL.name());
+
+    BuddyConfig t = Fixtures.tinyWatermarks(false);
+    BuddyConfig off = new BuddyConfig(t.asiPageblock(), t.cmaPageblocks(), t.thpMinFree(), t.minFreeKbytes(),
+        t.watermarkScaleFactor(), t.costPcp(), t.costBuddy(), t.costFallback(), t.watermarkBoostFactor(), false);
+    Metrics m2 = new Metrics();
+    BuddyAllocator b = new BuddyAllocator(arch, m2, Fixtures.GFP_SENSITIVE, off,
+        List.of(new ZoneSpan(1, "DMA32", 0, arch.nrFrames())));
+    b.freeAllBootMemory();
+    b.attachMigration(new FakeMigration());
+    assertThat(m2.all()).doesNotContainKey(StandardMetrics.COMPACT_STALL.name());
+  }
+}
