@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompactionTest {
   /** A kernel whose pages are the test's: every held page is movable; a move is recorded. */
-  static final class FakeMigration implements PageMigration {
+  static class FakeMigration implements PageMigration {
     final Set<Long> held = new HashSet<>();
     final List<long[]> moves = new ArrayList<>();
     int flushes;
@@ -140,6 +140,87 @@ class CompactionTest {
     assertThat(m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_NONSENSITIVE.name())
         + m.get(StandardMetrics.PAGEBLOCK_FLIPS_TO_SENSITIVE.name())).isEqualTo(flipsBefore);
     assertThat(a.checkConsistency()).isNull();
+  }
+
+  /**
+   * Randomized: movable and unmovable pages of orders 0-3 allocated and freed at random on a
+   * 16 MiB zone (with and without ASI), with order-4..9 requests that compact between them. After
+   * every request the allocator's lists, counters and frame states agree (checkConsistency), the
+   * free pages and the pages the test holds add up to the zone (no isolated page is lost), every
+   * page the kernel holds is allocated, no page was moved twice into one frame, every move went to a
+   * frame of the source's sensitivity, and no unmovable page moved.
+   */
+  @Test
+  void randomChurnWithCompactionKeepsTheAllocatorConsistent() {
+    for (boolean asi : new boolean[] {false, true}) {
+      Metrics m = new Metrics();
+      FakeArch arch = new FakeArch(2, 4096, 0);
+      BuddyAllocator a = Fixtures.singleZone(arch, m, asi);
+      FakeMigration mig = new FakeMigration() {
+        @Override public void migrate(int cpu, long src, long dst) {
+          assertThat(a.sensitivity(dst)).as("target sensitivity").isEqualTo(a.sensitivity(src));
+          super.migrate(cpu, src, dst);
+        }
+      };
+      a.attachMigration(mig);
+      java.util.SplittableRandom r = new java.util.SplittableRandom(asi ? 7 : 3);
+      java.util.List<long[]> unmovable = new ArrayList<>(); // {pfn, order}
+      java.util.List<long[]> large = new ArrayList<>();
+      long total = a.freePages();
+      for (int step = 0; step < 12000; step++) {
+        int what = r.nextInt(20);
+        int cpu = r.nextInt(2);
+        int sens = asi && r.nextBoolean() ? Gfp.__GFP_SENSITIVE : 0;
+        if (what < 9) { // movable pages fill memory, freed at random: holes
+          long p = a.alloc(cpu, 0, Gfp.GFP_HIGHUSER_MOVABLE | sens);
+          if (p >= 0) {
+            mig.held.add(p);
+          }
+        } else if (what < 13 && !mig.held.isEmpty()) {
+          Long[] h = mig.held.toArray(new Long[0]);
+          java.util.Arrays.sort(h);
+          long p = h[r.nextInt(h.length)];
+          mig.held.remove(p);
+          a.free(cpu, p, 0);
+        } else if (what == 13) {
+          int order = r.nextInt(4);
+          long p = a.alloc(cpu, order, Gfp.GFP_KERNEL | sens);
+          if (p >= 0) {
+            unmovable.add(new long[] {p, order});
+          }
+        } else if (what == 14 && !unmovable.isEmpty()) {
+          long[] u = unmovable.remove(r.nextInt(unmovable.size()));
+          a.free(cpu, u[0], (int) u[1]);
+        } else if (what < 18) {
+          int order = 4 + r.nextInt(6);
+          long p = r.nextBoolean() ? a.alloc(cpu, order, Gfp.GFP_TRANSHUGE | sens)
+              : a.allocAfterReclaim(cpu, order, Gfp.GFP_KERNEL | sens);
+          if (p >= 0) {
+            large.add(new long[] {p, order});
+          }
+        } else if (!large.isEmpty()) {
+          long[] l = large.remove(r.nextInt(large.size()));
+          a.free(cpu, l[0], (int) l[1]);
+        }
+        String bad = a.checkConsistency();
+        assertThat(bad).as("asi %s step %d", asi, step).isNull();
+        long inUse = mig.held.size();
+        for (long[] b : unmovable) {
+          inUse += 1L << b[1];
+        }
+        for (long[] b : large) {
+          inUse += 1L << b[1];
+        }
+        assertThat(a.freePages() + inUse).as("asi %s step %d: no frame lost or made", asi, step).isEqualTo(total);
+      }
+      for (long p : mig.held) {
+        assertThat(a.fa.ft.stateOf((int) p) & FrameTable.ALLOC).as("held page %d allocated", p).isNotZero();
+      }
+      assertThat(m.get(StandardMetrics.PGMIGRATE_SUCCESS.name())).as("asi " + asi).isPositive();
+      assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).as("asi " + asi).isPositive();
+      assertThat(mig.moves).hasSize((int) m.get(StandardMetrics.PGMIGRATE_SUCCESS.name()));
+      assertThat(mig.unflushed).isZero();
+    }
   }
 
   @Test
