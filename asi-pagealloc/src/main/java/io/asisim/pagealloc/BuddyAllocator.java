@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Partly modelled: pcp {@code high} is fixed at {@code high_min} (no auto-tuning, no
  * {@code alloc_factor} doubling, no {@code free_high}); no THP pcp lists for order 9; no watermark
  * boosting; one NUMA node; pages are never isolated (the {@code Isolate} type exists for seeded
- * states). Reclaim and compaction are not modelled: when they would run, the allocation fails.
+ * states). Reclaim is the kernel's ({@code PageAllocator.allocAfterReclaim}); direct compaction is
+ * {@link Compaction}, once page migration is attached.
  */
 public final class BuddyAllocator implements PageAllocator {
   private static final Logger LOG = LoggerFactory.getLogger(BuddyAllocator.class);
@@ -346,6 +347,11 @@ public final class BuddyAllocator implements PageAllocator {
       }
     }
     return n;
+  }
+
+  @Override
+  public boolean compactionWouldGoAhead(int order, int highestZoneIdx) {
+    return migration == null || !cfg.compaction() || Compaction.wouldGoAhead(fa, order, highestZoneIdx);
   }
 
   /** {@code pgdat_balanced()}: bottom-up, the first zone whose free pages clear its (boosted) high mark. */

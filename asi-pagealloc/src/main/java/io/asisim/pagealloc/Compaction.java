@@ -194,20 +194,47 @@ final class Compaction implements CompactionHook {
     if (Watermarks.zoneWatermarkOk(z, cc.order, mark, cc.highestZoneIdx, flags, z.freePages, fa.hasCma, fa.nrSens)) {
       return COMPACT_SUCCESS;
     }
-    // __compaction_suitable(): order-0 free memory for the migration targets
-    long wmark = (cc.order > PageOrder.PAGE_ALLOC_COSTLY_ORDER ? z.wmarkLow : z.wmarkMin) + (2L << cc.order);
-    if (!Watermarks.zoneWatermarkOk(z, 0, wmark, cc.highestZoneIdx, AllocFlags.ALLOC_CMA, z.freePages, fa.hasCma,
-        fa.nrSens)) {
-      return COMPACT_SKIPPED;
+    long wmark = Watermarks.wmark(z, cc.order > PageOrder.PAGE_ALLOC_COSTLY_ORDER ? AllocFlags.ALLOC_WMARK_LOW
+        : AllocFlags.ALLOC_WMARK_MIN); // low_wmark_pages() / min_wmark_pages(): boost included
+    // not suitable: COMPACT_SKIPPED, or COMPACT_NOT_SUITABLE_ZONE, which the caller treats as skipped
+    return compactionSuitable(fa, z, cc.order, wmark, cc.highestZoneIdx) ? COMPACT_CONTINUE : COMPACT_SKIPPED;
+  }
+
+  /**
+   * {@code compaction_suitable()}: the zone has the order-0 free memory the migration targets need
+   * above {@code watermark} ({@code __compaction_suitable()}, {@code compact_gap()}: twice the
+   * request), and for a costly order its failure comes from fragmentation rather than lack of
+   * memory (fragmentation index above {@code sysctl_extfrag_threshold}).
+   */
+  static boolean compactionSuitable(FreeArea fa, Zone z, int order, long watermark, int highestZoneIdx) {
+    if (!Watermarks.zoneWatermarkOk(z, 0, watermark + (2L << order), highestZoneIdx, AllocFlags.ALLOC_CMA, z.freePages,
+        fa.hasCma, fa.nrSens)) {
+      return false;
     }
-    // a failure from lack of memory rather than fragmentation is reclaim's to fix
-    if (cc.order > PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
-      int fragindex = ExtFrag.fragmentationIndex(cc.order, z.nrFree);
-      if (fragindex >= 0 && fragindex <= EXTFRAG_THRESHOLD) {
-        return COMPACT_SKIPPED; // COMPACT_NOT_SUITABLE_ZONE, which the caller treats as skipped
+    if (order > PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      int fragindex = ExtFrag.fragmentationIndex(order, z.nrFree);
+      return fragindex < 0 || fragindex > EXTFRAG_THRESHOLD;
+    }
+    return true;
+  }
+
+  /**
+   * The zone loop of {@code should_continue_reclaim()} (mm/vmscan.c): whether some zone up to
+   * {@code highestZoneIdx} could take the request at its min watermark or could compact for it.
+   */
+  static boolean wouldGoAhead(FreeArea fa, int order, int highestZoneIdx) {
+    for (int i = 0; i <= highestZoneIdx && i < fa.byIndex.length; i++) {
+      Zone z = fa.byIndex[i];
+      if (z == null || z.managedPages == 0) {
+        continue;
+      }
+      long min = Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_MIN);
+      if (Watermarks.zoneWatermarkOk(z, order, min, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)
+          || compactionSuitable(fa, z, order, min, highestZoneIdx)) {
+        return true;
       }
     }
-    return COMPACT_CONTINUE;
+    return false;
   }
 
   /** {@code __compact_finished()} as {@code compact_finished()} reports it. */

@@ -223,6 +223,54 @@ class CompactionTest {
     }
   }
 
+  /**
+   * {@code should_continue_reclaim()}'s zone test: reclaim for a THP stops once the zone could
+   * compact for it (fragmented, with {@code compact_gap()} of order-0 memory above min) or take it
+   * at once, and goes on while it has too little memory or its free memory is in blocks too
+   * large to be fragmentation's fault.
+   */
+  /** The highest zone a THP fault may use ({@code gfp_zone(GFP_TRANSHUGE)}). */
+  private static final int THP_ZONE = Gfp.gfpZone(Gfp.GFP_TRANSHUGE);
+
+  @Test
+  void reclaimForACostlyOrderStopsOnceCompactionCouldGoAhead() {
+    Metrics m = new Metrics();
+    BuddyAllocator a = fragmented(m, new FakeMigration(), false);
+    Zone z = a.zones[0];
+    // 2048 free pages in order-0 holes: fragmentation index 1000 - (1000 + 4000) / 2048 = 998
+    assertThat(ExtFrag.fragmentationIndex(9, z.nrFree)).isEqualTo(998);
+    assertThat(z.freePages).isGreaterThanOrEqualTo(z.wmarkMin + 1024);
+    assertThat(a.compactionWouldGoAhead(9, THP_ZONE)).isTrue();
+    while (z.freePages >= z.wmarkMin + 1024) {
+      assertThat(a.alloc(0, 0, Gfp.GFP_HIGHUSER_MOVABLE)).isNotNegative();
+    }
+    assertThat(a.compactionWouldGoAhead(9, THP_ZONE)).as("too little to migrate into: reclaim goes on").isFalse();
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).as("asking compacts nothing").isZero();
+
+    // free memory in order-8 blocks, none of order 9: index about 1000 - (1000 + 4000) / 8 = 375, at
+    // most the threshold 500, so the request fails for lack of memory, not fragmentation
+    BuddyAllocator b = Fixtures.singleZone(new FakeArch(1, 4096, 0), new Metrics(), false);
+    b.attachMigration(new FakeMigration());
+    List<Long> blocks = new ArrayList<>();
+    for (long p; (p = b.alloc(0, 8, Gfp.GFP_HIGHUSER_MOVABLE)) >= 0; ) {
+      blocks.add(p);
+    }
+    for (long p : blocks) {
+      if ((p & 256) != 0) {
+        b.free(0, p, 8);
+      }
+    }
+    Zone bz = b.zones[0];
+    assertThat(bz.nrFree[9] + bz.nrFree[10]).isZero();
+    assertThat(ExtFrag.fragmentationIndex(9, bz.nrFree)).isLessThanOrEqualTo(Compaction.EXTFRAG_THRESHOLD);
+    assertThat(b.compactionWouldGoAhead(9, THP_ZONE)).isFalse();
+    // one order-9 block freed whole: the allocation itself would succeed at min
+    long lowBlock = blocks.stream().filter(p -> (p & 256) == 0).findFirst().orElseThrow();
+    b.free(0, lowBlock, 8);
+    assertThat(bz.nrFree[9] + bz.nrFree[10]).isPositive();
+    assertThat(b.compactionWouldGoAhead(9, THP_ZONE)).isTrue();
+  }
+
   @Test
   void withoutAttachedMigrationOrWithCompactionOffNothingCompacts() {
     Metrics m = new Metrics();
@@ -243,5 +291,7 @@ class CompactionTest {
     b.freeAllBootMemory();
     b.attachMigration(new FakeMigration());
     assertThat(m2.all()).doesNotContainKey(StandardMetrics.COMPACT_STALL.name());
+    assertThat(a.compactionWouldGoAhead(9, THP_ZONE)).as("no migration: reclaim stops after its batch").isTrue();
+    assertThat(b.compactionWouldGoAhead(9, THP_ZONE)).as("compaction off: likewise").isTrue();
   }
 }

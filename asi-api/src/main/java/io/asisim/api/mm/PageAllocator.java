@@ -156,6 +156,17 @@ public interface PageAllocator {
   }
 
   /**
+   * Whether direct reclaim for a costly request of {@code order} has freed enough: some zone up to
+   * {@code highestZoneIdx} could take the request at its min watermark, or could compact for it
+   * ({@code compaction_suitable()}), the test by which {@code should_continue_reclaim()}
+   * (mm/vmscan.c) stops reclaim/compaction mode. This default, for an allocator that does not
+   * compact, says yes: reclaim stops after its first batch.
+   */
+  default boolean compactionWouldGoAhead(int order, int highestZoneIdx) {
+    return true;
+  }
+
+  /**
    * Free pages in buddy blocks of {@code minOrder} or more, all zones (what /proc/buddyinfo's
    * columns from {@code minOrder} add up to); -1 when the allocator keeps no buddy lists (this default).
    */

@@ -27,6 +27,8 @@ final class PageCache {
   private int lruTail;
   private int lruSize;
   private long scanned;
+  /** Cached pages of evictable files ({@code NR_INACTIVE_FILE} + {@code NR_ACTIVE_FILE}). */
+  private long nrEvictable;
 
   int createFile(long nrPages, boolean isEvictable) {
     if (nrPages < 1 || nrPages > Integer.MAX_VALUE - 8) {
@@ -72,6 +74,7 @@ final class PageCache {
     owner.put(pfn, encode(file, index));
     if (evictable.get(file)) {
       pushLru(encode(file, index));
+      nrEvictable++;
     }
   }
 
@@ -104,6 +107,9 @@ final class PageCache {
     if (pfn >= 0) {
       p[(int) index] = -1;
       owner.remove(pfn);
+      if (evictable.get(file)) {
+        nrEvictable--;
+      }
     }
     return pfn;
   }
@@ -119,6 +125,11 @@ final class PageCache {
     }
     pages.get(fileOf(code))[(int) indexOf(code)] = dst;
     owner.put(dst, code);
+  }
+
+  /** Cached pages of evictable files: what reclaim could still evict. */
+  long nrEvictable() {
+    return nrEvictable;
   }
 
   /** Every cached frame → its (file, index) encoded ({@link #encode}); read-only, for the checker. */

@@ -4,6 +4,7 @@ import io.asisim.api.machine.Machine;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.mm.PageOrder;
 
 /**
  * Reclaim of clean page cache (mm/vmscan.c) and the order-0 allocation that wakes it. An allocation
@@ -11,8 +12,9 @@ import io.asisim.api.mm.PageAllocator;
  * thread that runs on another CPU (the least-loaded one; the allocating CPU only on a one-CPU
  * machine) on that CPU's borrowed mm and reclaims in {@code SWAP_CLUSTER_MAX} batches until free
  * memory is back at the high watermark ({@code balance_pgdat()}). An allocation that fails
- * reclaims a larger batch itself and retries once ({@code __alloc_pages_direct_reclaim()}) before
- * it counts as out of memory. Only clean evictable page cache is reclaimable (no swap, no dirty
+ * reclaims a larger batch itself (for a costly order, until compaction could go ahead) and retries
+ * once ({@code __alloc_pages_direct_reclaim()}) before it counts as out of memory (a costly or
+ * {@code __GFP_NORETRY} one never does: its caller falls back). Only clean evictable page cache is reclaimable (no swap, no dirty
  * writeback).
  *
  * <p>kswapd is woken where the kernel wakes it: when an allocation misses the low watermark of
@@ -123,16 +125,40 @@ final class Vmscan {
     }
     if (pfn < 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0) {
       vmscan[allocstall(gfp)].inc(); // __perform_reclaim(): this allocation stalls in reclaim
-      if (shrink(cpu, RECLAIM_BATCH * 4, false) > 0) {
+      if (directReclaim(cpu, order, highest) > 0) {
         kswapdFailures = 0; // direct reclaim made progress: kswapd may try again
       }
       // the retry after reclaim, which compacts synchronously when the allocator compacts
       pfn = allocator.allocAfterReclaim(cpu, order, gfp);
-      if (pfn < 0) {
+      if (pfn < 0 && order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER
+          && (gfp & (Gfp.__GFP_NORETRY | Gfp.__GFP_RETRY_MAYFAIL)) == 0) {
+        // __alloc_pages_may_oom(): only a request the OOM killer would be called for; a costly
+        // or __GFP_NORETRY one (a THP fault, SLUB's high order) fails and its caller falls back
         oomEvents.inc();
       }
     }
     return pfn;
+  }
+
+  /**
+   * {@code try_to_free_pages()} for a request of {@code order}: a batch of {@code 4 *
+   * SWAP_CLUSTER_MAX}; then, for a costly order (reclaim/compaction mode, {@code in_reclaim_compaction()}),
+   * more batches while {@code should_continue_reclaim()} says so: the last batch freed something,
+   * no zone could take the request or compact for it yet
+   * ({@code PageAllocator.compactionWouldGoAhead}), and more file pages than {@code compact_gap()}
+   * are left on the LRU. The pages evicted.
+   */
+  private int directReclaim(int cpu, int order, int highestZoneIdx) {
+    int total = shrink(cpu, RECLAIM_BATCH * 4, false);
+    if (order <= PageOrder.PAGE_ALLOC_COSTLY_ORDER) {
+      return total;
+    }
+    int n = total;
+    while (n > 0 && !allocator.compactionWouldGoAhead(order, highestZoneIdx) && cache.nrEvictable() > (2L << order)) {
+      n = shrink(cpu, RECLAIM_BATCH, false);
+      total += n;
+    }
+    return total;
   }
 
   /** Frees an order-0 page allocated by {@link #allocUserPage}. */

@@ -25,7 +25,12 @@ package io.asisim.sim.workload;
  * @param thpDefrag {@code transparent_hugepage/defrag} ({@code Kernel.THP_DEFRAG_*})
  * @param heapPurgePages heap pages a request returns with {@code madvise(MADV_DONTNEED)} at random
  *     (a user-space allocator purging freed pages; later writes fault them in again)
+ * @param rebuildEvery every this many requests the server in turn drops its heap and builds a new
+ *     one (a restart, a cache rebuilt): {@code munmap()}, {@code mmap()}, {@code MADV_HUGEPAGE}
+ *     with {@code thp=madvise}, every page written (0: never)
+ * @param zipfTheta 0 for uniformly random reads; else fio's {@code random_distribution=zipf:THETA}
+ *     over the files' {@code read-pages} runs ({@link Zipf})
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
-    int thp, int thpDefrag, int heapPurgePages) {}
+    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, double zipfTheta) {}

@@ -54,6 +54,9 @@ public final class ServerMixPlugin implements Plugin<Workload> {
             "user time of a request and of a job (estimate)"),
         ParamSpec.integer("burst-every", 16, 0, Integer.MAX_VALUE, "a burst of anonymous memory every N requests (0: none)"),
         ParamSpec.integer("burst-pages", 64, 1, 1 << 20, "pages mapped, written and unmapped by a burst"),
+        ParamSpec.integer("heap-rebuild-every", 0, 0, Integer.MAX_VALUE,
+            "every N requests the server in turn drops its heap and writes a new one, as a restart would (munmap, mmap, "
+                + "MADV_HUGEPAGE with thp=madvise): huge-page faults on a machine full of page cache (0: never)"),
         ParamSpec.integer("job-every", 64, 0, Integer.MAX_VALUE, "a short-lived job (fork, exec, exit) every N requests (0: none)"),
         ParamSpec.integer("job-pages", 256, 1, 1 << 20, "anonymous pages a job writes"),
         ParamSpec.integer("module-every", 0, 0, Integer.MAX_VALUE,
@@ -67,7 +70,12 @@ public final class ServerMixPlugin implements Plugin<Workload> {
                 + "later heap writes fault them in again, wherever the allocator puts them (0: none)"),
         ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
             "transparent_hugepage/defrag: which THP faults reclaim and compact directly (always: all; madvise, "
-                + "defer+madvise: MADV_HUGEPAGE mappings; defer, never: none)"));
+                + "defer+madvise: MADV_HUGEPAGE mappings; defer, never: none)"),
+        ParamSpec.choice("read-distribution", "uniform", List.of("uniform", "zipf"),
+            "which run of which file a request reads: uniform, or zipf (fio's random_distribution=zipf:THETA over "
+                + "all files' read-pages runs: a hot set that stays cached while the rest is reclaimed)"),
+        ParamSpec.decimal("zipf-theta", 1.2, 0.01, 10,
+            "theta of read-distribution=zipf, not 1 (fio's zipf:THETA; fio's documented example is 1.2)"));
   }
 
   @Override
@@ -78,7 +86,16 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
         p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")),
-        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"));
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
+        p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0);
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
+  }
+
+  private static double zipfTheta(double theta) {
+    if (theta == 1.0) {
+      throw new IllegalArgumentException("workload.server-mix.zipf-theta: 1 is not valid (fio refuses it too: "
+          + "the Zipf draw divides by 1 - theta); valid: 0.01..10 except 1");
+    }
+    return theta;
   }
 }

@@ -24,8 +24,10 @@ import java.util.SplittableRandom;
  * Each op is one request by the next server in turn: {@code read-pages} pages of a random file
  * at a random offset through {@code pread()}, {@code heap-writes} writes to random heap pages, the
  * server's user time; every {@code burst-every} ops a burst, every {@code job-every} ops a job
- * (the server waits for it). Not in this mix yet: transparent huge pages and compaction (neither
- * is modelled), sockets, and file creation and deletion (dentry churn). docs/workloads.md.
+ * (the server waits for it). With {@code read-distribution=zipf} the runs read follow fio's
+ * Zipf distribution ({@link Zipf}): a hot set stays cached, scattered over memory, while reclaim
+ * frees the cold pages around it, so free memory fragments. Not in this mix yet: sockets, and file
+ * creation and deletion (dentry churn). docs/workloads.md.
  */
 final class ServerMixWorkload implements Workload {
   /** Estimate: a server's user working set per request (data, text pages). */
@@ -39,7 +41,10 @@ final class ServerMixWorkload implements Workload {
   private int[] servers;
   /** The threads of each server process (the leader first), which serve its requests in turn. */
   private int[][] threads;
+  /** Per server its heap's start; 0 while a rebuild has dropped it. */
   private long[] heaps;
+  /** Per server the request that dropped its heap for a rebuild. */
+  private long[] droppedAt;
   /** Per server its loaded module's handle, -1 for none. */
   private int[] modules;
   private int[] files;
@@ -48,6 +53,10 @@ final class ServerMixWorkload implements Workload {
   private int jobProgram;
   /** All but server-memory, held as other tenants' huge pages. */
   private OtherTenants tenants;
+  /** With read-distribution=zipf: the draw over every file's read-pages runs; else null. */
+  private Zipf zipf;
+  private long runsPerFile;
+
 
   ServerMixWorkload(ServerMixParams p, SplittableRandom random) {
     this.p = p;
@@ -81,8 +90,13 @@ final class ServerMixWorkload implements Workload {
       files[f] = k.createFile(filePages, true);
     }
     jobProgram = k.createFile(JOB_TEXT_PAGES, true);
+    if (p.zipfTheta() > 0) {
+      runsPerFile = filePages / p.readPages();
+      zipf = new Zipf(runsPerFile * files.length, p.zipfTheta(), random);
+    }
     servers = new int[p.servers()];
     heaps = new long[p.servers()];
+    droppedAt = new long[p.servers()];
     modules = new int[p.servers()];
     java.util.Arrays.fill(modules, -1);
     fds = new int[p.servers()][files.length];
@@ -92,13 +106,7 @@ final class ServerMixWorkload implements Workload {
         throw new IllegalArgumentException("server-mix: out of memory starting server " + s);
       }
       k.setUserWorkingSet(servers[s], USER_DATA_PAGES, USER_TEXT_PAGES);
-      heaps[s] = k.mmapAnon(servers[s], p.heapPages());
-      if (p.thp() == Kernel.THP_MADVISE) {
-        k.madviseHugepage(servers[s], heaps[s], p.heapPages());
-      }
-      for (int i = 0; i < p.heapPages(); i++) {
-        k.touch(servers[s], heaps[s] + ((long) i << 12), true);
-      }
+      heaps[s] = buildHeap(k, servers[s]);
       for (int f = 0; f < files.length; f++) {
         fds[s][f] = k.open(servers[s], files[f]);
       }
@@ -117,13 +125,24 @@ final class ServerMixWorkload implements Workload {
   public void step(Kernel k, long index) {
     int s = (int) (index % servers.length);
     int pid = threads[s][(int) (index / servers.length % p.threads())];
-    int f = random.nextInt(files.length);
-    long at = random.nextLong(filePages - p.readPages() + 1);
+    int f;
+    long at;
+    if (zipf == null) {
+      f = random.nextInt(files.length);
+      at = random.nextLong(filePages - p.readPages() + 1);
+    } else {
+      long run = zipf.next(random);
+      f = (int) (run / runsPerFile);
+      at = run % runsPerFile * p.readPages();
+    }
     k.read(pid, fds[s][f], at, p.readPages());
-    for (int w = 0; w < p.heapWrites(); w++) {
+    if (heaps[s] == 0 && index - droppedAt[s] >= p.rebuildEvery() / 2) {
+      heaps[s] = buildHeap(k, pid); // restarted: the page cache has grown into the old heap's memory
+    }
+    for (int w = 0; w < p.heapWrites() && heaps[s] != 0; w++) {
       k.touch(pid, heaps[s] + ((long) random.nextInt(p.heapPages()) << 12), true);
     }
-    for (int w = 0; w < p.heapPurgePages(); w++) {
+    for (int w = 0; w < p.heapPurgePages() && heaps[s] != 0; w++) {
       k.madviseDontneed(pid, heaps[s] + ((long) random.nextInt(p.heapPages()) << 12), 1);
     }
     k.runUser(pid, p.userCycles());
@@ -134,6 +153,11 @@ final class ServerMixWorkload implements Workload {
       }
       k.munmap(pid, va, p.burstPages());
     }
+    if (p.rebuildEvery() > 0 && index % p.rebuildEvery() == p.rebuildEvery() - 1 && heaps[s] != 0) {
+      k.munmap(pid, heaps[s], p.heapPages()); // down until its turn rebuildEvery / 2 requests later
+      heaps[s] = 0;
+      droppedAt[s] = index;
+    }
     if (p.jobEvery() > 0 && index % p.jobEvery() == p.jobEvery() - 1) {
       job(k, pid);
     }
@@ -143,6 +167,18 @@ final class ServerMixWorkload implements Workload {
       }
       modules[s] = k.loadModule(pid, p.modulePages());
     }
+  }
+
+  /** A new heap: mmap(), MADV_HUGEPAGE with thp=madvise, every page written. */
+  private long buildHeap(Kernel k, int pid) {
+    long heap = k.mmapAnon(pid, p.heapPages());
+    if (p.thp() == Kernel.THP_MADVISE) {
+      k.madviseHugepage(pid, heap, p.heapPages());
+    }
+    for (int i = 0; i < p.heapPages(); i++) {
+      k.touch(pid, heap + ((long) i << 12), true);
+    }
+    return heap;
   }
 
   /** fork() + execve() of the job program; the job writes its pages and exits; the server reaps it. */

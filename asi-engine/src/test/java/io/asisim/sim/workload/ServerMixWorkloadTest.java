@@ -100,6 +100,46 @@ class ServerMixWorkloadTest {
         .isEqualTo(runner.run(config("pageblock-migratetype", 0)).metrics());
   }
 
+  /** fio's zipf:0.8 over the same files: a hot set stays cached, so fewer reads miss, and reclaim still runs. */
+  @Test
+  void aZipfReadSkewKeepsAHotSetCached() {
+    Runner runner = new Runner(REG);
+    RunResult uniform = runner.run(config("pageblock-migratetype", 250));
+    RunResult zipf = runner.run(config("pageblock-migratetype", 250, "workload.server-mix.read-distribution=zipf",
+        "workload.server-mix.zipf-theta=0.8"));
+    assertThat(zipf.get("invariant_violations")).isZero();
+    assertThat(zipf.get("pagecache_evictions")).isPositive();
+    assertThat(zipf.get("pagecache_misses")).isLessThan(uniform.get("pagecache_misses") * 0.8);
+    assertThat(zipf.get("syscalls")).as("the same requests, only other offsets").isEqualTo(uniform.get("syscalls"));
+  }
+
+  /**
+   * thp=madvise with a heap rebuilt every 1 001 requests: drops at requests 1 000, 2 001, 3 002,
+   * 4 003 and 5 004, each rebuilt at its server's first turn 500 requests later, so 5 heaps of 2 048
+   * pages fault 4 huge pages each during the run (the first heaps fault before it); a THP fault
+   * that fails falls back and is no OOM event.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"buddy", "pageblock-migratetype", "unmapped-pool"})
+  void aRebuiltHeapFaultsItsHugePagesDuringTheRun(String allocator) {
+    RunResult r = new Runner(REG).run(config(allocator, 250, "workload.server-mix.thp=madvise",
+        "workload.server-mix.heap-rebuild-every=1001"));
+    assertThat(r.get("invariant_violations")).isZero();
+    assertThat(r.get("thp_fault_alloc") + r.get("thp_fault_fallback")).isEqualTo(5 * 4);
+    assertThat(r.get("oom_events")).isZero();
+    // a THP fault that stalls in direct reclaim reclaims past its first 4 * SWAP_CLUSTER_MAX, in
+    // reclaim/compaction mode, until a block is free or compaction could go ahead
+    double stalls = r.get("allocstall_movable");
+    if (!allocator.equals("unmapped-pool")) {
+      assertThat(stalls).as("the page cache fills the dropped heap's memory: the rebuild reclaims").isPositive();
+      assertThat(r.get("thp_fault_fallback")).isZero();
+    }
+    assertThat(r.get("pgsteal_direct")).isGreaterThan(stalls * 4 * 32 - 1);
+    if (stalls > 0) {
+      assertThat(r.get("pgsteal_direct")).isGreaterThan(stalls * 4 * 32);
+    }
+  }
+
   @Test
   void heapsThatCannotFitAreOneClearError() {
     assertThatThrownBy(() -> new Runner(REG).run(config("buddy", 0, "workload.server-mix.heap-pages=40000")))
