@@ -46,6 +46,13 @@ final class AllocContext {
   boolean wokeKswapd;
   /** The retry after the caller's direct reclaim ({@code PageAllocator.allocAfterReclaim}): compaction runs at SYNC_LIGHT. */
   boolean afterReclaim;
+  /** The {@code enum compact_result} of the request's last direct compaction ({@code COMPACT_SKIPPED} before one). */
+  int compactResult;
+  /**
+   * The slow path gave up before direct reclaim ({@code goto nopage} for a costly
+   * {@code __GFP_NORETRY} request whose first compaction was skipped or deferred).
+   */
+  boolean noReclaim;
 
   AllocContext(FreeArea fa) {
     this.fa = fa;
@@ -60,6 +67,8 @@ final class AllocContext {
     this.flipRefused = false;
     this.wokeKswapd = false;
     this.afterReclaim = false;
+    this.compactResult = Compaction.COMPACT_SKIPPED;
+    this.noReclaim = false;
     return this;
   }
 }

@@ -78,6 +78,8 @@ public final class BuddyAllocator implements PageAllocator {
   private final AllocContext ac;
   /** An allocation woke kswapd since {@link #takeKswapdWakeup()} last asked. */
   private boolean kswapdPending;
+  /** The last request failed in the slow path before direct reclaim (its {@code noReclaim}). */
+  private boolean noReclaim;
 
   // Sections that call the strategy or compaction hooks: rebuilt by wire().
   private SensitivityStrategy strategy;
@@ -334,6 +336,13 @@ public final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean takeNoReclaim() {
+    boolean r = noReclaim;
+    noReclaim = false;
+    return r;
+  }
+
+  @Override
   public long reclaimWatermark() {
     return Watermarks.highSum(zones);
   }
@@ -354,22 +363,9 @@ public final class BuddyAllocator implements PageAllocator {
     return migration == null || !cfg.compaction() || Compaction.wouldGoAhead(fa, order, highestZoneIdx);
   }
 
-  /** {@code pgdat_balanced()}: bottom-up, the first zone whose free pages clear its (boosted) high mark. */
   @Override
   public boolean pgdatBalanced(int highestZoneIdx) {
-    boolean any = false;
-    for (int i = 0; i <= highestZoneIdx && i < fa.byIndex.length; i++) {
-      Zone z = fa.byIndex[i];
-      if (z == null || z.managedPages == 0) {
-        continue;
-      }
-      any = true;
-      long mark = Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_HIGH);
-      if (Watermarks.zoneWatermarkOk(z, 0, mark, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)) {
-        return true;
-      }
-    }
-    return !any;
+    return Watermarks.pgdatBalanced(fa, highestZoneIdx);
   }
 
   @Override
@@ -386,8 +382,7 @@ public final class BuddyAllocator implements PageAllocator {
    * counters (the unmapped pool's refill). Returns the pfn or -1.
    */
   int allocPages(int cpu, int order, int gfp, int sens) {
-    int pfn = allocPagesNoprof(order, ac.reset(cpu, gfp, sens));
-    return pfn;
+    return allocPagesNoprof(order, ac.reset(cpu, gfp, sens));
   }
 
   /** {@code __alloc_pages_noprof()} on a context already {@link AllocContext#reset}. Returns the pfn or -1. */
@@ -415,6 +410,7 @@ public final class BuddyAllocator implements PageAllocator {
       pfn = slowpath.slowpath(order, cma, ac);
     }
     kswapdPending |= ac.wokeKswapd; // wake_all_kswapds(), or a boosted watermark in rmqueue()
+    noReclaim = pfn < 0 && ac.noReclaim;
     return pfn;
   }
 

@@ -100,6 +100,7 @@ final class Compaction implements CompactionHook {
     ac.reset(cpu, gfp, sens);
     ac.highestZoneIdx = highest;
     ac.migratetype = mt;
+    ac.compactResult = rc;
     if (rc == COMPACT_SKIPPED) {
       return -1;
     }

@@ -16,7 +16,9 @@ import io.asisim.api.mm.Gfp;
  * {@link CompactionHook} (asynchronous first for costly or unmovable high-order requests, at
  * {@code COMPACT_PRIO_SYNC_LIGHT} on the retry after reclaim), the "reclaim made no progress" steps
  * {@code unreserve_highatomic_pageblock()} + {@code drain_all_pages()}, then the forced
- * unreserve. Reclaim and the OOM killer are not modelled: when those would run, the request fails.
+ * unreserve. Reclaim is the caller's ({@code PageAllocator.allocAfterReclaim} retries after it;
+ * {@code PageAllocator.takeNoReclaim} says when the slow path gave up before it); the OOM killer
+ * is not modelled.
  * The fast path before it ({@code __alloc_pages_noprof()}) is the {@link BuddyAllocator} facade's.
  */
 final class Slowpath {
@@ -63,6 +65,13 @@ final class Slowpath {
       pfn = compaction.directCompact(order, flags, CompactionHook.COMPACT_PRIO_ASYNC, ac, getPage);
       if (pfn >= 0) {
         return pfn;
+      }
+      // a costly __GFP_NORETRY request (a THP fault under defrag=always, not madvised) whose
+      // compaction could not run or was deferred goes to nopage: neither reclaim nor a retry
+      if (costly && (gfp & Gfp.__GFP_NORETRY) != 0
+          && (ac.compactResult == Compaction.COMPACT_SKIPPED || ac.compactResult == Compaction.COMPACT_DEFERRED)) {
+        ac.noReclaim = true;
+        return -1;
       }
     }
     // __alloc_pages_direct_reclaim(): reclaim itself is the caller's (the kernel's Vmscan, which

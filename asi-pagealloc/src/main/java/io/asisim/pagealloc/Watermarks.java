@@ -258,4 +258,21 @@ final class Watermarks {
     }
     return false;
   }
+
+  /** {@code pgdat_balanced()} (mm/vmscan.c): bottom-up, the first zone whose free pages clear its (boosted) high mark. */
+  static boolean pgdatBalanced(FreeArea fa, int highestZoneIdx) {
+    boolean any = false;
+    for (int i = 0; i <= highestZoneIdx && i < fa.byIndex.length; i++) {
+      Zone z = fa.byIndex[i];
+      if (z == null || z.managedPages == 0) {
+        continue;
+      }
+      any = true;
+      long mark = Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_HIGH);
+      if (Watermarks.zoneWatermarkOk(z, 0, mark, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)) {
+        return true;
+      }
+    }
+    return !any;
+  }
 }

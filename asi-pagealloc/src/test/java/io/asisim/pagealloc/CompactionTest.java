@@ -271,6 +271,39 @@ class CompactionTest {
     assertThat(b.compactionWouldGoAhead(9, THP_ZONE)).isTrue();
   }
 
+  /**
+   * {@code __alloc_pages_slowpath()}'s {@code nopage} for a costly {@code __GFP_NORETRY} request
+   * (a THP fault under defrag=always): when its first, asynchronous compaction was skipped or
+   * deferred it gives up before reclaim; when compaction ran and failed, reclaim may follow.
+   */
+  @Test
+  void aCostlyNoretryRequestWhoseCompactionCouldNotRunGivesUpBeforeReclaim() {
+    int noretry = Gfp.GFP_TRANSHUGE | Gfp.__GFP_NORETRY;
+    Metrics m = new Metrics();
+    BuddyAllocator a = fragmented(m, new FakeMigration(), false);
+    Zone z = a.zones[0];
+    while (z.freePages >= z.wmarkLow + 1024) {
+      assertThat(a.alloc(0, 0, Gfp.GFP_HIGHUSER_MOVABLE)).isNotNegative();
+    }
+    assertThat(a.alloc(0, 9, noretry)).as("too little memory to compact: skipped").isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.takeNoReclaim()).isTrue();
+    assertThat(a.takeNoReclaim()).as("reading clears it").isFalse();
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isZero();
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.takeNoReclaim()).as("without __GFP_NORETRY the slow path goes on to reclaim").isFalse();
+
+    Metrics m2 = new Metrics();
+    FakeMigration mig = new FakeMigration();
+    BuddyAllocator b = fragmented(m2, mig, false);
+    mig.held.clear(); // nothing movable: compaction runs and fails (COMPACT_COMPLETE)
+    assertThat(b.alloc(0, 9, noretry)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(m2.get(StandardMetrics.COMPACT_STALL.name())).isEqualTo(1);
+    assertThat(b.takeNoReclaim()).as("compaction ran: reclaim, then one more async compaction").isFalse();
+    assertThat(b.allocAfterReclaim(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE); // sync: defers
+    assertThat(b.alloc(0, 9, noretry)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(b.takeNoReclaim()).as("deferred").isTrue();
+  }
+
   @Test
   void withoutAttachedMigrationOrWithCompactionOffNothingCompacts() {
     Metrics m = new Metrics();

@@ -156,6 +156,16 @@ public interface PageAllocator {
   }
 
   /**
+   * Whether the last request failed before the point where the kernel's slow path reclaims
+   * directly: {@code __alloc_pages_slowpath()} goes to {@code nopage} for a costly
+   * {@code __GFP_NORETRY} request whose first compaction was skipped or deferred, so its caller
+   * must not reclaim for it. Reading clears it. This default: never.
+   */
+  default boolean takeNoReclaim() {
+    return false;
+  }
+
+  /**
    * Whether direct reclaim for a costly request of {@code order} has freed enough: some zone up to
    * {@code highestZoneIdx} could take the request at its min watermark, or could compact for it
    * ({@code compaction_suitable()}), the test by which {@code should_continue_reclaim()}

@@ -115,15 +115,18 @@ final class Vmscan {
       wakeupKswapd(cpu, highest);
     }
     long pfn = allocator.alloc(cpu, order, gfp);
+    // the slow path may have given up before reclaim (a costly __GFP_NORETRY request): no retry
+    boolean noReclaim = pfn < 0 && allocator.takeNoReclaim();
     if (kswapd && allocator.takeKswapdWakeup()) { // a request that may not wake kswapd leaves it pending
       wakeupKswapd(cpu, highest); // the request missed every zone's low watermark
     }
-    if (pfn < 0 && kswapd) {
+    if (pfn < 0 && kswapd && !noReclaim) {
       // even the min watermark failed: kswapd first, then direct reclaim
       wakeupKswapd(cpu, highest);
       pfn = allocator.alloc(cpu, order, gfp);
+      noReclaim = pfn < 0 && allocator.takeNoReclaim();
     }
-    if (pfn < 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0) {
+    if (pfn < 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) != 0 && !noReclaim) {
       vmscan[allocstall(gfp)].inc(); // __perform_reclaim(): this allocation stalls in reclaim
       if (directReclaim(cpu, order, highest) > 0) {
         kswapdFailures = 0; // direct reclaim made progress: kswapd may try again
