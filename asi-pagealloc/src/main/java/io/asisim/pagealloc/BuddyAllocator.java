@@ -85,9 +85,11 @@ public final class BuddyAllocator implements PageAllocator {
   private SensitivityStrategy strategy;
   private CompactionHook compaction = CompactionHook.NONE;
   /** The kernel's page migration, once attached (compaction runs only with it), or null. */
-  private PageMigration migration;
-  private final Metrics metrics;
-  private Pcp pcp;
+  PageMigration migration;
+  final Metrics metrics;
+  Pcp pcp;
+  /** The CMA area ({@code cma} bytes at the top of the highest zone), or null. */
+  private final Cma cma;
   private GetPage getPage;
   private Slowpath slowpath;
 
@@ -134,6 +136,7 @@ public final class BuddyAllocator implements PageAllocator {
     wire(s, CompactionHook.NONE);
     fa.hasCma = cfg.cmaPageblocks() > 0;
     MmInit.memmapInitRange(ft, zones, cfg, reserved);
+    this.cma = Cma.area(zones, cfg, metrics);
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
     if (LOG.isDebugEnabled()) {
       for (Zone z : zones) {
@@ -198,8 +201,6 @@ public final class BuddyAllocator implements PageAllocator {
   void freeAllBootMemory() {
     MmInit.memblockFreeAll(this);
   }
-
-  // ---- PageAllocator ----
 
   @Override
   public long alloc(int cpu, int order, int gfpMask) {
@@ -349,13 +350,18 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long freePagesInBlocks(int minOrder) {
-    long n = 0;
-    for (Zone z : zones) {
-      for (int o = Math.max(0, minOrder); o < FrameTable.NR_PAGE_ORDERS; o++) {
-        n += z.nrFree[o] << o;
-      }
-    }
-    return n;
+    return fa.freePagesInBlocks(minOrder);
+  }
+
+  @Override
+  public long cmaAlloc(int cpu, int nrPageblocks) {
+    return cma == null ? -1 : cma.alloc(cpu, nrPageblocks, new ContigRange(this));
+  }
+
+  @Override
+  public void cmaRelease(int cpu, long pfn, int nrPageblocks) {
+    java.util.Objects.requireNonNull(cma, "cma_release: no CMA area (cma=0)").release(cpu, pfn, nrPageblocks,
+        new ContigRange(this));
   }
 
   @Override

@@ -226,6 +226,17 @@ final class FreeArea {
     return moved;
   }
 
+  /** Free pages in blocks of {@code minOrder} or more, every zone (/proc/buddyinfo's columns from it). */
+  long freePagesInBlocks(int minOrder) {
+    long n = 0;
+    for (Zone z : zones) {
+      for (int o = Math.max(0, minOrder); o < FrameTable.NR_PAGE_ORDERS; o++) {
+        n += z.nrFree[o] << o;
+      }
+    }
+    return n;
+  }
+
   /** {@code change_pageblock_range()}. */
   void changePageblockRange(int pfn, int order, int mt) {
     int n = order > FrameTable.PB_ORDER ? 1 << (order - FrameTable.PB_ORDER) : 1;

@@ -171,4 +171,26 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   public boolean takeKswapdWakeup() {
     return main.takeKswapdWakeup(); // pool refills allocate from the main buddy too
   }
+
+  @Override
+  public boolean takeNoReclaim() {
+    return main.takeNoReclaim();
+  }
+
+  /** The main allocator's zones decide (the pool's free pages are not in them). */
+  @Override
+  public boolean compactionWouldGoAhead(int order, int highestZoneIdx) {
+    return main.compactionWouldGoAhead(order, highestZoneIdx);
+  }
+
+  /** The CMA area is the main allocator's; a pool block in it (free or handed out) cannot move, so its run is busy. */
+  @Override
+  public long cmaAlloc(int cpu, int nrPageblocks) {
+    return main.cmaAlloc(cpu, nrPageblocks);
+  }
+
+  @Override
+  public void cmaRelease(int cpu, long pfn, int nrPageblocks) {
+    main.cmaRelease(cpu, pfn, nrPageblocks);
+  }
 }

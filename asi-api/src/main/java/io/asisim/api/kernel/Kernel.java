@@ -182,6 +182,19 @@ public interface Kernel {
     throw unsupported("pagemap");
   }
 
+  /**
+   * {@code dma_alloc_contiguous()} → {@code cma_alloc()} on {@code cpu}: {@code nrPageblocks} pageblocks of the
+   * allocator's CMA area ({@code cma}), movable pages migrated out; the first pfn, or -1 ({@code cma_alloc_fail}).
+   */
+  default long cmaAlloc(int cpu, int nrPageblocks) {
+    throw unsupported("cmaAlloc");
+  }
+
+  /** {@code cma_release()} of a run {@link #cmaAlloc} gave. */
+  default void cmaRelease(int cpu, long pfn, int nrPageblocks) {
+    throw unsupported("cmaRelease");
+  }
+
   /** /proc/buddyinfo summed from column {@code minOrder}: free pages in blocks of that order or more; -1 unknown. */
   default long freePagesInBlocks(int minOrder) {
     throw unsupported("freePagesInBlocks");

@@ -98,6 +98,19 @@ public final class StandardMetrics {
   public static final List<MetricDescriptor> COMPACTION = List.of(PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
       COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS);
 
+  // the CMA area (mm/cma.c), cma_alloc_* under their /proc/vmstat names (CONFIG_CMA)
+  public static final MetricDescriptor CMA_ALLOC_SUCCESS = m("cma_alloc_success", "count", NEITHER,
+      "cma_alloc() requests that got their pageblocks (/proc/vmstat)");
+  public static final MetricDescriptor CMA_ALLOC_FAIL = m("cma_alloc_fail", "count", LOWER,
+      "cma_alloc() requests that failed: no free run, or every run busy (/proc/vmstat)");
+  public static final MetricDescriptor CMA_BUSY_RETRIES = m("cma_busy_retries", "count", LOWER,
+      "runs of the CMA area alloc_contig_range() found busy (a page it cannot move), each followed by the next run");
+  public static final MetricDescriptor ASI_CMA_SENSITIVE_PAGEBLOCKS = m("asi_cma_sensitive_pageblocks", "count", NEITHER,
+      "CMA pageblocks a device got while sensitive: not in the restricted direct map (the posted series does not integrate CMA)");
+  /** The CMA counters. */
+  public static final List<MetricDescriptor> CMA = List.of(CMA_ALLOC_SUCCESS, CMA_ALLOC_FAIL, CMA_BUSY_RETRIES,
+      ASI_CMA_SENSITIVE_PAGEBLOCKS);
+
   public static final List<MetricDescriptor> ALL = List.of(
       OPS, SIM_TIME_NS, SIM_TIME_BUSIEST_CPU_NS, CPU_BUSY_SPREAD, THROUGHPUT, CYCLES_PER_OP, ASI_EXITS, ASI_EXIT_SITES, ASI_ENTERS, IBPB, RSB_FILLS,
       L1D_FLUSHES, MITIGATION_CYCLES, CR3_WRITES, TLB_MISSES, TLB_FLUSHES_LOCAL, TLB_SHOOTDOWNS,
@@ -107,7 +120,8 @@ public final class StandardMetrics {
       ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
       TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES, PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
-      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS);
+      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
+      CMA_ALLOC_SUCCESS, CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS);
 
   /** The standard descriptor named {@code name} (families match their children), or null. */
   public static MetricDescriptor find(String name) {

@@ -156,6 +156,21 @@ public interface PageAllocator {
   }
 
   /**
+   * {@code cma_alloc()} (mm/cma.c): {@code nrPageblocks} contiguous pageblocks of the CMA area for a
+   * device, moving out of the way what the kernel can migrate ({@code alloc_contig_range()}); the
+   * first pfn, or -1 when no run is free or every free run holds a page that cannot move. This
+   * default: -1 (no CMA area).
+   */
+  default long cmaAlloc(int cpu, int nrPageblocks) {
+    return -1;
+  }
+
+  /** {@code cma_release()} of a run {@link #cmaAlloc} gave. This default refuses: there is no CMA area. */
+  default void cmaRelease(int cpu, long pfn, int nrPageblocks) {
+    throw new IllegalStateException("cma_release: this allocator has no CMA area");
+  }
+
+  /**
    * Whether the last request failed before the point where the kernel's slow path reclaims
    * directly: {@code __alloc_pages_slowpath()} goes to {@code nopage} for a costly
    * {@code __GFP_NORETRY} request whose first compaction was skipped or deferred, so its caller

@@ -1,16 +1,14 @@
 package io.asisim.sim.kernel;
 
 import io.asisim.api.kernel.ContextSwitchPolicy;
-import io.asisim.api.kernel.Kernel;
 import io.asisim.api.mapper.FlushPolicy;
 import io.asisim.api.mapper.Mapper;
 import io.asisim.api.plugin.SimContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
-import java.util.SplittableRandom;
 
 /**
- * The simulated kernel's system-call table: each {@link Kernel} operation enters the kernel for its
+ * The simulated kernel's system-call table: each {@link io.asisim.api.kernel.Kernel} operation enters the kernel for its
  * task ({@link Sched#enter}), dispatches to the layer that models the kernel source it stands for
  * (the layers are built by {@link KernelInit}) and returns to user space. Every memory touch goes
  * through the machine's TLB model, so a restricted access to a sensitive frame takes the #PF path
@@ -19,10 +17,7 @@ import java.util.SplittableRandom;
  * <p>Not modelled: futex waits and signal delivery (only {@code rt_sigaction()} and an uncontended
  * {@code futex_wake()} are charged), {@code MAP_SHARED}, swap, dirty writeback, NUMA.
  */
-public final class SimKernel implements Kernel {
-  /** The layers this table dispatches to. */
-  private final KernelInit k;
-  private final SplittableRandom random;
+public final class SimKernel extends KernelPageCalls {
 
   /**
    * @param mapper the temporary-mapping design, built on first use
@@ -32,53 +27,7 @@ public final class SimKernel implements Kernel {
   @Inject
   public SimKernel(SimContext ctx, Provider<Mapper> mapper, Provider<FlushPolicy> flush,
       Provider<ContextSwitchPolicy> cs) {
-    this.k = new KernelInit(ctx, mapper, flush, cs);
-    this.random = ctx.random("workload");
-  }
-
-  // ---- allocator
-
-  @Override
-  public int nrCpus() {
-    return k.machine.nrCpus();
-  }
-
-  @Override
-  public SplittableRandom random() {
-    return random;
-  }
-
-  @Override
-  public long allocPages(int cpu, int order, int gfpMask) {
-    k.tasks.noteTaskStep(cpu); // a traced or stress allocation is work of some task on that CPU
-    return k.allocator.alloc(cpu, order, gfpMask);
-  }
-
-  @Override
-  public void freePages(int cpu, long pfn, int order) {
-    k.tasks.noteTaskStep(cpu);
-    k.allocator.free(cpu, pfn, order);
-  }
-
-  @Override
-  public long freePreexistingPages(int cpu, int order) {
-    k.tasks.noteTaskStep(cpu);
-    return k.allocator.freePreexisting(cpu, order);
-  }
-
-  @Override
-  public long freePages() {
-    return k.allocator.freePages();
-  }
-
-  @Override
-  public long totalPages() {
-    return k.machine.nrFrames();
-  }
-
-  @Override
-  public long reclaimWatermark() {
-    return k.vmscan.reclaimHigh();
+    super(new KernelInit(ctx, mapper, flush, cs), ctx.random("workload"));
   }
 
   // ---- processes
@@ -281,11 +230,6 @@ public final class SimKernel implements Kernel {
     int cpu = k.sched.enter(pid);
     k.mmap.madviseHugepage(cpu, k.tasks.mm(pid), va, pages);
     k.sched.returnToUser(cpu);
-  }
-
-  @Override
-  public long freePagesInBlocks(int minOrder) {
-    return k.allocator.freePagesInBlocks(minOrder);
   }
 
   @Override

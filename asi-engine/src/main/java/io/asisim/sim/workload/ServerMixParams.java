@@ -28,9 +28,12 @@ package io.asisim.sim.workload;
  * @param rebuildEvery every this many requests the server in turn drops its heap and builds a new
  *     one (a restart, a cache rebuilt): {@code munmap()}, {@code mmap()}, {@code MADV_HUGEPAGE}
  *     with {@code thp=madvise}, every page written (0: never)
+ * @param cmaEvery every this many requests a device driver allocates a CMA buffer
+ *     ({@code dma_alloc_contiguous()}), freed half that many requests later (0: never)
+ * @param cmaPages pages of such a buffer (a multiple of a pageblock)
  * @param zipfTheta 0 for uniformly random reads; else fio's {@code random_distribution=zipf:THETA}
  *     over the files' {@code read-pages} runs ({@link Zipf})
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
-    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, double zipfTheta) {}
+    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta) {}

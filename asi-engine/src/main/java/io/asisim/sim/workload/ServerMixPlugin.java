@@ -71,6 +71,10 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
             "transparent_hugepage/defrag: which THP faults reclaim and compact directly (always: all; madvise, "
                 + "defer+madvise: MADV_HUGEPAGE mappings; defer, never: none)"),
+        ParamSpec.integer("cma-every", 0, 0, Integer.MAX_VALUE,
+            "every N requests a device driver allocates a CMA buffer (dma_alloc_contiguous(); needs the allocator's "
+                + "cma area) and frees it N/2 requests later, while the page cache grows into the area (0: never)"),
+        ParamSpec.integer("cma-pages", 2048, 512, 1 << 26, "pages of such a buffer, a multiple of 512 (a pageblock)"),
         ParamSpec.choice("read-distribution", "uniform", List.of("uniform", "zipf"),
             "which run of which file a request reads: uniform, or zipf (fio's random_distribution=zipf:THETA over "
                 + "all files' read-pages runs: a hot set that stays cached while the rest is reclaimed)"),
@@ -87,8 +91,17 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("burst-every"), p.getInt("burst-pages"),
         p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")),
         io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
+        p.getInt("cma-every"), cmaPages(p.getInt("cma-pages")),
         p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0);
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
+  }
+
+  private static int cmaPages(int pages) {
+    if (pages % 512 != 0) {
+      throw new IllegalArgumentException("workload.server-mix.cma-pages: " + pages
+          + " is not whole pageblocks (valid: a multiple of 512)");
+    }
+    return pages;
   }
 
   private static double zipfTheta(double theta) {

@@ -41,6 +41,8 @@ final class ServerMixWorkload implements Workload {
   private int[] servers;
   /** The threads of each server process (the leader first), which serve its requests in turn. */
   private int[][] threads;
+  /** The device's CMA buffer (its first pfn), or -1. */
+  private long cmaBuffer = -1;
   /** Per server its heap's start; 0 while a rebuild has dropped it. */
   private long[] heaps;
   /** Per server the request that dropped its heap for a rebuild. */
@@ -161,11 +163,29 @@ final class ServerMixWorkload implements Workload {
     if (p.jobEvery() > 0 && index % p.jobEvery() == p.jobEvery() - 1) {
       job(k, pid);
     }
+    if (p.cmaEvery() > 0) {
+      device(k, k.cpuOf(pid), index % p.cmaEvery());
+    }
     if (p.moduleEvery() > 0 && index % p.moduleEvery() == p.moduleEvery() - 1) {
       if (modules[s] >= 0) {
         k.unloadModule(pid, modules[s]);
       }
       modules[s] = k.loadModule(pid, p.modulePages());
+    }
+  }
+
+  /**
+   * A device (a camera or codec streaming for half of each {@code cma-every} requests) allocates
+   * its DMA buffer at the period's end and frees it half a period later, so the page cache and
+   * heaps grow into the CMA area meanwhile; a failed {@code cma_alloc()} leaves the device without
+   * a buffer for that period ({@code cma_alloc_fail}).
+   */
+  private void device(Kernel k, int cpu, long phase) {
+    if (phase == p.cmaEvery() - 1 && cmaBuffer < 0) {
+      cmaBuffer = k.cmaAlloc(cpu, p.cmaPages() / 512);
+    } else if (phase == p.cmaEvery() / 2 - 1 && cmaBuffer >= 0) {
+      k.cmaRelease(cpu, cmaBuffer, p.cmaPages() / 512);
+      cmaBuffer = -1;
     }
   }
 
@@ -200,6 +220,10 @@ final class ServerMixWorkload implements Workload {
 
   @Override
   public void tearDown(Kernel k) {
+    if (cmaBuffer >= 0) {
+      k.cmaRelease(0, cmaBuffer, p.cmaPages() / 512);
+      cmaBuffer = -1;
+    }
     for (int s = 0; s < servers.length; s++) {
       if (modules[s] >= 0) {
         k.unloadModule(servers[s], modules[s]);

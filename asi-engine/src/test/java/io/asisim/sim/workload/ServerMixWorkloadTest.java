@@ -140,6 +140,36 @@ class ServerMixWorkloadTest {
     }
   }
 
+  /**
+   * A device takes a 4 MiB CMA buffer every 500 requests and frees it 250 later (a 32 MiB CMA area
+   * on the 256 MiB machine): 12 cma_alloc() calls, all satisfied. With buddy and pageblock-migratetype
+   * the page cache and heaps grow into the area while the buffer is free, so each allocation
+   * migrates them out (checked after every 50 requests); the unmapped pool's user memory never
+   * uses CMA (the pool refills with unmovable blocks), so nothing moves. Under ASI every pageblock
+   * the device gets is sensitive, as the boot state and the sensitive page cache leave them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"buddy", "pageblock-migratetype", "unmapped-pool"})
+  void aDeviceBufferFromTheCmaAreaMigratesWhatGrewIntoIt(String allocator) {
+    RunResult r = new Runner(REG).run(config(allocator, 50, "allocator." + allocator + ".cma=32M",
+        "workload.server-mix.cma-every=500", "workload.server-mix.cma-pages=1024"));
+    assertThat(r.get("invariant_violations")).isZero();
+    assertThat(r.get("cma_alloc_success")).isEqualTo(6000 / 500);
+    assertThat(r.get("cma_alloc_fail")).isZero();
+    if (allocator.equals("unmapped-pool")) {
+      assertThat(r.get("pgmigrate_success")).isZero();
+    } else {
+      assertThat(r.get("pgmigrate_success")).isGreaterThan(1000);
+    }
+    assertThat(r.get("asi_cma_sensitive_pageblocks")).isEqualTo(allocator.equals("pageblock-migratetype") ? 24 : 0);
+  }
+
+  @Test
+  void cmaPagesMustBeWholePageblocks() {
+    assertThatThrownBy(() -> new Runner(REG).run(config("buddy", 0, "workload.server-mix.cma-pages=700")))
+        .hasMessageContaining("cma-pages: 700 is not whole pageblocks (valid: a multiple of 512)");
+  }
+
   @Test
   void heapsThatCannotFitAreOneClearError() {
     assertThatThrownBy(() -> new Runner(REG).run(config("buddy", 0, "workload.server-mix.heap-pages=40000")))

@@ -1,0 +1,258 @@
+package io.asisim.pagealloc;
+
+import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
+
+import io.asisim.api.machine.ArchPageOps;
+import io.asisim.api.metrics.Counter;
+import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageMigration;
+import io.asisim.api.mm.Sensitivity;
+
+/**
+ * {@code alloc_contig_range()} (mm/page_alloc.c) with the page isolation of mm/page_isolation.c,
+ * for whole pageblocks {@code [start, end)} of one zone: {@code start_isolate_page_range()} (each
+ * pageblock MIGRATE_ISOLATE, its free pages moved to the isolate lists; a free order-10 block
+ * across the range's edge split first, as {@code isolate_single_pageblock()} does),
+ * {@code drain_all_pages()}, {@code __alloc_contig_migrate_range()} (every page the kernel can
+ * move migrated to a page outside the range, {@code alloc_migration_target()}, one TLB flush per
+ * batch; five passes at most), {@code test_pages_isolated()}, {@code isolate_freepages_range()}
+ * and {@code undo_isolate_page_range()}.
+ *
+ * <p>A page is movable as compaction's are ({@link PageMigration#movable}, or a page of a seeded
+ * state's rest of the system, moved inside the allocator). Anything else in the range (a slab or
+ * page-table page, a THP, a page of the {@code __GFP_UNMAPPED} pool, free or handed out) leaves a
+ * frame that is not free and isolated, so the range fails with {@code -EBUSY}; the pages already
+ * moved stay where they went, as in the kernel.
+ *
+ * <p>Under ASI a page moves to a page of its own pageblock's sensitivity (the rule compaction
+ * follows, docs/deviations.md). The range is handed out as it is: the posted series does not
+ * integrate CMA, so its pageblocks keep whatever sensitivity they had (reported by {@link Cma}).
+ * Migration targets are allocated without direct reclaim or compaction (the kernel's
+ * {@code alloc_migration_target()} may do both; here the allocator cannot reclaim).
+ */
+final class ContigRange {
+  /** {@code __alloc_contig_migrate_range()}: passes over the range before it gives up ({@code tries == 5}). */
+  static final int MAX_TRIES = 5;
+  /** Cycles per pfn scanned (the compaction scanners' estimate, {@link CompactScanners#COST_SCAN_PER_PAGE}). */
+  private static final long COST_SCAN_PER_PAGE = CompactScanners.COST_SCAN_PER_PAGE;
+  private static final int MOVABLE_PAGE = FrameTable.ALLOC | FrameTable.MOVABLE_ALLOC;
+
+  /** {@code alloc_migration_target()}'s mask, without direct reclaim (the allocator cannot reclaim itself). */
+  private static final int TARGET_GFP = Gfp.GFP_HIGHUSER_MOVABLE & ~Gfp.__GFP_DIRECT_RECLAIM;
+  /** Without page migration attached nothing the kernel holds can move. */
+  private static final PageMigration NO_MIGRATION = new PageMigration() {
+    @Override
+    public boolean movable(long pfn) {
+      return false;
+    }
+
+    @Override
+    public void migrate(int cpu, long src, long dst) {
+      throw new IllegalStateException("no page migration attached");
+    }
+
+    @Override
+    public void flush(int cpu) {}
+  };
+
+  private final BuddyAllocator a;
+  private final FreeArea fa;
+  private final Pcp pcp;
+  private final ArchPageOps arch;
+  private final PageMigration migration;
+  private final Preexisting preexisting;
+  private final Counter migrated;
+  private final Counter migrateFailed;
+  private final int[] batch = new int[Compaction.COMPACT_CLUSTER_MAX];
+
+  /** Over the allocator's current sections (its pcp lists, its page migration). */
+  ContigRange(BuddyAllocator a) {
+    this.a = a;
+    this.fa = a.fa;
+    this.pcp = a.pcp;
+    this.arch = a.arch();
+    this.migration = a.migration == null ? NO_MIGRATION : a.migration;
+    this.preexisting = a.preexisting;
+    this.migrated = a.metrics.counter(StandardMetrics.PGMIGRATE_SUCCESS);
+    this.migrateFailed = a.metrics.counter(StandardMetrics.PGMIGRATE_FAIL);
+  }
+
+  /** Whether the pageblock of {@code pfn} is sensitive: only a strategy that keeps pageblock sensitivities says so. */
+  boolean sensitive(int pfn) {
+    return fa.nrSens > 1 && a.sensitivity(pfn) == Sensitivity.SENSITIVE;
+  }
+
+  /**
+   * Allocates the pageblocks {@code [start, end)} (pageblock-aligned, one zone): on success every
+   * pageblock is one allocated order-9 block of the caller's and true is returned; on
+   * {@code -EBUSY} false, with the pageblocks' migratetypes and free pages as they were.
+   */
+  boolean alloc(int cpu, int start, int end) {
+    Zone z = fa.zoneOf(start);
+    if ((start & (FrameTable.PB_PAGES - 1)) != 0 || (end & (FrameTable.PB_PAGES - 1)) != 0 || end <= start
+        || z == null || !z.contains(end - 1)) {
+      throw new IllegalArgumentException("alloc_contig_range: [" + start + ", " + end
+          + ") must be whole pageblocks of one zone");
+    }
+    FrameTable ft = fa.ft;
+    int nBlocks = (end - start) / FrameTable.PB_PAGES;
+    int[] savedMt = new int[nBlocks];
+    splitAcrossEdge(z, start);
+    splitAcrossEdge(z, end);
+    for (int b = 0; b < nBlocks; b++) {
+      int pb = start + b * FrameTable.PB_PAGES;
+      savedMt[b] = ft.pbMigratetype(pb);
+      int from = fa.freetypeOf(pb);
+      ft.setPbMigratetype(pb, MIGRATE_ISOLATE); // set_pageblock_isolate()
+      fa.moveFreepagesBlock(z, pb, from, fa.freetypeOf(pb));
+    }
+    pcp.drainAllPages(fa); // pcp pages of the range go to the isolate lists
+    for (int t = 0; t < MAX_TRIES && migrateRange(cpu, start, end); t++) {
+      // another pass: targets ran out or pages were left; each pass moves what it can
+    }
+    boolean ok = testPagesIsolated(start, end);
+    if (ok) {
+      isolateFreepagesRange(z, start, end);
+    }
+    for (int b = 0; b < nBlocks; b++) { // undo_isolate_page_range()
+      int pb = start + b * FrameTable.PB_PAGES;
+      int from = fa.freetypeOf(pb);
+      ft.setPbMigratetype(pb, savedMt[b]);
+      if (!ok) {
+        fa.moveFreepagesBlock(z, pb, from, fa.freetypeOf(pb));
+      }
+    }
+    return ok;
+  }
+
+  /** {@code free_contig_range()}: gives back pageblocks an {@link #alloc} took. */
+  void free(int cpu, int start, int end) {
+    for (int pb = start; pb < end; pb += FrameTable.PB_PAGES) {
+      fa.ft.requireAllocated(pb, FrameTable.PB_ORDER, "free_contig_range");
+      pcp.freeFrozenPages(fa, cpu, pb, FrameTable.PB_ORDER);
+    }
+  }
+
+  /**
+   * {@code isolate_single_pageblock()}'s split: a free block of an order above pageblock order
+   * that starts before {@code edge} and reaches past it is split into pageblocks on its own list.
+   */
+  private void splitAcrossEdge(Zone z, int edge) {
+    FrameTable ft = fa.ft;
+    for (int o = FrameTable.PB_ORDER + 1; o <= FrameTable.MAX_ORDER; o++) {
+      int head = edge & -(1 << o);
+      if (head == edge || !z.contains(head)) {
+        continue;
+      }
+      int s = ft.stateOf(head);
+      if ((s & FrameTable.WHERE_MASK) == FrameTable.BUDDY && (s & FrameTable.ORDER_MASK) == o) {
+        int freetype = fa.freetypeOf(head);
+        fa.delFromFreeList(z, head, o, freetype);
+        for (int p = head; p < head + (1 << o); p += FrameTable.PB_PAGES) {
+          fa.addToFreeList(z, p, FrameTable.PB_ORDER, fa.freetypeOf(p), true);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * One pass of {@code __alloc_contig_migrate_range()}: every movable page of the range migrated
+   * in batches of {@code COMPACT_CLUSTER_MAX}. True if the pass moved a page and movable pages
+   * may be left (another pass may help), false when the range has none left or nothing moved.
+   */
+  private boolean migrateRange(int cpu, int start, int end) {
+    FrameTable ft = fa.ft;
+    int n = 0;
+    long scanned = 0;
+    boolean moved = false;
+    boolean left = false;
+    for (int pfn = start; pfn < end; ) {
+      int s = ft.stateOf(pfn);
+      scanned++;
+      if ((s & FrameTable.WHERE_MASK) == FrameTable.BUDDY || (s & FrameTable.ALLOC) != 0 && (s & FrameTable.ORDER_MASK) > 0) {
+        pfn += 1 << (s & FrameTable.ORDER_MASK); // a free block, or a compound page the kernel cannot move
+        continue;
+      }
+      if (s == MOVABLE_PAGE && (isPreexisting(pfn) || migration.movable(pfn))) {
+        batch[n++] = pfn;
+        if (n == batch.length) {
+          int m = migrateBatch(cpu, n);
+          moved |= m > 0;
+          left |= m < n;
+          n = 0;
+        }
+      }
+      pfn++;
+    }
+    if (n > 0) {
+      int m = migrateBatch(cpu, n);
+      moved |= m > 0;
+      left |= m < n;
+    }
+    arch.charge(cpu, scanned * COST_SCAN_PER_PAGE);
+    return moved && left;
+  }
+
+  /** {@code migrate_pages()} of one batch to targets outside the range; the pages moved. */
+  private int migrateBatch(int cpu, int n) {
+    int moved = 0;
+    for (int i = 0; i < n; i++) {
+      int src = batch[i];
+      int dst = a.allocPages(cpu, 0, TARGET_GFP, fa.sensIndexOf(src));
+      if (dst < 0) {
+        migrateFailed.add(n - i);
+        break;
+      }
+      if (isPreexisting(src)) {
+        preexisting.move(src, dst);
+        arch.charge(cpu, CompactScanners.COST_MIGRATE_UNSIMULATED);
+      } else {
+        migration.migrate(cpu, src, dst);
+      }
+      batch[moved++] = src;
+    }
+    if (moved > 0) {
+      migration.flush(cpu);
+      for (int i = 0; i < moved; i++) {
+        pcp.freeFrozenPages(fa, cpu, batch[i], 0); // to the isolate list: the block is isolated
+      }
+      migrated.add(moved);
+    }
+    return moved;
+  }
+
+  /** {@code test_pages_isolated()}: every frame of the range lies in a free block on an isolate list. */
+  private boolean testPagesIsolated(int start, int end) {
+    FrameTable ft = fa.ft;
+    for (int pfn = start; pfn < end; ) {
+      int s = ft.stateOf(pfn);
+      if ((s & FrameTable.WHERE_MASK) != FrameTable.BUDDY
+          || fa.freetypeOf(pfn) % FrameTable.MIGRATE_TYPES != MIGRATE_ISOLATE) {
+        return false;
+      }
+      pfn += 1 << (s & FrameTable.ORDER_MASK);
+    }
+    return true;
+  }
+
+  /** {@code isolate_freepages_range()}: the range's free blocks off the lists, one allocated block per pageblock. */
+  private void isolateFreepagesRange(Zone z, int start, int end) {
+    FrameTable ft = fa.ft;
+    for (int pfn = start; pfn < end; ) {
+      int s = ft.stateOf(pfn);
+      int o = s & FrameTable.ORDER_MASK;
+      fa.delFromFreeList(z, pfn, o, fa.freetypeOf(pfn));
+      ft.setState(pfn, 0);
+      pfn += 1 << o;
+    }
+    for (int pb = start; pb < end; pb += FrameTable.PB_PAGES) {
+      fa.markAllocated(pb, FrameTable.PB_ORDER, MIGRATE_ISOLATE);
+    }
+  }
+
+  private boolean isPreexisting(int pfn) {
+    return preexisting != null && preexisting.isHeld(pfn);
+  }
+}
