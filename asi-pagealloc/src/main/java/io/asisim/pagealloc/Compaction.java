@@ -46,7 +46,7 @@ final class Compaction implements CompactionHook {
   static final int COMPACT_SUCCESS = 8;
 
   /** {@code COMPACT_CLUSTER_MAX} = {@code SWAP_CLUSTER_MAX}: pages isolated per migrate batch. */
-  static final int COMPACT_CLUSTER_MAX = 32;
+  static final int COMPACT_CLUSTER_MAX = PageOrder.SWAP_CLUSTER_MAX;
   /** {@code COMPACT_MAX_DEFER_SHIFT}. */
   static final int COMPACT_MAX_DEFER_SHIFT = 6;
   /** {@code sysctl_extfrag_threshold}'s default. */

@@ -16,6 +16,12 @@ public final class PageOrder {
   /** {@code pageblock_nr_pages}. */
   public static final int PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
 
+  /**
+   * {@code SWAP_CLUSTER_MAX}: the batch of reclaim ({@code shrink_folio_list()}) and of compaction's
+   * isolation ({@code COMPACT_CLUSTER_MAX}, defined as it).
+   */
+  public static final int SWAP_CLUSTER_MAX = 32;
+
   /** {@code PAGE_ALLOC_COSTLY_ORDER}: orders above this are "costly" and not kept on pcp lists. */
   public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
 

@@ -27,7 +27,7 @@ import io.asisim.api.mm.PageOrder;
  */
 final class Vmscan {
   /** {@code SWAP_CLUSTER_MAX}: pages reclaimed per round. */
-  static final int RECLAIM_BATCH = 32;
+  static final int RECLAIM_BATCH = PageOrder.SWAP_CLUSTER_MAX;
 
   private final Machine machine;
   private final PageAllocator allocator;

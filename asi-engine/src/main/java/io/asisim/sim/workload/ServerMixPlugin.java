@@ -3,6 +3,7 @@ package io.asisim.sim.workload;
 import com.google.auto.service.AutoService;
 import io.asisim.api.kernel.Workload;
 import io.asisim.api.machine.Cost;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.plugin.ParamSpec;
 import io.asisim.api.plugin.Params;
 import io.asisim.api.plugin.Plugin;
@@ -74,7 +75,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.integer("cma-every", 0, 0, Integer.MAX_VALUE,
             "every N requests a device driver allocates a CMA buffer (dma_alloc_contiguous(); needs the allocator's "
                 + "cma area) and frees it N/2 requests later, while the page cache grows into the area (0: never)"),
-        ParamSpec.integer("cma-pages", 2048, 512, 1 << 26, "pages of such a buffer, a multiple of 512 (a pageblock)"),
+        ParamSpec.integer("cma-pages", 2048, PageOrder.PAGEBLOCK_NR_PAGES, 1 << 26, "pages of such a buffer, a multiple of 512 (a pageblock)"),
         ParamSpec.choice("read-distribution", "uniform", List.of("uniform", "zipf"),
             "which run of which file a request reads: uniform, or zipf (fio's random_distribution=zipf:THETA over "
                 + "all files' read-pages runs: a hot set that stays cached while the rest is reclaimed)"),
@@ -97,7 +98,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
   }
 
   private static int cmaPages(int pages) {
-    if (pages % 512 != 0) {
+    if (pages % PageOrder.PAGEBLOCK_NR_PAGES != 0) {
       throw new IllegalArgumentException("workload.server-mix.cma-pages: " + pages
           + " is not whole pageblocks (valid: a multiple of 512)");
     }

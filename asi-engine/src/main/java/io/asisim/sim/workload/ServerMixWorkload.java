@@ -2,6 +2,7 @@ package io.asisim.sim.workload;
 
 import io.asisim.api.kernel.Kernel;
 import io.asisim.api.kernel.Workload;
+import io.asisim.api.mm.PageOrder;
 import java.util.SplittableRandom;
 
 /**
@@ -182,9 +183,9 @@ final class ServerMixWorkload implements Workload {
    */
   private void device(Kernel k, int cpu, long phase) {
     if (phase == p.cmaEvery() - 1 && cmaBuffer < 0) {
-      cmaBuffer = k.cmaAlloc(cpu, p.cmaPages() / 512);
+      cmaBuffer = k.cmaAlloc(cpu, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
     } else if (phase == p.cmaEvery() / 2 - 1 && cmaBuffer >= 0) {
-      k.cmaRelease(cpu, cmaBuffer, p.cmaPages() / 512);
+      k.cmaRelease(cpu, cmaBuffer, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
       cmaBuffer = -1;
     }
   }
@@ -221,7 +222,7 @@ final class ServerMixWorkload implements Workload {
   @Override
   public void tearDown(Kernel k) {
     if (cmaBuffer >= 0) {
-      k.cmaRelease(0, cmaBuffer, p.cmaPages() / 512);
+      k.cmaRelease(0, cmaBuffer, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
       cmaBuffer = -1;
     }
     for (int s = 0; s < servers.length; s++) {

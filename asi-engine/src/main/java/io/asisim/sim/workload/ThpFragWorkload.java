@@ -2,6 +2,7 @@ package io.asisim.sim.workload;
 
 import io.asisim.api.kernel.Kernel;
 import io.asisim.api.kernel.Workload;
+import io.asisim.api.mm.PageOrder;
 
 /**
  * The compaction calibration's experiment (calibration/compact_frag.c, calibration/compaction.sh),
@@ -65,7 +66,7 @@ final class ThpFragWorkload implements Workload {
     }
     k.setTransparentHugepage(Kernel.THP_MADVISE);
     long huge = k.freePagesInBlocks(9);
-    thpPages = (Math.max(0, huge) + thpExtraPages) & -512L;
+    thpPages = (Math.max(0, huge) + thpExtraPages) & -(long) PageOrder.PAGEBLOCK_NR_PAGES;
     region = k.mmapAnon(pid, (int) thpPages);
     k.madviseHugepage(pid, region, (int) thpPages);
   }

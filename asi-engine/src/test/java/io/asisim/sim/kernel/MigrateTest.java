@@ -9,6 +9,7 @@ import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.check.Checker;
@@ -64,9 +65,7 @@ class MigrateTest {
         k.touch(pid, heap + i * PAGE, true);
       }
       // every block of pageblock order left is taken (ALLOC_NO_WATERMARKS), then half the heap freed
-      while (k.allocPages(0, 9, Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC) >= 0) {
-        // held by "the rest of the system"
-      }
+      holdAllPageblocks(k); // held by "the rest of the system"
       for (int i = 1; i < HEAP; i += 2) {
         k.madviseDontneed(pid, heap + i * PAGE, 1);
       }
@@ -122,9 +121,7 @@ class MigrateTest {
     for (int i = 0; i < HEAP; i++) {
       k.touch(pid, heap + i * PAGE, true);
     }
-    while (k.allocPages(0, 9, Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC) >= 0) {
-      // held
-    }
+    holdAllPageblocks(k);
     for (int i = 1; i < HEAP; i += 2) {
       k.madviseDontneed(pid, heap + i * PAGE, 1);
     }
@@ -137,5 +134,13 @@ class MigrateTest {
     assertThat(inPool).as("the heap's freed pages stay in the pool (less the folio's 512)").isGreaterThanOrEqualTo(HEAP / 2 - 512);
     assertThat(ctx.allocator().zoneFreePages()).isLessThan(HEAP / 2);
     assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /** Takes every free block of pageblock order (ALLOC_NO_WATERMARKS); bounded by the machine's pageblocks. */
+  private static void holdAllPageblocks(Kernel k) {
+    long max = k.totalPages() / PageOrder.PAGEBLOCK_NR_PAGES;
+    for (long n = 0; k.allocPages(0, PageOrder.PAGEBLOCK_ORDER, Gfp.GFP_KERNEL | Gfp.__GFP_MEMALLOC) >= 0; n++) {
+      assertThat(n).as("more pageblocks than the machine has").isLessThan(max);
+    }
   }
 }
