@@ -19,8 +19,6 @@ import io.asisim.api.mm.PageOrder;
 import io.asisim.api.mm.Sensitivity;
 import io.asisim.api.mm.SensitivityClassifier;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The zoned buddy allocator of mm/page_alloc.c (Linux 6.18), a facade over the file's sections:
@@ -50,8 +48,6 @@ import org.slf4j.LoggerFactory;
  * {@link Compaction}, once page migration is attached.
  */
 public final class BuddyAllocator implements PageAllocator {
-  private static final Logger LOG = LoggerFactory.getLogger(BuddyAllocator.class);
-
   final FrameTable ft;
   final Zone[] zones;
   /** The free-area core, shared by every section. */
@@ -65,15 +61,15 @@ public final class BuddyAllocator implements PageAllocator {
   /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
   java.util.List<Migratetype> seededTypes;
 
-  private final ArchPageOps arch;
+  final ArchPageOps arch;
   /** {@code first_zones_zonelist()} per {@code highest_zoneidx}: the first populated zone at or below it. */
   private final Zone[] preferredZone;
-  private final BuddyConfig cfg;
-  private final int nrCpus;
+  final BuddyConfig cfg;
+  final int nrCpus;
   private final Counter allocRequests;
   private final Counter allocFailures;
   private final Fallback fallback;
-  private final Highatomic highatomic;
+  final Highatomic highatomic;
   /** The one per-request context (single-threaded), reset by every entry point. */
   private final AllocContext ac;
   /** An allocation woke kswapd since {@link #takeKswapdWakeup()} last asked. */
@@ -84,6 +80,8 @@ public final class BuddyAllocator implements PageAllocator {
   // Sections that call the strategy or compaction hooks: rebuilt by wire().
   private SensitivityStrategy strategy;
   private CompactionHook compaction = CompactionHook.NONE;
+  /** The hook the slow path calls: {@link #compaction}, or the {@link Compaction} model. */
+  private CompactionHook wired = CompactionHook.NONE;
   /** The kernel's page migration, once attached (compaction runs only with it), or null. */
   PageMigration migration;
   final Metrics metrics;
@@ -138,13 +136,6 @@ public final class BuddyAllocator implements PageAllocator {
     MmInit.memmapInitRange(ft, zones, cfg, reserved);
     this.cma = Cma.area(zones, cfg, metrics);
     minFreeKbytes = Watermarks.setup(zones, byIndex, cfg, nrCpus);
-    if (LOG.isDebugEnabled()) {
-      for (Zone z : zones) {
-        LOG.debug("zone {} pfn {}..{} managed {} min/low/high {}/{}/{} pcp batch {} high {} (min_free_kbytes {})",
-            z.name, z.startPfn, z.endPfn, z.managedPages, z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.pcpBatch,
-            z.pcpHigh, minFreeKbytes);
-      }
-    }
   }
 
   /**
@@ -160,6 +151,7 @@ public final class BuddyAllocator implements PageAllocator {
     CompactionHook hook = c == CompactionHook.NONE && migration != null && cfg.compaction()
         ? new Compaction(fa, pcp, arch, migration, preexisting, metrics) : c;
     this.slowpath = new Slowpath(getPage, pcp, highatomic, s, hook);
+    this.wired = hook;
   }
 
   /**
@@ -371,7 +363,22 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public boolean pgdatBalanced(int highestZoneIdx) {
-    return Watermarks.pgdatBalanced(fa, highestZoneIdx);
+    return Watermarks.pgdatBalanced(fa, 0, highestZoneIdx);
+  }
+
+  @Override
+  public boolean pgdatBalanced(int order, int highestZoneIdx) {
+    return Watermarks.pgdatBalanced(fa, order, highestZoneIdx);
+  }
+
+  @Override
+  public boolean kcompactdSuitable(int order, int highestZoneIdx) {
+    return wired.kcompactdSuitable(order, highestZoneIdx);
+  }
+
+  @Override
+  public void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
+    wired.kcompactd(cpu, order, highestZoneIdx, fa.nrSens > 1 ? strategy.requestIndex(gfp) : 0);
   }
 
   @Override
@@ -428,22 +435,5 @@ public final class BuddyAllocator implements PageAllocator {
   /** {@code drain_all_pages()}: every CPU's pcp pages back to the buddy lists; blocks freed. */
   int drainAllPages() {
     return pcp.drainAllPages(fa);
-  }
-
-  /** {@code unreserve_highatomic_pageblock()}. */
-  boolean unreserveHighatomicPageblock(int highest, int mt, int sens, boolean force) {
-    return highatomic.unreserve(highest, mt, sens, force);
-  }
-
-  int nrCpus() {
-    return nrCpus;
-  }
-
-  ArchPageOps arch() {
-    return arch;
-  }
-
-  BuddyConfig config() {
-    return cfg;
   }
 }

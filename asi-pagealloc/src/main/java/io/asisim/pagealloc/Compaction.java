@@ -2,6 +2,7 @@ package io.asisim.pagealloc;
 
 import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
+import static io.asisim.api.mm.Migratetype.MIGRATE_UNMOVABLE;
 
 import io.asisim.api.machine.ArchPageOps;
 import io.asisim.api.metrics.Counter;
@@ -28,7 +29,7 @@ import io.asisim.api.mm.PageOrder;
  * ({@code fast_isolate_freepages()}, {@code fast_find_migrateblock()}: the free scanner looks at
  * every pfn instead, where the kernel's asynchronous one samples every 32nd and takes the rest
  * from the free lists), capture of the freed block
- * ({@code compaction_capture()}), {@code too_many_isolated()}, contention, kcompactd and proactive
+ * ({@code compaction_capture()}), {@code too_many_isolated()}, contention and proactive
  * compaction; migration of large folios and of pages the kernel model cannot move
  * ({@link PageMigration#movable}). A seeded state's pages in movable pageblocks (the rest of the
  * system's page cache and anonymous memory, {@link Preexisting}) are moved here, without the kernel.
@@ -61,6 +62,11 @@ final class Compaction implements CompactionHook {
   private final Counter stall;
   private final Counter success;
   private final Counter fail;
+  private final Counter daemonWake;
+  private final Counter daemonMigrateScanned;
+  private final Counter daemonFreeScanned;
+  private final Counter migrateScanned;
+  private final Counter freeScanned;
   /** {@code PF_MEMALLOC} of the compacting task: an allocation made while compacting does not compact. */
   private boolean running;
 
@@ -73,6 +79,69 @@ final class Compaction implements CompactionHook {
     stall = metrics.counter(StandardMetrics.COMPACT_STALL);
     success = metrics.counter(StandardMetrics.COMPACT_SUCCESS);
     fail = metrics.counter(StandardMetrics.COMPACT_FAIL);
+    daemonWake = metrics.counter(StandardMetrics.COMPACT_DAEMON_WAKE);
+    daemonMigrateScanned = metrics.counter(StandardMetrics.COMPACT_DAEMON_MIGRATE_SCANNED);
+    daemonFreeScanned = metrics.counter(StandardMetrics.COMPACT_DAEMON_FREE_SCANNED);
+    migrateScanned = metrics.counter(StandardMetrics.COMPACT_MIGRATE_SCANNED);
+    freeScanned = metrics.counter(StandardMetrics.COMPACT_FREE_SCANNED);
+  }
+
+  /**
+   * {@code kcompactd_node_suitable()}: some populated zone up to {@code highest} for which
+   * {@code compaction_suit_allocation_order()} at the min watermark says compaction should run.
+   */
+  @Override
+  public boolean kcompactdSuitable(int order, int highest) {
+    for (int i = 0; i <= highest && i < fa.byIndex.length; i++) {
+      Zone z = fa.byIndex[i];
+      if (z != null && z.managedPages > 0) {
+        cc.reset(z, order, AllocFlags.ALLOC_WMARK_MIN, CompactionHook.COMPACT_PRIO_SYNC_LIGHT, 0, 0, highest,
+            MIGRATE_UNMOVABLE);
+        if (suitAllocationOrder(cc) == COMPACT_CONTINUE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code kcompactd_do_work()}: each zone up to {@code highest} that is not deferred and is
+   * suitable compacted at {@code MIGRATE_SYNC_LIGHT} for {@code order}, as a {@code GFP_KERNEL}
+   * request (unmovable: {@code __compact_finished()} then also ends when a block could be claimed);
+   * success resets the zone's deferral, a run that found nothing defers it and drains the pcp lists.
+   * Under ASI the blocks looked for are those of sensitivity index {@code sens}, the waker's.
+   */
+  @Override
+  public void kcompactd(int cpu, int order, int highest, int sens) {
+    if (order == 0 || running) {
+      return;
+    }
+    daemonWake.inc();
+    running = true;
+    try {
+      for (int i = 0; i <= highest && i < fa.byIndex.length; i++) {
+        Zone z = fa.byIndex[i];
+        if (z == null || z.managedPages == 0 || compactionDeferred(z, order)) {
+          continue;
+        }
+        cc.reset(z, order, AllocFlags.ALLOC_WMARK_MIN, CompactionHook.COMPACT_PRIO_SYNC_LIGHT, cpu, sens, highest,
+            MIGRATE_UNMOVABLE);
+        long migrate0 = migrateScanned.get();
+        long free0 = freeScanned.get();
+        int status = compactZone(cc);
+        if (status == COMPACT_SUCCESS) {
+          deferReset(z, order, false);
+        } else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE) {
+          pcp.drainAllPages(fa);
+          deferCompaction(z, order);
+        }
+        daemonMigrateScanned.add(migrateScanned.get() - migrate0);
+        daemonFreeScanned.add(freeScanned.get() - free0);
+      }
+    } finally {
+      running = false;
+    }
   }
 
   /**

@@ -28,4 +28,12 @@ interface CompactionHook {
    * @return the pfn allocated, or -1
    */
   int directCompact(int order, int allocFlags, int prio, AllocContext ac, GetPage getPage);
+
+  /** {@code kcompactd_node_suitable()}: some zone up to {@code highest} could compact for {@code order}. None by default. */
+  default boolean kcompactdSuitable(int order, int highest) {
+    return false;
+  }
+
+  /** {@code kcompactd_do_work()} for {@code order}, aiming at free blocks of sensitivity index {@code sens}. Nothing by default. */
+  default void kcompactd(int cpu, int order, int highest, int sens) {}
 }

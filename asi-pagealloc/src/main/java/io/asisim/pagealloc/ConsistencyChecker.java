@@ -136,10 +136,10 @@ final class ConsistencyChecker {
   /** A pageblock without boot-reserved frames: its sensitivity against the restricted PMD. */
   static String pageblockMapping(BuddyAllocator a, int p) {
     boolean nonsensitive = a.ft.pbNonsensitive(p);
-    if (a.arch().isRestrictedMapped(p) != nonsensitive
-        || a.arch().isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
+    if (a.arch.isRestrictedMapped(p) != nonsensitive
+        || a.arch.isRestrictedMapped(p + FrameTable.PB_PAGES - 1) != nonsensitive) {
       return "pageblock at pfn " + p + " is " + (nonsensitive ? "nonsensitive" : "sensitive")
-          + " but the restricted direct map says " + (a.arch().isRestrictedMapped(p) ? "mapped" : "unmapped");
+          + " but the restricted direct map says " + (a.arch.isRestrictedMapped(p) ? "mapped" : "unmapped");
     }
     return null;
   }
@@ -177,7 +177,7 @@ final class ConsistencyChecker {
   }
 
   private String checkPcp(Zone z) {
-    for (int c = 0; c < a.nrCpus(); c++) {
+    for (int c = 0; c < a.nrCpus; c++) {
       long pages = 0;
       for (int i = 0; i < z.nrPcpLists; i++) {
         int l = c * z.nrPcpLists + i;
@@ -201,7 +201,7 @@ final class ConsistencyChecker {
         return r;
       }
     }
-    return pcpPages(z, a.nrCpus());
+    return pcpPages(z, a.nrCpus);
   }
 
   private String checkCoverage(Zone z) {

@@ -71,7 +71,7 @@ final class ContigRange {
     this.a = a;
     this.fa = a.fa;
     this.pcp = a.pcp;
-    this.arch = a.arch();
+    this.arch = a.arch;
     this.migration = a.migration == null ? NO_MIGRATION : a.migration;
     this.preexisting = a.preexisting;
     this.migrated = a.metrics.counter(StandardMetrics.PGMIGRATE_SUCCESS);

@@ -57,7 +57,7 @@ final class InitialState {
 
   /** Seeds {@code a} (built on {@link #zoneSpans}) with the free blocks of {@code info}. */
   static void seed(BuddyAllocator a, PagetypeInfo info, String where) {
-    List<PfnRange> reserved = a.arch().bootReservation();
+    List<PfnRange> reserved = a.arch.bootReservation();
     a.preexisting = new Preexisting(a.ft.nrFrames);
     int zi = 0;
     for (PagetypeInfo.ZoneInfo zinfo : info.zones()) {

@@ -80,7 +80,7 @@ final class LocalConsistencyChecker {
     if (r != null) {
       return r;
     }
-    for (int c = 0; c < a.nrCpus(); c++) {
+    for (int c = 0; c < a.nrCpus; c++) {
       long pages = 0;
       for (int i = 0; i < z.nrPcpLists; i++) {
         int order = (i % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
@@ -91,7 +91,7 @@ final class LocalConsistencyChecker {
         return r;
       }
     }
-    return ConsistencyChecker.pcpPages(z, a.nrCpus());
+    return ConsistencyChecker.pcpPages(z, a.nrCpus);
   }
 
   /** Checks every block that covers a frame of {@code [start, end)}, and the pageblocks. */

@@ -70,7 +70,7 @@ final class UnmappedPool implements SensitivityStrategy {
       int shrinkMinOrder, int shrinkBatch, long costPool) {
     this.main = main;
     this.ft = main.ft;
-    this.arch = main.arch();
+    this.arch = main.arch;
     this.pooled = pooled;
     this.unmapDirect = unmapDirect;
     this.shrinkMinOrder = shrinkMinOrder;

@@ -30,12 +30,12 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     this.classifier = classifier;
     this.pooled = pooled;
     this.pool = new UnmappedPool(main, metrics, pooled, unmapDirect, shrinkMinOrder, shrinkBatch,
-        main.config().costBuddy());
+        main.cfg.costBuddy());
     this.allocRequests = metrics.counter(StandardMetrics.ALLOC_REQUESTS);
     this.allocFailures = metrics.counter(StandardMetrics.ALLOC_FAILURES);
     if (pooled == Sensitivity.SENSITIVE) {
       // Everything outside the pool is nonsensitive: map all memory in the restricted direct map.
-      if (!main.arch().setRestrictedMapped(0, 0, main.ft.nrFrames, true)) {
+      if (!main.arch.setRestrictedMapped(0, 0, main.ft.nrFrames, true)) {
         throw new IllegalStateException("cannot map memory in the restricted direct map at boot");
       }
     }
@@ -192,5 +192,21 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   @Override
   public void cmaRelease(int cpu, long pfn, int nrPageblocks) {
     main.cmaRelease(cpu, pfn, nrPageblocks);
+  }
+
+  @Override
+  public boolean pgdatBalanced(int order, int highestZoneIdx) {
+    return main.pgdatBalanced(order, highestZoneIdx);
+  }
+
+  @Override
+  public boolean kcompactdSuitable(int order, int highestZoneIdx) {
+    return main.kcompactdSuitable(order, highestZoneIdx);
+  }
+
+  /** kcompactd compacts the main allocator's zones; for a pooled request it makes blocks the pool may refill from. */
+  @Override
+  public void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
+    main.kcompactd(cpu, order, highestZoneIdx, gfp);
   }
 }

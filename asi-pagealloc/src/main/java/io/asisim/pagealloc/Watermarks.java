@@ -9,6 +9,8 @@ import io.asisim.api.mm.Migratetype;
  * machine's /proc/zoneinfo in the tests.
  */
 final class Watermarks {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Watermarks.class);
+
   private Watermarks() {}
 
   /** {@code sysctl_lowmem_reserve_ratio[]} for DMA, DMA32, Normal. */
@@ -38,6 +40,9 @@ final class Watermarks {
     for (Zone z : zones) {
       z.pcpBatch = Math.max(1, zoneBatchsize(z.managedPages));
       z.pcpHigh = zoneHighsize(z.wmarkLow, z.pcpBatch, nrCpus);
+      LOG.debug("zone {} pfn {}..{} managed {} min/low/high {}/{}/{} pcp batch {} high {} (min_free_kbytes {})",
+          z.name, z.startPfn, z.endPfn, z.managedPages, z.wmarkMin, z.wmarkLow, z.wmarkHigh, z.pcpBatch, z.pcpHigh,
+          minFree);
     }
     return minFree;
   }
@@ -259,8 +264,11 @@ final class Watermarks {
     return false;
   }
 
-  /** {@code pgdat_balanced()} (mm/vmscan.c): bottom-up, the first zone whose free pages clear its (boosted) high mark. */
-  static boolean pgdatBalanced(FreeArea fa, int highestZoneIdx) {
+  /**
+   * {@code pgdat_balanced()} (mm/vmscan.c): bottom-up, the first zone whose free pages clear its
+   * (boosted) high mark, with a free block of {@code order} ({@code zone_watermark_ok_safe()}).
+   */
+  static boolean pgdatBalanced(FreeArea fa, int order, int highestZoneIdx) {
     boolean any = false;
     for (int i = 0; i <= highestZoneIdx && i < fa.byIndex.length; i++) {
       Zone z = fa.byIndex[i];
@@ -269,7 +277,7 @@ final class Watermarks {
       }
       any = true;
       long mark = Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_HIGH);
-      if (Watermarks.zoneWatermarkOk(z, 0, mark, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)) {
+      if (Watermarks.zoneWatermarkOk(z, order, mark, highestZoneIdx, 0, z.freePages, fa.hasCma, fa.nrSens)) {
         return true;
       }
     }

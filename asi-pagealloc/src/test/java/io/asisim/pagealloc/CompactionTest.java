@@ -304,6 +304,31 @@ class CompactionTest {
     assertThat(b.takeNoReclaim()).as("deferred").isTrue();
   }
 
+  /**
+   * kcompactd on the hand-checked layout: suitable (fragmented, enough order-0 memory), it compacts
+   * as the direct compaction above does (block 0 emptied, 256 pages moved) but counts no stall;
+   * then the order-9 block is there for a request that may not compact, and kcompactd is no longer
+   * suitable (the allocation would succeed).
+   */
+  @Test
+  void kcompactdCompactsInTheBackgroundWithoutAStall() {
+    Metrics m = new Metrics();
+    FakeMigration mig = new FakeMigration();
+    BuddyAllocator a = fragmented(m, mig, false);
+    assertThat(a.kcompactdSuitable(9, THP_ZONE)).isTrue();
+    a.kcompactd(0, 9, THP_ZONE, Gfp.GFP_TRANSHUGE_LIGHT);
+    assertThat(m.get(StandardMetrics.COMPACT_DAEMON_WAKE.name())).isEqualTo(1);
+    assertThat(m.get(StandardMetrics.COMPACT_STALL.name())).isZero();
+    assertThat(m.get(StandardMetrics.PGMIGRATE_SUCCESS.name())).isEqualTo(256);
+    assertThat(m.get(StandardMetrics.COMPACT_DAEMON_MIGRATE_SCANNED.name()))
+        .isEqualTo(m.get(StandardMetrics.COMPACT_MIGRATE_SCANNED.name())).isEqualTo(512);
+    assertThat(m.get(StandardMetrics.COMPACT_DAEMON_FREE_SCANNED.name()))
+        .isEqualTo(m.get(StandardMetrics.COMPACT_FREE_SCANNED.name())).isEqualTo(512);
+    assertThat(a.kcompactdSuitable(9, THP_ZONE)).as("a block is free: the allocation would succeed").isFalse();
+    assertThat(a.alloc(0, 9, Gfp.GFP_TRANSHUGE_LIGHT)).isZero();
+    assertThat(a.checkConsistency()).isNull();
+  }
+
   @Test
   void withoutAttachedMigrationOrWithCompactionOffNothingCompacts() {
     Metrics m = new Metrics();
@@ -326,5 +351,6 @@ class CompactionTest {
     assertThat(m2.all()).doesNotContainKey(StandardMetrics.COMPACT_STALL.name());
     assertThat(a.compactionWouldGoAhead(9, THP_ZONE)).as("no migration: reclaim stops after its batch").isTrue();
     assertThat(b.compactionWouldGoAhead(9, THP_ZONE)).as("compaction off: likewise").isTrue();
+    assertThat(b.kcompactdSuitable(9, THP_ZONE)).as("no kcompactd without compaction").isFalse();
   }
 }

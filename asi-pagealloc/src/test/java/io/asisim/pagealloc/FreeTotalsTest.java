@@ -25,7 +25,7 @@ class FreeTotalsTest {
           n += (long) z.freeLen(z.list(o, t)) << o;
         }
       }
-      for (int l = 0; l < z.nrPcpLists * a.nrCpus(); l++) {
+      for (int l = 0; l < z.nrPcpLists * a.nrCpus; l++) {
         int order = (l % z.nrPcpLists % FrameTable.NR_LOWORDER_PCP_LISTS) / Migratetype.MIGRATE_PCPTYPES;
         n += (long) z.pcpLen(l) << order;
       }

@@ -57,8 +57,8 @@ class HighatomicScenarioTest {
 
     // unreserve_highatomic_pageblock(): without force it keeps the last reserved pageblock;
     // forced, it gives the block to the caller's migratetype with its free pages.
-    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, false)).isFalse();
-    assertThat(a.unreserveHighatomicPageblock(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, true)).isTrue();
+    assertThat(a.highatomic.unreserve(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, false)).isFalse();
+    assertThat(a.highatomic.unreserve(Gfp.ZONE_NORMAL, MIGRATE_MOVABLE, 0, true)).isTrue();
     assertThat(z.nrReservedHighatomic).isZero();
     assertThat(a.ft.pbMigratetype(64512)).isEqualTo(MIGRATE_MOVABLE);
     for (int o : orders) {

@@ -94,9 +94,16 @@ public final class StandardMetrics {
       "pages migrate_pages() moved (/proc/vmstat)");
   public static final MetricDescriptor PGMIGRATE_FAIL = m("pgmigrate_fail", "pages", LOWER,
       "isolated pages migrate_pages() could not move: no free target of their sensitivity (/proc/vmstat)");
+  public static final MetricDescriptor COMPACT_DAEMON_WAKE = m("compact_daemon_wake", "count", NEITHER,
+      "kcompactd runs (/proc/vmstat; kcompactd_do_work())");
+  public static final MetricDescriptor COMPACT_DAEMON_MIGRATE_SCANNED = m("compact_daemon_migrate_scanned", "pages", LOWER,
+      "pages kcompactd's migrate scanner looked at (/proc/vmstat; also in compact_migrate_scanned)");
+  public static final MetricDescriptor COMPACT_DAEMON_FREE_SCANNED = m("compact_daemon_free_scanned", "pages", LOWER,
+      "pages kcompactd's free scanner looked at (/proc/vmstat; also in compact_free_scanned)");
   /** The compaction counters, in /proc/vmstat's order. */
   public static final List<MetricDescriptor> COMPACTION = List.of(PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
-      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS);
+      COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
+      COMPACT_DAEMON_WAKE, COMPACT_DAEMON_MIGRATE_SCANNED, COMPACT_DAEMON_FREE_SCANNED);
 
   // the CMA area (mm/cma.c), cma_alloc_* under their /proc/vmstat names (CONFIG_CMA)
   public static final MetricDescriptor CMA_ALLOC_SUCCESS = m("cma_alloc_success", "count", NEITHER,
@@ -121,7 +128,8 @@ public final class StandardMetrics {
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
       TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES, PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
       COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
-      CMA_ALLOC_SUCCESS, CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS);
+      COMPACT_DAEMON_WAKE, COMPACT_DAEMON_MIGRATE_SCANNED, COMPACT_DAEMON_FREE_SCANNED, CMA_ALLOC_SUCCESS,
+      CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS);
 
   /** The standard descriptor named {@code name} (families match their children), or null. */
   public static MetricDescriptor find(String name) {

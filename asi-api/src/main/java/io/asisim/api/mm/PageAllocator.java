@@ -192,6 +192,32 @@ public interface PageAllocator {
   }
 
   /**
+   * {@code pgdat_balanced()} at {@code order}, as kswapd checks it when woken by a high-order
+   * request: some zone up to {@code highestZoneIdx} is above its high watermark with a free block of
+   * that order. This default ignores the order.
+   */
+  default boolean pgdatBalanced(int order, int highestZoneIdx) {
+    return pgdatBalanced(highestZoneIdx);
+  }
+
+  /**
+   * {@code kcompactd_node_suitable()} (mm/compaction.c): whether kcompactd, woken for {@code order},
+   * would compact some zone up to {@code highestZoneIdx}. This default, for an allocator that does
+   * not compact: no.
+   */
+  default boolean kcompactdSuitable(int order, int highestZoneIdx) {
+    return false;
+  }
+
+  /**
+   * {@code kcompactd_do_work()}: background compaction for {@code order} on {@code cpu}, as
+   * kcompactd runs it after kswapd went to sleep or when memory is too fragmented to wake kswapd;
+   * {@code gfp} is the waking request's (under ASI it says which sensitivity's free blocks count).
+   * This default does nothing.
+   */
+  default void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {}
+
+  /**
    * Free pages in buddy blocks of {@code minOrder} or more, all zones (what /proc/buddyinfo's
    * columns from {@code minOrder} add up to); -1 when the allocator keeps no buddy lists (this default).
    */

@@ -51,6 +51,16 @@ final class Vmscan {
   private boolean kswapdRunning;
   /** {@code pgdat->kswapd_highest_zoneidx}: the highest zone the request that woke kswapd may use. */
   private int kswapdHighestZoneIdx;
+  /** {@code pgdat->kswapd_order}: the highest order of the requests that woke kswapd. */
+  private int kswapdOrder;
+  /** The mask of the request that last woke kswapd (which sensitivity kcompactd looks for). */
+  private int kswapdGfp;
+  /** Set by {@link #balancePgdat} when kswapd goes to sleep after a high-order wakeup: kcompactd's order. */
+  private int kcompactdOrder;
+  private int kcompactdWorkOrder;
+  private int kcompactdWorkZoneIdx;
+  private int kcompactdWorkGfp;
+  private final java.util.function.IntConsumer kcompactdWork = this::kcompactdWork;
   private KernelSlab slab;
   /** {@code pgdat->kswapd_failures}: consecutive kswapd runs that reclaimed nothing. */
   private int kswapdFailures;
@@ -112,17 +122,17 @@ final class Vmscan {
     boolean kswapd = (gfp & Gfp.__GFP_KSWAPD_RECLAIM) != 0;
     int highest = Gfp.gfpZone(gfp);
     if (kswapd && allocator.zoneFreePages() < reclaimLow) {
-      wakeupKswapd(cpu, highest);
+      wakeupKswapd(cpu, order, highest, gfp);
     }
     long pfn = allocator.alloc(cpu, order, gfp);
     // the slow path may have given up before reclaim (a costly __GFP_NORETRY request): no retry
     boolean noReclaim = pfn < 0 && allocator.takeNoReclaim();
     if (kswapd && allocator.takeKswapdWakeup()) { // a request that may not wake kswapd leaves it pending
-      wakeupKswapd(cpu, highest); // the request missed every zone's low watermark
+      wakeupKswapd(cpu, order, highest, gfp); // the request missed every zone's low watermark
     }
     if (pfn < 0 && kswapd && !noReclaim) {
       // even the min watermark failed: kswapd first, then direct reclaim
-      wakeupKswapd(cpu, highest);
+      wakeupKswapd(cpu, order, highest, gfp);
       pfn = allocator.alloc(cpu, order, gfp);
       noReclaim = pfn < 0 && allocator.takeNoReclaim();
     }
@@ -170,49 +180,103 @@ final class Vmscan {
   }
 
   /**
-   * {@code wakeup_kswapd()} from an allocation on {@code cpu}: kswapd runs on the least-loaded
-   * other CPU ({@code select_task_rq()} of the woken kthread; on one CPU, this one, in the middle of
-   * the allocating system call) and sleeps again when done ({@code kswapd_try_to_sleep()}).
+   * {@code wakeup_kswapd()} from an allocation of {@code order} on {@code cpu}: kswapd runs on the
+   * least-loaded other CPU ({@code select_task_rq()} of the woken kthread; on one CPU, this one, in
+   * the middle of the allocating system call) and sleeps again when done
+   * ({@code kswapd_try_to_sleep()}), waking kcompactd if it was woken for a high order. A high-order
+   * request that finds the node balanced (free memory above the marks, but no free block of its
+   * order) wakes kcompactd instead, unless it compacts directly itself.
    */
-  private void wakeupKswapd(int cpu, int highestZoneIdx) {
-    // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (pgdat_balanced() gives up)
-    if (kswapdRunning || kswapdFailures >= MAX_RECLAIM_RETRIES) {
+  private void wakeupKswapd(int cpu, int order, int highestZoneIdx, int gfp) {
+    // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (kswapd_test_hopeless())
+    boolean hopeless = kswapdFailures >= MAX_RECLAIM_RETRIES;
+    if (hopeless || order > 0 && allocator.reclaimWatermark() > 0 && allocator.pgdatBalanced(order, highestZoneIdx)) {
+      if (order > 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) == 0 && !kswapdRunning) {
+        wakeupKcompactd(cpu, order, highestZoneIdx, gfp); // free memory there, maybe too fragmented
+      }
+      return;
+    }
+    if (kswapdRunning) {
       return;
     }
     kswapdRunning = true;
+    kswapdOrder = Math.max(kswapdOrder, order);
+    kswapdGfp = gfp;
     kswapdHighestZoneIdx = highestZoneIdx;
     kswapdWakeups.inc();
+    int target = leastLoadedOther(cpu);
+    sched.runKthread(target, balancePgdat, target != cpu);
+    kswapdRunning = false;
+    if (kcompactdOrder > 0) { // kswapd_try_to_sleep() → wakeup_kcompactd()
+      int o = kcompactdOrder;
+      kcompactdOrder = 0;
+      wakeupKcompactd(cpu, o, highestZoneIdx, kswapdGfp);
+    }
+  }
+
+  /** The least-loaded CPU other than {@code cpu} ({@code cpu} itself on a one-CPU machine). */
+  private int leastLoadedOther(int cpu) {
     int target = cpu;
     for (int c = 0; c < tasks.nrCpus(); c++) {
       if (c != cpu && (target == cpu || machine.cycles(c) < machine.cycles(target))) {
         target = c;
       }
     }
-    sched.runKthread(target, balancePgdat, target != cpu);
-    kswapdRunning = false;
+    return target;
+  }
+
+  /**
+   * {@code wakeup_kcompactd()}: if some zone could compact for {@code order}
+   * ({@code kcompactd_node_suitable()}), kcompactd runs {@code kcompactd_do_work()} as a kernel
+   * thread on the least-loaded other CPU.
+   */
+  private void wakeupKcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
+    if (!allocator.kcompactdSuitable(order, highestZoneIdx)) {
+      return;
+    }
+    kcompactdWorkOrder = order;
+    kcompactdWorkZoneIdx = highestZoneIdx;
+    kcompactdWorkGfp = gfp;
+    int target = leastLoadedOther(cpu);
+    sched.runKthread(target, kcompactdWork, target != cpu);
+  }
+
+  private void kcompactdWork(int cpu) {
+    allocator.kcompactd(cpu, kcompactdWorkOrder, kcompactdWorkZoneIdx, kcompactdWorkGfp);
   }
 
   /**
    * {@code balance_pgdat()}: reclaim in batches until {@code pgdat_balanced()}: some zone up to the
    * waker's highest zone is above its high mark ({@code PageAllocator.pgdatBalanced}; for an
-   * allocator without watermarks, the zones' free total above the default mark).
+   * allocator without watermarks, the zones' free total above the default mark), with a free block
+   * of kswapd's order until it has reclaimed {@code compact_gap()} for it, then at order 0
+   * ({@code kswapd_shrink_node()}); balanced after a high-order wakeup, it wakes kcompactd.
    */
   private void balancePgdat(int cpu) {
     machine.charge(cpu, KernelCosts.KSWAPD_ROUND);
+    int order = kswapdOrder;
+    kswapdOrder = 0; // kswapd reads and clears pgdat->kswapd_order
+    int reclaimOrder = order;
     int total = 0;
     int n;
     do {
       n = shrink(cpu, RECLAIM_BATCH, true);
       total += n;
-    } while (n > 0 && !balanced());
+      if (reclaimOrder > 0 && total >= 2L << reclaimOrder) {
+        reclaimOrder = 0; // enough for compaction: balance at order 0 and leave the rest to kcompactd
+      }
+    } while (n > 0 && !balanced(reclaimOrder));
     // balance_pgdat()'s end: the boost it found is taken off, balanced or not (boosts added while
     // it ran are dropped too here; the kernel keeps those)
     allocator.resetWatermarkBoost();
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+    if (order > 0 && balanced(reclaimOrder)) {
+      kcompactdOrder = order; // prepare_kswapd_sleep() succeeded: wakeup_kcompactd(alloc_order)
+    }
   }
 
-  private boolean balanced() {
-    return allocator.reclaimWatermark() > 0 ? allocator.pgdatBalanced(kswapdHighestZoneIdx)
+  private boolean balanced(int order) {
+    return allocator.reclaimWatermark() > 0 ? allocator.pgdatBalanced(order, kswapdHighestZoneIdx)
         : allocator.zoneFreePages() >= reclaimFloor;
   }
 

@@ -41,12 +41,16 @@ public final class ThpFragPlugin implements Plugin<Workload> {
         ParamSpec.choice("pattern", "hash", List.of("hash", "parity"),
             "which pages are kept: frame hash a multiple of STRIDE (hash), or the frame itself (parity)"),
         ParamSpec.size("thp-extra", "1024M", 0, 1L << 42,
-            "the MADV_HUGEPAGE region is the free memory in blocks of order 9 or more plus this"));
+            "the MADV_HUGEPAGE region is the free memory in blocks of order 9 or more plus this"),
+        ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
+            "transparent_hugepage/defrag (the calibration's: madvise, direct compaction; defer and defer+madvise: "
+                + "kswapd and kcompactd instead; never: neither)"));
   }
 
   @Override
   public Workload create(Params p, SimContext ctx) {
     return new ThpFragWorkload(p.getLong("headroom") >>> 12, p.getInt("stride"), p.getString("pattern").equals("parity"),
-        p.getLong("thp-extra") >>> 12, p.getLong("ops"));
+        p.getLong("thp-extra") >>> 12, p.getLong("ops"),
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")));
   }
 }

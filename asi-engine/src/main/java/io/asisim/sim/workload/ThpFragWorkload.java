@@ -23,11 +23,14 @@ final class ThpFragWorkload implements Workload {
   private final boolean parity;
   private final long thpExtraPages;
   private final long opsParam;
+  /** {@code transparent_hugepage/defrag} for the run ({@code Kernel.THP_DEFRAG_*}). */
+  private final int defrag;
   private long thpPages;
   private int pid;
   private long region;
 
-  ThpFragWorkload(long headroomPages, int stride, boolean parity, long thpExtraPages, long ops) {
+  ThpFragWorkload(long headroomPages, int stride, boolean parity, long thpExtraPages, long ops, int defrag) {
+    this.defrag = defrag;
     this.headroomPages = headroomPages;
     this.stride = stride;
     this.parity = parity;
@@ -65,6 +68,9 @@ final class ThpFragWorkload implements Workload {
       }
     }
     k.setTransparentHugepage(Kernel.THP_MADVISE);
+    if (defrag != Kernel.THP_DEFRAG_MADVISE) {
+      k.setThpDefrag(defrag);
+    }
     long huge = k.freePagesInBlocks(9);
     thpPages = (Math.max(0, huge) + thpExtraPages) & -(long) PageOrder.PAGEBLOCK_NR_PAGES;
     region = k.mmapAnon(pid, (int) thpPages);

@@ -52,6 +52,29 @@ class ThpFragCheckTest {
   }
 
   /**
+   * {@code defrag=defer}: the madvised faults do not compact directly but wake kswapd at order 9,
+   * which finds nothing to reclaim (no page cache) and gives up after {@code MAX_RECLAIM_RETRIES}
+   * runs; from then on each fault that finds no block wakes kcompactd, which compacts in the
+   * background, so the later faults get huge pages: no stall, kcompactd's counters instead, checked.
+   */
+  @Test
+  void deferLeavesCompactionToKcompactd() {
+    for (String allocator : new String[] {"buddy", "pageblock-migratetype"}) {
+      RunResult r = run(variants(allocator).set("workload.thp-frag.thp-defrag=defer"));
+      assertThat(r.get("invariant_violations")).as(allocator).isZero();
+      assertThat(r.get("leak_exposures")).as(allocator).isZero();
+      assertThat(r.get("compact_stall")).as(allocator).isZero();
+      assertThat(r.get("kswapd_wakeups")).as(allocator).isEqualTo(16);
+      assertThat(r.get("compact_daemon_wake")).as(allocator).isPositive();
+      assertThat(r.get("compact_daemon_migrate_scanned")).as(allocator).isPositive()
+          .isLessThanOrEqualTo(r.get("compact_migrate_scanned"));
+      assertThat(r.get("pgmigrate_success")).as(allocator).isGreaterThan(1000);
+      assertThat(r.get("thp_fault_alloc") + r.get("thp_fault_fallback")).as(allocator).isEqualTo(94);
+      assertThat(r.get("thp_fault_alloc")).as(allocator).isGreaterThan(r.get("thp_fault_fallback"));
+    }
+  }
+
+  /**
    * A migration whose batch flush is lost leaves the reader thread's CPU translating the heap's
    * moved pages to their old frames, which compaction freed: caught. The same run with the shipped
    * machine flushes them (one shootdown per batch) and is clean.
