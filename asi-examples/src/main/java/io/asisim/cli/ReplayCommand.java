@@ -242,7 +242,9 @@ final class ReplayCommand implements Callable<Integer> {
     o.put("lines", s.lines());
     ObjectNode ev = o.putObject("events");
     for (Event e : Event.values()) {
-      ev.put(e.tracepoint(), s.count(e));
+      if (!TraceSummary.isCompactionEvent(e) || s.hasCompactionEvents()) { // compaction ones when captured
+        ev.put(e.tracepoint(), s.count(e));
+      }
     }
     o.put("replayable_events", s.replayableEvents());
     o.put("other_events", s.otherEvents());

@@ -59,7 +59,17 @@ public final class TraceRecord {
      */
     KMALLOC("kmalloc"),
     /** {@code trace_kfree()} in {@code kfree()}: traced before the NULL check, so {@code kfree(NULL)} too. */
-    KFREE("kfree");
+    KFREE("kfree"),
+    /** {@code compaction:mm_compaction_begin} (include/trace/events/compaction.h): a {@code compact_zone()} run starts. */
+    MM_COMPACTION_BEGIN("mm_compaction_begin"),
+    /** {@code compaction:mm_compaction_isolate_migratepages}: {@code nr_scanned}, {@code nr_taken} of one scan. */
+    MM_COMPACTION_ISOLATE_MIGRATEPAGES("mm_compaction_isolate_migratepages"),
+    /** {@code compaction:mm_compaction_isolate_freepages}: {@code nr_scanned}, {@code nr_taken} of one scan. */
+    MM_COMPACTION_ISOLATE_FREEPAGES("mm_compaction_isolate_freepages"),
+    /** {@code compaction:mm_compaction_migratepages}: {@code nr_migrated}, {@code nr_failed} of one batch. */
+    MM_COMPACTION_MIGRATEPAGES("mm_compaction_migratepages"),
+    /** Any other {@code compaction:} or {@code migrate:} tracepoint (counted, its fields not read). */
+    COMPACTION_OTHER("compaction_other");
 
     private final String tracepoint;
 
@@ -110,6 +120,14 @@ public final class TraceRecord {
    * {@code trace-cmd report}): how many; 0 otherwise.
    */
   public long lostEvents;
+  /** {@code nr_scanned=} of a compaction isolate event; 0 otherwise. */
+  public long nrScanned;
+  /** {@code nr_taken=} of a compaction isolate event; 0 otherwise. */
+  public long nrTaken;
+  /** {@code nr_migrated=} of {@code mm_compaction_migratepages}; 0 otherwise. */
+  public long nrMigrated;
+  /** {@code nr_failed=} of {@code mm_compaction_migratepages}; 0 otherwise. */
+  public long nrFailed;
 
   /** Resets every field before a new line. */
   public void clear() {
@@ -125,5 +143,9 @@ public final class TraceRecord {
     ptr = 0;
     cache = null;
     bytesAlloc = 0;
+    nrScanned = 0;
+    nrTaken = 0;
+    nrMigrated = 0;
+    nrFailed = 0;
   }
 }

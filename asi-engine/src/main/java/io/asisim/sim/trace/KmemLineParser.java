@@ -40,19 +40,30 @@ final class KmemLineParser {
   private static final byte[][] NAMES = names(
     "mm_page_alloc", "mm_page_free", "mm_page_free_batched", "mm_page_alloc_extfrag",
     "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_direct", "mm_pagevec_free",
-    "kmem_cache_alloc", "kmem_cache_free", "kmalloc", "kfree", "kmem_cache_alloc_node", "kmalloc_node");
+    "kmem_cache_alloc", "kmem_cache_free", "kmalloc", "kfree", "kmem_cache_alloc_node", "kmalloc_node",
+    "mm_compaction_begin", "mm_compaction_isolate_migratepages", "mm_compaction_isolate_freepages",
+    "mm_compaction_migratepages");
   private static final Event[] EVENTS = {
     Event.MM_PAGE_ALLOC, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED, Event.MM_PAGE_ALLOC_EXTFRAG,
     Event.MM_PAGE_ALLOC_ZONE_LOCKED, Event.MM_PAGE_PCPU_DRAIN, Event.MM_PAGE_FREE, Event.MM_PAGE_FREE_BATCHED,
-    Event.KMEM_CACHE_ALLOC, Event.KMEM_CACHE_FREE, Event.KMALLOC, Event.KFREE, Event.KMEM_CACHE_ALLOC, Event.KMALLOC
+    Event.KMEM_CACHE_ALLOC, Event.KMEM_CACHE_FREE, Event.KMALLOC, Event.KFREE, Event.KMEM_CACHE_ALLOC, Event.KMALLOC,
+    Event.MM_COMPACTION_BEGIN, Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES, Event.MM_COMPACTION_ISOLATE_FREEPAGES,
+    Event.MM_COMPACTION_MIGRATEPAGES
   };
+  /** The first index of {@link #NAMES} that is a compaction tracepoint. */
+  private static final int FIRST_COMPACTION = 14;
   private static final String VALID_EVENTS =
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
-          + "mm_page_alloc_zone_locked, mm_page_pcpu_drain, kmem_cache_alloc, kmem_cache_free, kmalloc, kfree";
+          + "mm_page_alloc_zone_locked, mm_page_pcpu_drain, kmem_cache_alloc, kmem_cache_free, kmalloc, kfree; "
+          + "compaction:* and migrate:* are counted";
 
   private static final byte[] CPUS = Chars.ascii("cpus=");
   private static final byte[] VERSION = Chars.ascii("version");
   private static final byte[] KMEM = Chars.ascii("kmem");
+  private static final byte[] COMPACTION = Chars.ascii("compaction");
+  private static final byte[] MIGRATE = Chars.ascii("migrate");
+  private static final byte[] MM_COMPACTION_ = Chars.ascii("mm_compaction_");
+  private static final byte[] MM_MIGRATE_ = Chars.ascii("mm_migrate_");
   private static final byte[] CPU_ = Chars.ascii("CPU");
   private static final byte[] CPU_SPACE = Chars.ascii("CPU ");
   private static final byte[] OPEN = Chars.ascii("[");
@@ -307,9 +318,11 @@ final class KmemLineParser {
     }
     int nameStart = a;
     int nameEnd = b - 1;
+    int system = 0; // 0: no subsystem prefix (trace-cmd), 1: kmem:, 2: compaction: or migrate:
     for (int i = a; i < nameEnd; i++) {
       if ((s[i] & 0xff) == ':') {
-        if (!Chars.regionEquals(s, a, i, KMEM)) {
+        system = Chars.regionEquals(s, a, i, KMEM) ? 1 : 2;
+        if (system == 2 && !Chars.regionEquals(s, a, i, COMPACTION) && !Chars.regionEquals(s, a, i, MIGRATE)) {
           return malformed(out, "unknown event '" + text(a, nameEnd) + "' (" + VALID_EVENTS + ")");
         }
         lastSystemPrefix = true;
@@ -318,14 +331,24 @@ final class KmemLineParser {
       }
     }
     Event ev = null;
-    for (int k = 0; k < NAMES.length; k++) {
+    int k = 0;
+    for (; k < NAMES.length; k++) {
       if (Chars.regionEquals(s, nameStart, nameEnd, NAMES[k])) {
         ev = EVENTS[k];
         break;
       }
     }
-    if (ev == null) {
+    boolean compaction = ev != null ? k >= FIRST_COMPACTION
+        : Chars.startsWith(s, nameStart, nameEnd, MM_COMPACTION_) || Chars.startsWith(s, nameStart, nameEnd, MM_MIGRATE_);
+    if (ev == null && compaction) {
+      ev = Event.COMPACTION_OTHER; // another compaction: or migrate: tracepoint: counted only
+    }
+    if (ev == null || system == 1 && compaction || system == 2 && !compaction) {
       return malformed(out, "unknown event '" + text(a, nameEnd) + "' (" + VALID_EVENTS + ")");
+    }
+    if (compaction) {
+      out.event = ev;
+      return CompactionFields.parse(s, b, end, out);
     }
     out.event = ev;
     switch (ev) {

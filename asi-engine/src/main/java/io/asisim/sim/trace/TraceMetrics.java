@@ -52,8 +52,28 @@ public final class TraceMetrics {
   public static final MetricDescriptor TRACE_KMALLOC_LARGE =
       m("trace_kmalloc_large", "kmalloc events above 8 KiB (kmalloc_large(): pages, not a slab object), not replayed");
 
+  /** The traced kernel's own compaction, from a trace's compaction events (reported only when it has some). */
+  public static final MetricDescriptor TRACE_COMPACTION_RUNS =
+      m("trace_compaction_runs", "compact_zone() runs of the traced kernel (compaction:mm_compaction_begin)");
+  public static final MetricDescriptor TRACE_COMPACTION_MIGRATE_SCANNED = new MetricDescriptor(
+      "trace_compaction_migrate_scanned", "pages", Better.NEITHER,
+      "pages the traced kernel's migrate scanner looked at (nr_scanned of mm_compaction_isolate_migratepages)");
+  public static final MetricDescriptor TRACE_COMPACTION_FREE_SCANNED = new MetricDescriptor(
+      "trace_compaction_free_scanned", "pages", Better.NEITHER,
+      "pages the traced kernel's free scanner looked at (nr_scanned of mm_compaction_isolate_freepages)");
+  public static final MetricDescriptor TRACE_COMPACTION_ISOLATED = new MetricDescriptor(
+      "trace_compaction_isolated", "pages", Better.NEITHER,
+      "pages the traced kernel's compaction isolated (nr_taken of both isolate events)");
+  public static final MetricDescriptor TRACE_COMPACTION_MIGRATED = new MetricDescriptor(
+      "trace_compaction_migrated", "pages", Better.NEITHER,
+      "pages the traced kernel's compaction migrated (nr_migrated of mm_compaction_migratepages)");
+  public static final MetricDescriptor TRACE_COMPACTION_FAILED = new MetricDescriptor(
+      "trace_compaction_failed", "pages", Better.NEITHER,
+      "pages the traced kernel's compaction failed to migrate (nr_failed of mm_compaction_migratepages)");
+
   /** All of the above, in declaration order. */
   public static final List<MetricDescriptor> ALL = List.of(TRACE_LOST_FREES, TRACE_TAIL_FREES, TRACE_ORDER_MISMATCHES,
       TRACE_BATCHED_DUPLICATES, TRACE_TRACED_ALLOC_FAILURES, TRACE_LOST_EVENTS, TRACE_ADOPTED_FREES, TRACE_LIVE_AT_END, TRACE_SLAB_NOT_REPLAYED,
-      TRACE_SLAB_NULL_FREES, TRACE_KMALLOC_LARGE);
+      TRACE_SLAB_NULL_FREES, TRACE_KMALLOC_LARGE, TRACE_COMPACTION_RUNS, TRACE_COMPACTION_MIGRATE_SCANNED,
+      TRACE_COMPACTION_FREE_SCANNED, TRACE_COMPACTION_ISOLATED, TRACE_COMPACTION_MIGRATED, TRACE_COMPACTION_FAILED);
 }

@@ -15,16 +15,44 @@ import java.util.Map;
  * @param compression {@code plain text}, {@code gzip} or {@code xz}
  * @param lines lines read
  * @param events events per tracepoint, in {@link Event} order (all tracepoints present, 0 if none)
- * @param otherEvents well-formed kmem events that are not replayed (extfrag, zone_locked, pcpu_drain)
+ * @param otherEvents well-formed events that are not replayed (extfrag, zone_locked, pcpu_drain; compaction and migrate)
  * @param skippedLines malformed lines, unknown events and lines of other subsystems
  * @param lostEvents events the tracer itself reported as lost ({@code [N EVENTS DROPPED]})
  * @param firstSkipped the first few skipped lines with their reasons
  * @param maxCpu highest CPU number seen in an alloc/free event
  * @param stoppedEarly whether reading stopped at the requested number of events
+ * @param compaction the sums of the trace's compaction events' fields
  */
 public record TraceSummary(String file, String format, String compression, long lines, Map<Event, Long> events,
     long otherEvents, long skippedLines, long lostEvents, List<SkippedLine> firstSkipped, int maxCpu,
-    boolean stoppedEarly) {
+    boolean stoppedEarly, Compaction compaction) {
+
+  /**
+   * What the traced kernel's compaction did, summed over the trace's {@code compaction:} events
+   * (include/trace/events/compaction.h), to set beside the model's {@code compact_*} counters.
+   *
+   * @param runs {@code mm_compaction_begin} events: {@code compact_zone()} runs
+   * @param migrateScanned {@code nr_scanned} of {@code mm_compaction_isolate_migratepages}
+   * @param freeScanned {@code nr_scanned} of {@code mm_compaction_isolate_freepages}
+   * @param isolated {@code nr_taken} of both isolate events (as {@code compact_isolated} counts them)
+   * @param migrated {@code nr_migrated} of {@code mm_compaction_migratepages}
+   * @param failed {@code nr_failed} of {@code mm_compaction_migratepages}
+   */
+  public record Compaction(long runs, long migrateScanned, long freeScanned, long isolated, long migrated, long failed) {
+    public static final Compaction NONE = new Compaction(0, 0, 0, 0, 0, 0);
+  }
+
+  /** Whether the trace held any {@code compaction:} or {@code migrate:} event. */
+  public boolean hasCompactionEvents() {
+    return count(Event.MM_COMPACTION_BEGIN) + count(Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES)
+        + count(Event.MM_COMPACTION_ISOLATE_FREEPAGES) + count(Event.MM_COMPACTION_MIGRATEPAGES)
+        + count(Event.COMPACTION_OTHER) > 0;
+  }
+
+  /** Whether {@code e} is a compaction or migration tracepoint. */
+  public static boolean isCompactionEvent(Event e) {
+    return e.ordinal() >= Event.MM_COMPACTION_BEGIN.ordinal();
+  }
 
   /**
    * A skipped line.

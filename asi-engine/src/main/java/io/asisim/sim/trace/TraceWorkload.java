@@ -37,6 +37,15 @@ public final class TraceWorkload implements Workload {
     metrics.gauge(StandardMetrics.TRACE_SKIPPED_LINES).set(s.skippedLines());
     metrics.gauge(StandardMetrics.TRACE_OTHER_EVENTS).set(s.otherEvents());
     metrics.gauge(TraceMetrics.TRACE_LOST_EVENTS).set(s.lostEvents());
+    if (s.hasCompactionEvents()) { // what the traced kernel's compaction did, beside the model's compact_*
+      TraceSummary.Compaction c = s.compaction();
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_RUNS).set(c.runs());
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_MIGRATE_SCANNED).set(c.migrateScanned());
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_FREE_SCANNED).set(c.freeScanned());
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_ISOLATED).set(c.isolated());
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_MIGRATED).set(c.migrated());
+      metrics.gauge(TraceMetrics.TRACE_COMPACTION_FAILED).set(c.failed());
+    }
   }
 
   /** The replayer (its slab model, for {@code /proc/slabinfo}). */

@@ -85,6 +85,44 @@ class KmemLineParserTest {
     assertThat(r.event).isEqualTo(Event.MM_PAGE_PCPU_DRAIN);
   }
 
+  /** Lines of the committed compaction capture (calibration/data/vm-20261207/compaction, Linux 6.18). */
+  @Test
+  void perfScriptCompactionAndMigrateEventsAreCountedWithTheirFields() {
+    assertThat(parse("              sh 30083 [001] 39281.032967: compaction:mm_compaction_isolate_migratepages: "
+        + "range=(0x1 ~ 0x200) nr_scanned=511 nr_taken=0")).isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES);
+    assertThat(r.nrScanned).isEqualTo(511);
+    assertThat(r.nrTaken).isZero();
+    assertThat(parse("              sh 30083 [001] 39281.036179:    compaction:mm_compaction_isolate_freepages: "
+        + "range=(0xbfe00 ~ 0xc0000) nr_scanned=512 nr_taken=0")).isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.MM_COMPACTION_ISOLATE_FREEPAGES);
+    assertThat(r.nrScanned).isEqualTo(512);
+    assertThat(parse("              sh 30083 [001] 39281.036323:         compaction:mm_compaction_migratepages: "
+        + "nr_migrated=0 nr_failed=2")).isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.MM_COMPACTION_MIGRATEPAGES);
+    assertThat(r.nrFailed).isEqualTo(2);
+    assertThat(parse("              sh 30083 [001] 39281.032961:                compaction:mm_compaction_begin: "
+        + "zone_start=0x1 migrate_pfn=0x1 free_pfn=0xe00 zone_end=0x1000, mode=sync")).isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.MM_COMPACTION_BEGIN);
+    assertThat(parse("              sh 30083 [001] 39281.036322:                      migrate:mm_migrate_pages: "
+        + "nr_succeeded=0 nr_failed=1 nr_thp_succeeded=0 nr_thp_failed=0 nr_thp_split=0 nr_split=0 mode=MIGRATE_SYNC "
+        + "reason=compaction")).isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.COMPACTION_OTHER);
+    assertThat(parse("              sh 30083 [001] 39281.032984:                  compaction:mm_compaction_end: "
+        + "zone_start=0x1 migrate_pfn=0xe00 free_pfn=0xe00 zone_end=0x1000, mode=sync status=complete"))
+        .isEqualTo(Kind.OTHER);
+    assertThat(r.event).isEqualTo(Event.COMPACTION_OTHER);
+    // a compaction event under another subsystem, a missing field, an unknown migrate: event
+    assertThat(parse("              sh 30083 [001] 39281.0: kmem:mm_compaction_begin: zone_start=0x1"))
+        .isEqualTo(Kind.MALFORMED);
+    assertThat(parse("              sh 30083 [001] 39281.0: compaction:mm_compaction_migratepages: nr_migrated=3"))
+        .isEqualTo(Kind.MALFORMED);
+    assertThat(r.error).contains("nr_migrated=/nr_failed=");
+    assertThat(parse("              sh 30083 [001] 39281.0: migrate:remove_migration_pte: addr=0x1"))
+        .isEqualTo(Kind.MALFORMED);
+    assertThat(r.error).contains("unknown event 'migrate:remove_migration_pte'");
+  }
+
   @Test
   void ftraceWithIrqInfoAndACommWithASpace() {
     assertThat(parse(" C2 CompilerThre-8004    [000] .....   598.294110: mm_page_alloc: page=0000000070ec6b89 "

@@ -276,4 +276,34 @@ class TraceLoaderTest {
     }
     return bos.toByteArray();
   }
+
+  /**
+   * A capture with page and compaction events: the page events are replayed, the compaction ones
+   * counted (not skipped) and summed into the summary, and a replay reports the sums as gauges.
+   */
+  @Test
+  void compactionEventsAreCountedAndSummedBesideThePageEvents() {
+    String head = "              sh 30083 [001] 39281.03: ";
+    ParsedTrace t = Traces.perf(Traces.alloc(0, 0x1000, 0, "GFP_KERNEL"),
+        head + "compaction:mm_compaction_begin: zone_start=0x1 migrate_pfn=0x1 free_pfn=0xe00 zone_end=0x1000, mode=sync",
+        head + "compaction:mm_compaction_isolate_migratepages: range=(0x1 ~ 0x200) nr_scanned=511 nr_taken=32",
+        head + "compaction:mm_compaction_isolate_freepages: range=(0xbfe00 ~ 0xc0000) nr_scanned=512 nr_taken=40",
+        head + "compaction:mm_compaction_migratepages: nr_migrated=30 nr_failed=2",
+        head + "compaction:mm_compaction_finished: node=0 zone=DMA      order=-1 ret=continue",
+        Traces.free(0, 0x1000, 0));
+    TraceSummary s = t.summary();
+    assertThat(s.skippedLines()).isZero();
+    assertThat(s.otherEvents()).isEqualTo(5);
+    assertThat(s.hasCompactionEvents()).isTrue();
+    assertThat(s.compaction()).isEqualTo(new TraceSummary.Compaction(1, 511, 512, 72, 30, 2));
+    assertThat(s.replayableEvents()).isEqualTo(2);
+    io.asisim.api.metrics.Metrics m = new io.asisim.api.metrics.Metrics();
+    new TraceWorkload(t, 0, m);
+    assertThat(m.get("trace_compaction_runs")).isEqualTo(1);
+    assertThat(m.get("trace_compaction_migrated")).isEqualTo(30);
+    assertThat(m.get("trace_compaction_isolated")).isEqualTo(72);
+    io.asisim.api.metrics.Metrics plain = new io.asisim.api.metrics.Metrics();
+    new TraceWorkload(Traces.perf(Traces.alloc(0, 0x1000, 0, "GFP_KERNEL")), 0, plain);
+    assertThat(plain.all()).as("a trace without compaction events reports none").doesNotContainKey("trace_compaction_runs");
+  }
 }
