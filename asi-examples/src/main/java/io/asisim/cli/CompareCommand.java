@@ -4,6 +4,7 @@ import io.asisim.report.CompareReport;
 import io.asisim.report.CompareSummary;
 import io.asisim.report.FixWaterfall;
 import io.asisim.report.Json;
+import io.asisim.report.RenderedChart;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.compare.Comparison;
 import io.asisim.sim.compare.ComparisonResult;
@@ -140,6 +141,7 @@ final class CompareCommand implements Callable<Integer> {
     String metricList = this.metricList;
     String reference = this.reference;
     int samples = this.samples;
+    boolean showcase = false; // the built-in sections, whose --out report adds ShowcaseSeries' charts
     if (fromResultsDir != null) {
       refuseVariantOptions("--from-results", "the store's " + ResultStore.MANIFEST + " says what ran");
       if (sweep != null) {
@@ -173,6 +175,7 @@ final class CompareCommand implements Callable<Integer> {
       sections.add(new Showcase.Section("comparison", "", variants, samples));
     } else {
       sections.addAll(Showcase.sections(runner.registry(), options.seed, samples));
+      showcase = true;
       options.warnIneffective(spec, List.of()); // only --check-every can be given here, not --set
     }
     CompareSelection selection = CompareSelection.parse(metricList, reference, runner.registry(), comparison, sections);
@@ -240,7 +243,14 @@ final class CompareCommand implements Callable<Integer> {
       for (int i = 0; i < results.size(); i++) {
         markdown.add(render(sections.subList(i, i + 1), results.subList(i, i + 1), OutputFormat.markdown, selection));
       }
-      written = out.write(ReportFiles.build(sections, results, data, markdown));
+      List<List<RenderedChart>> extra = new ArrayList<>();
+      if (showcase) { // extra inspection runs, after the comparison: its runs and metrics stay as they were
+        for (List<ShowcaseSeries.Output> os : ShowcaseSeries.of(runner, sections, results, ReportFiles.ids(results), threads)) {
+          os.forEach(o -> data.put(o.csvName(), o.csv()));
+          extra.add(os.stream().map(ShowcaseSeries.Output::chart).toList());
+        }
+      }
+      written = out.write(ReportFiles.build(sections, results, data, markdown, extra));
     }
     spec.commandLine().getErr().println(String.format(Locale.ROOT, "host: %d runs in %.2f s", runs, secs)
         + (outDir != null ? "; wrote " + written.size() + " files to " + outDir + " (open "

@@ -1,7 +1,6 @@
 package io.asisim.cli;
 
 import io.asisim.pagealloc.ExtFrag;
-import io.asisim.pagealloc.FragSeries;
 import io.asisim.pagealloc.ProcFs;
 import io.asisim.sim.BadInputException;
 import io.asisim.sim.config.VariantConfig;
@@ -103,28 +102,9 @@ final class PagetypeinfoCommand implements Callable<Integer> {
       throw new BadInputException("pagetypeinfo --series: a time series of a run (valid: --series with --workload W, "
           + "optionally --chart FILE.svg, and none of the single-file options)");
     }
-    java.util.List<String> names = new java.util.ArrayList<>();
-    java.util.List<Long> ops = new java.util.ArrayList<>();
-    java.util.List<long[]> rows = new java.util.ArrayList<>();
-    runner.inspectVariant(config, true, (v, done) -> {
-      if (names.isEmpty()) {
-        names.addAll(FragSeries.names(v.allocator()));
-      }
-      ops.add(done);
-      rows.add(FragSeries.sample(v.allocator()));
-    }, v -> { });
-    StringBuilder csv = new StringBuilder("ops");
-    names.forEach(n -> csv.append(',').append(n));
-    csv.append('\n');
-    for (int i = 0; i < rows.size(); i++) {
-      csv.append(ops.get(i));
-      for (long x : rows.get(i)) {
-        csv.append(',').append(x);
-      }
-      csv.append('\n');
-    }
+    io.asisim.report.FragTimeSeries s = ShowcaseSeries.sample(runner, config);
     if (chart != null) {
-      io.asisim.report.RenderedChart c = io.asisim.report.SeriesChart.draw(names, ops, rows,
+      io.asisim.report.RenderedChart c = io.asisim.report.SeriesChart.draw(s.names(), s.ops(), s.rows(),
           config.selected(io.asisim.api.plugin.PluginKind.WORKLOAD) + ", "
               + config.selected(io.asisim.api.plugin.PluginKind.ALLOCATOR) + (config.machine().asi() ? "" : ", --asi off"));
       try {
@@ -134,7 +114,7 @@ final class PagetypeinfoCommand implements Callable<Integer> {
             + "; valid: a writable path)");
       }
     }
-    spec.commandLine().getOut().print(csv);
+    spec.commandLine().getOut().print(s.csv());
     return 0;
   }
 

@@ -31,9 +31,10 @@ final class ReportFiles {
    *
    * @param data name to content of the data files, in order
    * @param markdown per comparison, its {@code --format markdown} report
+   * @param extra per comparison, charts shown after its own ({@link ShowcaseSeries}'s), or empty
    */
   static Map<String, byte[]> build(List<Showcase.Section> sections, List<ComparisonResult> results,
-      Map<String, String> data, List<String> markdown) {
+      Map<String, String> data, List<String> markdown, List<List<RenderedChart>> extra) {
     Map<String, byte[]> out = new LinkedHashMap<>(OutputDir.utf8(data));
     List<String> ids = ids(results);
     List<HtmlReport.Section> page = new ArrayList<>();
@@ -44,6 +45,7 @@ final class ReportFiles {
         cs.add(FixWaterfall.chart(results.get(i), ids.get(i) + "-fix-waterfall"));
       }
       cs.addAll(Charts.of(results.get(i), ids.get(i)));
+      cs.addAll(extra.isEmpty() ? List.of() : extra.get(i));
       page.add(new HtmlReport.Section(ids.get(i), results.get(i), sections.get(i).guide(), markdown.get(i), cs));
       charts.addAll(cs);
     }

@@ -47,6 +47,9 @@ final class Showcase {
     }
   }
 
+  /** The server-mix section's title, whose --out report also charts each variant's fragmentation over the run. */
+  static final String SERVER_MIX_TITLE = "Allocator strategies under memory pressure: server-mix";
+
   /** server-mix requests of its section: kswapd runs from about the 10 000th. */
   static final long SERVER_MIX_OPS = 30_000;
 
@@ -141,7 +144,7 @@ final class Showcase {
     // would be most of this section's host time
     b.memory(2L << 30);
     b.set("workload.server-mix.ops", String.valueOf(SERVER_MIX_OPS));
-    out.add(new Section("Allocator strategies under memory pressure: server-mix",
+    out.add(new Section(SERVER_MIX_TITLE,
         "Four servers with 32 MiB heaps read files of 150 % of their 512 MiB (kswapd evicts page cache all "
             + "the time: pgsteal_kswapd, and the page cache's radix_tree_node slabs go with it), map request "
             + "buffers and run short jobs (fork, exec, exit: task_struct, mm_struct and page tables, unmovable "

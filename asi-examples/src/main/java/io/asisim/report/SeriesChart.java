@@ -21,6 +21,14 @@ public final class SeriesChart {
 
   /** The chart of columns {@code names} sampled at {@code ops} ({@code rows.get(i)} at {@code ops.get(i)}). */
   public static RenderedChart draw(List<String> names, List<Long> ops, List<long[]> rows, String title) {
+    return draw(names, ops, rows, title, "fragmentation");
+  }
+
+  /**
+   * The same, as file {@code stem}: its SVG ids are prefixed by the stem, so that several of these
+   * charts can share one page (the showcase's report has one per allocator strategy).
+   */
+  public static RenderedChart draw(List<String> names, List<Long> ops, List<long[]> rows, String title, String stem) {
     XYSeriesCollection blocks = new XYSeriesCollection();
     XYSeriesCollection unusable = new XYSeriesCollection();
     for (int c = 0; c < names.size(); c++) {
@@ -38,16 +46,26 @@ public final class SeriesChart {
         blocks.addSeries(s);
       }
     }
-    XYPlot plot = new XYPlot(blocks, new NumberAxis("ops"), new NumberAxis("free pageblocks"),
-        new XYLineAndShapeRenderer(true, false));
+    XYPlot plot = new XYPlot(blocks, new NumberAxis("ops"), new NumberAxis("free pageblocks"), lines());
     plot.setDataset(1, unusable);
     NumberAxis right = new NumberAxis("unusable index at order 9");
     right.setRange(0, 1);
     plot.setRangeAxis(1, right);
     plot.mapDatasetToRangeAxis(1, 1);
-    plot.setRenderer(1, new XYLineAndShapeRenderer(true, false));
+    plot.setRenderer(1, lines());
     JFreeChart chart = new JFreeChart("Fragmentation over the run", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.addSubtitle(new TextTitle(title));
-    return RenderedChart.draw(chart, "fragmentation", title, 900, 560);
+    return RenderedChart.draw(chart, stem, title, 900, 560);
+  }
+
+  /**
+   * Lines without shapes, each series one SVG path: drawn segment by segment, each of ~200 points
+   * is a {@code <line>} with its own style, about half a megabyte per chart, too much to inline
+   * several in one report.
+   */
+  private static XYLineAndShapeRenderer lines() {
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    r.setDrawSeriesLineAsPath(true);
+    return r;
   }
 }

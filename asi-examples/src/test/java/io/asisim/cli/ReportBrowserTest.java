@@ -6,15 +6,19 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.metrics.Better;
 import io.asisim.api.metrics.MetricDescriptor;
 import io.asisim.report.FixWaterfall;
+import io.asisim.report.RenderedChart;
 import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.VariantRuns;
 import io.asisim.sim.config.Settings;
 import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
 import io.asisim.sim.run.MetricValue;
 import io.asisim.sim.run.RunResult;
+import io.asisim.sim.run.Runner;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +91,21 @@ class ReportBrowserTest {
     // the showcase's fix waterfall (not in a small comparison), on made-up numbers, measured too
     String waterfall = "<figure id=\"waterfall-check\">" + FixWaterfall.chart(waterfall(), "waterfall-check").svg()
         + "</figure>\n";
-    Files.writeString(page, html.replace("</body>", waterfall + "<script>\n" + script + "</script>\n</body>"));
+    // the showcase's fragmentation series (server-mix section only), on a small run, measured too
+    RenderedChart chart = series();
+    String series = "<figure class=\"series-check\" id=\"series-check\">" + chart.svg() + "<figcaption>"
+        + chart.title() + "</figcaption></figure>\n";
+    Files.writeString(page, html.replace("</body>", waterfall + series + "<script>\n" + script + "</script>\n</body>"));
+  }
+
+  /** One fragmentation series chart as ShowcaseSeries draws it: pageblock-migratetype on 256 MiB, 2000 requests. */
+  private static RenderedChart series() {
+    Runner runner = new Runner(PluginRegistry.discover());
+    Map<PluginKind, String> sel = Map.of(PluginKind.WORKLOAD, "server-mix", PluginKind.ALLOCATOR, "pageblock-migratetype");
+    VariantConfig c = new VariantConfig(new MachineConfig(256L << 20, 2, true), sel, sel.keySet(),
+        Settings.parse(List.of(ShowcaseSeriesTest.SETS), runner.registry()), 1, 0);
+    return ShowcaseSeries.sample(runner, c).chart("series-check-chart", "server-mix, allocator=pageblock-migratetype, "
+        + "seed 1", "Fragmentation over the run: free pageblocks and unusable_index; one sample, seed 1");
   }
 
   /** The showcase's steps and title, an overhead falling from +60 % to +5 %, and a fix that adds cost. */
@@ -137,7 +155,10 @@ class ReportBrowserTest {
     Element check = dom.getElementById("text-fit-check");
     assertThat(check).as("the measuring script ran").isNotNull();
     assertThat(dom.select("#waterfall-check svg text").eachText()).contains("interaction", "+cr3 noflush");
-    assertThat(Integer.parseInt(check.attr("data-texts"))).isGreaterThan(20 * (svgFiles.size() + 1));
+    assertThat(dom.select("#series-check svg text").eachText()).contains("Fragmentation over the run", "ops",
+        "DMA32.Movable.sensitive", "unusable_index.DMA32.9");
+    assertThat(dom.select("#series-check figcaption").text()).contains("one sample, seed 1");
+    assertThat(Integer.parseInt(check.attr("data-texts"))).isGreaterThan(20 * (svgFiles.size() + 2));
     assertThat(check.attr("data-misfits")).as(check.text()).isEqualTo("0");
   }
 
