@@ -16,6 +16,10 @@ public final class TraceMetrics {
     return new MetricDescriptor(name, "count", Better.NEITHER, desc);
   }
 
+  private static MetricDescriptor pages(String name, String desc) {
+    return new MetricDescriptor(name, "pages", Better.NEITHER, desc);
+  }
+
   /** An alloc of a pfn still live in the replay: its free was lost; the stale block is freed first. */
   public static final MetricDescriptor TRACE_LOST_FREES =
       m("trace_lost_frees", "live blocks freed because the trace allocated over them (their free was not captured)");
@@ -55,20 +59,15 @@ public final class TraceMetrics {
   /** The traced kernel's own compaction, from a trace's compaction events (reported only when it has some). */
   public static final MetricDescriptor TRACE_COMPACTION_RUNS =
       m("trace_compaction_runs", "compact_zone() runs of the traced kernel (compaction:mm_compaction_begin)");
-  public static final MetricDescriptor TRACE_COMPACTION_MIGRATE_SCANNED = new MetricDescriptor(
-      "trace_compaction_migrate_scanned", "pages", Better.NEITHER,
+  public static final MetricDescriptor TRACE_COMPACTION_MIGRATE_SCANNED = pages("trace_compaction_migrate_scanned",
       "pages the traced kernel's migrate scanner looked at (nr_scanned of mm_compaction_isolate_migratepages)");
-  public static final MetricDescriptor TRACE_COMPACTION_FREE_SCANNED = new MetricDescriptor(
-      "trace_compaction_free_scanned", "pages", Better.NEITHER,
+  public static final MetricDescriptor TRACE_COMPACTION_FREE_SCANNED = pages("trace_compaction_free_scanned",
       "pages the traced kernel's free scanner looked at (nr_scanned of mm_compaction_isolate_freepages)");
-  public static final MetricDescriptor TRACE_COMPACTION_ISOLATED = new MetricDescriptor(
-      "trace_compaction_isolated", "pages", Better.NEITHER,
+  public static final MetricDescriptor TRACE_COMPACTION_ISOLATED = pages("trace_compaction_isolated",
       "pages the traced kernel's compaction isolated (nr_taken of both isolate events)");
-  public static final MetricDescriptor TRACE_COMPACTION_MIGRATED = new MetricDescriptor(
-      "trace_compaction_migrated", "pages", Better.NEITHER,
+  public static final MetricDescriptor TRACE_COMPACTION_MIGRATED = pages("trace_compaction_migrated",
       "pages the traced kernel's compaction migrated (nr_migrated of mm_compaction_migratepages)");
-  public static final MetricDescriptor TRACE_COMPACTION_FAILED = new MetricDescriptor(
-      "trace_compaction_failed", "pages", Better.NEITHER,
+  public static final MetricDescriptor TRACE_COMPACTION_FAILED = pages("trace_compaction_failed",
       "pages the traced kernel's compaction failed to migrate (nr_failed of mm_compaction_migratepages)");
 
   /** All of the above, in declaration order. */
