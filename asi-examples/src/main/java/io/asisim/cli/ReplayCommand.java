@@ -242,7 +242,7 @@ final class ReplayCommand implements Callable<Integer> {
     o.put("lines", s.lines());
     ObjectNode ev = o.putObject("events");
     for (Event e : Event.values()) {
-      if (!TraceSummary.isCompactionEvent(e) || s.hasCompactionEvents()) { // compaction ones when captured
+      if (!e.isCompaction() || s.hasCompactionEvents()) { // compaction ones when captured
         ev.put(e.tracepoint(), s.count(e));
       }
     }

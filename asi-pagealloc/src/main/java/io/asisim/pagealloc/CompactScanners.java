@@ -17,46 +17,29 @@ import io.asisim.api.mm.PageMigration;
  * {@link PageMigration}. {@link Compaction} drives them over a {@link CompactControl}.
  */
 final class CompactScanners {
-  /** The frame state of an allocated movable order-0 page: what the migrate scanner may isolate. */
-  private static final int MOVABLE_PAGE = FrameTable.ALLOC | FrameTable.MOVABLE_ALLOC;
-
   /**
    * Cycles per pfn a scanner looks at (estimate: a {@code struct page} load and flag tests; the
    * real whole-run cost per migrated page is in docs/calibration.md, "Compaction").
    */
   static final long COST_SCAN_PER_PAGE = 20;
 
-  /**
-   * Cycles to migrate a movable page of the rest of the system (a seeded state's): {@code migrate_pages()}
-   * and its 4 KiB copy (estimate; the simulated kernel's own pages are charged by the kernel's
-   * migration, their copy through the mapper).
-   */
-  static final long COST_MIGRATE_UNSIMULATED = 3000;
-
   private final FreeArea fa;
   private final ArchPageOps arch;
   private final Pcp pcp;
-  private final PageMigration migration;
-  /** The pages a seeded state left to the rest of the system, or null: movable ones move too. */
-  private final Preexisting preexisting;
+  private final MigratePages migrate;
   private final Counter migrateScanned;
   private final Counter freeScanned;
   private final Counter isolated;
-  private final Counter migrated;
-  private final Counter migrateFailed;
 
   CompactScanners(FreeArea fa, Pcp pcp, ArchPageOps arch, PageMigration migration, Preexisting preexisting,
       Metrics metrics) {
     this.fa = fa;
     this.pcp = pcp;
     this.arch = arch;
-    this.migration = migration;
-    this.preexisting = preexisting;
+    this.migrate = new MigratePages(fa, pcp, arch, migration, preexisting, metrics);
     migrateScanned = metrics.counter(StandardMetrics.COMPACT_MIGRATE_SCANNED);
     freeScanned = metrics.counter(StandardMetrics.COMPACT_FREE_SCANNED);
     isolated = metrics.counter(StandardMetrics.COMPACT_ISOLATED);
-    migrated = metrics.counter(StandardMetrics.PGMIGRATE_SUCCESS);
-    migrateFailed = metrics.counter(StandardMetrics.PGMIGRATE_FAIL);
   }
 
   /**
@@ -89,7 +72,7 @@ final class CompactScanners {
           pfn += 1 << order;
           continue;
         }
-        if (s == MOVABLE_PAGE && (isPreexisting(pfn) || migration.movable(pfn))) {
+        if (migrate.movable(pfn, s)) {
           cc.migratepages[cc.nrMigratepages++] = pfn;
         }
         pfn++;
@@ -102,10 +85,6 @@ final class CompactScanners {
     }
     cc.migratePfn = Math.min(low, cc.freePfn);
     return false;
-  }
-
-  private boolean isPreexisting(int pfn) {
-    return preexisting != null && preexisting.isHeld(pfn);
   }
 
   /** {@code suitable_migration_source()}: async direct compaction takes only blocks of the request's type. */
@@ -126,39 +105,19 @@ final class CompactScanners {
   }
 
   /**
-   * {@code migrate_pages()} of the isolated batch with {@code compaction_alloc()}: each page to a
-   * free page of its sensitivity, one TLB flush for the batch, then the sources freed. False when a
-   * page found no target ({@code -ENOMEM}); the pages not moved go back ({@code putback_movable_pages()}).
+   * {@code migrate_pages()} of the isolated batch with {@code compaction_alloc()} ({@code target},
+   * from {@link #targetFor}): each page to a free page of its sensitivity. False when a page found
+   * no target ({@code -ENOMEM}); the pages not moved go back ({@code putback_movable_pages()}).
    */
-  boolean migratePages(CompactControl cc) {
-    boolean ok = true;
-    int moved = 0;
-    for (int i = 0; i < cc.nrMigratepages; i++) {
-      int src = cc.migratepages[i];
-      int sens = fa.sensIndexOf(src);
-      int dst = compactionAlloc(cc, sens, cc.nrMigratepages - i);
-      if (dst < 0) {
-        migrateFailed.add(cc.nrMigratepages - i);
-        ok = false;
-        break;
-      }
-      if (isPreexisting(src)) {
-        preexisting.move(src, dst); // a page of the rest of the system: no simulated mapping to update
-        arch.charge(cc.cpu, COST_MIGRATE_UNSIMULATED);
-      } else {
-        migration.migrate(cc.cpu, src, dst);
-      }
-      cc.migratepages[moved++] = src;
-    }
-    if (moved > 0) {
-      migration.flush(cc.cpu); // try_to_unmap_flush() before the sources are freed
-      for (int i = 0; i < moved; i++) {
-        pcp.freeFrozenPages(fa, cc.cpu, cc.migratepages[i], 0); // folio_put() of the old folio
-      }
-      migrated.add(moved);
-    }
+  boolean migratePages(CompactControl cc, MigratePages.Target target) {
+    int n = cc.nrMigratepages;
     cc.nrMigratepages = 0;
-    return ok;
+    return migrate.migrate(cc.cpu, cc.migratepages, n, target) == n;
+  }
+
+  /** {@code compaction_alloc()} over {@code cc}'s isolated free pages, as {@link #migratePages} asks for targets. */
+  MigratePages.Target targetFor(CompactControl cc) {
+    return (src, left) -> compactionAlloc(cc, fa.sensIndexOf(src), left);
   }
 
   /**
@@ -182,7 +141,7 @@ final class CompactScanners {
       ft.setState(half, FrameTable.ALLOC | order); // still isolated: off every list
       cc.addHead(sens, half, order);
     }
-    ft.setState(pfn, MOVABLE_PAGE);
+    ft.setState(pfn, MigratePages.MOVABLE_PAGE);
     return pfn;
   }
 

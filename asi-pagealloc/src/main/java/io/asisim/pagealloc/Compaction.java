@@ -59,6 +59,8 @@ final class Compaction implements CompactionHook {
   private final Pcp pcp;
   private final CompactScanners scanners;
   private final CompactControl cc;
+  /** {@code compaction_alloc()} over {@link #cc}: the migration targets. */
+  private final MigratePages.Target target;
   private final Counter stall;
   private final Counter success;
   private final Counter fail;
@@ -76,6 +78,7 @@ final class Compaction implements CompactionHook {
     this.pcp = pcp;
     this.scanners = new CompactScanners(fa, pcp, arch, migration, preexisting, metrics);
     this.cc = new CompactControl(fa.nrSens);
+    this.target = scanners.targetFor(cc);
     stall = metrics.counter(StandardMetrics.COMPACT_STALL);
     success = metrics.counter(StandardMetrics.COMPACT_SUCCESS);
     fail = metrics.counter(StandardMetrics.COMPACT_FAIL);
@@ -92,6 +95,9 @@ final class Compaction implements CompactionHook {
    */
   @Override
   public boolean kcompactdSuitable(int order, int highest) {
+    if (running) {
+      return false; // asked from inside a compaction (its migration's allocations): cc is in use
+    }
     for (int i = 0; i <= highest && i < fa.byIndex.length; i++) {
       Zone z = fa.byIndex[i];
       if (z != null && z.managedPages > 0) {
@@ -236,7 +242,7 @@ final class Compaction implements CompactionHook {
       if (scanners.isolateMigratepages(cc)) {
         lastMigratedPfn = Math.max(z.startPfn, pageblockStart(cc.migratePfn - 1));
         // -ENOMEM from compaction_alloc() ends the run, unless the scanners met on the way
-        if (!scanners.migratePages(cc) && !scannersMet(cc)) {
+        if (!scanners.migratePages(cc, target) && !scannersMet(cc)) {
           ret = COMPACT_CONTENDED;
           break;
         }

@@ -3,8 +3,6 @@ package io.asisim.pagealloc;
 import static io.asisim.api.mm.Migratetype.MIGRATE_ISOLATE;
 
 import io.asisim.api.machine.ArchPageOps;
-import io.asisim.api.metrics.Counter;
-import io.asisim.api.metrics.StandardMetrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageMigration;
 import io.asisim.api.mm.Sensitivity;
@@ -19,7 +17,7 @@ import io.asisim.api.mm.Sensitivity;
  * batch; five passes at most), {@code test_pages_isolated()}, {@code isolate_freepages_range()}
  * and {@code undo_isolate_page_range()}.
  *
- * <p>A page is movable as compaction's are ({@link PageMigration#movable}, or a page of a seeded
+ * <p>A page is movable as compaction's are ({@link MigratePages#movable}: {@link PageMigration#movable}, or a page of a seeded
  * state's rest of the system, moved inside the allocator). Anything else in the range (a slab or
  * page-table page, a THP, a page of the {@code __GFP_UNMAPPED} pool, free or handed out) leaves a
  * frame that is not free and isolated, so the range fails with {@code -EBUSY}; the pages already
@@ -36,34 +34,15 @@ final class ContigRange {
   static final int MAX_TRIES = 5;
   /** Cycles per pfn scanned (the compaction scanners' estimate, {@link CompactScanners#COST_SCAN_PER_PAGE}). */
   private static final long COST_SCAN_PER_PAGE = CompactScanners.COST_SCAN_PER_PAGE;
-  private static final int MOVABLE_PAGE = FrameTable.ALLOC | FrameTable.MOVABLE_ALLOC;
 
   /** {@code alloc_migration_target()}'s mask, without direct reclaim (the allocator cannot reclaim itself). */
   private static final int TARGET_GFP = Gfp.GFP_HIGHUSER_MOVABLE & ~Gfp.__GFP_DIRECT_RECLAIM;
-  /** Without page migration attached nothing the kernel holds can move. */
-  private static final PageMigration NO_MIGRATION = new PageMigration() {
-    @Override
-    public boolean movable(long pfn) {
-      return false;
-    }
-
-    @Override
-    public void migrate(int cpu, long src, long dst) {
-      throw new IllegalStateException("no page migration attached");
-    }
-
-    @Override
-    public void flush(int cpu) {}
-  };
 
   private final BuddyAllocator a;
   private final FreeArea fa;
   private final Pcp pcp;
   private final ArchPageOps arch;
-  private final PageMigration migration;
-  private final Preexisting preexisting;
-  private final Counter migrated;
-  private final Counter migrateFailed;
+  private final MigratePages migrate;
   private final int[] batch = new int[Compaction.COMPACT_CLUSTER_MAX];
 
   /** Over the allocator's current sections (its pcp lists, its page migration). */
@@ -72,10 +51,7 @@ final class ContigRange {
     this.fa = a.fa;
     this.pcp = a.pcp;
     this.arch = a.arch;
-    this.migration = a.migration == null ? NO_MIGRATION : a.migration;
-    this.preexisting = a.preexisting;
-    this.migrated = a.metrics.counter(StandardMetrics.PGMIGRATE_SUCCESS);
-    this.migrateFailed = a.metrics.counter(StandardMetrics.PGMIGRATE_FAIL);
+    this.migrate = new MigratePages(fa, pcp, arch, a.migration, a.preexisting, a.metrics);
   }
 
   /** Whether the pageblock of {@code pfn} is sensitive: only a strategy that keeps pageblock sensitivities says so. */
@@ -108,7 +84,9 @@ final class ContigRange {
       fa.moveFreepagesBlock(z, pb, from, fa.freetypeOf(pb));
     }
     pcp.drainAllPages(fa); // pcp pages of the range go to the isolate lists
-    for (int t = 0; t < MAX_TRIES && migrateRange(cpu, start, end); t++) {
+    // alloc_migration_target(): outside the range, whose free pages are isolated; the page's sensitivity
+    MigratePages.Target target = (src, left) -> a.allocPages(cpu, 0, TARGET_GFP, fa.sensIndexOf(src));
+    for (int t = 0; t < MAX_TRIES && migrateRange(cpu, start, end, target); t++) {
       // another pass: targets ran out or pages were left; each pass moves what it can
     }
     boolean ok = testPagesIsolated(start, end);
@@ -162,7 +140,7 @@ final class ContigRange {
    * in batches of {@code COMPACT_CLUSTER_MAX}. True if the pass moved a page and movable pages
    * may be left (another pass may help), false when the range has none left or nothing moved.
    */
-  private boolean migrateRange(int cpu, int start, int end) {
+  private boolean migrateRange(int cpu, int start, int end, MigratePages.Target target) {
     FrameTable ft = fa.ft;
     int n = 0;
     long scanned = 0;
@@ -175,10 +153,10 @@ final class ContigRange {
         pfn += 1 << (s & FrameTable.ORDER_MASK); // a free block, or a compound page the kernel cannot move
         continue;
       }
-      if (s == MOVABLE_PAGE && (isPreexisting(pfn) || migration.movable(pfn))) {
+      if (migrate.movable(pfn, s)) {
         batch[n++] = pfn;
         if (n == batch.length) {
-          int m = migrateBatch(cpu, n);
+          int m = migrate.migrate(cpu, batch, n, target); // freed to the isolate lists
           moved |= m > 0;
           left |= m < n;
           n = 0;
@@ -187,40 +165,12 @@ final class ContigRange {
       pfn++;
     }
     if (n > 0) {
-      int m = migrateBatch(cpu, n);
+      int m = migrate.migrate(cpu, batch, n, target);
       moved |= m > 0;
       left |= m < n;
     }
     arch.charge(cpu, scanned * COST_SCAN_PER_PAGE);
     return moved && left;
-  }
-
-  /** {@code migrate_pages()} of one batch to targets outside the range; the pages moved. */
-  private int migrateBatch(int cpu, int n) {
-    int moved = 0;
-    for (int i = 0; i < n; i++) {
-      int src = batch[i];
-      int dst = a.allocPages(cpu, 0, TARGET_GFP, fa.sensIndexOf(src));
-      if (dst < 0) {
-        migrateFailed.add(n - i);
-        break;
-      }
-      if (isPreexisting(src)) {
-        preexisting.move(src, dst);
-        arch.charge(cpu, CompactScanners.COST_MIGRATE_UNSIMULATED);
-      } else {
-        migration.migrate(cpu, src, dst);
-      }
-      batch[moved++] = src;
-    }
-    if (moved > 0) {
-      migration.flush(cpu);
-      for (int i = 0; i < moved; i++) {
-        pcp.freeFrozenPages(fa, cpu, batch[i], 0); // to the isolate list: the block is isolated
-      }
-      migrated.add(moved);
-    }
-    return moved;
   }
 
   /** {@code test_pages_isolated()}: every frame of the range lies in a free block on an isolate list. */
@@ -250,9 +200,5 @@ final class ContigRange {
     for (int pb = start; pb < end; pb += FrameTable.PB_PAGES) {
       fa.markAllocated(pb, FrameTable.PB_ORDER, MIGRATE_ISOLATE);
     }
-  }
-
-  private boolean isPreexisting(int pfn) {
-    return preexisting != null && preexisting.isHeld(pfn);
   }
 }

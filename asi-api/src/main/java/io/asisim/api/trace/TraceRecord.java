@@ -77,6 +77,11 @@ public final class TraceRecord {
       this.tracepoint = tracepoint;
     }
 
+    /** Whether this is a {@code compaction:} or {@code migrate:} tracepoint (counted, not replayed). */
+    public boolean isCompaction() {
+      return ordinal() >= MM_COMPACTION_BEGIN.ordinal();
+    }
+
     /** The tracepoint name as the kernel prints it, e.g. {@code mm_page_alloc}. */
     public String tracepoint() {
       return tracepoint;

@@ -170,6 +170,19 @@ final class AsiPlugins {
     }
   }
 
+  /**
+   * A page-cache frame of {@code file} left the cache (evicted, migrated): every process with the
+   * file open loses {@code read()} access to it, once per thread group (its threads share the
+   * descriptor table and the mm).
+   */
+  void fileAccessLost(int cpu, TaskTable tasks, int file, long pfn) {
+    for (int pid = 0; pid < tasks.pidLimit(); pid++) {
+      if (tasks.mm(pid) != null && tasks.isThreadGroupLeader(pid) && tasks.hasOpen(pid, file)) {
+        accessLost(cpu, tasks.mm(pid), pfn);
+      }
+    }
+  }
+
   /** Per-mm state of the temporary-mapping design (ephmap slots, pending flushes) goes before the mm. */
   void mmExit(int cpu, long mm) {
     if (asi.enabled()) {

@@ -61,12 +61,7 @@ final class Migrate implements PageMigration {
     if (code != LongLongMap.ABSENT) {
       highmem.copyPage(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, AccessSite.MIGRATE, 1);
       cache.replace(src, dst);
-      int file = PageCache.fileOf(code);
-      for (int pid = 0; pid < tasks.pidLimit(); pid++) {
-        if (tasks.mm(pid) != null && tasks.isThreadGroupLeader(pid) && tasks.hasOpen(pid, file)) {
-          plugins.accessLost(cpu, tasks.mm(pid), src);
-        }
-      }
+      plugins.fileAccessLost(cpu, tasks, PageCache.fileOf(code), src);
       return;
     }
     MmState m = anonOwner(src);

@@ -14,8 +14,8 @@ import io.asisim.api.mm.PageOrder;
  * memory is back at the high watermark ({@code balance_pgdat()}). An allocation that fails
  * reclaims a larger batch itself (for a costly order, until compaction could go ahead) and retries
  * once ({@code __alloc_pages_direct_reclaim()}) before it counts as out of memory (a costly or
- * {@code __GFP_NORETRY} one never does: its caller falls back). Only clean evictable page cache is reclaimable (no swap, no dirty
- * writeback).
+ * {@code __GFP_NORETRY} one never does: its caller falls back). Only clean evictable page cache is
+ * reclaimable (no swap, no dirty writeback).
  *
  * <p>kswapd is woken where the kernel wakes it: when an allocation misses the low watermark of
  * every zone it may use ({@code wake_all_kswapds()} in {@code __alloc_pages_slowpath()}, reported
@@ -294,13 +294,7 @@ final class Vmscan {
       // __filemap_remove_folio(): the kernel leaves a shadow entry (workingset_eviction()) that keeps
       // the node until the shadow shrinker runs; here the slot empties at once (docs/deviations.md)
       slab.pageCacheRemoved(cpu, file, index);
-      // every process with the file open loses read() access to this page (once per thread group:
-      // its threads share the descriptor table and the mm)
-      for (int pid = 0; pid < tasks.pidLimit(); pid++) {
-        if (tasks.mm(pid) != null && tasks.isThreadGroupLeader(pid) && tasks.hasOpen(pid, file)) {
-          plugins.accessLost(cpu, tasks.mm(pid), pfn);
-        }
-      }
+      plugins.fileAccessLost(cpu, tasks, file, pfn);
       machine.charge(cpu, KernelCosts.RECLAIM_PER_PAGE);
       evictions.inc();
       allocator.free(cpu, pfn, 0);

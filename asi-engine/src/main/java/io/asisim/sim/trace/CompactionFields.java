@@ -53,4 +53,32 @@ final class CompactionFields {
     }
     return b == a || b - a > 18 ? -1 : KmemFields.decimal(s, a, b, 18);
   }
+
+  /** Adds a parsed compaction event's fields to {@code tally} (see {@link #summary}); other events add nothing. */
+  static void tally(long[] tally, TraceRecord rec) {
+    switch (rec.event) {
+      case MM_COMPACTION_BEGIN -> tally[0]++;
+      case MM_COMPACTION_ISOLATE_MIGRATEPAGES -> {
+        tally[1] += rec.nrScanned;
+        tally[3] += rec.nrTaken;
+      }
+      case MM_COMPACTION_ISOLATE_FREEPAGES -> {
+        tally[2] += rec.nrScanned;
+        tally[3] += rec.nrTaken;
+      }
+      case MM_COMPACTION_MIGRATEPAGES -> {
+        tally[4] += rec.nrMigrated;
+        tally[5] += rec.nrFailed;
+      }
+      default -> { }
+    }
+  }
+
+  /** A {@link #tally} of {@link #TALLY} longs as the summary's record. */
+  static TraceSummary.Compaction summary(long[] t) {
+    return new TraceSummary.Compaction(t[0], t[1], t[2], t[3], t[4], t[5]);
+  }
+
+  /** The length of a {@link #tally}: runs, migrate scanned, free scanned, isolated, migrated, failed. */
+  static final int TALLY = 6;
 }

@@ -50,8 +50,6 @@ final class KmemLineParser {
     Event.MM_COMPACTION_BEGIN, Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES, Event.MM_COMPACTION_ISOLATE_FREEPAGES,
     Event.MM_COMPACTION_MIGRATEPAGES
   };
-  /** The first index of {@link #NAMES} that is a compaction tracepoint. */
-  private static final int FIRST_COMPACTION = 14;
   private static final String VALID_EVENTS =
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
           + "mm_page_alloc_zone_locked, mm_page_pcpu_drain, kmem_cache_alloc, kmem_cache_free, kmalloc, kfree; "
@@ -331,14 +329,13 @@ final class KmemLineParser {
       }
     }
     Event ev = null;
-    int k = 0;
-    for (; k < NAMES.length; k++) {
+    for (int k = 0; k < NAMES.length; k++) {
       if (Chars.regionEquals(s, nameStart, nameEnd, NAMES[k])) {
         ev = EVENTS[k];
         break;
       }
     }
-    boolean compaction = ev != null ? k >= FIRST_COMPACTION
+    boolean compaction = ev != null ? ev.isCompaction()
         : Chars.startsWith(s, nameStart, nameEnd, MM_COMPACTION_) || Chars.startsWith(s, nameStart, nameEnd, MM_MIGRATE_);
     if (ev == null && compaction) {
       ev = Event.COMPACTION_OTHER; // another compaction: or migrate: tracepoint: counted only

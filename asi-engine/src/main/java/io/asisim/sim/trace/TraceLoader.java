@@ -235,7 +235,7 @@ public final class TraceLoader {
     long[] counts = new long[Event.values().length];
     long other = 0;
     long skipped = 0;
-    long[] compaction = new long[6]; // runs, migrate scanned, free scanned, isolated, migrated, failed
+    long[] compaction = new long[CompactionFields.TALLY];
     long lost = 0;
     int maxCpu = 0;
     boolean stopped = false;
@@ -268,18 +268,7 @@ public final class TraceLoader {
         case OTHER:
           counts[rec.event.ordinal()]++;
           other++;
-          if (rec.event == Event.MM_COMPACTION_BEGIN) {
-            compaction[0]++;
-          } else if (rec.event == Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES) {
-            compaction[1] += rec.nrScanned;
-            compaction[3] += rec.nrTaken;
-          } else if (rec.event == Event.MM_COMPACTION_ISOLATE_FREEPAGES) {
-            compaction[2] += rec.nrScanned;
-            compaction[3] += rec.nrTaken;
-          } else if (rec.event == Event.MM_COMPACTION_MIGRATEPAGES) {
-            compaction[4] += rec.nrMigrated;
-            compaction[5] += rec.nrFailed;
-          }
+          CompactionFields.tally(compaction, rec);
           break;
         case IGNORED:
           lost += rec.lostEvents;
@@ -308,8 +297,7 @@ public final class TraceLoader {
       events.put(e, counts[e.ordinal()]);
     }
     TraceSummary summary = new TraceSummary(name, formatName, compression, r.lineNumber(), events, other, skipped,
-        lost, firstSkipped, maxCpu, stopped, new TraceSummary.Compaction(compaction[0], compaction[1], compaction[2],
-            compaction[3], compaction[4], compaction[5]));
+        lost, firstSkipped, maxCpu, stopped, CompactionFields.summary(compaction));
     if (b.size() == 0) {
       if (r.lineNumber() == 0) {
         throw new BadInputException(name + ": empty file: no kmem events (" + VALID + ")");

@@ -44,14 +44,12 @@ public record TraceSummary(String file, String format, String compression, long 
 
   /** Whether the trace held any {@code compaction:} or {@code migrate:} event. */
   public boolean hasCompactionEvents() {
-    return count(Event.MM_COMPACTION_BEGIN) + count(Event.MM_COMPACTION_ISOLATE_MIGRATEPAGES)
-        + count(Event.MM_COMPACTION_ISOLATE_FREEPAGES) + count(Event.MM_COMPACTION_MIGRATEPAGES)
-        + count(Event.COMPACTION_OTHER) > 0;
-  }
-
-  /** Whether {@code e} is a compaction or migration tracepoint. */
-  public static boolean isCompactionEvent(Event e) {
-    return e.ordinal() >= Event.MM_COMPACTION_BEGIN.ordinal();
+    for (Map.Entry<Event, Long> e : events.entrySet()) {
+      if (e.getKey().isCompaction() && e.getValue() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

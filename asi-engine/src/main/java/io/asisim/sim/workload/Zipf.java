@@ -22,11 +22,11 @@ final class Zipf {
 
 
   private final long nranges;
-  private final double theta;
   private final double zetan;
   private final double alpha;
   private final double eta;
-  private final double twoCut;
+  /** {@code zeta2} = 1 + 2^-theta: below it (times zetan) the draw is rank 1 or 2. */
+  private final double zeta2;
   private final long mask;
   private final int shift;
   private final long mul;
@@ -44,16 +44,14 @@ final class Zipf {
       throw new IllegalArgumentException("zipf theta must be above 0 and not 1 (as fio's), got " + theta);
     }
     this.nranges = nranges;
-    this.theta = theta;
     double z = 0;
     for (long i = 0, gen = Math.min(nranges, MAX_GEN); i < gen; i++) {
       z += Math.pow(1.0 / (i + 1), theta);
     }
     this.zetan = z;
-    double zeta2 = 1.0 + Math.pow(0.5, theta);
+    this.zeta2 = 1.0 + Math.pow(0.5, theta);
     this.alpha = 1.0 / (1.0 - theta);
     this.eta = (1.0 - Math.pow(2.0 / nranges, 1.0 - theta)) / (1.0 - zeta2 / zetan);
-    this.twoCut = 1.0 + Math.pow(0.5, theta);
     int bits = Math.max(1, 64 - Long.numberOfLeadingZeros(nranges - 1));
     this.mask = bits == 64 ? -1L : (1L << bits) - 1;
     this.shift = Math.max(1, bits / 2);
@@ -68,7 +66,7 @@ final class Zipf {
     long val;
     if (z < 1.0) {
       val = 1;
-    } else if (z < twoCut) {
+    } else if (z < zeta2) {
       val = 2;
     } else {
       val = 1 + (long) (nranges * Math.pow(eta * u - eta + 1.0, alpha));
@@ -84,9 +82,5 @@ final class Zipf {
       x ^= x >>> shift;
     } while (Long.compareUnsigned(x, nranges) >= 0);
     return x;
-  }
-
-  double theta() {
-    return theta;
   }
 }

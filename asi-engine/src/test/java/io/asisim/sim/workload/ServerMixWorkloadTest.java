@@ -134,7 +134,6 @@ class ServerMixWorkloadTest {
       assertThat(stalls).as("the page cache fills the dropped heap's memory: the rebuild reclaims").isPositive();
       assertThat(r.get("thp_fault_fallback")).isZero();
     }
-    assertThat(r.get("pgsteal_direct")).isGreaterThan(stalls * 4 * 32 - 1);
     if (stalls > 0) {
       assertThat(r.get("pgsteal_direct")).isGreaterThan(stalls * 4 * 32);
     }
