@@ -35,8 +35,15 @@ final class TraceInput {
     }
   }
 
-  /** An open trace: the text stream and how it was compressed. */
-  record Opened(InputStream text, Compression compression) {}
+  /**
+   * An open trace: the text stream, how it was compressed, and whether another process decodes it
+   * ({@link NativeXz}; then no decoding thread of ours is needed).
+   */
+  record Opened(InputStream text, Compression compression, boolean decodedElsewhere) {
+    Opened(InputStream text, Compression compression) {
+      this(text, compression, false);
+    }
+  }
 
   private static final String VALID =
       "valid: text from 'perf script' or 'trace-cmd report', plain, .gz or .xz";
@@ -58,13 +65,20 @@ final class TraceInput {
     return (eof ? "truncated or corrupt " : "corrupt ") + compression + " stream: " + detail.strip().replace('\n', ' ');
   }
 
+  /** {@link #open(Path, boolean)} with the Java decoders (a look at the first lines). */
+  static Opened open(Path file) {
+    return open(file, false);
+  }
+
   /**
-   * Opens {@code file}.
+   * Opens {@code file}; with {@code nativeXz}, an xz file is decoded by the system's {@code xz}
+   * when there is one ({@link NativeXz}), after the Java decoder has checked its stream header (so
+   * a bad header gets the same message either way).
    *
    * @throws BadInputException when it is missing, unreadable, a directory, a binary trace or a
    *     corrupt or unsupported compressed stream
    */
-  static Opened open(Path file) {
+  static Opened open(Path file, boolean nativeXz) {
     if (Files.isDirectory(file)) {
       throw new BadInputException(file + ": is a directory (" + VALID + ")");
     }
@@ -89,7 +103,13 @@ final class TraceInput {
         case GZIP:
           return new Opened(new GZIPInputStream(raw, 1 << 16), c);
         case XZ:
-          return new Opened(new XZInputStream(raw), c);
+          InputStream xz = new XZInputStream(raw); // reads and checks the stream header
+          Path binary = nativeXz ? NativeXz.binary() : null;
+          if (binary == null) {
+            return new Opened(xz, c);
+          }
+          xz.close();
+          return new Opened(NativeXz.open(binary, file), c, true);
         default:
           return new Opened(raw, c);
       }

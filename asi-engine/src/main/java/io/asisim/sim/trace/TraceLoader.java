@@ -83,12 +83,12 @@ public final class TraceLoader {
       }
     }
     String chosen = format.equals(AUTO) ? sniff(file, formats) : format;
-    TraceInput.Opened in = TraceInput.open(file);
+    TraceInput.Opened in = TraceInput.open(file, true);
     ParsedTrace t;
-    Reread again = new Reread(() -> TraceInput.open(file).text(), () -> formats.create(chosen, null), file.toString(),
-        in.compression().label);
-    // a compressed file is decoded on a thread of its own while this one parses
-    try (InputStream s = in.compression() == TraceInput.Compression.NONE ? in.text()
+    Reread again = new Reread(() -> TraceInput.open(file, true).text(), () -> formats.create(chosen, null),
+        file.toString(), in.compression().label);
+    // a compressed file is decoded on a thread of its own (or by xz) while this one parses
+    try (InputStream s = in.compression() == TraceInput.Compression.NONE || in.decodedElsewhere() ? in.text()
         : new ReadAhead(in.text(), file.getFileName().toString())) {
       t = parse(s, again.name(), again.compression(), chosen, formats.create(chosen, null), strict, maxEvents,
           ParsedTrace.inMemoryLimit(), again);

@@ -1,0 +1,129 @@
+package io.asisim.sim.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.asisim.sim.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The system's {@code xz} as the decoder of a trace ({@link NativeXz}): the same events as the
+ * Java decoder, the same messages for a damaged or cut-off file, and no child left behind. Skipped
+ * where no {@code xz} is installed (the Java decoder is then the only one, and other tests cover it).
+ */
+class NativeXzTest {
+  @TempDir
+  Path tmp;
+
+  private static ParsedTrace parse(Path file, boolean nativeXz) {
+    TraceInput.Opened in = TraceInput.open(file, nativeXz);
+    try (InputStream s = in.text()) {
+      return TraceLoader.parse(s, file.toString(), "xz", "perf-script", false, 0);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String failure(Path file, boolean nativeXz) {
+    try {
+      parse(file, nativeXz);
+    } catch (BadInputException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("accepted: " + file);
+  }
+
+  @Test
+  void theSameEventsAsTheJavaDecoder() throws IOException {
+    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    Path trace = Traces.resource("tar-gzip-docs.perf.txt.xz");
+    TraceInput.Opened opened = TraceInput.open(trace, true);
+    assertThat(opened.decodedElsewhere()).isTrue();
+    opened.text().close();
+    ParsedTrace a = parse(trace, true);
+    ParsedTrace b = parse(trace, false);
+    assertThat(a.summary()).isEqualTo(b.summary());
+    assertThat(a.size()).isEqualTo(72380);
+    for (int i = 0; i < a.size(); i++) {
+      if (a.pfn(i) != b.pfn(i) || a.gfp(i) != b.gfp(i) || a.event(i) != b.event(i) || a.order(i) != b.order(i)
+          || a.cpu(i) != b.cpu(i)) {
+        throw new AssertionError("event " + i + " differs");
+      }
+    }
+  }
+
+  @Test
+  void aDamagedOrCutFileFailsWithTheJavaDecodersMessage() throws IOException {
+    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    byte[] xz = Files.readAllBytes(Traces.resource("tar-gzip-docs.perf.txt.xz"));
+    byte[] flipped = xz.clone();
+    flipped[flipped.length / 2] ^= 0x55;
+    Path damaged = tmp.resolve("flipped.xz");
+    Files.write(damaged, flipped);
+    Path cut = tmp.resolve("cut.xz");
+    Files.write(cut, Arrays.copyOf(xz, xz.length / 3));
+    Path noIndex = tmp.resolve("no-index.xz"); // the data is whole, the stream's index and footer are not
+    Files.write(noIndex, Arrays.copyOf(xz, xz.length - 20));
+    for (Path f : new Path[] {damaged, cut, noIndex}) {
+      String nativeMessage = failure(f, true);
+      String javaMessage = failure(f, false);
+      // the text after file:line is the Java decoder's; the line is where each decoder's output ended
+      assertThat(nativeMessage.replaceFirst(":\\d+: ", ": ")).as(f.toString())
+          .isEqualTo(javaMessage.replaceFirst(":\\d+: ", ": "));
+      assertThat(nativeMessage).startsWith(f + ":").contains(" xz stream: ").doesNotContain("Exception")
+          .doesNotContain("\n");
+    }
+    assertThat(failure(cut, true)).contains("truncated or corrupt xz stream: unexpected end of data");
+  }
+
+  @Test
+  void aBadStreamHeaderFailsBeforeXzIsStarted() throws IOException {
+    Path f = tmp.resolve("header.xz");
+    Files.write(f, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 9, 9, 9, 9, 9, 9});
+    assertThatThrownBy(() -> TraceInput.open(f, true)).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(f + ": corrupt xz stream: ");
+    assertThat(ProcessHandle.current().children().count()).isZero();
+  }
+
+  @Test
+  void closingEarlyStopsTheChild() throws IOException {
+    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    TraceInput.Opened in = TraceInput.open(Traces.resource("tar-gzip-docs.perf.txt.xz"), true);
+    assertThat(in.text().read(new byte[100])).isEqualTo(100);
+    in.text().close();
+    // destroy() sends SIGTERM: wait for the child to go
+    for (int i = 0; i < 200 && ProcessHandle.current().children().anyMatch(ProcessHandle::isAlive); i++) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
+  }
+
+  @Test
+  void theJavaDecoderWhenAskedFor() throws IOException {
+    String before = System.getProperty(NativeXz.PROPERTY);
+    System.setProperty(NativeXz.PROPERTY, "java");
+    try {
+      assertThat(NativeXz.binary()).isNull();
+      TraceInput.Opened in = TraceInput.open(Traces.resource("tar-gzip-docs.perf.txt.xz"), true);
+      assertThat(in.decodedElsewhere()).isFalse();
+      in.text().close();
+    } finally {
+      if (before == null) {
+        System.clearProperty(NativeXz.PROPERTY);
+      } else {
+        System.setProperty(NativeXz.PROPERTY, before);
+      }
+    }
+  }
+}
