@@ -31,9 +31,20 @@ final class Chars {
   static int indexOf(byte[] s, int from, int to, byte c) {
     int i = from;
     long pattern = (c & 0xffL) * ONES;
+    // sixteen bytes a step while they last: one taken branch per 16 bytes instead of per 8 (a kmem
+    // line is about 126 bytes, and the loop's exit is the branch that mispredicts)
+    for (; i + 16 <= to; i += 16) {
+      long x = word(s, i) ^ pattern;
+      long y = word(s, i + 8) ^ pattern;
+      long t = (x - ONES) & ~x & HIGHS; // a zero byte (= c) sets its high bit
+      long u = (y - ONES) & ~y & HIGHS;
+      if ((t | u) != 0) {
+        return t != 0 ? i + (Long.numberOfTrailingZeros(t) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(u) >>> 3);
+      }
+    }
     for (; i + 8 <= to; i += 8) {
       long x = word(s, i) ^ pattern;
-      long t = (x - ONES) & ~x & HIGHS; // a zero byte (= c) sets its high bit
+      long t = (x - ONES) & ~x & HIGHS;
       if (t != 0) {
         return i + (Long.numberOfTrailingZeros(t) >>> 3);
       }
@@ -111,11 +122,24 @@ final class Chars {
     return end - a >= suffix.length && regionEquals(s, end - suffix.length, end, suffix);
   }
 
+  /**
+   * Whether {@code s[a, b)} equals {@code t}: eight bytes at a time, the last word overlapping the
+   * one before it (every needle of the parsers is 4 to 35 bytes; the event names 12 to 34).
+   */
   static boolean regionEquals(byte[] s, int a, int b, byte[] t) {
-    if (b - a != t.length) {
+    int n = t.length;
+    if (b - a != n) {
       return false;
     }
-    for (int i = 0; i < t.length; i++) {
+    if (n >= 8) {
+      for (int i = 0; i + 8 < n; i += 8) {
+        if (word(s, a + i) != word(t, i)) {
+          return false;
+        }
+      }
+      return word(s, a + n - 8) == word(t, n - 8);
+    }
+    for (int i = 0; i < n; i++) {
       if (s[a + i] != t[i]) {
         return false;
       }

@@ -44,15 +44,28 @@ final class KmemFields {
         break;
       }
       int b = Chars.tokenEnd(s, a, end);
-      if (pfnAt < 0 && Chars.startsWith(s, a, b, PFN)) {
-        pfnAt = a + 4;
-        pfnEnd = b;
-      } else if (orderAt < 0 && Chars.startsWith(s, a, b, ORDER)) {
-        orderAt = a + 6;
-        orderEnd = b;
-      } else if (gfpAt < 0 && Chars.startsWith(s, a, b, GFP_FLAGS)) {
-        gfpAt = a + 10;
-        gfpEnd = b;
+      // the first byte picks the one key a token can be (page=, migratetype= and others match none)
+      switch (s[a]) {
+        case 'p':
+          if (pfnAt < 0 && Chars.startsWith(s, a, b, PFN)) {
+            pfnAt = a + 4;
+            pfnEnd = b;
+          }
+          break;
+        case 'o':
+          if (orderAt < 0 && Chars.startsWith(s, a, b, ORDER)) {
+            orderAt = a + 6;
+            orderEnd = b;
+          }
+          break;
+        case 'g':
+          if (gfpAt < 0 && Chars.startsWith(s, a, b, GFP_FLAGS)) {
+            gfpAt = a + 10;
+            gfpEnd = b;
+          }
+          break;
+        default:
+          break;
       }
       i = b;
     }

@@ -130,10 +130,7 @@ final class KmemLineParser {
     while (end > from && (s[end - 1] & 0xff) <= ' ') {
       end--;
     }
-    int p = from;
-    while (p < end && (s[p] & 0xff) <= ' ') {
-      p++;
-    }
+    int p = Chars.skipSpace(s, from, end); // perf script right-aligns the comm column
     if (p == end || (s[p] & 0xff) == '#') {
       return out.kind = Kind.IGNORED;
     }
