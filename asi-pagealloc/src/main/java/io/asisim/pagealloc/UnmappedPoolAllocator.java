@@ -204,6 +204,12 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     return main.kcompactdSuitable(order, highestZoneIdx);
   }
 
+  /** {@code unmapped_alloc_shrink_scan()} from every reclaim round, as a registered shrinker runs. */
+  @Override
+  public void shrinkSlab(int cpu) {
+    pool.shrink(cpu);
+  }
+
   /** kcompactd compacts the main allocator's zones; for a pooled request it makes blocks the pool may refill from. */
   @Override
   public void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {

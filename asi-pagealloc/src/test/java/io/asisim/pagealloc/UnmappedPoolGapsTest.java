@@ -77,6 +77,18 @@ class UnmappedPoolGapsTest {
     return a;
   }
 
+  /** A reclaim round's shrink_slab() runs the pool's shrinker, as registered shrinkers run: blocks go back. */
+  @Test
+  void aReclaimRoundRunsThePoolsShrinker() {
+    UnmappedPoolAllocator a = twoPoolBlocks(false, 128);
+    a.shrinkSlab(0);
+    assertThat(a.pool().poolPages()).isZero();
+    assertThat(m.get("pool_shrinks")).isEqualTo(2);
+    assertThat(a.checkConsistency()).isNull();
+    a.main().shrinkSlab(0); // the plain buddy registers no shrinker
+    assertThat(m.get("pool_shrinks")).isEqualTo(2);
+  }
+
   @Test
   void theShrinkerReturnsAtMostItsBatchNewestFirstZeroedAndMappedAgain() {
     UnmappedPoolAllocator a = twoPoolBlocks(true, 1);

@@ -218,6 +218,13 @@ public interface PageAllocator {
   default void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {}
 
   /**
+   * {@code shrink_slab()} of one reclaim round on {@code cpu} (kswapd's or a direct reclaimer's,
+   * after its LRU batch, as {@code shrink_node()} calls it): the shrinkers this allocator registers,
+   * such as the unmapped pool's, which gives free pool blocks back to the buddy. This default has none.
+   */
+  default void shrinkSlab(int cpu) {}
+
+  /**
    * Free pages in buddy blocks of {@code minOrder} or more, all zones (what /proc/buddyinfo's
    * columns from {@code minOrder} add up to); -1 when the allocator keeps no buddy lists (this default).
    */

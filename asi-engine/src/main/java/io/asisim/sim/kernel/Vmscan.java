@@ -280,7 +280,10 @@ final class Vmscan {
         : allocator.zoneFreePages() >= reclaimFloor;
   }
 
-  /** {@code shrink_folio_list()} on up to {@code nr} clean evictable page-cache pages; the number evicted. */
+  /**
+   * One reclaim round ({@code shrink_node()}): {@code shrink_folio_list()} on up to {@code nr} clean
+   * evictable page-cache pages, then the allocator's shrinkers; the number of pages evicted.
+   */
   private int shrink(int cpu, int nr, boolean kswapd) {
     int k = 0;
     for (; k < nr; k++) {
@@ -299,6 +302,7 @@ final class Vmscan {
       evictions.inc();
       allocator.free(cpu, pfn, 0);
     }
+    allocator.shrinkSlab(cpu); // shrink_node(): the LRU batch, then shrink_slab()
     vmscan[kswapd ? KernelCounters.PGSCAN_KSWAPD : KernelCounters.PGSCAN_DIRECT].add(cache.takeScanned());
     vmscan[kswapd ? KernelCounters.PGSTEAL_KSWAPD : KernelCounters.PGSTEAL_DIRECT].add(k);
     return k;

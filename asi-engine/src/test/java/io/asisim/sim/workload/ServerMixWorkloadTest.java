@@ -140,6 +140,30 @@ class ServerMixWorkloadTest {
   }
 
   /**
+   * With {@code vm.min_free_kbytes} at the 2 048 KiB the kernel computes for 256 MiB
+   * ({@code calculate_min_free_kbytes()}) instead of THP's recommendation (11 056 KiB here:
+   * {@code set_recommended_min_free_kbytes()} keeps free pageblocks for huge pages, capped at 5 % of
+   * memory), the page cache takes the dropped heaps' pageblocks and what reclaim frees is
+   * scattered, so the rebuilt heaps' huge-page faults compact directly: stalls, some successes,
+   * pages migrated. With the recommendation the free pageblocks it keeps serve every fault.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"buddy", "pageblock-migratetype"})
+  void belowThpsRecommendedFreeMemoryTheRebuiltHeapsCompact(String allocator) {
+    String[] thp = {"workload.server-mix.thp=madvise", "workload.server-mix.heap-rebuild-every=1001"};
+    RunResult low = new Runner(REG).run(config(allocator, 250, thp[0], thp[1],
+        "allocator." + allocator + ".min-free-kbytes=2048"));
+    assertThat(low.get("invariant_violations")).isZero();
+    assertThat(low.get("compact_stall")).isPositive();
+    assertThat(low.get("compact_success")).isPositive();
+    assertThat(low.get("pgmigrate_success")).isPositive();
+    assertThat(low.get("thp_fault_alloc")).isPositive();
+    RunResult recommended = new Runner(REG).run(config(allocator, 0, thp));
+    assertThat(recommended.get("compact_stall")).isZero();
+    assertThat(recommended.get("thp_fault_fallback")).isZero();
+  }
+
+  /**
    * A device takes a 4 MiB CMA buffer every 500 requests and frees it 250 later (a 32 MiB CMA area
    * on the 256 MiB machine): 12 cma_alloc() calls, all satisfied. With buddy and pageblock-migratetype
    * the page cache and heaps grow into the area while the buffer is free, so each allocation
