@@ -30,9 +30,9 @@ import io.asisim.sim.util.LongLongMap;
  *
  * <p>Partly modelled (docs/deviations.md): a partly unmapped folio keeps all 512 pages until its
  * last page is unmapped (the kernel queues it for {@code deferred_split_scan()}, which splits it
- * and frees the unmapped pages under memory pressure); no khugepaged collapse, no direct
- * compaction (a THP fault gets a free order-9 block, or reclaims with {@code GFP_TRANSHUGE}, or falls
- * back), no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
+ * and frees the unmapped pages under memory pressure); no khugepaged collapse (a fault that fell
+ * back stays in 4 KiB pages; the allocator's slow path reclaims and compacts for the fault as its
+ * mask allows), no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
  * {@code CONFIG_TRANSPARENT_HUGEPAGE} is built).
  */
