@@ -33,27 +33,46 @@ class LauncherJitTest {
       String[] kv = e.split("=", 2);
       pb.environment().put(kv[0], kv[1]);
     }
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    try {
+      Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) { // a launcher that hangs or starts a build fails here
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + cmd);
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
-  /** The launcher's {@code trace_lines} function alone, applied to {@code files}. */
-  private static long traceLines(Path... files) throws IOException, InterruptedException {
+  /** The text of the launcher's function {@code name}. */
+  private static String function(String script, String name) {
+    int start = script.indexOf(name + "() {");
+    assertThat(start).as(name).isPositive();
+    return script.substring(start, script.indexOf("\n}\n", start) + 3);
+  }
+
+  /** The launcher's {@code function} (with {@code trace_lines}, under the launcher's shell options) applied to {@code args}. */
+  private static String call(String function, Object... args) throws IOException, InterruptedException {
     String script = Files.readString(LAUNCHER);
-    int start = script.indexOf("trace_lines() {");
-    int end = script.indexOf("\n}\n", start) + 3;
-    assertThat(start).isPositive();
-    StringBuilder call = new StringBuilder(script.substring(start, end)).append("trace_lines");
-    for (Path f : files) {
-      call.append(" '").append(f).append('\'');
+    StringBuilder call = new StringBuilder("set -euo pipefail\n").append(function(script, "trace_lines"))
+        .append(function(script, "choose_jit")).append(function);
+    for (Object a : args) {
+      call.append(" '").append(a).append('\'');
     }
     Result r = bash(List.of(), "-c", call.toString());
     assertThat(r.status()).as(r.err()).isZero();
-    return Long.parseLong(r.out().strip());
+    assertThat(r.err()).isEmpty();
+    return r.out().strip();
+  }
+
+  private static long traceLines(Path... files) throws IOException, InterruptedException {
+    return Long.parseLong(call("trace_lines", (Object[]) files));
   }
 
   @Test
@@ -79,6 +98,23 @@ class LauncherJitTest {
     // the committed 792 k-line capture is estimated at under the 3 M lines of C1's break-even
     long kbuild = traceLines(Path.of("..", "traces", "kbuild-j2.perf.txt.xz"));
     assertThat(kbuild).isBetween(500_000L, 1_000_000L);
+  }
+
+  @Test
+  void onlyAReplayOfAtMostAbout3MLinesRunsC1Alone() throws Exception {
+    Path small = tmp.resolve("small.xz");
+    Files.write(small, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0});
+    Path big = tmp.resolve("big.xz"); // 16 MB of xz: about 3.2 M lines
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.write(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0});
+      f.setLength(16_000_000);
+    }
+    assertThat(call("choose_jit", "replay", small)).isEqualTo("quick");
+    assertThat(call("choose_jit", "replay", "--allocator", "buddy", small)).isEqualTo("quick");
+    assertThat(call("choose_jit", "replay", big)).isEqualTo("full");
+    assertThat(call("choose_jit", "run", "--workload", "kernel-build")).isEqualTo("full");
+    assertThat(call("choose_jit", "compare")).isEqualTo("full");
+    assertThat(call("choose_jit")).isEqualTo("full");
   }
 
   @Test

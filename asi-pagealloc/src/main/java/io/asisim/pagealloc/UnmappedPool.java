@@ -25,8 +25,9 @@ import io.asisim.api.mm.Sensitivity;
  *       and one {@code flush_tlb_kernel_range()}; to nonsensitive: zero, then map — and count
  *       {@code pool_refills}; blocks smaller than 2 MiB split 2 MiB leaves in the arch;</li>
  *   <li>{@code unmapped_free()}: merge with free pool buddies (never with main-allocator memory);</li>
- *   <li>the shrinker ({@code unmapped_alloc_shrink_scan()}): run when the main allocator leaves
- *       its fast path (where kswapd would be woken), returning up to {@code shrinkBatch} free pool
+ *   <li>the shrinker ({@code unmapped_alloc_shrink_scan()}): run from every reclaim round's
+ *       {@code shrink_slab()} ({@code PageAllocator.shrinkSlab}) and when the main allocator leaves
+ *       its fast path (where kswapd would be woken; docs/deviations.md), returning up to {@code shrinkBatch} free pool
  *       blocks of at least {@code shrinkMinOrder} to the main allocator. A block becoming
  *       nonsensitive is zeroed (the checker's rule: no sensitive data reachable restricted) and
  *       mapped again with no flush; a block becoming sensitive is unmapped and flushed.</li>

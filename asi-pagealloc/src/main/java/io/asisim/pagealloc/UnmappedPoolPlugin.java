@@ -49,7 +49,8 @@ public final class UnmappedPoolPlugin implements Plugin<PageAllocator> {
     p.add(ParamSpec.integer("shrink-min-order", 9, 0, 10,
         "the shrinker returns free pool blocks of at least this order (9: whole 2 MiB blocks)"));
     p.add(ParamSpec.integer("shrink-batch", 128, 1, 1_000_000,
-        "blocks returned per shrinker call (SHRINK_BATCH is 128 objects); it runs when the main allocator leaves its fast path"));
+        "blocks returned per shrinker call (SHRINK_BATCH is 128 objects); it runs from every reclaim round and where "
+            + "the main allocator leaves its fast path"));
     return p;
   }
 

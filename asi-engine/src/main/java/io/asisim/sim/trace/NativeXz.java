@@ -1,9 +1,9 @@
 package io.asisim.sim.trace;
 
+import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,24 +14,34 @@ import org.tukaani.xz.XZInputStream;
  * does: liblzma decodes a trace in about a third of the time the Java decoder needs in a fresh JVM
  * (where it runs interpreted and C1-compiled for most of the file), on a core of its own, while
  * this process parses what arrives on the pipe (docs/performance.md, "Trace input"). The bytes are
- * the same as {@link XZInputStream}'s (both check the stream's integrity check), so every result is.
+ * the same as {@link XZInputStream}'s (both check the stream's integrity check; the child gets
+ * neither {@code XZ_OPT} nor {@code XZ_DEFAULTS}, which could change what it decodes), so every
+ * result is.
  *
- * <p>When {@code xz} fails (a corrupt or cut-off file), the Java decoder reads the file once more
- * to get its exception, which this stream then throws where the child's output ended: the messages
- * of a bad file are those of the Java decoder whichever decoded it (only if the Java decoder
- * accepts what {@code xz} refused is the child's own message given).
+ * <p>When {@code xz} fails (a corrupt or cut-off file, or a tool that is not XZ Utils' or was
+ * killed), the Java decoder takes over: it reads the file from the start, and either throws its own
+ * exception (the file is bad: the message is the Java decoder's, at the line where the child's
+ * output ended, which may differ from the line the Java decoder alone would fail at by the
+ * decoders' output buffering) or, when it decodes the file, goes on after the bytes the child
+ * already delivered (the file is good: nothing is lost or repeated).
  *
- * <p>Used when {@code xz} is on the {@code PATH} and the system property {@value #PROPERTY} is not
- * {@code java}; otherwise {@link TraceInput} decodes with {@link XZInputStream}.
+ * <p>Used for regular files only (a pipe cannot be opened twice), when an {@code xz} is found and
+ * the system property {@value #PROPERTY} is not {@code java}: {@code auto} (the default) looks for
+ * {@code xz} on the {@code PATH}, any other value is the path of the executable to use.
  */
 final class NativeXz extends InputStream {
-  /** {@code auto} (the default: {@code xz} when found) or {@code java} (always the Java decoder). */
+  /** {@code auto} (the default: {@code xz} on the PATH), {@code java} (the Java decoder), or an executable's path. */
   static final String PROPERTY = "asisim.xz";
 
   private final Process process;
   private final InputStream out;
   private final Path file;
-  private boolean done;
+  /** Decoded bytes handed out so far: where the Java decoder goes on when the child fails on a good file. */
+  private long delivered;
+  /** The Java decoder after a failure of the child, or null. */
+  private InputStream java;
+  /** The decoder's exception, thrown again by every later read, as {@link XZInputStream} does. */
+  private IOException failed;
 
   private NativeXz(Process process, Path file) {
     this.process = process;
@@ -39,10 +49,15 @@ final class NativeXz extends InputStream {
     this.file = file;
   }
 
-  /** The {@code xz} executable to use, or null (not found, or the Java decoder asked for). */
-  static Path binary() {
-    if ("java".equals(System.getProperty(PROPERTY, "auto"))) {
+  /** The {@code xz} executable to use for {@code file}, or null (Java decoder asked for, none found, not a regular file). */
+  static Path binary(Path file) {
+    String choice = System.getProperty(PROPERTY, "auto");
+    if ("java".equals(choice) || !Files.isRegularFile(file)) {
       return null;
+    }
+    if (!"auto".equals(choice)) {
+      Path p = Path.of(choice);
+      return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
     }
     String path = System.getenv("PATH");
     if (path == null) {
@@ -62,13 +77,18 @@ final class NativeXz extends InputStream {
 
   /**
    * Starts {@code xz} decoding {@code file} (already known to start with the xz magic bytes): one
-   * thread ({@code -T1}, so the parser keeps the other core), the xz container only, no memory limit.
+   * thread ({@code -T1}, so the parser keeps the other core), the xz container only, no memory
+   * limit, nothing on stderr that anyone reads (a failure is judged by the Java decoder).
+   *
+   * @throws IOException when the child cannot be started (the caller decodes in Java then)
    */
   static InputStream open(Path xz, Path file) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(List.of(xz.toString(), "--decompress", "--stdout", "--format=xz", "-T1",
         "--memlimit-decompress=0", "--quiet", "--", file.toString()));
+    pb.environment().remove("XZ_OPT");
+    pb.environment().remove("XZ_DEFAULTS");
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.redirectError(ProcessBuilder.Redirect.PIPE);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     return new NativeXz(pb.start(), file);
   }
 
@@ -80,61 +100,58 @@ final class NativeXz extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    if (done) {
-      return -1;
+    if (failed != null) {
+      throw failed;
+    }
+    if (java != null) {
+      return fromJava(b, off, len);
     }
     int n = out.read(b, off, len);
-    if (n < 0) {
-      done = true;
-      finish();
+    if (n >= 0) {
+      delivered += n;
+      return n;
     }
-    return n;
+    if (exitStatus() == 0) {
+      return -1;
+    }
+    // the child failed: the Java decoder judges the file and, if it is good, goes on
+    java = new XZInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    try {
+      java.skipNBytes(delivered);
+    } catch (IOException e) {
+      failed = e;
+      throw e;
+    }
+    return fromJava(b, off, len);
   }
 
-  /** At the end of the child's output: its exit status decides between the end and an error. */
-  private void finish() throws IOException {
-    int status;
+  private int fromJava(byte[] b, int off, int len) throws IOException {
     try {
-      status = process.waitFor();
+      return java.read(b, off, len);
+    } catch (IOException e) {
+      failed = e;
+      throw e;
+    }
+  }
+
+  private int exitStatus() throws IOException {
+    try {
+      return process.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted waiting for xz");
-    }
-    if (status == 0) {
-      return;
-    }
-    String message = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    IOException java = javaFailure(file);
-    if (java != null) {
-      throw java;
-    }
-    // the Java decoder accepts the file: say what xz said (its own prefix "xz: FILE: " dropped)
-    int cut = message.lastIndexOf(": ");
-    throw new IOException("xz exited with status " + status + (message.isEmpty() ? "" : ": "
-        + message.substring(cut + 2).replace('\n', ' ')));
-  }
-
-  /** The exception the Java decoder throws over all of {@code file}, or null when it decodes it. */
-  static IOException javaFailure(Path file) {
-    byte[] sink = new byte[1 << 16];
-    try (InputStream in = new XZInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      while (in.read(sink) >= 0) {
-        // only the outcome matters
-      }
-      return null;
-    } catch (IOException e) {
-      return e;
     }
   }
 
   @Override
   public void close() throws IOException {
-    done = true;
     process.destroy(); // a parse that stops early (an error, a maximum of events) stops the child too
     try {
       out.close();
     } finally {
-      process.getErrorStream().close();
+      if (java != null) {
+        java.close();
+      }
     }
   }
 }

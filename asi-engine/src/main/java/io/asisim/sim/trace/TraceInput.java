@@ -71,9 +71,9 @@ final class TraceInput {
   }
 
   /**
-   * Opens {@code file}; with {@code nativeXz}, an xz file is decoded by the system's {@code xz}
-   * when there is one ({@link NativeXz}), after the Java decoder has checked its stream header (so
-   * a bad header gets the same message either way).
+   * Opens {@code file}; with {@code nativeXz}, an xz file (a regular one) is decoded by the
+   * system's {@code xz} when there is one and it starts ({@link NativeXz}), after the Java decoder
+   * has checked its stream header (so a bad header gets the same message either way).
    *
    * @throws BadInputException when it is missing, unreadable, a directory, a binary trace or a
    *     corrupt or unsupported compressed stream
@@ -104,12 +104,17 @@ final class TraceInput {
           return new Opened(new GZIPInputStream(raw, 1 << 16), c);
         case XZ:
           InputStream xz = new XZInputStream(raw); // reads and checks the stream header
-          Path binary = nativeXz ? NativeXz.binary() : null;
+          Path binary = nativeXz ? NativeXz.binary(file) : null;
           if (binary == null) {
             return new Opened(xz, c);
           }
-          xz.close();
-          return new Opened(NativeXz.open(binary, file), c, true);
+          try {
+            InputStream child = NativeXz.open(binary, file);
+            xz.close();
+            return new Opened(child, c, true);
+          } catch (IOException e) {
+            return new Opened(xz, c); // xz could not be started (EACCES, EAGAIN): decode here
+          }
         default:
           return new Opened(raw, c);
       }

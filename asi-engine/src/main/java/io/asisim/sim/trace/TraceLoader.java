@@ -85,7 +85,9 @@ public final class TraceLoader {
     String chosen = format.equals(AUTO) ? sniff(file, formats) : format;
     TraceInput.Opened in = TraceInput.open(file, true);
     ParsedTrace t;
-    Reread again = new Reread(() -> TraceInput.open(file, true).text(), () -> formats.create(chosen, null),
+    // a streamed trace's re-reads decode in Java: a replay that stops part-way leaves its stream to
+    // the garbage collector, which would not reap a child process
+    Reread again = new Reread(() -> TraceInput.open(file).text(), () -> formats.create(chosen, null),
         file.toString(), in.compression().label);
     // a compressed file is decoded on a thread of its own (or by xz) while this one parses
     try (InputStream s = in.compression() == TraceInput.Compression.NONE || in.decodedElsewhere() ? in.text()

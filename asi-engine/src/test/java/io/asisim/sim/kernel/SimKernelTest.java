@@ -112,6 +112,29 @@ class SimKernelTest {
     assertThat(m.get("asi_exits")).isEqualTo(exits); // ZERO_PAGE is nonsensitive: no exit
   }
 
+  /**
+   * Every reclaim round ({@code shrink_node()}) ends with {@code shrink_slab()}, the allocator's
+   * shrinkers (the unmapped pool's): writing a disk-backed file of twice the 256 MiB machine
+   * evicts page cache in rounds of at most {@code 4 * SWAP_CLUSTER_MAX} pages, each followed by one call.
+   */
+  @Test
+  void everyReclaimRoundRunsTheAllocatorsShrinkers() {
+    Injector inj = variant(true, "recording", "local");
+    SimKernel k = inj.getInstance(SimKernel.class);
+    Metrics m = inj.getInstance(Metrics.class);
+    int pid = k.spawn();
+    long pages = 2 * 65536;
+    int fd = k.open(pid, k.createFile(pages, true));
+    LOG.clear();
+    for (long p = 0; p < pages; p += 16) {
+      k.write(pid, fd, p, 16);
+    }
+    long rounds = LOG.stream().filter("shrink_slab"::equals).count();
+    long evicted = m.get("pagecache_evictions");
+    assertThat(evicted).isGreaterThan(pages / 2);
+    assertThat(rounds).isGreaterThanOrEqualTo(evicted / 128).isLessThanOrEqualTo(evicted);
+  }
+
   /** A flush policy that only records which (mm, frame) lost access. */
   static final class RecordingFlush implements Plugin<FlushPolicy> {
     @Override public PluginKind kind() { return PluginKind.FLUSH; }
@@ -148,6 +171,10 @@ class SimKernelTest {
         @Override public Sensitivity sensitivity(long pfn) { return a.sensitivity(pfn); }
         @Override public long freePages() { return a.freePages(); }
         @Override public long reclaimWatermark() { return a.reclaimWatermark(); }
+        @Override public void shrinkSlab(int cpu) {
+          LOG.add("shrink_slab");
+          a.shrinkSlab(cpu);
+        }
       };
     }
   }

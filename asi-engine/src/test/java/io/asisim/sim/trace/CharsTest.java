@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The word-at-a-time scans of {@link Chars} against a byte-at-a-time reading of the same
- * definition, over every offset and length up to 40 bytes (both sides of each 8- and 16-byte step)
- * of random lines drawn from the bytes that matter (spaces, the newline, brackets, digits, high bytes).
+ * definition, over every offset and length up to 40 bytes (both sides of each 8- and 16-byte
+ * step, and up to the array's end) of random lines drawn from the bytes that matter (spaces, the
+ * newline, brackets, digits, high bytes).
  */
 class CharsTest {
   private static final byte[] ALPHABET = {' ', '\n', '\t', 0, '[', ']', '0', '9', 'a', 'p', '=', (byte) 0x80,
@@ -50,7 +51,7 @@ class CharsTest {
         }
         s[i] = b;
       }
-      for (int from = 0; from < 8; from++) {
+      for (int from = 0; from <= 16; from++) { // up to the array's end: a word read past it would throw
         for (int to = from; to <= Math.min(s.length, from + 40); to++) {
           for (byte c : new byte[] {'\n', '[', ' '}) {
             assertThat(Chars.indexOf(s, from, to, c)).isEqualTo(naiveIndexOf(s, from, to, c));
@@ -69,10 +70,10 @@ class CharsTest {
       for (int i = 0; i < n; i++) {
         t[i] = (byte) ('a' + i % 26);
       }
-      byte[] s = new byte[n + 10];
+      byte[] s = new byte[n + 5]; // the region ends at the array's end
       System.arraycopy(t, 0, s, 5, n);
       assertThat(Chars.regionEquals(s, 5, 5 + n, t)).as("length %d", n).isTrue();
-      assertThat(Chars.regionEquals(s, 5, 5 + n + 1, t)).isFalse();
+      assertThat(Chars.regionEquals(s, 4, 5 + n, t)).isFalse(); // another length
       for (int i = 0; i < n; i++) { // a difference in any one byte is seen
         s[5 + i] ^= 0x20;
         assertThat(Chars.regionEquals(s, 5, 5 + n, t)).as("length %d, byte %d", n, i).isFalse();

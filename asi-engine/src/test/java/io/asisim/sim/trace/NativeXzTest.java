@@ -22,6 +22,13 @@ class NativeXzTest {
   @TempDir
   Path tmp;
 
+  /** This JVM's live xz children. */
+  private static java.util.Set<Long> xzChildren() {
+    return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().command().map(c -> c.endsWith("xz")).orElse(false)).map(ProcessHandle::pid)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   private static ParsedTrace parse(Path file, boolean nativeXz) {
     TraceInput.Opened in = TraceInput.open(file, nativeXz);
     try (InputStream s = in.text()) {
@@ -42,7 +49,7 @@ class NativeXzTest {
 
   @Test
   void theSameEventsAsTheJavaDecoder() throws IOException {
-    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    assumeTrue(NativeXz.binary(Traces.resource("tar-gzip-docs.perf.txt.xz")) != null, "no xz on the PATH");
     Path trace = Traces.resource("tar-gzip-docs.perf.txt.xz");
     TraceInput.Opened opened = TraceInput.open(trace, true);
     assertThat(opened.decodedElsewhere()).isTrue();
@@ -61,7 +68,7 @@ class NativeXzTest {
 
   @Test
   void aDamagedOrCutFileFailsWithTheJavaDecodersMessage() throws IOException {
-    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    assumeTrue(NativeXz.binary(Traces.resource("tar-gzip-docs.perf.txt.xz")) != null, "no xz on the PATH");
     byte[] xz = Files.readAllBytes(Traces.resource("tar-gzip-docs.perf.txt.xz"));
     byte[] flipped = xz.clone();
     flipped[flipped.length / 2] ^= 0x55;
@@ -87,26 +94,66 @@ class NativeXzTest {
   void aBadStreamHeaderFailsBeforeXzIsStarted() throws IOException {
     Path f = tmp.resolve("header.xz");
     Files.write(f, new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0, 9, 9, 9, 9, 9, 9});
+    java.util.Set<Long> before = xzChildren();
     assertThatThrownBy(() -> TraceInput.open(f, true)).isInstanceOf(BadInputException.class)
         .hasMessageStartingWith(f + ": corrupt xz stream: ");
-    assertThat(ProcessHandle.current().children().count()).isZero();
+    assertThat(xzChildren()).isSubsetOf(before);
   }
 
   @Test
   void closingEarlyStopsTheChild() throws IOException {
-    assumeTrue(NativeXz.binary() != null, "no xz on the PATH");
+    assumeTrue(NativeXz.binary(Traces.resource("tar-gzip-docs.perf.txt.xz")) != null, "no xz on the PATH");
+    java.util.Set<Long> before = xzChildren();
     TraceInput.Opened in = TraceInput.open(Traces.resource("tar-gzip-docs.perf.txt.xz"), true);
     assertThat(in.text().read(new byte[100])).isEqualTo(100);
+    assertThat(xzChildren()).hasSize(before.size() + 1);
     in.text().close();
     // destroy() sends SIGTERM: wait for the child to go
-    for (int i = 0; i < 200 && ProcessHandle.current().children().anyMatch(ProcessHandle::isAlive); i++) {
+    for (int i = 0; i < 200 && !before.containsAll(xzChildren()); i++) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
+    assertThat(xzChildren()).isSubsetOf(before);
+  }
+
+  /**
+   * An {@code xz} that fails on a good file (not XZ Utils', killed, out of memory), here after 100 000
+   * bytes: the Java decoder goes on from there, and the events are all there, once each.
+   */
+  @Test
+  void aChildThatFailsOnAGoodFileIsTakenOverByTheJavaDecoder() throws IOException {
+    Path real = NativeXz.binary(Traces.resource("tar-gzip-docs.perf.txt.xz"));
+    assumeTrue(real != null, "no xz on the PATH");
+    for (int bytes : new int[] {0, 100_000}) {
+      Path fake = tmp.resolve("xz-" + bytes);
+      Files.writeString(fake, "#!/bin/sh\nfor a; do f=$a; done\n'" + real + "' -dc -- \"$f\" | head -c " + bytes
+          + "\nexit 1\n");
+      assertThat(fake.toFile().setExecutable(true)).isTrue();
+      String before = System.getProperty(NativeXz.PROPERTY);
+      System.setProperty(NativeXz.PROPERTY, fake.toString());
+      try {
+        Path trace = Traces.resource("tar-gzip-docs.perf.txt.xz");
+        assertThat(NativeXz.binary(trace)).isEqualTo(fake);
+        ParsedTrace a = parse(trace, true);
+        ParsedTrace b = parse(trace, false);
+        assertThat(a.summary()).isEqualTo(b.summary());
+        assertThat(a.pfn(a.size() - 1)).isEqualTo(b.pfn(b.size() - 1));
+      } finally {
+        if (before == null) {
+          System.clearProperty(NativeXz.PROPERTY);
+        } else {
+          System.setProperty(NativeXz.PROPERTY, before);
+        }
+      }
+    }
+  }
+
+  @Test
+  void onlyARegularFileGoesToTheChild() {
+    assertThat(NativeXz.binary(tmp)).isNull(); // a directory; a pipe cannot be opened a second time either
   }
 
   @Test
@@ -114,7 +161,7 @@ class NativeXzTest {
     String before = System.getProperty(NativeXz.PROPERTY);
     System.setProperty(NativeXz.PROPERTY, "java");
     try {
-      assertThat(NativeXz.binary()).isNull();
+      assertThat(NativeXz.binary(Traces.resource("tar-gzip-docs.perf.txt.xz"))).isNull();
       TraceInput.Opened in = TraceInput.open(Traces.resource("tar-gzip-docs.perf.txt.xz"), true);
       assertThat(in.decodedElsewhere()).isFalse();
       in.text().close();
