@@ -31,10 +31,11 @@ class ReadmeTest {
     String readme = Files.readString(ROOT.resolve("README.md"));
     assertThat(readme).contains("./asi-sim compare").contains("\nmvn -B verify ");
     String ci = Files.readString(ROOT.resolve(".ci/run"));
-    // the README's command, after installing the browser ReportBrowserTest needs in CI where it is missing;
-    // CI=true makes that test mandatory
+    // the README's command, after installing the browser ReportBrowserTest and the xz NativeXzTest need in CI
+    // where they are missing; CI=true makes those tests mandatory
     assertThat(ci.lines().map(String::strip).filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("set ")
-        && !l.startsWith("cd "))).containsExactly("if [ ! -x /usr/bin/chromium ]; then", "apt-get update -q",
-            "DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium", "fi", "export CI=true", "mvn -B verify");
+        && !l.startsWith("cd "))).containsExactly("if [ ! -x /usr/bin/chromium ] || ! command -v xz > /dev/null; then",
+            "apt-get update -q", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium xz-utils", "fi",
+            "export CI=true", "mvn -B verify");
   }
 }
