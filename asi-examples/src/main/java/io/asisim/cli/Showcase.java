@@ -155,7 +155,8 @@ final class Showcase {
             + "stays in fragments its shrinker cannot return (pool_stranded_pages, pool_shrinks): the zones "
             + "stay short, so kswapd evicts more (pgsteal_kswapd) and more reads miss. Transparent huge "
             + "pages are off here (workload.server-mix.thp); compaction never runs (its free memory stays in "
-            + "whole pageblocks: docs/workloads.md). "
+            + "whole pageblocks, and with THP on set_recommended_min_free_kbytes() keeps them so; below it the "
+            + "strategies compact very differently: docs/workloads.md). "
             + "The last row pools the other class (pooled=nonsensitive: the kernel's own unmovable allocations "
             + "in the pool, user and page-cache memory in the main allocator, which then needs no shootdown "
             + "to unmap it).",
