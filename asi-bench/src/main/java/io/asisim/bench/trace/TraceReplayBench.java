@@ -63,7 +63,10 @@ public class TraceReplayBench {
     return TraceLoader.parse(new ByteArrayInputStream(text), "bench", "plain text", "perf-script", false, 0);
   }
 
-  /** Decompressing the .xz file and parsing it: lines per second as a user's replay reads them. */
+  /**
+   * Decompressing the .xz file with the Java decoder and parsing it: lines per second as a replay
+   * reads them where no {@code xz(1)} is installed (with one, the child decodes: docs/performance.md).
+   */
   @Benchmark
   @org.openjdk.jmh.annotations.OperationsPerInvocation(SHARED_EVENTS)
   public ParsedTrace loadXz() throws IOException {
