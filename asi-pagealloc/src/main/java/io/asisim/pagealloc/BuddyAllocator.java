@@ -43,9 +43,10 @@ import java.util.List;
  *
  * <p>Partly modelled: pcp {@code high} is fixed at {@code high_min} (no auto-tuning, no
  * {@code alloc_factor} doubling, no {@code free_high}); no THP pcp lists for order 9; no watermark
- * boosting; one NUMA node; pages are never isolated (the {@code Isolate} type exists for seeded
- * states). Reclaim is the kernel's ({@code PageAllocator.allocAfterReclaim}); direct compaction is
- * {@link Compaction}, once page migration is attached.
+ * boosting; one NUMA node; pageblocks are isolated ({@code MIGRATE_ISOLATE}) only by
+ * {@code alloc_contig_range()} ({@link ContigRange}). Reclaim is the kernel's
+ * ({@code PageAllocator.allocAfterReclaim}); direct compaction is {@link Compaction}, once page
+ * migration is attached.
  */
 public final class BuddyAllocator implements PageAllocator {
   final FrameTable ft;
@@ -358,7 +359,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public boolean compactionWouldGoAhead(int order, int highestZoneIdx) {
-    return migration == null || !cfg.compaction() || Compaction.wouldGoAhead(fa, order, highestZoneIdx);
+    return wired.wouldGoAhead(order, highestZoneIdx);
   }
 
   @Override

@@ -294,6 +294,11 @@ final class Compaction implements CompactionHook {
     return true;
   }
 
+  @Override
+  public boolean wouldGoAhead(int order, int highest) {
+    return wouldGoAhead(fa, order, highest);
+  }
+
   /**
    * The zone loop of {@code should_continue_reclaim()} (mm/vmscan.c): whether some zone up to
    * {@code highestZoneIdx} could take the request at its min watermark or could compact for it.

@@ -29,6 +29,16 @@ interface CompactionHook {
    */
   int directCompact(int order, int allocFlags, int prio, AllocContext ac, GetPage getPage);
 
+  /**
+   * Whether reclaim/compaction mode may stop reclaiming for {@code order}: some zone up to
+   * {@code highest} could take the request or compact for it ({@code should_continue_reclaim()}).
+   * Without compaction the mode does not exist ({@code in_reclaim_compaction()} needs
+   * {@code CONFIG_COMPACTION}): yes by default.
+   */
+  default boolean wouldGoAhead(int order, int highest) {
+    return true;
+  }
+
   /** {@code kcompactd_node_suitable()}: some zone up to {@code highest} could compact for {@code order}. None by default. */
   default boolean kcompactdSuitable(int order, int highest) {
     return false;

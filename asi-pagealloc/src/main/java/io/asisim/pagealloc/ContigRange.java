@@ -62,7 +62,9 @@ final class ContigRange {
   /**
    * Allocates the pageblocks {@code [start, end)} (pageblock-aligned, one zone): on success every
    * pageblock is one allocated order-9 block of the caller's and true is returned; on
-   * {@code -EBUSY} false, with the pageblocks' migratetypes and free pages as they were.
+   * {@code -EBUSY} false, with the pageblocks' migratetypes restored and their free pages back on
+   * their lists (blocks split at the range's edges stay split, and pages already migrated out stay
+   * where they went, as the kernel's undo leaves them).
    */
   boolean alloc(int cpu, int start, int end) {
     Zone z = fa.zoneOf(start);

@@ -60,7 +60,9 @@ final class Slowpath {
       return -1;
     }
     boolean costly = order > io.asisim.api.mm.PageOrder.PAGE_ALLOC_COSTLY_ORDER;
-    if (!ac.afterReclaim && (costly || (order > 0 && ac.migratetype != io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE))) {
+    // can_compact: a kernel without CONFIG_COMPACTION skips this block, nopage exit included
+    if (!ac.afterReclaim && compaction != CompactionHook.NONE
+        && (costly || (order > 0 && ac.migratetype != io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE))) {
       // costly or unmovable high-order requests compact (asynchronously) before they reclaim
       pfn = compaction.directCompact(order, flags, CompactionHook.COMPACT_PRIO_ASYNC, ac, getPage);
       if (pfn >= 0) {

@@ -302,6 +302,19 @@ class CompactionTest {
     assertThat(b.allocAfterReclaim(0, 9, Gfp.GFP_TRANSHUGE)).isEqualTo(PageAllocator.NO_PAGE); // sync: defers
     assertThat(b.alloc(0, 9, noretry)).isEqualTo(PageAllocator.NO_PAGE);
     assertThat(b.takeNoReclaim()).as("deferred").isTrue();
+
+    // without compaction (no page migration attached: !CONFIG_COMPACTION) the block is skipped:
+    // no nopage exit, and no reclaim/compaction mode to keep reclaim going
+    BuddyAllocator c = Fixtures.singleZone(new FakeArch(1, 4096, 0), new Metrics(), false);
+    Zone cz = c.zones[0];
+    while (cz.freePages >= cz.wmarkLow + 1024) {
+      assertThat(c.alloc(0, 0, Gfp.GFP_HIGHUSER_MOVABLE)).isNotNegative();
+    }
+    for (long p; (p = c.alloc(0, 9, noretry)) >= 0; ) {
+      assertThat(p).isNotNegative(); // the free 2 MiB blocks left
+    }
+    assertThat(c.takeNoReclaim()).as("no compaction: the request goes on to reclaim").isFalse();
+    assertThat(c.compactionWouldGoAhead(9, THP_ZONE)).isTrue();
   }
 
   /**

@@ -68,7 +68,10 @@ public final class TraceRecord {
     MM_COMPACTION_ISOLATE_FREEPAGES("mm_compaction_isolate_freepages"),
     /** {@code compaction:mm_compaction_migratepages}: {@code nr_migrated}, {@code nr_failed} of one batch. */
     MM_COMPACTION_MIGRATEPAGES("mm_compaction_migratepages"),
-    /** Any other {@code compaction:} or {@code migrate:} tracepoint (counted, its fields not read). */
+    /**
+     * Any other {@code mm_compaction_*} or {@code mm_migrate_*} tracepoint (counted, its fields not
+     * read); named {@code compaction_other} here, not by a tracepoint of the kernel's.
+     */
     COMPACTION_OTHER("compaction_other");
 
     private final String tracepoint;
@@ -77,12 +80,15 @@ public final class TraceRecord {
       this.tracepoint = tracepoint;
     }
 
-    /** Whether this is a {@code compaction:} or {@code migrate:} tracepoint (counted, not replayed). */
+    /** Whether this is an {@code mm_compaction_*} or {@code mm_migrate_*} tracepoint (counted, not replayed). */
     public boolean isCompaction() {
       return ordinal() >= MM_COMPACTION_BEGIN.ordinal();
     }
 
-    /** The tracepoint name as the kernel prints it, e.g. {@code mm_page_alloc}. */
+    /**
+     * The tracepoint name as the kernel prints it, e.g. {@code mm_page_alloc}
+     * ({@code compaction_other} for {@link #COMPACTION_OTHER}, which stands for several).
+     */
     public String tracepoint() {
       return tracepoint;
     }

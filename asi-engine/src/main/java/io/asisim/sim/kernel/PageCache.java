@@ -127,7 +127,11 @@ final class PageCache {
     owner.put(dst, code);
   }
 
-  /** Cached pages of evictable files: what reclaim could still evict. */
+  /**
+   * Cached pages of evictable files, mapped ones included ({@code NR_INACTIVE_FILE} +
+   * {@code NR_ACTIVE_FILE}, as {@code should_continue_reclaim()} reads them): an upper bound of what
+   * reclaim could still evict (it never evicts a mapped page).
+   */
   long nrEvictable() {
     return nrEvictable;
   }

@@ -347,6 +347,20 @@ final class Sched {
   }
 
   /** {@code select_task_rq()} stand-in: the CPU with the least simulated time. */
+  /**
+   * The least-loaded CPU other than {@code cpu}, the lowest on a tie ({@code cpu} itself on a
+   * one-CPU machine): where a kthread the task on {@code cpu} wakes runs ({@code select_task_rq()}).
+   */
+  int leastLoadedOtherCpu(int cpu) {
+    int target = cpu;
+    for (int c = 0; c < tasks.nrCpus(); c++) {
+      if (c != cpu && (target == cpu || machine.cycles(c) < machine.cycles(target))) {
+        target = c;
+      }
+    }
+    return target;
+  }
+
   int leastLoadedCpu() {
     int best = 0;
     for (int c = 1; c < tasks.nrCpus(); c++) {

@@ -51,10 +51,8 @@ final class Vmscan {
   private boolean kswapdRunning;
   /** {@code pgdat->kswapd_highest_zoneidx}: the highest zone the request that woke kswapd may use. */
   private int kswapdHighestZoneIdx;
-  /** {@code pgdat->kswapd_order}: the highest order of the requests that woke kswapd. */
+  /** {@code pgdat->kswapd_order}: the order of the request that woke kswapd, read and cleared by {@link #balancePgdat}. */
   private int kswapdOrder;
-  /** The mask of the request that last woke kswapd (which sensitivity kcompactd looks for). */
-  private int kswapdGfp;
   /** Set by {@link #balancePgdat} when kswapd goes to sleep after a high-order wakeup: kcompactd's order. */
   private int kcompactdOrder;
   private int kcompactdWorkOrder;
@@ -200,29 +198,17 @@ final class Vmscan {
       return;
     }
     kswapdRunning = true;
-    kswapdOrder = Math.max(kswapdOrder, order);
-    kswapdGfp = gfp;
+    kswapdOrder = order; // kswapd runs at once below: no other waker can raise it first
     kswapdHighestZoneIdx = highestZoneIdx;
     kswapdWakeups.inc();
-    int target = leastLoadedOther(cpu);
+    int target = sched.leastLoadedOtherCpu(cpu);
     sched.runKthread(target, balancePgdat, target != cpu);
     kswapdRunning = false;
     if (kcompactdOrder > 0) { // kswapd_try_to_sleep() → wakeup_kcompactd()
       int o = kcompactdOrder;
       kcompactdOrder = 0;
-      wakeupKcompactd(cpu, o, highestZoneIdx, kswapdGfp);
+      wakeupKcompactd(cpu, o, highestZoneIdx, gfp);
     }
-  }
-
-  /** The least-loaded CPU other than {@code cpu} ({@code cpu} itself on a one-CPU machine). */
-  private int leastLoadedOther(int cpu) {
-    int target = cpu;
-    for (int c = 0; c < tasks.nrCpus(); c++) {
-      if (c != cpu && (target == cpu || machine.cycles(c) < machine.cycles(target))) {
-        target = c;
-      }
-    }
-    return target;
   }
 
   /**
@@ -237,7 +223,7 @@ final class Vmscan {
     kcompactdWorkOrder = order;
     kcompactdWorkZoneIdx = highestZoneIdx;
     kcompactdWorkGfp = gfp;
-    int target = leastLoadedOther(cpu);
+    int target = sched.leastLoadedOtherCpu(cpu);
     sched.runKthread(target, kcompactdWork, target != cpu);
   }
 
@@ -270,6 +256,7 @@ final class Vmscan {
     // it ran are dropped too here; the kernel keeps those)
     allocator.resetWatermarkBoost();
     kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+    // asked again after the boost is off: prepare_kswapd_sleep() judges the unboosted marks
     if (order > 0 && balanced(reclaimOrder)) {
       kcompactdOrder = order; // prepare_kswapd_sleep() succeeded: wakeup_kcompactd(alloc_order)
     }

@@ -51,7 +51,7 @@ final class CompactionFields {
     while (b < end && Chars.isDigit(s[b] & 0xff)) {
       b++;
     }
-    return b == a || b - a > 18 ? -1 : KmemFields.decimal(s, a, b, 18);
+    return KmemFields.decimal(s, a, b, 18);
   }
 
   /** Adds a parsed compaction event's fields to {@code tally} (see {@link #summary}); other events add nothing. */

@@ -53,7 +53,7 @@ final class KmemLineParser {
   private static final String VALID_EVENTS =
       "valid: kmem:mm_page_alloc, mm_page_free, mm_page_free_batched, mm_page_alloc_extfrag, "
           + "mm_page_alloc_zone_locked, mm_page_pcpu_drain, kmem_cache_alloc, kmem_cache_free, kmalloc, kfree; "
-          + "compaction:* and migrate:* are counted";
+          + "compaction:mm_compaction_* and migrate:mm_migrate_* are counted";
 
   private static final byte[] CPUS = Chars.ascii("cpus=");
   private static final byte[] VERSION = Chars.ascii("version");
@@ -340,11 +340,10 @@ final class KmemLineParser {
     if (ev == null || system == 1 && compaction || system == 2 && !compaction) {
       return malformed(out, "unknown event '" + text(a, nameEnd) + "' (" + VALID_EVENTS + ")");
     }
+    out.event = ev;
     if (compaction) {
-      out.event = ev;
       return CompactionFields.parse(s, b, end, out);
     }
-    out.event = ev;
     switch (ev) {
       case MM_PAGE_ALLOC:
         return fields.parse(this, s, b, end, out, Kind.ALLOC);

@@ -35,13 +35,11 @@ final class TraceInput {
     }
   }
 
-  /**
-   * An open trace: the text stream, how it was compressed, and whether another process decodes it
-   * ({@link NativeXz}; then no decoding thread of ours is needed).
-   */
-  record Opened(InputStream text, Compression compression, boolean decodedElsewhere) {
-    Opened(InputStream text, Compression compression) {
-      this(text, compression, false);
+  /** An open trace: the text stream and how it was compressed. */
+  record Opened(InputStream text, Compression compression) {
+    /** Whether another process decodes it ({@link NativeXz}): then no decoding thread of ours is needed. */
+    boolean decodedElsewhere() {
+      return text instanceof NativeXz;
     }
   }
 
@@ -111,7 +109,7 @@ final class TraceInput {
           try {
             InputStream child = NativeXz.open(binary, file);
             xz.close();
-            return new Opened(child, c, true);
+            return new Opened(child, c);
           } catch (IOException e) {
             return new Opened(xz, c); // xz could not be started (EACCES, EAGAIN): decode here
           }

@@ -38,11 +38,9 @@ public record TraceSummary(String file, String format, String compression, long 
    * @param migrated {@code nr_migrated} of {@code mm_compaction_migratepages}
    * @param failed {@code nr_failed} of {@code mm_compaction_migratepages}
    */
-  public record Compaction(long runs, long migrateScanned, long freeScanned, long isolated, long migrated, long failed) {
-    public static final Compaction NONE = new Compaction(0, 0, 0, 0, 0, 0);
-  }
+  public record Compaction(long runs, long migrateScanned, long freeScanned, long isolated, long migrated, long failed) {}
 
-  /** Whether the trace held any {@code compaction:} or {@code migrate:} event. */
+  /** Whether the trace held any {@code mm_compaction_*} or {@code mm_migrate_*} event. */
   public boolean hasCompactionEvents() {
     for (Map.Entry<Event, Long> e : events.entrySet()) {
       if (e.getKey().isCompaction() && e.getValue() > 0) {

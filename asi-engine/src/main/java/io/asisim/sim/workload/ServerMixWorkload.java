@@ -183,9 +183,9 @@ final class ServerMixWorkload implements Workload {
    */
   private void device(Kernel k, int cpu, long phase) {
     if (phase == p.cmaEvery() - 1 && cmaBuffer < 0) {
-      cmaBuffer = k.cmaAlloc(cpu, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
+      cmaBuffer = k.cmaAlloc(cpu, cmaPageblocks());
     } else if (phase == p.cmaEvery() / 2 - 1 && cmaBuffer >= 0) {
-      k.cmaRelease(cpu, cmaBuffer, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
+      k.cmaRelease(cpu, cmaBuffer, cmaPageblocks());
       cmaBuffer = -1;
     }
   }
@@ -219,10 +219,15 @@ final class ServerMixWorkload implements Workload {
     k.wait4(server);
   }
 
+  /** The device buffer in pageblocks ({@code cma-pages} is a multiple of one). */
+  private int cmaPageblocks() {
+    return p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES;
+  }
+
   @Override
   public void tearDown(Kernel k) {
     if (cmaBuffer >= 0) {
-      k.cmaRelease(0, cmaBuffer, p.cmaPages() / PageOrder.PAGEBLOCK_NR_PAGES);
+      k.cmaRelease(0, cmaBuffer, cmaPageblocks());
       cmaBuffer = -1;
     }
     for (int s = 0; s < servers.length; s++) {
