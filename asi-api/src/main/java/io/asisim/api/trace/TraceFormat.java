@@ -17,4 +17,14 @@ public interface TraceFormat {
    * line's GFP string has been seen.
    */
   TraceRecord.Kind parse(CharSequence line, TraceRecord out);
+
+  /**
+   * Whether {@link #parse} of a line depends on nothing but the line, so that instances may parse
+   * different parts of one file at once (each instance on one thread) and the parts be put together
+   * in file order. Default false: a format that keeps state from one line to the next is given the
+   * lines one after another.
+   */
+  default boolean linesIndependent() {
+    return false;
+  }
 }

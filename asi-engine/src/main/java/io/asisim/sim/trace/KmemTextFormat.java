@@ -54,4 +54,10 @@ public final class KmemTextFormat implements TraceFormat {
   public Kind parse(CharSequence line, TraceRecord out) {
     return parser.parse(line, out);
   }
+
+  /** Every line is parsed on its own: {@link KmemLineParser} keeps only per-line scratch state and a GFP cache. */
+  @Override
+  public boolean linesIndependent() {
+    return true;
+  }
 }

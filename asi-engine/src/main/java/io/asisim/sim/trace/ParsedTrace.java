@@ -1,8 +1,6 @@
 package io.asisim.sim.trace;
 
-import io.asisim.api.trace.TraceRecord;
 import io.asisim.api.trace.TraceRecord.Event;
-import io.asisim.api.trace.TraceRecord.Kind;
 import io.asisim.sim.BadInputException;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +59,11 @@ public final class ParsedTrace implements TraceEvents {
    */
   public static int inMemoryLimit() {
     return (int) Math.min(MAX_IN_MEMORY, Runtime.getRuntime().maxMemory() / 8 / BYTES_PER_EVENT);
+  }
+
+  /** An event's tracepoint, order and CPU in one int, as {@link #meta} holds them. */
+  static int pack(Event event, int order, int cpu) {
+    return event.ordinal() | (order << 4) | (cpu << 8);
   }
 
   /** Whether the events are held in memory (else each replay streams them: {@link #events()}). */
@@ -196,72 +199,76 @@ public final class ParsedTrace implements TraceEvents {
       this.source = source;
     }
 
-    void add(TraceRecord r) {
-      if (size == Integer.MAX_VALUE - 16) {
-        throw new BadInputException(source == null ? "trace: more than " + size + " alloc/free events"
-            : source.name() + ": more than " + size + " alloc/free events (valid: fewer; or replay the first "
-            + "events with --set workload.trace.ops=N)");
+    /**
+     * Appends the first {@code n} events of {@code block} (merged in file order), giving its slab
+     * caches the trace's ids: a name first seen here gets the next id, so ids follow first sight in
+     * the file however the blocks were parsed.
+     */
+    void add(TraceBlock block, int n) {
+      if ((long) size + n > Integer.MAX_VALUE - 16) {
+        throw new BadInputException(source == null ? "trace: more than " + (Integer.MAX_VALUE - 16)
+            + " alloc/free events" : source.name() + ": more than " + (Integer.MAX_VALUE - 16) + " alloc/free events "
+            + "(valid: fewer; or replay the first events with --set workload.trace.ops=N)");
       }
-      if (spilled) {
-        noteCache(r);
-        size++;
-        return;
-      }
-      if (size >= limit && source != null) {
+      int[] ids = globalIds(block);
+      if (!spilled && source != null && (long) size + n > limit) {
         spilled = true; // from here on only counted: replays stream the events
         pfn = null;
         gfp = null;
         meta = null;
         cache = null;
-        noteCache(r);
-        size++;
+      }
+      if (spilled) {
+        size += n;
         return;
       }
-      if (size == pfn.length) {
-        int n = size >= (Integer.MAX_VALUE - 16) / 2 ? Integer.MAX_VALUE - 16 : size * 2;
-        if (source != null && n > limit) {
-          n = limit; // no array larger than the limit (size < limit here: at it the trace spilled)
-        }
-        pfn = java.util.Arrays.copyOf(pfn, n);
-        gfp = java.util.Arrays.copyOf(gfp, n);
-        meta = java.util.Arrays.copyOf(meta, n);
+      if (size + n > pfn.length) {
+        long want = Math.max((long) size + n, 2L * pfn.length);
+        int len = (int) Math.min(want, source != null ? limit : Integer.MAX_VALUE - 16);
+        pfn = java.util.Arrays.copyOf(pfn, len);
+        gfp = java.util.Arrays.copyOf(gfp, len);
+        meta = java.util.Arrays.copyOf(meta, len);
         if (cache != null) {
-          cache = java.util.Arrays.copyOf(cache, n);
+          cache = java.util.Arrays.copyOf(cache, len);
         }
       }
-      int id = noteCache(r);
-      if (r.kind == Kind.SLAB_ALLOC || r.kind == Kind.SLAB_FREE) {
-        if (cache == null) {
-          cache = new int[pfn.length];
-          java.util.Arrays.fill(cache, 0, size, -1);
-        }
-        pfn[size] = r.ptr;
-      } else {
-        pfn[size] = r.pfn;
+      if (block.slab && cache == null) {
+        cache = new int[pfn.length];
+        java.util.Arrays.fill(cache, 0, size, -1);
       }
+      System.arraycopy(block.pfn, 0, pfn, size, n);
+      System.arraycopy(block.gfp, 0, gfp, size, n);
+      System.arraycopy(block.meta, 0, meta, size, n);
       if (cache != null) {
-        cache[size] = id;
+        if (block.slab) {
+          for (int i = 0; i < n; i++) {
+            int local = block.cache[i];
+            cache[size + i] = local < 0 ? -1 : ids[local];
+          }
+        } else {
+          java.util.Arrays.fill(cache, size, size + n, -1);
+        }
       }
-      gfp[size] = r.gfpMask;
-      meta[size] = r.event.ordinal() | (r.order << 4) | (r.cpu << 8);
-      size++;
+      size += n;
     }
 
-    /** The id of a slab allocation's cache, registered on first sight; -1 for other events. */
-    private int noteCache(TraceRecord r) {
-      if (r.kind != Kind.SLAB_ALLOC) {
-        return -1;
-      }
-      Integer id = cacheIds.get(r.cache);
-      if (id == null) {
-        id = cacheIds.size();
-        cacheIds.put(r.cache, id);
-        if (id == cacheSizes.length) {
-          cacheSizes = java.util.Arrays.copyOf(cacheSizes, id * 2);
+    /** The trace's ids of the block's caches (by local id), registering the names seen first here. */
+    private int[] globalIds(TraceBlock block) {
+      int[] ids = new int[block.cacheNames.size()];
+      for (int local = 0; local < ids.length; local++) {
+        String name = block.cacheNames.get(local);
+        Integer id = cacheIds.get(name);
+        if (id == null) {
+          id = cacheIds.size();
+          cacheIds.put(name, id);
+          if (id == cacheSizes.length) {
+            cacheSizes = java.util.Arrays.copyOf(cacheSizes, id * 2);
+          }
+          cacheSizes[id] = block.cacheSizes[local];
         }
-        cacheSizes[id] = r.bytesAlloc;
+        ids[local] = id;
       }
-      return id;
+      return ids;
     }
 
     int size() {

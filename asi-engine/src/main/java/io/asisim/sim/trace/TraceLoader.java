@@ -3,14 +3,12 @@ package io.asisim.sim.trace;
 import io.asisim.api.trace.TraceFormat;
 import io.asisim.api.trace.TraceRecord;
 import io.asisim.api.trace.TraceRecord.Event;
-import io.asisim.api.trace.TraceRecord.Kind;
 import io.asisim.sim.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +90,8 @@ public final class TraceLoader {
     // a compressed file is decoded on a thread of its own (or by xz) while this one parses
     try (InputStream s = in.compression() == TraceInput.Compression.NONE || in.decodedElsewhere() ? in.text()
         : new ReadAhead(in.text(), file.getFileName().toString())) {
-      t = parse(s, again.name(), again.compression(), chosen, formats.create(chosen, null), strict, maxEvents,
-          ParsedTrace.inMemoryLimit(), again);
+      t = parse(s, again.name(), again.compression(), chosen, () -> formats.create(chosen, null), TraceBlocks.threads(),
+          strict, maxEvents, ParsedTrace.inMemoryLimit(), again, TraceBlockReader.CAPACITY);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
@@ -183,13 +181,25 @@ public final class TraceLoader {
   /** {@link #parse(InputStream, String, String, String, TraceFormat, boolean, long)} with a built-in format. */
   public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
       boolean strict, long maxEvents) {
-    return parse(text, name, compression, formatName, TraceFormats.builtIn().create(formatName, null), strict,
-        maxEvents);
+    TraceFormats builtIn = TraceFormats.builtIn();
+    builtIn.require("trace format", formatName);
+    return parse(text, name, compression, formatName, () -> builtIn.create(formatName, null), TraceBlocks.threads(),
+        strict, maxEvents, Integer.MAX_VALUE, null, TraceBlockReader.CAPACITY);
   }
 
   /**
-   * Parses a whole trace from {@code text} (already decompressed) with {@code format}, holding
-   * every event in memory.
+   * {@link #parse(InputStream, String, String, String, boolean, long)} on {@code threads} threads in
+   * blocks of {@code blockCapacity} bytes (for tests: the result must not depend on either).
+   */
+  static ParsedTrace parse(InputStream text, String name, String formatName, boolean strict, long maxEvents,
+      int threads, int blockCapacity) {
+    return parse(text, name, "plain text", formatName, () -> TraceFormats.builtIn().create(formatName, null), threads,
+        strict, maxEvents, Integer.MAX_VALUE, null, blockCapacity);
+  }
+
+  /**
+   * Parses a whole trace from {@code text} (already decompressed) with {@code format}, on this
+   * thread, holding every event in memory.
    *
    * @param name how to name the input in messages (the file)
    * @param compression the input's compression, for the summary and messages
@@ -197,7 +207,8 @@ public final class TraceLoader {
    */
   public static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
       TraceFormat format, boolean strict, long maxEvents) {
-    return parse(text, name, compression, formatName, format, strict, maxEvents, Integer.MAX_VALUE, null);
+    return parse(text, name, compression, formatName, () -> format, 1, strict, maxEvents, Integer.MAX_VALUE, null,
+        TraceBlockReader.CAPACITY);
   }
 
   /**
@@ -209,7 +220,8 @@ public final class TraceLoader {
       String formatName, Supplier<TraceFormat> format, boolean strict, long maxEvents, int inMemory) {
     Reread src = new Reread(texts, format, name, compression);
     try (InputStream first = texts.get()) {
-      return parse(first, name, compression, formatName, format.get(), strict, maxEvents, inMemory, src);
+      return parse(first, name, compression, formatName, format, TraceBlocks.threads(), strict, maxEvents, inMemory,
+          src, TraceBlockReader.CAPACITY);
     } catch (IOException e) {
       throw new BadInputException(name + ": cannot read: " + e.getMessage());
     }
@@ -229,84 +241,34 @@ public final class TraceLoader {
     }
   }
 
+  /**
+   * Parses {@code text} block by block ({@link TraceBlocks}) with instances of {@code formats} on
+   * {@code threads} threads, and checks and summarizes what it found.
+   */
   private static ParsedTrace parse(InputStream text, String name, String compression, String formatName,
-      TraceFormat format, boolean strict, long maxEvents, int inMemory, StreamedEvents.Source again) {
-    LineReader r = new LineReader(text);
-    TraceRecord rec = new TraceRecord();
+      Supplier<TraceFormat> formats, int threads, boolean strict, long maxEvents, int inMemory,
+      StreamedEvents.Source again, int blockCapacity) {
     ParsedTrace.Builder b = new ParsedTrace.Builder(inMemory, again);
-    long[] counts = new long[Event.values().length];
-    long other = 0;
-    long skipped = 0;
-    long[] compaction = new long[CompactionFields.TALLY];
-    long lost = 0;
-    int maxCpu = 0;
-    boolean stopped = false;
-    List<TraceSummary.SkippedLine> firstSkipped = new ArrayList<>();
-    while (true) {
-      try {
-        if (!r.next()) {
-          break;
-        }
-      } catch (IOException e) {
-        throw corrupt(name, r.lineNumber() + 1, compression, e);
-      }
-      Kind kind;
-      if (r.tooLong()) {
-        rec.clear();
-        rec.error = "line longer than " + LineReader.MAX_LINE + " characters (binary data?)";
-        kind = rec.kind = Kind.MALFORMED;
-      } else {
-        kind = format.parse(r.line(), rec);
-      }
-      switch (kind) {
-        case ALLOC:
-        case FREE:
-        case SLAB_ALLOC:
-        case SLAB_FREE:
-          counts[rec.event.ordinal()]++;
-          maxCpu = Math.max(maxCpu, rec.cpu);
-          b.add(rec);
-          break;
-        case OTHER:
-          counts[rec.event.ordinal()]++;
-          other++;
-          CompactionFields.tally(compaction, rec);
-          break;
-        case IGNORED:
-          lost += rec.lostEvents;
-          break;
-        case MALFORMED:
-        default:
-          skipped++;
-          if (strict) {
-            throw new BadInputException(name + ":" + r.lineNumber() + ": " + rec.error + " (strict mode: every line "
-                + "must be a kmem event or a header; line: '" + excerpt(r.line().toString()) + "')");
-          }
-          if (firstSkipped.size() < REPORTED_SKIPS) {
-            firstSkipped.add(new TraceSummary.SkippedLine(r.lineNumber(), rec.error));
-          }
-          if (skipped <= LOGGED_SKIPS) {
-            LOG.warn("{}:{}: skipped: {}", name, r.lineNumber(), rec.error);
-          }
-      }
-      if (maxEvents > 0 && b.size() >= maxEvents) {
-        stopped = true;
-        break;
-      }
-    }
+    TraceBlocks.Tally t = TraceBlocks.parse(text, name, compression, formats, strict, maxEvents, b, threads,
+        blockCapacity);
+    long[] counts = t.counts;
+    long other = t.other;
+    long skipped = t.skipped;
+    long lost = t.lost;
+    List<TraceSummary.SkippedLine> firstSkipped = t.firstSkipped;
     Map<Event, Long> events = new EnumMap<>(Event.class);
     for (Event e : Event.values()) {
       events.put(e, counts[e.ordinal()]);
     }
-    TraceSummary summary = new TraceSummary(name, formatName, compression, r.lineNumber(), events, other, skipped,
-        lost, firstSkipped, maxCpu, stopped, CompactionFields.summary(compaction));
+    TraceSummary summary = new TraceSummary(name, formatName, compression, t.lines, events, other, skipped,
+        lost, firstSkipped, t.maxCpu, t.stopped, CompactionFields.summary(t.compaction));
     if (b.size() == 0) {
-      if (r.lineNumber() == 0) {
+      if (t.lines == 0) {
         throw new BadInputException(name + ": empty file: no kmem events (" + VALID + ")");
       }
       String first = firstSkipped.isEmpty() ? ""
           : "; first at line " + firstSkipped.get(0).line() + ": " + firstSkipped.get(0).reason();
-      throw new BadInputException(name + ": no mm_page_alloc/mm_page_free events in " + r.lineNumber() + " lines ("
+      throw new BadInputException(name + ": no mm_page_alloc/mm_page_free events in " + t.lines + " lines ("
           + skipped + " skipped" + (other > 0 ? ", " + other + " other events counted" : "") + first + ") (" + VALID + ")");
     }
     if (skipped > LOGGED_SKIPS) {

@@ -82,9 +82,7 @@ class TraceFuzzTest {
         assertThat(r.order).isBetween(0, 10);
         assertThat(r.cpu).isBetween(0, KmemLineParser.MAX_CPU);
         assertThat(r.pfn).isBetween(k == Kind.ALLOC ? -1L : 0L, KmemLineParser.MAX_PFN);
-        ParsedTrace.Builder b = new ParsedTrace.Builder();
-        b.add(r);
-        ParsedTrace t = b.build(null);
+        ParsedTrace t = held(r);
         assertThat(t.order(0)).isEqualTo(r.order);
         assertThat(t.cpu(0)).isEqualTo(r.cpu);
         assertThat(t.event(0)).isEqualTo(r.event);
@@ -97,9 +95,7 @@ class TraceFuzzTest {
           assertThat(r.bytesAlloc).isBetween(1, KmemSlabFields.MAX_BYTES);
           assertThat(r.cache).isNotEmpty();
         }
-        ParsedTrace.Builder b = new ParsedTrace.Builder();
-        b.add(r);
-        ParsedTrace t = b.build(null);
+        ParsedTrace t = held(r);
         assertThat(t.cpu(0)).isEqualTo(r.cpu);
         assertThat(t.event(0)).isEqualTo(r.event);
         assertThat(t.pfn(0)).isEqualTo(r.ptr);
@@ -110,6 +106,15 @@ class TraceFuzzTest {
         }
       }
     }
+  }
+
+  /** A trace of the one event {@code r}, stored and merged as a parse stores and merges it. */
+  private static ParsedTrace held(TraceRecord r) {
+    TraceBlock block = new TraceBlock(0);
+    block.store(r);
+    ParsedTrace.Builder b = new ParsedTrace.Builder();
+    b.add(block, block.size);
+    return b.build(null);
   }
 
   /**
