@@ -86,6 +86,43 @@ class TraceBlocksTest {
   }
 
   @Test
+  void aFormatThatKeepsStateGetsOneInstanceAndEveryLineInOrder() {
+    // a format of its own: line k is an allocation of pfn k (it counts the lines it was given)
+    List<io.asisim.api.trace.TraceFormat> made = new ArrayList<>();
+    java.util.function.Supplier<io.asisim.api.trace.TraceFormat> formats = () -> {
+      io.asisim.api.trace.TraceFormat f = new io.asisim.api.trace.TraceFormat() {
+        private long seen;
+
+        @Override
+        public boolean recognizes(String line) {
+          return true;
+        }
+
+        @Override
+        public Kind parse(CharSequence line, TraceRecord out) {
+          out.clear();
+          out.event = Event.MM_PAGE_ALLOC;
+          out.pfn = seen++;
+          return out.kind = Kind.ALLOC;
+        }
+      };
+      made.add(f);
+      return f;
+    };
+    int lines = 3 * SMALL / 10;
+    byte[] text = "0123456789\n".repeat(lines).getBytes(StandardCharsets.ISO_8859_1);
+    ParsedTrace.Builder b = new ParsedTrace.Builder();
+    TraceBlocks.Tally t = TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt", "plain text", formats, false, 0, b,
+        4, SMALL);
+    ParsedTrace p = b.build(null);
+    assertThat(made).hasSize(1);
+    assertThat(t.lines).isEqualTo(lines);
+    for (int k = 0; k < lines; k++) {
+      assertThat(p.pfn(k)).isEqualTo(k);
+    }
+  }
+
+  @Test
   void theThreadCountComesFromItsPropertyOrTheProcessors() {
     String saved = System.getProperty("asisim.parse.threads");
     try {
