@@ -41,6 +41,9 @@ public final class Allocators {
         ParamSpec.bool("compaction", true,
             "CONFIG_COMPACTION: a high-order request that fails compacts the zone (mm/compaction.c) before and after "
                 + "reclaim, migrating movable pages the kernel can move"),
+        ParamSpec.integer("compaction-proactiveness", FragmentationScore.DEFAULT_PROACTIVENESS, 0, 100,
+            "vm.compaction_proactiveness: every 500 ms kcompactd compacts whole zones while the node's fragmentation "
+                + "score (free memory in blocks below order 9, in %) is above 100 - N + 10, down to 100 - N (0: off)"),
         ParamSpec.bool("thp", true,
             "CONFIG_TRANSPARENT_HUGEPAGE: khugepaged raises min_free_kbytes by set_recommended_min_free_kbytes()"),
         ParamSpec.size("cma", "0", 0, 1L << 40, "CMA area at the top of the highest zone (MIGRATE_CMA pageblocks)"),
@@ -59,7 +62,7 @@ public final class Allocators {
     }
     return new BuddyConfig(asi, (int) (cmaBytes >>> 21), p.getBoolean("thp"), p.getLong("min-free-kbytes"),
         p.getInt("watermark-scale-factor"), p.getLong("cost-pcp"), p.getLong("cost-buddy"), p.getLong("cost-fallback"),
-        p.getInt("watermark-boost-factor"), p.getBoolean("compaction"));
+        p.getInt("watermark-boost-factor"), p.getBoolean("compaction"), p.getInt("compaction-proactiveness"));
   }
 
   /**

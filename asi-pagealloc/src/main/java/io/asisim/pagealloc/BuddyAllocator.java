@@ -150,7 +150,7 @@ public final class BuddyAllocator implements PageAllocator {
     this.pcp = new Pcp(rmqueue, arch, cfg, nrCpus);
     this.getPage = new GetPage(pcp, rmqueue, highatomic, s, arch, cfg.costBuddy());
     CompactionHook hook = c == CompactionHook.NONE && migration != null && cfg.compaction()
-        ? new Compaction(fa, pcp, arch, migration, preexisting, metrics) : c;
+        ? new Compaction(fa, pcp, arch, migration, preexisting, metrics, cfg.compactionProactiveness()) : c;
     this.slowpath = new Slowpath(getPage, pcp, highatomic, s, hook);
     this.wired = hook;
   }
@@ -380,6 +380,16 @@ public final class BuddyAllocator implements PageAllocator {
   @Override
   public void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
     wired.kcompactd(cpu, order, highestZoneIdx, fa.nrSens > 1 ? strategy.requestIndex(gfp) : 0);
+  }
+
+  @Override
+  public int compactionProactiveness() {
+    return wired instanceof Compaction ? cfg.compactionProactiveness() : 0;
+  }
+
+  @Override
+  public int proactiveCompact(int cpu) {
+    return wired.proactiveCompact(cpu);
   }
 
   @Override

@@ -17,6 +17,8 @@ package io.asisim.pagealloc;
  *     {@code boost_watermark()} off)
  * @param compaction {@code CONFIG_COMPACTION}: direct compaction in the slow path, once the kernel
  *     has attached its page migration ({@code PageAllocator.attachMigration})
+ * @param compactionProactiveness {@code vm.compaction_proactiveness} (0..100, kernel default 20; 0
+ *     turns kcompactd's proactive compaction off)
  */
 public record BuddyConfig(
     boolean asiPageblock,
@@ -28,7 +30,16 @@ public record BuddyConfig(
     long costBuddy,
     long costFallback,
     int watermarkBoostFactor,
-    boolean compaction) {
+    boolean compaction,
+    int compactionProactiveness) {
+
+  /** With the kernel's default {@code vm.compaction_proactiveness}. */
+  public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,
+      int watermarkScaleFactor, long costPcp, long costBuddy, long costFallback, int watermarkBoostFactor,
+      boolean compaction) {
+    this(asiPageblock, cmaPageblocks, thpMinFree, minFreeKbytes, watermarkScaleFactor, costPcp, costBuddy, costFallback,
+        watermarkBoostFactor, compaction, FragmentationScore.DEFAULT_PROACTIVENESS);
+  }
 
   /** {@code vm.watermark_boost_factor}'s default (mm/page_alloc.c). */
   public static final int DEFAULT_WATERMARK_BOOST_FACTOR = 15000;

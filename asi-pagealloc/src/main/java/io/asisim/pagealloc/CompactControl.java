@@ -20,6 +20,8 @@ final class CompactControl {
   /** {@code cc->migrate_pfn}, {@code cc->free_pfn}. */
   int migratePfn;
   int freePfn;
+  /** {@code cc->proactive_compaction}: a run of {@code proactive_compact_node()}, which ends on the zone's fragmentation score. */
+  boolean proactive;
   /** {@code cc->whole_zone}: the run started with both scanners at the zone's ends. */
   boolean wholeZone;
   /** {@code cc->migratepages}: the isolated sources, {@code nrMigratepages} of them. */
@@ -60,6 +62,7 @@ final class CompactControl {
     this.highestZoneIdx = highest;
     this.migratetype = mt;
     this.nrMigratepages = 0;
+    this.proactive = false;
   }
 
   /** Isolated free pages of sensitivity {@code s}. */

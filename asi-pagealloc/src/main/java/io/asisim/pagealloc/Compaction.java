@@ -15,7 +15,9 @@ import io.asisim.api.mm.PageOrder;
  * Direct compaction (mm/compaction.c): {@code try_to_compact_pages()} → {@code compact_zone()},
  * with the migrate scanner walking pageblocks up from the zone's start and the free scanner down
  * from its end until they meet or a free block of the requested order exists, and
- * {@code migrate_pages()} moving the isolated pages through the kernel's {@link PageMigration}.
+ * {@code migrate_pages()} moving the isolated pages through the kernel's {@link PageMigration};
+ * kcompactd's runs for an order ({@code kcompactd_do_work()}) and proactive ones
+ * ({@code proactive_compact_node()}, {@link FragmentationScore}).
  * The per-run state is a {@link CompactControl}; the per-zone state (cached scanner positions,
  * deferral) is the zone's, as in {@code struct zone}.
  *
@@ -29,8 +31,7 @@ import io.asisim.api.mm.PageOrder;
  * ({@code fast_isolate_freepages()}, {@code fast_find_migrateblock()}: the free scanner looks at
  * every pfn instead, where the kernel's asynchronous one samples every 32nd and takes the rest
  * from the free lists), capture of the freed block
- * ({@code compaction_capture()}), {@code too_many_isolated()}, contention and proactive
- * compaction; migration of large folios and of pages the kernel model cannot move
+ * ({@code compaction_capture()}), {@code too_many_isolated()} and contention; migration of large folios and of pages the kernel model cannot move
  * ({@link PageMigration#movable}). A seeded state's pages in movable pageblocks (the rest of the
  * system's page cache and anonymous memory, {@link Preexisting}) are moved here, without the kernel.
  */
@@ -69,12 +70,15 @@ final class Compaction implements CompactionHook {
   private final Counter daemonFreeScanned;
   private final Counter migrateScanned;
   private final Counter freeScanned;
+  /** {@code vm.compaction_proactiveness}: 0..100, 0 turns proactive compaction off. */
+  private final int proactiveness;
   /** {@code PF_MEMALLOC} of the compacting task: an allocation made while compacting does not compact. */
   private boolean running;
 
   Compaction(FreeArea fa, Pcp pcp, ArchPageOps arch, PageMigration migration, Preexisting preexisting,
-      Metrics metrics) {
+      Metrics metrics, int proactiveness) {
     this.fa = fa;
+    this.proactiveness = proactiveness;
     this.pcp = pcp;
     this.scanners = new CompactScanners(fa, pcp, arch, migration, preexisting, metrics);
     this.cc = new CompactControl(fa.nrSens);
@@ -128,7 +132,7 @@ final class Compaction implements CompactionHook {
     try {
       for (int i = 0; i <= highest && i < fa.byIndex.length; i++) {
         Zone z = fa.byIndex[i];
-        if (z == null || z.managedPages == 0 || compactionDeferred(z, order)) {
+        if (z == null || z.managedPages == 0 || CompactDefer.compactionDeferred(z, order)) {
           continue;
         }
         cc.reset(z, order, AllocFlags.ALLOC_WMARK_MIN, CompactionHook.COMPACT_PRIO_SYNC_LIGHT, cpu, sens, highest,
@@ -137,10 +141,10 @@ final class Compaction implements CompactionHook {
         long free0 = freeScanned.get();
         int status = compactZone(cc);
         if (status == COMPACT_SUCCESS) {
-          deferReset(z, order, false);
+          CompactDefer.deferReset(z, order, false);
         } else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE) {
           pcp.drainAllPages(fa);
-          deferCompaction(z, order);
+          CompactDefer.deferCompaction(z, order);
         }
         daemonMigrateScanned.add(migrateScanned.get() - migrate0);
         daemonFreeScanned.add(freeScanned.get() - free0);
@@ -148,6 +152,44 @@ final class Compaction implements CompactionHook {
     } finally {
       running = false;
     }
+  }
+
+  /**
+   * kcompactd's timeout ({@code kcompactd()}): with {@code vm.compaction_proactiveness} on and the
+   * node's fragmentation score above its high mark ({@code should_proactive_compact_node()}),
+   * {@code proactive_compact_node()}: each populated zone compacted whole at
+   * {@code MIGRATE_SYNC_LIGHT} as a {@code GFP_KERNEL} request of no order until its own score is
+   * at most the low mark; the scans count as kcompactd's, as since Linux 6.4.
+   */
+  @Override
+  public int proactiveCompact(int cpu) {
+    if (proactiveness == 0) {
+      return io.asisim.api.mm.PageAllocator.PROACTIVE_OFF;
+    }
+    int before = FragmentationScore.node(fa);
+    if (running || before <= FragmentationScore.wmark(proactiveness, false)) {
+      return io.asisim.api.mm.PageAllocator.PROACTIVE_IDLE;
+    }
+    running = true;
+    try {
+      for (Zone z : fa.byIndex) {
+        if (z == null || z.spannedPages() == 0) {
+          continue;
+        }
+        cc.reset(z, -1, AllocFlags.ALLOC_WMARK_MIN, CompactionHook.COMPACT_PRIO_SYNC_LIGHT, cpu, 0,
+            fa.byIndex.length - 1, MIGRATE_UNMOVABLE);
+        cc.proactive = true;
+        long migrate0 = migrateScanned.get();
+        long free0 = freeScanned.get();
+        compactZone(cc);
+        daemonMigrateScanned.add(migrateScanned.get() - migrate0);
+        daemonFreeScanned.add(freeScanned.get() - free0);
+      }
+    } finally {
+      running = false;
+    }
+    return FragmentationScore.node(fa) < before ? io.asisim.api.mm.PageAllocator.PROACTIVE_PROGRESS
+        : io.asisim.api.mm.PageAllocator.PROACTIVE_NO_PROGRESS;
   }
 
   /**
@@ -182,7 +224,7 @@ final class Compaction implements CompactionHook {
     stall.inc();
     int pfn = getPage.getPageFromFreelist(order, allocFlags, ac);
     if (pfn >= 0) {
-      deferReset(fa.zoneOf(pfn), order, true);
+      CompactDefer.deferReset(fa.zoneOf(pfn), order, true);
       success.inc();
     } else {
       fail.inc();
@@ -198,7 +240,7 @@ final class Compaction implements CompactionHook {
       if (z == null) {
         continue;
       }
-      if (prio > CompactionHook.MIN_COMPACT_PRIORITY && compactionDeferred(z, order)) {
+      if (prio > CompactionHook.MIN_COMPACT_PRIORITY && CompactDefer.compactionDeferred(z, order)) {
         rc = Math.max(COMPACT_DEFERRED, rc);
         continue;
       }
@@ -206,28 +248,29 @@ final class Compaction implements CompactionHook {
       int status = compactZone(cc);
       rc = Math.max(status, rc);
       if (status == COMPACT_SUCCESS) {
-        deferReset(z, order, false);
+        CompactDefer.deferReset(z, order, false);
         break;
       }
       if (prio != CompactionHook.COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED)) {
-        deferCompaction(z, order);
+        CompactDefer.deferCompaction(z, order);
       }
     }
     return rc;
   }
 
-  /** {@code compact_zone()}. */
+  /** {@code compact_zone()}; order -1 ({@code is_via_compact_memory()}): the whole zone, no suitability test. */
   private int compactZone(CompactControl cc) {
     Zone z = cc.zone;
-    int ret = suitAllocationOrder(cc);
+    int ret = cc.order < 0 ? COMPACT_CONTINUE : suitAllocationOrder(cc);
     if (ret != COMPACT_CONTINUE) {
       return ret;
     }
     int start = z.startPfn;
     int end = z.endPfn;
     int lastFreeBlock = pageblockStart(end - 1);
-    cc.migratePfn = z.compactCachedMigratePfn;
-    cc.freePfn = z.compactCachedFreePfn;
+    boolean whole = cc.order < 0; // proactive_compact_node() sets cc->whole_zone
+    cc.migratePfn = whole ? start : z.compactCachedMigratePfn;
+    cc.freePfn = whole ? lastFreeBlock : z.compactCachedFreePfn;
     if (cc.freePfn < start || cc.freePfn >= end) {
       cc.freePfn = lastFreeBlock;
       z.compactCachedFreePfn = cc.freePfn;
@@ -248,7 +291,7 @@ final class Compaction implements CompactionHook {
         }
       }
       // the scanner left the cc->order-aligned block it migrated from: let the freed pages merge
-      if (lastMigratedPfn >= 0 && lastMigratedPfn < (cc.migratePfn & -(1 << cc.order))) {
+      if (cc.order > 0 && lastMigratedPfn >= 0 && lastMigratedPfn < (cc.migratePfn & -(1 << cc.order))) {
         drainLocal(z, cc.cpu); // lru_add_drain_cpu_zone() → drain_local_pages()
         lastMigratedPfn = -1;
       }
@@ -325,6 +368,11 @@ final class Compaction implements CompactionHook {
       resetCachedPositions(z);
       return cc.wholeZone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
     }
+    if (cc.proactive) {
+      // (kswapd, which would end the run, runs to completion before any compaction starts here)
+      return FragmentationScore.zone(z) > FragmentationScore.wmark(proactiveness, true) ? COMPACT_CONTINUE
+          : COMPACT_SUCCESS;
+    }
     if ((cc.migratePfn & (FrameTable.PB_PAGES - 1)) != 0) {
       return COMPACT_CONTINUE; // always finish the pageblock being scanned
     }
@@ -378,37 +426,5 @@ final class Compaction implements CompactionHook {
 
   static int pageblockStart(int pfn) {
     return pfn & -FrameTable.PB_PAGES;
-  }
-
-  /** {@code compaction_deferred()}. */
-  static boolean compactionDeferred(Zone z, int order) {
-    if (order < z.compactOrderFailed) {
-      return false;
-    }
-    if (++z.compactConsidered >= (1 << z.compactDeferShift)) {
-      z.compactConsidered = 1 << z.compactDeferShift;
-      return false;
-    }
-    return true;
-  }
-
-  /** {@code defer_compaction()}. */
-  static void deferCompaction(Zone z, int order) {
-    z.compactConsidered = 0;
-    z.compactDeferShift = Math.min(z.compactDeferShift + 1, COMPACT_MAX_DEFER_SHIFT);
-    if (order < z.compactOrderFailed) {
-      z.compactOrderFailed = order;
-    }
-  }
-
-  /** {@code compaction_defer_reset()}. */
-  static void deferReset(Zone z, int order, boolean allocSuccess) {
-    if (allocSuccess) {
-      z.compactConsidered = 0;
-      z.compactDeferShift = 0;
-    }
-    if (order >= z.compactOrderFailed) {
-      z.compactOrderFailed = order + 1;
-    }
   }
 }

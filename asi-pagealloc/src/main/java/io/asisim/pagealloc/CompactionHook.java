@@ -46,4 +46,9 @@ interface CompactionHook {
 
   /** {@code kcompactd_do_work()} for {@code order}, aiming at free blocks of sensitivity index {@code sens}. Nothing by default. */
   default void kcompactd(int cpu, int order, int highest, int sens) {}
+
+  /** kcompactd's proactive pass ({@link io.asisim.api.mm.PageAllocator#proactiveCompact}). Off by default. */
+  default int proactiveCompact(int cpu) {
+    return io.asisim.api.mm.PageAllocator.PROACTIVE_OFF;
+  }
 }

@@ -46,6 +46,18 @@ public final class ExtFrag {
     return (int) (1000 - (1000 + freePages(nrFree) * 1000 / (1L << order)) / total);
   }
 
+  /**
+   * {@code extfrag_for_order()} (mm/vmstat.c): the percentage of free memory in blocks smaller than
+   * {@code order} (0 with no free memory): proactive compaction's fragmentation score.
+   */
+  public static int extfragForOrder(int order, long[] nrFree) {
+    long free = freePages(nrFree);
+    if (free == 0) {
+      return 0;
+    }
+    return (int) ((free - (suitableBlocks(order, nrFree) << order)) * 100 / free);
+  }
+
   private static long freePages(long[] nrFree) {
     long free = 0;
     for (int o = 0; o < nrFree.length; o++) {

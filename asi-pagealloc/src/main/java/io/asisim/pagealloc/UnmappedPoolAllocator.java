@@ -215,4 +215,15 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   public void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
     main.kcompactd(cpu, order, highestZoneIdx, gfp);
   }
+
+  @Override
+  public int compactionProactiveness() {
+    return main.compactionProactiveness();
+  }
+
+  /** Proactive compaction of the main allocator's zones: the pool's blocks are unmovable there. */
+  @Override
+  public int proactiveCompact(int cpu) {
+    return main.proactiveCompact(cpu);
+  }
 }

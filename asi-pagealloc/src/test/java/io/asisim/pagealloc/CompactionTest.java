@@ -47,7 +47,7 @@ class CompactionTest {
     }
   }
 
-  private static BuddyAllocator fragmented(Metrics m, FakeMigration mig, boolean asi) {
+  static BuddyAllocator fragmented(Metrics m, FakeMigration mig, boolean asi) {
     FakeArch arch = new FakeArch(1, 4096, 0);
     BuddyAllocator a = Fixtures.singleZone(arch, m, asi);
     a.attachMigration(mig);

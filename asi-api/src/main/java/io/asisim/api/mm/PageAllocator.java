@@ -218,6 +218,34 @@ public interface PageAllocator {
   default void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {}
 
   /**
+   * {@code vm.compaction_proactiveness} (mm/compaction.c, 0..100): above 0, kcompactd wakes every
+   * 500 ms to check the node's fragmentation ({@link #proactiveCompact}). This default: 0, for an
+   * allocator without proactive compaction.
+   */
+  default int compactionProactiveness() {
+    return 0;
+  }
+
+  /** {@link #proactiveCompact}: proactive compaction is off ({@link #compactionProactiveness()} 0). */
+  int PROACTIVE_OFF = -1;
+  /** {@link #proactiveCompact}: the node is not fragmented enough to compact. */
+  int PROACTIVE_IDLE = 0;
+  /** {@link #proactiveCompact}: it compacted and the node's fragmentation score fell. */
+  int PROACTIVE_PROGRESS = 1;
+  /** {@link #proactiveCompact}: it compacted but the score did not fall (kcompactd then waits 64 intervals). */
+  int PROACTIVE_NO_PROGRESS = 2;
+
+  /**
+   * kcompactd's periodic check ({@code kcompactd()} on its {@code HPAGE_FRAG_CHECK_INTERVAL_MSEC}
+   * timeout, mm/compaction.c): {@code should_proactive_compact_node()}, then
+   * {@code proactive_compact_node()} on {@code cpu}. Returns one of the {@code PROACTIVE_*} results.
+   * This default: {@link #PROACTIVE_OFF}.
+   */
+  default int proactiveCompact(int cpu) {
+    return PROACTIVE_OFF;
+  }
+
+  /**
    * {@code shrink_slab()} of one reclaim round on {@code cpu} (kswapd's or a direct reclaimer's,
    * after its LRU batch, as {@code shrink_node()} calls it): the shrinkers this allocator registers,
    * such as the unmapped pool's, which gives free pool blocks back to the buddy. This default has none.

@@ -86,6 +86,7 @@ final class KernelInit {
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
     this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
     allocator.attachMigration(new Migrate(machine, tasks, cache, mapCount, highmem, plugins));
+    vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }
 }

@@ -32,6 +32,7 @@ final class Sched {
   private final long syscallCost;
   private final int siteContextSwitch;
   private final Tick tick;
+  private final Timers timers;
   private final ColdEntry cold;
   /** Switch sequence number: orders the runqueue (the task switched out longest ago runs first). */
   private long switchSeq;
@@ -51,6 +52,7 @@ final class Sched {
     this.syscallCost = machine.profile().get(Cost.SYSCALL);
     this.siteContextSwitch = siteContextSwitch;
     this.tick = new Tick(machine, counters.ticks());
+    this.timers = new Timers();
     this.cold = new ColdEntry(machine, tasks.nrCpus(), counters.coldEntryCycles());
     this.kworkerItem = c -> machine.charge(c, KernelCosts.KTHREAD_WORK);
   }
@@ -80,6 +82,7 @@ final class Sched {
       returnToUser(cpu);
     }
     tick.poll(cpu);
+    timers.run(cpu, machine.cycles(cpu));
     tasks.noteTaskStep(cpu);
     return cpu;
   }
@@ -108,6 +111,17 @@ final class Sched {
     userCycles.add(machine.cycles(cpu) - before);
     cold.userRan(cpu, cycles, tasks.userCacheFill(pid));
     tick.poll(cpu);
+    timers.run(cpu, machine.cycles(cpu));
+  }
+
+  /** The kernel's timers, run at user-mode boundaries after the ticks. */
+  Timers timers() {
+    return timers;
+  }
+
+  /** Cycles of {@code jiffies} ticks ({@code msecs_to_jiffies()} of a timeout, at {@code CONFIG_HZ}). */
+  long jiffiesToCycles(long jiffies) {
+    return jiffies * tick.period();
   }
 
   /** The cold-entry rule: faults and path walks charge it after {@link #enter}. */

@@ -55,10 +55,7 @@ final class Vmscan {
   private int kswapdOrder;
   /** Set by {@link #balancePgdat} when kswapd goes to sleep after a high-order wakeup: kcompactd's order. */
   private int kcompactdOrder;
-  private int kcompactdWorkOrder;
-  private int kcompactdWorkZoneIdx;
-  private int kcompactdWorkGfp;
-  private final java.util.function.IntConsumer kcompactdWork = this::kcompactdWork;
+  private final Kcompactd kcompactd;
   private KernelSlab slab;
   /** {@code pgdat->kswapd_failures}: consecutive kswapd runs that reclaimed nothing. */
   private int kswapdFailures;
@@ -77,6 +74,7 @@ final class Vmscan {
     this.kswapdWakeups = counters.kswapdWakeups();
     this.vmscan = counters.vmscan();
     this.sched = sched;
+    this.kcompactd = new Kcompactd(machine, allocator, sched);
     this.reclaimLow = allocator.reclaimWatermark() > 0 ? 0 : lowWatermarkPages(machine.nrFrames());
     this.reclaimFloor = lowWatermarkPages(machine.nrFrames());
   }
@@ -190,7 +188,7 @@ final class Vmscan {
     boolean hopeless = kswapdFailures >= MAX_RECLAIM_RETRIES;
     if (hopeless || order > 0 && allocator.reclaimWatermark() > 0 && allocator.pgdatBalanced(order, highestZoneIdx)) {
       if (order > 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) == 0 && !kswapdRunning) {
-        wakeupKcompactd(cpu, order, highestZoneIdx, gfp); // free memory there, maybe too fragmented
+        kcompactd.wakeup(cpu, order, highestZoneIdx, gfp); // free memory there, maybe too fragmented
       }
       return;
     }
@@ -207,28 +205,13 @@ final class Vmscan {
     if (kcompactdOrder > 0) { // kswapd_try_to_sleep() → wakeup_kcompactd()
       int o = kcompactdOrder;
       kcompactdOrder = 0;
-      wakeupKcompactd(cpu, o, highestZoneIdx, gfp);
+      kcompactd.wakeup(cpu, o, highestZoneIdx, gfp);
     }
   }
 
-  /**
-   * {@code wakeup_kcompactd()}: if some zone could compact for {@code order}
-   * ({@code kcompactd_node_suitable()}), kcompactd runs {@code kcompactd_do_work()} as a kernel
-   * thread on the least-loaded other CPU.
-   */
-  private void wakeupKcompactd(int cpu, int order, int highestZoneIdx, int gfp) {
-    if (!allocator.kcompactdSuitable(order, highestZoneIdx)) {
-      return;
-    }
-    kcompactdWorkOrder = order;
-    kcompactdWorkZoneIdx = highestZoneIdx;
-    kcompactdWorkGfp = gfp;
-    int target = sched.leastLoadedOtherCpu(cpu);
-    sched.runKthread(target, kcompactdWork, target != cpu);
-  }
-
-  private void kcompactdWork(int cpu) {
-    allocator.kcompactd(cpu, kcompactdWorkOrder, kcompactdWorkZoneIdx, kcompactdWorkGfp);
+  /** kcompactd, which kswapd wakes. */
+  Kcompactd kcompactd() {
+    return kcompactd;
   }
 
   /**
