@@ -161,6 +161,16 @@ public interface Kernel {
     throw unsupported("setThpDefrag");
   }
 
+  /**
+   * Writes of the files of {@code /sys/kernel/mm/transparent_hugepage/khugepaged/}: how often
+   * khugepaged wakes, how much it scans, which 2 MiB ranges of 4 KiB pages it collapses into huge
+   * pages and whether its allocation may compact (docs/workloads.md, "Transparent huge pages").
+   * Boot values: {@link KhugepagedTunables#DEFAULTS}.
+   */
+  default void setKhugepaged(KhugepagedTunables tunables) {
+    throw unsupported("setKhugepaged");
+  }
+
   /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
   default void madviseHugepage(int pid, long va, int pages) {
     throw unsupported("madviseHugepage");
