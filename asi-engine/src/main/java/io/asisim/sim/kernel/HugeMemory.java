@@ -130,7 +130,15 @@ final class HugeMemory {
     }
     long haddr = va & -HPAGE_PMD_SIZE;
     int vma = m.anonVmas.covering(haddr, haddr + HPAGE_PMD_SIZE);
-    return vma >= 0 && (mode == Kernel.THP_ALWAYS || m.anonVmas.advised(vma)) && m.pmdNone(haddr);
+    return vma >= 0 && allowed(m, vma) && m.pmdNone(haddr);
+  }
+
+  /**
+   * {@code thp_vma_allowable_order()} of mapping {@code vma} of {@code m} as the mode says:
+   * {@code always}, or {@code madvise} and the mapping has {@code VM_HUGEPAGE}.
+   */
+  boolean allowed(MmState m, int vma) {
+    return mode == Kernel.THP_ALWAYS || mode == Kernel.THP_MADVISE && m.anonVmas.advised(vma);
   }
 
   /**
@@ -198,6 +206,19 @@ final class HugeMemory {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
       unmapPage(pfn, gather);
+    }
+  }
+
+  /**
+   * One mapping of anonymous page {@code pfn} goes ({@code folio_remove_rmap_pte()}): a page of a
+   * THP folio as {@link #unmapPage} says; an order-0 page is queued in {@code gather} if no other
+   * mm maps it ({@code tlb_remove_page()}), else it only loses a sharer.
+   */
+  void dropAnonPage(long pfn, MmuGather gather) {
+    if (mapCount.folioOf(pfn) >= 0) {
+      unmapPage(pfn, gather); // a page of a THP folio: the folio goes with its last mapping
+    } else if (!mapCount.drop(pfn)) {
+      gather.removePage(pfn);
     }
   }
 

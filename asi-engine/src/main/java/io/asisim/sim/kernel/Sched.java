@@ -35,6 +35,8 @@ final class Sched {
   private final ColdEntry cold;
   /** Switch sequence number: orders the runqueue (the task switched out longest ago runs first). */
   private long switchSeq;
+  /** khugepaged, whose sleep expires by simulated time ({@link #pollTimers}); null until attached. */
+  private Khugepaged khugepaged;
   /** A kworker's unit of work (allocated once: the hot path allocates nothing). */
   private final java.util.function.IntConsumer kworkerItem;
 
@@ -79,7 +81,7 @@ final class Sched {
     if (switchTo(cpu, pid)) {
       returnToUser(cpu);
     }
-    tick.poll(cpu);
+    pollTimers(cpu);
     tasks.noteTaskStep(cpu);
     return cpu;
   }
@@ -107,7 +109,23 @@ final class Sched {
     machine.runUser(cpu, cycles, tasks.userDataPages(pid), tasks.userTextPages(pid));
     userCycles.add(machine.cycles(cpu) - before);
     cold.userRan(cpu, cycles, tasks.userCacheFill(pid));
+    pollTimers(cpu);
+  }
+
+  /**
+   * The timers due on {@code cpu} by its clock: the ticks, then khugepaged's wake-up, which runs
+   * here as a kernel thread when its sleep has expired.
+   */
+  private void pollTimers(int cpu) {
     tick.poll(cpu);
+    if (khugepaged != null) {
+      khugepaged.poll(cpu);
+    }
+  }
+
+  /** khugepaged, polled with the ticks (called once, by {@link KernelInit}). */
+  void attachKhugepaged(Khugepaged k) {
+    this.khugepaged = k;
   }
 
   /** The cold-entry rule: faults and path walks charge it after {@link #enter}. */
@@ -206,7 +224,7 @@ final class Sched {
     requireRunnable(pid);
     int cpu = tasks.cpu(pid);
     switchTo(cpu, pid);
-    tick.poll(cpu);
+    pollTimers(cpu);
     tasks.noteTaskStep(cpu);
     return cpu;
   }
