@@ -107,7 +107,9 @@ class KhugepagedTest {
       long free = k.freePages();
       long tables = m.get("pagetable_pages");
       long switches = m.get("context_switches");
+      long losses = m.get("access_losses");
       runUntil(pid, t0 + ms(10_100));
+      assertThat(m.get("access_losses") - losses).as("each old page's loss reported").isEqualTo(512);
       assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
       assertThat(m.get("khugepaged_pages_collapsed")).isEqualTo(1);
       assertThat(m.get("khugepaged_full_scans")).isEqualTo(2);
@@ -290,6 +292,30 @@ class KhugepagedTest {
       runUntil(pid, t + ms(15));
       assertThat(m.get("thp_collapse_alloc")).as("%d pages", pages).isEqualTo(4);
     }
+  }
+
+  /**
+   * Ranges left alone count against {@code pages_to_scan} too: six untouched 2 MiB (no PTE table)
+   * before a full one; 2 048 units stop the first wake-up after four of them, the next one goes on
+   * from there and collapses the seventh.
+   */
+  @Test
+  void pagesToScanCountsRangesLeftAlone() {
+    boot(false, 1);
+    k.setKhugepaged(new KhugepagedTunables(true, 2048, 10, 60_000, 511, 64, 256));
+    int pid = k.spawn();
+    long va = k.mmapAnon(pid, 7 * 512);
+    for (int i = 6 * 512; i < 7 * 512; i++) {
+      k.touch(pid, va + i * PAGE, true);
+    }
+    k.madviseHugepage(pid, va, 7 * 512);
+    long t = machine.cycles(0);
+    runUntil(pid, t + ms(5));
+    assertThat(m.get("thp_collapse_alloc")).isZero();
+    assertThat(m.get("khugepaged_full_scans")).isZero();
+    runUntil(pid, t + ms(15));
+    assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
+    assertThat(as.leafShift(mm(pid), false, va + 6 * 512 * PAGE)).isEqualTo(21);
   }
 
   /**
