@@ -30,9 +30,9 @@ import io.asisim.sim.util.LongLongMap;
  *
  * <p>Partly modelled (docs/deviations.md): a partly unmapped folio keeps all 512 pages until its
  * last page is unmapped (the kernel queues it for {@code deferred_split_scan()}, which splits it
- * and frees the unmapped pages under memory pressure); no khugepaged collapse (a fault that fell
- * back stays in 4 KiB pages; the allocator's slow path reclaims and compacts for the fault as its
- * mask allows), no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
+ * and frees the unmapped pages under memory pressure); a range that fell back or was split is
+ * collapsed again only by {@link Khugepaged} (anonymous ranges: no {@code collapse_file()}, no
+ * {@code MADV_COLLAPSE}); no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
  * {@code CONFIG_TRANSPARENT_HUGEPAGE} is built).
  */
