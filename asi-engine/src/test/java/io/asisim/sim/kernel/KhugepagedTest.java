@@ -70,6 +70,13 @@ class KhugepagedTest {
    * A 2 MiB mapping of {@code pid} with {@code present} pages written (the first ones, 4 KiB each:
    * not yet madvised), then {@code MADV_HUGEPAGE}, which gives the mm its khugepaged slot.
    */
+  /** A new process with one {@link #region}; its pid. */
+  private int process(int present) {
+    int pid = k.spawn();
+    region(pid, present);
+    return pid;
+  }
+
   private long region(int pid, int present) {
     long va = k.mmapAnon(pid, 512);
     for (int i = 0; i < present; i++) {
@@ -316,6 +323,32 @@ class KhugepagedTest {
     runUntil(pid, t + ms(15));
     assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
     assertThat(as.leafShift(mm(pid), false, va + 6 * 512 * PAGE)).isEqualTo(21);
+  }
+
+  /**
+   * An mm that exits while the scan cursor is on its slot ({@code __khugepaged_exit()} leaves it):
+   * the next pass finds it exited, moves on to the next slot and frees it ({@code collect_mm_slot()}).
+   */
+  @Test
+  void anExitedMmUnderTheCursorIsCollectedByTheNextPass() {
+    boot(false, 1);
+    k.setKhugepaged(new KhugepagedTunables(true, 513, 10, 60_000, 511, 64, 256));
+    long free0 = KernelPages.freeOrSlab(k);
+    int a = process(512);
+    region(a, 512); // the slot's wake-up collapses the first range and leaves the cursor on this mm
+    assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
+    int b = process(512);
+    k.exit(a);
+    runUntil(b, machine.cycles(0) + ms(15));
+    assertThat(m.get("thp_collapse_alloc")).as("the exited mm skipped, the next one collapsed").isEqualTo(2);
+    k.exit(b);
+    assertThat(KernelPages.freeOrSlab(k)).isEqualTo(free0);
+    int c = k.spawn();
+    runUntil(c, machine.cycles(0) + ms(30)); // the pass that collects the last slot
+    long scans = m.get("khugepaged_full_scans");
+    runUntil(c, machine.cycles(0) + ms(30));
+    assertThat(m.get("khugepaged_full_scans")).as("no slot left: khugepaged waits for one").isEqualTo(scans);
+    assertThat(m.get("thp_collapse_alloc")).isEqualTo(2);
   }
 
   /**
