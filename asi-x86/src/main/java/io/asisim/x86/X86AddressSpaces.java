@@ -247,6 +247,30 @@ final class X86AddressSpaces implements AddressSpaces {
     return Pte.pfn(e);
   }
 
+  @Override
+  public int removeUserPteTable(int cpu, long mm, long va) {
+    if ((va & HUGE_MASK) != 0 || Long.compareUnsigned(va, USER_END) >= 0) {
+      throw new IllegalArgumentException("not a 2 MiB-aligned user address: 0x" + Long.toHexString(va));
+    }
+    int pmd = pt.findTable(mms.pgd(mm), va, 21);
+    int idx = PageTables.index(va, 21);
+    int table = pmd < 0 ? -1 : pt.child(pmd, idx);
+    if (table < 0) {
+      return -1;
+    }
+    int present = 0;
+    for (int i = 0; i < PageTables.ENTRIES; i++) {
+      if (Pte.present(pt.get(table, i))) {
+        present++;
+      }
+    }
+    pt.setLeaf(pmd, idx, 0); // pmdp_collapse_flush(): the PMD entry is cleared, the table detached
+    pt.free(cpu, table);
+    clocks.charge(cpu, costs.pteWrite * (1L + present)); // the PMD, then ptep_clear() of each present PTE
+    loggedHuge(mm, va);
+    return present;
+  }
+
   private void loggedHuge(long mm, long va) {
     if (log != null) {
       log.translation(mm, va, 512);

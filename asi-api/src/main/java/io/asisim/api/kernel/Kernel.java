@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * so that small kernels (e.g. a test's allocator-only kernel) need not implement them; the
  * simulated kernel of asi-engine implements all of them.
  */
-public interface Kernel {
+public interface Kernel extends TransparentHugepages {
 
   /** Number of simulated CPUs. */
   int nrCpus();
@@ -127,43 +127,6 @@ public interface Kernel {
   /** {@code delete_module()} by {@code pid} of module {@code handle}: permissions restored, pages freed. */
   default void unloadModule(int pid, int handle) {
     throw unsupported("unloadModule");
-  }
-
-  /** {@code /sys/kernel/mm/transparent_hugepage/enabled} values ({@link #setTransparentHugepage}). */
-  int THP_NEVER = 0;
-  int THP_MADVISE = 1;
-  int THP_ALWAYS = 2;
-
-  /**
-   * A write of {@code never}, {@code madvise} or {@code always} ({@link #THP_NEVER} ..) to
-   * {@code /sys/kernel/mm/transparent_hugepage/enabled}; anonymous mappings made afterwards may be
-   * backed by 2 MiB pages (docs/workloads.md, "Transparent huge pages"). Boot value: never.
-   */
-  default void setTransparentHugepage(int mode) {
-    throw unsupported("setTransparentHugepage");
-  }
-
-  /** {@code /sys/kernel/mm/transparent_hugepage/defrag} values ({@link #setThpDefrag}), in the file's order. */
-  int THP_DEFRAG_ALWAYS = 0;
-  int THP_DEFRAG_DEFER = 1;
-  int THP_DEFRAG_DEFER_MADVISE = 2;
-  int THP_DEFRAG_MADVISE = 3;
-  int THP_DEFRAG_NEVER = 4;
-  /** The names of the {@code defrag} values, indexed by {@code THP_DEFRAG_*}. */
-  java.util.List<String> THP_DEFRAG_NAMES = java.util.List.of("always", "defer", "defer+madvise", "madvise", "never");
-
-  /**
-   * A write to {@code /sys/kernel/mm/transparent_hugepage/defrag} ({@link #THP_DEFRAG_ALWAYS} ..):
-   * whether a THP fault may reclaim and compact directly ({@code vma_thp_gfp_mask()}). Boot value:
-   * {@code madvise}.
-   */
-  default void setThpDefrag(int defrag) {
-    throw unsupported("setThpDefrag");
-  }
-
-  /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
-  default void madviseHugepage(int pid, long va, int pages) {
-    throw unsupported("madviseHugepage");
   }
 
   /**

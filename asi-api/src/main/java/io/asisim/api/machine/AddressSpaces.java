@@ -92,6 +92,17 @@ public interface AddressSpaces {
     return -1;
   }
 
+  /**
+   * khugepaged's {@code pmdp_collapse_flush()} and the clearing of the detached table's entries
+   * ({@code __collapse_huge_page_copy_succeeded()}): the PTE table under the 2 MiB-aligned
+   * {@code va} leaves the PMD entry, which is then empty for {@link #mapUserHuge}, and the table
+   * page is freed. Returns how many present PTEs the table held, or -1 if there was no PTE table
+   * there (this default: the machine has no huge user mappings). Does not flush.
+   */
+  default int removeUserPteTable(int cpu, long mm, long va) {
+    return -1;
+  }
+
   /** Maps {@code va} (in {@code [VMALLOC_START, VMALLOC_END)}) to {@code pfn} in the shared kernel area. */
   boolean mapKernel(int cpu, long va, long pfn);
 

@@ -72,6 +72,19 @@ final class AnonVmas {
     return i < n && start[i] <= from && to <= end[i] ? i : -1;
   }
 
+  /** The first range ending above {@code va} ({@code vma_iter_init()} at {@code va}); {@link #size()} if none. */
+  int firstEndingAbove(long va) {
+    return find(va);
+  }
+
+  long start(int i) {
+    return start[i];
+  }
+
+  long end(int i) {
+    return end[i];
+  }
+
   boolean advised(int i) {
     return advised[i];
   }

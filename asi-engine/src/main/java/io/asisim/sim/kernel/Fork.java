@@ -33,10 +33,12 @@ final class Fork {
   private final KernelSlab slab;
 
   private final HugeMemory huge;
+  private final Khugepaged khugepaged;
 
   Fork(Machine machine, TaskTable tasks, MapCount mapCount, Sched sched, KernelCounters counters, KernelSlab slab,
-      HugeMemory huge) {
+      HugeMemory huge, Khugepaged khugepaged) {
     this.huge = huge;
+    this.khugepaged = khugepaged;
     this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
@@ -86,6 +88,7 @@ final class Fork {
     if (p.anonVmas.size() > 0) {
       c.anonVmas.copyFrom(p.anonVmas);
     }
+    khugepaged.fork(cpu, p, c); // dup_mmap() -> khugepaged_fork()
     // copy_present_pte(): share every anonymous page read-only, parent and child
     LongLongMap a = p.anon;
     for (int i = 0; i < a.capacity(); i++) {

@@ -30,9 +30,9 @@ import io.asisim.sim.util.LongLongMap;
  *
  * <p>Partly modelled (docs/deviations.md): a partly unmapped folio keeps all 512 pages until its
  * last page is unmapped (the kernel queues it for {@code deferred_split_scan()}, which splits it
- * and frees the unmapped pages under memory pressure); no khugepaged collapse (a fault that fell
- * back stays in 4 KiB pages; the allocator's slow path reclaims and compacts for the fault as its
- * mask allows), no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
+ * and frees the unmapped pages under memory pressure); a range that fell back or was split is
+ * collapsed again only by {@link Khugepaged} (anonymous ranges: no {@code collapse_file()}, no
+ * {@code MADV_COLLAPSE}); no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
  * {@code CONFIG_TRANSPARENT_HUGEPAGE} is built).
  */
@@ -130,7 +130,15 @@ final class HugeMemory {
     }
     long haddr = va & -HPAGE_PMD_SIZE;
     int vma = m.anonVmas.covering(haddr, haddr + HPAGE_PMD_SIZE);
-    return vma >= 0 && (mode == Kernel.THP_ALWAYS || m.anonVmas.advised(vma)) && m.pmdNone(haddr);
+    return vma >= 0 && allowed(m, vma) && m.pmdNone(haddr);
+  }
+
+  /**
+   * {@code thp_vma_allowable_order()} of mapping {@code vma} of {@code m} as the mode says:
+   * {@code always}, or {@code madvise} and the mapping has {@code VM_HUGEPAGE}.
+   */
+  boolean allowed(MmState m, int vma) {
+    return mode == Kernel.THP_ALWAYS || mode == Kernel.THP_MADVISE && m.anonVmas.advised(vma);
   }
 
   /**
@@ -198,6 +206,19 @@ final class HugeMemory {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
       unmapPage(pfn, gather);
+    }
+  }
+
+  /**
+   * One mapping of anonymous page {@code pfn} goes ({@code folio_remove_rmap_pte()}): a page of a
+   * THP folio as {@link #unmapPage} says; an order-0 page is queued in {@code gather} if no other
+   * mm maps it ({@code tlb_remove_page()}), else it only loses a sharer.
+   */
+  void dropAnonPage(long pfn, MmuGather gather) {
+    if (mapCount.folioOf(pfn) >= 0) {
+      unmapPage(pfn, gather); // a page of a THP folio: the folio goes with its last mapping
+    } else if (!mapCount.drop(pfn)) {
+      gather.removePage(pfn);
     }
   }
 

@@ -115,4 +115,24 @@ final class KernelCosts {
 
   /** Estimate: kswapd's {@code balance_pgdat()} round overhead besides the per-page scan. */
   static final long KSWAPD_ROUND = 2000;
+
+  /**
+   * Estimate: one PTE (or PMD entry) {@code hpage_collapse_scan_pmd()} looks at: {@code ptep_get()},
+   * {@code vm_normal_page()} and the folio's flag and count tests, a few cache-resident loads.
+   */
+  static final long KHUGEPAGED_PER_PTE = 10;
+
+  /**
+   * Estimate: the fixed part of {@code collapse_huge_page()} besides the allocation, the copies,
+   * the PTE writes and the flush, which are charged where they happen: {@code mmap_lock} dropped
+   * and taken again for writing, the VMA revalidated twice, the mmu notifiers, the anon_vma lock.
+   */
+  static final long KHUGEPAGED_COLLAPSE = 5000;
+
+  /**
+   * Estimate: per present page of a collapse, {@code folio_isolate_lru()} in
+   * {@code __collapse_huge_page_isolate()} and the rmap and LRU work of
+   * {@code __collapse_huge_page_copy_succeeded()} besides the free.
+   */
+  static final long KHUGEPAGED_PER_PAGE = 150;
 }

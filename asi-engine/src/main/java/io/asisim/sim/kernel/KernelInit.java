@@ -16,7 +16,8 @@ import jakarta.inject.Provider;
  * context-switch policies), {@link Sched} (kernel/sched/core.c, the one context switch),
  * {@link Highmem} (sensitive touches, include/linux/highmem.h), {@link Vmscan} (mm/vmscan.c),
  * {@link KernelSlab} (the kernel's objects in SLUB caches, mm/slub.c),
- * {@link Memory} (mm/memory.c faults), {@link Mmap} with {@link MmuGather} (mm/mmap.c,
+ * {@link Memory} (mm/memory.c faults), {@link HugeMemory} and {@link Khugepaged} (mm/huge_memory.c,
+ * mm/khugepaged.c), {@link Mmap} with {@link MmuGather} (mm/mmap.c,
  * mm/mmu_gather.c), {@link FileMap} (fs/open.c, fs/read_write.c, mm/filemap.c, mm/shmem.c) with {@link Namei}
  * (fs/namei.c, fs/stat.c), {@link Signal} (kernel/signal.c), {@link Futex} (kernel/futex),
  * {@link Fork}, {@link Exec}, {@link Exit} (kernel/fork.c, fs/exec.c, kernel/exit.c), {@link Wait}
@@ -35,6 +36,7 @@ final class KernelInit {
   final KernelSlab slab;
   final Memory memory;
   final HugeMemory huge;
+  final Khugepaged khugepaged;
   final Modules modules;
   final Mmap mmap;
   final FileMap files;
@@ -74,12 +76,15 @@ final class KernelInit {
     this.modules = new Modules(machine, vmscan);
     this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);
-    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge);
+    this.khugepaged = new Khugepaged(machine, vmscan, highmem, huge, mapCount, plugins, sched, ctx.metrics(),
+        new MmuGather(machine.tlb(), allocator));
+    this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge,
+        khugepaged);
     this.namei = new Namei(machine, cache);
     this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
-    this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab, huge);
+    this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab, huge, khugepaged);
     this.wait = new Wait(machine, tasks, sched);
     this.pipes = new Pipe(machine, tasks, sched, highmem, memory, vmscan, plugins, counters);
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);

@@ -31,6 +31,11 @@ final class MmState {
    * below it (addresses only grow), where no THP fault asks, so runs without THP pay nothing.
    */
   private final LongLongMap perPmd = new LongLongMap(16);
+  /**
+   * {@code MMF_VM_HUGEPAGE}: the mm has a slot on khugepaged's list ({@link Khugepaged}), taken
+   * when one of its mappings became one THP may back and dropped when the slot is freed.
+   */
+  boolean vmHugepage;
   /** The mappings THP may back, kept while it is enabled. */
   final AnonVmas anonVmas = new AnonVmas();
   /**

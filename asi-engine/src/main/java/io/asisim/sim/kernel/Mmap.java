@@ -24,10 +24,12 @@ final class Mmap {
   private final AsiPlugins plugins;
   private final Sched sched;
   private final HugeMemory huge;
+  private final Khugepaged khugepaged;
 
   Mmap(Machine machine, MapCount mapCount, MmuGather gather, AsiPlugins plugins, Sched sched, KernelSlab slab,
-      HugeMemory huge) {
+      HugeMemory huge, Khugepaged khugepaged) {
     this.huge = huge;
+    this.khugepaged = khugepaged;
     this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
@@ -52,6 +54,7 @@ final class Mmap {
     }
     long va = m.take(pages);
     m.anonVmas.add(va, va + ((long) pages << 12));
+    khugepaged.enterVmas(cpu, m); // __mmap_region() -> khugepaged_enter_vma()
     return va;
   }
 
@@ -59,6 +62,7 @@ final class Mmap {
   void madviseHugepage(int cpu, MmState m, long va, int pages) {
     machine.charge(cpu, MmCosts.MPROTECT);
     m.anonVmas.advise(va, va + ((long) pages << 12));
+    khugepaged.enterVmas(cpu, m); // hugepage_madvise() -> khugepaged_enter_vma()
   }
 
   /**
@@ -199,6 +203,7 @@ final class Mmap {
    * frames stay cached), moves CPUs still holding the mm off it, and destroys it.
    */
   private void teardown(int cpu, MmState m) {
+    khugepaged.exit(m); // __mmput() -> khugepaged_exit(), before exit_mmap()
     LongLongMap a = m.anon;
     machine.charge(cpu, MmCosts.EXIT_PER_PAGE * a.size()); // exit_mmap()'s per-page work
     for (int i = 0; i < a.capacity(); i++) {
@@ -239,11 +244,7 @@ final class Mmap {
    */
   private void zapPage(int cpu, MmState mm, long pfn) {
     plugins.accessLost(cpu, mm, pfn);
-    if (mapCount.folioOf(pfn) >= 0) {
-      huge.unmapPage(pfn, gather); // a page of a THP folio: the folio goes with its last mapping
-    } else if (!mapCount.drop(pfn)) {
-      gather.removePage(pfn);
-    }
+    huge.dropAnonPage(pfn, gather);
   }
 
   /**

@@ -39,6 +39,14 @@ final class MmuGather {
    */
   void finish(int cpu, long mm, long startVa, long nrPages) {
     tlb.flushMmRange(cpu, mm, startVa, nrPages);
+    freeFlushed(cpu);
+  }
+
+  /**
+   * {@code tlb_batch_pages_flush()} alone: frees the gathered frames of a range the caller has
+   * already flushed (khugepaged's {@code pmdp_collapse_flush()} runs before the old pages go).
+   */
+  void freeFlushed(int cpu) {
     for (int i = 0; i < pages.size(); i++) {
       allocator.free(cpu, pages.get(i), 0);
     }

@@ -81,8 +81,7 @@ final class Sched {
     if (switchTo(cpu, pid)) {
       returnToUser(cpu);
     }
-    tick.poll(cpu);
-    timers.run(cpu, machine.cycles(cpu));
+    pollTimers(cpu);
     tasks.noteTaskStep(cpu);
     return cpu;
   }
@@ -110,6 +109,14 @@ final class Sched {
     machine.runUser(cpu, cycles, tasks.userDataPages(pid), tasks.userTextPages(pid));
     userCycles.add(machine.cycles(cpu) - before);
     cold.userRan(cpu, cycles, tasks.userCacheFill(pid));
+    pollTimers(cpu);
+  }
+
+  /**
+   * At a user-mode boundary of {@code cpu}: the ticks that fell due by its clock, then the kernel
+   * timers ({@link Timers}: kcompactd's and khugepaged's wake-ups, which run kernel threads).
+   */
+  private void pollTimers(int cpu) {
     tick.poll(cpu);
     timers.run(cpu, machine.cycles(cpu));
   }
@@ -220,7 +227,7 @@ final class Sched {
     requireRunnable(pid);
     int cpu = tasks.cpu(pid);
     switchTo(cpu, pid);
-    tick.poll(cpu);
+    pollTimers(cpu);
     tasks.noteTaskStep(cpu);
     return cpu;
   }

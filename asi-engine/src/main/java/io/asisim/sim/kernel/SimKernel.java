@@ -218,6 +218,12 @@ public final class SimKernel extends KernelPageCalls {
   @Override
   public void setTransparentHugepage(int mode) {
     k.huge.setMode(mode);
+    k.khugepaged.startStop(); // enabled_store() -> start_stop_khugepaged()
+  }
+
+  @Override
+  public void setKhugepaged(io.asisim.api.kernel.KhugepagedTunables tunables) {
+    k.khugepaged.setTunables(java.util.Objects.requireNonNull(tunables, "khugepaged tunables"));
   }
 
   @Override

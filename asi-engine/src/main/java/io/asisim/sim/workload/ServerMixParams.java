@@ -33,7 +33,10 @@ package io.asisim.sim.workload;
  * @param cmaPages pages of such a buffer (a multiple of a pageblock)
  * @param zipfTheta 0 for uniformly random reads; else fio's {@code random_distribution=zipf:THETA}
  *     over the files' {@code read-pages} runs ({@link Zipf})
+ * @param khugepaged the {@code khugepaged/} tunables, written when THP is enabled and they differ
+ *     from the kernel's defaults
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
-    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta) {}
+    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta,
+    io.asisim.api.kernel.KhugepagedTunables khugepaged) {}

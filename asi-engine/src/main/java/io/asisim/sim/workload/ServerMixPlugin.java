@@ -40,7 +40,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
 
   @Override
   public List<ParamSpec> params() {
-    return List.of(
+    List<ParamSpec> own = List.of(
         ParamSpec.integer("ops", 100_000, 1, Long.MAX_VALUE, "requests"),
         ParamSpec.size("server-memory", "512M", 64L << 20, 1L << 42,
             "memory the servers get; the rest of the machine is held by other tenants in 2 MiB blocks"),
@@ -81,6 +81,9 @@ public final class ServerMixPlugin implements Plugin<Workload> {
                 + "all files' read-pages runs: a hot set that stays cached while the rest is reclaimed)"),
         ParamSpec.decimal("zipf-theta", 1.2, 0.01, 10,
             "theta of read-distribution=zipf, not 1 (fio's zipf:THETA; fio's documented example is 1.2)"));
+    List<ParamSpec> all = new java.util.ArrayList<>(own);
+    all.addAll(KhugepagedParams.specs()); // with thp not never
+    return List.copyOf(all);
   }
 
   @Override
@@ -93,7 +96,8 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")),
         io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
         p.getInt("cma-every"), cmaPages(p.getInt("cma-pages")),
-        p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0);
+        p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0,
+        KhugepagedParams.from(p));
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
   }
 

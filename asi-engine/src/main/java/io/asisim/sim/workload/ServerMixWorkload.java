@@ -85,6 +85,9 @@ final class ServerMixWorkload implements Workload {
       if (p.thpDefrag() != Kernel.THP_DEFRAG_MADVISE) {
         k.setThpDefrag(p.thpDefrag());
       }
+      if (!p.khugepaged().equals(io.asisim.api.kernel.KhugepagedTunables.DEFAULTS)) {
+        k.setKhugepaged(p.khugepaged());
+      }
     }
     tenants = OtherTenants.hold(k, share << 12);
     filePages = Math.max(p.readPages(), share * p.filePercent() / 100 / p.files());

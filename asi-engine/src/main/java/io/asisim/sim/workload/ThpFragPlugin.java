@@ -34,7 +34,7 @@ public final class ThpFragPlugin implements Plugin<Workload> {
 
   @Override
   public List<ParamSpec> params() {
-    return List.of(
+    List<ParamSpec> own = List.of(
         ParamSpec.integer("ops", 0, 0, Long.MAX_VALUE, "4 KiB writes of the THP region, at most all of it (0: all)"),
         ParamSpec.size("headroom", "4608M", 0, 1L << 42, "free memory left unfragmented (compact_frag frag MB = free - this)"),
         ParamSpec.integer("stride", 2, 2, 1 << 20, "one page of every STRIDE is kept"),
@@ -45,12 +45,15 @@ public final class ThpFragPlugin implements Plugin<Workload> {
         ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
             "transparent_hugepage/defrag (the calibration's: madvise, direct compaction; defer and defer+madvise: "
                 + "kswapd and kcompactd instead; never: neither)"));
+    List<ParamSpec> all = new java.util.ArrayList<>(own);
+    all.addAll(KhugepagedParams.specs());
+    return List.copyOf(all);
   }
 
   @Override
   public Workload create(Params p, SimContext ctx) {
     return new ThpFragWorkload(p.getLong("headroom") >>> 12, p.getInt("stride"), p.getString("pattern").equals("parity"),
         p.getLong("thp-extra") >>> 12, p.getLong("ops"),
-        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")));
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), KhugepagedParams.from(p));
   }
 }

@@ -25,12 +25,16 @@ final class ThpFragWorkload implements Workload {
   private final long opsParam;
   /** {@code transparent_hugepage/defrag} for the run ({@code Kernel.THP_DEFRAG_*}). */
   private final int defrag;
+  /** The {@code khugepaged/} tunables, written with THP when they differ from the kernel's defaults. */
+  private final io.asisim.api.kernel.KhugepagedTunables khugepaged;
   private long thpPages;
   private int pid;
   private long region;
 
-  ThpFragWorkload(long headroomPages, int stride, boolean parity, long thpExtraPages, long ops, int defrag) {
+  ThpFragWorkload(long headroomPages, int stride, boolean parity, long thpExtraPages, long ops, int defrag,
+      io.asisim.api.kernel.KhugepagedTunables khugepaged) {
     this.defrag = defrag;
+    this.khugepaged = khugepaged;
     this.headroomPages = headroomPages;
     this.stride = stride;
     this.parity = parity;
@@ -70,6 +74,9 @@ final class ThpFragWorkload implements Workload {
     k.setTransparentHugepage(Kernel.THP_MADVISE);
     if (defrag != Kernel.THP_DEFRAG_MADVISE) {
       k.setThpDefrag(defrag);
+    }
+    if (!khugepaged.equals(io.asisim.api.kernel.KhugepagedTunables.DEFAULTS)) {
+      k.setKhugepaged(khugepaged);
     }
     long huge = k.freePagesInBlocks(9);
     thpPages = (Math.max(0, huge) + thpExtraPages) & -(long) PageOrder.PAGEBLOCK_NR_PAGES;

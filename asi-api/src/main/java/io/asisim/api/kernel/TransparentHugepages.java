@@ -1,0 +1,61 @@
+package io.asisim.api.kernel;
+
+/**
+ * The transparent-huge-page controls of {@link Kernel}: the files of
+ * {@code /sys/kernel/mm/transparent_hugepage/} and {@code madvise(MADV_HUGEPAGE)}, kept apart so
+ * that each interface stays readable. Every method is {@code default} and refused by a kernel that
+ * does not model THP.
+ */
+public interface TransparentHugepages {
+
+  /** {@code /sys/kernel/mm/transparent_hugepage/enabled} values ({@link #setTransparentHugepage}). */
+  int THP_NEVER = 0;
+  int THP_MADVISE = 1;
+  int THP_ALWAYS = 2;
+
+  /**
+   * A write of {@code never}, {@code madvise} or {@code always} ({@link #THP_NEVER} ..) to
+   * {@code /sys/kernel/mm/transparent_hugepage/enabled}; anonymous mappings made afterwards may be
+   * backed by 2 MiB pages (docs/workloads.md, "Transparent huge pages"). Boot value: never.
+   */
+  default void setTransparentHugepage(int mode) {
+    throw unsupported("setTransparentHugepage");
+  }
+
+  /** {@code /sys/kernel/mm/transparent_hugepage/defrag} values ({@link #setThpDefrag}), in the file's order. */
+  int THP_DEFRAG_ALWAYS = 0;
+  int THP_DEFRAG_DEFER = 1;
+  int THP_DEFRAG_DEFER_MADVISE = 2;
+  int THP_DEFRAG_MADVISE = 3;
+  int THP_DEFRAG_NEVER = 4;
+  /** The names of the {@code defrag} values, indexed by {@code THP_DEFRAG_*}. */
+  java.util.List<String> THP_DEFRAG_NAMES = java.util.List.of("always", "defer", "defer+madvise", "madvise", "never");
+
+  /**
+   * A write to {@code /sys/kernel/mm/transparent_hugepage/defrag} ({@link #THP_DEFRAG_ALWAYS} ..):
+   * whether a THP fault may reclaim and compact directly ({@code vma_thp_gfp_mask()}). Boot value:
+   * {@code madvise}.
+   */
+  default void setThpDefrag(int defrag) {
+    throw unsupported("setThpDefrag");
+  }
+
+  /**
+   * Writes of the files of {@code /sys/kernel/mm/transparent_hugepage/khugepaged/}: how often
+   * khugepaged wakes, how much it scans, which 2 MiB ranges of 4 KiB pages it collapses into huge
+   * pages and whether its allocation may compact (docs/workloads.md, "Transparent huge pages").
+   * Boot values: {@link KhugepagedTunables#DEFAULTS}.
+   */
+  default void setKhugepaged(KhugepagedTunables tunables) {
+    throw unsupported("setKhugepaged");
+  }
+
+  /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
+  default void madviseHugepage(int pid, long va, int pages) {
+    throw unsupported("madviseHugepage");
+  }
+
+  private static UnsupportedOperationException unsupported(String what) {
+    return new UnsupportedOperationException(what + " is not supported by this kernel");
+  }
+}
