@@ -27,7 +27,8 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Trace parsing speed on the real -j2 kernel-build capture (traces/kbuild-j2.perf.txt.xz, 792 272
  * lines, 100 MB of text): {@link #parseText} is decompressed text in memory to {@link ParsedTrace},
- * in lines per second (the target of issue 16: 10 M lines/s warm). Run from the
+ * in lines per second (the target: 10 M lines/s warm), its blocks parsed on the available
+ * processors ({@code -jvmArgsAppend -Dasisim.parse.threads=1} for one thread). Run from the
  * repository root: {@code java -jar asi-bench/target/benchmarks.jar TraceParseBench}
  * (docs/performance.md, "Trace input").
  */

@@ -19,7 +19,8 @@
  *
  * <p>Entry points: {@link io.asisim.sim.trace.TraceLoader#load} (file to
  * {@link io.asisim.sim.trace.ParsedTrace}, with the formats of {@link io.asisim.sim.trace.TraceFormats}:
- * every {@code trace-format} plugin, sniffed by its {@code recognizes()}), {@link io.asisim.sim.trace.TraceReplayer} (replay through a
+ * every {@code trace-format} plugin, sniffed by its {@code recognizes()}; the text parsed in blocks
+ * on several threads by {@link io.asisim.sim.trace.TraceBlocks}), {@link io.asisim.sim.trace.TraceReplayer} (replay through a
  * {@link io.asisim.api.kernel.Kernel}), and the plugins {@code workload/trace},
  * {@code trace-format/perf-script}, {@code trace-format/trace-cmd}.
  */
