@@ -7,13 +7,12 @@ import io.asisim.sim.compare.ComparisonResult;
 import io.asisim.sim.compare.VariantRuns;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.run.Runner;
+import io.asisim.sim.util.Workers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +93,7 @@ final class ShowcaseSeries {
       jobs.forEach(js -> out.add(List.of()));
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, n)));
+    ExecutorService pool = Workers.pool("asi-sim-series", Math.min(threads, n));
     try {
       List<List<Future<FragTimeSeries>>> futures = new ArrayList<>();
       for (List<Job> js : jobs) {
@@ -108,7 +107,7 @@ final class ShowcaseSeries {
       for (int i = 0; i < jobs.size(); i++) {
         List<Output> os = new ArrayList<>();
         for (int k = 0; k < jobs.get(i).size(); k++) {
-          os.add(output(jobs.get(i).get(k), get(futures.get(i).get(k))));
+          os.add(output(jobs.get(i).get(k), Workers.join(futures.get(i).get(k), "sampling the fragmentation series")));
         }
         out.add(os);
       }
@@ -137,22 +136,5 @@ final class ShowcaseSeries {
   /** A label without the parameter's plugin prefix: {@code allocator.unmapped-pool.pooled=x} is {@code pooled=x}. */
   static String shortLabel(String label) {
     return label.replace("allocator=", "").replaceAll("[\\w.-]+\\.([\\w-]+=)", "$1");
-  }
-
-  private static FragTimeSeries get(Future<FragTimeSeries> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sampling the fragmentation series", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
   }
 }

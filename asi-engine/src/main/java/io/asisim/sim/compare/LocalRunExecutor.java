@@ -3,11 +3,10 @@ package io.asisim.sim.compare;
 import io.asisim.sim.config.VariantConfig;
 import io.asisim.sim.run.RunResult;
 import io.asisim.sim.run.Runner;
+import io.asisim.sim.util.Workers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -28,11 +27,7 @@ public final class LocalRunExecutor implements RunExecutor {
     if (runs.isEmpty()) {
       return List.of();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.min(runs.size(), 64)), r -> {
-      Thread t = new Thread(r, "asi-sim-variant");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool("asi-sim-variant", Math.min(threads, Math.min(runs.size(), 64)));
     try {
       List<Future<RunResult>> futures = new ArrayList<>();
       for (int i = 0; i < runs.size(); i++) {
@@ -46,29 +41,11 @@ public final class LocalRunExecutor implements RunExecutor {
       }
       List<RunResult> out = new ArrayList<>();
       for (Future<RunResult> f : futures) {
-        out.add(get(f));
+        out.add(Workers.join(f, "running the variants"));
       }
       return out;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static RunResult get(Future<RunResult> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      if (c instanceof Error) {
-        throw (Error) c;
-      }
-      throw new IllegalStateException(c);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.asisim.sim.trace;
 
 import io.asisim.api.trace.TraceFormat;
 import io.asisim.api.trace.TraceRecord;
-import io.asisim.api.trace.TraceRecord.Event;
 import io.asisim.api.trace.TraceRecord.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,20 +40,10 @@ final class TraceBlock {
   int[] cacheSizes = new int[16];
   private final Map<String, Integer> cacheIds = new HashMap<>();
 
-  // the other lines
-  final long[] counts = new long[Event.values().length];
-  long lines;
-  long other;
-  long skipped;
-  long lost;
-  int maxCpu;
-  final long[] compaction = new long[CompactionFields.TALLY];
-  /** The first {@link TraceLoader#REPORTED_SKIPS} skipped lines: block-local line number and reason. */
-  final List<TraceSummary.SkippedLine> skips = new ArrayList<>();
+  /** The other lines (skipped lines numbered from the block's first line). */
+  final TraceTally tally = new TraceTally();
   /** The text of the first skipped line (for strict mode's message); null when none was. */
   String firstSkippedText;
-  /** Whether parsing stopped at the event limit. */
-  boolean stopped;
 
   TraceBlock(int capacity) {
     bytes = new byte[capacity];
@@ -72,16 +61,8 @@ final class TraceBlock {
     slab = false;
     cacheNames.clear();
     cacheIds.clear();
-    Arrays.fill(counts, 0);
-    lines = 0;
-    other = 0;
-    skipped = 0;
-    lost = 0;
-    maxCpu = 0;
-    Arrays.fill(compaction, 0);
-    skips.clear();
+    tally.clear();
     firstSkippedText = null;
-    stopped = false;
   }
 
   /**
@@ -91,6 +72,7 @@ final class TraceBlock {
    */
   void parse(TraceFormat format, TraceRecord rec, ByteLine line, long maxEvents) {
     clearResults();
+    TraceTally t = tally;
     byte[] s = bytes;
     int end = length;
     int p = 0;
@@ -106,7 +88,7 @@ final class TraceBlock {
         len--;
       }
       line.set(s, p, len);
-      lines++;
+      t.lines++;
       p = nl < 0 ? end : nl + 1;
       Kind kind;
       if (tooLong) {
@@ -121,29 +103,29 @@ final class TraceBlock {
         case FREE:
         case SLAB_ALLOC:
         case SLAB_FREE:
-          counts[rec.event.ordinal()]++;
-          maxCpu = Math.max(maxCpu, rec.cpu);
+          t.counts[rec.event.ordinal()]++;
+          t.maxCpu = Math.max(t.maxCpu, rec.cpu);
           store(rec);
           break;
         case OTHER:
-          counts[rec.event.ordinal()]++;
-          other++;
-          CompactionFields.tally(compaction, rec);
+          t.counts[rec.event.ordinal()]++;
+          t.other++;
+          CompactionFields.tally(t.compaction, rec);
           break;
         case IGNORED:
-          lost += rec.lostEvents;
+          t.lost += rec.lostEvents;
           break;
         case MALFORMED:
         default:
-          if (skipped++ == 0) {
+          if (t.skipped++ == 0) {
             firstSkippedText = line.toString();
           }
-          if (skips.size() < TraceLoader.REPORTED_SKIPS) {
-            skips.add(new TraceSummary.SkippedLine(lines, rec.error));
+          if (t.firstSkipped.size() < TraceLoader.REPORTED_SKIPS) {
+            t.firstSkipped.add(new TraceSummary.SkippedLine(t.lines, rec.error));
           }
       }
       if (maxEvents > 0 && size >= maxEvents) {
-        stopped = true;
+        t.stopped = true;
         return;
       }
     }

@@ -2,19 +2,14 @@ package io.asisim.sim.trace;
 
 import io.asisim.api.trace.TraceFormat;
 import io.asisim.api.trace.TraceRecord;
-import io.asisim.api.trace.TraceRecord.Event;
 import io.asisim.sim.BadInputException;
+import io.asisim.sim.util.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,20 +30,6 @@ final class TraceBlocks {
   private static final Logger LOG = LoggerFactory.getLogger(TraceBlocks.class);
   /** Most parse threads by default. */
   static final int MAX_THREADS = 8;
-  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
-
-  /** What the lines other than held events came to, summed over the merged blocks. */
-  static final class Tally {
-    final long[] counts = new long[Event.values().length];
-    long lines;
-    long other;
-    long skipped;
-    long lost;
-    int maxCpu;
-    boolean stopped;
-    final long[] compaction = new long[CompactionFields.TALLY];
-    final List<TraceSummary.SkippedLine> firstSkipped = new ArrayList<>();
-  }
 
   private TraceBlocks() {}
 
@@ -78,11 +59,11 @@ final class TraceBlocks {
    * @param maxEvents stop after this many alloc/free events; 0 = all
    * @param blockCapacity bytes per block ({@link TraceBlockReader#CAPACITY} but in tests)
    */
-  static Tally parse(InputStream text, String name, String compression, Supplier<TraceFormat> formats,
+  static TraceTally parse(InputStream text, String name, String compression, Supplier<TraceFormat> formats,
       boolean strict, long maxEvents, ParsedTrace.Builder into, int threads, int blockCapacity) {
     TraceBlockReader reader = new TraceBlockReader(text, blockCapacity);
     Parser first = new Parser(formats.get());
-    Tally t = new Tally();
+    TraceTally t = new TraceTally();
     if (threads <= 1 || !first.format.linesIndependent()) {
       TraceBlock b = new TraceBlock(blockCapacity);
       while (reader.next(b)) {
@@ -97,7 +78,7 @@ final class TraceBlocks {
     parsers.add(first);
     ArrayDeque<TraceBlock> free = new ArrayDeque<>();
     ArrayDeque<CompletableFuture<TraceBlock>> inFlight = new ArrayDeque<>();
-    ExecutorService exec = pool(threads);
+    ExecutorService exec = Workers.pool("asi-sim-parse", threads);
     int depth = 2 * threads + 1;
     boolean reading = true;
     try {
@@ -114,7 +95,7 @@ final class TraceBlocks {
         if (inFlight.isEmpty()) {
           return t;
         }
-        TraceBlock b = join(inFlight.poll());
+        TraceBlock b = Workers.join(inFlight.poll(), "parsing the trace");
         if (merge(b, t, into, name, compression, strict, maxEvents, () -> new Parser(formats.get()))) {
           return t;
         }
@@ -149,43 +130,26 @@ final class TraceBlocks {
     return b;
   }
 
-  private static TraceBlock join(CompletableFuture<TraceBlock> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while parsing the trace", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
-    }
-  }
-
   /**
    * Adds block {@code b}'s findings to the tally and its events to {@code into}, in file order;
    * true when the trace ends here (the event limit reached). Throws what the lines read one by
    * one would have: the first skipped line in strict mode, then the stream's failure.
    */
-  private static boolean merge(TraceBlock b, Tally t, ParsedTrace.Builder into, String name, String compression,
+  private static boolean merge(TraceBlock b, TraceTally t, ParsedTrace.Builder into, String name, String compression,
       boolean strict, long maxEvents, Supplier<Parser> again) {
-    if (maxEvents > 0 && !b.stopped && into.size() + b.size >= maxEvents) {
+    TraceTally bt = b.tally;
+    if (maxEvents > 0 && !bt.stopped && into.size() + b.size >= maxEvents) {
       Parser p = again.get();
       b.parse(p.format, p.rec, p.line, maxEvents - into.size()); // cut where reading one by one stops
     }
     long base = t.lines;
-    if (b.skipped > 0) {
+    if (bt.skipped > 0) {
       if (strict) {
-        TraceSummary.SkippedLine s = b.skips.get(0);
+        TraceSummary.SkippedLine s = bt.firstSkipped.get(0);
         throw new BadInputException(name + ":" + (base + s.line()) + ": " + s.reason() + " (strict mode: every line "
             + "must be a kmem event or a header; line: '" + TraceLoader.excerpt(b.firstSkippedText) + "')");
       }
-      for (TraceSummary.SkippedLine s : b.skips) {
+      for (TraceSummary.SkippedLine s : bt.firstSkipped) {
         if (t.firstSkipped.size() < TraceLoader.REPORTED_SKIPS) {
           t.firstSkipped.add(new TraceSummary.SkippedLine(base + s.line(), s.reason()));
         }
@@ -194,20 +158,11 @@ final class TraceBlocks {
         }
         t.skipped++;
       }
-      t.skipped += b.skipped - b.skips.size();
+      t.skipped += bt.skipped - bt.firstSkipped.size();
     }
     into.add(b, b.size);
-    for (int i = 0; i < t.counts.length; i++) {
-      t.counts[i] += b.counts[i];
-    }
-    for (int i = 0; i < t.compaction.length; i++) {
-      t.compaction[i] += b.compaction[i];
-    }
-    t.lines += b.lines;
-    t.other += b.other;
-    t.lost += b.lost;
-    t.maxCpu = Math.max(t.maxCpu, b.maxCpu);
-    if (b.stopped) {
+    t.addCounts(bt);
+    if (bt.stopped) {
       t.stopped = true;
       return true;
     }
@@ -222,14 +177,5 @@ final class TraceBlocks {
       throw new BadInputException(name + ":" + (t.lines + 1) + ": " + TraceInput.streamError(compression, io));
     }
     return false;
-  }
-
-  /** A pool of {@code threads} daemon threads for one parse (shut down when it ends). */
-  private static ExecutorService pool(int threads) {
-    return Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "asi-sim-parse-" + THREAD_IDS.incrementAndGet());
-      th.setDaemon(true);
-      return th;
-    });
   }
 }

@@ -249,7 +249,7 @@ public final class TraceLoader {
       Supplier<TraceFormat> formats, int threads, boolean strict, long maxEvents, int inMemory,
       StreamedEvents.Source again, int blockCapacity) {
     ParsedTrace.Builder b = new ParsedTrace.Builder(inMemory, again);
-    TraceBlocks.Tally t = TraceBlocks.parse(text, name, compression, formats, strict, maxEvents, b, threads,
+    TraceTally t = TraceBlocks.parse(text, name, compression, formats, strict, maxEvents, b, threads,
         blockCapacity);
     long[] counts = t.counts;
     long other = t.other;

@@ -112,7 +112,7 @@ class TraceBlocksTest {
     int lines = 3 * SMALL / 10;
     byte[] text = "0123456789\n".repeat(lines).getBytes(StandardCharsets.ISO_8859_1);
     ParsedTrace.Builder b = new ParsedTrace.Builder();
-    TraceBlocks.Tally t = TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt", "plain text", formats, false, 0, b,
+    TraceTally t = TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt", "plain text", formats, false, 0, b,
         4, SMALL);
     ParsedTrace p = b.build(null);
     assertThat(made).hasSize(1);
