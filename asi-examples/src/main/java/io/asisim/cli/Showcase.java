@@ -271,8 +271,9 @@ final class Showcase {
             + "asi_exits fall by about the 512 faults a burst no longer takes; the heaps are huge too, and the "
             + "TLB reaches them in 2 MiB entries (tlb_misses). Each THP value has its own ASI-off baseline. "
             + "unmapped-pool serves the sensitive order-9 requests from its pool (pool_refills, one shootdown "
-            + "each); pageblock-migratetype from whole sensitive pageblocks. No khugepaged or deferred split "
-            + "(docs/workloads.md, \"Transparent huge pages\"); each burst's blocks come back whole, so no fault "
+            + "each); pageblock-migratetype from whole sensitive pageblocks. khugepaged sleeps 10 s between "
+            + "scans, longer than these runs, and there is no deferred split (docs/workloads.md, \"Transparent huge "
+            + "pages\"); each burst's blocks come back whole, so no fault "
             + "compacts (the next section does). " + THP_SECTION_OPS + " requests.",
         vs, samples);
   }

@@ -43,7 +43,8 @@ public final class Allocators {
                 + "reclaim, migrating movable pages the kernel can move"),
         ParamSpec.integer("compaction-proactiveness", FragmentationScore.DEFAULT_PROACTIVENESS, 0, 100,
             "vm.compaction_proactiveness: every 500 ms kcompactd compacts whole zones while the node's fragmentation "
-                + "score (free memory in blocks below order 9, in %) is above 100 - N + 10, down to 100 - N (0: off)"),
+                + "score (free memory in blocks below order 9, in %) is above max(100 - N, 5) + 10 (at most 100), down to "
+                + "max(100 - N, 5) (0: off)"),
         ParamSpec.bool("thp", true,
             "CONFIG_TRANSPARENT_HUGEPAGE: khugepaged raises min_free_kbytes by set_recommended_min_free_kbytes()"),
         ParamSpec.size("cma", "0", 0, 1L << 40, "CMA area at the top of the highest zone (MIGRATE_CMA pageblocks)"),

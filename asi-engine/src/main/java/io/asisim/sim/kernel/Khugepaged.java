@@ -2,7 +2,6 @@ package io.asisim.sim.kernel;
 
 import io.asisim.api.kernel.KhugepagedTunables;
 import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.machine.Cost;
 import io.asisim.api.machine.Machine;
 import io.asisim.api.machine.TlbOps;
 import io.asisim.api.metrics.Counter;
@@ -71,7 +70,6 @@ final class Khugepaged {
   private final Sched sched;
   private final Metrics metrics;
   private final MmuGather gather;
-  private final long cyclesPerMs;
   private final java.util.function.IntConsumer pass = this::doScan;
   private KhugepagedTunables tunables = KhugepagedTunables.DEFAULTS;
   /** {@code khugepaged_scan.mm_head}: the slots, in the order they were added. */
@@ -105,7 +103,6 @@ final class Khugepaged {
     this.sched = sched;
     this.metrics = metrics;
     this.gather = gather;
-    this.cyclesPerMs = machine.profile().get(Cost.CLOCK_MHZ) * 1000;
     this.timer = sched.timers().add(this::poll);
   }
 
@@ -127,6 +124,11 @@ final class Khugepaged {
    */
   void startStop() {
     if (!huge.enabled()) {
+      if (started && cursor != null && cursor.users == 0) { // the thread's exit: collect_mm_slot()
+        slots.remove(cursor);
+        cursor.vmHugepage = false;
+      }
+      cursor = null; // khugepaged_scan.mm_slot = NULL
       started = false;
       return;
     }
@@ -146,15 +148,23 @@ final class Khugepaged {
   }
 
   /**
-   * Writes of the {@code khugepaged/} files: the store functions of the two sleeps reset
+   * Writes of the {@code khugepaged/} files: the store functions of the two sleeps
+   * ({@code scan_sleep_millisecs_store()}, {@code alloc_sleep_millisecs_store()}) reset
    * {@code khugepaged_sleep_expire} and wake the thread, so a thread sleeping with work runs at
-   * the next poll of any CPU.
+   * the next poll of any CPU; the other files only change what the next pass does.
    */
   void setTunables(KhugepagedTunables t) {
+    boolean sleeps = t.scanSleepMillis() != tunables.scanSleepMillis()
+        || t.allocSleepMillis() != tunables.allocSleepMillis();
     tunables = t;
-    if (started && deadline != WAITING) {
+    if (sleeps && started && deadline != WAITING) {
       arm(0);
     }
+  }
+
+  /** {@code msecs_to_jiffies()} of a sleep (rounded up to whole jiffies, {@code CONFIG_HZ=250}) in cycles. */
+  private long sleepCycles(long millis) {
+    return sched.jiffiesToCycles((millis * KernelCosts.HZ + 999) / 1000);
   }
 
   KhugepagedTunables tunables() {
@@ -261,11 +271,11 @@ final class Khugepaged {
         }
         // khugepaged_alloc_sleep(): the same pass goes on after the sleep
         suspended = new Suspended(pages, progress, passThroughHead);
-        arm(machine.cycles(cpu) + tunables.allocSleepMillis() * cyclesPerMs);
+        arm(machine.cycles(cpu) + sleepCycles(tunables.allocSleepMillis()));
         return;
       }
     }
-    arm(hasWork() ? machine.cycles(cpu) + tunables.scanSleepMillis() * cyclesPerMs : WAITING);
+    arm(hasWork() ? machine.cycles(cpu) + sleepCycles(tunables.scanSleepMillis()) : WAITING);
   }
 
   /** {@code khugepaged_has_work()}: a slot, and THP enabled. */

@@ -44,6 +44,8 @@ final class TraceBlock {
   final TraceTally tally = new TraceTally();
   /** The text of the first skipped line (for strict mode's message); null when none was. */
   String firstSkippedText;
+  /** What the format threw (a broken plugin), at the line after the block's last counted one; null if nothing. */
+  Throwable formatFailure;
 
   TraceBlock(int capacity) {
     bytes = new byte[capacity];
@@ -63,14 +65,17 @@ final class TraceBlock {
     cacheIds.clear();
     tally.clear();
     firstSkippedText = null;
+    formatFailure = null;
   }
 
   /**
    * Parses the block's lines with {@code format}, as {@link LineReader} would split them (a CR before
    * the newline dropped, a line longer than {@link LineReader#MAX_LINE} skipped as too long), up to
-   * {@code maxEvents} alloc/free events (0: all). A parse of the same bytes always finds the same.
+   * {@code maxEvents} alloc/free events (0: all), or in {@code strict} mode up to the first skipped
+   * line; an exception of the format ends the parse there ({@link #formatFailure}), as it would
+   * have ended the reading. A parse of the same bytes always finds the same.
    */
-  void parse(TraceFormat format, TraceRecord rec, ByteLine line, long maxEvents) {
+  void parse(TraceFormat format, TraceRecord rec, ByteLine line, long maxEvents, boolean strict) {
     clearResults();
     TraceTally t = tally;
     byte[] s = bytes;
@@ -96,7 +101,13 @@ final class TraceBlock {
         rec.error = TOO_LONG;
         kind = rec.kind = Kind.MALFORMED;
       } else {
-        kind = format.parse(line, rec);
+        try {
+          kind = format.parse(line, rec);
+        } catch (RuntimeException | Error e) {
+          t.lines--; // the line the reading would have stopped at
+          formatFailure = e;
+          return;
+        }
       }
       switch (kind) {
         case ALLOC:
@@ -122,6 +133,9 @@ final class TraceBlock {
           }
           if (t.firstSkipped.size() < TraceLoader.REPORTED_SKIPS) {
             t.firstSkipped.add(new TraceSummary.SkippedLine(t.lines, rec.error));
+          }
+          if (strict) {
+            return; // the reading ends at this line's error
           }
       }
       if (maxEvents > 0 && size >= maxEvents) {

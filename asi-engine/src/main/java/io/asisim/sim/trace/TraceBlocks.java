@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Parses a trace's text block by block ({@link TraceBlockReader}) and merges the blocks in file
  * order into a {@link ParsedTrace.Builder} and one tally. When the format's lines are independent
  * ({@link TraceFormat#linesIndependent()}) the blocks are parsed by a pool of threads, each with a
- * format instance of its own, at most {@code 2 × threads + 1} blocks in flight (a few MiB however
- * long the trace); otherwise, and with one thread, the caller parses each block as it reads it.
+ * format instance of its own, at most {@code 2 × threads + 1} blocks in flight (1 MiB each: 5 MiB on
+ * two threads, 17 on eight, however long the trace); otherwise, and with one thread, the caller parses each block as it reads it.
  * Either way the result is the same, byte for byte: line numbers, skipped lines, cache ids, the
  * strict-mode error, the {@code maxEvents} cut and a corrupt stream's line are those of reading the
  * lines one after another (the block that reaches {@code maxEvents} is parsed again, alone, up to
@@ -64,10 +64,11 @@ final class TraceBlocks {
     TraceBlockReader reader = new TraceBlockReader(text, blockCapacity);
     Parser first = new Parser(formats.get());
     TraceTally t = new TraceTally();
-    if (threads <= 1 || !first.format.linesIndependent()) {
+    Parser second = threads > 1 && first.format.linesIndependent() ? new Parser(formats.get()) : null;
+    if (second == null || second.format == first.format) { // (a factory handing out one instance: in order)
       TraceBlock b = new TraceBlock(blockCapacity);
       while (reader.next(b)) {
-        b.parse(first.format, first.rec, first.line, maxEvents <= 0 ? 0 : maxEvents - into.size());
+        b.parse(first.format, first.rec, first.line, maxEvents <= 0 ? 0 : maxEvents - into.size(), strict);
         if (merge(b, t, into, name, compression, strict, maxEvents, () -> first)) {
           break;
         }
@@ -76,6 +77,7 @@ final class TraceBlocks {
     }
     ConcurrentLinkedQueue<Parser> parsers = new ConcurrentLinkedQueue<>();
     parsers.add(first);
+    parsers.add(second);
     ArrayDeque<TraceBlock> free = new ArrayDeque<>();
     ArrayDeque<CompletableFuture<TraceBlock>> inFlight = new ArrayDeque<>();
     ExecutorService exec = Workers.pool("asi-sim-parse", threads);
@@ -90,7 +92,7 @@ final class TraceBlocks {
             break;
           }
           reading = b.failure == null;
-          inFlight.add(CompletableFuture.supplyAsync(() -> parseApart(b, parsers, formats), exec));
+          inFlight.add(CompletableFuture.supplyAsync(() -> parseApart(b, parsers, formats, strict), exec));
         }
         if (inFlight.isEmpty()) {
           return t;
@@ -117,13 +119,13 @@ final class TraceBlocks {
   }
 
   private static TraceBlock parseApart(TraceBlock b, ConcurrentLinkedQueue<Parser> parsers,
-      Supplier<TraceFormat> formats) {
+      Supplier<TraceFormat> formats, boolean strict) {
     Parser p = parsers.poll();
     if (p == null) {
       p = new Parser(formats.get());
     }
     try {
-      b.parse(p.format, p.rec, p.line, 0);
+      b.parse(p.format, p.rec, p.line, 0, strict);
     } finally {
       parsers.add(p);
     }
@@ -140,7 +142,7 @@ final class TraceBlocks {
     TraceTally bt = b.tally;
     if (maxEvents > 0 && !bt.stopped && into.size() + b.size >= maxEvents) {
       Parser p = again.get();
-      b.parse(p.format, p.rec, p.line, maxEvents - into.size()); // cut where reading one by one stops
+      b.parse(p.format, p.rec, p.line, maxEvents - into.size(), strict); // cut where reading one by one stops
     }
     long base = t.lines;
     if (bt.skipped > 0) {
@@ -165,6 +167,12 @@ final class TraceBlocks {
     if (bt.stopped) {
       t.stopped = true;
       return true;
+    }
+    if (b.formatFailure instanceof RuntimeException r) {
+      throw r; // the trace-format plugin's own exception, at the line it failed on
+    }
+    if (b.formatFailure != null) {
+      throw (Error) b.formatFailure;
     }
     if (b.failure != null) {
       IOException io = b.failure instanceof IOException e ? e : null;
