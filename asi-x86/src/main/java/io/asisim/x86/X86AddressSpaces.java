@@ -248,6 +248,12 @@ final class X86AddressSpaces implements AddressSpaces {
   }
 
   @Override
+  public boolean hasUserPteTable(long mm, long va) {
+    int pmd = pt.findTable(mms.pgd(mm), va, 21);
+    return pmd >= 0 && pt.child(pmd, PageTables.index(va, 21)) >= 0;
+  }
+
+  @Override
   public int removeUserPteTable(int cpu, long mm, long va) {
     if ((va & HUGE_MASK) != 0 || Long.compareUnsigned(va, USER_END) >= 0) {
       throw new IllegalArgumentException("not a 2 MiB-aligned user address: 0x" + Long.toHexString(va));

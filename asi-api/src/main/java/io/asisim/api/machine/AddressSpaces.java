@@ -93,6 +93,15 @@ public interface AddressSpaces {
   }
 
   /**
+   * Whether the PMD entry of {@code va} in {@code mm} points to a PTE table ({@code pmd_none()} is
+   * false), even one whose PTEs are all empty, as {@code MADV_DONTNEED} leaves it. This default:
+   * no (a machine without huge user mappings).
+   */
+  default boolean hasUserPteTable(long mm, long va) {
+    return false;
+  }
+
+  /**
    * khugepaged's {@code pmdp_collapse_flush()} and the clearing of the detached table's entries
    * ({@code __collapse_huge_page_copy_succeeded()}): the PTE table under the 2 MiB-aligned
    * {@code va} leaves the PMD entry, which is then empty for {@link #mapUserHuge}, and the table

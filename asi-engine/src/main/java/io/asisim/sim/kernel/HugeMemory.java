@@ -130,7 +130,8 @@ final class HugeMemory {
     }
     long haddr = va & -HPAGE_PMD_SIZE;
     int vma = m.anonVmas.covering(haddr, haddr + HPAGE_PMD_SIZE);
-    return vma >= 0 && allowed(m, vma) && m.pmdNone(haddr);
+    // pmd_none(): no page mapped and no PTE table left (MADV_DONTNEED of the whole 2 MiB keeps it)
+    return vma >= 0 && allowed(m, vma) && m.pmdNone(haddr) && !as.hasUserPteTable(m.mm, haddr);
   }
 
   /**

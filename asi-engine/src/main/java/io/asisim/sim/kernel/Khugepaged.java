@@ -354,8 +354,8 @@ final class Khugepaged {
    */
   private Scan scanPmd(int cpu, MmState m, long haddr) {
     machine.charge(cpu, KernelCosts.KHUGEPAGED_PER_PTE); // find_pmd_or_thp_or_none()
-    if (m.pmdNone(haddr)) {
-      return Scan.PMD_NONE;
+    if (m.pmdNone(haddr) && !as.hasUserPteTable(m.mm, haddr)) {
+      return Scan.PMD_NONE; // an emptied table is scanned: its 512 empty PTEs exceed max_ptes_none
     }
     if (HugeMemory.isHuge(m.anon.get(haddr))) {
       return Scan.PMD_MAPPED;
@@ -406,12 +406,13 @@ final class Khugepaged {
     }
     collapseAlloc.inc();
     machine.charge(cpu, KernelCosts.KHUGEPAGED_COLLAPSE);
-    // the allocation may have compacted, moving pages of this range: read the PTEs from here on
+    // the allocation may have compacted, moving pages of this range: read the PTEs from here on.
+    // The flush comes first so that the table page is freed after it (nothing runs in between)
+    tlb.flushMmRange(cpu, m.mm, haddr, PMD_NR);
     int present = as.removeUserPteTable(cpu, m.mm, haddr);
     if (present < 0) {
       throw new IllegalStateException("khugepaged: no PTE table at 0x" + Long.toHexString(haddr) + " of mm " + m.mm);
     }
-    tlb.flushMmRange(cpu, m.mm, haddr, PMD_NR);
     long sourceSet = m.anon.size();
     for (int i = 0; i < PMD_NR; i++) {
       long v = m.anon.get(haddr + ((long) i << 12));

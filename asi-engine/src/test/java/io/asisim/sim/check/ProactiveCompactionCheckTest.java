@@ -34,10 +34,14 @@ class ProactiveCompactionCheckTest {
   private static final long OPS = 2100;
 
   private static RunResult run(String allocator, boolean movable, int proactiveness) {
+    return run(allocator, movable, proactiveness, 2);
+  }
+
+  private static RunResult run(String allocator, boolean movable, int proactiveness, int cpus) {
     Variants v = Variants.of("proactive-churn").pick(PluginKind.ALLOCATOR, allocator).asi(!allocator.equals("buddy"))
         .set("workload.proactive-churn.movable=" + movable)
         .set("allocator." + allocator + ".compaction-proactiveness=" + proactiveness)
-        .memory(256L << 20).cpus(2).seed(1).checkEvery(64);
+        .memory(256L << 20).cpus(cpus).seed(1).checkEvery(64);
     return new Runner(REG).run(v.build(REG));
   }
 
@@ -60,6 +64,21 @@ class ProactiveCompactionCheckTest {
       // 2.1 s: timeouts at 0.5, 1.0, 1.5 and 2.0 s, each kcompactd wake-up two context switches
       assertThat(on.get("context_switches") - off.get("context_switches")).as(allocator).isEqualTo(8);
     }
+  }
+
+  /**
+   * On one CPU kcompactd runs on that CPU between two steps. Its first pass moves heap pages, but
+   * their old frames go to the one CPU's pcp list, whose {@code high} is the whole low watermark
+   * ({@code zone_highsize()} splits it over the CPUs), so no free block grows, the score does not fall, and kcompactd waits 32 s: one wake-up in the run.
+   */
+  @Test
+  void onOneCpuKcompactdRunsBetweenTheTasksSteps() {
+    RunResult on = run("pageblock-migratetype", true, 20, 1);
+    RunResult off = run("pageblock-migratetype", true, 0, 1);
+    assertThat(on.get("invariant_violations")).isZero();
+    assertThat(on.get("compact_stall")).isZero();
+    assertThat(on.get("pgmigrate_success")).isPositive();
+    assertThat(on.get("context_switches") - off.get("context_switches")).isEqualTo(2);
   }
 
   @Test

@@ -130,6 +130,40 @@ class HugeMemoryTest {
   }
 
   /**
+   * {@code MADV_DONTNEED} of a whole 2 MiB that 4 KiB faults filled zaps its PTEs but keeps the
+   * table, so {@code pmd_none()} is false there: the next fault maps a 4 KiB page, without a THP
+   * attempt (no folio allocated, zeroed and given back, no {@code thp_fault_fallback}).
+   */
+  @Test
+  void anEmptiedPteTableKeepsTheRangeIn4KibPages() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    List<Long> held = new ArrayList<>();
+    for (long p; (p = k.allocPages(0, 9, Gfp.GFP_KERNEL & ~Gfp.__GFP_DIRECT_RECLAIM)) >= 0; ) {
+      held.add(p);
+    }
+    long va = k.mmapAnon(pid, 512);
+    for (int i = 0; i < 512; i++) {
+      k.touch(pid, va + i * PAGE, true); // the first fault falls back, the rest fill the table
+    }
+    held.forEach(p -> k.freePages(0, p, 9));
+    assertThat(m.get("thp_fault_fallback")).isEqualTo(1);
+    k.madviseDontneed(pid, va, 512);
+    assertThat(machine.addressSpaces().hasUserPteTable(mm(pid), va)).isTrue();
+    long zeroed = m.get("pages_zeroed");
+    k.touch(pid, va, true);
+    assertThat(m.get("thp_fault_alloc")).isZero();
+    assertThat(m.get("thp_fault_fallback")).isEqualTo(1);
+    assertThat(m.get("pages_zeroed") - zeroed).as("one 4 KiB page").isEqualTo(1);
+    assertThat(machine.addressSpaces().leafShift(mm(pid), false, va)).isEqualTo(12);
+    long fresh = k.mmapAnon(pid, 512);
+    assertThat(machine.addressSpaces().hasUserPteTable(mm(pid), fresh)).isFalse();
+    k.touch(pid, fresh, true);
+    assertThat(m.get("thp_fault_alloc")).as("a range without a table still gets a huge page").isEqualTo(1);
+  }
+
+  /**
    * copy_huge_pmd() shares the folio; the child's write splits only its own PMD and copies one
    * page; once the child is gone the parent's write reuses the whole huge page in place.
    */

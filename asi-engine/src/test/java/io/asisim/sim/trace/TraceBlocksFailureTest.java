@@ -167,7 +167,7 @@ class TraceBlocksFailureTest {
     String ok = Traces.alloc(0, 0x1000, 0, "GFP_KERNEL");
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 40000; i++) {
-      sb.append(i == 30000 ? "BOOM" : i == 20000 ? "junk" : ok).append('\n');
+      sb.append(i == 25003 ? "BOOM" : i == 24990 ? "junk" : ok).append('\n'); // in one block, a few lines apart
     }
     byte[] text = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     java.util.function.Supplier<io.asisim.api.trace.TraceFormat> boom = () -> new io.asisim.api.trace.TraceFormat() {
@@ -189,16 +189,16 @@ class TraceBlocksFailureTest {
       }
     };
     for (int threads : new int[] {1, 3}) {
-      // behind the strict-mode error at line 20001
+      // behind the strict-mode error at line 24991
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt",
           "plain text", boom, true, 0, new ParsedTrace.Builder(), threads, SMALL))
-          .isInstanceOf(BadInputException.class).hasMessageStartingWith("t.txt:20001: ");
-      // behind the cut at the 25 000th event
+          .isInstanceOf(BadInputException.class).hasMessageStartingWith("t.txt:24991: ");
+      // behind the cut at the 24 980th event
       ParsedTrace.Builder b = new ParsedTrace.Builder();
-      TraceTally t = TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt", "plain text", boom, false, 25000, b,
+      TraceTally t = TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt", "plain text", boom, false, 24980, b,
           threads, SMALL);
-      assertThat(b.size()).isEqualTo(25000);
-      assertThat(t.lines).isEqualTo(25001);
+      assertThat(b.size()).isEqualTo(24980);
+      assertThat(t.lines).isEqualTo(24980);
       assertThat(t.stopped).isTrue();
       // in front of both: the plugin's own exception
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceBlocks.parse(new ByteArrayInputStream(text), "t.txt",
