@@ -422,6 +422,40 @@ class KhugepagedTest {
     return held;
   }
 
+  /**
+   * The sysfs stores: a write of a sleep wakes a sleeping khugepaged at once (the range collapses
+   * at the next boundary, not after the old 10 s), a write of another file does not; the sleeps are
+   * whole jiffies ({@code msecs_to_jiffies()}: 1 ms sleeps 4 ms at {@code HZ=250}).
+   */
+  @Test
+  void onlyASleepsWriteWakesTheThreadAndSleepsAreWholeJiffies() {
+    boot(false, 1);
+    k.setThpDefrag(Kernel.THP_DEFRAG_NEVER);
+    int pid = k.spawn();
+    long va = k.mmapAnon(pid, 512);
+    k.madviseHugepage(pid, va, 512); // the first slot: an empty scan, then 10 s of sleep
+    List<Long> held = holdOrder9Blocks();
+    k.touch(pid, va, true); // no order-9 block: 4 KiB
+    held.forEach(p -> k.freePages(0, p, 9));
+    for (int i = 1; i < 512; i++) {
+      k.touch(pid, va + i * PAGE, true);
+    }
+    runUntil(pid, machine.cycles(0) + ms(100));
+    assertThat(m.get("thp_collapse_alloc")).as("asleep for 10 s").isZero();
+    k.setKhugepaged(new KhugepagedTunables(true, 4096, 10_000, 60_000, 500, 64, 256)); // max_ptes_none
+    runUntil(pid, machine.cycles(0) + ms(100));
+    assertThat(m.get("thp_collapse_alloc")).as("not woken by max_ptes_none").isZero();
+    k.setKhugepaged(new KhugepagedTunables(true, 4096, 1, 60_000, 500, 64, 256)); // scan_sleep_millisecs
+    long scans = m.get("khugepaged_full_scans");
+    runUntil(pid, machine.cycles(0) + ms(1)); // the first boundary: the woken pass
+    assertThat(m.get("thp_collapse_alloc")).as("woken by the sleep's write").isEqualTo(1);
+    long woke = m.get("khugepaged_full_scans");
+    assertThat(woke).isEqualTo(scans + 1);
+    runUntil(pid, machine.cycles(0) + ms(12));
+    assertThat(m.get("khugepaged_full_scans") - woke).as("1 ms is one 4 ms jiffy: 3 passes in 12 ms, not 12")
+        .isEqualTo(3);
+  }
+
   private static KhugepagedTunables with(long scanSleepMs, int maxPtesNone, int maxPtesShared) {
     return new KhugepagedTunables(true, 4096, scanSleepMs, 60_000, maxPtesNone, 64, maxPtesShared);
   }
