@@ -122,7 +122,8 @@ final class HugeMemory {
 
   /**
    * {@code thp_vma_allowable_order()} and {@code pmd_none()} for a fault at {@code va}: the 2 MiB
-   * around it lies in one anonymous mapping that the mode allows and nothing is mapped there yet.
+   * around it lies in one anonymous mapping that the mode allows, nothing is mapped there and no
+   * PTE table is left there ({@code AddressSpaces.hasUserPteTable}).
    */
   boolean eligible(MmState m, long va) {
     if (mode == Kernel.THP_NEVER || m.anonVmas.size() == 0) {
