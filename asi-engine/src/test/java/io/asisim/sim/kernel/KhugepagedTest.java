@@ -413,6 +413,38 @@ class KhugepagedTest {
   }
 
   /** Every free order-9 block, taken as a THP would be (sensitive user memory under ASI too), none reclaimed for. */
+  /**
+   * A huge page whose PMD {@code MADV_DONTNEED} of one page split: the folio stays whole (512
+   * pages, 511 mapped; no deferred split), the range keeps one PTE table. khugepaged collapses it
+   * (1 empty PTE, within max_ptes_none) into a new folio: the 511 pages are copied, the old folio
+   * goes back whole once its last subpage is unmapped (as many pages free as before: the old
+   * folio for the new one, as in the first test), and the table page is freed.
+   */
+  @Test
+  void aSplitHugePageIsCollapsedIntoANewFolioAndTheOldOneFreedWhole() {
+    boot(false, 1);
+    k.setKhugepaged(with(10, 511, 256));
+    int pid = k.spawn();
+    long va = k.mmapAnon(pid, 512);
+    k.madviseHugepage(pid, va, 512);
+    k.touch(pid, va, true);
+    assertThat(m.get("thp_fault_alloc")).isEqualTo(1);
+    long oldHead = as.translate(mm(pid), false, va);
+    k.madviseDontneed(pid, va + 5 * PAGE, 1);
+    assertThat(m.get("thp_split_pmd")).isEqualTo(1);
+    assertThat(as.leafShift(mm(pid), false, va)).isEqualTo(12);
+    long free = k.freePages();
+    long tables = m.get("pagetable_pages");
+    runUntil(pid, machine.cycles(0) + ms(30));
+    assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
+    assertThat(as.leafShift(mm(pid), false, va)).isEqualTo(21);
+    long head = as.translate(mm(pid), false, va);
+    assertThat(head).isNotEqualTo(oldHead);
+    assertThat(k.freePages()).as("the old folio back whole, the new one taken").isEqualTo(free);
+    assertThat(m.get("pagetable_pages")).isEqualTo(tables - 1);
+    assertThat(m.get("pages_zeroed") > 0).isTrue();
+  }
+
   private List<Long> holdOrder9Blocks() {
     List<Long> held = new ArrayList<>();
     for (long p; (p = k.allocPages(0, 9, Gfp.GFP_TRANSHUGE_LIGHT)) >= 0; ) {
