@@ -187,10 +187,7 @@ public final class BuddyAllocator implements PageAllocator {
     wire(strategy, compaction);
   }
 
-  /**
-   * {@code memblock_free_all()} ({@link MmInit#memblockFreeAll}): every managed frame to the free
-   * lists. Called by the factory unless an initial state is seeded instead.
-   */
+  /** {@code memblock_free_all()} ({@link MmInit#memblockFreeAll}), by the factory unless a state is seeded. */
   void freeAllBootMemory() {
     MmInit.memblockFreeAll(this);
   }
@@ -205,13 +202,17 @@ public final class BuddyAllocator implements PageAllocator {
       return pfn;
     }
     AllocContext c = ac.reset(cpu, gfpMask, sens);
-    pfn = allocPagesNoprof(order, c);
-    if (pfn < 0) {
-      strategy.allocFailed(c);
-      allocFailures.inc();
-      return NO_PAGE;
+    return outcome(c, allocPagesNoprof(order, c));
+  }
+
+  /** The request's block, or {@link #NO_PAGE} once the strategy and the failure counter know. */
+  private long outcome(AllocContext c, int pfn) {
+    if (pfn >= 0) {
+      return pfn;
     }
-    return pfn;
+    strategy.allocFailed(c);
+    allocFailures.inc();
+    return NO_PAGE;
   }
 
   /**
@@ -248,13 +249,7 @@ public final class BuddyAllocator implements PageAllocator {
     int sens = fa.nrSens > 1 ? strategy.requestIndex(gfpMask) : 0;
     AllocContext c = ac.reset(cpu, gfpMask, sens);
     c.afterReclaim = true;
-    int pfn = allocPagesNoprof(order, c);
-    if (pfn < 0) {
-      strategy.allocFailed(c);
-      allocFailures.inc();
-      return NO_PAGE;
-    }
-    return pfn;
+    return outcome(c, allocPagesNoprof(order, c));
   }
 
   @Override
@@ -382,6 +377,12 @@ public final class BuddyAllocator implements PageAllocator {
     wired.kcompactd(cpu, order, highestZoneIdx, fa.nrSens > 1 ? strategy.requestIndex(gfp) : 0);
   }
 
+  /** {@code split_page()}: the allocated block becomes {@code 1 << order} allocated order-0 pages. */
+  @Override
+  public boolean splitPage(int cpu, long pfn, int order) {
+    return fa.splitAllocated(ft.requireAllocated(pfn, order, "split_page"), order);
+  }
+
   @Override
   public int compactionProactiveness() {
     return wired instanceof Compaction ? cfg.compactionProactiveness() : 0;
@@ -401,10 +402,7 @@ public final class BuddyAllocator implements PageAllocator {
 
   // ---- package-private entry points for the unmapped pool, the seeding and /proc ----
 
-  /**
-   * {@code __alloc_pages_noprof()} for sensitivity index {@code sens}, without the request
-   * counters (the unmapped pool's refill). Returns the pfn or -1.
-   */
+  /** {@code __alloc_pages_noprof()} for sensitivity index {@code sens}, uncounted (the pool's refill); pfn or -1. */
   int allocPages(int cpu, int order, int gfp, int sens) {
     return allocPagesNoprof(order, ac.reset(cpu, gfp, sens));
   }

@@ -130,6 +130,18 @@ final class FreeArea {
   }
 
   /** The frame-table state of an allocated head of {@code order} and migratetype {@code mt}. */
+  /**
+   * {@code split_page()}: the allocated block of {@code order} at {@code pfn} becomes allocated
+   * order-0 pages (each frame's state as {@code prep_new_page()} leaves an order-0 page), to be
+   * freed one by one. True.
+   */
+  boolean splitAllocated(int pfn, int order) {
+    for (int p = pfn; p < pfn + (1 << order); p++) {
+      ft.setState(p, allocatedState(0, ft.pbMigratetype(p)));
+    }
+    return true;
+  }
+
   static byte allocatedState(int order, int mt) {
     return (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
   }

@@ -216,6 +216,12 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     main.kcompactd(cpu, order, highestZoneIdx, gfp);
   }
 
+  /** Pool and buddy blocks alike: the frame table is shared, and either frees order-0 pages. */
+  @Override
+  public boolean splitPage(int cpu, long pfn, int order) {
+    return main.splitPage(cpu, pfn, order);
+  }
+
   @Override
   public int compactionProactiveness() {
     return main.compactionProactiveness();

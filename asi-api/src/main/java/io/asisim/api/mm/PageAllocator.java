@@ -218,6 +218,16 @@ public interface PageAllocator {
   default void kcompactd(int cpu, int order, int highestZoneIdx, int gfp) {}
 
   /**
+   * {@code split_page()} (mm/page_alloc.c): the block of {@code order} at {@code pfn}, allocated
+   * by {@link #alloc}, becomes {@code 1 << order} allocated order-0 pages, each then freed on its
+   * own with {@link #free}; as a THP folio's split leaves its pages. Returns false when the
+   * allocator cannot split (this default): the block stays whole.
+   */
+  default boolean splitPage(int cpu, long pfn, int order) {
+    return false;
+  }
+
+  /**
    * {@code vm.compaction_proactiveness} (mm/compaction.c, 0..100): above 0, kcompactd wakes every
    * 500 ms to check the node's fragmentation ({@link #proactiveCompact}). This default: 0, for an
    * allocator without proactive compaction.

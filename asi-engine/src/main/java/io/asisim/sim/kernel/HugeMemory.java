@@ -26,11 +26,12 @@ import io.asisim.sim.util.LongLongMap;
  * this mm's PMD and copies the one 4 KiB page ({@code do_huge_pmd_wp_page()} → fallback). A
  * partial {@code munmap()} splits the PMD into a PTE table ({@code __split_huge_pmd()},
  * {@code thp_split_pmd}). The folio is freed whole when the last mapping of any of its pages goes
- * ({@link MapCount#folioUnmapped}).
+ * ({@link MapCount#folioUnmapped}); a folio a page of which loses its last PTE mapping while
+ * others stay joins the deferred split queue, and reclaim's {@code deferred_split_scan()} splits it
+ * into 4 KiB pages, freeing the unmapped ones ({@link #deferredSplitScan}).
  *
- * <p>Partly modelled (docs/deviations.md): a partly unmapped folio keeps all 512 pages until its
- * last page is unmapped (the kernel queues it for {@code deferred_split_scan()}, which splits it
- * and frees the unmapped pages under memory pressure); a range that fell back or was split is
+ * <p>Partly modelled (docs/deviations.md): the split does not unmap and remap the folio through
+ * migration entries (no flush is charged), and underused fully mapped folios are not split; a range that fell back or was split is
  * collapsed again only by {@link Khugepaged} (anonymous ranges: no {@code collapse_file()}, no
  * {@code MADV_COLLAPSE}); no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
@@ -55,6 +56,13 @@ final class HugeMemory {
   private Counter faultAlloc;
   private Counter faultFallback;
   private Counter splitPmd;
+  private Counter deferredSplitPage;
+  private Counter splitPage;
+  /**
+   * The deferred split queue ({@code ds_queue}): the head of each folio a page of which no mm maps
+   * any more, with a bit per such page, in the order they were queued (a linked map: deterministic).
+   */
+  private final java.util.LinkedHashMap<Long, long[]> deferred = new java.util.LinkedHashMap<>();
 
   HugeMemory(Machine machine, PageAllocator allocator, Highmem highmem, Vmscan vmscan, MapCount mapCount,
       Metrics metrics) {
@@ -83,6 +91,8 @@ final class HugeMemory {
       faultAlloc = metrics.counter(KernelMetrics.THP_FAULT_ALLOC);
       faultFallback = metrics.counter(KernelMetrics.THP_FAULT_FALLBACK);
       splitPmd = metrics.counter(KernelMetrics.THP_SPLIT_PMD);
+      deferredSplitPage = metrics.counter(KernelMetrics.THP_DEFERRED_SPLIT_PAGE);
+      splitPage = metrics.counter(KernelMetrics.THP_SPLIT_PAGE);
     }
   }
 
@@ -207,7 +217,7 @@ final class HugeMemory {
     for (int i = 0; i < HPAGE_PMD_NR; i++) {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
-      unmapPage(pfn, gather);
+      unmapPage(pfn, gather, false); // the PMD's mapping goes at once: the folio is never partly mapped by it
     }
   }
 
@@ -218,7 +228,7 @@ final class HugeMemory {
    */
   void dropAnonPage(long pfn, MmuGather gather) {
     if (mapCount.folioOf(pfn) >= 0) {
-      unmapPage(pfn, gather); // a page of a THP folio: the folio goes with its last mapping
+      unmapPage(pfn, gather, true); // a page of a THP folio: the folio goes with its last mapping
     } else if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
     }
@@ -226,15 +236,68 @@ final class HugeMemory {
 
   /**
    * One mapping of THP page {@code pfn} goes ({@code folio_remove_rmap_*()}): the mapcount of a
-   * page shared since a fork drops, and the folio is queued in {@code gather} when it was its last.
+   * page shared since a fork drops, and the folio is queued in {@code gather} when it was its last
+   * (leaving the deferred split queue, {@code folio_unqueue_deferred_split()}); when it was the
+   * page's last but the folio keeps others, the folio is partly mapped and joins the deferred
+   * split queue ({@code deferred_split_folio()}, {@code thp_deferred_split_page} once per folio):
+   * for a PTE's mapping ({@code pte}), not for each page of a PMD's, which goes at once.
    */
-  void unmapPage(long pfn, MmuGather gather) {
-    mapCount.drop(pfn);
+  void unmapPage(long pfn, MmuGather gather, boolean pte) {
+    boolean stillMapped = mapCount.drop(pfn);
     long head = pfn & -HPAGE_PMD_NR;
     if (mapCount.folioUnmapped(head)) {
+      deferred.remove(head);
       gather.removeBlock(head, HPAGE_PMD_ORDER);
+    } else if (!stillMapped && pte) {
+      long[] unmapped = deferred.get(head);
+      if (unmapped == null) {
+        unmapped = new long[HPAGE_PMD_NR / 64];
+        deferred.put(head, unmapped);
+        deferredSplitPage.inc();
+      }
+      int sub = (int) (pfn - head);
+      unmapped[sub >>> 6] |= 1L << sub;
     }
   }
+
+  /**
+   * {@code deferred_split_scan()}, the THP shrinker of every reclaim round's
+   * {@code shrink_slab()}: up to {@value #SPLIT_BATCH} queued folios, oldest first, are split (all
+   * of them each round: {@code do_shrink_slab()}'s scan scaled by the reclaim priority is not modelled)
+   * ({@code split_folio()} → {@code __split_huge_page()}: the allocator's block becomes order-0
+   * pages, {@code PageAllocator.splitPage}), their unmapped pages freed and the mapped ones left as
+   * 4 KiB pages of their mms ({@code thp_split_page}). A folio the allocator cannot split stays
+   * queued. Not modelled: the split's unmap and remap through migration entries (no flush is
+   * charged; the PTEs map the same frames before and after), and the splitting of underused
+   * fully mapped folios ({@code thp_underused()}, Linux 6.12).
+   */
+  void deferredSplitScan(int cpu) {
+    if (deferred.isEmpty()) {
+      return;
+    }
+    int n = 0;
+    for (var it = deferred.entrySet().iterator(); it.hasNext() && n < SPLIT_BATCH; ) {
+      var e = it.next();
+      long head = e.getKey();
+      n++; // sc->nr_to_scan counts the folios looked at, split or not
+      if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
+        continue;
+      }
+      it.remove();
+      mapCount.folioSplit(head);
+      machine.charge(cpu, KernelCosts.THP_SPLIT_PER_PAGE * HPAGE_PMD_NR);
+      long[] unmapped = e.getValue();
+      for (int i = 0; i < HPAGE_PMD_NR; i++) {
+        if ((unmapped[i >>> 6] & (1L << i)) != 0) {
+          allocator.free(cpu, head + i, 0);
+        }
+      }
+      splitPage.inc();
+    }
+  }
+
+  /** Folios a {@link #deferredSplitScan} splits at most: {@code SHRINK_BATCH} ({@code sc->nr_to_scan}'s unit). */
+  static final int SPLIT_BATCH = 128;
 
   /**
    * {@code copy_huge_pmd()} at fork: the child maps the parent's huge page at {@code haddr} with a

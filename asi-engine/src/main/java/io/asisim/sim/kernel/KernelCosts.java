@@ -135,4 +135,12 @@ final class KernelCosts {
    * {@code __collapse_huge_page_copy_succeeded()} besides the free.
    */
   static final long KHUGEPAGED_PER_PAGE = 150;
+
+  /**
+   * Estimate: {@code __split_huge_page()} of an anonymous THP folio, per subpage: its
+   * {@code struct page} flags, mapping and refcount set up as an order-0 page, and the LRU and
+   * rmap updates, a few cache lines each (the unmap and remap through migration entries are not
+   * modelled, docs/deviations.md).
+   */
+  static final long THP_SPLIT_PER_PAGE = 40;
 }

@@ -71,6 +71,11 @@ final class MapCount {
     return false;
   }
 
+  /** The THP folio at {@code head} is split ({@code __split_huge_page()}): its pages are order-0 pages from now on. */
+  void folioSplit(long head) {
+    folios.remove(head);
+  }
+
   /** Drops one sharer of {@code pfn}; false if it had only one (the caller frees the frame). */
   boolean drop(long pfn) {
     long n = shared.get(pfn);

@@ -209,6 +209,14 @@ final class Vmscan {
     }
   }
 
+  /** The kernel's own shrinkers ({@code register_shrinker()}), run after the allocator's in every round. */
+  private final java.util.List<java.util.function.IntConsumer> shrinkers = new java.util.ArrayList<>();
+
+  /** {@code shrinker_register()}: {@code s} runs on the reclaiming CPU in every reclaim round. */
+  void registerShrinker(java.util.function.IntConsumer s) {
+    shrinkers.add(s);
+  }
+
   /** kcompactd, which kswapd wakes. */
   Kcompactd kcompactd() {
     return kcompactd;
@@ -273,6 +281,9 @@ final class Vmscan {
       allocator.free(cpu, pfn, 0);
     }
     allocator.shrinkSlab(cpu); // shrink_node(): the LRU batch, then shrink_slab()
+    for (java.util.function.IntConsumer s : shrinkers) {
+      s.accept(cpu);
+    }
     vmscan[kswapd ? KernelCounters.PGSCAN_KSWAPD : KernelCounters.PGSCAN_DIRECT].add(cache.takeScanned());
     vmscan[kswapd ? KernelCounters.PGSTEAL_KSWAPD : KernelCounters.PGSTEAL_DIRECT].add(k);
     return k;

@@ -164,6 +164,63 @@ class HugeMemoryTest {
   }
 
   /**
+   * {@code MADV_DONTNEED} of 10 pages of a huge page splits its PMD; the folio keeps all 512 pages
+   * and joins the deferred split queue once. {@code deferred_split_scan()} splits it: the 10
+   * unmapped pages go back, the other 502 stay mapped as 4 KiB pages and each goes back on its own
+   * when unmapped. A reclaim round runs the shrinker (a file larger than memory is written).
+   */
+  @Test
+  void aPartlyUnmappedFolioIsSplitByTheDeferredSplitShrinker() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    long whole = k.mmapAnon(pid, 512);
+    k.touch(pid, whole, true);
+    k.munmap(pid, whole, 512); // zap_huge_pmd(): the folio is never partly mapped
+    assertThat(m.get("thp_deferred_split_page")).isZero();
+    long va = k.mmapAnon(pid, 512);
+    k.touch(pid, va, true);
+    long head = machine.addressSpaces().translate(mm(pid), false, va);
+    k.madviseDontneed(pid, va + 100 * PAGE, 10);
+    k.madviseDontneed(pid, va + 300 * PAGE, 1);
+    assertThat(m.get("thp_split_pmd")).isEqualTo(1);
+    assertThat(m.get("thp_deferred_split_page")).as("queued once").isEqualTo(1);
+    long free = k.freePages();
+    k.k.huge.deferredSplitScan(0);
+    assertThat(m.get("thp_split_page")).isEqualTo(1);
+    assertThat(k.freePages()).as("the 11 unmapped pages back").isEqualTo(free + 11);
+    for (int i = 0; i < 512; i++) {
+      long pa = machine.addressSpaces().translate(mm(pid), false, va + i * PAGE);
+      assertThat(pa).isEqualTo(i >= 100 && i < 110 || i == 300 ? -1 : head + i);
+    }
+    k.k.huge.deferredSplitScan(0);
+    assertThat(m.get("thp_split_page")).as("nothing left queued").isEqualTo(1);
+    k.munmap(pid, va, 512);
+    assertThat(k.freePages()).as("the 501 others back one by one").isEqualTo(free + 512);
+
+    // a queued folio whose last page goes is freed whole and leaves the queue
+    long gone = k.mmapAnon(pid, 512);
+    k.touch(pid, gone, true);
+    k.madviseDontneed(pid, gone, 1);
+    assertThat(m.get("thp_deferred_split_page")).isEqualTo(2);
+    k.munmap(pid, gone, 512);
+    k.k.huge.deferredSplitScan(0);
+    assertThat(m.get("thp_split_page")).isEqualTo(1);
+
+    // the shrinker runs in reclaim: a second folio, partly unmapped, then a file larger than memory
+    long va2 = k.mmapAnon(pid, 512);
+    k.touch(pid, va2, true);
+    k.madviseDontneed(pid, va2, 1);
+    assertThat(m.get("thp_deferred_split_page")).isEqualTo(3);
+    int fd = k.open(pid, k.createFile(2 * 65536, true));
+    for (long p = 0; p < 2 * 65536 && m.get("thp_split_page") < 2; p += 16) {
+      k.write(pid, fd, p, 16);
+    }
+    assertThat(m.get("pagecache_evictions")).isPositive();
+    assertThat(m.get("thp_split_page")).isEqualTo(2);
+  }
+
+  /**
    * copy_huge_pmd() shares the folio; the child's write splits only its own PMD and copies one
    * page; once the child is gone the parent's write reuses the whole huge page in place.
    */
