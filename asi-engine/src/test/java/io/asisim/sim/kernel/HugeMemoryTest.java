@@ -112,15 +112,24 @@ class HugeMemoryTest {
     assertThat(m.get("thp_fault_fallback")).isZero();
   }
 
-  @Test
-  void noOrder9BlockMeansA4KibFallback() {
+  private List<Long> held;
+
+  /** Boots with THP {@code always}, holds every free order-9 block ({@link #held}) and spawns a process: its pid. */
+  private int thpAlwaysWithoutFreeBlocks() {
     boot(false);
     k.setTransparentHugepage(Kernel.THP_ALWAYS);
     int pid = k.spawn();
-    List<Long> held = new ArrayList<>();
+    held = new ArrayList<>();
     for (long p; (p = k.allocPages(0, 9, Gfp.GFP_KERNEL & ~Gfp.__GFP_DIRECT_RECLAIM)) >= 0; ) {
       held.add(p);
     }
+    return pid;
+  }
+
+  @Test
+  void noOrder9BlockMeansA4KibFallback() {
+    int pid = thpAlwaysWithoutFreeBlocks();
+    List<Long> held = this.held;
     long va = k.mmapAnon(pid, 512);
     k.touch(pid, va, true);
     assertThat(m.get("thp_fault_fallback")).isEqualTo(1);
@@ -136,13 +145,8 @@ class HugeMemoryTest {
    */
   @Test
   void anEmptiedPteTableKeepsTheRangeIn4KibPages() {
-    boot(false);
-    k.setTransparentHugepage(Kernel.THP_ALWAYS);
-    int pid = k.spawn();
-    List<Long> held = new ArrayList<>();
-    for (long p; (p = k.allocPages(0, 9, Gfp.GFP_KERNEL & ~Gfp.__GFP_DIRECT_RECLAIM)) >= 0; ) {
-      held.add(p);
-    }
+    int pid = thpAlwaysWithoutFreeBlocks();
+    List<Long> held = this.held;
     long va = k.mmapAnon(pid, 512);
     for (int i = 0; i < 512; i++) {
       k.touch(pid, va + i * PAGE, true); // the first fault falls back, the rest fill the table
