@@ -129,19 +129,20 @@ final class FreeArea {
     ft.setState(pfn, allocatedState(order, mt));
   }
 
-  /** The frame-table state of an allocated head of {@code order} and migratetype {@code mt}. */
   /**
    * {@code split_page()}: the allocated block of {@code order} at {@code pfn} becomes allocated
-   * order-0 pages (each frame's state as {@code prep_new_page()} leaves an order-0 page), to be
-   * freed one by one. True.
+   * order-0 pages of the block's own migratetype (its head's, which the request chose, not the
+   * pageblock's), to be freed one by one. True.
    */
   boolean splitAllocated(int pfn, int order) {
+    byte page = (byte) (FrameTable.ALLOC | (ft.stateOf(pfn) & FrameTable.MOVABLE_ALLOC));
     for (int p = pfn; p < pfn + (1 << order); p++) {
-      ft.setState(p, allocatedState(0, ft.pbMigratetype(p)));
+      ft.setState(p, page);
     }
     return true;
   }
 
+  /** The frame-table state of an allocated head of {@code order} and migratetype {@code mt}. */
   static byte allocatedState(int order, int mt) {
     return (byte) (FrameTable.ALLOC | (mt == MIGRATE_MOVABLE ? FrameTable.MOVABLE_ALLOC : 0) | order);
   }

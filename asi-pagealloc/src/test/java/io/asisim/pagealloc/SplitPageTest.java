@@ -27,6 +27,10 @@ class SplitPageTest {
     long pfn = a.alloc(0, 9, GFP_TRANSHUGE_LIGHT);
     assertThat(pfn).isNotNegative();
     assertThat(a.splitPage(0, pfn, 9)).isTrue();
+    for (int i = 0; i < 512; i++) {
+      assertThat(a.ft.stateOf((int) pfn + i)).as("an allocated movable order-0 page")
+          .isEqualTo(FrameTable.ALLOC | FrameTable.MOVABLE_ALLOC);
+    }
     assertThatThrownBy(() -> a.free(0, pfn, 9)).as("no longer an order-9 block").isInstanceOf(RuntimeException.class);
     for (int i = 511; i >= 0; i--) {
       a.free(0, pfn + i, 0);

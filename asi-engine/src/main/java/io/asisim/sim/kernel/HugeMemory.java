@@ -214,10 +214,27 @@ final class HugeMemory {
    */
   void zap(int cpu, MmState m, long haddr, MmuGather gather, AsiPlugins plugins) {
     as.unmapUserHuge(cpu, m.mm, haddr);
+    long head = -1;
+    long[] lost = null;
     for (int i = 0; i < HPAGE_PMD_NR; i++) {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
-      unmapPage(pfn, gather, false); // the PMD's mapping goes at once: the folio is never partly mapped by it
+      head = pfn & -HPAGE_PMD_NR;
+      if (unmapPage(pfn, gather, false)) { // the PMD's mapping goes at once: judged after the loop
+        if (lost == null) {
+          lost = new long[HPAGE_PMD_NR / 64];
+        }
+        lost[i >>> 6] |= 1L << i;
+      }
+    }
+    // page_remove_rmap() of the PMD: pages whose last mapping it was, in a folio other mms still
+    // map by PTEs (after a fork and a split there), leave it partly mapped
+    if (lost != null && mapCount.folioOf(head) >= 0) {
+      for (int i = 0; i < HPAGE_PMD_NR; i++) {
+        if ((lost[i >>> 6] & (1L << i)) != 0) {
+          deferredSplitFolio(head, i);
+        }
+      }
     }
   }
 
@@ -240,24 +257,32 @@ final class HugeMemory {
    * (leaving the deferred split queue, {@code folio_unqueue_deferred_split()}); when it was the
    * page's last but the folio keeps others, the folio is partly mapped and joins the deferred
    * split queue ({@code deferred_split_folio()}, {@code thp_deferred_split_page} once per folio):
-   * for a PTE's mapping ({@code pte}), not for each page of a PMD's, which goes at once.
+   * for a PTE's mapping ({@code pte}); a PMD's goes at once, and {@link #zap} judges the folio after
+   * it. Returns whether it was the page's last mapping in a folio that stays.
    */
-  void unmapPage(long pfn, MmuGather gather, boolean pte) {
+  boolean unmapPage(long pfn, MmuGather gather, boolean pte) {
     boolean stillMapped = mapCount.drop(pfn);
     long head = pfn & -HPAGE_PMD_NR;
     if (mapCount.folioUnmapped(head)) {
       deferred.remove(head);
       gather.removeBlock(head, HPAGE_PMD_ORDER);
-    } else if (!stillMapped && pte) {
-      long[] unmapped = deferred.get(head);
-      if (unmapped == null) {
-        unmapped = new long[HPAGE_PMD_NR / 64];
-        deferred.put(head, unmapped);
-        deferredSplitPage.inc();
-      }
-      int sub = (int) (pfn - head);
-      unmapped[sub >>> 6] |= 1L << sub;
+      return false;
     }
+    if (!stillMapped && pte) {
+      deferredSplitFolio(head, (int) (pfn - head));
+    }
+    return !stillMapped;
+  }
+
+  /** {@code deferred_split_huge_page()}: page {@code sub} of the folio at {@code head} has no mapping left. */
+  private void deferredSplitFolio(long head, int sub) {
+    long[] unmapped = deferred.get(head);
+    if (unmapped == null) {
+      unmapped = new long[HPAGE_PMD_NR / 64];
+      deferred.put(head, unmapped);
+      deferredSplitPage.inc();
+    }
+    unmapped[sub >>> 6] |= 1L << sub;
   }
 
   /**

@@ -225,6 +225,31 @@ class HugeMemoryTest {
   }
 
   /**
+   * After a fork the child's write splits its PMD and copies one page, whose original only the
+   * parent maps then; the parent's munmap of the 2 MiB (one PMD) drops that page's last mapping
+   * while the child maps the other 511 by PTEs: the folio is partly mapped and queued, and the
+   * scan gives that one page back.
+   */
+  @Test
+  void aPmdUnmapThatLeavesAPartlyMappedFolioQueuesIt() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int parent = k.spawn();
+    long va = k.mmapAnon(parent, 512);
+    k.touch(parent, va, true);
+    int child = k.fork(parent);
+    k.touch(child, va + 7 * PAGE, true);
+    assertThat(m.get("thp_split_pmd")).isEqualTo(1);
+    assertThat(m.get("thp_deferred_split_page")).as("the parent still maps the original").isZero();
+    k.munmap(parent, va, 512);
+    assertThat(m.get("thp_deferred_split_page")).isEqualTo(1);
+    long free = k.freePages();
+    k.k.huge.deferredSplitScan(0);
+    assertThat(m.get("thp_split_page")).isEqualTo(1);
+    assertThat(k.freePages()).isEqualTo(free + 1);
+  }
+
+  /**
    * copy_huge_pmd() shares the folio; the child's write splits only its own PMD and copies one
    * page; once the child is gone the parent's write reuses the whole huge page in place.
    */
