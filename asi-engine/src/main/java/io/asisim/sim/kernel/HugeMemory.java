@@ -213,39 +213,32 @@ final class HugeMemory {
    * access is reported, and the folio is queued in {@code gather} if no other mapping is left.
    */
   void zap(int cpu, MmState m, long haddr, MmuGather gather, AsiPlugins plugins) {
+    long head = m.anon.get(haddr) & MmState.PFN_MASK;
+    // page_remove_rmap() of the PMD: a page whose last mapping it was leaves the folio partly
+    // mapped only if other mms map it too (by PTEs, after a fork and a split there)
+    boolean others = mapCount.folioMappings(head) > HPAGE_PMD_NR;
     as.unmapUserHuge(cpu, m.mm, haddr);
-    long head = -1;
-    long[] lost = null;
     for (int i = 0; i < HPAGE_PMD_NR; i++) {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
-      head = pfn & -HPAGE_PMD_NR;
-      if (unmapPage(pfn, gather, false)) { // the PMD's mapping goes at once: judged after the loop
-        if (lost == null) {
-          lost = new long[HPAGE_PMD_NR / 64];
-        }
-        lost[i >>> 6] |= 1L << i;
-      }
-    }
-    // page_remove_rmap() of the PMD: pages whose last mapping it was, in a folio other mms still
-    // map by PTEs (after a fork and a split there), leave it partly mapped
-    if (lost != null && mapCount.folioOf(head) >= 0) {
-      for (int i = 0; i < HPAGE_PMD_NR; i++) {
-        if ((lost[i >>> 6] & (1L << i)) != 0) {
-          deferredSplitFolio(head, i);
-        }
+      if (unmapPage(pfn, gather) && others) {
+        deferredSplitFolio(head, i);
       }
     }
   }
 
   /**
    * One mapping of anonymous page {@code pfn} goes ({@code folio_remove_rmap_pte()}): a page of a
-   * THP folio as {@link #unmapPage} says; an order-0 page is queued in {@code gather} if no other
-   * mm maps it ({@code tlb_remove_page()}), else it only loses a sharer.
+   * THP folio as {@link #unmapPage} says, the folio then partly mapped if it was the page's last;
+   * an order-0 page is queued in {@code gather} if no other mm maps it ({@code tlb_remove_page()}),
+   * else it only loses a sharer.
    */
   void dropAnonPage(long pfn, MmuGather gather) {
     if (mapCount.folioOf(pfn) >= 0) {
-      unmapPage(pfn, gather, true); // a page of a THP folio: the folio goes with its last mapping
+      long head = pfn & -HPAGE_PMD_NR;
+      if (unmapPage(pfn, gather)) {
+        deferredSplitFolio(head, (int) (pfn - head));
+      }
     } else if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
     }
@@ -254,22 +247,19 @@ final class HugeMemory {
   /**
    * One mapping of THP page {@code pfn} goes ({@code folio_remove_rmap_*()}): the mapcount of a
    * page shared since a fork drops, and the folio is queued in {@code gather} when it was its last
-   * (leaving the deferred split queue, {@code folio_unqueue_deferred_split()}); when it was the
-   * page's last but the folio keeps others, the folio is partly mapped and joins the deferred
-   * split queue ({@code deferred_split_folio()}, {@code thp_deferred_split_page} once per folio):
-   * for a PTE's mapping ({@code pte}); a PMD's goes at once, and {@link #zap} judges the folio after
-   * it. Returns whether it was the page's last mapping in a folio that stays.
+   * (leaving the deferred split queue, {@code folio_unqueue_deferred_split()}). Returns whether it
+   * was the page's last mapping in a folio that stays: the caller queues the folio for the
+   * deferred split ({@code deferred_split_folio()}) when that leaves it partly mapped.
    */
-  boolean unmapPage(long pfn, MmuGather gather, boolean pte) {
+  boolean unmapPage(long pfn, MmuGather gather) {
     boolean stillMapped = mapCount.drop(pfn);
     long head = pfn & -HPAGE_PMD_NR;
     if (mapCount.folioUnmapped(head)) {
-      deferred.remove(head);
+      if (!deferred.isEmpty()) {
+        deferred.remove(head);
+      }
       gather.removeBlock(head, HPAGE_PMD_ORDER);
       return false;
-    }
-    if (!stillMapped && pte) {
-      deferredSplitFolio(head, (int) (pfn - head));
     }
     return !stillMapped;
   }

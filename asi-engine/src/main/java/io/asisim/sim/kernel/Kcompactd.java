@@ -18,8 +18,8 @@ import java.util.function.IntConsumer;
  * again. The timer is a {@link Timers} timer; runs happen at the CPUs' user-mode boundaries.
  */
 final class Kcompactd {
-  /** {@code HPAGE_FRAG_CHECK_INTERVAL_MSEC} at {@code CONFIG_HZ=250}: 125 jiffies. */
-  static final long HPAGE_FRAG_CHECK_INTERVAL_JIFFIES = 500L * KernelCosts.HZ / 1000;
+  /** {@code HPAGE_FRAG_CHECK_INTERVAL_MSEC} (125 jiffies at {@code CONFIG_HZ=250}). */
+  static final long HPAGE_FRAG_CHECK_INTERVAL_MSEC = 500;
   /** {@code COMPACT_MAX_DEFER_SHIFT}: a pass without progress waits 64 intervals. */
   static final int COMPACT_MAX_DEFER_SHIFT = 6;
 
@@ -39,7 +39,7 @@ final class Kcompactd {
     this.machine = machine;
     this.allocator = allocator;
     this.sched = sched;
-    this.interval = sched.jiffiesToCycles(HPAGE_FRAG_CHECK_INTERVAL_JIFFIES);
+    this.interval = sched.msecsToCycles(HPAGE_FRAG_CHECK_INTERVAL_MSEC);
   }
 
   /**

@@ -78,7 +78,6 @@ final class Khugepaged {
   private MmState cursor;
   private long address;
   private boolean started;
-  private boolean running;
   private long deadline = WAITING;
   /** The kernel timer that wakes the thread at {@link #deadline} ({@link Timers}). */
   private final int timer;
@@ -162,11 +161,6 @@ final class Khugepaged {
     }
   }
 
-  /** {@code msecs_to_jiffies()} of a sleep (rounded up to whole jiffies, {@code CONFIG_HZ=250}) in cycles. */
-  private long sleepCycles(long millis) {
-    return sched.jiffiesToCycles((millis * KernelCosts.HZ + 999) / 1000);
-  }
-
   KhugepagedTunables tunables() {
     return tunables;
   }
@@ -223,17 +217,12 @@ final class Khugepaged {
   }
 
   /**
-   * Its timer fired on {@code cpu} (at a user-mode boundary, after the ticks): if khugepaged's
-   * sleep has expired by this CPU's clock, it runs one pass here as a kernel thread.
+   * Its timer fired on {@code cpu} (at a user-mode boundary, after the ticks, its sleep expired by
+   * this CPU's clock): one pass runs here as a kernel thread, unless THP was turned off meanwhile.
    */
   private void poll(int cpu) {
-    if (started && !running && machine.cycles(cpu) >= deadline) {
-      running = true; // the pass may reclaim, whose kswapd run polls nothing, but stay safe
-      try {
-        sched.runKthread(cpu, pass, true);
-      } finally {
-        running = false;
-      }
+    if (started) { // (the timer's expiry is the deadline; Timers runs no timer inside another's callback)
+      sched.runKthread(cpu, pass, true);
     }
   }
 
@@ -271,11 +260,11 @@ final class Khugepaged {
         }
         // khugepaged_alloc_sleep(): the same pass goes on after the sleep
         suspended = new Suspended(pages, progress, passThroughHead);
-        arm(machine.cycles(cpu) + sleepCycles(tunables.allocSleepMillis()));
+        arm(machine.cycles(cpu) + sched.msecsToCycles(tunables.allocSleepMillis()));
         return;
       }
     }
-    arm(hasWork() ? machine.cycles(cpu) + sleepCycles(tunables.scanSleepMillis()) : WAITING);
+    arm(hasWork() ? machine.cycles(cpu) + sched.msecsToCycles(tunables.scanSleepMillis()) : WAITING);
   }
 
   /** {@code khugepaged_has_work()}: a slot, and THP enabled. */

@@ -46,6 +46,12 @@ final class MapCount {
     folios.put(head, (c == LongLongMap.ABSENT ? 0 : c) + n);
   }
 
+  /** How many (mm, page) mappings the pages of the THP folio at {@code head} have (0: not a mapped folio). */
+  long folioMappings(long head) {
+    long c = folios.get(head);
+    return c == LongLongMap.ABSENT ? 0 : c;
+  }
+
   /** Whether any THP folio is mapped: without one no anonymous PTE can be a huge page's. */
   boolean hasFolios() {
     return folios.size() > 0;

@@ -126,9 +126,12 @@ final class Sched {
     return timers;
   }
 
-  /** Cycles of {@code jiffies} ticks ({@code msecs_to_jiffies()} of a timeout, at {@code CONFIG_HZ}). */
-  long jiffiesToCycles(long jiffies) {
-    return jiffies * tick.period();
+  /**
+   * Cycles of a timeout of {@code millis}: {@code msecs_to_jiffies()} (rounded up to whole jiffies
+   * at {@code CONFIG_HZ=250}: 1 ms is 4 ms) times a tick.
+   */
+  long msecsToCycles(long millis) {
+    return (millis * KernelCosts.HZ + 999) / 1000 * tick.period();
   }
 
   /** The cold-entry rule: faults and path walks charge it after {@link #enter}. */

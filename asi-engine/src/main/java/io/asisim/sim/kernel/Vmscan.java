@@ -281,8 +281,8 @@ final class Vmscan {
       allocator.free(cpu, pfn, 0);
     }
     allocator.shrinkSlab(cpu); // shrink_node(): the LRU batch, then shrink_slab()
-    for (java.util.function.IntConsumer s : shrinkers) {
-      s.accept(cpu);
+    for (int i = 0; i < shrinkers.size(); i++) { // (indexed: no iterator per round)
+      shrinkers.get(i).accept(cpu);
     }
     vmscan[kswapd ? KernelCounters.PGSCAN_KSWAPD : KernelCounters.PGSCAN_DIRECT].add(cache.takeScanned());
     vmscan[kswapd ? KernelCounters.PGSTEAL_KSWAPD : KernelCounters.PGSTEAL_DIRECT].add(k);

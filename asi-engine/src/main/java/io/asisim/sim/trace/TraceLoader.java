@@ -251,31 +251,27 @@ public final class TraceLoader {
     ParsedTrace.Builder b = new ParsedTrace.Builder(inMemory, again);
     TraceTally t = TraceBlocks.parse(text, name, compression, formats, strict, maxEvents, b, threads,
         blockCapacity);
-    long[] counts = t.counts;
-    long other = t.other;
-    long skipped = t.skipped;
-    long lost = t.lost;
-    List<TraceSummary.SkippedLine> firstSkipped = t.firstSkipped;
     Map<Event, Long> events = new EnumMap<>(Event.class);
     for (Event e : Event.values()) {
-      events.put(e, counts[e.ordinal()]);
+      events.put(e, t.counts[e.ordinal()]);
     }
-    TraceSummary summary = new TraceSummary(name, formatName, compression, t.lines, events, other, skipped,
-        lost, firstSkipped, t.maxCpu, t.stopped, CompactionFields.summary(t.compaction));
+    TraceSummary summary = new TraceSummary(name, formatName, compression, t.lines, events, t.other, t.skipped,
+        t.lost, t.firstSkipped, t.maxCpu, t.stopped, CompactionFields.summary(t.compaction));
     if (b.size() == 0) {
       if (t.lines == 0) {
         throw new BadInputException(name + ": empty file: no kmem events (" + VALID + ")");
       }
-      String first = firstSkipped.isEmpty() ? ""
-          : "; first at line " + firstSkipped.get(0).line() + ": " + firstSkipped.get(0).reason();
+      String first = t.firstSkipped.isEmpty() ? ""
+          : "; first at line " + t.firstSkipped.get(0).line() + ": " + t.firstSkipped.get(0).reason();
       throw new BadInputException(name + ": no mm_page_alloc/mm_page_free events in " + t.lines + " lines ("
-          + skipped + " skipped" + (other > 0 ? ", " + other + " other events counted" : "") + first + ") (" + VALID + ")");
+          + t.skipped + " skipped" + (t.other > 0 ? ", " + t.other + " other events counted" : "") + first + ") ("
+          + VALID + ")");
     }
-    if (skipped > LOGGED_SKIPS) {
-      LOG.warn("{}: {} lines skipped in all ({} more not shown)", name, skipped, skipped - LOGGED_SKIPS);
+    if (t.skipped > LOGGED_SKIPS) {
+      LOG.warn("{}: {} lines skipped in all ({} more not shown)", name, t.skipped, t.skipped - LOGGED_SKIPS);
     }
-    if (lost > 0) {
-      LOG.warn("{}: the tracer reports {} lost events: expect unmatched frees", name, lost);
+    if (t.lost > 0) {
+      LOG.warn("{}: the tracer reports {} lost events: expect unmatched frees", name, t.lost);
     }
     LOG.info("{}", summary.describe());
     return b.build(summary);
