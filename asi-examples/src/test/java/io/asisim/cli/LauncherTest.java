@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's choice of JIT (the {@code asi-sim} script; docs/performance.md, "The JIT on two
- * cores"): the trace size estimate that sends a short replay to C1 alone, and a bad
- * {@code ASI_SIM_JIT} refused before anything is built.
+ * The launcher (the {@code asi-sim} script): its choice of JIT (docs/performance.md, "The JIT on two
+ * cores": the trace size estimate that sends a short replay to C1 alone), its daemon settings
+ * ("The daemon"), and bad settings refused before anything is built.
  */
-class LauncherJitTest {
+class LauncherTest {
   private static final Path LAUNCHER = Path.of("..", "asi-sim").toAbsolutePath().normalize();
 
   @TempDir
@@ -123,5 +123,46 @@ class LauncherJitTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("asi-sim: ASI_SIM_JIT=fast: unknown (valid: auto, full, quick)\n");
     assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void badDaemonSettingsAreRefusedBeforeTheBuild() throws Exception {
+    Result r = bash(List.of("ASI_SIM_DAEMON=yes"), LAUNCHER.toString(), "--version");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("asi-sim: ASI_SIM_DAEMON=yes: unknown (valid: 0, 1, stop)\n");
+    r = bash(List.of("ASI_SIM_DAEMON=1", "ASI_SIM_DAEMON_IDLE=10m"), LAUNCHER.toString(), "--version");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("asi-sim: ASI_SIM_DAEMON_IDLE=10m: not a number of seconds (valid: 0 to 999999999)\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void stopEndsTheDaemonsAndNoOtherProcess() throws Exception {
+    String uid = bash(List.of(), "-c", "id -u").out().strip();
+    Path dir = Files.createDirectories(tmp.resolve("asi-sim-" + uid));
+    // a stand-in daemon (its command line names the daemon's class) and an unrelated process
+    Process daemon = new ProcessBuilder("bash", "-c", "sleep 60; true", "io.asisim.cli.Daemon", "x.sock").start();
+    Process other = new ProcessBuilder("bash", "-c", "sleep 60; true", "other").start();
+    try {
+      Files.writeString(dir.resolve("a.pid"), daemon.pid() + "\n");
+      Files.writeString(dir.resolve("b.pid"), other.pid() + "\n");
+      Files.writeString(dir.resolve("c.pid"), "999999999\n"); // gone long ago
+      Thread.sleep(200); // until both have exec'd bash with their arguments
+      Result r = bash(List.of("ASI_SIM_DAEMON=stop", "TMPDIR=" + tmp), LAUNCHER.toString());
+      assertThat(r.status()).as(r.err()).isZero();
+      assertThat(r.err()).isEqualTo("asi-sim: stopped daemon " + daemon.pid() + "\n");
+      assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(other.isAlive()).isTrue();
+      try (var files = Files.list(dir)) {
+        assertThat(files).as("every pid file is gone").isEmpty();
+      }
+      // nothing to stop: silent
+      r = bash(List.of("ASI_SIM_DAEMON=stop", "TMPDIR=" + tmp.resolve("none")), LAUNCHER.toString());
+      assertThat(r.status()).isZero();
+      assertThat(r.err()).isEmpty();
+    } finally {
+      daemon.destroyForcibly();
+      other.destroyForcibly();
+    }
   }
 }
