@@ -117,7 +117,7 @@ final class CompactScanners {
 
   /** {@code compaction_alloc()} over {@code cc}'s isolated free pages, as {@link #migratePages} asks for targets. */
   MigratePages.Target targetFor(CompactControl cc) {
-    return (src, left) -> compactionAlloc(cc, fa.sensIndexOf(src), left);
+    return (src, order, left) -> compactionAlloc(cc, fa.sensIndexOf(src), left); // order 0: no folio is isolated
   }
 
   /**

@@ -18,12 +18,15 @@ import io.asisim.api.mm.Sensitivity;
  * and {@code undo_isolate_page_range()}.
  *
  * <p>A page is movable as compaction's are ({@link MigratePages#movable}: {@link PageMigration#movable}, or a page of a seeded
- * state's rest of the system, moved inside the allocator). Anything else in the range (a slab or
- * page-table page, a THP, a page of the {@code __GFP_UNMAPPED} pool, free or handed out) leaves a
- * frame that is not free and isolated, so the range fails with {@code -EBUSY}; the pages already
- * moved stay where they went, as in the kernel.
+ * state's rest of the system, moved inside the allocator); unlike compaction, a large folio (THP)
+ * the kernel can move is isolated too ({@code isolate_migratepages_block()} skips compound pages
+ * only {@code if (!cc->alloc_contig)}) and migrated whole to a folio of its order outside the
+ * range, or split and its pages migrated when there is none ({@link MigratePages}). Anything else
+ * in the range (a slab or page-table page, a page of the {@code __GFP_UNMAPPED} pool, free or
+ * handed out) leaves a frame that is not free and isolated, so the range fails with {@code -EBUSY};
+ * the pages already moved stay where they went, as in the kernel.
  *
- * <p>Under ASI a page moves to a page of its own pageblock's sensitivity (the rule compaction
+ * <p>Under ASI a page or folio moves to one of its own pageblock's sensitivity (the rule compaction
  * follows, docs/deviations.md). The range is handed out as it is: the posted series does not
  * integrate CMA, so its pageblocks keep whatever sensitivity they had (reported by {@link Cma}).
  * Migration targets are allocated without direct reclaim or compaction (the kernel's
@@ -37,6 +40,11 @@ final class ContigRange {
 
   /** {@code alloc_migration_target()}'s mask, without direct reclaim (the allocator cannot reclaim itself). */
   private static final int TARGET_GFP = Gfp.GFP_HIGHUSER_MOVABLE & ~Gfp.__GFP_DIRECT_RECLAIM;
+  /**
+   * Its mask for a large folio: {@code gfp_mask &= ~__GFP_RECLAIM; gfp_mask |= GFP_TRANSHUGE},
+   * without direct reclaim as above: {@code GFP_TRANSHUGE_LIGHT}.
+   */
+  private static final int TARGET_GFP_LARGE = Gfp.GFP_TRANSHUGE_LIGHT;
 
   private final BuddyAllocator a;
   private final FreeArea fa;
@@ -87,7 +95,8 @@ final class ContigRange {
     }
     pcp.drainAllPages(fa); // pcp pages of the range go to the isolate lists
     // alloc_migration_target(): outside the range, whose free pages are isolated; the page's sensitivity
-    MigratePages.Target target = (src, left) -> a.allocPages(cpu, 0, TARGET_GFP, fa.sensIndexOf(src));
+    MigratePages.Target target = (src, order, left) ->
+        a.allocPages(cpu, order, order > 0 ? TARGET_GFP_LARGE : TARGET_GFP, fa.sensIndexOf(src));
     for (int t = 0; t < MAX_TRIES && migrateRange(cpu, start, end, target); t++) {
       // another pass: targets ran out or pages were left; each pass moves what it can
     }
@@ -138,38 +147,44 @@ final class ContigRange {
   }
 
   /**
-   * One pass of {@code __alloc_contig_migrate_range()}: every movable page of the range migrated
-   * in batches of {@code COMPACT_CLUSTER_MAX}. True if the pass moved a page and movable pages
-   * may be left (another pass may help), false when the range has none left or nothing moved.
+   * One pass of {@code __alloc_contig_migrate_range()}: every movable page and large folio of the
+   * range migrated in batches of {@code COMPACT_CLUSTER_MAX} pages ({@code cc->nr_migratepages}
+   * counts a folio's pages, so a THP ends its batch). True if the pass moved a page and movable
+   * pages may be left (another pass may help), false when the range has none left or nothing moved.
    */
   private boolean migrateRange(int cpu, int start, int end, MigratePages.Target target) {
     FrameTable ft = fa.ft;
     int n = 0;
+    int nrPages = 0;
     long scanned = 0;
     boolean moved = false;
     boolean left = false;
     for (int pfn = start; pfn < end; ) {
       int s = ft.stateOf(pfn);
       scanned++;
-      if ((s & FrameTable.WHERE_MASK) == FrameTable.BUDDY || (s & FrameTable.ALLOC) != 0 && (s & FrameTable.ORDER_MASK) > 0) {
-        pfn += 1 << (s & FrameTable.ORDER_MASK); // a free block, or a compound page the kernel cannot move
+      int order = s & FrameTable.ORDER_MASK;
+      boolean folio = order > 0 && (s & FrameTable.ALLOC) != 0 && migrate.folioMovable(pfn, s);
+      if ((s & FrameTable.WHERE_MASK) == FrameTable.BUDDY || (s & FrameTable.ALLOC) != 0 && order > 0 && !folio) {
+        pfn += 1 << order; // a free block, or a compound page the kernel cannot move
         continue;
       }
-      if (migrate.movable(pfn, s)) {
+      if (folio || migrate.movable(pfn, s)) {
         batch[n++] = pfn;
-        if (n == batch.length) {
+        nrPages += 1 << order;
+        if (nrPages >= Compaction.COMPACT_CLUSTER_MAX) {
           int m = migrate.migrate(cpu, batch, n, target); // freed to the isolate lists
           moved |= m > 0;
-          left |= m < n;
+          left |= m < nrPages;
           n = 0;
+          nrPages = 0;
         }
       }
-      pfn++;
+      pfn += folio ? 1 << order : 1;
     }
     if (n > 0) {
       int m = migrate.migrate(cpu, batch, n, target);
       moved |= m > 0;
-      left |= m < n;
+      left |= m < nrPages;
     }
     arch.charge(cpu, scanned * COST_SCAN_PER_PAGE);
     return moved && left;

@@ -91,9 +91,18 @@ public final class StandardMetrics {
   public static final MetricDescriptor COMPACT_ISOLATED = m("compact_isolated", "pages", NEITHER,
       "pages compaction isolated, to migrate and as free targets (/proc/vmstat)");
   public static final MetricDescriptor PGMIGRATE_SUCCESS = m("pgmigrate_success", "pages", NEITHER,
-      "pages migrate_pages() moved (/proc/vmstat)");
+      "base pages migrate_pages() moved, 512 for a THP moved whole (/proc/vmstat)");
   public static final MetricDescriptor PGMIGRATE_FAIL = m("pgmigrate_fail", "pages", LOWER,
-      "isolated pages migrate_pages() could not move: no free target of their sensitivity (/proc/vmstat)");
+      "base pages of the folio migrate_pages() found no free target of its sensitivity for (-ENOMEM; /proc/vmstat)");
+  public static final MetricDescriptor THP_MIGRATION_SUCCESS = m("thp_migration_success", "count", NEITHER,
+      "THP folios alloc_contig_range() migrated whole to an order-9 target (/proc/vmstat; reported once one is isolated)");
+  public static final MetricDescriptor THP_MIGRATION_FAIL = m("thp_migration_fail", "count", LOWER,
+      "THP folios not migrated whole: no order-9 target (-ENOMEM), split or not (/proc/vmstat)");
+  public static final MetricDescriptor THP_MIGRATION_SPLIT = m("thp_migration_split", "count", NEITHER,
+      "THP folios split by try_split_folio() after a failed whole migration, their pages then migrated (/proc/vmstat)");
+  /** The THP migration counters, in /proc/vmstat's order (registered once a THP folio is isolated). */
+  public static final List<MetricDescriptor> THP_MIGRATION = List.of(THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL,
+      THP_MIGRATION_SPLIT);
   public static final MetricDescriptor COMPACT_DAEMON_WAKE = m("compact_daemon_wake", "count", NEITHER,
       "kcompactd runs (/proc/vmstat; kcompactd_do_work())");
   public static final MetricDescriptor COMPACT_DAEMON_MIGRATE_SCANNED = m("compact_daemon_migrate_scanned", "pages", LOWER,
@@ -127,6 +136,7 @@ public final class StandardMetrics {
       ALLOC_FALLBACKS, ALLOC_FALLBACK_CLAIMS, POOL_REFILLS, POOL_SHRINKS, POOL_STRANDED_PAGES, TRANSIENT_MAPS,
       TRANSIENT_MAP_FALLBACKS, LEAK_EXPOSURES, LEAK_EXPOSURE_CYCLES, INVARIANT_VIOLATIONS, TRACE_EVENTS,
       TRACE_OTHER_EVENTS, TRACE_UNMATCHED_FREES, TRACE_SKIPPED_LINES, PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+      THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
       COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
       COMPACT_DAEMON_WAKE, COMPACT_DAEMON_MIGRATE_SCANNED, COMPACT_DAEMON_FREE_SCANNED, CMA_ALLOC_SUCCESS,
       CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS);

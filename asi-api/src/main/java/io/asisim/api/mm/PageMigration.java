@@ -6,20 +6,24 @@ package io.asisim.api.mm;
  * only the kernel knows who maps a page (its rmap, the page cache's xarray), so compaction asks it.
  * The kernel attaches one with {@link PageAllocator#attachMigration}; an allocator without one
  * does not compact, as a kernel without {@code CONFIG_COMPACTION}.
+ *
+ * <p>Large folios (THP) are an extension: {@link #folioOrder}, {@link #migrateFolio} and
+ * {@link #splitFolio} have defaults that move none, so an implementation written for order-0 pages
+ * keeps compiling and keeps its behaviour ({@code alloc_contig_range()} then finds such a folio busy).
  */
 public interface PageMigration {
   /**
    * {@code isolate_migratepages_block()}'s test of an allocated movable order-0 page
    * ({@code PageLRU()} and {@code folio_isolate_lru()}): whether the kernel could move it now. A
-   * page nobody maps or caches, a page shared in a way the kernel model cannot move, or a page of a
-   * large folio answers false. Changes nothing.
+   * page nobody maps or caches, or a page of a large folio, answers false. Changes nothing.
    */
   boolean movable(long pfn);
 
   /**
    * {@code migrate_folio_unmap()} + {@code move_to_new_folio()} + {@code remove_migration_ptes()} of
    * one page {@link #movable} accepted: copies {@code src} to {@code dst} (both mapped at once) and
-   * points every mapping and cache entry of {@code src} at {@code dst}. The old translations may
+   * points every mapping and cache entry of {@code src} at {@code dst} ({@code try_to_migrate()}
+   * walks the rmap: every mm mapping it, the page's mapcount kept). The old translations may
    * stay in TLBs until {@link #flush}; {@code src} stays allocated (the caller frees it after the
    * flush), {@code dst} was allocated by the caller.
    */
@@ -31,4 +35,37 @@ public interface PageMigration {
    * page migrated since the last call leave every CPU that may hold them.
    */
   void flush(int cpu);
+
+  /**
+   * {@code isolate_migratepages_block()} with {@code cc->alloc_contig}: the order of the large folio
+   * whose head is {@code pfn} if the kernel could isolate it ({@code folio_isolate_lru()}) and
+   * migrate it whole or split it, else 0 (an order-0 page, or a large folio it cannot move).
+   * Compaction never asks (it skips compound pages, {@code skip_isolation_on_order()}). This default
+   * answers 0: no large folio moves.
+   */
+  default int folioOrder(long pfn) {
+    return 0;
+  }
+
+  /**
+   * {@link #migrate} of a whole large folio {@link #folioOrder} accepted: {@code folio_copy()} of
+   * its {@code 1 << order} pages to the folio at {@code dst} (of the same order, allocated by the
+   * caller, {@code alloc_migration_target()}), every PMD and PTE mapping of it moved to the copy
+   * ({@code remove_migration_pmd()}, {@code remove_migration_ptes()}); the old translations may stay
+   * in TLBs until {@link #flush}. This default refuses: {@link #folioOrder} said 0.
+   */
+  default void migrateFolio(int cpu, long src, long dst, int order) {
+    throw new UnsupportedOperationException("no large folio migration: folioOrder(" + src + ") is 0");
+  }
+
+  /**
+   * {@code try_split_folio()} after {@code -ENOMEM} for a folio of the same order: the folio at
+   * {@code head} becomes {@code 1 << order} order-0 pages ({@code split_folio_to_list()}: a PMD
+   * mapping is split first), its unmapped pages freed; the mapped ones are then movable as
+   * order-0 pages ({@link #movable}). False if it could not be split (it stays whole and isolated
+   * no more). This default splits nothing.
+   */
+  default boolean splitFolio(int cpu, long head, int order) {
+    return false;
+  }
 }

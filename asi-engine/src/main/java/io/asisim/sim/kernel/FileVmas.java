@@ -52,6 +52,14 @@ final class FileVmas {
     return pgoff[i] + ((va - start[i]) >>> 12);
   }
 
+  /**
+   * {@code vma_address()}: the user address at which mapping {@code i} maps page {@code idx} of
+   * {@code f}, or -1 if it maps another file or not that page.
+   */
+  long address(int i, int f, long idx) {
+    return file[i] == f && idx >= pgoff[i] && idx < pgoff[i] + pages[i] ? start[i] + ((idx - pgoff[i]) << 12) : -1;
+  }
+
   /** Whether some mapping of this mm maps page {@code idx} of {@code f}. */
   boolean maps(int f, long idx) {
     for (int i = 0; i < n; i++) {

@@ -293,21 +293,61 @@ final class HugeMemory {
     int n = 0;
     for (var it = deferred.entrySet().iterator(); it.hasNext() && n < SPLIT_BATCH; ) {
       var e = it.next();
-      long head = e.getKey();
       n++; // sc->nr_to_scan counts the folios looked at, split or not
-      if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
-        continue;
+      if (splitFolioPages(cpu, e.getKey(), e.getValue())) {
+        it.remove();
       }
-      it.remove();
-      mapCount.folioSplit(head);
-      machine.charge(cpu, KernelCosts.THP_SPLIT_PER_PAGE * HPAGE_PMD_NR);
-      long[] unmapped = e.getValue();
-      for (int i = 0; i < HPAGE_PMD_NR; i++) {
-        if ((unmapped[i >>> 6] & (1L << i)) != 0) {
-          allocator.free(cpu, head + i, 0);
-        }
+    }
+  }
+
+  /**
+   * {@code split_folio()} of the folio at {@code head} that page migration isolated and found no
+   * target for ({@code try_split_folio()}); the caller has split every PMD mapping it
+   * ({@link #split}). Its unmapped pages (those the deferred split queue lists) are freed and it
+   * leaves the queue. False if the allocator cannot split the block.
+   */
+  boolean splitFolio(int cpu, long head) {
+    long[] unmapped = deferred.isEmpty() ? null : deferred.get(head);
+    if (!splitFolioPages(cpu, head, unmapped)) {
+      return false;
+    }
+    if (unmapped != null) {
+      deferred.remove(head);
+    }
+    return true;
+  }
+
+  /**
+   * {@code __split_huge_page()}: the allocator's block becomes order-0 pages
+   * ({@code PageAllocator.splitPage}), the pages of {@code unmapped} (null: none) are freed, the
+   * mapped ones stay 4 KiB pages of their mms ({@code thp_split_page}).
+   */
+  private boolean splitFolioPages(int cpu, long head, long[] unmapped) {
+    if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
+      return false;
+    }
+    mapCount.folioSplit(head);
+    machine.charge(cpu, KernelCosts.THP_SPLIT_PER_PAGE * HPAGE_PMD_NR);
+    for (int i = 0; unmapped != null && i < HPAGE_PMD_NR; i++) {
+      if ((unmapped[i >>> 6] & (1L << i)) != 0) {
+        allocator.free(cpu, head + i, 0);
       }
-      splitPage.inc();
+    }
+    splitPage.inc();
+    return true;
+  }
+
+  /**
+   * Migration moved the folio at {@code src} whole to {@code dst}: a queued source leaves the
+   * deferred split queue ({@code folio_migrate_mapping()} → {@code folio_undo_large_rmappable()})
+   * and its copy joins it at the tail with the same pages unmapped, as {@code migrate_folio_move()}
+   * requeues the destination in kernels that carry that fix (a folio left off the queue would never
+   * give its unmapped pages back).
+   */
+  void folioMigrated(long src, long dst) {
+    long[] unmapped = deferred.isEmpty() ? null : deferred.remove(src);
+    if (unmapped != null) {
+      deferred.put(dst, unmapped);
     }
   }
 

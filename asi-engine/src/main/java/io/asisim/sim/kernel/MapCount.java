@@ -82,6 +82,35 @@ final class MapCount {
     folios.remove(head);
   }
 
+  /** How many mms map anonymous frame {@code pfn} by PTE or PMD, if it is mapped at all ({@code folio_mapcount()}). */
+  long mapcount(long pfn) {
+    long n = shared.get(pfn);
+    return n == LongLongMap.ABSENT ? 1 : n;
+  }
+
+  /**
+   * Migration moved anonymous frame {@code src} to {@code dst}: the sharers move with it
+   * ({@code remove_migration_ptes()} adds one rmap per migration entry it replaces, as many as
+   * {@code try_to_migrate()} took off {@code src}).
+   */
+  void migrate(long src, long dst) {
+    long n = shared.remove(src);
+    if (n != LongLongMap.ABSENT) {
+      shared.put(dst, n);
+    }
+  }
+
+  /** Migration moved the THP folio at {@code src} whole to {@code dst}: its mappings and its pages' sharers move. */
+  void migrateFolio(long src, long dst) {
+    long c = folios.remove(src);
+    if (c != LongLongMap.ABSENT) {
+      folios.put(dst, c);
+    }
+    for (int i = 0; i < HugeMemory.HPAGE_PMD_NR; i++) {
+      migrate(src + i, dst + i);
+    }
+  }
+
   /** Drops one sharer of {@code pfn}; false if it had only one (the caller frees the frame). */
   boolean drop(long pfn) {
     long n = shared.get(pfn);

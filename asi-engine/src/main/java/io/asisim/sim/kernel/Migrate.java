@@ -2,56 +2,67 @@ package io.asisim.sim.kernel;
 
 import io.asisim.api.machine.AddressSpaces;
 import io.asisim.api.machine.Machine;
+import io.asisim.api.machine.TlbOps;
 import io.asisim.api.mm.PageMigration;
 import io.asisim.sim.util.LongLongMap;
 
 /**
- * Page migration (mm/migrate.c) for the allocator's compaction: which pages the simulated kernel
- * can move, and the move. Movable here are the pages the kernel model can find every user of in
- * one step:
+ * Page migration (mm/migrate.c) for the allocator's compaction and {@code alloc_contig_range()}:
+ * which pages the simulated kernel can move, and the move, with every user of a page found by the
+ * reverse map ({@link Rmap}, mm/rmap.c):
  * <ul>
- *   <li>an anonymous page mapped by one mm and not part of a THP folio: {@code try_to_migrate()}
- *       replaces its PTE, the copy is made ({@code folio_copy()} → {@code copy_highpage()}, site
+ *   <li>an anonymous page, mapped by one mm or shared copy-on-write by several after fork:
+ *       {@code try_to_migrate()} walks the rmap and turns every mm's PTE into a migration entry
+ *       (its translation joins the batch flush, {@code TTU_BATCH_FLUSH} → {@code try_to_unmap_flush()}),
+ *       the page is copied once ({@code folio_copy()} → {@code copy_highpage()}, site
  *       {@link AccessSite#MIGRATE}: both pages mapped at once under ASI, through the site's mapper
- *       or an exit), and {@code remove_migration_ptes()} maps the new page; the old translation is
- *       flushed once per batch ({@code TTU_BATCH_FLUSH} → {@code try_to_unmap_flush()});
- *   <li>an unmapped page-cache page: {@code folio_migrate_mapping()} points the cache slot at the
- *       copy, and every process with the file open loses access to the old frame.
+ *       or an exit), and {@code remove_migration_ptes()} maps the copy in each mm with the PTE's own
+ *       permissions; the page's mapcount moves with it;
+ *   <li>a page-cache page, mapped or not: {@code rmap_walk_file()} finds every PTE of it the same
+ *       way, {@code folio_migrate_mapping()} points the cache slot at the copy, and every process
+ *       with the file open loses access to the old frame;
+ *   <li>a THP folio, for {@code alloc_contig_range()} only ({@link #folioOrder}): migrated whole,
+ *       each PMD mapping remapped to the copy ({@code remove_migration_pmd()}) and each PTE mapping
+ *       to its page of it, the 512 pages copied one by one ({@code folio_copy()}); or split
+ *       ({@link #splitFolio}: {@code try_split_folio()}) when the allocator has no folio of its
+ *       order, its pages then moved as order-0 pages.
  * </ul>
- * Not moved (the kernel would: docs/deviations.md, "compaction"): anonymous pages shared
- * copy-on-write between mms, page-cache pages some process maps, and THP folios (the kernel does not
- * move a folio of the requested order or above for compaction either).
+ * Compaction skips THP folios, as the kernel's does ({@code skip_isolation_on_order()}: a folio of
+ * pageblock order is never isolated for compaction).
  */
 final class Migrate implements PageMigration {
   private final Machine machine;
   private final AddressSpaces as;
+  private final TlbOps tlb;
   private final TaskTable tasks;
   private final PageCache cache;
   private final MapCount mapCount;
   private final Highmem highmem;
   private final AsiPlugins plugins;
+  private final HugeMemory huge;
+  private final Rmap rmap;
 
-  Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins) {
+  Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
+      HugeMemory huge) {
     this.machine = machine;
     this.as = machine.addressSpaces();
+    this.tlb = machine.tlb();
     this.tasks = tasks;
     this.cache = cache;
     this.mapCount = mapCount;
     this.highmem = highmem;
     this.plugins = plugins;
+    this.huge = huge;
+    this.rmap = new Rmap(tasks);
   }
 
   @Override
   public boolean movable(long pfn) {
-    long code = cache.ownerOf(pfn);
-    if (code != LongLongMap.ABSENT) {
-      return cache.mapcount(PageCache.fileOf(code), PageCache.indexOf(code)) == 0;
+    if (cache.ownerOf(pfn) != LongLongMap.ABSENT) {
+      return true; // mapped or not: rmap_walk_file() reaches every PTE
     }
-    if (mapCount.isShared(pfn) || mapCount.folioOf(pfn) >= 0) {
-      return false;
-    }
-    MmState m = anonOwner(pfn);
-    return m != null && (m.anon.get(m.anonVa(pfn)) & MmState.HUGE) == 0;
+    // a page of a THP folio moves only with its folio (folioOrder); an anonymous page some mm maps
+    return mapCount.folioOf(pfn) < 0 && rmap.anonMapped(pfn);
   }
 
   @Override
@@ -59,24 +70,49 @@ final class Migrate implements PageMigration {
     machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
     long code = cache.ownerOf(src);
     if (code != LongLongMap.ABSENT) {
-      highmem.copyPage(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, AccessSite.MIGRATE, 1);
-      cache.replace(src, dst);
-      plugins.fileAccessLost(cpu, tasks, PageCache.fileOf(code), src);
+      migrateFile(cpu, src, dst, PageCache.fileOf(code), PageCache.indexOf(code));
       return;
     }
-    MmState m = anonOwner(src);
-    if (m == null) {
-      throw new IllegalStateException("migration of pfn " + src + ", which no mm maps and no file caches");
+    int n = rmap.walkAnon(src);
+    if (n == 0 || n != mapCount.mapcount(src)) {
+      throw new IllegalStateException("migration of anonymous pfn " + src + ": the rmap walk found " + n
+          + " mms, its mapcount is " + mapCount.mapcount(src));
     }
-    long va = m.anonVa(src);
-    long pte = m.anon.get(va);
-    boolean writable = (pte & MmState.WRITABLE) != 0;
-    // try_to_migrate_one(): the PTE becomes a migration entry; the old translation is flushed with the batch
-    machine.tlb().batchAdd(cpu, m.mm);
-    highmem.copyPage(cpu, currentMm(cpu, m.mm), src, dst, AccessSite.MIGRATE, 1);
-    as.mapUser(cpu, m.mm, va, dst, writable); // remove_migration_ptes()
-    m.putAnon(va, dst | (pte & ~MmState.PFN_MASK));
-    plugins.accessLost(cpu, m, src);
+    // try_to_migrate(): every mm's PTE becomes a migration entry; the old translations go with the batch flush
+    for (int i = 0; i < n; i++) {
+      tlb.batchAdd(cpu, rmap.mm(i).mm);
+    }
+    highmem.copyPage(cpu, currentMm(cpu, rmap.mm(0).mm), src, dst, AccessSite.MIGRATE, 1);
+    for (int i = 0; i < n; i++) { // remove_migration_ptes(): each entry maps the copy, as the PTE did
+      MmState m = rmap.mm(i);
+      long va = rmap.va(i);
+      long pte = m.anon.get(va);
+      as.mapUser(cpu, m.mm, va, dst, (pte & MmState.WRITABLE) != 0);
+      m.putAnon(va, dst | (pte & ~MmState.PFN_MASK));
+      plugins.accessLost(cpu, m, src);
+    }
+    mapCount.migrate(src, dst);
+  }
+
+  /** {@link #migrate} of page {@code index} of {@code file}: every PTE of it moved, then the cache slot. */
+  private void migrateFile(int cpu, long src, long dst, int file, long index) {
+    int n = rmap.walkFile(src, file, index);
+    if (n != cache.mapcount(file, index)) {
+      throw new IllegalStateException("migration of page-cache pfn " + src + ": the rmap walk found " + n
+          + " PTEs, its mapcount is " + cache.mapcount(file, index));
+    }
+    for (int i = 0; i < n; i++) {
+      tlb.batchAdd(cpu, rmap.mm(i).mm);
+    }
+    highmem.copyPage(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, AccessSite.MIGRATE, 1);
+    cache.replace(src, dst); // folio_migrate_mapping(): the slot and its mapcount
+    for (int i = 0; i < n; i++) { // remove_migration_ptes(): read-only, as finish_fault() mapped it
+      MmState m = rmap.mm(i);
+      as.mapUser(cpu, m.mm, rmap.va(i), dst, false);
+      m.filePte.put(rmap.va(i), dst);
+      plugins.accessLost(cpu, m, src);
+    }
+    plugins.fileAccessLost(cpu, tasks, file, src);
   }
 
   @Override
@@ -84,15 +120,86 @@ final class Migrate implements PageMigration {
     machine.tlb().batchFlush(cpu);
   }
 
-  /** The mm whose anonymous memory maps {@code pfn} (one at most: shared pages are not movable), or null. */
-  private MmState anonOwner(long pfn) {
-    for (int pid = 0; pid < tasks.pidLimit(); pid++) {
-      MmState m = tasks.mm(pid);
-      if (m != null && m.mapsAnon(pfn)) {
-        return m;
+  /** A mapped THP folio headed at {@code pfn} moves whole or split: order {@value HugeMemory#HPAGE_PMD_ORDER}. */
+  @Override
+  public int folioOrder(long pfn) {
+    return mapCount.folioOf(pfn) == pfn && mapCount.folioMappings(pfn) > 0 ? HugeMemory.HPAGE_PMD_ORDER : 0;
+  }
+
+  /**
+   * {@code migrate_folio_unmap()} + {@code migrate_folio_move()} of the THP folio at {@code src}:
+   * every mm mapping any of its pages, by its PMD ({@code set_pmd_migration_entry()}) or by PTEs
+   * after a PMD split, gets migration entries and joins the batch flush; the 512 pages are copied
+   * ({@code folio_copy()} → {@code copy_highpage()} each); {@code remove_migration_pmd()} maps the
+   * copy with one PMD of the same permissions, {@code remove_migration_ptes()} each PTE to the
+   * copy's page at the same offset. The folio's mapcounts and its place in the deferred split
+   * queue move with it. Charged {@link KernelCosts#MIGRATE_PER_PAGE} once: one rmap walk and one
+   * unmap and remap per mapping (estimate).
+   */
+  @Override
+  public void migrateFolio(int cpu, long src, long dst, int order) {
+    int nr = 1 << order;
+    machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
+    int n = rmap.walkFolio(src, nr);
+    if (n == 0) {
+      throw new IllegalStateException("migration of THP folio " + src + ", which no mm maps");
+    }
+    for (int i = 0; i < n; i++) {
+      tlb.batchAdd(cpu, rmap.mm(i).mm);
+    }
+    long copier = currentMm(cpu, rmap.mm(0).mm);
+    for (int i = 0; i < nr; i++) {
+      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
+    }
+    for (int i = 0; i < n; i++) {
+      remap(cpu, rmap.mm(i), src, dst, nr);
+    }
+    mapCount.migrateFolio(src, dst);
+    huge.folioMigrated(src, dst);
+  }
+
+  /** {@code remove_migration_pmd()} / {@code remove_migration_ptes()} of one mm's mappings of the folio. */
+  private void remap(int cpu, MmState m, long src, long dst, int nr) {
+    for (int i = 0; i < nr; i++) {
+      long va = m.anonVa(src + i);
+      if (va == LongLongMap.ABSENT) {
+        continue; // not mapped here (a page its PMD split and zap left)
+      }
+      long v = m.anon.get(va);
+      if (HugeMemory.isHuge(v)) { // the PMD maps every page from the head (i == 0)
+        as.unmapUserHuge(cpu, m.mm, va);
+        as.mapUserHuge(cpu, m.mm, va, dst, (v & MmState.WRITABLE) != 0);
+        for (int j = 0; j < nr; j++) {
+          long a = va + ((long) j << 12);
+          m.putAnon(a, (dst + j) | (m.anon.get(a) & ~MmState.PFN_MASK));
+          plugins.accessLost(cpu, m, src + j);
+        }
+        return;
+      }
+      as.mapUser(cpu, m.mm, va, dst + i, (v & MmState.WRITABLE) != 0);
+      m.putAnon(va, (dst + i) | (v & ~MmState.PFN_MASK));
+      plugins.accessLost(cpu, m, src + i);
+    }
+  }
+
+  /**
+   * {@code try_split_folio()} → {@code split_folio_to_list()} of the THP folio at {@code head}:
+   * every PMD mapping of it is split into PTEs first ({@code unmap_folio()} with
+   * {@code TTU_SPLIT_HUGE_PMD}: {@code __split_huge_pmd()}, {@code thp_split_pmd}), then the folio
+   * ({@code __split_huge_page()}, {@code thp_split_page}), its unmapped pages freed. False if a PMD
+   * could not be split (no page table) or the allocator cannot split the block.
+   */
+  @Override
+  public boolean splitFolio(int cpu, long head, int order) {
+    int n = rmap.walkFolio(head, 1 << order);
+    for (int i = 0; i < n; i++) {
+      MmState m = rmap.mm(i);
+      long va = m.anonVa(head);
+      if (va != LongLongMap.ABSENT && HugeMemory.isHuge(m.anon.get(va)) && !huge.split(cpu, m, va)) {
+        return false;
       }
     }
-    return null;
+    return huge.splitFolio(cpu, head);
   }
 
   /** The mm of the task compacting on {@code cpu} (whose temporary mappings the copy uses), else {@code fallback}. */

@@ -115,13 +115,14 @@ final class PageCache {
   }
 
   /**
-   * {@code folio_migrate_mapping()}: the cache slot of {@code src}, an unmapped page, holds
-   * {@code dst} from now on (its LRU position and referenced bit stay with the slot).
+   * {@code folio_migrate_mapping()}: the cache slot of {@code src} holds {@code dst} from now on
+   * (its LRU position, referenced bit and mapcount stay with the slot: the caller has moved every
+   * user PTE of {@code src} to {@code dst}).
    */
   void replace(long src, long dst) {
     long code = owner.remove(src);
-    if (code == LongLongMap.ABSENT || mapcount.get(fileOf(code))[(int) indexOf(code)] > 0) {
-      throw new IllegalStateException("pfn " + src + " is not an unmapped page-cache page");
+    if (code == LongLongMap.ABSENT) {
+      throw new IllegalStateException("pfn " + src + " is not a page-cache page");
     }
     pages.get(fileOf(code))[(int) indexOf(code)] = dst;
     owner.put(dst, code);

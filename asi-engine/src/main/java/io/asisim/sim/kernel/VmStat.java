@@ -151,6 +151,11 @@ public final class VmStat {
         v.put(d.name(), m.get(d.name()));
       }
     }
+    if (m.all().containsKey(io.asisim.api.metrics.StandardMetrics.THP_MIGRATION_SUCCESS.name())) { // a THP was isolated
+      for (io.asisim.api.metrics.MetricDescriptor d : io.asisim.api.metrics.StandardMetrics.THP_MIGRATION) {
+        v.put(d.name(), m.get(d.name()));
+      }
+    }
     if (m.all().containsKey(KernelMetrics.THP_FAULT_ALLOC.name())) { // THP was enabled in the run
       for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.THP) {
         v.put(d.name(), m.get(d.name()));
