@@ -119,7 +119,7 @@ public final class BuddyAllocator implements PageAllocator {
     SensitivityStrategy s = asi ? new PageblockSensitivity(ft, arch, classifier, metrics) : new NoSensitivity(metrics);
     int nrSens = s.nrSensitivities();
     this.zones = MmInit.freeAreaInit(zoneSpans, arch.nrFrames(), nrSens, nrCpus, reserved);
-    Zone[] byIndex = new Zone[3];
+    Zone[] byIndex = new Zone[Gfp.MAX_NR_ZONES];
     for (Zone z : zones) {
       byIndex[z.index] = z;
     }
