@@ -247,8 +247,8 @@ final class ConsistencyChecker {
   private String checkSensitivityMapping() {
     for (Zone z : a.zones) {
       for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
-        if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
-          continue; // a pageblock holding boot-reserved frames is never flipped
+        if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0 || a.hotplug.isOffline(p)) {
+          continue; // boot-reserved frames are never flipped; offline memory has no memmap to judge
         }
         String r = pageblockMapping(a, p);
         if (r != null) {
