@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import static io.asisim.api.mm.Migratetype.MIGRATE_CMA;
 import static io.asisim.api.mm.Migratetype.MIGRATE_MOVABLE;
 
 import io.asisim.api.machine.PfnRange;
@@ -21,7 +22,8 @@ import java.util.BitSet;
  * movable pages until a signal ends the writer of the sysfs {@code state} file; here the retry is
  * {@link ContigRange#MAX_TRIES} passes, after which the offline fails with -EBUSY, as it does at
  * once for an unmovable page (a slab, page-table or boot-reserved page, a large folio the kernel
- * model cannot move). The pages then leave the zone ({@code adjust_managed_page_count()}) and
+ * model cannot move) and for a CMA pageblock ({@code has_unmovable_pages()} with
+ * {@code MEMORY_OFFLINE}). The pages then leave the zone ({@code adjust_managed_page_count()}) and
  * {@code init_per_zone_wmark_min()} recomputes {@code min_free_kbytes}, the watermarks, the lowmem
  * reserves and the pcp sizes. Offline frames stay allocated blocks of this class (their memmap
  * would be gone in the kernel) and the zone keeps its span ({@code shrink_zone_span()} is not
@@ -56,8 +58,9 @@ final class MemoryHotplug {
     if (z == null || offline.get(start >>> FrameTable.PB_ORDER, end >>> FrameTable.PB_ORDER).cardinality() > 0) {
       return -PageAllocator.EINVAL;
     }
-    if (PfnRange.framesIn(a.reserved, start, end) > 0) {
-      return -PageAllocator.EBUSY; // PageReserved: scan_movable_pages() finds an unmovable page
+    if (PfnRange.framesIn(a.reserved, start, end) > 0 || hasCma(start, end)) {
+      // PageReserved, or a CMA pageblock, which has_unmovable_pages() calls unmovable for MEMORY_OFFLINE
+      return -PageAllocator.EBUSY;
     }
     if (!new ContigRange(a).alloc(cpu, start, end)) {
       return -PageAllocator.EBUSY;
@@ -88,6 +91,15 @@ final class MemoryHotplug {
     new ContigRange(a).free(cpu, start, end); // __free_pages_core() of every pageblock
     initPerZoneWmarkMin();
     return 0;
+  }
+
+  private boolean hasCma(int start, int end) {
+    for (int pb = start; pb < end; pb += FrameTable.PB_PAGES) {
+      if (a.ft.pbMigratetype(pb) == MIGRATE_CMA) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code init_per_zone_wmark_min()}, which both paths call once the managed pages changed. */

@@ -97,6 +97,19 @@ class MemoryHotplugTest {
     assertThat(a.offlinePages(0, 12288 + 1, 512)).as("not whole pageblocks").isEqualTo(-PageAllocator.EINVAL);
   }
 
+  @Test
+  void aBlockWithCmaPageblocksIsBusy() {
+    FakeArch arch = new FakeArch(1, 16384, 0);
+    BuddyConfig cfg = new BuddyConfig(false, 2, false, 1, 1, 100, 400, 1500).withCore(0, 16 * M);
+    BuddyAllocator a = new BuddyAllocator(arch, m, Fixtures.GFP_SENSITIVE, cfg,
+        ZoneMovable.spans(arch.nrFrames(), cfg.kernelcoreBytes(), cfg.movablecoreBytes()));
+    a.freeAllBootMemory();
+    assertThat(a.ft.pbMigratetype(15872)).as("the CMA area tops ZONE_MOVABLE").isEqualTo(io.asisim.api.mm.Migratetype.MIGRATE_CMA);
+    assertThat(a.offlinePages(0, 14336, 2048)).isEqualTo(-PageAllocator.EBUSY);
+    assertThat(a.offlinePages(0, 12288, 2048)).isZero();
+    assertThat(a.checkConsistency()).isNull();
+  }
+
   /**
    * Random movable and kernel traffic with random offlines and onlines of the two 1024-page blocks
    * of ZONE_MOVABLE's lower half (each offline followed by a mirrored teardown of its restricted
