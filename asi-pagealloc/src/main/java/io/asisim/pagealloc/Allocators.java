@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Builds the allocators of this module, for the plugins, tests and embedders: zones from the
- * machine size ({@link ZoneSpan#x86}) or from a real /proc/pagetypeinfo ({@code initial-state}),
+ * machine size ({@link ZoneSpan#x86}, with ZONE_MOVABLE by {@link ZoneMovable}) or from a real /proc/pagetypeinfo ({@code initial-state}),
  * then either {@code memblock_free_all()} or the seeded free state.
  */
 public final class Allocators {
@@ -48,6 +48,12 @@ public final class Allocators {
         ParamSpec.bool("thp", true,
             "CONFIG_TRANSPARENT_HUGEPAGE: khugepaged raises min_free_kbytes by set_recommended_min_free_kbytes()"),
         ParamSpec.size("cma", "0", 0, 1L << 40, "CMA area at the top of the highest zone (MIGRATE_CMA pageblocks)"),
+        ParamSpec.size("kernelcore", "0", 0, 1L << 50,
+            "kernelcore= boot parameter: memory usable by every allocation; the rest, from the top, becomes ZONE_MOVABLE "
+                + "(find_zone_movable_pfns_for_nodes(); 0: not given)"),
+        ParamSpec.size("movablecore", "0", 0, 1L << 50,
+            "movablecore= boot parameter: ZONE_MOVABLE at the top of memory, rounded up to 4 MiB, where only "
+                + "__GFP_HIGHMEM|__GFP_MOVABLE (user, page cache, THP) allocations go (0: no ZONE_MOVABLE)"),
         ParamSpec.integer("cost-pcp", BuddyConfig.DEFAULT_COST_PCP, 0, 1_000_000,
             "cycles of a pcp-list allocation or free (estimate: a few cache lines, no lock)"),
         ParamSpec.integer("cost-buddy", BuddyConfig.DEFAULT_COST_BUDDY, 0, 1_000_000,
@@ -63,7 +69,8 @@ public final class Allocators {
     }
     return new BuddyConfig(asi, (int) (cmaBytes >>> 21), p.getBoolean("thp"), p.getLong("min-free-kbytes"),
         p.getInt("watermark-scale-factor"), p.getLong("cost-pcp"), p.getLong("cost-buddy"), p.getLong("cost-fallback"),
-        p.getInt("watermark-boost-factor"), p.getBoolean("compaction"), p.getInt("compaction-proactiveness"));
+        p.getInt("watermark-boost-factor"), p.getBoolean("compaction"), p.getInt("compaction-proactiveness"),
+        p.getLong("kernelcore"), p.getLong("movablecore"));
   }
 
   /**
@@ -74,7 +81,8 @@ public final class Allocators {
   public static BuddyAllocator buddy(ArchPageOps arch, Metrics metrics, SensitivityClassifier classifier,
       BuddyConfig cfg, String initialState) {
     if (initialState == null || initialState.isBlank()) {
-      BuddyAllocator a = new BuddyAllocator(arch, metrics, classifier, cfg, ZoneSpan.x86(arch.nrFrames()));
+      BuddyAllocator a = new BuddyAllocator(arch, metrics, classifier, cfg,
+          ZoneMovable.spans(arch.nrFrames(), cfg.kernelcoreBytes(), cfg.movablecoreBytes()));
       a.freeAllBootMemory();
       return a;
     }
@@ -87,6 +95,10 @@ public final class Allocators {
       BuddyConfig cfg, PagetypeInfo info, String where) {
     if (cfg.cmaPageblocks() > 0) {
       throw new IllegalArgumentException(where + ": cma cannot be combined with an initial state (its CMA pageblocks come from the file)");
+    }
+    if (cfg.kernelcoreBytes() > 0 || cfg.movablecoreBytes() > 0) {
+      throw new IllegalArgumentException(where + ": kernelcore/movablecore cannot be combined with an initial state "
+          + "(its zones, a Movable one included, come from the file)");
     }
     BuddyAllocator a = new BuddyAllocator(arch, metrics, classifier, cfg,
         InitialState.zoneSpans(info, arch.nrFrames(), where));

@@ -41,11 +41,9 @@ import java.util.List;
  * each entry point and passed down explicitly; the simulation is single-threaded, so one instance
  * per allocator is reused and the hot path allocates nothing.
  *
- * <p>Partly modelled: pcp {@code high} is fixed at {@code high_min} (no auto-tuning, no
- * {@code alloc_factor} doubling, no {@code free_high}); no THP pcp lists for order 9; no watermark
- * boosting; one NUMA node; pageblocks are isolated ({@code MIGRATE_ISOLATE}) only by
- * {@code alloc_contig_range()} ({@link ContigRange}). Reclaim is the kernel's
- * ({@code PageAllocator.allocAfterReclaim}); direct compaction is {@link Compaction}, once page
+ * <p>Partly modelled: pcp {@code high} fixed at {@code high_min}; no THP pcp lists; one NUMA node;
+ * pageblocks isolated only by {@link ContigRange} (CMA, {@link MemoryHotplug}). Reclaim is the
+ * kernel's ({@code allocAfterReclaim}); direct compaction is {@link Compaction}, once page
  * migration is attached.
  */
 public final class BuddyAllocator implements PageAllocator {
@@ -56,11 +54,10 @@ public final class BuddyAllocator implements PageAllocator {
   final boolean asi;
   /** {@code memblock.reserved} at handover: frames never given to the free lists. */
   final List<PfnRange> reserved;
-  final long minFreeKbytes;
-  /** The frames a seeded state left allocated by the rest of the system, or null (not seeded). */
-  Preexisting preexisting;
-  /** The migratetype columns of the /proc/pagetypeinfo this state was seeded from, or null. */
-  java.util.List<Migratetype> seededTypes;
+  long minFreeKbytes; // min_free_kbytes, recomputed when memory hotplug changes managed pages
+  final MemoryHotplug hotplug = new MemoryHotplug(this); // offline_pages(), online_pages()
+  Preexisting preexisting; // what a seeded state left allocated by the rest of the system, or null
+  java.util.List<Migratetype> seededTypes; // the seeded /proc/pagetypeinfo's migratetype columns, or null
 
   final ArchPageOps arch;
   /** {@code first_zones_zonelist()} per {@code highest_zoneidx}: the first populated zone at or below it. */
@@ -71,24 +68,19 @@ public final class BuddyAllocator implements PageAllocator {
   private final Counter allocFailures;
   private final Fallback fallback;
   final Highatomic highatomic;
-  /** The one per-request context (single-threaded), reset by every entry point. */
-  private final AllocContext ac;
-  /** An allocation woke kswapd since {@link #takeKswapdWakeup()} last asked. */
-  private boolean kswapdPending;
-  /** The last request failed in the slow path before direct reclaim (its {@code noReclaim}). */
-  private boolean noReclaim;
+  private final AllocContext ac; // the one per-request context (single-threaded), reset by every entry point
+  private boolean kswapdPending; // an allocation woke kswapd since takeKswapdWakeup() last asked
+  private boolean noReclaim; // the last request failed in the slow path before direct reclaim
 
   // Sections that call the strategy or compaction hooks: rebuilt by wire().
   private SensitivityStrategy strategy;
   private CompactionHook compaction = CompactionHook.NONE;
-  /** The hook the slow path calls: {@link #compaction}, or the {@link Compaction} model. */
-  private CompactionHook wired = CompactionHook.NONE;
+  private CompactionHook wired = CompactionHook.NONE; // the slow path's: compaction, or the Compaction model
   /** The kernel's page migration, once attached (compaction runs only with it), or null. */
   PageMigration migration;
   final Metrics metrics;
   Pcp pcp;
-  /** The CMA area ({@code cma} bytes at the top of the highest zone), or null. */
-  private final Cma cma;
+  private final Cma cma; // the CMA area (cma bytes at the top of the highest zone), or null
   private GetPage getPage;
   private Slowpath slowpath;
 
@@ -119,7 +111,7 @@ public final class BuddyAllocator implements PageAllocator {
     SensitivityStrategy s = asi ? new PageblockSensitivity(ft, arch, classifier, metrics) : new NoSensitivity(metrics);
     int nrSens = s.nrSensitivities();
     this.zones = MmInit.freeAreaInit(zoneSpans, arch.nrFrames(), nrSens, nrCpus, reserved);
-    Zone[] byIndex = new Zone[3];
+    Zone[] byIndex = new Zone[Gfp.MAX_NR_ZONES];
     for (Zone z : zones) {
       byIndex[z.index] = z;
     }
@@ -350,6 +342,16 @@ public final class BuddyAllocator implements PageAllocator {
   public void cmaRelease(int cpu, long pfn, int nrPageblocks) {
     java.util.Objects.requireNonNull(cma, "cma_release: no CMA area (cma=0)").release(cpu, pfn, nrPageblocks,
         new ContigRange(this));
+  }
+
+  @Override
+  public int offlinePages(int cpu, long startPfn, long nrPages) {
+    return hotplug.offlinePages(cpu, startPfn, nrPages);
+  }
+
+  @Override
+  public int onlinePages(int cpu, long startPfn, long nrPages) {
+    return hotplug.onlinePages(cpu, startPfn, nrPages);
   }
 
   @Override

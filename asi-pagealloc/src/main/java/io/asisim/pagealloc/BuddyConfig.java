@@ -19,6 +19,10 @@ package io.asisim.pagealloc;
  *     has attached its page migration ({@code PageAllocator.attachMigration})
  * @param compactionProactiveness {@code vm.compaction_proactiveness} (0..100, kernel default 20; 0
  *     turns kcompactd's proactive compaction off)
+ * @param kernelcoreBytes the {@code kernelcore=} boot parameter in bytes (0: not given); with
+ *     {@code movablecoreBytes} it sizes ZONE_MOVABLE ({@link ZoneMovable})
+ * @param movablecoreBytes the {@code movablecore=} boot parameter in bytes (0: not given, so no
+ *     ZONE_MOVABLE unless {@code kernelcoreBytes} asks for one)
  */
 public record BuddyConfig(
     boolean asiPageblock,
@@ -31,7 +35,23 @@ public record BuddyConfig(
     long costFallback,
     int watermarkBoostFactor,
     boolean compaction,
-    int compactionProactiveness) {
+    int compactionProactiveness,
+    long kernelcoreBytes,
+    long movablecoreBytes) {
+
+  /** Without ZONE_MOVABLE (no {@code kernelcore=} nor {@code movablecore=}). */
+  public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,
+      int watermarkScaleFactor, long costPcp, long costBuddy, long costFallback, int watermarkBoostFactor,
+      boolean compaction, int compactionProactiveness) {
+    this(asiPageblock, cmaPageblocks, thpMinFree, minFreeKbytes, watermarkScaleFactor, costPcp, costBuddy, costFallback,
+        watermarkBoostFactor, compaction, compactionProactiveness, 0, 0);
+  }
+
+  /** This configuration with {@code kernelcore=}/{@code movablecore=} of {@code kernelcore}/{@code movablecore} bytes. */
+  public BuddyConfig withCore(long kernelcore, long movablecore) {
+    return new BuddyConfig(asiPageblock, cmaPageblocks, thpMinFree, minFreeKbytes, watermarkScaleFactor, costPcp,
+        costBuddy, costFallback, watermarkBoostFactor, compaction, compactionProactiveness, kernelcore, movablecore);
+  }
 
   /** With the kernel's default {@code vm.compaction_proactiveness}. */
   public BuddyConfig(boolean asiPageblock, int cmaPageblocks, boolean thpMinFree, long minFreeKbytes,

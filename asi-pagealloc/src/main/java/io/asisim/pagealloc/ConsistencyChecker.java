@@ -9,7 +9,7 @@ import io.asisim.api.mm.Migratetype;
  * the lists; every free block is an aligned {@code PageBuddy} head on the list of its pageblock's
  * freetype; every managed frame is covered by exactly one block (free, on a pcp list, in a pool
  * or allocated); no two free buddies below pageblock order were left unmerged; and under ASI every pageblock's
- * sensitivity equals its restricted-map state. Linear in memory size: run it periodically.
+ * sensitivity equals its restricted-map state; no pageblock of ZONE_MOVABLE is unmovable or reclaimable. Linear in memory size: run it periodically.
  */
 final class ConsistencyChecker {
   private final BuddyAllocator a;
@@ -29,12 +29,31 @@ final class ConsistencyChecker {
       if (r == null) {
         r = checkCoverage(z);
       }
+      if (r == null && z.index == io.asisim.api.mm.Gfp.ZONE_MOVABLE) {
+        r = checkMovable(z);
+      }
       if (r != null) {
         return "zone " + z.name + ": " + r;
       }
     }
     if (a.asi) {
       return checkSensitivityMapping();
+    }
+    return null;
+  }
+
+  /**
+   * ZONE_MOVABLE holds movable pages only: {@code gfp_zone()} lets no other request reach it, so no
+   * fallback ever claims one of its pageblocks for an unmovable or reclaimable type (the rule that
+   * makes the zone offlinable, docs/deviations.md).
+   */
+  private String checkMovable(Zone z) {
+    for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
+      int mt = ft.pbMigratetype(p);
+      if (mt == Migratetype.MIGRATE_UNMOVABLE || mt == Migratetype.MIGRATE_RECLAIMABLE) {
+        return "pageblock at pfn " + p + " of ZONE_MOVABLE is " + Migratetype.values()[mt].pagetypeinfoName()
+            + ": a kernel allocation reached the zone";
+      }
     }
     return null;
   }
@@ -228,8 +247,8 @@ final class ConsistencyChecker {
   private String checkSensitivityMapping() {
     for (Zone z : a.zones) {
       for (int p = z.startPfn; p < z.endPfn; p += FrameTable.PB_PAGES) {
-        if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
-          continue; // a pageblock holding boot-reserved frames is never flipped
+        if (PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0 || a.hotplug.isOffline(p)) {
+          continue; // boot-reserved frames are never flipped; offline memory has no memmap to judge
         }
         String r = pageblockMapping(a, p);
         if (r != null) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Seeds a {@link BuddyAllocator} with the free state of a real /proc/pagetypeinfo: zones sized
- * from their block counts and laid out contiguously from pfn 0 (DMA, DMA32, Normal, no holes),
+ * from their block counts and laid out contiguously from pfn 0 (DMA, DMA32, Normal, Movable, no holes),
  * the same number of pageblocks per migratetype, and exactly the same number of free blocks per
  * zone, migratetype and order. Every other managed frame is an allocated order-0 page owned by
  * "the rest of the system" (movable in movable pageblocks), which only a replayed free of a page
@@ -37,7 +37,7 @@ final class InitialState {
     for (PagetypeInfo.ZoneInfo z : info.zones()) {
       int idx = List.of(ZoneSpan.NAMES).indexOf(z.name());
       if (idx <= lastIndex) {
-        throw new IllegalArgumentException(where + ": zone " + z.name() + " out of order (valid: DMA, DMA32, Normal in that order)");
+        throw new IllegalArgumentException(where + ": zone " + z.name() + " out of order (valid: DMA, DMA32, Normal, Movable in that order)");
       }
       lastIndex = idx;
       long pages = z.totalBlocks() * FrameTable.PB_PAGES;

@@ -201,8 +201,8 @@ final class LocalConsistencyChecker {
 
   private String checkPageblock(int p) {
     Zone z = zoneContaining(p);
-    if (z == null || PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0) {
-      return null; // as the full check: a pageblock holding boot-reserved frames is never flipped
+    if (z == null || PfnRange.framesIn(a.reserved, p, p + FrameTable.PB_PAGES) > 0 || a.hotplug.isOffline(p)) {
+      return null; // as the full check: boot-reserved frames are never flipped, offline ones not judged
     }
     return ConsistencyChecker.pageblockMapping(a, p);
   }

@@ -378,7 +378,7 @@ final class UnmappedPool implements SensitivityStrategy {
       }
     }
     boolean mapped = arch.isRestrictedMapped(p);
-    if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
+    if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p) && !main.hotplug.isOffline(p))) {
       return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
           + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
     }
@@ -410,7 +410,7 @@ final class UnmappedPool implements SensitivityStrategy {
     for (int p = 0; p < ft.nrFrames; p++) {
       boolean in = contains(p);
       boolean mapped = arch.isRestrictedMapped(p);
-      if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p))) {
+      if (mapped != (in == wantMapped) && (in || !PfnRange.anyContains(main.reserved, p) && !main.hotplug.isOffline(p))) {
         return "pool: frame " + p + (in ? " in" : " outside") + " the " + pooled.name().toLowerCase()
             + " pool is " + (mapped ? "mapped" : "unmapped") + " in the restricted direct map";
       }

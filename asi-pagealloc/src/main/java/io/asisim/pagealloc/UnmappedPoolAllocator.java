@@ -194,6 +194,25 @@ public final class UnmappedPoolAllocator implements PageAllocator {
     main.cmaRelease(cpu, pfn, nrPageblocks);
   }
 
+  /** The pool's pages are unmovable to the buddy's migration: a block holding one is busy. */
+  @Override
+  public int offlinePages(int cpu, long startPfn, long nrPages) {
+    return main.offlinePages(cpu, startPfn, nrPages);
+  }
+
+  /**
+   * {@code online_pages()} of the buddy, then, with a sensitive pool, the block enters the
+   * restricted direct map: memory outside that pool is nonsensitive here, as all of it is at boot.
+   */
+  @Override
+  public int onlinePages(int cpu, long startPfn, long nrPages) {
+    int rc = main.onlinePages(cpu, startPfn, nrPages);
+    if (rc == 0 && pool.pooled() == Sensitivity.SENSITIVE && !main.arch.setRestrictedMapped(cpu, startPfn, nrPages, true)) {
+      throw new IllegalStateException("online_pages(): no page for a restricted page table");
+    }
+    return rc;
+  }
+
   @Override
   public boolean pgdatBalanced(int order, int highestZoneIdx) {
     return main.pgdatBalanced(order, highestZoneIdx);

@@ -1,5 +1,6 @@
 package io.asisim.pagealloc;
 
+import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Migratetype;
 
 /**
@@ -13,8 +14,11 @@ final class Watermarks {
 
   private Watermarks() {}
 
-  /** {@code sysctl_lowmem_reserve_ratio[]} for DMA, DMA32, Normal. */
-  static final int[] LOWMEM_RESERVE_RATIO = {256, 256, 32};
+  /** {@code sysctl_lowmem_reserve_ratio[]} for DMA, DMA32, Normal, Movable (0: no reserve). */
+  static final int[] LOWMEM_RESERVE_RATIO = {256, 256, 32, 0};
+
+  /** {@code SWAP_CLUSTER_MAX}: the least min watermark of ZONE_MOVABLE. */
+  static final long SWAP_CLUSTER_MAX = 32;
 
   /**
    * Runs {@code init_per_zone_wmark_min()} (and, when {@code cfg.thpMinFree()},
@@ -31,7 +35,7 @@ final class Watermarks {
     setupLowmemReserve(byIndex);
     setupPerZoneWmarks(zones, minFree, cfg.watermarkScaleFactor());
     if (cfg.thpMinFree() && cfg.minFreeKbytes() == 0) {
-      long rec = recommendedMinFreeKbytes(zones.length, nrFreeBufferPages(zones));
+      long rec = recommendedMinFreeKbytes(nrZonesUpToNormal(zones), nrFreeBufferPages(zones));
       if (rec > minFree) {
         minFree = rec;
         setupPerZoneWmarks(zones, minFree, cfg.watermarkScaleFactor());
@@ -47,10 +51,31 @@ final class Watermarks {
     return minFree;
   }
 
-  /** {@code nr_free_buffer_pages()}: managed pages above the high watermark, zones up to Normal. */
+  /**
+   * The populated zones {@code set_recommended_min_free_kbytes()} counts: those up to
+   * {@code gfp_zone(GFP_USER)}, since ZONE_MOVABLE only has movable pages and needs no
+   * fragmentation reserve.
+   */
+  static int nrZonesUpToNormal(Zone[] zones) {
+    int n = 0;
+    for (Zone z : zones) {
+      if (z.index <= Gfp.ZONE_NORMAL) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * {@code nr_free_buffer_pages()}: managed pages above the high watermark, in the zones of
+   * {@code gfp_zone(GFP_USER)}'s zonelist — up to Normal, so ZONE_MOVABLE does not count.
+   */
   static long nrFreeBufferPages(Zone[] zones) {
     long sum = 0;
     for (Zone z : zones) {
+      if (z.index > Gfp.ZONE_NORMAL) {
+        continue;
+      }
       long size = z.managedPages;
       if (size > z.wmarkHigh) {
         sum += size - z.wmarkHigh;
@@ -83,34 +108,46 @@ final class Watermarks {
     return rec << 2;
   }
 
-  /** {@code __setup_per_zone_wmarks()}. */
+  /**
+   * {@code __setup_per_zone_wmarks()}: {@code min_free_kbytes} shared by the zones other than
+   * ZONE_MOVABLE in proportion to their managed pages; ZONE_MOVABLE's min mark is capped to
+   * {@code clamp(managed / 1024, SWAP_CLUSTER_MAX, 128)} (__GFP_HIGH and PF_MEMALLOC requests do not
+   * need its pages), while its low-min and high-low deltas, which pace kswapd, are not capped.
+   */
   static void setupPerZoneWmarks(Zone[] zones, long minFreeKbytes, int scaleFactor) {
     long pagesMin = minFreeKbytes >> 2;
     long lowmem = 0;
     for (Zone z : zones) {
-      lowmem += z.managedPages;
+      if (z.index != Gfp.ZONE_MOVABLE) {
+        lowmem += z.managedPages;
+      }
     }
     for (Zone z : zones) {
       long tmp = lowmem == 0 ? 0 : pagesMin * z.managedPages / lowmem;
-      z.wmarkMin = tmp;
+      z.wmarkMin = z.index == Gfp.ZONE_MOVABLE ? Math.max(SWAP_CLUSTER_MAX, Math.min(128, z.managedPages / 1024)) : tmp;
       tmp = Math.max(tmp >> 2, z.managedPages * scaleFactor / 10000);
       z.wmarkLow = z.wmarkMin + tmp;
       z.wmarkHigh = z.wmarkLow + tmp;
     }
   }
 
-  /** {@code setup_per_zone_lowmem_reserve()}: upper zones' managed pages / ratio. */
+  /**
+   * {@code setup_per_zone_lowmem_reserve()}: for every zone below the top, the managed pages of the
+   * zones above it up to {@code j}, over the zone's {@code sysctl_lowmem_reserve_ratio}; a zone
+   * without managed pages, or with ratio 0, reserves nothing. Runs again whenever managed pages change.
+   */
   static void setupLowmemReserve(Zone[] byIndex) {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < Gfp.MAX_NR_ZONES - 1; i++) {
       Zone z = byIndex[i];
       if (z == null) {
         continue;
       }
+      boolean clear = LOWMEM_RESERVE_RATIO[i] == 0 || z.managedPages == 0;
       long managed = 0;
-      for (int j = i + 1; j < 3; j++) {
+      for (int j = i + 1; j < Gfp.MAX_NR_ZONES; j++) {
         Zone upper = byIndex[j];
         managed += upper == null ? 0 : upper.managedPages;
-        z.lowmemReserve[j] = z.managedPages == 0 ? 0 : managed / LOWMEM_RESERVE_RATIO[i];
+        z.lowmemReserve[j] = clear ? 0 : managed / LOWMEM_RESERVE_RATIO[i];
       }
     }
   }

@@ -13,7 +13,7 @@ package io.asisim.pagealloc;
 final class Zone {
   static final int NIL = -1;
 
-  /** {@code ZONE_DMA}, {@code ZONE_DMA32} or {@code ZONE_NORMAL}. */
+  /** {@code ZONE_DMA}, {@code ZONE_DMA32}, {@code ZONE_NORMAL} or {@code ZONE_MOVABLE}. */
   final int index;
   final String name;
   final int startPfn;
@@ -38,8 +38,8 @@ final class Zone {
   long watermarkBoost;
   /** {@code ZONE_BOOSTED_WATERMARK}: a boost happened; the next {@code rmqueue()} with ALLOC_KSWAPD wakes kswapd. */
   boolean boostedWatermark;
-  /** {@code lowmem_reserve[highest_zoneidx]}. */
-  final long[] lowmemReserve = new long[3];
+  /** {@code lowmem_reserve[highest_zoneidx]}, one per {@code MAX_NR_ZONES}. */
+  final long[] lowmemReserve = new long[io.asisim.api.mm.Gfp.MAX_NR_ZONES];
   long nrReservedHighatomic;
 
   // ---- compaction (struct zone's CONFIG_COMPACTION fields; Compaction) ----

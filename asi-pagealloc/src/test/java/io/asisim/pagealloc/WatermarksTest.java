@@ -16,7 +16,7 @@ class WatermarksTest {
     Zone dma32 = zone(1, "DMA32", 772917);
     Zone normal = zone(2, "Normal", 196608);
     Zone[] zones = {dma, dma32, normal};
-    long minFree = Watermarks.setup(zones, zones, BuddyConfig.defaults(false), 2);
+    long minFree = Watermarks.setup(zones, new Zone[] {dma, dma32, normal, null}, BuddyConfig.defaults(false), 2);
     // calculate_min_free_kbytes: int_sqrt(973365 * 4 * 16) = int_sqrt(62295360) = 7892 KB; then
     // set_recommended_min_free_kbytes: 512 * 3 zones * (2 + 9) = 16896 pages = 67584 KB, larger.
     assertThat(Watermarks.calculateMinFreeKbytes(973365)).isEqualTo(7892);
@@ -25,9 +25,9 @@ class WatermarksTest {
     assertThat(new long[] {dma.wmarkMin, dma.wmarkLow, dma.wmarkHigh}).containsExactly(66, 82, 98);
     assertThat(new long[] {dma32.wmarkMin, dma32.wmarkLow, dma32.wmarkHigh}).containsExactly(13416, 16770, 20124);
     assertThat(new long[] {normal.wmarkMin, normal.wmarkLow, normal.wmarkHigh}).containsExactly(3412, 4265, 5118);
-    // protection: (0, 3019, 3787) for DMA and (0, 0, 768) for DMA32
-    assertThat(dma.lowmemReserve).containsExactly(0, 3019, 3787);
-    assertThat(dma32.lowmemReserve).containsExactly(0, 0, 768);
+    // protection: (0, 3019, 3787, 3787) for DMA and (0, 0, 768, 768) for DMA32 (ZONE_MOVABLE empty)
+    assertThat(dma.lowmemReserve).containsExactly(0, 3019, 3787, 3787);
+    assertThat(dma32.lowmemReserve).containsExactly(0, 0, 768, 768);
     // pagesets: DMA batch 1, DMA32 batch 63 high 8385 (low 16770 / 2 CPUs)
     assertThat(dma.pcpBatch).isEqualTo(1);
     assertThat(dma32.pcpBatch).isEqualTo(63);

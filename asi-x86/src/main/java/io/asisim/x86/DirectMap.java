@@ -30,6 +30,8 @@ final class DirectMap {
   /** Whether permission changes of the unrestricted direct map are mirrored into the restricted one. */
   private final boolean mirror;
   private final ReadOnlyFrames ro;
+  /** Frames hot-removed ({@link #removeMemory}) and not added back. */
+  private final java.util.BitSet removed = new java.util.BitSet();
 
   /** Builds the boot kernel page tables; their frames come from the boot allocator. */
   DirectMap(PageTables pt, long nrFrames, CpuClocks clocks, Costs costs, MachineCounters counters, boolean asi,
@@ -186,6 +188,44 @@ final class DirectMap {
       ro.set(p, readOnly);
     }
     return true;
+  }
+
+  /**
+   * {@code arch_remove_memory()} → {@code kernel_physical_mapping_remove()} of an offlined block:
+   * its unrestricted direct-map leaves cleared, large leaves partly covered split first
+   * ({@code direct_map_splits}; the kernel leaves a partly covered leaf mapped, docs/deviations.md).
+   * With mirroring the restricted direct map's entries of the block go too; without it (the posted
+   * series lists hotplug as open) they stay, and a restricted CPU still reaches offline memory.
+   * On -ENOMEM nothing is changed.
+   */
+  boolean removeMemory(int cpu, long pfn, long count) {
+    if (!changeAttr(cpu, pfn, count, 0, Pte.PRESENT)) {
+      return false;
+    }
+    if (mirror && asi && !restrictedChange(cpu, pfn, count, UNMAP)) {
+      changeAttr(cpu, pfn, count, Pte.PRESENT, 0);
+      return false;
+    }
+    removed.set((int) pfn, (int) (pfn + count));
+    return true;
+  }
+
+  /**
+   * {@code arch_add_memory()} → {@code kernel_physical_mapping_init()}: the block's unrestricted
+   * leaves present again (the split tables stay). Nothing enters the restricted direct map: the
+   * onlined pages are sensitive.
+   */
+  boolean addMemory(int cpu, long pfn, long count) {
+    if (!changeAttr(cpu, pfn, count, Pte.PRESENT, 0)) {
+      return false;
+    }
+    removed.clear((int) pfn, (int) (pfn + count));
+    return true;
+  }
+
+  /** Whether {@code pfn} was hot-removed and not added back. */
+  boolean isHotRemoved(long pfn) {
+    return removed.get((int) pfn);
   }
 
   /**

@@ -347,6 +347,30 @@ public final class X86Machine implements Machine {
   }
 
   @Override
+  public boolean removeMemory(int cpu, long pfn, long count) {
+    checkRange(pfn, count);
+    if (changeLog != null) {
+      changeLog.frames(pfn, count); // the restricted map's rights against these frames changed
+      changeLog.translation(TlbOps.ALL_MM, AddressSpaces.directMapVa(pfn), count);
+    }
+    return directMap.removeMemory(cpu, pfn, count);
+  }
+
+  @Override
+  public boolean addMemory(int cpu, long pfn, long count) {
+    checkRange(pfn, count);
+    if (changeLog != null) {
+      changeLog.frames(pfn, count);
+    }
+    return directMap.addMemory(cpu, pfn, count);
+  }
+
+  @Override
+  public boolean isHotRemoved(long pfn) {
+    return pfn >= 0 && pfn < nrFrames && directMap.isHotRemoved(pfn);
+  }
+
+  @Override
   public boolean restrictedGrantsWrite(long pfn) {
     return pfn >= 0 && pfn < nrFrames && directMap.restrictedGrantsWrite(pfn);
   }

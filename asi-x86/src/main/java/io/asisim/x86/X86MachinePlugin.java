@@ -70,8 +70,9 @@ public final class X86MachinePlugin implements Plugin<Machine> {
             "with virt=kvm, estimate: length of one preemption of a vCPU, the host scheduler's slice "
                 + "(EEVDF base slice 0.75 ms x (1 + log2 8 host CPUs))"),
         ParamSpec.bool("mirror-physmap", false,
-            "mirror set_memory_ro()/set_memory_rw() of the direct map into the restricted direct map (false: the "
-                + "posted series, which leaves it writable: the checker reports it; docs/deviations.md)"),
+            "mirror set_memory_ro()/set_memory_rw() and memory hot-removal (arch_remove_memory()) of the direct map into "
+                + "the restricted direct map (false: the posted series, which leaves it writable and leaves removed memory's "
+                + "aliases: the checker reports both; docs/deviations.md)"),
         ParamSpec.bool("pv-tlb-flush", true,
             "with virt=kvm: KVM_FEATURE_PV_TLB_FLUSH, a shootdown sends no IPI to a preempted vCPU; the host "
                 + "flushes its whole TLB before it runs again (tlb_flushes_deferred)"));

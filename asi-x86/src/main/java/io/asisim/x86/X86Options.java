@@ -27,9 +27,10 @@ package io.asisim.x86;
  *     image's text is mapped by 2 MiB pages; a syscall/fault path touches entry code, the syscall
  *     table, VFS/mm and the scheduler, spread over about 8 of them.
  * @param virt bare metal ({@link Virt#NONE}) or a KVM guest and how the host runs it
- * @param mirrorPhysmap whether {@code set_memory_ro()}/{@code set_memory_rw()} on the unrestricted
- *     direct map are mirrored into the restricted one (false: the posted series, which leaves the
- *     restricted map writable; its cover letter lists the mirroring as open)
+ * @param mirrorPhysmap whether {@code set_memory_ro()}/{@code set_memory_rw()} and memory hot-removal
+ *     ({@code arch_remove_memory()}) on the unrestricted direct map are mirrored into the restricted
+ *     one (false: the posted series, which leaves the restricted map writable and removed memory's
+ *     aliases in place; its cover letter lists the mirroring as open)
  */
 public record X86Options(
     boolean cr3NoFlush,

@@ -129,6 +129,31 @@ public interface Kernel extends TransparentHugepages {
     throw unsupported("unloadModule");
   }
 
+  /** Pages per memory block ({@code memory_block_size_bytes()} / 4 KiB), 0 without memory hotplug. */
+  default long memoryBlockPages() {
+    return 0;
+  }
+
+  /** Memory blocks of the machine ({@code /sys/devices/system/memory/memory*}), 0 without memory hotplug. */
+  default long nrMemoryBlocks() {
+    return 0;
+  }
+
+  /**
+   * Hot removal by {@code pid} of memory block {@code block} (a sysfs {@code offline}, then
+   * {@code remove_memory()}): its pages migrated out and taken from their zone, then its direct
+   * map torn down. 0, {@code -EBUSY} (a page that cannot move; the block stays online) or
+   * {@code -EINVAL}.
+   */
+  default int removeMemoryBlock(int pid, long block) {
+    throw unsupported("removeMemoryBlock");
+  }
+
+  /** {@code add_memory()} and online of a block {@link #removeMemoryBlock} removed: 0 or {@code -EINVAL}. */
+  default int addMemoryBlock(int pid, long block) {
+    throw unsupported("addMemoryBlock");
+  }
+
   /**
    * {@code madvise(MADV_DONTNEED)} of {@code pages} pages at {@code va}: their pages are freed, the
    * mapping stays, and the next touch faults in a new zeroed page.

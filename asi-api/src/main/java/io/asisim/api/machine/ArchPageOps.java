@@ -97,6 +97,33 @@ public interface ArchPageOps {
   }
 
   /**
+   * {@code arch_remove_memory()} → {@code kernel_physical_mapping_remove()} (arch/x86/mm/init_64.c)
+   * of an offlined memory block: its frames leave the unrestricted direct map; whether the
+   * restricted direct map's aliases go too is the machine's choice (mirroring). Does not flush (the
+   * caller flushes, as {@code remove_pagetable()} ends in {@code flush_tlb_all()}). This default
+   * only changes the unrestricted direct map.
+   *
+   * @return {@code false}, with nothing changed, when a split found no page for its table
+   */
+  default boolean removeMemory(int cpu, long pfn, long count) {
+    return setDirectMapped(cpu, pfn, count, false);
+  }
+
+  /**
+   * {@code arch_add_memory()} → {@code kernel_physical_mapping_init()} of a block about to be
+   * onlined: its frames enter the unrestricted direct map again. The restricted direct map gets
+   * nothing: onlined memory is sensitive until a pageblock flips ({@code asi_map()}).
+   */
+  default boolean addMemory(int cpu, long pfn, long count) {
+    return setDirectMapped(cpu, pfn, count, true);
+  }
+
+  /** Whether frame {@code pfn} was hot-removed ({@link #removeMemory}) and not added back. By default false. */
+  default boolean isHotRemoved(long pfn) {
+    return false;
+  }
+
+  /**
    * {@code flush_tlb_kernel_range()} for the direct-map addresses of {@code [pfn, pfn+count)}:
    * flushes locally and shoots down every other CPU ({@code tlb_shootdowns},
    * {@code tlb_shootdown_ipis}), in every PCID that may cache kernel translations.

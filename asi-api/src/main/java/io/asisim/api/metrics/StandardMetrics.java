@@ -124,6 +124,13 @@ public final class StandardMetrics {
   public static final MetricDescriptor ASI_CMA_SENSITIVE_PAGEBLOCKS = m("asi_cma_sensitive_pageblocks", "count", NEITHER,
       "CMA pageblocks a device got while sensitive: not in the restricted direct map (the posted series does not integrate CMA)");
   /** The CMA counters. */
+  public static final MetricDescriptor MEMORY_OFFLINE = m("memory_offline", "count", NEITHER,
+      "memory blocks offlined and removed (offline_pages() then arch_remove_memory()); pages moved count in pgmigrate_success");
+  public static final MetricDescriptor MEMORY_OFFLINE_FAILED = m("memory_offline_failed", "count", LOWER,
+      "memory block offlines that failed with -EBUSY (a page that could not be migrated; isolation undone)");
+  public static final MetricDescriptor MEMORY_ONLINE = m("memory_online", "count", NEITHER,
+      "memory blocks added back and onlined (arch_add_memory() then online_pages())");
+
   public static final List<MetricDescriptor> CMA = List.of(CMA_ALLOC_SUCCESS, CMA_ALLOC_FAIL, CMA_BUSY_RETRIES,
       ASI_CMA_SENSITIVE_PAGEBLOCKS);
 
@@ -139,7 +146,8 @@ public final class StandardMetrics {
       THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
       COMPACT_MIGRATE_SCANNED, COMPACT_FREE_SCANNED, COMPACT_ISOLATED, COMPACT_STALL, COMPACT_FAIL, COMPACT_SUCCESS,
       COMPACT_DAEMON_WAKE, COMPACT_DAEMON_MIGRATE_SCANNED, COMPACT_DAEMON_FREE_SCANNED, CMA_ALLOC_SUCCESS,
-      CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS);
+      CMA_ALLOC_FAIL, CMA_BUSY_RETRIES, ASI_CMA_SENSITIVE_PAGEBLOCKS, MEMORY_OFFLINE, MEMORY_OFFLINE_FAILED,
+      MEMORY_ONLINE);
 
   /** The standard descriptor named {@code name} (families match their children), or null. */
   public static MetricDescriptor find(String name) {

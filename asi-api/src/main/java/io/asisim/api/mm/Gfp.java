@@ -94,10 +94,16 @@ public final class Gfp {
   /** {@code GFP_MOVABLE_SHIFT}. */
   public static final int GFP_MOVABLE_SHIFT = 3;
 
-  /** {@code ZONE_DMA}, {@code ZONE_DMA32}, {@code ZONE_NORMAL} indices, as {@link #gfpZone} returns. */
+  /**
+   * {@code ZONE_DMA}, {@code ZONE_DMA32}, {@code ZONE_NORMAL}, {@code ZONE_MOVABLE} indices of
+   * {@code enum zone_type} on x86-64 (no {@code ZONE_HIGHMEM}), as {@link #gfpZone} returns.
+   */
   public static final int ZONE_DMA = 0;
   public static final int ZONE_DMA32 = 1;
   public static final int ZONE_NORMAL = 2;
+  public static final int ZONE_MOVABLE = 3;
+  /** {@code MAX_NR_ZONES} of the model (no {@code ZONE_DEVICE}: device memory is not modelled). */
+  public static final int MAX_NR_ZONES = 4;
 
   /** The {@code __def_gfpflag_names} table: composites first, then single bits, then the extras. */
   private static final String[] NAMES = {
@@ -240,10 +246,12 @@ public final class Gfp {
   }
 
   /**
-   * {@code gfp_zone()} on x86-64: the highest zone the request may use — {@link #ZONE_DMA} for
-   * {@code __GFP_DMA}, {@link #ZONE_DMA32} for {@code __GFP_DMA32}, else {@link #ZONE_NORMAL}
-   * ({@code ZONE_MOVABLE}, chosen by {@code __GFP_HIGHMEM|__GFP_MOVABLE}, is never populated here,
-   * so such requests start at Normal as the zonelist walk does).
+   * {@code gfp_zone()} on x86-64, as its {@code GFP_ZONE_TABLE} resolves the zone bits: the highest
+   * zone the request may use — {@link #ZONE_DMA} for {@code __GFP_DMA}, {@link #ZONE_DMA32} for
+   * {@code __GFP_DMA32}, {@link #ZONE_MOVABLE} for {@code __GFP_HIGHMEM|__GFP_MOVABLE} (both bits,
+   * as {@link #GFP_HIGHUSER_MOVABLE} has: {@code __GFP_MOVABLE} alone or {@code __GFP_HIGHMEM}
+   * alone stay in Normal), else {@link #ZONE_NORMAL}. So only movable user requests may land in
+   * ZONE_MOVABLE; when it is not populated, the zonelist walk starts at the zone below.
    */
   public static int gfpZone(int gfpMask) {
     if ((gfpMask & __GFP_DMA) != 0) {
@@ -251,6 +259,9 @@ public final class Gfp {
     }
     if ((gfpMask & __GFP_DMA32) != 0) {
       return ZONE_DMA32;
+    }
+    if ((gfpMask & (__GFP_HIGHMEM | __GFP_MOVABLE)) == (__GFP_HIGHMEM | __GFP_MOVABLE)) {
+      return ZONE_MOVABLE;
     }
     return ZONE_NORMAL;
   }

@@ -9,6 +9,12 @@ public interface PageAllocator {
   /** Returned by {@link #alloc} when the request cannot be satisfied. */
   long NO_PAGE = -1;
 
+  /** {@code EBUSY} (include/uapi/asm-generic/errno-base.h), as {@link #offlinePages} returns it negated. */
+  int EBUSY = 16;
+
+  /** {@code EINVAL}, as {@link #offlinePages} and {@link #onlinePages} return it negated. */
+  int EINVAL = 22;
+
   /**
    * {@code __alloc_pages()}: a naturally aligned block of {@code 2^order} frames.
    *
@@ -268,6 +274,27 @@ public interface PageAllocator {
    */
   default long freePagesInBlocks(int minOrder) {
     return -1;
+  }
+
+  /**
+   * {@code offline_pages()} (mm/memory_hotplug.c) of a memory block {@code [startPfn, startPfn +
+   * nrPages)}, whole pageblocks of one zone: the range isolated, its movable pages migrated out,
+   * its pages taken out of the zone and the watermarks recomputed. 0, {@code -EBUSY} (a page that
+   * could not move; the isolation is undone) or {@code -EINVAL} (not one zone, or already
+   * offline). The caller then removes the range from the direct map. This default: {@code -EINVAL}
+   * (no memory hotplug).
+   */
+  default int offlinePages(int cpu, long startPfn, long nrPages) {
+    return -EINVAL;
+  }
+
+  /**
+   * {@code online_pages()} of a block {@link #offlinePages} took, after the caller mapped it again:
+   * its pages enter their zone as free pages, watermarks recomputed. 0 or {@code -EINVAL} (not an
+   * offline block). This default: {@code -EINVAL}.
+   */
+  default int onlinePages(int cpu, long startPfn, long nrPages) {
+    return -EINVAL;
   }
 
   /** Called once when the run ends, to sample end-of-run gauges such as {@code pool_stranded_pages}. */

@@ -105,7 +105,11 @@ class GfpTest {
     assertThat(Gfp.allowBlocking(Gfp.GFP_TRANSHUGE)).isTrue();
     assertThat(Gfp.gfpZone(Gfp.GFP_DMA)).isEqualTo(Gfp.ZONE_DMA);
     assertThat(Gfp.gfpZone(Gfp.GFP_KERNEL | Gfp.GFP_DMA32)).isEqualTo(Gfp.ZONE_DMA32);
-    assertThat(Gfp.gfpZone(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(Gfp.ZONE_NORMAL);
+    assertThat(Gfp.gfpZone(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(Gfp.ZONE_MOVABLE);
+    assertThat(Gfp.gfpZone(Gfp.GFP_TRANSHUGE)).isEqualTo(Gfp.ZONE_MOVABLE);
+    assertThat(Gfp.gfpZone(Gfp.GFP_KERNEL | Gfp.__GFP_MOVABLE)).isEqualTo(Gfp.ZONE_NORMAL);
+    assertThat(Gfp.gfpZone(Gfp.GFP_HIGHUSER)).isEqualTo(Gfp.ZONE_NORMAL);
+    assertThat(Gfp.gfpZone(Gfp.GFP_KERNEL)).isEqualTo(Gfp.ZONE_NORMAL);
     assertThat(Migratetype.HIGHATOMIC.pagetypeinfoName()).isEqualTo("HighAtomic");
     assertThat(Migratetype.ISOLATE.ordinal()).isEqualTo(5);
   }

@@ -14,7 +14,10 @@ import java.util.List;
  * ({@link Machine#isZeroed}) — the "zero before it becomes reachable restricted" rule of the
  * pageblock flip to nonsensitive ({@code __GFP_SENSITIVE} RFC) and of pool blocks returned to a
  * nonsensitive allocator; and a frame the restricted map lets a restricted CPU write must be
- * writable in the unrestricted one ({@code set_memory_ro()} mirrored). Two bits of state per frame (1 TiB: 64 MiB). Frames memblock reserved at
+ * writable in the unrestricted one ({@code set_memory_ro()} mirrored); and a hot-removed frame
+ * ({@link Machine#isHotRemoved}: {@code arch_remove_memory()} took it out of the unrestricted direct
+ * map) must be neither present in the restricted direct map nor cached by any CPU's restricted TLB
+ * entries (memory hotplug mirrored and flushed). Two bits of state per frame (1 TiB: 64 MiB). Frames memblock reserved at
  * boot (kernel image, boot page tables) are not allocator-managed and are skipped.
  *
  * <p>Limit: the zeroing rule is judged at the first check after the flip; a frame written through
@@ -32,6 +35,10 @@ final class RestrictedMapCheck {
   private final List<PfnRange> reserved;
   private final long[] wasSensitive;
   private final long[] wasMapped;
+  /** A hot-removed frame was judged in this check: its TLB entries are probed at the end. */
+  private boolean sawRemoved;
+  private String tlbViolation;
+  private final io.asisim.api.machine.TlbVisitor removedEntry = this::removedEntry;
 
   RestrictedMapCheck(Machine machine, PageAllocator allocator) {
     this.machine = machine;
@@ -48,6 +55,7 @@ final class RestrictedMapCheck {
 
   /** The whole walk; returns a violation, or {@code null}. */
   String check() {
+    sawRemoved = false;
     String bad = null;
     long p = next(0);
     while (p < nrFrames) {
@@ -67,7 +75,7 @@ final class RestrictedMapCheck {
       }
       p = next(p);
     }
-    return bad;
+    return tlbOfRemoved(bad);
   }
 
   /**
@@ -77,6 +85,7 @@ final class RestrictedMapCheck {
    */
   String checkFrames(ChangeLog log) {
     // every logged frame is judged, and the lowest bad one reported, as the ascending walk would
+    sawRemoved = false;
     String bad = null;
     long badPfn = Long.MAX_VALUE;
     for (int i = 0; i < log.nrFrameRanges(); i++) {
@@ -97,12 +106,51 @@ final class RestrictedMapCheck {
         p = stop;
       }
     }
-    return bad;
+    return tlbOfRemoved(bad);
+  }
+
+  /**
+   * When a hot-removed frame was judged and nothing else is wrong: every CPU's restricted TLB
+   * entries, none of which may cover a hot-removed frame after {@code arch_remove_memory()}'s flush.
+   */
+  private String tlbOfRemoved(String bad) {
+    if (bad != null || !sawRemoved) {
+      return bad;
+    }
+    tlbViolation = null;
+    for (int c = 0; c < machine.nrCpus() && tlbViolation == null; c++) {
+      machine.tlb().forEachRestrictedEntry(c, removedEntry);
+    }
+    return tlbViolation;
+  }
+
+  private void removedEntry(int cpu, long mm, long va, long pfn, int pageShift) {
+    if (tlbViolation != null) {
+      return;
+    }
+    long end = Math.min(nrFrames, pfn + (1L << (pageShift - 12)));
+    for (long f = Math.max(0, pfn); f < end; f++) {
+      if (machine.isHotRemoved(f)) {
+        tlbViolation = "restricted map: CPU " + cpu + "'s TLB still translates hot-removed pfn " + f
+            + " (no flush after arch_remove_memory())";
+        return;
+      }
+    }
   }
 
   /** Checks one allocator-owned frame; returns the first violation so far. */
   private String checkFrame(long p, boolean mapped, String bad) {
     boolean sensitive = allocator.sensitivity(p) == Sensitivity.SENSITIVE;
+    if (machine.isHotRemoved(p)) {
+      // offline memory: no sensitivity to judge, but nothing restricted may reach it
+      sawRemoved = true;
+      if (bad == null && mapped) {
+        bad = "restricted map: pfn " + p + " was hot-removed (arch_remove_memory()) but is still present in"
+            + " the restricted direct map (memory hotplug not mirrored)";
+      }
+      remember(p, sensitive, mapped);
+      return bad;
+    }
     if (bad == null) {
       if (sensitive && mapped) {
         bad = "restricted map: sensitive pfn " + p + " is present in the restricted direct map";

@@ -38,6 +38,7 @@ final class KernelInit {
   final HugeMemory huge;
   final Khugepaged khugepaged;
   final Modules modules;
+  final MemoryBlocks memoryBlocks;
   final Mmap mmap;
   final FileMap files;
   final Namei namei;
@@ -74,6 +75,7 @@ final class KernelInit {
     this.slab = new KernelSlab(machine.nrCpus(), vmscan, allocator, ctx.sensitivity(), ctx.metrics());
     vmscan.attachSlab(slab);
     this.modules = new Modules(machine, vmscan);
+    this.memoryBlocks = new MemoryBlocks(machine, allocator, ctx.metrics());
     this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
     vmscan.registerShrinker(huge::deferredSplitScan); // thp_shrinker_init(): the deferred split shrinker
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);

@@ -216,6 +216,32 @@ public final class SimKernel extends KernelPageCalls {
   }
 
   @Override
+  public long memoryBlockPages() {
+    return k.memoryBlocks.blockPages;
+  }
+
+  @Override
+  public long nrMemoryBlocks() {
+    return k.memoryBlocks.nrBlocks();
+  }
+
+  @Override
+  public int removeMemoryBlock(int pid, long block) {
+    int cpu = k.sched.enter(pid);
+    int rc = k.memoryBlocks.remove(cpu, block);
+    k.sched.returnToUser(cpu);
+    return rc;
+  }
+
+  @Override
+  public int addMemoryBlock(int pid, long block) {
+    int cpu = k.sched.enter(pid);
+    int rc = k.memoryBlocks.add(cpu, block);
+    k.sched.returnToUser(cpu);
+    return rc;
+  }
+
+  @Override
   public void setTransparentHugepage(int mode) {
     k.huge.setMode(mode);
     k.khugepaged.startStop(); // enabled_store() -> start_stop_khugepaged()

@@ -35,8 +35,10 @@ package io.asisim.sim.workload;
  *     over the files' {@code read-pages} runs ({@link Zipf})
  * @param khugepaged the {@code khugepaged/} tunables, written when THP is enabled and they differ
  *     from the kernel's defaults
+ * @param hotplugEvery every this many requests the top memory block (ZONE_MOVABLE's, with the
+ *     allocator's {@code movablecore}) is hot-removed, or added back if it was (0: never)
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
     int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta,
-    io.asisim.api.kernel.KhugepagedTunables khugepaged) {}
+    io.asisim.api.kernel.KhugepagedTunables khugepaged, int hotplugEvery) {}

@@ -76,6 +76,9 @@ public final class ServerMixPlugin implements Plugin<Workload> {
             "every N requests a device driver allocates a CMA buffer (dma_alloc_contiguous(); needs the allocator's "
                 + "cma area) and frees it N/2 requests later, while the page cache grows into the area (0: never)"),
         ParamSpec.integer("cma-pages", 2048, PageOrder.PAGEBLOCK_NR_PAGES, 1 << 26, "pages of such a buffer, a multiple of 512 (a pageblock)"),
+        ParamSpec.integer("hotplug-every", 0, 0, Integer.MAX_VALUE,
+            "every N requests the top memory block (128 MiB below 64 GiB, else 2 GiB; ZONE_MOVABLE's with the allocator's "
+                + "movablecore) is offlined and removed, or added back and onlined if it was (0: never; docs/workloads.md)"),
         ParamSpec.choice("read-distribution", "uniform", List.of("uniform", "zipf"),
             "which run of which file a request reads: uniform, or zipf (fio's random_distribution=zipf:THETA over "
                 + "all files' read-pages runs: a hot set that stays cached while the rest is reclaimed)"),
@@ -97,7 +100,7 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
         p.getInt("cma-every"), cmaPages(p.getInt("cma-pages")),
         p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0,
-        KhugepagedParams.from(p));
+        KhugepagedParams.from(p), p.getInt("hotplug-every"));
     return new ServerMixWorkload(sp, ctx.random("server-mix"));
   }
 

@@ -50,6 +50,8 @@ final class ServerMixWorkload implements Workload {
   private long[] droppedAt;
   /** Per server its loaded module's handle, -1 for none. */
   private int[] modules;
+  /** The memory block hot-removed by {@code hotplug-every}, or -1. */
+  private long removedBlock = -1;
   private int[] files;
   private long filePages;
   private int[][] fds;
@@ -176,6 +178,23 @@ final class ServerMixWorkload implements Workload {
       }
       modules[s] = k.loadModule(pid, p.modulePages());
     }
+    if (p.hotplugEvery() > 0 && index % p.hotplugEvery() == p.hotplugEvery() - 1) {
+      hotplug(k, pid);
+    }
+  }
+
+  /**
+   * An administrator (or a balloon driver) hot-removes the top memory block, where ZONE_MOVABLE is
+   * with {@code movablecore}, and adds it back {@code hotplug-every} requests later; a removal that
+   * fails with -EBUSY ({@code memory_offline_failed}) is tried again at the next turn.
+   */
+  private void hotplug(Kernel k, int pid) {
+    if (removedBlock >= 0) {
+      k.addMemoryBlock(pid, removedBlock);
+      removedBlock = -1;
+    } else if (k.removeMemoryBlock(pid, k.nrMemoryBlocks() - 1) == 0) {
+      removedBlock = k.nrMemoryBlocks() - 1;
+    }
   }
 
   /**
@@ -229,6 +248,10 @@ final class ServerMixWorkload implements Workload {
 
   @Override
   public void tearDown(Kernel k) {
+    if (removedBlock >= 0) {
+      k.addMemoryBlock(servers[0], removedBlock);
+      removedBlock = -1;
+    }
     if (cmaBuffer >= 0) {
       k.cmaRelease(0, cmaBuffer, cmaPageblocks());
       cmaBuffer = -1;

@@ -38,6 +38,9 @@ class ForwardingMachine implements Machine {
     return m.setDirectMapped(cpu, pfn, count, present);
   }
   @Override public boolean isDirectMapped(long pfn) { return m.isDirectMapped(pfn); }
+  @Override public boolean removeMemory(int cpu, long pfn, long count) { return m.removeMemory(cpu, pfn, count); }
+  @Override public boolean addMemory(int cpu, long pfn, long count) { return m.addMemory(cpu, pfn, count); }
+  @Override public boolean isHotRemoved(long pfn) { return m.isHotRemoved(pfn); }
   @Override public void flushKernelRange(int cpu, long pfn, long count) { m.flushKernelRange(cpu, pfn, count); }
   // the kernel's calls (a machine-kind mutant wraps the machine of the whole variant)
   @Override public void runUser(int cpu, long cycles, int dataPages, int textPages) {

@@ -77,10 +77,10 @@ class ShippedCombinationsTest {
   /**
    * Issue 18: every discrete value of every shipped allocator parameter (booleans both ways,
    * every choice, and the values of ranges that pick another path: the pool's shrinker returning
-   * sub-pageblock, 2 MiB or only 4 MiB blocks, and a CMA area) runs the kernel-build mix and
+   * sub-pageblock, 2 MiB or only 4 MiB blocks, a CMA area, and a ZONE_MOVABLE) runs the kernel-build mix and
    * {@code alloc-stress} with blocking-only and atomic-heavy request mixes under the checker. A
    * plugin's own parameters are crossed (both pooled classes x both shrink mapping changes x
-   * direct-map removal); {@code thp} and {@code cma}, shared by every allocator, take their other
+   * direct-map removal); {@code thp}, {@code cma} and {@code movablecore}, shared by every allocator, take their other
    * value once. alloc-stress runs at 256 MiB, where DMA32 is large enough for a HIGHATOMIC
    * reserve, and runs out of memory so that refills of every order and shrinks happen.
    */
@@ -115,9 +115,10 @@ class ShippedCombinationsTest {
         }
       }
     }
-    // buddy, pageblock-migratetype: defaults, compaction=false, thp=false, cma=8M; unmapped-pool:
-    // pooled x unmap-direct-map x shrink-min-order x compaction (2 x 2 x 3 x 2) and the same two
-    assertThat(runs).isEqualTo(3 * (4 + 4 + 24 + 2));
+    // buddy, pageblock-migratetype: defaults, compaction=false, thp=false, cma=8M, movablecore=32M
+    // (a ZONE_MOVABLE); unmapped-pool: pooled x unmap-direct-map x shrink-min-order x compaction
+    // (2 x 2 x 3 x 2) and the same three
+    assertThat(runs).isEqualTo(3 * (5 + 5 + 24 + 3));
     LOG.info("{} allocator parameter combinations checked", runs / 3);
   }
 
@@ -188,10 +189,10 @@ class ShippedCombinationsTest {
 
   /** Paths the boolean and choice values do not name: a CMA area, and the pool's shrink orders. */
   private static final Map<String, List<String>> PATH_VALUES =
-      Map.of("cma", List.of("0", "8M"), "shrink-min-order", List.of("0", "9", "10"));
+      Map.of("cma", List.of("0", "8M"), "movablecore", List.of("0", "32M"), "shrink-min-order", List.of("0", "9", "10"));
 
   /** The allocator parameters every allocator declares: each other value runs once, on the defaults. */
-  private static final Set<String> COMMON = Set.of("thp", "cma");
+  private static final Set<String> COMMON = Set.of("thp", "cma", "movablecore");
 
   /** The plugin's own discrete values crossed, then each other value of a {@link #COMMON} one alone. */
   private static List<Map<String, String>> discreteCombinations(List<ParamSpec> specs) {
