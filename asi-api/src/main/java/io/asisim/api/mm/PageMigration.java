@@ -68,4 +68,14 @@ public interface PageMigration {
   default boolean splitFolio(int cpu, long head, int order) {
     return false;
   }
+
+  /**
+   * Whether the large folio at {@code head} (one {@link #folioOrder} accepted) is on the deferred
+   * split queue and partially mapped ({@code !list_empty(&folio->_deferred_list) &&
+   * folio_test_partially_mapped(folio)}): {@code migrate_pages_batch()} then splits it
+   * ({@link #splitFolio}) before it allocates a target. This default answers false.
+   */
+  default boolean folioPartiallyMapped(long head) {
+    return false;
+  }
 }

@@ -252,6 +252,40 @@ class MigrateRmapTest {
   }
 
   /**
+   * The THP of {@link #aThpWithNoOrder9TargetIsSplitAndItsMappedPagesMove}, queued for the deferred
+   * split, with order-9 targets free: {@code migrate_pages_batch()} splits it before it asks for a
+   * target (Linux 6.10/6.12, {@code folio_test_partially_mapped()}), so the counts are the same:
+   * {@code thp_migration_fail} 1, {@code thp_migration_split} 1, {@code thp_migration_success} 0,
+   * the 500 mapped pages moved one by one.
+   */
+  @Test
+  void aQueuedPartiallyMappedThpIsSplitFirst() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    baseline();
+    long va = k.mmapAnon(pid, 512);
+    k.touch(pid, va, true);
+    assertThat(as.translate(mm(pid), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
+    k.madviseDontneed(pid, va + 100 * PAGE, 12);
+    long moved = m.get("pgmigrate_success");
+
+    takeArea();
+
+    assertThat(m.get("thp_migration_success")).isZero();
+    assertThat(m.get("thp_migration_fail")).isEqualTo(1);
+    assertThat(m.get("thp_migration_split")).isEqualTo(1);
+    assertThat(m.get("thp_split_page")).isEqualTo(1);
+    assertThat(m.get("pgmigrate_success") - moved).as("the 500 mapped pages").isEqualTo(500);
+    for (int i = 0; i < 512; i++) {
+      long pa = as.translate(mm(pid), false, va + i * PAGE);
+      assertThat(pa).as("page %d", i).isLessThan(i >= 100 && i < 112 ? 0 : CMA_BASE);
+      assertThat(as.leafShift(mm(pid), false, va + i * PAGE)).isNotEqualTo(21);
+    }
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /**
    * Under ASI ({@code pageblock-migratetype}) the THP folio moves to an order-9 block of its own
    * pageblock's sensitivity: a user page's block is sensitive, and so is the target's.
    */
