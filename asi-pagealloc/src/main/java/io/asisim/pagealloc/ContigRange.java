@@ -33,9 +33,10 @@ import io.asisim.api.mm.Sensitivity;
  * follows, docs/deviations.md). The range is handed out as it is: the posted series does not
  * integrate CMA, so its pageblocks keep whatever sensitivity they had (reported by {@link Cma}).
  * Migration targets are allocated without direct reclaim or compaction (the kernel's
- * {@code alloc_migration_target()} may do both; here the allocator cannot reclaim). Not modelled:
- * {@code reclaim_clean_pages_from_list()} before each {@code migrate_pages()} (clean page-cache
- * pages dropped instead of migrated; docs/deviations.md).
+ * {@code alloc_migration_target()} may do both; here the allocator cannot reclaim). Before each
+ * {@code migrate_pages()}, {@code reclaim_clean_pages_from_list()} drops the clean page-cache pages
+ * of the batch instead ({@link MigratePages#reclaimClean}; the kernel model drops the unmapped ones,
+ * docs/deviations.md).
  */
 final class ContigRange {
   /** {@code __alloc_contig_migrate_range()}: {@code migrate_pages()} calls on a batch's leftovers before {@code -EBUSY} ({@code ++tries == 5}). */
@@ -209,6 +210,7 @@ final class ContigRange {
         rc = -PageAllocator.EBUSY;
         break;
       }
+      n = migrate.reclaimClean(cpu, list, n); // clean page cache dropped, not migrated
       rc = migrate.migrate(cpu, list, n, target); // moved pages freed to the isolate lists
       if (rc == MigratePages.ENOMEM) {
         break;

@@ -202,6 +202,28 @@ final class MigratePages {
     return left;
   }
 
+  /**
+   * {@code reclaim_clean_pages_from_list()} on {@code pages[0..n)} before {@code alloc_contig_range()}'s
+   * {@link #migrate}: each order-0 page of the kernel's that {@link PageMigration#reclaimClean}
+   * drops is freed (to the isolate lists) and leaves the list, counted in no {@code pgmigrate_*}.
+   * Returns how many are left, in order ({@code cc->nr_migratepages -= nr_reclaimed}).
+   */
+  int reclaimClean(int cpu, int[] pages, int n) {
+    if (migration == null) {
+      return n;
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int p = pages[i];
+      if ((fa.ft.stateOf(p) & FrameTable.ORDER_MASK) == 0 && !isPreexisting(p) && migration.reclaimClean(cpu, p)) {
+        pcp.freeFrozenPages(fa, cpu, p, 0);
+      } else {
+        pages[m++] = p;
+      }
+    }
+    return m;
+  }
+
   /** {@code try_to_unmap_flush()} of the batch, then {@code folio_put()} of each old folio. */
   private void finish(int cpu, int[] folios, int n, long basePages) {
     if (n == 0) {

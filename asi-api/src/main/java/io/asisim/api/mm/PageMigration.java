@@ -78,4 +78,15 @@ public interface PageMigration {
   default boolean folioPartiallyMapped(long head) {
     return false;
   }
+
+  /**
+   * {@code reclaim_clean_pages_from_list()} (mm/vmscan.c), which {@code alloc_contig_range()} runs
+   * on its isolated pages before each {@code migrate_pages()}: if the order-0 page at {@code pfn}
+   * ({@link #movable} accepted it) is a clean evictable page-cache page the kernel can drop instead
+   * of migrating, it leaves the page cache and true is returned; the caller frees the frame. This
+   * default drops nothing.
+   */
+  default boolean reclaimClean(int cpu, long pfn) {
+    return false;
+  }
 }

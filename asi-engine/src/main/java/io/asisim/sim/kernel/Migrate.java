@@ -41,9 +41,10 @@ final class Migrate implements PageMigration {
   private final AsiPlugins plugins;
   private final HugeMemory huge;
   private final Rmap rmap;
+  private final Vmscan vmscan;
 
   Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
-      HugeMemory huge) {
+      HugeMemory huge, Vmscan vmscan) {
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -54,6 +55,7 @@ final class Migrate implements PageMigration {
     this.plugins = plugins;
     this.huge = huge;
     this.rmap = new Rmap(tasks);
+    this.vmscan = vmscan;
   }
 
   @Override
@@ -113,6 +115,12 @@ final class Migrate implements PageMigration {
       plugins.accessLost(cpu, m, src);
     }
     plugins.fileAccessLost(cpu, tasks, file, src);
+  }
+
+  /** {@code reclaim_clean_pages_from_list()}: an unmapped page-cache page is dropped ({@link Vmscan#reclaimClean}). */
+  @Override
+  public boolean reclaimClean(int cpu, long pfn) {
+    return vmscan.reclaimClean(cpu, pfn);
   }
 
   @Override

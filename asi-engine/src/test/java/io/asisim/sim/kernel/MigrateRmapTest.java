@@ -167,6 +167,37 @@ class MigrateRmapTest {
   }
 
   /**
+   * A page-cache page read into the area and then unmapped: {@code reclaim_clean_pages_from_list()}
+   * drops it before {@code migrate_pages()} ({@code pagecache_evictions} 1, {@code pgmigrate_success}
+   * 0), so the next fault reads it in again ({@code pagecache_misses} 1), below the area.
+   */
+  @Test
+  void anUnmappedPageCachePageIsDroppedNotMigrated() {
+    boot(false);
+    int file = k.createFile(4, true);
+    int a = k.spawn();
+    baseline();
+    long va = k.mmapFile(a, file, 4);
+    k.touch(a, va, false);
+    assertThat(as.translate(mm(a), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
+    k.munmap(a, va, 4);
+    long moved = m.get("pgmigrate_success");
+    long evicted = m.get("pagecache_evictions");
+    long misses = m.get("pagecache_misses");
+
+    takeArea();
+
+    assertThat(m.get("pgmigrate_success") - moved).isZero();
+    assertThat(m.get("pagecache_evictions") - evicted).isEqualTo(1);
+    assertThat(checker.checkFunctional()).isNull();
+    long vb = k.mmapFile(a, file, 4);
+    k.touch(a, vb, false);
+    assertThat(m.get("pagecache_misses") - misses).as("read in again").isEqualTo(1);
+    assertThat(as.translate(mm(a), false, vb)).isLessThan(CMA_BASE);
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /**
    * A PMD-mapped THP shared by parent and child after fork moves whole to an order-9 target below
    * the area: both PMDs map the copy (2 MiB leaves), 512 pages copied, {@code pgmigrate_success}
    * 512, {@code thp_migration_success} 1, nothing split.
