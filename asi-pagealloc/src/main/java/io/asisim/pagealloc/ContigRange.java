@@ -69,8 +69,21 @@ final class ContigRange {
   /** A batch's leftover pages ({@code cc->migratepages} after {@code migrate_pages()}), retried. */
   private int[] retry = new int[0];
 
-  /** Over the allocator's current sections (its pcp lists, its page migration). */
+  /**
+   * Whether {@code reclaim_clean_pages_from_list()} runs before each {@code migrate_pages()}:
+   * {@code __alloc_contig_migrate_range()} calls it, memory hotplug's {@code do_migrate_range()}
+   * does not (it migrates page cache too).
+   */
+  private final boolean reclaimClean;
+
+  /** {@code alloc_contig_range()} over the allocator's current sections (its pcp lists, its page migration). */
   ContigRange(BuddyAllocator a) {
+    this(a, true);
+  }
+
+  /** The same, for memory hotplug's offline when {@code reclaimClean} is false ({@code do_migrate_range()}). */
+  ContigRange(BuddyAllocator a, boolean reclaimClean) {
+    this.reclaimClean = reclaimClean;
     this.a = a;
     this.fa = a.fa;
     this.pcp = a.pcp;
@@ -210,7 +223,9 @@ final class ContigRange {
         rc = -PageAllocator.EBUSY;
         break;
       }
-      n = migrate.reclaimClean(cpu, list, n); // clean page cache dropped, not migrated
+      if (reclaimClean) {
+        n = migrate.reclaimClean(cpu, list, n); // clean page cache dropped, not migrated
+      }
       rc = migrate.migrate(cpu, list, n, target); // moved pages freed to the isolate lists
       if (rc == MigratePages.ENOMEM) {
         break;
