@@ -3,13 +3,15 @@ package io.asisim.pagealloc;
 import io.asisim.api.metrics.Counter;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.metrics.StandardMetrics;
+import io.asisim.api.mm.PageAllocator;
 
 /**
  * The CMA area and {@code cma_alloc()} / {@code cma_release()} (mm/cma.c): a bitmap of the area's
  * pageblocks (the area's {@code order_per_bit} is pageblock order here, so a request is whole
  * pageblocks), a first-fit search for a free run, {@code alloc_contig_range()} on it
  * ({@link ContigRange}), and on {@code -EBUSY} the next run after the busy one's start, once over
- * the area (the kernel retries the whole area a few times after a sleep; a simulated run has no
+ * the area; any other error ({@code -ENOMEM}: no migration target) ends the request, as
+ * {@code cma_alloc()}'s {@code if (ret != -EBUSY) break;} does (the kernel retries the whole area a few times after a sleep; a simulated run has no
  * one to wait for). {@code cma_alloc_success} and {@code cma_alloc_fail} count requests, as the
  * kernel's vmstat events do; {@code cma_busy_retries} counts runs that were busy.
  *
@@ -52,7 +54,8 @@ final class Cma {
     }
     for (int start = nextFreeRun(0, nrPageblocks); start >= 0; start = nextFreeRun(start + 1, nrPageblocks)) {
       int pfn = base + start * FrameTable.PB_PAGES;
-      if (range.alloc(cpu, pfn, pfn + nrPageblocks * FrameTable.PB_PAGES)) {
+      int rc = range.alloc(cpu, pfn, pfn + nrPageblocks * FrameTable.PB_PAGES);
+      if (rc == 0) {
         for (int i = 0; i < nrPageblocks; i++) {
           used[start + i] = true;
           if (range.sensitive(pfn + i * FrameTable.PB_PAGES)) {
@@ -61,6 +64,9 @@ final class Cma {
         }
         success.inc();
         return pfn;
+      }
+      if (rc != -PageAllocator.EBUSY) {
+        break; // cma_alloc() tries the next run only on -EBUSY: -ENOMEM ends it (cma_alloc_fail)
       }
       busy.inc();
     }

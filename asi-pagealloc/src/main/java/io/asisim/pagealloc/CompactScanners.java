@@ -112,7 +112,7 @@ final class CompactScanners {
   boolean migratePages(CompactControl cc, MigratePages.Target target) {
     int n = cc.nrMigratepages;
     cc.nrMigratepages = 0;
-    return migrate.migrate(cc.cpu, cc.migratepages, n, target) == n;
+    return migrate.migrate(cc.cpu, cc.migratepages, n, target) == 0; // no folio failed, no -ENOMEM
   }
 
   /** {@code compaction_alloc()} over {@code cc}'s isolated free pages, as {@link #migratePages} asks for targets. */

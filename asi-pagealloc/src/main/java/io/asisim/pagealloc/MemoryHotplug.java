@@ -62,7 +62,9 @@ final class MemoryHotplug {
       // PageReserved, or a CMA pageblock, which has_unmovable_pages() calls unmovable for MEMORY_OFFLINE
       return -PageAllocator.EBUSY;
     }
-    if (!new ContigRange(a).alloc(cpu, start, end)) {
+    // do_migrate_range(): no reclaim_clean_pages_from_list(), page cache migrated too
+    if (new ContigRange(a, false).alloc(cpu, start, end) != 0) {
+      // offline_pages() retries do_migrate_range() until a signal; -ENOMEM or -EBUSY here is a busy block
       return -PageAllocator.EBUSY;
     }
     offline.set(start >>> FrameTable.PB_ORDER, end >>> FrameTable.PB_ORDER);

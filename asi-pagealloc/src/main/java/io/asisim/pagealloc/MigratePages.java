@@ -16,14 +16,17 @@ import io.asisim.api.mm.PageMigration;
  * the rest of the system ({@link Preexisting}: order-0 pages, the seeding knows no folios), which
  * move inside the allocator.
  *
- * <p>A large folio (only {@code alloc_contig_range()} isolates one) asks for a target of its own
- * order; without one ({@code -ENOMEM}) it counts {@code thp_migration_fail} and is split
- * ({@code try_split_folio()}, {@code thp_migration_split}), and its mapped pages are migrated as
+ * <p>A large folio (only {@code alloc_contig_range()} isolates one) on the deferred split queue and
+ * partially mapped is split first; another asks for a target of its own order and without one
+ * ({@code -ENOMEM}) is split; either way it counts {@code thp_migration_fail} and
+ * {@code thp_migration_split} ({@code try_split_folio()}), and its mapped pages are migrated as
  * order-0 pages in a second batch after the first, as {@code migrate_pages()} retries
  * {@code split_folios}. A folio that cannot be split, or an order-0 page without a target, ends the
- * batch: its pages count {@code pgmigrate_fail}, the folios after it go back untried
- * ({@code putback_movable_pages()}), as {@code migrate_pages_batch()}'s {@code -ENOMEM} case does.
- * {@code pgmigrate_success} counts base pages ({@code stats->nr_succeeded += nr_pages}).
+ * batch with {@code -ENOMEM}: its pages count {@code pgmigrate_fail}, the folios after it and the
+ * split pages go back untried ({@code putback_movable_pages()}). {@code pgmigrate_success} counts
+ * base pages ({@code stats->nr_succeeded += nr_pages}); a split folio's unmapped pages are freed by
+ * the split ({@code __split_huge_page()} frees zapped tail pages when it splits to a list, Linux
+ * 6.12 "mm: free zapped tail pages when splitting isolated thp") and count neither.
  */
 final class MigratePages {
   /** The frame state of an allocated movable order-0 page: what a migration scanner may isolate. */
@@ -61,6 +64,12 @@ final class MigratePages {
   private Counter thpSplit;
   /** The mapped pages of folios split in this call ({@code split_folios}), migrated after the batch. */
   private int[] split = new int[0];
+  /** Pages of {@link #split} the split batch could not move, {@link #nrLeft} of them. */
+  private int[] left = new int[0];
+  private int nrLeft;
+
+  /** {@code -ENOMEM}, as {@link #migrate} returns it. */
+  static final int ENOMEM = -12;
 
   MigratePages(FreeArea fa, Pcp pcp, ArchPageOps arch, PageMigration migration, Preexisting preexisting,
       Metrics metrics) {
@@ -99,19 +108,44 @@ final class MigratePages {
   }
 
   /**
-   * Moves the folios {@code pages[0..n)} (heads; their orders are the frame table's) on
-   * {@code cpu}, in order, until one finds no target and cannot be split. Returns how many base
-   * pages moved (a split folio's pages that moved included).
+   * {@code migrate_pages()} of the folios {@code pages[0..n)} (heads; their orders are the frame
+   * table's) on {@code cpu}, one {@code migrate_pages_batch()} in order. A large folio on the
+   * deferred split queue and partially mapped ({@link PageMigration#folioPartiallyMapped}) is split
+   * before a target is asked for, as {@code migrate_pages_batch()} does since Linux 6.10 ("mm/migrate:
+   * split source folio if it is on deferred split list", narrowed to
+   * {@code folio_test_partially_mapped()} in 6.12): {@code nr_failed++}, {@code thp_migration_fail}
+   * and {@code thp_migration_split}, its mapped pages join {@code split_folios}; a folio that cannot
+   * be split is migrated whole. Without a target a large folio is split the same way
+   * ({@code -ENOMEM} case); a folio that cannot be split, or an order-0 page without a target, ends
+   * the batch with {@code -ENOMEM}: its pages count {@code pgmigrate_fail}, the folios after it and
+   * every split folio's pages go back untried ({@code list_splice_tail(&split_folios, &ret_folios)}).
+   * Otherwise {@code split_folios} is migrated in one more batch, whose failures are not returned
+   * ("failure isn't counted since all split folios of a large folio is counted as 1 failure
+   * already"), and the pages it could not move are left for the caller: {@link #nrLeft} of them in
+   * {@link #left} ({@code list_splice(&ret_folios, from)}).
+   *
+   * @return {@code -ENOMEM}, or the number of folios not migrated (a split one counts 1)
    */
   int migrate(int cpu, int[] pages, int n, Target target) {
     int nrSplit = 0;
+    int nrFailed = 0;
     int moved = 0;
     long movedPages = 0;
+    nrLeft = 0;
+    int rc = 0;
     for (int i = 0; i < n; i++) {
       int src = pages[i];
       int order = fa.ft.stateOf(src) & FrameTable.ORDER_MASK;
+      if (order > 1 && migration.folioPartiallyMapped(src) && migration.splitFolio(cpu, src, order)) {
+        nrFailed++; // split before a target is allocated: its pages are retried in split_folios
+        thpFail.inc();
+        thpSplit.inc();
+        nrSplit = collectSplit(src, order, nrSplit);
+        continue;
+      }
       int dst = target.alloc(src, order, n - i);
       if (dst < 0) {
+        nrFailed++;
         if (order > 0) {
           thpFail.inc(); // stats->nr_thp_failed, split or not
           if (migration.splitFolio(cpu, src, order)) { // try_split_folio(): its pages join split_folios
@@ -121,6 +155,7 @@ final class MigratePages {
           }
         }
         migrateFailed.add(1L << order); // -ENOMEM: the rest go back untried
+        rc = ENOMEM;
         break;
       }
       if (order > 0) {
@@ -136,22 +171,57 @@ final class MigratePages {
       movedPages += 1L << order;
     }
     finish(cpu, pages, moved, movedPages);
-    if (nrSplit == 0) {
-      return (int) movedPages;
+    if (rc < 0 || nrSplit == 0) {
+      return rc < 0 ? rc : nrFailed; // on -ENOMEM the split folios' pages go back untried
     }
-    // migrate_pages(): the split folios' pages, one more batch of order-0 pages
+    // migrate_pages(): the split folios' pages, one more batch of order-0 pages, tried once
     int m = 0;
     for (int i = 0; i < nrSplit; i++) {
       int dst = target.alloc(split[i], 0, nrSplit - i);
       if (dst < 0) {
-        migrateFailed.inc();
+        migrateFailed.inc(); // stats->nr_failed_pages of the split batch: counted, not returned
+        for (int j = i; j < nrSplit; j++) { // the failed page and the rest: ret_folios, back to from
+          left[nrLeft++] = split[j];
+        }
         break;
       }
       migration.migrate(cpu, split[i], dst);
       split[m++] = split[i];
     }
     finish(cpu, split, m, m);
-    return (int) movedPages + m;
+    return nrFailed;
+  }
+
+  /** How many pages {@link #migrate} left in {@link #left} ({@code from} after the call), when it did not return {@code -ENOMEM}. */
+  int nrLeft() {
+    return nrLeft;
+  }
+
+  /** The pages {@link #migrate} left ({@link #nrLeft} of them): a split folio's pages that found no target. */
+  int[] left() {
+    return left;
+  }
+
+  /**
+   * {@code reclaim_clean_pages_from_list()} on {@code pages[0..n)} before {@code alloc_contig_range()}'s
+   * {@link #migrate}: each order-0 page of the kernel's that {@link PageMigration#reclaimClean}
+   * drops is freed (to the isolate lists) and leaves the list, counted in no {@code pgmigrate_*}.
+   * Returns how many are left, in order ({@code cc->nr_migratepages -= nr_reclaimed}).
+   */
+  int reclaimClean(int cpu, int[] pages, int n) {
+    if (migration == null) {
+      return n;
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int p = pages[i];
+      if ((fa.ft.stateOf(p) & FrameTable.ORDER_MASK) == 0 && !isPreexisting(p) && migration.reclaimClean(cpu, p)) {
+        pcp.freeFrozenPages(fa, cpu, p, 0);
+      } else {
+        pages[m++] = p;
+      }
+    }
+    return m;
   }
 
   /** {@code try_to_unmap_flush()} of the batch, then {@code folio_put()} of each old folio. */
@@ -172,6 +242,7 @@ final class MigratePages {
   private int collectSplit(int head, int order, int n) {
     if (split.length < n + (1 << order)) {
       split = java.util.Arrays.copyOf(split, n + (1 << order)); // once per order: the buffer stays
+      left = new int[split.length];
     }
     for (int p = head; p < head + (1 << order); p++) {
       if (movable(p, fa.ft.stateOf(p))) {

@@ -133,6 +133,34 @@ class CmaAllocTest {
     assertThat(a.checkConsistency()).isNull();
   }
 
+  /**
+   * Filled, then only 40 targets below the area (the other odd frames taken again): the first run
+   * moves a batch of 32 pages and 8 of the next, whose 9th finds no target. {@code -ENOMEM}:
+   * {@code __alloc_contig_migrate_range()} stops at once (the rest of the run not scanned, no second
+   * pass), {@code pgmigrate_fail} 1, and {@code cma_alloc()} does not try the second run (only
+   * {@code -EBUSY} does): {@code cma_busy_retries} 0, {@code cma_alloc_fail} 1.
+   */
+  @Test
+  void enomemForATargetEndsTheRangeAndTheRequest() {
+    BuddyAllocator a = filled();
+    long[] taken = new long[1536];
+    for (int i = 0; i < taken.length; i++) {
+      taken[i] = a.alloc(0, 0, GFP_HIGHUSER_MOVABLE);
+    }
+    for (int i = 0; i < 40; i++) {
+      a.free(0, taken[i], 0);
+    }
+    a.drainAllPages();
+    assertThat(a.freePages()).isEqualTo(40);
+    assertThat(a.cmaAlloc(0, 1)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(m.get("pgmigrate_success")).isEqualTo(40);
+    assertThat(m.get("pgmigrate_fail")).isEqualTo(1);
+    assertThat(m.get("cma_busy_retries")).isZero();
+    assertThat(m.get("cma_alloc_fail")).isEqualTo(1);
+    assertThat(a.ft.pbMigratetype(3072)).isEqualTo(MIGRATE_CMA);
+    assertThat(a.checkConsistency()).isNull();
+  }
+
   @Test
   void underAsiTheDeviceGetsThePageblocksWithTheSensitivityTheyHad() {
     BuddyAllocator a = allocator(true);

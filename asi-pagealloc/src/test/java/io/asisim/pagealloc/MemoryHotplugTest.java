@@ -177,4 +177,29 @@ class MemoryHotplugTest {
     }
     assertThat(migrated).as("offlines that moved pages out").isPositive();
   }
+
+  /**
+   * A block of DMA32 (below ZONE_MOVABLE) holding 100 movable pages of a {@code GFP_USER |
+   * __GFP_MOVABLE} request: {@code do_migrate_range()}'s targets ({@code alloc_migration_target()}:
+   * {@code __GFP_HIGHMEM} only for a source in ZONE_MOVABLE) stay out of ZONE_MOVABLE, though it has
+   * free pages and a GFP_HIGHUSER_MOVABLE request would go there first.
+   */
+  @Test
+  void aPageBelowZoneMovableNeverMovesIntoIt() {
+    BuddyAllocator a = allocator();
+    for (int i = 0; i < 100; i++) {
+      long p = a.alloc(0, 0, Gfp.GFP_USER | Gfp.__GFP_MOVABLE);
+      assertThat(p).isBetween(4096L, 12287L);
+      mig.held.add(p);
+    }
+    long start = mig.held.iterator().next() & -2048L;
+    long inBlock = mig.held.stream().filter(p -> p >= start && p < start + 2048).count();
+    assertThat(inBlock).isPositive();
+
+    assertThat(a.offlinePages(0, start, 2048)).isZero();
+
+    assertThat(m.get("pgmigrate_success")).isEqualTo(inBlock);
+    assertThat(mig.held).hasSize(100).allMatch(p -> p < 12288 && (p < start || p >= start + 2048));
+    assertThat(a.checkConsistency()).isNull();
+  }
 }

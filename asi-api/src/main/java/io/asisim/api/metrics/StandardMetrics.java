@@ -93,13 +93,13 @@ public final class StandardMetrics {
   public static final MetricDescriptor PGMIGRATE_SUCCESS = m("pgmigrate_success", "pages", NEITHER,
       "base pages migrate_pages() moved, 512 for a THP moved whole (/proc/vmstat)");
   public static final MetricDescriptor PGMIGRATE_FAIL = m("pgmigrate_fail", "pages", LOWER,
-      "base pages of the folio migrate_pages() found no free target of its sensitivity for (-ENOMEM; /proc/vmstat)");
+      "base pages of the folio migrate_pages() found no free target of its sensitivity for (-ENOMEM), and of split pages its split batch could not move (/proc/vmstat)");
   public static final MetricDescriptor THP_MIGRATION_SUCCESS = m("thp_migration_success", "count", NEITHER,
       "THP folios alloc_contig_range() migrated whole to an order-9 target (/proc/vmstat; reported once one is isolated)");
   public static final MetricDescriptor THP_MIGRATION_FAIL = m("thp_migration_fail", "count", LOWER,
-      "THP folios not migrated whole: no order-9 target (-ENOMEM), split or not (/proc/vmstat)");
+      "THP folios not migrated whole: split first from the deferred split queue, or no order-9 target (-ENOMEM), split or not (/proc/vmstat)");
   public static final MetricDescriptor THP_MIGRATION_SPLIT = m("thp_migration_split", "count", NEITHER,
-      "THP folios split by try_split_folio() after a failed whole migration, their pages then migrated (/proc/vmstat)");
+      "THP folios split by try_split_folio(), partially mapped on the deferred split queue or without an order-9 target, their mapped pages then migrated (/proc/vmstat)");
   /** The THP migration counters, in /proc/vmstat's order (registered once a THP folio is isolated). */
   public static final List<MetricDescriptor> THP_MIGRATION = List.of(THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL,
       THP_MIGRATION_SPLIT);
@@ -118,9 +118,9 @@ public final class StandardMetrics {
   public static final MetricDescriptor CMA_ALLOC_SUCCESS = m("cma_alloc_success", "count", NEITHER,
       "cma_alloc() requests that got their pageblocks (/proc/vmstat)");
   public static final MetricDescriptor CMA_ALLOC_FAIL = m("cma_alloc_fail", "count", LOWER,
-      "cma_alloc() requests that failed: no free run, or every run busy (/proc/vmstat)");
+      "cma_alloc() requests that failed: no free run, every run busy, or no migration target (-ENOMEM, which ends the request) (/proc/vmstat)");
   public static final MetricDescriptor CMA_BUSY_RETRIES = m("cma_busy_retries", "count", LOWER,
-      "runs of the CMA area alloc_contig_range() found busy (a page it cannot move), each followed by the next run");
+      "runs of the CMA area alloc_contig_range() found busy (-EBUSY: a page it cannot move), each followed by the next run");
   public static final MetricDescriptor ASI_CMA_SENSITIVE_PAGEBLOCKS = m("asi_cma_sensitive_pageblocks", "count", NEITHER,
       "CMA pageblocks a device got while sensitive: not in the restricted direct map (the posted series does not integrate CMA)");
   /** The CMA counters. */

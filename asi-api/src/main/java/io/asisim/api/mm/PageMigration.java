@@ -68,4 +68,25 @@ public interface PageMigration {
   default boolean splitFolio(int cpu, long head, int order) {
     return false;
   }
+
+  /**
+   * Whether the large folio at {@code head} (one {@link #folioOrder} accepted) is on the deferred
+   * split queue and partially mapped ({@code !list_empty(&folio->_deferred_list) &&
+   * folio_test_partially_mapped(folio)}): {@code migrate_pages_batch()} then splits it
+   * ({@link #splitFolio}) before it allocates a target. This default answers false.
+   */
+  default boolean folioPartiallyMapped(long head) {
+    return false;
+  }
+
+  /**
+   * {@code reclaim_clean_pages_from_list()} (mm/vmscan.c), which {@code alloc_contig_range()} runs
+   * on its isolated pages before each {@code migrate_pages()}: if the order-0 page at {@code pfn}
+   * ({@link #movable} accepted it) is a clean evictable page-cache page the kernel can drop instead
+   * of migrating, it leaves the page cache and true is returned; the caller frees the frame. This
+   * default drops nothing.
+   */
+  default boolean reclaimClean(int cpu, long pfn) {
+    return false;
+  }
 }

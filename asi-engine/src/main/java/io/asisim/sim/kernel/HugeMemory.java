@@ -339,16 +339,24 @@ final class HugeMemory {
 
   /**
    * Migration moved the folio at {@code src} whole to {@code dst}: a queued source leaves the
-   * deferred split queue ({@code folio_migrate_mapping()} → {@code folio_undo_large_rmappable()})
-   * and its copy joins it at the tail with the same pages unmapped, as {@code migrate_folio_move()}
-   * requeues the destination in kernels that carry that fix (a folio left off the queue would never
-   * give its unmapped pages back).
+   * deferred split queue (freed: {@code folio_undo_large_rmappable()}). Its copy is not queued:
+   * {@code migrate_pages_batch()} splits a queued partially mapped folio before migrating it
+   * (Linux 6.10 "mm/migrate: split source folio if it is on deferred split list"), so only one
+   * whose split failed gets here, and {@code migrate_folio_move()} does not requeue the destination.
    */
   void folioMigrated(long src, long dst) {
-    long[] unmapped = deferred.isEmpty() ? null : deferred.remove(src);
-    if (unmapped != null) {
-      deferred.put(dst, unmapped);
+    if (!deferred.isEmpty()) {
+      deferred.remove(src);
     }
+  }
+
+  /**
+   * Whether the folio at {@code head} is on the deferred split queue. Only a partly unmapped folio
+   * is queued here ({@link #deferredSplitFolio}; the fault-time queueing of Linux 6.12's underused
+   * THP shrinker is not modelled), so this is also {@code folio_test_partially_mapped()}.
+   */
+  boolean deferredQueued(long head) {
+    return !deferred.isEmpty() && deferred.containsKey(head);
   }
 
   /** Folios a {@link #deferredSplitScan} splits at most: {@code SHRINK_BATCH} ({@code sc->nr_to_scan}'s unit). */

@@ -93,7 +93,7 @@ final class KernelInit {
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
     this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
-    allocator.attachMigration(new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge));
+    allocator.attachMigration(new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan));
     vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }

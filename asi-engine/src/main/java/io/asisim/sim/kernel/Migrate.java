@@ -41,9 +41,10 @@ final class Migrate implements PageMigration {
   private final AsiPlugins plugins;
   private final HugeMemory huge;
   private final Rmap rmap;
+  private final Vmscan vmscan;
 
   Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
-      HugeMemory huge) {
+      HugeMemory huge, Vmscan vmscan) {
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -54,6 +55,7 @@ final class Migrate implements PageMigration {
     this.plugins = plugins;
     this.huge = huge;
     this.rmap = new Rmap(tasks);
+    this.vmscan = vmscan;
   }
 
   @Override
@@ -115,6 +117,12 @@ final class Migrate implements PageMigration {
     plugins.fileAccessLost(cpu, tasks, file, src);
   }
 
+  /** {@code reclaim_clean_pages_from_list()}: an unmapped page-cache page is dropped ({@link Vmscan#reclaimClean}). */
+  @Override
+  public boolean reclaimClean(int cpu, long pfn) {
+    return vmscan.reclaimClean(cpu, pfn);
+  }
+
   @Override
   public void flush(int cpu) {
     machine.tlb().batchFlush(cpu);
@@ -128,12 +136,15 @@ final class Migrate implements PageMigration {
 
   /**
    * {@code migrate_folio_unmap()} + {@code migrate_folio_move()} of the THP folio at {@code src}:
-   * every mm mapping any of its pages, by its PMD ({@code set_pmd_migration_entry()}) or by PTEs
-   * after a PMD split, gets migration entries and joins the batch flush; the 512 pages are copied
+   * every mm mapping any of its pages gets migration entries: by its PMD,
+   * {@code set_pmd_migration_entry()}, whose {@code pmdp_invalidate()} flushes the mm's range at once
+   * ({@code flush_pmd_tlb_range()}: no {@code TTU_BATCH_FLUSH} for a PMD), or by PTEs after a PMD
+   * split, which join the batch flush ({@code try_to_migrate_one()}); the 512 pages are copied
    * ({@code folio_copy()} → {@code copy_highpage()} each); {@code remove_migration_pmd()} maps the
    * copy with one PMD of the same permissions, {@code remove_migration_ptes()} each PTE to the
-   * copy's page at the same offset. The folio's mapcounts and its place in the deferred split
-   * queue move with it. Charged {@link KernelCosts#MIGRATE_PER_PAGE} once: one rmap walk and one
+   * copy's page at the same offset. The folio's mapcounts move with it; a queued source (one whose
+   * split failed) leaves the deferred split queue and its copy is not queued
+   * ({@link HugeMemory#folioMigrated}). Charged {@link KernelCosts#MIGRATE_PER_PAGE} once: one rmap walk and one
    * unmap and remap per mapping (estimate).
    */
   @Override
@@ -145,7 +156,14 @@ final class Migrate implements PageMigration {
       throw new IllegalStateException("migration of THP folio " + src + ", which no mm maps");
     }
     for (int i = 0; i < n; i++) {
-      tlb.batchAdd(cpu, rmap.mm(i).mm);
+      MmState m = rmap.mm(i);
+      long va = m.anonVa(src);
+      if (va != LongLongMap.ABSENT && HugeMemory.isHuge(m.anon.get(va))) {
+        as.unmapUserHuge(cpu, m.mm, va); // pmdp_invalidate(): cleared and flushed before the copy
+        tlb.flushMmRange(cpu, m.mm, va, nr);
+      } else {
+        tlb.batchAdd(cpu, m.mm);
+      }
     }
     long copier = currentMm(cpu, rmap.mm(0).mm);
     for (int i = 0; i < nr; i++) {
@@ -166,8 +184,7 @@ final class Migrate implements PageMigration {
         continue; // not mapped here (a page its PMD split and zap left)
       }
       long v = m.anon.get(va);
-      if (HugeMemory.isHuge(v)) { // the PMD maps every page from the head (i == 0)
-        as.unmapUserHuge(cpu, m.mm, va);
+      if (HugeMemory.isHuge(v)) { // the PMD maps every page from the head (i == 0); unmapped above
         as.mapUserHuge(cpu, m.mm, va, dst, (v & MmState.WRITABLE) != 0);
         for (int j = 0; j < nr; j++) {
           long a = va + ((long) j << 12);
@@ -180,6 +197,12 @@ final class Migrate implements PageMigration {
       m.putAnon(va, (dst + i) | (v & ~MmState.PFN_MASK));
       plugins.accessLost(cpu, m, src + i);
     }
+  }
+
+  /** A THP folio queued for the deferred split: only a partly unmapped one is ({@link HugeMemory#deferredQueued}). */
+  @Override
+  public boolean folioPartiallyMapped(long head) {
+    return huge.deferredQueued(head);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.asisim.api.metrics.Counter;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
 import io.asisim.api.mm.PageOrder;
+import io.asisim.sim.util.LongLongMap;
 
 /**
  * Reclaim of clean page cache (mm/vmscan.c) and the order-0 allocation that wakes it. An allocation
@@ -256,6 +257,33 @@ final class Vmscan {
   private boolean balanced(int order) {
     return allocator.reclaimWatermark() > 0 ? allocator.pgdatBalanced(order, kswapdHighestZoneIdx)
         : allocator.zoneFreePages() >= reclaimFloor;
+  }
+
+  /**
+   * {@code reclaim_clean_pages_from_list()} for one page {@code alloc_contig_range()} isolated: a
+   * page-cache page no mm maps leaves the cache as {@link #shrink} evicts one
+   * ({@code shrink_folio_list()} with {@code ignore_references}: a referenced page goes too;
+   * {@code pagecache_evictions}, no {@code pgsteal_*}, which only {@code shrink_inactive_list()}
+   * counts); the caller frees the frame. The page cache here is always clean. A mapped page is
+   * left to migration: the kernel would unmap it ({@code may_unmap}), this reclaim never unmaps
+   * (docs/deviations.md). False if the page is not dropped.
+   */
+  boolean reclaimClean(int cpu, long pfn) {
+    long code = cache.ownerOf(pfn);
+    if (code == LongLongMap.ABSENT) {
+      return false;
+    }
+    int file = PageCache.fileOf(code);
+    long index = PageCache.indexOf(code);
+    if (cache.mapcount(file, index) > 0) {
+      return false;
+    }
+    cache.remove(file, index);
+    slab.pageCacheRemoved(cpu, file, index);
+    plugins.fileAccessLost(cpu, tasks, file, pfn);
+    machine.charge(cpu, KernelCosts.RECLAIM_PER_PAGE);
+    evictions.inc();
+    return true;
   }
 
   /**

@@ -167,6 +167,37 @@ class MigrateRmapTest {
   }
 
   /**
+   * A page-cache page read into the area and then unmapped: {@code reclaim_clean_pages_from_list()}
+   * drops it before {@code migrate_pages()} ({@code pagecache_evictions} 1, {@code pgmigrate_success}
+   * 0), so the next fault reads it in again ({@code pagecache_misses} 1), below the area.
+   */
+  @Test
+  void anUnmappedPageCachePageIsDroppedNotMigrated() {
+    boot(false);
+    int file = k.createFile(4, true);
+    int a = k.spawn();
+    baseline();
+    long va = k.mmapFile(a, file, 4);
+    k.touch(a, va, false);
+    assertThat(as.translate(mm(a), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
+    k.munmap(a, va, 4);
+    long moved = m.get("pgmigrate_success");
+    long evicted = m.get("pagecache_evictions");
+    long misses = m.get("pagecache_misses");
+
+    takeArea();
+
+    assertThat(m.get("pgmigrate_success") - moved).isZero();
+    assertThat(m.get("pagecache_evictions") - evicted).isEqualTo(1);
+    assertThat(checker.checkFunctional()).isNull();
+    long vb = k.mmapFile(a, file, 4);
+    k.touch(a, vb, false);
+    assertThat(m.get("pagecache_misses") - misses).as("read in again").isEqualTo(1);
+    assertThat(as.translate(mm(a), false, vb)).isLessThan(CMA_BASE);
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /**
    * A PMD-mapped THP shared by parent and child after fork moves whole to an order-9 target below
    * the area: both PMDs map the copy (2 MiB leaves), 512 pages copied, {@code pgmigrate_success}
    * 512, {@code thp_migration_success} 1, nothing split.
@@ -249,6 +280,40 @@ class MigrateRmapTest {
     assertThat(checker.checkFunctional()).isNull();
     held.forEach(p -> k.freePages(0, p, 9));
     kept.forEach(p -> k.freePages(0, p, 0));
+  }
+
+  /**
+   * The THP of {@link #aThpWithNoOrder9TargetIsSplitAndItsMappedPagesMove}, queued for the deferred
+   * split, with order-9 targets free: {@code migrate_pages_batch()} splits it before it asks for a
+   * target (Linux 6.10/6.12, {@code folio_test_partially_mapped()}), so the counts are the same:
+   * {@code thp_migration_fail} 1, {@code thp_migration_split} 1, {@code thp_migration_success} 0,
+   * the 500 mapped pages moved one by one.
+   */
+  @Test
+  void aQueuedPartiallyMappedThpIsSplitFirst() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    baseline();
+    long va = k.mmapAnon(pid, 512);
+    k.touch(pid, va, true);
+    assertThat(as.translate(mm(pid), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
+    k.madviseDontneed(pid, va + 100 * PAGE, 12);
+    long moved = m.get("pgmigrate_success");
+
+    takeArea();
+
+    assertThat(m.get("thp_migration_success")).isZero();
+    assertThat(m.get("thp_migration_fail")).isEqualTo(1);
+    assertThat(m.get("thp_migration_split")).isEqualTo(1);
+    assertThat(m.get("thp_split_page")).isEqualTo(1);
+    assertThat(m.get("pgmigrate_success") - moved).as("the 500 mapped pages").isEqualTo(500);
+    for (int i = 0; i < 512; i++) {
+      long pa = as.translate(mm(pid), false, va + i * PAGE);
+      assertThat(pa).as("page %d", i).isLessThan(i >= 100 && i < 112 ? 0 : CMA_BASE);
+      assertThat(as.leafShift(mm(pid), false, va + i * PAGE)).isNotEqualTo(21);
+    }
+    assertThat(checker.checkFunctional()).isNull();
   }
 
   /**
