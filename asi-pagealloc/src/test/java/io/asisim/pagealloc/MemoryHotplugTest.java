@@ -23,12 +23,17 @@ class MemoryHotplugTest {
   private final CompactionTest.FakeMigration mig = new CompactionTest.FakeMigration();
 
   private BuddyAllocator allocator() {
-    FakeArch arch = new FakeArch(1, 16384, 0);
-    BuddyConfig cfg = Fixtures.tinyWatermarks(false).withCore(0, 16 * M);
-    BuddyAllocator a = new BuddyAllocator(arch, m, Fixtures.GFP_SENSITIVE, cfg,
+    return allocator(1, false, m, mig);
+  }
+
+  /** 64 MiB on {@code cpus} CPUs, the top 16 MiB ZONE_MOVABLE ({@code movablecore=16M}), migrating through {@code fm}. */
+  private static BuddyAllocator allocator(int cpus, boolean asi, Metrics metrics, CompactionTest.FakeMigration fm) {
+    FakeArch arch = new FakeArch(cpus, 16384, 0);
+    BuddyConfig cfg = Fixtures.tinyWatermarks(asi).withCore(0, 16 * M);
+    BuddyAllocator a = new BuddyAllocator(arch, metrics, Fixtures.GFP_SENSITIVE, cfg,
         ZoneMovable.spans(arch.nrFrames(), cfg.kernelcoreBytes(), cfg.movablecoreBytes()));
     a.freeAllBootMemory();
-    a.attachMigration(mig);
+    a.attachMigration(fm);
     return a;
   }
 
@@ -124,12 +129,7 @@ class MemoryHotplugTest {
       for (long seed = 1; seed <= 3; seed++) {
         Metrics metrics = new Metrics();
         CompactionTest.FakeMigration fm = new CompactionTest.FakeMigration();
-        FakeArch arch = new FakeArch(2, 16384, 0);
-        BuddyConfig cfg = Fixtures.tinyWatermarks(asi).withCore(0, 16 * M);
-        BuddyAllocator a = new BuddyAllocator(arch, metrics, Fixtures.GFP_SENSITIVE, cfg,
-            ZoneMovable.spans(arch.nrFrames(), cfg.kernelcoreBytes(), cfg.movablecoreBytes()));
-        a.freeAllBootMemory();
-        a.attachMigration(fm);
+        BuddyAllocator a = allocator(2, asi, metrics, fm);
         Zone movable = a.fa.byIndex[Gfp.ZONE_MOVABLE];
         boolean[] off = new boolean[2];
         java.util.List<Long> kernel = new java.util.ArrayList<>();
@@ -158,7 +158,7 @@ class MemoryHotplugTest {
             int rc = off[b] ? a.onlinePages(r.nextInt(2), start, 1024) : a.offlinePages(r.nextInt(2), start, 1024);
             assertThat(rc).as("seed %d op %d", seed, i).isIn(0, -PageAllocator.EBUSY);
             if (rc == 0 && !off[b]) {
-              arch.setRestrictedMapped(0, start, 1024, false); // a mirrored arch_remove_memory()
+              ((FakeArch) a.arch).setRestrictedMapped(0, start, 1024, false); // a mirrored arch_remove_memory()
             }
             if (rc == 0) {
               off[b] = !off[b];

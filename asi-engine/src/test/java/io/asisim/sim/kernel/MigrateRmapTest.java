@@ -62,6 +62,15 @@ class MigrateRmapTest {
     return k.k.tasks.mm(pid).mm;
   }
 
+  /** Boots with THP {@code always}, spawns a process and empties the area ({@link #baseline}); the process's pid. */
+  private int bootThp(boolean asi) {
+    boot(asi);
+    k.setTransparentHugepage(Kernel.THP_ALWAYS);
+    int pid = k.spawn();
+    baseline();
+    return pid;
+  }
+
   /** {@code cma_alloc()} of the whole area on CPU 0; asserts it succeeded and leaves it allocated. */
   private void takeArea() {
     assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
@@ -249,10 +258,7 @@ class MigrateRmapTest {
    */
   @Test
   void aThpWithNoOrder9TargetIsSplitAndItsMappedPagesMove() {
-    boot(false);
-    k.setTransparentHugepage(Kernel.THP_ALWAYS);
-    int pid = k.spawn();
-    baseline();
+    int pid = bootThp(false);
     long va = k.mmapAnon(pid, 512);
     k.touch(pid, va, true);
     long src = as.translate(mm(pid), false, va);
@@ -291,10 +297,7 @@ class MigrateRmapTest {
    */
   @Test
   void aQueuedPartiallyMappedThpIsSplitFirst() {
-    boot(false);
-    k.setTransparentHugepage(Kernel.THP_ALWAYS);
-    int pid = k.spawn();
-    baseline();
+    int pid = bootThp(false);
     long va = k.mmapAnon(pid, 512);
     k.touch(pid, va, true);
     assertThat(as.translate(mm(pid), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
@@ -322,10 +325,7 @@ class MigrateRmapTest {
    */
   @Test
   void underAsiTheFolioMovesToABlockOfItsSensitivity() {
-    boot(true);
-    k.setTransparentHugepage(Kernel.THP_ALWAYS);
-    int pid = k.spawn();
-    baseline();
+    int pid = bootThp(true);
     long va = k.mmapAnon(pid, 512);
     k.touch(pid, va, true);
     long src = as.translate(mm(pid), false, va);
