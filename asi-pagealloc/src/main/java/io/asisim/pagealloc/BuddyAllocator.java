@@ -25,13 +25,11 @@ import java.util.List;
  * <ul>
  *   <li>this facade: {@code __alloc_pages_noprof()} ({@code prepare_alloc_pages()} and the fast
  *       path at the low watermark);</li>
- *   <li>{@link Slowpath}: {@code __alloc_pages_slowpath()}, {@code gfp_to_alloc_flags()}, with a
- *       {@link CompactionHook} where direct compaction runs;</li>
+ *   <li>{@link Slowpath}: {@code __alloc_pages_slowpath()}, {@code gfp_to_alloc_flags()}, {@link CompactionHook};</li>
  *   <li>{@link GetPage}: {@code get_page_from_freelist()}, {@code rmqueue()}, {@code rmqueue_buddy()};</li>
  *   <li>{@link Pcp}: the per-CPU lists, alloc ({@code rmqueue_pcplist()}, {@code rmqueue_bulk()})
  *       and free ({@code free_frozen_pages()}, {@code free_pcppages_bulk()}, {@code drain_all_pages()});</li>
- *   <li>{@link Rmqueue}: {@code __rmqueue()} and its {@code rmqueue_mode};
- *       {@link Fallback}: claim and steal;</li>
+ *   <li>{@link Rmqueue}: {@code __rmqueue()} and its {@code rmqueue_mode}; {@link Fallback}: claim, steal;</li>
  *   <li>{@link FreeArea}: {@code __rmqueue_smallest()}, {@code expand()}, {@code __free_one_page()};</li>
  *   <li>{@link Highatomic}: the HIGHATOMIC reserve; {@link Watermarks}: setup and checks.</li>
  * </ul>
@@ -43,8 +41,7 @@ import java.util.List;
  *
  * <p>Partly modelled: pcp {@code high} fixed at {@code high_min}; no THP pcp lists; one NUMA node;
  * pageblocks isolated only by {@link ContigRange} (CMA, {@link MemoryHotplug}). Reclaim is the
- * kernel's ({@code allocAfterReclaim}); direct compaction is {@link Compaction}, once page
- * migration is attached.
+ * kernel's ({@code allocAfterReclaim}); direct compaction is {@link Compaction} (with migration).
  */
 public final class BuddyAllocator implements PageAllocator {
   final FrameTable ft;
@@ -397,9 +394,12 @@ public final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void resetWatermarkBoost() {
-    for (Zone z : zones) {
-      z.watermarkBoost = 0;
-    }
+    Watermarks.resetBoosts(zones);
+  }
+
+  @Override
+  public boolean pgdatWatermarkBoosted(int highestZoneIdx) {
+    return Watermarks.pgdatWatermarkBoosted(fa, highestZoneIdx);
   }
 
   // ---- package-private entry points for the unmapped pool, the seeding and /proc ----

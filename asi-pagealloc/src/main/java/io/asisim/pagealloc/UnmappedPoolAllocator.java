@@ -168,6 +168,11 @@ public final class UnmappedPoolAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean pgdatWatermarkBoosted(int highestZoneIdx) {
+    return main.pgdatWatermarkBoosted(highestZoneIdx);
+  }
+
+  @Override
   public boolean takeKswapdWakeup() {
     return main.takeKswapdWakeup(); // pool refills allocate from the main buddy too
   }

@@ -181,6 +181,27 @@ final class Watermarks {
   }
 
   /**
+   * {@code pgdat_watermark_boosted()} (mm/vmscan.c): top-down over the managed zones up to
+   * {@code highestZoneIdx}, whether one has a {@code watermark_boost} left.
+   */
+  static boolean pgdatWatermarkBoosted(FreeArea fa, int highestZoneIdx) {
+    for (int i = Math.min(highestZoneIdx, fa.byIndex.length - 1); i >= 0; i--) {
+      Zone z = fa.byIndex[i];
+      if (z != null && z.managedPages > 0 && z.watermarkBoost > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The end of {@code balance_pgdat()} after boosted reclaim: every zone's boost taken off. */
+  static void resetBoosts(Zone[] zones) {
+    for (Zone z : zones) {
+      z.watermarkBoost = 0;
+    }
+  }
+
+  /**
    * {@code boost_watermark()}: raise the zone's marks by a pageblock, at most to
    * {@code max(pageblock, high * factor / 10000)}; not in a zone smaller than four pageblocks, nor
    * with the factor 0. Whether it boosted.

@@ -57,8 +57,12 @@ class WatermarkBoostTest {
     assertThat(Watermarks.wmark(z, AllocFlags.ALLOC_WMARK_LOW)).isEqualTo(97 + 512);
     assertThat(a.takeKswapdWakeup()).as("ZONE_BOOSTED_WATERMARK: rmqueue() woke kswapd").isTrue();
     assertThat(a.takeKswapdWakeup()).isFalse();
+    assertThat(a.pgdatWatermarkBoosted(2)).as("pgdat_watermark_boosted(), top-down from Normal").isTrue();
+    assertThat(a.pgdatWatermarkBoosted(1)).isTrue();
+    assertThat(a.pgdatWatermarkBoosted(0)).as("no DMA zone here: nothing below DMA32 is boosted").isFalse();
     a.resetWatermarkBoost(); // balance_pgdat()'s end
     assertThat(z.watermarkBoost).isZero();
+    assertThat(a.pgdatWatermarkBoosted(2)).isFalse();
     assertThat(a.reclaimWatermark()).isEqualTo(high);
     assertThat(a.checkConsistency()).isNull();
   }

