@@ -42,6 +42,24 @@ class SplitPageTest {
     assertThatThrownBy(() -> a.splitPage(0, pfn + 512, 9)).isInstanceOf(RuntimeException.class);
   }
 
+  /** The pages of a split unmovable block stay unmovable: what compaction may isolate is the head's mobility, not a default. */
+  @Test
+  void anUnmovableBlockSplitsIntoUnmovablePages() {
+    FakeArch arch = new FakeArch(1, 4096, 0);
+    BuddyAllocator a = Fixtures.singleZone(arch, new Metrics(), false);
+    long pfn = a.alloc(0, 9, GFP_KERNEL);
+    assertThat(pfn).isNotNegative();
+    assertThat(a.splitPage(0, pfn, 9)).isTrue();
+    for (int i = 0; i < 512; i++) {
+      assertThat(a.ft.stateOf((int) pfn + i)).as("an allocated unmovable order-0 page").isEqualTo(FrameTable.ALLOC);
+    }
+    for (int i = 0; i < 512; i++) {
+      a.free(0, pfn + i, 0);
+    }
+    a.drainAllPages();
+    assertThat(a.checkConsistency()).isNull();
+  }
+
   @Test
   void aPoolBlockSplitIntoPagesGoesBackToThePool() {
     FakeArch arch = new FakeArch(1, 4096, 0);
