@@ -212,7 +212,9 @@ public final class Daemon {
 
   /**
    * Halts the daemon if the client hangs up while its command runs: the client sends nothing after
-   * its request, so a read that ends is a hang-up. Reads the channel directly (see {@link DaemonFrames}).
+   * its request, so a read that ends is a hang-up. It reads the channel itself: a JDK 17
+   * {@code Channels} stream would hold the channel's blocking lock for the whole read, which the
+   * output's stream writes would then wait for.
    */
   private void watchHangUp(SocketChannel ch, AtomicBoolean running) {
     Thread w = new Thread(() -> {

@@ -66,7 +66,7 @@ public final class DaemonClient {
           case DaemonProtocol.EXIT -> {
             out.flush();
             err.flush();
-            return ((buf[0] & 0xff) << 24) | ((buf[1] & 0xff) << 16) | ((buf[2] & 0xff) << 8) | (buf[3] & 0xff);
+            return java.nio.ByteBuffer.wrap(buf, 0, 4).getInt();
           }
           case DaemonProtocol.BUSY -> {
             return DaemonProtocol.EXIT_BUSY;

@@ -69,7 +69,7 @@ final class MigratePages {
   private int nrLeft;
 
   /** {@code -ENOMEM}, as {@link #migrate} returns it. */
-  static final int ENOMEM = -12;
+  static final int ENOMEM = -io.asisim.api.mm.PageAllocator.ENOMEM;
 
   MigratePages(FreeArea fa, Pcp pcp, ArchPageOps arch, PageMigration migration, Preexisting preexisting,
       Metrics metrics) {
@@ -99,12 +99,17 @@ final class MigratePages {
         || migration.folioOrder(pfn) != order) {
       return false;
     }
+    thpCounters();
+    return true;
+  }
+
+  /** Registers {@code thp_migration_*} once a large folio is isolated or migrated, here or by {@link #migrate}. */
+  private void thpCounters() {
     if (thpSuccess == null) {
       thpSuccess = metrics.counter(StandardMetrics.THP_MIGRATION_SUCCESS);
       thpFail = metrics.counter(StandardMetrics.THP_MIGRATION_FAIL);
       thpSplit = metrics.counter(StandardMetrics.THP_MIGRATION_SPLIT);
     }
-    return true;
   }
 
   /**
@@ -136,6 +141,9 @@ final class MigratePages {
     for (int i = 0; i < n; i++) {
       int src = pages[i];
       int order = fa.ft.stateOf(src) & FrameTable.ORDER_MASK;
+      if (order > 0) {
+        thpCounters(); // a caller that did not isolate through folioMovable() counts too
+      }
       if (order > 1 && migration.folioPartiallyMapped(src) && migration.splitFolio(cpu, src, order)) {
         nrFailed++; // split before a target is allocated: its pages are retried in split_folios
         thpFail.inc();

@@ -120,6 +120,26 @@ class MigratePagesTest {
   }
 
   /**
+   * The folio not queued, and no order-9 target ({@code -ENOMEM} for it): {@code thp_migration_fail}
+   * 1 and split by {@code try_split_folio()} ({@code thp_migration_split} 1), its 500 mapped pages
+   * moved in the split batch, 1 returned; nothing moved whole.
+   */
+  @Test
+  void aFolioWithoutATargetIsSplitAndItsPagesMove() {
+    setUp(false);
+    int[] batch = {thp};
+    MigratePages.Target noOrder9 = (src, order, left) -> order > 0 ? -1 : (int) a.alloc(0, 0, Gfp.GFP_HIGHUSER_MOVABLE);
+    assertThat(mp.migrate(0, batch, 1, noOrder9)).isEqualTo(1);
+    assertThat(mig.folioMoves).isZero();
+    assertThat(m.get("thp_migration_success")).isZero();
+    assertThat(m.get("thp_migration_fail")).isEqualTo(1);
+    assertThat(m.get("thp_migration_split")).isEqualTo(1);
+    assertThat(m.get("pgmigrate_success")).isEqualTo(500);
+    assertThat(mig.moves).hasSize(500);
+    assertThat(a.checkConsistency()).isNull();
+  }
+
+  /**
    * The folio split, then the page after it in the batch without a target: {@code -ENOMEM}, and
    * {@code migrate_pages()} puts the split folio's pages back untried
    * ({@code list_splice_tail(&split_folios, &ret_folios)}): nothing moved, pgmigrate_fail 1 (the

@@ -15,6 +15,9 @@ public interface PageAllocator {
   /** {@code EINVAL}, as {@link #offlinePages} and {@link #onlinePages} return it negated. */
   int EINVAL = 22;
 
+  /** {@code ENOMEM}: no migration target ({@code alloc_contig_range()} and {@code migrate_pages()} return it negated). */
+  int ENOMEM = 12;
+
   /**
    * {@code __alloc_pages()}: a naturally aligned block of {@code 2^order} frames.
    *

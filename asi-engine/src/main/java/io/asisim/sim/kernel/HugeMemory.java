@@ -338,13 +338,13 @@ final class HugeMemory {
   }
 
   /**
-   * Migration moved the folio at {@code src} whole to {@code dst}: a queued source leaves the
+   * Migration moved the folio at {@code src} whole: a queued source leaves the
    * deferred split queue (freed: {@code folio_undo_large_rmappable()}). Its copy is not queued:
    * {@code migrate_pages_batch()} splits a queued partially mapped folio before migrating it
    * (Linux 6.10 "mm/migrate: split source folio if it is on deferred split list"), so only one
    * whose split failed gets here, and {@code migrate_folio_move()} does not requeue the destination.
    */
-  void folioMigrated(long src, long dst) {
+  void folioMigrated(long src) {
     if (!deferred.isEmpty()) {
       deferred.remove(src);
     }

@@ -125,7 +125,7 @@ final class Migrate implements PageMigration {
 
   @Override
   public void flush(int cpu) {
-    machine.tlb().batchFlush(cpu);
+    tlb.batchFlush(cpu);
   }
 
   /** A mapped THP folio headed at {@code pfn} moves whole or split: order {@value HugeMemory#HPAGE_PMD_ORDER}. */
@@ -173,7 +173,7 @@ final class Migrate implements PageMigration {
       remap(cpu, rmap.mm(i), src, dst, nr);
     }
     mapCount.migrateFolio(src, dst);
-    huge.folioMigrated(src, dst);
+    huge.folioMigrated(src);
   }
 
   /** {@code remove_migration_pmd()} / {@code remove_migration_ptes()} of one mm's mappings of the folio. */

@@ -192,8 +192,11 @@ final class ServerMixWorkload implements Workload {
     if (removedBlock >= 0) {
       k.addMemoryBlock(pid, removedBlock);
       removedBlock = -1;
-    } else if (k.removeMemoryBlock(pid, k.nrMemoryBlocks() - 1) == 0) {
-      removedBlock = k.nrMemoryBlocks() - 1;
+    } else {
+      long top = k.nrMemoryBlocks() - 1;
+      if (k.removeMemoryBlock(pid, top) == 0) {
+        removedBlock = top;
+      }
     }
   }
 

@@ -11,13 +11,9 @@ class MemoryBlocksTest {
 
   @Test
   void blockSizeAsX86PicksIt() {
-    assertThat(MemoryBlocks.probeMemoryBlockSize(16 * G, false)).as("below 64 GiB").isEqualTo(128 * M);
-    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G - 128 * M, true)).isEqualTo(128 * M);
-    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G, false)).as("bare metal").isEqualTo(2 * G);
-    assertThat(MemoryBlocks.probeMemoryBlockSize(65 * G, false)).isEqualTo(2 * G);
-    // under a hypervisor the largest of 2 GiB..128 MiB that the end of memory is aligned to
-    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G, true)).isEqualTo(2 * G);
-    assertThat(MemoryBlocks.probeMemoryBlockSize(65 * G, true)).isEqualTo(G);
-    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G + 384 * M, true)).isEqualTo(128 * M);
+    assertThat(MemoryBlocks.probeMemoryBlockSize(16 * G)).as("below 64 GiB").isEqualTo(128 * M);
+    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G - 128 * M)).isEqualTo(128 * M);
+    assertThat(MemoryBlocks.probeMemoryBlockSize(64 * G)).as("bare metal, from 64 GiB").isEqualTo(2 * G);
+    assertThat(MemoryBlocks.probeMemoryBlockSize(65 * G)).isEqualTo(2 * G);
   }
 }
