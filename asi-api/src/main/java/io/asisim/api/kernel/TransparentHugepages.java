@@ -50,6 +50,43 @@ public interface TransparentHugepages {
     throw unsupported("setKhugepaged");
   }
 
+  /**
+   * The values of a tmpfs mount's {@code huge=} option and of
+   * {@code /sys/kernel/mm/transparent_hugepage/shmem_enabled} ({@link #setTmpfsHuge},
+   * {@link #setShmemEnabled}), in {@link #SHMEM_HUGE_NAMES}' order; {@code deny} and {@code force}
+   * only for the sysfs file.
+   */
+  int SHMEM_HUGE_NEVER = 0;
+  int SHMEM_HUGE_ALWAYS = 1;
+  int SHMEM_HUGE_WITHIN_SIZE = 2;
+  int SHMEM_HUGE_ADVISE = 3;
+  int SHMEM_HUGE_DENY = 4;
+  int SHMEM_HUGE_FORCE = 5;
+  /** The names of the {@code SHMEM_HUGE_*} values, as the mount option and the sysfs file spell them. */
+  java.util.List<String> SHMEM_HUGE_NAMES = java.util.List.of("never", "always", "within_size", "advise", "deny",
+      "force");
+
+  /**
+   * {@code mount -o remount,huge=} of the tmpfs the kernel's tmpfs files live on
+   * ({@link #SHMEM_HUGE_NEVER} .. {@link #SHMEM_HUGE_ADVISE}): whether a new page-cache folio of such
+   * a file may be a 2 MiB one (docs/workloads.md, "Huge tmpfs folios"). Read at every allocation,
+   * as the kernel reads the superblock's option. Boot value: never.
+   */
+  default void setTmpfsHuge(int huge) {
+    throw unsupported("setTmpfsHuge");
+  }
+
+  /**
+   * A write to {@code /sys/kernel/mm/transparent_hugepage/shmem_enabled}
+   * ({@link #SHMEM_HUGE_NEVER} .. {@link #SHMEM_HUGE_FORCE}): {@code deny} keeps every tmpfs folio
+   * at 4 KiB and {@code force} makes each a 2 MiB one where it fits, whatever the mount says; the
+   * other values set the policy of the kernel's internal shm mount (SysV shared memory, memfd,
+   * shared anonymous mappings), which this interface has no object on. Boot value: never.
+   */
+  default void setShmemEnabled(int value) {
+    throw unsupported("setShmemEnabled");
+  }
+
   /** {@code madvise(MADV_HUGEPAGE)} of {@code pages} pages at {@code va}: THP in {@code madvise} mode. */
   default void madviseHugepage(int pid, long va, int pages) {
     throw unsupported("madviseHugepage");

@@ -46,10 +46,12 @@ final class FileFault {
   private final Counter oomEvents;
   private final long faultCost;
   private final KernelSlab slab;
+  private final ShmemHuge shmem;
 
   FileFault(Machine machine, PageAllocator allocator, PageCache cache, Highmem highmem, Vmscan vmscan,
-      Memory memory, KernelCounters counters, KernelSlab slab) {
+      Memory memory, KernelCounters counters, KernelSlab slab, ShmemHuge shmem) {
     this.slab = slab;
+    this.shmem = shmem;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -187,18 +189,56 @@ final class FileFault {
    * {@code filemap_fault()} / {@code shmem_fault()}: the cached folio of page {@code index}
    * (marked referenced), or a new one read in: a disk file's page is allocated and filled by DMA
    * ({@code page_cache_sync_ra()}; I/O time not modelled), a tmpfs hole allocated and cleared
-   * ({@code shmem_get_folio_gfp()} with {@code SGP_CACHE}). -1 if memory ran out.
+   * ({@code shmem_get_folio_gfp()} with {@code SGP_CACHE}: a PMD-size folio's 512 pages, if
+   * {@link ShmemHuge} makes one, else the one page). -1 if memory ran out.
    */
   long filemapFault(int cpu, MmState m, int file, long index) {
     long pfn = cache.lookup(file, index);
     if (pfn >= 0) {
       return pfn;
     }
+    long head = cache.evictable(file) ? -1 : shmemAllocHuge(cpu, file, index);
+    if (head >= 0) {
+      for (int i = 0; i < ShmemHuge.HPAGE_PMD_NR; i++) {
+        highmem.clearPage(cpu, m.mm, head + i, AccessSite.ZEROING);
+      }
+      return head + (index & (ShmemHuge.HPAGE_PMD_NR - 1));
+    }
     pfn = readIn(cpu, file, index);
     if (pfn >= 0 && !cache.evictable(file)) {
       highmem.clearPage(cpu, m.mm, pfn, AccessSite.ZEROING);
     }
     return pfn;
+  }
+
+  /**
+   * {@code shmem_write_begin()} → {@code shmem_get_folio()} with {@code SGP_WRITE} for a hole at
+   * page {@code index} of tmpfs file {@code file}, which the caller writes whole: a new PMD-size
+   * folio ({@link ShmemHuge}) has its other 511 pages cleared, as {@code shmem_write_end()}'s
+   * {@code folio_zero_segments()} does for a folio not yet up to date, else a 4 KiB folio the write
+   * fills. The frame of the page, -1 if memory ran out.
+   */
+  long shmemWriteBegin(int cpu, MmState m, int file, long index) {
+    long head = shmemAllocHuge(cpu, file, index);
+    if (head < 0) {
+      return readIn(cpu, file, index);
+    }
+    long pfn = head + (index & (ShmemHuge.HPAGE_PMD_NR - 1));
+    for (int i = 0; i < ShmemHuge.HPAGE_PMD_NR; i++) {
+      if (head + i != pfn) {
+        highmem.clearPage(cpu, m.mm, head + i, AccessSite.ZEROING);
+      }
+    }
+    return pfn;
+  }
+
+  /** {@link ShmemHuge#allocFolio}: one page-cache miss for the folio. */
+  private long shmemAllocHuge(int cpu, int file, long index) {
+    long head = shmem.allocFolio(cpu, cache, slab, file, index);
+    if (head >= 0) {
+      pagecacheMisses.inc();
+    }
+    return head;
   }
 
   /** A new page-cache page for page {@code index} of {@code file} ({@code filemap_alloc_folio()} + insert). */

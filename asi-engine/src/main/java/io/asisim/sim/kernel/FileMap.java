@@ -34,7 +34,7 @@ final class FileMap {
   private final KernelSlab slab;
 
   FileMap(Machine machine, PageCache cache, Namei namei, TaskTable tasks, Highmem highmem, Memory memory,
-      AsiPlugins plugins, KernelSlab slab) {
+      AsiPlugins plugins, KernelSlab slab, ShmemHuge shmem) {
     this.slab = slab;
     this.machine = machine;
     this.cache = cache;
@@ -43,7 +43,7 @@ final class FileMap {
     this.memory = memory;
     this.plugins = plugins;
     this.copyCost = highmem.copyCost();
-    this.faults = memory.attachPageCache(cache, slab);
+    this.faults = memory.attachPageCache(cache, slab, shmem);
     this.namei = namei;
   }
 
@@ -106,7 +106,7 @@ final class FileMap {
       return; // another descriptor of the same file keeps access
     }
     MmState m = tasks.mm(pid);
-    long n = cache.size(file);
+    long n = cache.slots(file); // a huge folio's pages past the end too: its write cleared them
     for (long i = 0; i < n; i++) {
       long pfn = cache.peek(file, i);
       if (pfn >= 0 && !m.vmas.maps(file, i)) { // a mapping of the page keeps access after close
@@ -120,7 +120,7 @@ final class FileMap {
    * the I/O buffer. {@code ksys_pread64()} → {@code fdget()}, {@code vfs_read()} →
    * {@code rw_verify_area()}, {@code new_sync_read()} → {@code shmem_file_read_iter()} (tmpfs) or
    * {@code filemap_read()} (disk files), {@code touch_atime()}, {@code fdput()}: {@link VfsCosts#READ_CALL}
-   * once, {@link VfsCosts#READ_PER_FOLIO} and the copy per page, and {@link VfsCosts#READ_LOOKUP_COLD}
+   * once, {@link VfsCosts#READ_PER_FOLIO} and the copy per page, and {@link VfsCosts#READ_LOOKUP_COLD} ({@link VfsCosts#READ_LOOKUP_COLD_PMD} in a huge tmpfs folio)
    * per page of a file larger than the LLC.
    */
   void read(int cpu, int pid, int fd, long index, int pages) {
@@ -140,8 +140,8 @@ final class FileMap {
         continue;
       }
       long copy = copyCost.forWorkingSet(size);
-      if (!copyCost.fits(size)) {
-        machine.charge(cpu, VfsCosts.READ_LOOKUP_COLD); // page-cache metadata misses the caches too
+      if (!copyCost.fits(size)) { // page-cache metadata misses the caches too, less of it for a huge folio
+        machine.charge(cpu, cache.inPmdFolio(file, i) ? VfsCosts.READ_LOOKUP_COLD_PMD : VfsCosts.READ_LOOKUP_COLD);
       }
       if (pfn < 0) {
         pfn = faults.readIn(cpu, file, i); // readahead: allocated and filled by DMA (no CPU mapping)
@@ -173,8 +173,8 @@ final class FileMap {
       machine.charge(cpu, VfsCosts.WRITE_PER_FOLIO);
       long pfn = cache.lookup(file, i);
       if (pfn < 0) {
-        // shmem_get_folio() / write_begin: a new page-cache page
-        pfn = faults.readIn(cpu, file, i);
+        // write_begin: a new page-cache folio (shmem_get_folio(), perhaps a huge one, for tmpfs)
+        pfn = cache.evictable(file) ? faults.readIn(cpu, file, i) : faults.shmemWriteBegin(cpu, m, file, i);
         if (pfn < 0) {
           break;
         }

@@ -36,6 +36,9 @@ final class KernelInit {
   final KernelSlab slab;
   final Memory memory;
   final HugeMemory huge;
+  final ShmemHuge shmem;
+  /** The page migration the allocator was given (tests ask it what it would move). */
+  final Migrate migration;
   final Khugepaged khugepaged;
   final Modules modules;
   final MemoryBlocks memoryBlocks;
@@ -84,7 +87,8 @@ final class KernelInit {
     this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge,
         khugepaged);
     this.namei = new Namei(machine, cache);
-    this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab);
+    this.shmem = new ShmemHuge(machine, vmscan, allocator, ctx.metrics());
+    this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab, shmem);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
     this.fork = new Fork(machine, tasks, mapCount, sched, counters, slab, huge, khugepaged);
@@ -93,7 +97,8 @@ final class KernelInit {
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
     this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
-    allocator.attachMigration(new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan));
+    this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem, slab);
+    allocator.attachMigration(migration);
     vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }

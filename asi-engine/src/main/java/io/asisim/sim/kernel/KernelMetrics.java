@@ -70,7 +70,8 @@ public final class KernelMetrics {
   public static final MetricDescriptor THP_DEFERRED_SPLIT_PAGE = new MetricDescriptor("thp_deferred_split_page", "count",
       NEITHER, "THP folios queued for deferred_split_scan() when a page of theirs lost its last mapping (/proc/vmstat)");
   public static final MetricDescriptor THP_SPLIT_PAGE = new MetricDescriptor("thp_split_page", "count", NEITHER,
-      "THP folios split into 4 KiB pages, their unmapped pages freed (deferred_split_scan(); /proc/vmstat)");
+      "THP folios split into 4 KiB pages (deferred_split_scan(), or alloc_contig_range() without an order-9 target), "
+          + "an anonymous one's unmapped pages and a tmpfs one's pages past the end of its file freed (/proc/vmstat)");
   // khugepaged (Khugepaged): /proc/vmstat's collapse counters and two sysfs files of khugepaged/
   public static final MetricDescriptor THP_COLLAPSE_ALLOC = new MetricDescriptor("thp_collapse_alloc", "count", NEITHER,
       "huge pages khugepaged allocated to collapse a 2 MiB range of 4 KiB pages into (/proc/vmstat; reported once THP is enabled)");
@@ -84,6 +85,16 @@ public final class KernelMetrics {
       "count", NEITHER, "2 MiB ranges khugepaged collapsed into a huge page (sysfs khugepaged/pages_collapsed; reported once THP is enabled)");
   public static final MetricDescriptor KHUGEPAGED_FULL_SCANS = new MetricDescriptor("khugepaged_full_scans", "count",
       NEITHER, "times khugepaged's scan went round every mm on its list (sysfs khugepaged/full_scans)");
+  // huge tmpfs folios (ShmemHuge), /proc/vmstat names; reported once a tmpfs huge= or shmem_enabled allows them
+  public static final MetricDescriptor THP_FILE_ALLOC = new MetricDescriptor("thp_file_alloc", "count", NEITHER,
+      "PMD-size tmpfs folios allocated (/proc/vmstat; reported once tmpfs huge= or shmem_enabled allows them)");
+  public static final MetricDescriptor THP_FILE_FALLBACK = new MetricDescriptor("thp_file_fallback", "count", LOWER,
+      "tmpfs folios that could be PMD-size but got no order-9 block and are 4 KiB (/proc/vmstat)");
+  public static final MetricDescriptor NR_SHMEM_HUGEPAGES = new MetricDescriptor("nr_shmem_hugepages", "count",
+      NEITHER, "PMD-size tmpfs folios in the page cache at the end (/proc/vmstat, which counts them in 2 MiB units)");
+  /** The huge tmpfs counters, in /proc/vmstat's order (a split tmpfs folio counts as thp_split_page too). */
+  public static final List<MetricDescriptor> SHMEM_THP = List.of(NR_SHMEM_HUGEPAGES, THP_FILE_ALLOC, THP_FILE_FALLBACK,
+      THP_SPLIT_PAGE);
   /** The THP counters, in /proc/vmstat's order. */
   public static final List<MetricDescriptor> THP = List.of(THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_COLLAPSE_ALLOC,
       THP_COLLAPSE_ALLOC_FAILED, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_SPLIT_PMD, THP_SCAN_EXCEED_NONE_PTE,
@@ -102,5 +113,5 @@ public final class KernelMetrics {
       PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
       ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS, THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_SPLIT_PMD, THP_COLLAPSE_ALLOC,
       THP_COLLAPSE_ALLOC_FAILED, THP_SCAN_EXCEED_NONE_PTE, THP_SCAN_EXCEED_SHARE_PTE, KHUGEPAGED_PAGES_COLLAPSED,
-      KHUGEPAGED_FULL_SCANS);
+      KHUGEPAGED_FULL_SCANS, NR_SHMEM_HUGEPAGES, THP_FILE_ALLOC, THP_FILE_FALLBACK);
 }

@@ -62,9 +62,9 @@ final class Memory {
    * Builds the file-fault layer on the page cache (called once, by {@link FileMap}'s constructor,
    * which owns the cache) and makes the page cache's mapped pages reachable from the unmap paths.
    */
-  FileFault attachPageCache(PageCache cache, KernelSlab slab) {
+  FileFault attachPageCache(PageCache cache, KernelSlab slab, ShmemHuge shmem) {
     mapCount.attachPageCache(cache);
-    fileFault = new FileFault(machine, allocator, cache, highmem, vmscan, this, counters, slab);
+    fileFault = new FileFault(machine, allocator, cache, highmem, vmscan, this, counters, slab, shmem);
     return fileFault;
   }
 

@@ -25,7 +25,11 @@ import io.asisim.sim.util.LongLongMap;
  *       each PMD mapping remapped to the copy ({@code remove_migration_pmd()}) and each PTE mapping
  *       to its page of it, the 512 pages copied one by one ({@code folio_copy()}); or split
  *       ({@link #splitFolio}: {@code try_split_folio()}) when the allocator has no folio of its
- *       order, its pages then moved as order-0 pages.
+ *       order, its pages then moved as order-0 pages;
+ *   <li>a PMD-size tmpfs folio ({@link ShmemHuge}), for {@code alloc_contig_range()} only: migrated
+ *       whole, each of its pages as a page-cache page above (shmem's {@code migrate_folio()}), or
+ *       split ({@link ShmemHuge#split}: the pages past the end of the file freed) and its pages
+ *       moved as order-0 pages.
  * </ul>
  * Compaction skips THP folios, as the kernel's does ({@code skip_isolation_on_order()}: a folio of
  * pageblock order is never isolated for compaction).
@@ -42,9 +46,13 @@ final class Migrate implements PageMigration {
   private final HugeMemory huge;
   private final Rmap rmap;
   private final Vmscan vmscan;
+  private final ShmemHuge shmem;
+  private final KernelSlab slab;
 
   Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
-      HugeMemory huge, Vmscan vmscan) {
+      HugeMemory huge, Vmscan vmscan, ShmemHuge shmem, KernelSlab slab) {
+    this.shmem = shmem;
+    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -61,7 +69,8 @@ final class Migrate implements PageMigration {
   @Override
   public boolean movable(long pfn) {
     if (cache.ownerOf(pfn) != LongLongMap.ABSENT) {
-      return true; // mapped or not: rmap_walk_file() reaches every PTE
+      // mapped or not: rmap_walk_file() reaches every PTE; a page of a huge folio moves with it
+      return cache.pmdFolioHead(pfn) < 0;
     }
     // a page of a THP folio moves only with its folio (folioOrder); an anonymous page some mm maps
     return mapCount.folioOf(pfn) < 0 && rmap.anonMapped(pfn);
@@ -98,6 +107,13 @@ final class Migrate implements PageMigration {
 
   /** {@link #migrate} of page {@code index} of {@code file}: every PTE of it moved, then the cache slot. */
   private void migrateFile(int cpu, long src, long dst, int file, long index) {
+    unmapFile(cpu, src, file, index);
+    highmem.copyPage(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, AccessSite.MIGRATE, 1);
+    remapFile(cpu, src, dst, file, index);
+  }
+
+  /** {@code try_to_migrate()} of a page-cache page: each PTE's translation joins the batch flush. */
+  private void unmapFile(int cpu, long src, int file, long index) {
     int n = rmap.walkFile(src, file, index);
     if (n != cache.mapcount(file, index)) {
       throw new IllegalStateException("migration of page-cache pfn " + src + ": the rmap walk found " + n
@@ -106,15 +122,42 @@ final class Migrate implements PageMigration {
     for (int i = 0; i < n; i++) {
       tlb.batchAdd(cpu, rmap.mm(i).mm);
     }
-    highmem.copyPage(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, AccessSite.MIGRATE, 1);
-    cache.replace(src, dst); // folio_migrate_mapping(): the slot and its mapcount
-    for (int i = 0; i < n; i++) { // remove_migration_ptes(): read-only, as finish_fault() mapped it
+  }
+
+  /** {@code folio_migrate_mapping()} and {@code remove_migration_ptes()} of a page-cache page copied to {@code dst}. */
+  private void remapFile(int cpu, long src, long dst, int file, long index) {
+    int n = rmap.walkFile(src, file, index);
+    cache.replace(src, dst); // the slot and its mapcount
+    for (int i = 0; i < n; i++) { // read-only, as finish_fault() mapped it
       MmState m = rmap.mm(i);
       as.mapUser(cpu, m.mm, rmap.va(i), dst, false);
       m.filePte.put(rmap.va(i), dst);
       plugins.accessLost(cpu, m, src);
     }
     plugins.fileAccessLost(cpu, tasks, file, src);
+  }
+
+  /**
+   * {@link #migrateFolio} of the PMD-size tmpfs folio at {@code src}: every page's PTEs unmapped
+   * into the batch flush, the pages copied ({@code folio_copy()}), each cache slot and PTE moved to
+   * the copy's page at the same offset; the folio stays one of {@code nr} pages in the cache.
+   * Charged {@link KernelCosts#MIGRATE_PER_PAGE} once, as an anonymous folio is.
+   */
+  private void migrateFileFolio(int cpu, long src, long dst, int nr) {
+    machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
+    long code = cache.ownerOf(src);
+    int file = PageCache.fileOf(code);
+    long start = PageCache.indexOf(code);
+    for (int i = 0; i < nr; i++) {
+      unmapFile(cpu, src + i, file, start + i);
+    }
+    long copier = currentMm(cpu, AddressSpaces.INIT_MM);
+    for (int i = 0; i < nr; i++) {
+      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
+    }
+    for (int i = 0; i < nr; i++) {
+      remapFile(cpu, src + i, dst + i, file, start + i);
+    }
   }
 
   /** {@code reclaim_clean_pages_from_list()}: an unmapped page-cache page is dropped ({@link Vmscan#reclaimClean}). */
@@ -128,9 +171,15 @@ final class Migrate implements PageMigration {
     tlb.batchFlush(cpu);
   }
 
-  /** A mapped THP folio headed at {@code pfn} moves whole or split: order {@value HugeMemory#HPAGE_PMD_ORDER}. */
+  /**
+   * A mapped THP folio or a PMD-size tmpfs folio headed at {@code pfn} moves whole or split: order
+   * {@value HugeMemory#HPAGE_PMD_ORDER}.
+   */
   @Override
   public int folioOrder(long pfn) {
+    if (cache.ownerOf(pfn) != LongLongMap.ABSENT) {
+      return cache.pmdFolioHead(pfn) == pfn ? ShmemHuge.HPAGE_PMD_ORDER : 0;
+    }
     return mapCount.folioOf(pfn) == pfn && mapCount.folioMappings(pfn) > 0 ? HugeMemory.HPAGE_PMD_ORDER : 0;
   }
 
@@ -150,6 +199,10 @@ final class Migrate implements PageMigration {
   @Override
   public void migrateFolio(int cpu, long src, long dst, int order) {
     int nr = 1 << order;
+    if (cache.ownerOf(src) != LongLongMap.ABSENT) {
+      migrateFileFolio(cpu, src, dst, nr);
+      return;
+    }
     machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
     int n = rmap.walkFolio(src, nr);
     if (n == 0) {
@@ -214,6 +267,10 @@ final class Migrate implements PageMigration {
    */
   @Override
   public boolean splitFolio(int cpu, long head, int order) {
+    long code = cache.ownerOf(head);
+    if (code != LongLongMap.ABSENT) { // a tmpfs folio, mapped by PTEs only: nothing to split first
+      return shmem.split(cpu, cache, slab, PageCache.fileOf(code), PageCache.indexOf(code), head);
+    }
     int n = rmap.walkFolio(head, 1 << order);
     for (int i = 0; i < n; i++) {
       MmState m = rmap.mm(i);

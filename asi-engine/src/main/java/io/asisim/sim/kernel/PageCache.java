@@ -12,6 +12,12 @@ import java.util.List;
  * ({@code folio_referenced()} gives a page another round), and per page the number of user PTEs
  * mapping it ({@code folio_mapcount()} of a file folio, mm/rmap.c).
  *
+ * <p>A tmpfs file's pages may be grouped in PMD-size folios ({@link ShmemHuge}): 512 consecutive
+ * frames at a 2 MiB-aligned index, one multi-index xarray entry in the kernel, a bit per 2 MiB of
+ * the file here ({@link #inPmdFolio}). Such a folio may reach past the end of the file, as the
+ * kernel's may with {@code huge=always}: a tmpfs file has slots for whole 2 MiB ranges
+ * ({@link #slots}), of which the first {@link #size} are the file's pages.
+ *
  * <p>A page some process maps is never handed to reclaim ({@link #nextVictim} rotates it like a
  * referenced one): the simulated {@code shrink_folio_list()} cannot {@code try_to_unmap()} it yet,
  * and evicting it would leave a user PTE to a freed frame.
@@ -21,6 +27,9 @@ final class PageCache {
   private final List<byte[]> referenced = new ArrayList<>();
   private final List<Boolean> evictable = new ArrayList<>();
   private final List<int[]> mapcount = new ArrayList<>();
+  /** Per tmpfs file a byte per 2 MiB of slots, 1 where a PMD-size folio caches them; null for disk files. */
+  private final List<byte[]> pmdFolio = new ArrayList<>();
+  private long[] sizes = new long[16];
   private final LongLongMap owner = new LongLongMap(1 << 12);
   private long[] lru = new long[1 << 12];
   private int lruHead;
@@ -34,13 +43,22 @@ final class PageCache {
     if (nrPages < 1 || nrPages > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("file size must be 1.." + (Integer.MAX_VALUE - 8) + " pages, got " + nrPages);
     }
-    long[] p = new long[(int) nrPages];
+    // a tmpfs file's last 2 MiB may be one folio reaching past its end (shmem_alloc_and_add_folio()
+    // has no i_size check for huge=always)
+    int slots = (int) (isEvictable ? nrPages : (nrPages + ShmemHuge.HPAGE_PMD_NR - 1) & -ShmemHuge.HPAGE_PMD_NR);
+    long[] p = new long[slots];
     Arrays.fill(p, -1);
     pages.add(p);
-    referenced.add(new byte[(int) nrPages]);
+    referenced.add(new byte[slots]);
     evictable.add(isEvictable);
-    mapcount.add(new int[(int) nrPages]);
-    return pages.size() - 1;
+    mapcount.add(new int[slots]);
+    pmdFolio.add(isEvictable ? null : new byte[slots / ShmemHuge.HPAGE_PMD_NR]);
+    int file = pages.size() - 1;
+    if (file == sizes.length) {
+      sizes = Arrays.copyOf(sizes, 2 * file);
+    }
+    sizes[file] = nrPages;
+    return file;
   }
 
   boolean evictable(int file) {
@@ -51,8 +69,56 @@ final class PageCache {
     return file >= 0 && file < pages.size();
   }
 
+  /** The file's size in pages ({@code i_size}). */
   long size(int file) {
+    return sizes[file];
+  }
+
+  /** Cache slots of the file: its size, rounded up to 2 MiB for a tmpfs file. */
+  long slots(int file) {
     return pages.get(file).length;
+  }
+
+  /** Whether page {@code index} of {@code file} is cached in a PMD-size folio. */
+  boolean inPmdFolio(int file, long index) {
+    byte[] f = pmdFolio.get(file);
+    return f != null && f[(int) (index >>> ShmemHuge.HPAGE_PMD_ORDER)] != 0;
+  }
+
+  /** The head frame of the PMD-size page-cache folio frame {@code pfn} belongs to, or -1 (not cached, or order 0). */
+  long pmdFolioHead(long pfn) {
+    long code = owner.get(pfn);
+    if (code == LongLongMap.ABSENT || !inPmdFolio(fileOf(code), indexOf(code))) {
+      return -1;
+    }
+    return pfn - (indexOf(code) & (ShmemHuge.HPAGE_PMD_NR - 1));
+  }
+
+  /** {@code xa_find(..., XA_PRESENT)} over {@code nr} slots from {@code index}: whether none is cached. */
+  boolean rangeEmpty(int file, long index, int nr) {
+    long[] p = pages.get(file);
+    for (int i = 0; i < nr; i++) {
+      if (p[(int) index + i] >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code shmem_add_to_page_cache()} of a PMD-size folio at 2 MiB-aligned {@code index} of tmpfs
+   * file {@code file}: its 512 frames from {@code head} fill the slots ({@link #rangeEmpty} held).
+   */
+  void insertPmdFolio(int file, long index, long head) {
+    for (int i = 0; i < ShmemHuge.HPAGE_PMD_NR; i++) {
+      insert(file, index + i, head + i);
+    }
+    pmdFolio.get(file)[(int) (index >>> ShmemHuge.HPAGE_PMD_ORDER)] = 1;
+  }
+
+  /** {@code __split_huge_page()} of the folio caching the 2 MiB at {@code index}: its pages are order-0 folios from now on. */
+  void splitPmdFolio(int file, long index) {
+    pmdFolio.get(file)[(int) (index >>> ShmemHuge.HPAGE_PMD_ORDER)] = 0;
   }
 
   /** The frame caching page {@code index} of {@code file}, or -1; marks it referenced. */

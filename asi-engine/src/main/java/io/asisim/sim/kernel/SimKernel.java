@@ -255,6 +255,17 @@ public final class SimKernel extends KernelPageCalls {
   @Override
   public void setThpDefrag(int defrag) {
     k.huge.setDefrag(defrag);
+    k.shmem.setDefrag(defrag); // vma_thp_gfp_mask() serves shmem's huge folios too
+  }
+
+  @Override
+  public void setTmpfsHuge(int huge) {
+    k.shmem.setMountHuge(huge);
+  }
+
+  @Override
+  public void setShmemEnabled(int value) {
+    k.shmem.setShmemEnabled(value);
   }
 
   @Override

@@ -52,6 +52,18 @@ final class VfsCosts {
   static final long READ_LOOKUP_COLD = 4678 - 1284 - (1396 - 108);
 
   /**
+   * Derived: {@link #READ_LOOKUP_COLD} for a page of a PMD-size tmpfs folio ({@link ShmemHuge}): a
+   * 1 GiB file's xarray then has one entry per 2 MiB in 65 nodes and 512 folios' heads, which stay
+   * in the caches, where 4 KiB folios need 4 161 nodes and 262 144 {@code struct page}s.
+   * docs/calibration.md "Huge tmpfs folios": real fio's 4 KiB random reads of a 1 GiB tmpfs file
+   * ran at a median 765 k IOPS with {@code huge=always} or {@code within_size} against 575.5 k with
+   * {@code never} or {@code advise} (12 runs each, two sittings, calibration/data/vm-20261208):
+   * 430 ns, 1117 TSC ticks less per read, all of it taken from the lookup (the copy from DRAM is the
+   * same, and the direct map has 1 GiB leaves either way): 2106 - 1117 = 989.
+   */
+  static final long READ_LOOKUP_COLD_PMD = READ_LOOKUP_COLD - 1117;
+
+  /**
    * Estimate: the per-call part of {@code ksys_write()} → {@code vfs_write()}: the read side's
    * {@link #READ_CALL} plus {@code file_start_write()}/{@code file_end_write()} (a per-CPU rwsem),
    * {@code shmem_file_write_iter()}'s {@code inode_lock()}/{@code inode_unlock()},

@@ -37,7 +37,9 @@ import java.util.Map;
  *       (the allocator's, once the kernel attached page migration);
  *   <li>{@code allocstall_dma}, {@code allocstall_dma32}, {@code allocstall_normal},
  *       {@code allocstall_movable}: direct reclaims, by the highest zone of the request
- *       ({@code __count_zid_vm_events(ALLOCSTALL, sc->reclaim_idx)}).
+ *       ({@code __count_zid_vm_events(ALLOCSTALL, sc->reclaim_idx)});
+ *   <li>{@code nr_shmem_hugepages}, {@code thp_file_alloc}, {@code thp_file_fallback}, {@code thp_split_page}: PMD-size
+ *       tmpfs folios ({@link ShmemHuge}), once a run allows them.
  * </ul>
  */
 public final class VmStat {
@@ -153,6 +155,11 @@ public final class VmStat {
     }
     if (m.all().containsKey(io.asisim.api.metrics.StandardMetrics.THP_MIGRATION_SUCCESS.name())) { // a THP was isolated
       for (io.asisim.api.metrics.MetricDescriptor d : io.asisim.api.metrics.StandardMetrics.THP_MIGRATION) {
+        v.put(d.name(), m.get(d.name()));
+      }
+    }
+    if (m.all().containsKey(KernelMetrics.THP_FILE_ALLOC.name())) { // huge tmpfs folios were allowed
+      for (io.asisim.api.metrics.MetricDescriptor d : KernelMetrics.SHMEM_THP) {
         v.put(d.name(), m.get(d.name()));
       }
     }

@@ -280,7 +280,7 @@ final class Vmscan {
 
   /**
    * {@code reclaim_clean_pages_from_list()} for one page {@code alloc_contig_range()} isolated: a
-   * page-cache page no mm maps leaves the cache as {@link #shrink} evicts one
+   * disk file's page-cache page no mm maps leaves the cache as {@link #shrink} evicts one
    * ({@code shrink_folio_list()} with {@code ignore_references}: a referenced page goes too;
    * {@code pagecache_evictions}, no {@code pgsteal_*}, which only {@code shrink_inactive_list()}
    * counts); the caller frees the frame. The page cache here is always clean. A mapped page is
@@ -294,8 +294,8 @@ final class Vmscan {
     }
     int file = PageCache.fileOf(code);
     long index = PageCache.indexOf(code);
-    if (cache.mapcount(file, index) > 0) {
-      return false;
+    if (!cache.evictable(file) || cache.mapcount(file, index) > 0) {
+      return false; // a tmpfs page is swap-backed, not on the file LRU (folio_is_file_lru()): it is migrated
     }
     cache.remove(file, index);
     slab.pageCacheRemoved(cpu, file, index);

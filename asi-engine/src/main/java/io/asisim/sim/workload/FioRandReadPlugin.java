@@ -40,6 +40,10 @@ public final class FioRandReadPlugin implements Plugin<Workload> {
     return "fio rw=randread bs=4k ioengine=psync on a tmpfs file: pread() of page-cache pages";
   }
 
+  /** The {@code huge=} values of a tmpfs mount, indexed as {@code Kernel.SHMEM_HUGE_*}. */
+  private static final List<String> TMPFS_HUGE =
+      io.asisim.api.kernel.Kernel.SHMEM_HUGE_NAMES.subList(0, io.asisim.api.kernel.Kernel.SHMEM_HUGE_ADVISE + 1);
+
   @Override
   public List<ParamSpec> params() {
     return List.of(
@@ -49,6 +53,10 @@ public final class FioRandReadPlugin implements Plugin<Workload> {
             "fio thread: the jobs are threads of one process (one mm on several CPUs) instead of processes"),
         ParamSpec.size("file-size", "256M", 4096, 1L << 40, "size of the tmpfs file"),
         ParamSpec.size("block-size", "4K", 4096, 1L << 20, "fio bs: bytes per pread()"),
+        ParamSpec.choice("tmpfs-huge", "never", TMPFS_HUGE,
+            "the tmpfs mount's huge= option: never, always (2 MiB folios, the last one past the end of a file "
+                + "that is not a 2 MiB multiple), within_size (2 MiB folios inside the file) or advise "
+                + "(only for MADV_HUGEPAGE mappings: none here)"),
         ParamSpec.integer("user-ns-per-read", USER_NS_PER_READ, 0, 1_000_000_000L,
             "fio's user time per read (measured: 19.8% usr of 1730 ns per I/O)"));
   }
@@ -57,6 +65,6 @@ public final class FioRandReadPlugin implements Plugin<Workload> {
   public Workload create(Params p, SimContext ctx) {
     long userCycles = p.getLong("user-ns-per-read") * ctx.machine().profile().get(Cost.CLOCK_MHZ) / 1000;
     return new FioRandReadWorkload(p.getInt("jobs"), p.getBoolean("thread"), p.getLong("file-size"), p.getLong("block-size"),
-        p.getLong("ops"), userCycles, ctx.random("fio-randread"));
+        p.getLong("ops"), userCycles, TMPFS_HUGE.indexOf(p.getString("tmpfs-huge")), ctx.random("fio-randread"));
   }
 }

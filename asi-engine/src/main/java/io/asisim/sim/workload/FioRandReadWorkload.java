@@ -13,7 +13,10 @@ import java.util.SplittableRandom;
  * concurrently; round-robin interleaves them deterministically): syscall entry, page-cache lookup,
  * copy of each page to the user buffer through the selected mapper, return to user; then fio's own
  * user time per I/O ({@link Kernel#runUser}: issuing, completion accounting) with its user working
- * set.
+ * set. With {@code tmpfs-huge} other than {@code never} the layout's first write into each 2 MiB
+ * of the file may allocate a 2 MiB folio and clear the rest of it (docs/workloads.md, "Huge tmpfs
+ * folios"): real fio {@code fallocate()}s the file first, which allocates the same folios, and its
+ * first write into each clears the rest just as well.
  */
 final class FioRandReadWorkload implements Workload {
   private final int jobs;
@@ -23,6 +26,7 @@ final class FioRandReadWorkload implements Workload {
   private final long ops;
   private final SplittableRandom random;
   private final long userCycles;
+  private final int tmpfsHuge;
   private int[] pids;
   private int[] fds;
   private long blocks;
@@ -32,7 +36,7 @@ final class FioRandReadWorkload implements Workload {
   static final int USER_TEXT_PAGES = 32;
 
   FioRandReadWorkload(int jobs, boolean thread, long fileBytes, long blockBytes, long ops, long userCycles,
-      SplittableRandom random) {
+      int tmpfsHuge, SplittableRandom random) {
     if (blockBytes % 4096 != 0) {
       throw new IllegalArgumentException("block-size must be a multiple of 4K, got " + blockBytes);
     }
@@ -46,6 +50,7 @@ final class FioRandReadWorkload implements Workload {
     this.ops = ops;
     this.random = random;
     this.userCycles = userCycles;
+    this.tmpfsHuge = tmpfsHuge;
   }
 
   @Override
@@ -58,6 +63,9 @@ final class FioRandReadWorkload implements Workload {
     if (filePages > k.totalPages() / 2) {
       throw new IllegalArgumentException("file-size " + (filePages << 12) + " bytes does not fit in half of memory ("
           + (k.totalPages() << 12) + " bytes)");
+    }
+    if (tmpfsHuge != Kernel.SHMEM_HUGE_NEVER) {
+      k.setTmpfsHuge(tmpfsHuge); // mount -o remount,huge=... before the file is laid out
     }
     int file = k.createFile(filePages, false);
     pids = new int[jobs];

@@ -1,0 +1,410 @@
+package io.asisim.sim.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.asisim.api.kernel.Kernel;
+import io.asisim.api.machine.AddressSpaces;
+import io.asisim.api.machine.MachineConfig;
+import io.asisim.api.metrics.Metrics;
+import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageAllocator;
+import io.asisim.api.plugin.PluginKind;
+import io.asisim.api.plugin.SimContext;
+import io.asisim.sim.check.Checker;
+import io.asisim.sim.config.Settings;
+import io.asisim.sim.config.VariantConfig;
+import io.asisim.sim.plugin.PluginRegistry;
+import io.asisim.sim.wiring.VariantModule;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Huge tmpfs folios ({@link ShmemHuge}) through the kernel's write, fault and read paths and
+ * {@code alloc_contig_range()}, hand-checked on a 256 MiB, 2-CPU machine (the CMA cases: its top
+ * 160 MiB are the CMA area, as in {@link MigrateRmapTest}). Without ASI unless said, so that
+ * {@code pages_zeroed} counts only the clearing of the folios.
+ */
+class ShmemHugeTest {
+  private static final long PAGE = 4096;
+  private static final int NR = ShmemHuge.HPAGE_PMD_NR;
+  private static final int CMA_BLOCKS = 80;
+  private static final long CMA_BASE = (256L << 20) / PAGE - CMA_BLOCKS * 512L;
+  private SimKernel k;
+  private Metrics m;
+  private AddressSpaces as;
+  private PageAllocator allocator;
+  private Checker checker;
+
+  private void boot(boolean asi, boolean cma, long memory) {
+    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
+    String a = asi ? "pageblock-migratetype" : "buddy";
+    sel.put(PluginKind.ALLOCATOR, a);
+    PluginRegistry reg = PluginRegistry.discover();
+    Settings s = Settings.parse(cma ? List.of("allocator." + a + ".cma=160M") : List.of(), reg);
+    VariantConfig c = new VariantConfig(new MachineConfig(memory, 2, asi), sel, Set.of(), s, 1, 0);
+    Injector inj = Guice.createInjector(new VariantModule(c, reg));
+    k = inj.getInstance(SimKernel.class);
+    SimContext ctx = inj.getInstance(SimContext.class);
+    m = ctx.metrics();
+    as = ctx.machine().addressSpaces();
+    allocator = ctx.allocator();
+    checker = new Checker(ctx.machine(), ctx.allocator(), k.view(), m, true);
+  }
+
+  private void boot() {
+    boot(false, false, 256L << 20);
+  }
+
+  /** The frames caching pages {@code 0..pages-1} of {@code file}, read through a fresh mapping of it (the pages are cached). */
+  private long[] frames(int file, int pages) {
+    int pid = k.spawn();
+    long va = k.mmapFile(pid, file, pages);
+    long[] f = new long[pages];
+    for (int i = 0; i < pages; i++) {
+      k.touch(pid, va + i * PAGE, false);
+      f[i] = as.translate(k.k.tasks.mm(pid).mm, false, va + i * PAGE);
+    }
+    k.munmap(pid, va, pages);
+    k.exit(pid);
+    return f;
+  }
+
+  private static void assertOneFolio(long[] f, int from) {
+    assertThat(f[from] % NR).as("2 MiB-aligned head").isZero();
+    for (int i = 1; i < NR && from + i < f.length; i++) {
+      assertThat(f[from + i]).as("page " + (from + i)).isEqualTo(f[from] + i);
+    }
+  }
+
+  /**
+   * {@code huge=always}: the first write into each 2 MiB of a 4 MiB file allocates a PMD-size folio
+   * and clears its 511 other pages ({@code shmem_write_end()}); later writes into it allocate and
+   * clear nothing.
+   */
+  @Test
+  void alwaysGivesEach2MibOneFolioAndItsFirstWriteClearsTheRest() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(2 * NR, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    long zeroed = m.get("pages_zeroed");
+    long misses = m.get("pagecache_misses");
+    k.write(pid, fd, 0, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("nr_shmem_hugepages")).isEqualTo(1);
+    assertThat(m.get("pages_zeroed") - zeroed).isEqualTo(NR - 1);
+    assertThat(m.get("pagecache_misses") - misses).as("one folio read in").isEqualTo(1);
+    k.write(pid, fd, 1, 8);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("pages_zeroed") - zeroed).isEqualTo(NR - 1);
+    k.write(pid, fd, NR + 7, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(2);
+    assertThat(m.get("pages_zeroed") - zeroed).as("all but page 7 of the second").isEqualTo(2 * (NR - 1));
+    assertThat(m.get("thp_file_fallback")).isZero();
+    long[] f = frames(file, 2 * NR);
+    assertOneFolio(f, 0);
+    assertOneFolio(f, NR);
+    assertThat(m.get("pagecache_misses") - misses).as("every page was cached").isEqualTo(2);
+    assertThat(checker.checkFunctional()).isNull();
+    String vmstat = VmStat.render(VmStat.of(m, allocator));
+    assertThat(vmstat).contains("\nnr_shmem_hugepages 2\n", "\nthp_file_alloc 2\nthp_file_fallback 0\n",
+        "\nthp_split_page 0\n");
+    assertThat(vmstat.indexOf("nr_shmem_hugepages")).as("/proc/vmstat's order").isLessThan(vmstat.indexOf("thp_file_alloc"));
+  }
+
+  /**
+   * A file of 700 pages: {@code within_size} gives its first 2 MiB a huge folio and leaves the last
+   * 188 pages, which a folio would overrun, in 4 KiB folios (not a fallback); {@code always} gives
+   * them a folio reaching 324 pages past the end.
+   */
+  @Test
+  void withinSizeStopsAtTheEndOfTheFileAndAlwaysReachesPastIt() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_WITHIN_SIZE);
+    int file = k.createFile(700, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    k.write(pid, fd, 0, 1);
+    k.write(pid, fd, 600, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("thp_file_fallback")).isZero();
+    assertThat(m.get("pagecache_misses")).isEqualTo(2);
+    int exact = k.createFile(2 * NR, false); // a folio that ends where the file ends is within its size
+    k.write(pid, k.open(pid, exact), NR + 88, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(2);
+
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    file = k.createFile(700, false);
+    pid = k.spawn();
+    fd = k.open(pid, file);
+    long free = allocator.zoneFreePages();
+    k.write(pid, fd, 600, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(free - allocator.zoneFreePages()).as("the whole folio, past the end too").isGreaterThanOrEqualTo(NR);
+    long[] f = frames(file, 700);
+    assertOneFolio(f, NR);
+    long lost = m.get("access_losses");
+    k.close(pid, fd);
+    // frames()'s read faults gave pages 0..511 their folio too: 1024 cached, 324 of them past the end
+    assertThat(m.get("access_losses") - lost).as("closing ends access to both folios, past the end too")
+        .isEqualTo(2 * NR);
+    k.exit(pid);
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /** {@code never} reports nothing new; {@code advise} reports the counters but makes no folio (no mapping here is madvised). */
+  @Test
+  void neverAndAdviseMakeNoHugeFolio() {
+    boot();
+    int file = k.createFile(NR, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    long zeroed = m.get("pages_zeroed");
+    k.write(pid, fd, 0, 1);
+    assertThat(m.all()).doesNotContainKeys("thp_file_alloc", "nr_shmem_hugepages");
+    assertThat(m.get("pages_zeroed")).isEqualTo(zeroed);
+
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ADVISE);
+    file = k.createFile(NR, false);
+    pid = k.spawn();
+    fd = k.open(pid, file);
+    zeroed = m.get("pages_zeroed");
+    k.write(pid, fd, 0, 1);
+    assertThat(m.all()).containsKeys("thp_file_alloc", "thp_file_fallback", "nr_shmem_hugepages");
+    assertThat(m.get("thp_file_alloc")).isZero();
+    assertThat(m.get("pages_zeroed")).isEqualTo(zeroed);
+  }
+
+  /** {@code shmem_enabled=deny} overrides {@code huge=always}, {@code force} overrides {@code huge=never}. */
+  @Test
+  void denyAndForceOverrideTheMount() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    k.setShmemEnabled(Kernel.SHMEM_HUGE_DENY);
+    int file = k.createFile(NR, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    k.write(pid, fd, 0, 1);
+    assertThat(m.get("thp_file_alloc")).isZero();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_NEVER);
+    k.setShmemEnabled(Kernel.SHMEM_HUGE_FORCE);
+    int file2 = k.createFile(NR, false);
+    k.write(pid, k.open(pid, file2), 3, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+  }
+
+  /**
+   * Compaction never isolates a page of a huge tmpfs folio ({@code movable()} false: it moves only
+   * with its folio, which {@code alloc_contig_range()} asks for by its head); a 4 KiB tmpfs page it may.
+   */
+  @Test
+  void onlyTheFolioHeadIsOfferedForMigration() {
+    boot();
+    int small = k.createFile(1, false);
+    int pid = k.spawn();
+    k.write(pid, k.open(pid, small), 0, 1);
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(NR, false);
+    k.write(pid, k.open(pid, file), 0, 1);
+    long head = frames(file, 1)[0];
+    long page = frames(small, 1)[0];
+    assertThat(k.k.migration.movable(page)).isTrue();
+    assertThat(k.k.migration.folioOrder(page)).isZero();
+    assertThat(k.k.migration.movable(head)).isFalse();
+    assertThat(k.k.migration.movable(head + 7)).isFalse();
+    assertThat(k.k.migration.folioOrder(head)).isEqualTo(ShmemHuge.HPAGE_PMD_ORDER);
+    assertThat(k.k.migration.folioOrder(head + 7)).isZero();
+    assertThat(k.k.migration.folioPartiallyMapped(head)).isFalse();
+  }
+
+  /** A 2 MiB range that caches a 4 KiB page already gets 4 KiB folios ({@code xa_find()}), without a fallback. */
+  @Test
+  void aRangeWithACachedPageStaysIn4KibFolios() {
+    boot();
+    int file = k.createFile(2 * NR, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    k.write(pid, fd, 5, 1);
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    k.write(pid, fd, 6, 1);
+    assertThat(m.get("thp_file_alloc")).isZero();
+    assertThat(m.get("thp_file_fallback")).isZero();
+    k.write(pid, fd, NR, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+  }
+
+  /** A read fault on a hole allocates the folio and clears all 512 pages ({@code SGP_CACHE}); the page is mapped by a PTE. */
+  @Test
+  void aFaultClearsTheWholeFolio() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(NR, false);
+    int pid = k.spawn();
+    long va = k.mmapFile(pid, file, NR);
+    long zeroed = m.get("pages_zeroed");
+    k.touch(pid, va + 9 * PAGE, false);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("pages_zeroed") - zeroed).isEqualTo(NR);
+    assertThat(m.get("file_faults")).isEqualTo(1);
+    long pfn = as.translate(k.k.tasks.mm(pid).mm, false, va + 9 * PAGE);
+    assertThat(pfn % NR).isEqualTo(9);
+    k.touch(pid, va + 10 * PAGE, false);
+    assertThat(as.translate(k.k.tasks.mm(pid).mm, false, va + 10 * PAGE)).isEqualTo(pfn + 1);
+    assertThat(m.get("pages_zeroed") - zeroed).as("cached: nothing more cleared").isEqualTo(NR);
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /**
+   * With no free order-9 block ({@code vmscan.allocPages()} fails: {@code GFP_TRANSHUGE_LIGHT} may
+   * neither reclaim nor compact) the write counts {@code thp_file_fallback} and gets a 4 KiB folio.
+   */
+  @Test
+  void noFreeOrder9BlockFallsBackTo4Kib() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(NR, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    List<Long> held = new ArrayList<>();
+    for (long b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_HIGHUSER_MOVABLE); b >= 0;
+        b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_HIGHUSER_MOVABLE)) {
+      held.add(b);
+    }
+    assertThat(held).isNotEmpty();
+    long zeroed = m.get("pages_zeroed");
+    k.write(pid, fd, 0, 1);
+    assertThat(m.get("thp_file_fallback")).isEqualTo(1);
+    assertThat(m.get("thp_file_alloc")).isZero();
+    assertThat(m.get("pages_zeroed")).isEqualTo(zeroed);
+    assertThat(m.get("pagecache_misses")).isEqualTo(1);
+  }
+
+  /** Writes {@code pages} pages of a new tmpfs file into the CMA area (after a baseline that empties it); the file. */
+  private int tmpfsFileInArea(int huge, int pages, int pid) {
+    k.setTmpfsHuge(huge);
+    int file = k.createFile(pages, false);
+    assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
+    k.cmaRelease(0, CMA_BASE, CMA_BLOCKS);
+    int fd = k.open(pid, file);
+    for (int i = 0; i < pages; i++) {
+      k.write(pid, fd, i, 1);
+    }
+    return file;
+  }
+
+  /**
+   * {@code alloc_contig_range()} over a huge tmpfs folio: moved whole to an order-9 folio below the
+   * area ({@code thp_migration_success} 1, {@code pgmigrate_success} 512), every cache slot on the
+   * copy, which stays one folio; under ASI the checker finds nothing after it.
+   */
+  @Test
+  void cmaMovesAHugeTmpfsFolioWhole() {
+    for (boolean asi : new boolean[] {false, true}) {
+      boot(asi, true, 256L << 20);
+      int pid = k.spawn();
+      int file = tmpfsFileInArea(Kernel.SHMEM_HUGE_ALWAYS, NR, pid);
+      long[] before = frames(file, NR);
+      assertThat(before[0]).isGreaterThanOrEqualTo(CMA_BASE);
+      long moved = m.get("pgmigrate_success");
+      long misses = m.get("pagecache_misses");
+
+      assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
+
+      assertThat(m.get("thp_migration_success")).isEqualTo(1);
+      assertThat(m.get("pgmigrate_success") - moved).isEqualTo(NR);
+      long[] after = frames(file, NR);
+      assertThat(after[0]).isLessThan(CMA_BASE);
+      assertOneFolio(after, 0);
+      assertThat(m.get("pagecache_misses")).as("still cached").isEqualTo(misses);
+      assertThat(m.get("nr_shmem_hugepages")).isEqualTo(1);
+      assertThat(checker.checkFunctional()).isNull();
+    }
+  }
+
+  /**
+   * With every order-9 block below the area taken, the folio of a 700-page file's last 2 MiB (324
+   * pages past the end) is split ({@code thp_migration_split}, {@code thp_split_page}): the pages past
+   * the end are freed, the 188 of the file moved as 4 KiB pages, the first folio (no target either)
+   * split and moved too.
+   */
+  @Test
+  void cmaSplitsAHugeTmpfsFolioWithoutATargetAndFreesItsPagesPastTheEnd() {
+    boot(false, true, 256L << 20);
+    int pid = k.spawn();
+    int file = tmpfsFileInArea(Kernel.SHMEM_HUGE_ALWAYS, 700, pid);
+    assertThat(m.get("nr_shmem_hugepages")).isEqualTo(2);
+    List<Long> held = new ArrayList<>();
+    for (long b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_USER); b >= 0;
+        b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_USER)) {
+      held.add(b);
+    }
+    long moved = m.get("pgmigrate_success");
+
+    assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
+
+    assertThat(m.get("thp_migration_split")).isEqualTo(2);
+    assertThat(m.get("thp_split_page")).isEqualTo(2);
+    assertThat(m.get("nr_shmem_hugepages")).isZero();
+    assertThat(m.get("pgmigrate_success") - moved).as("the file's pages only").isEqualTo(700);
+    long[] after = frames(file, 700);
+    for (long f : after) {
+      assertThat(f).isLessThan(CMA_BASE);
+    }
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
+  /** A tmpfs page in the area is migrated, never dropped: it is swap-backed, not on the file LRU. */
+  @Test
+  void cmaMigratesAnUnmappedTmpfsPageInsteadOfDroppingIt() {
+    boot(false, true, 256L << 20);
+    int pid = k.spawn();
+    int file = tmpfsFileInArea(Kernel.SHMEM_HUGE_NEVER, 256, pid);
+    long inArea = java.util.Arrays.stream(frames(file, 256)).filter(f -> f >= CMA_BASE).count();
+    assertThat(inArea).as("the pages after the pcp lists' in the area").isPositive();
+    long moved = m.get("pgmigrate_success");
+    long misses = m.get("pagecache_misses");
+
+    assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
+
+    assertThat(m.get("pagecache_evictions")).isZero();
+    assertThat(m.get("pgmigrate_success") - moved).isEqualTo(inArea);
+    frames(file, 256);
+    assertThat(m.get("pagecache_misses")).as("still cached").isEqualTo(misses);
+  }
+
+  /**
+   * A random read of a file larger than the LLC costs {@link VfsCosts#READ_LOOKUP_COLD_PMD} for its
+   * lookup in a huge folio, {@link VfsCosts#READ_LOOKUP_COLD} in a 4 KiB one: same reads, same copies.
+   */
+  @Test
+  void aColdReadInAHugeFolioCostsTheShorterLookup() {
+    long[] cycles = new long[2];
+    for (int huge = 0; huge < 2; huge++) {
+      boot(false, false, 1L << 30);
+      if (huge == 1) {
+        k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+      }
+      int pages = 256 << 8; // 256 MiB: beyond the 105 MiB LLC of the default profile
+      int file = k.createFile(pages, false);
+      int pid = k.spawn();
+      int fd = k.open(pid, file);
+      for (int i = 0; i < pages; i += NR) {
+        k.write(pid, fd, i, NR);
+      }
+      int cpu = k.cpuOf(pid);
+      long c = k.k.machine.cycles(cpu);
+      k.read(pid, fd, 12345, 1);
+      cycles[huge] = k.k.machine.cycles(cpu) - c;
+    }
+    assertThat(cycles[0] - cycles[1]).isEqualTo(VfsCosts.READ_LOOKUP_COLD - VfsCosts.READ_LOOKUP_COLD_PMD);
+  }
+}
