@@ -99,7 +99,9 @@ final class MigratePages {
         || migration.folioOrder(pfn) != order) {
       return false;
     }
-    thpCounters();
+    if (!migration.folioHugetlb(pfn)) { // isolate_hugetlb() counts no THP event
+      thpCounters();
+    }
     return true;
   }
 
@@ -127,7 +129,10 @@ final class MigratePages {
    * Otherwise {@code split_folios} is migrated in one more batch, whose failures are not returned
    * ("failure isn't counted since all split folios of a large folio is counted as 1 failure
    * already"), and the pages it could not move are left for the caller: {@link #nrLeft} of them in
-   * {@link #left} ({@code list_splice(&ret_folios, from)}).
+   * {@link #left} ({@code list_splice(&ret_folios, from)}). A hugetlb folio
+   * ({@link PageMigration#folioHugetlb}) is moved as {@code migrate_hugetlbs()} moves it: whole, or
+   * {@code -ENOMEM} without a target, and no {@code thp_migration_*} event (the kernel moves the
+   * batch's hugetlb folios before the others; here they move in the batch's order).
    *
    * @return {@code -ENOMEM}, or the number of folios not migrated (a split one counts 1)
    */
@@ -141,6 +146,19 @@ final class MigratePages {
     for (int i = 0; i < n; i++) {
       int src = pages[i];
       int order = fa.ft.stateOf(src) & FrameTable.ORDER_MASK;
+      if (order > 0 && migration.folioHugetlb(src)) {
+        // migrate_hugetlbs(): never split, -ENOMEM ends it, no THP event; nr_succeeded counts its pages
+        int dst = target.alloc(src, order, n - i);
+        if (dst < 0) {
+          migrateFailed.add(1L << order);
+          rc = ENOMEM;
+          break;
+        }
+        migration.migrateFolio(cpu, src, dst, order);
+        pages[moved++] = src;
+        movedPages += 1L << order;
+        continue;
+      }
       if (order > 0) {
         thpCounters(); // a caller that did not isolate through folioMovable() counts too
       }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * so that small kernels (e.g. a test's allocator-only kernel) need not implement them; the
  * simulated kernel of asi-engine implements all of them.
  */
-public interface Kernel extends TransparentHugepages {
+public interface Kernel extends TransparentHugepages, HugetlbPages {
 
   /** Number of simulated CPUs. */
   int nrCpus();

@@ -80,6 +80,16 @@ public interface PageMigration {
   }
 
   /**
+   * Whether the large folio at {@code head} (one {@link #folioOrder} accepted) is a hugetlb folio
+   * ({@code folio_test_hugetlb()}): {@code migrate_pages()} hands it to {@code migrate_hugetlbs()},
+   * which never splits it, ends on {@code -ENOMEM} without a target and counts no THP event. This
+   * default answers false.
+   */
+  default boolean folioHugetlb(long head) {
+    return false;
+  }
+
+  /**
    * {@code reclaim_clean_pages_from_list()} (mm/vmscan.c), which {@code alloc_contig_range()} runs
    * on its isolated pages before each {@code migrate_pages()}: if the order-0 page at {@code pfn}
    * ({@link #movable} accepted it) is a clean evictable page-cache page the kernel can drop instead

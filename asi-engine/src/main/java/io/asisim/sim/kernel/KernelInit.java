@@ -37,6 +37,7 @@ final class KernelInit {
   final Memory memory;
   final HugeMemory huge;
   final ShmemHuge shmem;
+  final Hugetlb hugetlb;
   /** The page migration the allocator was given (tests ask it what it would move). */
   final Migrate migration;
   final Khugepaged khugepaged;
@@ -97,7 +98,9 @@ final class KernelInit {
     this.exit = new Exit(machine, tasks, files, sched, mmap, pipes, wait, slab);
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
     this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
-    this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem, slab);
+    this.hugetlb = new Hugetlb(allocator);
+    this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem, slab,
+        hugetlb);
     allocator.attachMigration(migration);
     vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);

@@ -66,6 +66,18 @@ abstract class KernelPageCalls implements Kernel {
     return k.allocator.freePagesInBlocks(minOrder);
   }
 
+  @Override
+  public int hugetlbAlloc(int cpu) {
+    k.tasks.noteTaskStep(cpu);
+    return k.hugetlb.alloc(cpu);
+  }
+
+  @Override
+  public void hugetlbFree(int cpu, int handle) {
+    k.tasks.noteTaskStep(cpu);
+    k.hugetlb.free(cpu, handle);
+  }
+
   /** A driver's {@code dma_alloc_contiguous()} → {@code cma_alloc()} on {@code cpu}. */
   @Override
   public long cmaAlloc(int cpu, int nrPageblocks) {

@@ -29,7 +29,11 @@ import io.asisim.sim.util.LongLongMap;
  *   <li>a PMD-size tmpfs folio ({@link ShmemHuge}), for {@code alloc_contig_range()} only: migrated
  *       whole, each of its pages as a page-cache page above (shmem's {@code migrate_folio()}), or
  *       split ({@link ShmemHuge#split}: the pages past the end of the file freed) and its pages
- *       moved as order-0 pages.
+ *       moved as order-0 pages;
+ *   <li>a hugetlb page ({@link Hugetlb}), for {@code alloc_contig_range()} only: its 512 pages
+ *       copied ({@code move_to_new_folio()} → {@code folio_copy()}) and its handle moved
+ *       ({@code move_hugetlb_state()}); never split. No simulated mm maps it, so no translation is
+ *       flushed.
  * </ul>
  * Compaction skips THP folios, as the kernel's does ({@code skip_isolation_on_order()}: a folio of
  * pageblock order is never isolated for compaction).
@@ -48,9 +52,11 @@ final class Migrate implements PageMigration {
   private final Vmscan vmscan;
   private final ShmemHuge shmem;
   private final KernelSlab slab;
+  private final Hugetlb hugetlb;
 
   Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
-      HugeMemory huge, Vmscan vmscan, ShmemHuge shmem, KernelSlab slab) {
+      HugeMemory huge, Vmscan vmscan, ShmemHuge shmem, KernelSlab slab, Hugetlb hugetlb) {
+    this.hugetlb = hugetlb;
     this.shmem = shmem;
     this.slab = slab;
     this.machine = machine;
@@ -177,6 +183,9 @@ final class Migrate implements PageMigration {
    */
   @Override
   public int folioOrder(long pfn) {
+    if (hugetlb.isHead(pfn)) {
+      return Hugetlb.ORDER;
+    }
     if (cache.ownerOf(pfn) != LongLongMap.ABSENT) {
       return cache.pmdFolioHead(pfn) == pfn ? ShmemHuge.HPAGE_PMD_ORDER : 0;
     }
@@ -199,6 +208,10 @@ final class Migrate implements PageMigration {
   @Override
   public void migrateFolio(int cpu, long src, long dst, int order) {
     int nr = 1 << order;
+    if (hugetlb.isHead(src)) {
+      migrateHugetlb(cpu, src, dst, nr);
+      return;
+    }
     if (cache.ownerOf(src) != LongLongMap.ABSENT) {
       migrateFileFolio(cpu, src, dst, nr);
       return;
@@ -252,6 +265,21 @@ final class Migrate implements PageMigration {
     }
   }
 
+  /** {@link #migrateFolio} of a hugetlb page: copied, its handle moved. Charged {@link KernelCosts#MIGRATE_PER_PAGE} once. */
+  private void migrateHugetlb(int cpu, long src, long dst, int nr) {
+    machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
+    long copier = currentMm(cpu, AddressSpaces.INIT_MM);
+    for (int i = 0; i < nr; i++) {
+      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
+    }
+    hugetlb.migrated(src, dst);
+  }
+
+  @Override
+  public boolean folioHugetlb(long head) {
+    return hugetlb.isHead(head);
+  }
+
   /** A THP folio queued for the deferred split: only a partly unmapped one is ({@link HugeMemory#deferredQueued}). */
   @Override
   public boolean folioPartiallyMapped(long head) {
@@ -267,6 +295,9 @@ final class Migrate implements PageMigration {
    */
   @Override
   public boolean splitFolio(int cpu, long head, int order) {
+    if (hugetlb.isHead(head)) {
+      return false; // a hugetlb folio is never split for migration
+    }
     long code = cache.ownerOf(head);
     if (code != LongLongMap.ABSENT) { // a tmpfs folio, mapped by PTEs only: nothing to split first
       return shmem.split(cpu, cache, slab, PageCache.fileOf(code), PageCache.indexOf(code), head);

@@ -1,19 +1,20 @@
 package io.asisim.sim.workload;
 
 import io.asisim.api.kernel.Kernel;
-import io.asisim.api.mm.Gfp;
 
 /**
  * The memory of other tenants of the machine: all free memory but a workload's share (and the
- * reclaim watermark above it) held in 2 MiB blocks, as a hugetlb pool of other tenants would hold
- * it, so that a workload meets memory pressure on a machine of any size. Released at tear-down.
+ * reclaim watermark above it) held as in-use pages of the kernel's hugetlb pool
+ * ({@link Kernel#hugetlbAlloc}), as the huge pages of other tenants would hold it, so that a workload
+ * meets memory pressure on a machine of any size. The kernel may migrate them
+ * ({@code alloc_contig_range()}, memory offlining). Released at tear-down.
  */
 final class OtherTenants {
   private static final int ORDER = 9;
-  private final long[] blocks;
+  private final int[] blocks;
   private int held;
 
-  private OtherTenants(long[] blocks, int held) {
+  private OtherTenants(int[] blocks, int held) {
     this.blocks = blocks;
     this.held = held;
   }
@@ -22,21 +23,21 @@ final class OtherTenants {
   static OtherTenants hold(Kernel k, long keepBytes) {
     long keep = (keepBytes >>> 12) + k.reclaimWatermark();
     long target = k.freePages() - keep;
-    long[] blocks = new long[(int) Math.max(0, target >> ORDER) + 1];
+    int[] blocks = new int[(int) Math.max(0, target >> ORDER) + 1];
     int held = 0;
     while (target >= (1L << ORDER) && held < blocks.length) {
-      long pfn = k.allocPages(0, ORDER, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_COMP);
-      if (pfn < 0) {
+      int page = k.hugetlbAlloc(0);
+      if (page < 0) {
         // free memory the reserve cannot reach is counted in freePages() but is no use to the
         // workload either: on a large machine, lowmem_reserve[] shields all of DMA32 from
         // allocations that may use Normal (1 TiB: 4 GiB, sysctl_lowmem_reserve_ratio 256), so
         // the reserve drained Normal to its watermark. Give the workload its memory back there.
         for (long back = keep; back > 0 && held > 0; back -= 1L << ORDER) {
-          k.freePages(0, blocks[--held], ORDER);
+          k.hugetlbFree(0, blocks[--held]);
         }
         break;
       }
-      blocks[held++] = pfn;
+      blocks[held++] = page;
       target -= 1L << ORDER;
     }
     return new OtherTenants(blocks, held);
@@ -45,7 +46,7 @@ final class OtherTenants {
   /** Gives every block back, in the order they were taken. */
   void release(Kernel k) {
     for (int i = 0; i < held; i++) {
-      k.freePages(0, blocks[i], ORDER);
+      k.hugetlbFree(0, blocks[i]);
     }
     held = 0;
   }

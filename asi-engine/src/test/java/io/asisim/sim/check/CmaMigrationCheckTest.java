@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Page migration with the rmap walk under {@code --check} after every op: server-mix on a 512 MiB
  * machine whose top 320 MiB are the CMA area (movable allocations take it first; the servers get
- * the whole machine, so no other tenants' 2 MiB blocks, which nothing migrates, sit in it), THP
+ * the whole machine, so no other tenants' hugetlb pages sit in it (HugetlbTest moves those)), THP
  * {@code always}, jobs forked and exec'd (their anonymous pages shared copy-on-write with the
  * server until the exec, program text mapped from the page cache by every process), and a device
  * taking a 64 MiB CMA buffer every 40 requests, so {@code alloc_contig_range()} migrates

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * server-mix's {@code hotplug-every} under {@code --check} with every shipped allocator, mirrored
- * and not: 512 MiB, all of it the servers' (no other tenants' huge pages, which the kernel model
- * cannot migrate), {@code movablecore=128M}, so the top 128 MiB memory block (pfn 98304..131071)
+ * and not: 512 MiB, all of it the servers' (no other tenants' hugetlb pages: HugetlbTest moves
+ * those out of a block), {@code movablecore=128M}, so the top 128 MiB memory block (pfn 98304..131071)
  * is ZONE_MOVABLE's; 1 500 requests with a hotplug turn every 250: remove, add, remove, add,
  * remove, add. Every allocator takes the block offline three times; the buddy allocators migrate its
  * user pages out (the unmapped pool keeps user memory in its own unmovable blocks, below the zone).
