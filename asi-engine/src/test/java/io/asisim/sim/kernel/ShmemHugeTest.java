@@ -160,6 +160,33 @@ class ShmemHugeTest {
     assertThat(checker.checkFunctional()).isNull();
   }
 
+  /**
+   * Under ASI with the default {@code exit} mapper a write that allocates a huge folio exits once,
+   * at the first of the 511 pages it clears (site {@code zeroing}), and the copy runs unrestricted;
+   * a write into a 4 KiB folio exits at the copy (site {@code pagecache_write}).
+   */
+  @Test
+  void underAsiTheHugeFolioCostsOneExitAtItsClearing() {
+    boot(true, false, 256L << 20);
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_WITHIN_SIZE);
+    int file = k.createFile(NR + 4, false);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    long exits = m.get("asi_exits");
+    long zeroing = m.get("asi_exit_sites.zeroing");
+    long write = m.get("asi_exit_sites.pagecache_write");
+    k.write(pid, fd, 3, 1);
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("asi_exits") - exits).isEqualTo(1);
+    assertThat(m.get("asi_exit_sites.zeroing") - zeroing).isEqualTo(1);
+    assertThat(m.get("asi_exit_sites.pagecache_write") - write).isZero();
+    k.write(pid, fd, NR + 1, 1); // past the last whole 2 MiB: a 4 KiB folio (within_size)
+    assertThat(m.get("thp_file_alloc")).isEqualTo(1);
+    assertThat(m.get("asi_exits") - exits).isEqualTo(2);
+    assertThat(m.get("asi_exit_sites.pagecache_write") - write).isEqualTo(1);
+    assertThat(checker.checkFunctional()).isNull();
+  }
+
   /** {@code never} reports nothing new; {@code advise} reports the counters but makes no folio (no mapping here is madvised). */
   @Test
   void neverAndAdviseMakeNoHugeFolio() {
