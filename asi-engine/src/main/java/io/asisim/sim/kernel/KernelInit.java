@@ -76,7 +76,7 @@ final class KernelInit {
     vmscan.attachSlab(slab);
     this.modules = new Modules(machine, vmscan);
     this.memoryBlocks = new MemoryBlocks(machine, allocator, ctx.metrics());
-    this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
+    this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, plugins, tasks, ctx.metrics());
     vmscan.registerShrinker(huge::deferredSplitScan); // thp_shrinker_init(): the deferred split shrinker
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);
     this.khugepaged = new Khugepaged(machine, vmscan, highmem, huge, mapCount, plugins, sched, ctx.metrics(),

@@ -199,29 +199,22 @@ final class Migrate implements PageMigration {
     }
   }
 
-  /** A THP folio queued for the deferred split: only a partly unmapped one is ({@link HugeMemory#deferredQueued}). */
+  /** {@code folio_test_partially_mapped()}: queued for the deferred split with a page unmapped ({@link HugeMemory#partiallyMapped}). */
   @Override
   public boolean folioPartiallyMapped(long head) {
-    return huge.deferredQueued(head);
+    return huge.partiallyMapped(head);
   }
 
   /**
    * {@code try_split_folio()} → {@code split_folio_to_list()} of the THP folio at {@code head}:
-   * every PMD mapping of it is split into PTEs first ({@code unmap_folio()} with
-   * {@code TTU_SPLIT_HUGE_PMD}: {@code __split_huge_pmd()}, {@code thp_split_pmd}), then the folio
-   * ({@code __split_huge_page()}, {@code thp_split_page}), its unmapped pages freed. False if a PMD
-   * could not be split (no page table) or the allocator cannot split the block.
+   * {@code split_huge_page_to_list_to_order()} ({@link HugeSplit#splitHugePage}: {@code unmap_folio()}
+   * with {@code TTU_SPLIT_HUGE_PMD}, each PMD split frozen and flushed, {@code thp_split_pmd}, each
+   * PTE mapping's flush batched and done; {@code __split_huge_page()}, {@code thp_split_page};
+   * {@code remap_page()}), its unmapped and zero-filled pages freed. False if a PMD could not be
+   * split (no page table) or the allocator cannot split the block.
    */
   @Override
   public boolean splitFolio(int cpu, long head, int order) {
-    int n = rmap.walkFolio(head, 1 << order);
-    for (int i = 0; i < n; i++) {
-      MmState m = rmap.mm(i);
-      long va = m.anonVa(head);
-      if (va != LongLongMap.ABSENT && HugeMemory.isHuge(m.anon.get(va)) && !huge.split(cpu, m, va)) {
-        return false;
-      }
-    }
     return huge.splitFolio(cpu, head);
   }
 

@@ -71,6 +71,13 @@ class MigrateRmapTest {
     return pid;
   }
 
+  /** Writes every page of the 2 MiB at {@code va} (the first write faults the THP in). */
+  private void writeAll(int pid, long va) {
+    for (int i = 0; i < 512; i++) {
+      k.touch(pid, va + i * PAGE, true);
+    }
+  }
+
   /** {@code cma_alloc()} of the whole area on CPU 0; asserts it succeeded and leaves it allocated. */
   private void takeArea() {
     assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
@@ -260,7 +267,7 @@ class MigrateRmapTest {
   void aThpWithNoOrder9TargetIsSplitAndItsPagesMove() {
     int pid = bootThp(false);
     long va = k.mmapAnon(pid, 512);
-    k.touch(pid, va, true);
+    writeAll(pid, va); // every page written: none zero-filled, none remapped to the zero page by the split
     long src = as.translate(mm(pid), false, va);
     assertThat(src).isGreaterThanOrEqualTo(CMA_BASE);
     assertThat(m.get("thp_deferred_split_page")).as("not queued: the split is -ENOMEM's").isZero();
@@ -295,7 +302,7 @@ class MigrateRmapTest {
   void aQueuedPartiallyMappedThpIsSplitFirst() {
     int pid = bootThp(false);
     long va = k.mmapAnon(pid, 512);
-    k.touch(pid, va, true);
+    writeAll(pid, va); // every page written: none zero-filled, none remapped to the zero page by the split
     assertThat(as.translate(mm(pid), false, va)).isGreaterThanOrEqualTo(CMA_BASE);
     k.madviseDontneed(pid, va + 100 * PAGE, 12);
     long moved = m.get("pgmigrate_success");
