@@ -232,4 +232,30 @@ class HugeSplitTest {
     assertThat(k.freePages() - free).as("pages 7 and 9").isEqualTo(2);
     assertThat(List.of(as.leafShift(mm(pid), false, a), as.leafShift(mm(pid), false, b))).containsExactly(21, 21);
   }
+
+  /**
+   * {@code collapse_huge_page()} queues its folio too: a range of 10 written 4 KiB pages, collapsed
+   * when {@code MADV_HUGEPAGE} gives the mm its first slot (the 502 empty PTEs are within the default
+   * {@code max_ptes_none} 511; their subpages are zeroed, the 10 others copied), is split as
+   * underused once {@code max_ptes_none} is 256, and its 502 zero-filled pages freed.
+   */
+  @Test
+  void aCollapsedFolioIsQueuedAndSplitWhenUnderused() {
+    boot(false);
+    k.setTransparentHugepage(Kernel.THP_MADVISE);
+    int pid = k.spawn();
+    long va = k.mmapAnon(pid, 512);
+    write(pid, va, 10);
+    k.madviseHugepage(pid, va, 512);
+    k.runUser(pid, 1000);
+    assertThat(m.get("thp_collapse_alloc")).isEqualTo(1);
+    assertThat(as.leafShift(mm(pid), false, va)).isEqualTo(21);
+    maxPtesNone(256);
+    long free = k.freePages();
+    k.k.huge.deferredSplitScan(0);
+    assertThat(m.get("thp_underused_split_page")).isEqualTo(1);
+    assertThat(k.freePages() - free).isEqualTo(502);
+    assertThat(as.translate(mm(pid), false, va + 9 * PAGE)).isPositive();
+    assertThat(as.translate(mm(pid), false, va + 10 * PAGE)).isEqualTo(-1);
+  }
 }
