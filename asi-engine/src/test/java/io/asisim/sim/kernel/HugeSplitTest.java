@@ -167,8 +167,9 @@ class HugeSplitTest {
   }
 
   /**
-   * {@code thp_underused()} at its edge, {@code max_ptes_none} 256: 256 zero-filled pages (256
-   * written) are not more than it, so the folio is used and leaves the queue for good; 257
+   * {@code thp_underused()} at its edge, {@code max_ptes_none} 256: 256 zero-filled pages (the
+   * first 256, the last 256 written) are not more than it, so the folio is used and leaves the
+   * queue for good; 257
    * (255 written) are, and the folio is split and its 257 zero-filled pages freed. A later access
    * to one of those pages faults in a 4 KiB page (the kernel's PTE maps the shared zero page).
    */
@@ -178,7 +179,9 @@ class HugeSplitTest {
     maxPtesNone(256);
     int pid = k.spawn();
     long used = k.mmapAnon(pid, 512);
-    write(pid, used, 256);
+    for (int i = 256; i < 512; i++) { // the zero-filled pages come first: 256 of them are not too many
+      k.touch(pid, used + i * PAGE, true);
+    }
     long under = k.mmapAnon(pid, 512);
     write(pid, under, 255);
     long free = k.freePages();
