@@ -66,6 +66,8 @@ final class HugeSplit {
    * partially mapped ({@code folio_test_partially_mapped()}).
    */
   private final java.util.LinkedHashMap<Long, long[]> deferred = new java.util.LinkedHashMap<>();
+  /** The queue's value for a folio queued at fault or collapse that has lost no page yet (shared: nothing allocated). */
+  private static final long[] NONE = new long[0];
   /** The folios one {@link #deferredSplitScan} took off the queue (reused: no allocation per round). */
   private final long[] taken = new long[SPLIT_BATCH];
 
@@ -109,7 +111,7 @@ final class HugeSplit {
    */
   void queueUnderused(long head) {
     if (splitUnderused && !deferred.containsKey(head)) {
-      deferred.put(head, new long[NR / 64]);
+      deferred.put(head, NONE);
     }
   }
 
@@ -120,12 +122,11 @@ final class HugeSplit {
    */
   void partiallyUnmapped(long head, int sub) {
     long[] unmapped = deferred.get(head);
-    if (unmapped == null) {
+    if (unmapped == null || unmapped == NONE) {
+      // __folio_set_partially_mapped(): counted once; a queued folio keeps its place in the queue
+      deferredSplitPage.inc();
       unmapped = new long[NR / 64];
       deferred.put(head, unmapped);
-    }
-    if (!partially(unmapped)) {
-      deferredSplitPage.inc();
     }
     unmapped[sub >>> 6] |= 1L << sub;
   }
@@ -143,6 +144,7 @@ final class HugeSplit {
     return unmapped != null && partially(unmapped);
   }
 
+  /** Whether {@code unmapped} has a page set (a partially mapped folio's bitmap is never empty). */
   private static boolean partially(long[] unmapped) {
     for (long w : unmapped) {
       if (w != 0) {
@@ -228,7 +230,7 @@ final class HugeSplit {
 
   /**
    * {@code split_huge_page_to_list_to_order()} to order 0 of the folio at {@code head}, whose pages
-   * in {@code unmapped} (null: none) no mm maps: {@code unmap_folio()}, {@code __split_huge_page()}
+   * in {@code unmapped} (null or empty: none) no mm maps: {@code unmap_folio()}, {@code __split_huge_page()}
    * and {@code remap_page()} as the class says; the unmapped and the zero-filled pages are freed,
    * the others stay 4 KiB pages of their mms ({@code thp_split_page}). False, with the folio
    * left whole (its PMDs split so far stay PTE tables, as the kernel's {@code -EAGAIN} path
@@ -259,7 +261,7 @@ final class HugeSplit {
     for (int i = 0; i < n; i++) {
       remapPage(cpu, rmap.mm(i), head);
     }
-    for (int i = 0; unmapped != null && i < NR; i++) {
+    for (int i = 0; unmapped != null && unmapped != NONE && i < NR; i++) {
       if ((unmapped[i >>> 6] & (1L << i)) != 0) {
         allocator.free(cpu, head + i, 0);
       }

@@ -68,12 +68,14 @@ public final class KernelMetrics {
   public static final MetricDescriptor THP_SPLIT_PMD = new MetricDescriptor("thp_split_pmd", "count", LOWER,
       "huge PMD mappings split into PTE tables (a partial munmap, a write to a huge page shared since a fork; /proc/vmstat)");
   public static final MetricDescriptor THP_DEFERRED_SPLIT_PAGE = new MetricDescriptor("thp_deferred_split_page", "count",
-      NEITHER, "THP folios queued for deferred_split_scan() when a page of theirs lost its last mapping (/proc/vmstat)");
+      NEITHER, "THP folios that became partially mapped (queued for deferred_split_scan()) when a page of theirs lost its "
+          + "last mapping (/proc/vmstat)");
   public static final MetricDescriptor THP_UNDERUSED_SPLIT_PAGE = new MetricDescriptor("thp_underused_split_page",
       "count", NEITHER, "THP folios mapped whole that deferred_split_scan() split because more than khugepaged/max_ptes_none "
           + "of their pages were zero-filled (thp_underused(); never with the default max_ptes_none 511; /proc/vmstat)");
   public static final MetricDescriptor THP_SPLIT_PAGE = new MetricDescriptor("thp_split_page", "count", NEITHER,
-      "THP folios split into 4 KiB pages, their unmapped pages freed (deferred_split_scan(); /proc/vmstat)");
+      "THP folios split into 4 KiB pages, their unmapped and zero-filled pages freed (deferred_split_scan(), "
+          + "migration's try_split_folio(); /proc/vmstat)");
   // khugepaged (Khugepaged): /proc/vmstat's collapse counters and two sysfs files of khugepaged/
   public static final MetricDescriptor THP_COLLAPSE_ALLOC = new MetricDescriptor("thp_collapse_alloc", "count", NEITHER,
       "huge pages khugepaged allocated to collapse a 2 MiB range of 4 KiB pages into (/proc/vmstat; reported once THP is enabled)");
