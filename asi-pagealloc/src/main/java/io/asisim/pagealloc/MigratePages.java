@@ -67,6 +67,8 @@ final class MigratePages {
   /** Pages of {@link #split} the split batch could not move, {@link #nrLeft} of them. */
   private int[] left = new int[0];
   private int nrLeft;
+  /** Pages the splits of one {@link #migrate} call freed: the kernel counts them migrated ("freed from under us"). */
+  private long splitFreed;
 
   /** {@code -ENOMEM}, as {@link #migrate} returns it. */
   static final int ENOMEM = -io.asisim.api.mm.PageAllocator.ENOMEM;
@@ -138,6 +140,7 @@ final class MigratePages {
    */
   int migrate(int cpu, int[] pages, int n, Target target) {
     int nrSplit = 0;
+    splitFreed = 0;
     int nrFailed = 0;
     int moved = 0;
     long movedPages = 0;
@@ -197,8 +200,14 @@ final class MigratePages {
       movedPages += 1L << order;
     }
     finish(cpu, pages, moved, movedPages);
-    if (rc < 0 || nrSplit == 0) {
-      return rc < 0 ? rc : nrFailed; // on -ENOMEM the split folios' pages go back untried
+    if (rc < 0) {
+      return rc; // on -ENOMEM the split folios' pages go back untried
+    }
+    // the pages a split freed are still on split_folios in the kernel, their last reference the
+    // list's: migrate_pages_batch() finds them "freed from under us" and counts them migrated
+    migrated.add(splitFreed);
+    if (nrSplit == 0) {
+      return nrFailed;
     }
     // migrate_pages(): the split folios' pages, one more batch of order-0 pages, tried once
     int m = 0;
@@ -264,8 +273,12 @@ final class MigratePages {
     migrated.add(basePages);
   }
 
-  /** The pages of the folio split at {@code head} still mapped (its unmapped ones were freed), after {@code n} others. */
+  /**
+   * The pages of the folio split at {@code head} still mapped (its unmapped ones were freed, and
+   * {@link #splitFreed} counts them), after {@code n} others.
+   */
   private int collectSplit(int head, int order, int n) {
+    int n0 = n;
     if (split.length < n + (1 << order)) {
       split = java.util.Arrays.copyOf(split, n + (1 << order)); // once per order: the buffer stays
       left = new int[split.length];
@@ -275,6 +288,7 @@ final class MigratePages {
         split[n++] = p;
       }
     }
+    splitFreed += (1 << order) - (n - n0);
     return n;
   }
 

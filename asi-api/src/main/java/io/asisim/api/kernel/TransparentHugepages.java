@@ -41,6 +41,17 @@ public interface TransparentHugepages {
   }
 
   /**
+   * A write to {@code /sys/kernel/mm/transparent_hugepage/shrink_underused} (Linux 6.12,
+   * {@code split_underused_thp}): with 1, every THP faulted or collapsed afterwards joins the
+   * deferred split queue, and the shrinker splits one whose zero-filled pages are more than
+   * {@code khugepaged/max_ptes_none} ({@code thp_underused()}; never with that file's default
+   * 511). Boot value: 1.
+   */
+  default void setThpShrinkUnderused(boolean on) {
+    throw unsupported("setThpShrinkUnderused");
+  }
+
+  /**
    * Writes of the files of {@code /sys/kernel/mm/transparent_hugepage/khugepaged/}: how often
    * khugepaged wakes, how much it scans, which 2 MiB ranges of 4 KiB pages it collapses into huge
    * pages and whether its allocation may compact (docs/workloads.md, "Transparent huge pages").

@@ -73,6 +73,10 @@ final class FileFault {
    */
   long mmap(int cpu, MmState m, int file, long pages) {
     long nr = checkedPages(file, pages);
+    if (!cache.evictable(file) && nr >= ShmemHuge.HPAGE_PMD_NR && shmem.alignsMappings()) {
+      // shmem_get_unmapped_area(): the file's offset 0 at a 2 MiB boundary, so huge folios can be PMD-suitable
+      m.nextVa = (m.nextVa + HugeMemory.HPAGE_PMD_SIZE - 1) & -HugeMemory.HPAGE_PMD_SIZE;
+    }
     long va = m.take((int) nr);
     m.vmas.add(va, nr, file, 0);
     slab.vmasChanged(cpu, m); // mmap_region() -> vm_area_alloc()
@@ -112,19 +116,20 @@ final class FileFault {
       wpFileCopy(cpu, m, va, file, mapped);
       return true;
     }
+    boolean suitable = m.vmas.pmdSuitable(vma, va);
     if (write) {
-      cowFault(cpu, m, va, file, index);
+      cowFault(cpu, m, va, file, index, suitable);
     } else {
-      readFault(cpu, m, va, file, index);
+      readFault(cpu, m, va, file, index, suitable);
     }
     return true;
   }
 
   /** {@code do_read_fault()}: the page-cache folio mapped read-only. */
-  private void readFault(int cpu, MmState m, long va, int file, long index) {
+  private void readFault(int cpu, MmState m, long va, int file, long index, boolean suitable) {
     machine.charge(cpu, faultCost + FaultCosts.FILE_READ_FAULT);
     fileFaults.inc();
-    long pfn = filemapFault(cpu, m, file, index);
+    long pfn = filemapFault(cpu, m, file, index, suitable);
     if (pfn < 0) {
       return;
     }
@@ -141,14 +146,14 @@ final class FileFault {
    * {@code do_cow_fault()}: the anonymous page is allocated first ({@code vma_alloc_folio()}), then
    * {@code __do_fault()} finds (or reads in) the file page, which is copied and left unmapped.
    */
-  private void cowFault(int cpu, MmState m, long va, int file, long index) {
+  private void cowFault(int cpu, MmState m, long va, int file, long index, boolean suitable) {
     machine.charge(cpu, faultCost + FaultCosts.COW_FAULT);
     cowFaults.inc();
     long cow = vmscan.allocUserPage(cpu, Gfp.GFP_HIGHUSER_MOVABLE);
     if (cow < 0) {
       return;
     }
-    long src = filemapFault(cpu, m, file, index);
+    long src = filemapFault(cpu, m, file, index, suitable);
     if (src < 0) {
       allocator.free(cpu, cow, 0);
       return;
@@ -190,14 +195,15 @@ final class FileFault {
    * (marked referenced), or a new one read in: a disk file's page is allocated and filled by DMA
    * ({@code page_cache_sync_ra()}; I/O time not modelled), a tmpfs hole allocated and cleared
    * ({@code shmem_get_folio_gfp()} with {@code SGP_CACHE}: a PMD-size folio's 512 pages, if
-   * {@link ShmemHuge} makes one, else the one page). -1 if memory ran out.
+   * {@link ShmemHuge} makes one, which needs a mapping that could map it by a PMD, {@code suitable},
+   * else the one page). -1 if memory ran out.
    */
-  long filemapFault(int cpu, MmState m, int file, long index) {
+  long filemapFault(int cpu, MmState m, int file, long index, boolean suitable) {
     long pfn = cache.lookup(file, index);
     if (pfn >= 0) {
       return pfn;
     }
-    long head = cache.evictable(file) ? -1 : shmemAllocHuge(cpu, file, index);
+    long head = cache.evictable(file) ? -1 : shmemAllocHuge(cpu, file, index, suitable);
     if (head >= 0) {
       for (int i = 0; i < ShmemHuge.HPAGE_PMD_NR; i++) {
         highmem.clearPage(cpu, m.mm, head + i, AccessSite.ZEROING);
@@ -219,7 +225,7 @@ final class FileFault {
    * fills. The frame of the page, -1 if memory ran out.
    */
   long shmemWriteBegin(int cpu, MmState m, int file, long index) {
-    long head = shmemAllocHuge(cpu, file, index);
+    long head = shmemAllocHuge(cpu, file, index, true);
     if (head < 0) {
       return readIn(cpu, file, index);
     }
@@ -233,8 +239,8 @@ final class FileFault {
   }
 
   /** {@link ShmemHuge#allocFolio}: one page-cache miss for the folio. */
-  private long shmemAllocHuge(int cpu, int file, long index) {
-    long head = shmem.allocFolio(cpu, cache, slab, file, index);
+  private long shmemAllocHuge(int cpu, int file, long index, boolean suitable) {
+    long head = shmem.allocFolio(cpu, cache, slab, file, index, suitable);
     if (head >= 0) {
       pagecacheMisses.inc();
     }

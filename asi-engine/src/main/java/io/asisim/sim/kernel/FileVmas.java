@@ -60,6 +60,15 @@ final class FileVmas {
     return file[i] == f && idx >= pgoff[i] && idx < pgoff[i] + pages[i] ? start[i] + ((idx - pgoff[i]) << 12) : -1;
   }
 
+  /**
+   * {@code thp_vma_suitable_order()} for PMD order at {@code va} in mapping {@code i}: the mapping
+   * covers the 2 MiB around it, and its file offset is 2 MiB-aligned where its address is.
+   */
+  boolean pmdSuitable(int i, long va) {
+    long haddr = va & -(1L << 21);
+    return ((start[i] >>> 12) - pgoff[i]) % 512 == 0 && haddr >= start[i] && haddr + (1L << 21) <= start[i] + (pages[i] << 12);
+  }
+
   /** Whether some mapping of this mm maps page {@code idx} of {@code f}. */
   boolean maps(int f, long idx) {
     for (int i = 0; i < n; i++) {

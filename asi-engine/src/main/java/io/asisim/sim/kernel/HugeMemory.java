@@ -26,12 +26,15 @@ import io.asisim.sim.util.LongLongMap;
  * this mm's PMD and copies the one 4 KiB page ({@code do_huge_pmd_wp_page()} → fallback). A
  * partial {@code munmap()} splits the PMD into a PTE table ({@code __split_huge_pmd()},
  * {@code thp_split_pmd}). The folio is freed whole when the last mapping of any of its pages goes
- * ({@link MapCount#folioUnmapped}); a folio a page of which loses its last PTE mapping while
- * others stay joins the deferred split queue, and reclaim's {@code deferred_split_scan()} splits it
- * into 4 KiB pages, freeing the unmapped ones ({@link #deferredSplitScan}).
+ * ({@link MapCount#folioUnmapped}); every new folio joins the deferred split queue
+ * ({@code deferred_split_folio(folio, false)}, while {@code shrink_underused} is 1), and a folio a
+ * page of which loses its last PTE mapping while others stay is partially mapped there; reclaim's
+ * {@code deferred_split_scan()} splits a partially mapped or underused one into 4 KiB pages through
+ * {@code unmap_folio()}, {@code __split_huge_page()} and {@code remap_page()}, flushing every mm that
+ * maps it and freeing its unmapped and zero-filled pages ({@link HugeSplit}).
  *
- * <p>Partly modelled (docs/deviations.md): the split does not unmap and remap the folio through
- * migration entries (no flush is charged), and underused fully mapped folios are not split; a range that fell back or was split is
+ * <p>Partly modelled (docs/deviations.md): the split maps no shared zero page (a zero-filled page's
+ * PTE is cleared), and the shrinker's scan is not scaled by a reclaim priority; a range that fell back or was split is
  * collapsed again only by {@link Khugepaged} (anonymous ranges: no {@code collapse_file()}, no
  * {@code MADV_COLLAPSE}); no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
@@ -56,16 +59,11 @@ final class HugeMemory {
   private Counter faultAlloc;
   private Counter faultFallback;
   private Counter splitPmd;
-  private Counter deferredSplitPage;
-  private Counter splitPage;
-  /**
-   * The deferred split queue ({@code ds_queue}): the head of each folio a page of which no mm maps
-   * any more, with a bit per such page, in the order they were queued (a linked map: deterministic).
-   */
-  private final java.util.LinkedHashMap<Long, long[]> deferred = new java.util.LinkedHashMap<>();
+  /** The folio split and the deferred split queue. */
+  final HugeSplit splitter;
 
   HugeMemory(Machine machine, PageAllocator allocator, Highmem highmem, Vmscan vmscan, MapCount mapCount,
-      Metrics metrics) {
+      AsiPlugins plugins, TaskTable tasks, Metrics metrics) {
     this.mapCount = mapCount;
     this.machine = machine;
     this.as = machine.addressSpaces();
@@ -75,6 +73,7 @@ final class HugeMemory {
     this.vmscan = vmscan;
     this.metrics = metrics;
     this.faultCost = machine.profile().get(Cost.PAGE_FAULT);
+    this.splitter = new HugeSplit(machine, allocator, mapCount, plugins, tasks, this, metrics);
   }
 
   /**
@@ -91,8 +90,7 @@ final class HugeMemory {
       faultAlloc = metrics.counter(KernelMetrics.THP_FAULT_ALLOC);
       faultFallback = metrics.counter(KernelMetrics.THP_FAULT_FALLBACK);
       splitPmd = metrics.counter(KernelMetrics.THP_SPLIT_PMD);
-      deferredSplitPage = metrics.counter(KernelMetrics.THP_DEFERRED_SPLIT_PAGE);
-      splitPage = metrics.counter(KernelMetrics.THP_SPLIT_PAGE);
+      splitter.registerCounters();
     }
   }
 
@@ -185,6 +183,7 @@ final class HugeMemory {
       m.putAnon(haddr + ((long) i << 12), (pfn + i) | MmState.WRITABLE | MmState.HUGE);
     }
     mapCount.folioMapped(pfn, HPAGE_PMD_NR);
+    splitter.queueUnderused(pfn); // deferred_split_folio(folio, false)
     faultAlloc.inc();
     return true;
   }
@@ -222,7 +221,7 @@ final class HugeMemory {
       long pfn = m.removeAnon(haddr + ((long) i << 12)) & MmState.PFN_MASK;
       plugins.accessLost(cpu, m, pfn);
       if (unmapPage(pfn, gather) && others) {
-        deferredSplitFolio(head, i);
+        splitter.partiallyUnmapped(head, i);
       }
     }
   }
@@ -237,7 +236,7 @@ final class HugeMemory {
     if (mapCount.folioOf(pfn) >= 0) {
       long head = pfn & -HPAGE_PMD_NR;
       if (unmapPage(pfn, gather)) {
-        deferredSplitFolio(head, (int) (pfn - head));
+        splitter.partiallyUnmapped(head, (int) (pfn - head));
       }
     } else if (!mapCount.drop(pfn)) {
       gather.removePage(pfn);
@@ -255,112 +254,40 @@ final class HugeMemory {
     boolean stillMapped = mapCount.drop(pfn);
     long head = pfn & -HPAGE_PMD_NR;
     if (mapCount.folioUnmapped(head)) {
-      if (!deferred.isEmpty()) {
-        deferred.remove(head);
-      }
+      splitter.unqueue(head);
       gather.removeBlock(head, HPAGE_PMD_ORDER);
       return false;
     }
     return !stillMapped;
   }
 
-  /** {@code deferred_split_huge_page()}: page {@code sub} of the folio at {@code head} has no mapping left. */
-  private void deferredSplitFolio(long head, int sub) {
-    long[] unmapped = deferred.get(head);
-    if (unmapped == null) {
-      unmapped = new long[HPAGE_PMD_NR / 64];
-      deferred.put(head, unmapped);
-      deferredSplitPage.inc();
-    }
-    unmapped[sub >>> 6] |= 1L << sub;
-  }
-
-  /**
-   * {@code deferred_split_scan()}, the THP shrinker of every reclaim round's
-   * {@code shrink_slab()}: up to {@value #SPLIT_BATCH} queued folios, oldest first, are split (all
-   * of them each round: {@code do_shrink_slab()}'s scan scaled by the reclaim priority is not modelled)
-   * ({@code split_folio()} → {@code __split_huge_page()}: the allocator's block becomes order-0
-   * pages, {@code PageAllocator.splitPage}), their unmapped pages freed and the mapped ones left as
-   * 4 KiB pages of their mms ({@code thp_split_page}). A folio the allocator cannot split stays
-   * queued. Not modelled: the split's unmap and remap through migration entries (no flush is
-   * charged; the PTEs map the same frames before and after), and the splitting of underused
-   * fully mapped folios ({@code thp_underused()}, Linux 6.12).
-   */
+  /** {@link HugeSplit#deferredSplitScan}: the deferred split shrinker, run by every reclaim round. */
   void deferredSplitScan(int cpu) {
-    if (deferred.isEmpty()) {
-      return;
-    }
-    int n = 0;
-    for (var it = deferred.entrySet().iterator(); it.hasNext() && n < SPLIT_BATCH; ) {
-      var e = it.next();
-      n++; // sc->nr_to_scan counts the folios looked at, split or not
-      if (splitFolioPages(cpu, e.getKey(), e.getValue())) {
-        it.remove();
-      }
-    }
+    splitter.deferredSplitScan(cpu);
   }
 
-  /**
-   * {@code split_folio()} of the folio at {@code head} that page migration isolated and found no
-   * target for ({@code try_split_folio()}); the caller has split every PMD mapping it
-   * ({@link #split}). Its unmapped pages (those the deferred split queue lists) are freed and it
-   * leaves the queue. False if the allocator cannot split the block.
-   */
+  /** {@link HugeSplit#splitFolio}: migration's {@code try_split_folio()}. */
   boolean splitFolio(int cpu, long head) {
-    long[] unmapped = deferred.isEmpty() ? null : deferred.get(head);
-    if (!splitFolioPages(cpu, head, unmapped)) {
-      return false;
-    }
-    if (unmapped != null) {
-      deferred.remove(head);
-    }
-    return true;
+    return splitter.splitFolio(cpu, head);
   }
 
   /**
-   * {@code __split_huge_page()}: the allocator's block becomes order-0 pages
-   * ({@code PageAllocator.splitPage}), the pages of {@code unmapped} (null: none) are freed, the
-   * mapped ones stay 4 KiB pages of their mms ({@code thp_split_page}).
-   */
-  private boolean splitFolioPages(int cpu, long head, long[] unmapped) {
-    if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
-      return false;
-    }
-    mapCount.folioSplit(head);
-    machine.charge(cpu, KernelCosts.THP_SPLIT_PER_PAGE * HPAGE_PMD_NR);
-    for (int i = 0; unmapped != null && i < HPAGE_PMD_NR; i++) {
-      if ((unmapped[i >>> 6] & (1L << i)) != 0) {
-        allocator.free(cpu, head + i, 0);
-      }
-    }
-    splitPage.inc();
-    return true;
-  }
-
-  /**
-   * Migration moved the folio at {@code src} whole: a queued source leaves the
-   * deferred split queue (freed: {@code folio_undo_large_rmappable()}). Its copy is not queued:
-   * {@code migrate_pages_batch()} splits a queued partially mapped folio before migrating it
-   * (Linux 6.10 "mm/migrate: split source folio if it is on deferred split list"), so only one
-   * whose split failed gets here, and {@code migrate_folio_move()} does not requeue the destination.
+   * Migration moved the folio at {@code src} whole: it leaves the deferred split queue (freed:
+   * {@code folio_undo_large_rmappable()}). Its copy is not queued: {@code migrate_pages_batch()}
+   * splits a queued partially mapped folio before migrating it (Linux 6.10 "mm/migrate: split
+   * source folio if it is on deferred split list"), so only one whose split failed, or one queued
+   * only as a possibly underused folio, gets here, and {@code migrate_folio_move()} of the
+   * v6.13–v6.14 tree read does not requeue the destination (a 2026 mm-stable patch, "mm: migrate:
+   * requeue destination folio on deferred split queue", does).
    */
   void folioMigrated(long src) {
-    if (!deferred.isEmpty()) {
-      deferred.remove(src);
-    }
+    splitter.unqueue(src);
   }
 
-  /**
-   * Whether the folio at {@code head} is on the deferred split queue. Only a partly unmapped folio
-   * is queued here ({@link #deferredSplitFolio}; the fault-time queueing of Linux 6.12's underused
-   * THP shrinker is not modelled), so this is also {@code folio_test_partially_mapped()}.
-   */
-  boolean deferredQueued(long head) {
-    return !deferred.isEmpty() && deferred.containsKey(head);
+  /** Whether the folio at {@code head} is queued and partially mapped ({@code folio_test_partially_mapped()}). */
+  boolean partiallyMapped(long head) {
+    return splitter.partiallyMapped(head);
   }
-
-  /** Folios a {@link #deferredSplitScan} splits at most: {@code SHRINK_BATCH} ({@code sc->nr_to_scan}'s unit). */
-  static final int SPLIT_BATCH = 128;
 
   /**
    * {@code copy_huge_pmd()} at fork: the child maps the parent's huge page at {@code haddr} with a

@@ -139,8 +139,9 @@ final class KernelCosts {
   /**
    * Estimate: {@code __split_huge_page()} of an anonymous THP folio, per subpage: its
    * {@code struct page} flags, mapping and refcount set up as an order-0 page, and the LRU and
-   * rmap updates, a few cache lines each (the unmap and remap through migration entries are not
-   * modelled, docs/deviations.md).
+   * rmap updates and the remap of its migration entry ({@code remove_migration_pte()}), a few
+   * cache lines each; the flushes of {@code unmap_folio()} are charged by the TLB model
+   * ({@link HugeSplit}).
    */
   static final long THP_SPLIT_PER_PAGE = 40;
 }

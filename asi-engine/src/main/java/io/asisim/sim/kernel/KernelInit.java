@@ -80,7 +80,7 @@ final class KernelInit {
     vmscan.attachSlab(slab);
     this.modules = new Modules(machine, vmscan);
     this.memoryBlocks = new MemoryBlocks(machine, allocator, ctx.metrics());
-    this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, ctx.metrics());
+    this.huge = new HugeMemory(machine, allocator, highmem, vmscan, mapCount, plugins, tasks, ctx.metrics());
     vmscan.registerShrinker(huge::deferredSplitScan); // thp_shrinker_init(): the deferred split shrinker
     this.memory = new Memory(machine, allocator, highmem, vmscan, mapCount, plugins, counters, siteUser, huge);
     this.khugepaged = new Khugepaged(machine, vmscan, highmem, huge, mapCount, plugins, sched, ctx.metrics(),
@@ -88,7 +88,7 @@ final class KernelInit {
     this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge,
         khugepaged);
     this.namei = new Namei(machine, cache);
-    this.shmem = new ShmemHuge(machine, vmscan, allocator, ctx.metrics());
+    this.shmem = new ShmemHuge(machine, vmscan, allocator, plugins, tasks, ctx.metrics());
     this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab, shmem);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);

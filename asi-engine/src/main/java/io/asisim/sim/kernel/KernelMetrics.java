@@ -68,10 +68,14 @@ public final class KernelMetrics {
   public static final MetricDescriptor THP_SPLIT_PMD = new MetricDescriptor("thp_split_pmd", "count", LOWER,
       "huge PMD mappings split into PTE tables (a partial munmap, a write to a huge page shared since a fork; /proc/vmstat)");
   public static final MetricDescriptor THP_DEFERRED_SPLIT_PAGE = new MetricDescriptor("thp_deferred_split_page", "count",
-      NEITHER, "THP folios queued for deferred_split_scan() when a page of theirs lost its last mapping (/proc/vmstat)");
+      NEITHER, "THP folios that became partially mapped (queued for deferred_split_scan()) when a page of theirs lost its "
+          + "last mapping (/proc/vmstat)");
+  public static final MetricDescriptor THP_UNDERUSED_SPLIT_PAGE = new MetricDescriptor("thp_underused_split_page",
+      "count", NEITHER, "THP folios mapped whole that deferred_split_scan() split because more than khugepaged/max_ptes_none "
+          + "of their pages were zero-filled (thp_underused(); never with the default max_ptes_none 511; /proc/vmstat)");
   public static final MetricDescriptor THP_SPLIT_PAGE = new MetricDescriptor("thp_split_page", "count", NEITHER,
-      "THP folios split into 4 KiB pages (deferred_split_scan(), or alloc_contig_range() without an order-9 target), "
-          + "an anonymous one's unmapped pages and a tmpfs one's pages past the end of its file freed (/proc/vmstat)");
+      "THP folios split into 4 KiB pages (deferred_split_scan(), migration's try_split_folio()), an anonymous one's "
+          + "unmapped and zero-filled pages and a tmpfs one's pages past the end of its file freed (/proc/vmstat)");
   // khugepaged (Khugepaged): /proc/vmstat's collapse counters and two sysfs files of khugepaged/
   public static final MetricDescriptor THP_COLLAPSE_ALLOC = new MetricDescriptor("thp_collapse_alloc", "count", NEITHER,
       "huge pages khugepaged allocated to collapse a 2 MiB range of 4 KiB pages into (/proc/vmstat; reported once THP is enabled)");
@@ -97,8 +101,8 @@ public final class KernelMetrics {
       THP_SPLIT_PAGE);
   /** The THP counters, in /proc/vmstat's order. */
   public static final List<MetricDescriptor> THP = List.of(THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_COLLAPSE_ALLOC,
-      THP_COLLAPSE_ALLOC_FAILED, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_SPLIT_PMD, THP_SCAN_EXCEED_NONE_PTE,
-      THP_SCAN_EXCEED_SHARE_PTE);
+      THP_COLLAPSE_ALLOC_FAILED, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_UNDERUSED_SPLIT_PAGE, THP_SPLIT_PMD,
+      THP_SCAN_EXCEED_NONE_PTE, THP_SCAN_EXCEED_SHARE_PTE);
 
   /** The counters {@link VmStat} prints as they are. */
   public static final MetricDescriptor KVM_ENTRIES = new MetricDescriptor("kvm_entries", "count", NEITHER,
@@ -111,7 +115,7 @@ public final class KernelMetrics {
 
   public static final List<MetricDescriptor> ALL = List.of(SYSCALLS, CONTEXT_SWITCHES, ANON_FAULTS, COW_FAULTS, FILE_FAULTS, FORKS, PAGECACHE_MISSES, PAGECACHE_EVICTIONS, ACCESS_LOSSES, OOM_EVENTS, TIMER_TICKS, WAKEUPS, KSWAPD_WAKEUPS, PIPE_COPIES, USER_CYCLES, COLD_ENTRY_CYCLES,
       PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSTEAL_KSWAPD, PGSTEAL_DIRECT, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_MOVABLE,
-      ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS, THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_SPLIT_PMD, THP_COLLAPSE_ALLOC,
+      ALLOCSTALL_DMA, KVM_ENTRIES, KVM_EXITS, THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_DEFERRED_SPLIT_PAGE, THP_UNDERUSED_SPLIT_PAGE, THP_SPLIT_PMD, THP_COLLAPSE_ALLOC,
       THP_COLLAPSE_ALLOC_FAILED, THP_SCAN_EXCEED_NONE_PTE, THP_SCAN_EXCEED_SHARE_PTE, KHUGEPAGED_PAGES_COLLAPSED,
       KHUGEPAGED_FULL_SCANS, NR_SHMEM_HUGEPAGES, THP_FILE_ALLOC, THP_FILE_FALLBACK);
 }

@@ -267,6 +267,21 @@ final class KernelSlab {
     return h;
   }
 
+  /**
+   * {@code xas_expand()} for indices up to {@code slots - 1} of {@code file}, which caches nothing
+   * yet at those the taller tree adds levels above (a huge folio reaching past the end of a file
+   * of 64 pages or fewer, whose one folio is all its slots): only the height grows.
+   */
+  void xaReserve(int file, long slots) {
+    int h = xaHeight(slots);
+    if (h > xaHeight[file]) {
+      if (xaHeight[file] > 0 && xaNodes.get(xaKey(file, xaHeight[file] - 1, 0)) != LongLongMap.ABSENT) {
+        throw new IllegalStateException("xarray of file " + file + " grows under cached pages");
+      }
+      xaHeight[file] = h;
+    }
+  }
+
   /** {@code __filemap_add_folio()}: page {@code index} of {@code file} enters the xarray. */
   void pageCacheAdded(int cpu, int file, long index) {
     for (int level = 0; level < xaHeight[file]; level++) {

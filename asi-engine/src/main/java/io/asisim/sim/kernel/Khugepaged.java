@@ -156,6 +156,7 @@ final class Khugepaged {
     boolean sleeps = t.scanSleepMillis() != tunables.scanSleepMillis()
         || t.allocSleepMillis() != tunables.allocSleepMillis();
     tunables = t;
+    huge.splitter.setMaxPtesNone(t.maxPtesNone()); // thp_underused() reads khugepaged_max_ptes_none too
     if (sleeps && started && deadline != WAITING) {
       arm(0);
     }
@@ -428,6 +429,7 @@ final class Khugepaged {
           + " is not empty after its PTE table left");
     }
     mapCount.folioMapped(folio, PMD_NR);
+    huge.splitter.queueUnderused(folio); // deferred_split_folio(folio, false) (Linux 6.12)
     LOG.debug("khugepaged collapsed 0x{} of mm {} into pfn {} ({} pages present)", Long.toHexString(haddr), m.mm,
         folio, present);
     return Scan.SUCCEED;

@@ -130,6 +130,21 @@ final class Migrate implements PageMigration {
     }
   }
 
+  /**
+   * {@code try_to_unmap_one()} of page-cache page {@code pfn} in every mm: its PTEs cleared, their
+   * translations in the batch flush; the mms keep their logical access (the VMA still maps the file).
+   */
+  private void unmapFilePtes(int cpu, long pfn, int file, long index) {
+    int n = rmap.walkFile(pfn, file, index);
+    for (int i = 0; i < n; i++) {
+      MmState m = rmap.mm(i);
+      as.unmapUser(cpu, m.mm, rmap.va(i));
+      m.filePte.remove(rmap.va(i));
+      cache.unmapPte(pfn);
+      tlb.batchAdd(cpu, m.mm);
+    }
+  }
+
   /** {@code folio_migrate_mapping()} and {@code remove_migration_ptes()} of a page-cache page copied to {@code dst}. */
   private void remapFile(int cpu, long src, long dst, int file, long index) {
     int n = rmap.walkFile(src, file, index);
@@ -280,18 +295,19 @@ final class Migrate implements PageMigration {
     return hugetlb.isHead(head);
   }
 
-  /** A THP folio queued for the deferred split: only a partly unmapped one is ({@link HugeMemory#deferredQueued}). */
+  /** {@code folio_test_partially_mapped()}: queued for the deferred split with a page unmapped ({@link HugeMemory#partiallyMapped}). */
   @Override
   public boolean folioPartiallyMapped(long head) {
-    return huge.deferredQueued(head);
+    return huge.partiallyMapped(head);
   }
 
   /**
    * {@code try_split_folio()} → {@code split_folio_to_list()} of the THP folio at {@code head}:
-   * every PMD mapping of it is split into PTEs first ({@code unmap_folio()} with
-   * {@code TTU_SPLIT_HUGE_PMD}: {@code __split_huge_pmd()}, {@code thp_split_pmd}), then the folio
-   * ({@code __split_huge_page()}, {@code thp_split_page}), its unmapped pages freed. False if a PMD
-   * could not be split (no page table) or the allocator cannot split the block.
+   * {@code split_huge_page_to_list_to_order()} ({@link HugeSplit#splitHugePage}: {@code unmap_folio()}
+   * with {@code TTU_SPLIT_HUGE_PMD}, each PMD split frozen and flushed, {@code thp_split_pmd}, each
+   * PTE mapping's flush batched and done; {@code __split_huge_page()}, {@code thp_split_page};
+   * {@code remap_page()}), its unmapped and zero-filled pages freed. False if a PMD could not be
+   * split (no page table) or the allocator cannot split the block.
    */
   @Override
   public boolean splitFolio(int cpu, long head, int order) {
@@ -299,16 +315,18 @@ final class Migrate implements PageMigration {
       return false; // a hugetlb folio is never split for migration
     }
     long code = cache.ownerOf(head);
-    if (code != LongLongMap.ABSENT) { // a tmpfs folio, mapped by PTEs only: nothing to split first
-      return shmem.split(cpu, cache, slab, PageCache.fileOf(code), PageCache.indexOf(code), head);
-    }
-    int n = rmap.walkFolio(head, 1 << order);
-    for (int i = 0; i < n; i++) {
-      MmState m = rmap.mm(i);
-      long va = m.anonVa(head);
-      if (va != LongLongMap.ABSENT && HugeMemory.isHuge(m.anon.get(va)) && !huge.split(cpu, m, va)) {
-        return false;
+    if (code != LongLongMap.ABSENT) {
+      // a tmpfs folio, mapped by PTEs only: unmap_folio() → try_to_unmap() clears them and
+      // try_to_unmap_flush() flushes; remap_page() leaves a file folio unmapped (faulted back on demand)
+      int file = PageCache.fileOf(code);
+      long start = PageCache.indexOf(code);
+      for (int i = 0; i < 1 << order && start + i < cache.size(file); i++) {
+        if (cache.mapcount(file, start + i) > 0) {
+          unmapFilePtes(cpu, head + i, file, start + i);
+        }
       }
+      tlb.batchFlush(cpu);
+      return shmem.split(cpu, cache, slab, file, start, head);
     }
     return huge.splitFolio(cpu, head);
   }

@@ -32,7 +32,9 @@ import io.asisim.api.mm.PageAllocator;
  * ({@code shmem_write_end()} → {@code folio_zero_segments()}).
  *
  * <p>Not modelled (docs/deviations.md): the folio sizes between 4 KiB and 2 MiB (since Linux 6.14 a
- * {@code write()} into a {@code huge=always} tmpfs gets a folio sized by the write), memcg charges
+ * {@code write()} without a mapping may get one: sized by the write under {@code within_size}, and
+ * in 6.14-6.17 under {@code always} too; {@code within_size} is judged here by the file's size, as
+ * for PMD order before 6.14), memcg charges
  * ({@code thp_file_fallback_charge}), the PMD mapping of such a folio by a fault
  * ({@code do_set_pmd()}, {@code thp_file_mapped}), {@code shmem_unused_huge_shrink()}, swap-out,
  * truncation and {@code collapse_file()}.
@@ -43,6 +45,8 @@ final class ShmemHuge {
 
   private final Vmscan vmscan;
   private final PageAllocator allocator;
+  private final AsiPlugins plugins;
+  private final TaskTable tasks;
   private final Machine machine;
   private final Metrics metrics;
   private int mountHuge = Kernel.SHMEM_HUGE_NEVER;
@@ -53,7 +57,10 @@ final class ShmemHuge {
   private Counter splitPage;
   private Counter hugepages;
 
-  ShmemHuge(Machine machine, Vmscan vmscan, PageAllocator allocator, Metrics metrics) {
+  ShmemHuge(Machine machine, Vmscan vmscan, PageAllocator allocator, AsiPlugins plugins, TaskTable tasks,
+      Metrics metrics) {
+    this.plugins = plugins;
+    this.tasks = tasks;
     this.machine = machine;
     this.vmscan = vmscan;
     this.allocator = allocator;
@@ -96,6 +103,15 @@ final class ShmemHuge {
       hugepages = metrics.gauge(KernelMetrics.NR_SHMEM_HUGEPAGES);
       splitPage = metrics.counter(KernelMetrics.THP_SPLIT_PAGE);
     }
+  }
+
+  /**
+   * {@code shmem_get_unmapped_area()}: whether a mapping of 2 MiB or more of a tmpfs file is placed
+   * at a 2 MiB boundary (not with {@code deny}, nor on a {@code huge=never} mount without
+   * {@code force}).
+   */
+  boolean alignsMappings() {
+    return enabled();
   }
 
   private boolean enabled() {
@@ -143,12 +159,14 @@ final class ShmemHuge {
    * file {@code file}: the head frame of a new PMD-size folio for the 2 MiB around it, already in
    * the page cache ({@link PageCache#insertPmdFolio}, its xarray slots through {@code slab}), or -1:
    * not allowed, a page of the range cached already, or no folio ({@code thp_file_fallback}); the
-   * caller then allocates a 4 KiB one.
+   * caller then allocates a 4 KiB one. A fault passes whether its mapping could map the folio by a
+   * PMD ({@code suitable}: {@code thp_vma_suitable_order()}, which {@code shmem_suitable_orders()}
+   * asks since Linux 6.11); a {@code write()} has no mapping and passes true.
    */
-  long allocFolio(int cpu, PageCache cache, KernelSlab slab, int file, long index) {
+  long allocFolio(int cpu, PageCache cache, KernelSlab slab, int file, long index, boolean suitable) {
     long size = cache.size(file);
     long start = index & -HPAGE_PMD_NR;
-    if (!allowed(index, size) || !cache.rangeEmpty(file, start, HPAGE_PMD_NR)) {
+    if (!suitable || !allowed(index, size) || !cache.rangeEmpty(file, start, HPAGE_PMD_NR)) {
       return -1;
     }
     int gfp = limitGfpMask(HugeMemory.vmaThpGfpMask(defrag, false), FileMap.GFP_PAGECACHE);
@@ -157,6 +175,7 @@ final class ShmemHuge {
       fileFallback.inc();
       return -1;
     }
+    slab.xaReserve(file, start + HPAGE_PMD_NR); // a folio past the end of a file of 64 pages or fewer
     for (int i = 0; i < HPAGE_PMD_NR; i++) {
       // the kernel's multi-index entry needs no bottom-level node; counted as 512 entries here
       slab.pageCacheAdded(cpu, file, start + i);
@@ -170,9 +189,9 @@ final class ShmemHuge {
   /**
    * {@code __split_huge_page()} of the page-cache folio at {@code head} caching the 2 MiB from
    * {@code start} of {@code file}: the allocator's block becomes order-0 pages, the pages past the
-   * end of the file leave the cache and are freed ({@code __filemap_remove_folio()} of each tail
-   * at or past {@code end}), the others stay cached as 4 KiB folios. False if the block could not
-   * be split.
+   * end of the file leave the cache ({@code __filemap_remove_folio()} of each tail at or past
+   * {@code end}; every process with the file open loses access to them) and are freed, the others
+   * stay cached as 4 KiB folios. False if the block could not be split.
    */
   boolean split(int cpu, PageCache cache, KernelSlab slab, int file, long start, long head) {
     if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
@@ -183,6 +202,7 @@ final class ShmemHuge {
     for (long i = Math.max(start, cache.size(file)); i < start + HPAGE_PMD_NR; i++) {
       long pfn = cache.remove(file, i);
       slab.pageCacheRemoved(cpu, file, i);
+      plugins.fileAccessLost(cpu, tasks, file, pfn);
       allocator.free(cpu, pfn, 0);
     }
     hugepages.add(-1);

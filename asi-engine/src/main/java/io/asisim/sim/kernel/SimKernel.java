@@ -269,6 +269,11 @@ public final class SimKernel extends KernelPageCalls {
   }
 
   @Override
+  public void setThpShrinkUnderused(boolean on) {
+    k.huge.splitter.setShrinkUnderused(on);
+  }
+
+  @Override
   public void madviseHugepage(int pid, long va, int pages) {
     int cpu = k.sched.enter(pid);
     k.mmap.madviseHugepage(cpu, k.tasks.mm(pid), va, pages);

@@ -23,6 +23,8 @@ package io.asisim.sim.workload;
  * @param thp {@code transparent_hugepage/enabled} for the run ({@code Kernel.THP_*}); with
  *     {@code madvise} the servers madvise their heaps {@code MADV_HUGEPAGE}
  * @param thpDefrag {@code transparent_hugepage/defrag} ({@code Kernel.THP_DEFRAG_*})
+ * @param thpShrinkUnderused {@code transparent_hugepage/shrink_underused}, written when THP is
+ *     enabled and it is not the kernel's default (true)
  * @param heapPurgePages heap pages a request returns with {@code madvise(MADV_DONTNEED)} at random
  *     (a user-space allocator purging freed pages; later writes fault them in again)
  * @param rebuildEvery every this many requests the server in turn drops its heap and builds a new
@@ -40,5 +42,5 @@ package io.asisim.sim.workload;
  */
 record ServerMixParams(long ops, long serverMemory, int servers, int threads, int heapPages, int files, int filePercent, int readPages, int heapWrites,
     long userCycles, int burstEvery, int burstPages, int jobEvery, int jobPages, int moduleEvery, int modulePages,
-    int thp, int thpDefrag, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta,
+    int thp, int thpDefrag, boolean thpShrinkUnderused, int heapPurgePages, int rebuildEvery, int cmaEvery, int cmaPages, double zipfTheta,
     io.asisim.api.kernel.KhugepagedTunables khugepaged, int hotplugEvery) {}

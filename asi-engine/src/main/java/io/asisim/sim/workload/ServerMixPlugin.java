@@ -72,6 +72,10 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
             "transparent_hugepage/defrag: which THP faults reclaim and compact directly (always: all; madvise, "
                 + "defer+madvise: MADV_HUGEPAGE mappings; defer, never: none)"),
+        ParamSpec.choice("thp-shrink-underused", "1", List.of("0", "1"),
+            "transparent_hugepage/shrink_underused (Linux 6.12): 1, every new THP joins the deferred split queue and "
+                + "reclaim splits one with more zero-filled pages than khugepaged-max-ptes-none (never at its default "
+                + "511); 0, only partly unmapped THPs are queued"),
         ParamSpec.integer("cma-every", 0, 0, Integer.MAX_VALUE,
             "every N requests a device driver allocates a CMA buffer (dma_alloc_contiguous(); needs the allocator's "
                 + "cma area) and frees it N/2 requests later, while the page cache grows into the area (0: never)"),
@@ -97,7 +101,8 @@ public final class ServerMixPlugin implements Plugin<Workload> {
         p.getInt("files"), p.getInt("file-percent"), p.getInt("read-pages"), p.getInt("heap-writes"), userCycles,
         p.getInt("burst-every"), p.getInt("burst-pages"),
         p.getInt("job-every"), p.getInt("job-pages"), p.getInt("module-every"), p.getInt("module-pages"), List.of("never", "madvise", "always").indexOf(p.getString("thp")),
-        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")),
+        p.getString("thp-shrink-underused").equals("1"), p.getInt("heap-purge-pages"), p.getInt("heap-rebuild-every"),
         p.getInt("cma-every"), cmaPages(p.getInt("cma-pages")),
         p.getString("read-distribution").equals("zipf") ? zipfTheta(p.getDouble("zipf-theta")) : 0,
         KhugepagedParams.from(p), p.getInt("hotplug-every"));

@@ -87,6 +87,9 @@ final class ServerMixWorkload implements Workload {
       if (p.thpDefrag() != Kernel.THP_DEFRAG_MADVISE) {
         k.setThpDefrag(p.thpDefrag());
       }
+      if (!p.thpShrinkUnderused()) {
+        k.setThpShrinkUnderused(false);
+      }
       if (!p.khugepaged().equals(io.asisim.api.kernel.KhugepagedTunables.DEFAULTS)) {
         k.setKhugepaged(p.khugepaged());
       }

@@ -44,7 +44,11 @@ public final class ThpFragPlugin implements Plugin<Workload> {
             "the MADV_HUGEPAGE region is the free memory in blocks of order 9 or more plus this"),
         ParamSpec.choice("thp-defrag", "madvise", io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES,
             "transparent_hugepage/defrag (the calibration's: madvise, direct compaction; defer and defer+madvise: "
-                + "kswapd and kcompactd instead; never: neither)"));
+                + "kswapd and kcompactd instead; never: neither)"),
+        ParamSpec.choice("thp-shrink-underused", "1", List.of("0", "1"),
+            "transparent_hugepage/shrink_underused (Linux 6.12): 1, every new THP joins the deferred split queue and "
+                + "reclaim splits one with more zero-filled pages than khugepaged-max-ptes-none; 0, only partly "
+                + "unmapped THPs are queued"));
     List<ParamSpec> all = new java.util.ArrayList<>(own);
     all.addAll(KhugepagedParams.specs());
     return List.copyOf(all);
@@ -54,6 +58,7 @@ public final class ThpFragPlugin implements Plugin<Workload> {
   public Workload create(Params p, SimContext ctx) {
     return new ThpFragWorkload(p.getLong("headroom") >>> 12, p.getInt("stride"), p.getString("pattern").equals("parity"),
         p.getLong("thp-extra") >>> 12, p.getLong("ops"),
-        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), KhugepagedParams.from(p));
+        io.asisim.api.kernel.Kernel.THP_DEFRAG_NAMES.indexOf(p.getString("thp-defrag")), KhugepagedParams.from(p),
+        p.getString("thp-shrink-underused").equals("1"));
   }
 }

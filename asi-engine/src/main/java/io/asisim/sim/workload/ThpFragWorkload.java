@@ -27,12 +27,15 @@ final class ThpFragWorkload implements Workload {
   private final int defrag;
   /** The {@code khugepaged/} tunables, written with THP when they differ from the kernel's defaults. */
   private final io.asisim.api.kernel.KhugepagedTunables khugepaged;
+  /** {@code transparent_hugepage/shrink_underused}, written with THP when not the kernel's default (1). */
+  private final boolean shrinkUnderused;
   private long thpPages;
   private int pid;
   private long region;
 
   ThpFragWorkload(long headroomPages, int stride, boolean parity, long thpExtraPages, long ops, int defrag,
-      io.asisim.api.kernel.KhugepagedTunables khugepaged) {
+      io.asisim.api.kernel.KhugepagedTunables khugepaged, boolean shrinkUnderused) {
+    this.shrinkUnderused = shrinkUnderused;
     this.defrag = defrag;
     this.khugepaged = khugepaged;
     this.headroomPages = headroomPages;
@@ -74,6 +77,9 @@ final class ThpFragWorkload implements Workload {
     k.setTransparentHugepage(Kernel.THP_MADVISE);
     if (defrag != Kernel.THP_DEFRAG_MADVISE) {
       k.setThpDefrag(defrag);
+    }
+    if (!shrinkUnderused) {
+      k.setThpShrinkUnderused(false);
     }
     if (!khugepaged.equals(io.asisim.api.kernel.KhugepagedTunables.DEFAULTS)) {
       k.setKhugepaged(khugepaged);

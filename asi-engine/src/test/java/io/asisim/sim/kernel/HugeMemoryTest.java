@@ -40,6 +40,13 @@ class HugeMemoryTest {
     machine = inj.getInstance(Machine.class);
   }
 
+  /** Writes every page of the 2 MiB at {@code va} (the first write faults the THP in). */
+  private void writeAll(int pid, long va) {
+    for (int i = 0; i < 512; i++) {
+      k.touch(pid, va + i * PAGE, true);
+    }
+  }
+
   /** The mm of {@code pid}, the last task that ran on the one CPU. */
   private long mm(int pid) {
     return machine.addressSpaces().loadedMm(0);
@@ -183,7 +190,7 @@ class HugeMemoryTest {
     k.munmap(pid, whole, 512); // zap_huge_pmd(): the folio is never partly mapped
     assertThat(m.get("thp_deferred_split_page")).isZero();
     long va = k.mmapAnon(pid, 512);
-    k.touch(pid, va, true);
+    writeAll(pid, va); // no page zero-filled: the split remaps none to the zero page
     long head = machine.addressSpaces().translate(mm(pid), false, va);
     k.madviseDontneed(pid, va + 100 * PAGE, 10);
     k.madviseDontneed(pid, va + 300 * PAGE, 1);
@@ -236,7 +243,7 @@ class HugeMemoryTest {
     k.setTransparentHugepage(Kernel.THP_ALWAYS);
     int parent = k.spawn();
     long va = k.mmapAnon(parent, 512);
-    k.touch(parent, va, true);
+    writeAll(parent, va);
     int child = k.fork(parent);
     k.touch(child, va + 7 * PAGE, true);
     assertThat(m.get("thp_split_pmd")).isEqualTo(1);

@@ -291,6 +291,38 @@ class ShmemHugeTest {
   }
 
   /**
+   * A fault through a mapping that could not map the folio by a PMD ({@code thp_vma_suitable_order()}:
+   * 8 pages, not the 2 MiB around the address) gets a 4 KiB folio; so does a write-less mapping of a
+   * whole 2 MiB at an offset not 2 MiB-aligned. {@code limit_gfp_mask()} keeps the huge mask's own
+   * flags, the limit's zones and only the reclaim rights both give.
+   */
+  @Test
+  void aFaultThatCouldNotMapAPmdGets4KibAndTheGfpIsLimited() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(2 * NR, false);
+    int pid = k.spawn();
+    long va = k.mmapFile(pid, file, 8);
+    long zeroed = m.get("pages_zeroed");
+    k.touch(pid, va, false);
+    assertThat(m.get("thp_file_alloc")).isZero();
+    assertThat(m.get("pages_zeroed") - zeroed).isEqualTo(1);
+    long big = k.mmapFile(pid, file, 2 * NR);
+    k.touch(pid, big + NR * PAGE, false);
+    assertThat(m.get("thp_file_alloc")).as("2 MiB-aligned and covered: huge").isEqualTo(1);
+
+    int light = HugeMemory.vmaThpGfpMask(Kernel.THP_DEFRAG_ALWAYS, true); // GFP_TRANSHUGE: may reclaim directly
+    int nofs = Gfp.GFP_NOFS;
+    int limited = ShmemHuge.limitGfpMask(light, nofs);
+    assertThat(limited & Gfp.__GFP_FS).as("the limit denies FS").isZero();
+    assertThat(limited & Gfp.__GFP_DIRECT_RECLAIM).as("both allow direct reclaim").isNotZero();
+    assertThat(limited & Gfp.GFP_ZONEMASK).as("the limit's zones").isEqualTo(nofs & Gfp.GFP_ZONEMASK);
+    assertThat(limited & Gfp.__GFP_COMP).as("the huge mask's own").isNotZero();
+    assertThat(ShmemHuge.limitGfpMask(light, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.__GFP_NORETRY) & Gfp.__GFP_NORETRY)
+        .as("the limit's NORETRY").isNotZero();
+  }
+
+  /**
    * With no free order-9 block ({@code vmscan.allocPages()} fails: {@code GFP_TRANSHUGE_LIGHT} may
    * neither reclaim nor compact) the write counts {@code thp_file_fallback} and gets a 4 KiB folio.
    */
@@ -338,9 +370,13 @@ class ShmemHugeTest {
     for (boolean asi : new boolean[] {false, true}) {
       boot(asi, true, 256L << 20);
       int pid = k.spawn();
+      int reader = k.spawn(); // keeps page 5 mapped on CPU 1 across the move (its own pages leave the area first)
+      k.k.tasks.setCpu(reader, 1);
       int file = tmpfsFileInArea(Kernel.SHMEM_HUGE_ALWAYS, NR, pid);
       long[] before = frames(file, NR);
       assertThat(before[0]).isGreaterThanOrEqualTo(CMA_BASE);
+      long va = k.mmapFile(reader, file, NR);
+      k.touch(reader, va + 5 * PAGE, false);
       long moved = m.get("pgmigrate_success");
       long misses = m.get("pagecache_misses");
 
@@ -353,6 +389,8 @@ class ShmemHugeTest {
       assertOneFolio(after, 0);
       assertThat(m.get("pagecache_misses")).as("still cached").isEqualTo(misses);
       assertThat(m.get("nr_shmem_hugepages")).isEqualTo(1);
+      assertThat(as.translate(k.k.tasks.mm(reader).mm, false, va + 5 * PAGE)).as("the PTE moved to the copy")
+          .isEqualTo(after[5]);
       assertThat(checker.checkFunctional()).isNull();
     }
   }
@@ -361,7 +399,8 @@ class ShmemHugeTest {
    * With every order-9 block below the area taken, the folio of a 700-page file's last 2 MiB (324
    * pages past the end) is split ({@code thp_migration_split}, {@code thp_split_page}): the pages past
    * the end are freed, the 188 of the file moved as 4 KiB pages, the first folio (no target either)
-   * split and moved too.
+   * split and moved too; its page 3, which a reader on CPU 1 maps, is unmapped and flushed first
+   * ({@code unmap_folio()}: a file folio is not remapped) and faults the copy in again.
    */
   @Test
   void cmaSplitsAHugeTmpfsFolioWithoutATargetAndFreesItsPagesPastTheEnd() {
@@ -369,23 +408,38 @@ class ShmemHugeTest {
     int pid = k.spawn();
     int file = tmpfsFileInArea(Kernel.SHMEM_HUGE_ALWAYS, 700, pid);
     assertThat(m.get("nr_shmem_hugepages")).isEqualTo(2);
+    int reader = k.spawn(); // maps page 3 on CPU 1, whose TLB keeps the translation
+    k.k.tasks.setCpu(reader, 1);
+    long va = k.mmapFile(reader, file, 700);
+    k.touch(reader, va + 3 * PAGE, false);
     List<Long> held = new ArrayList<>();
     for (long b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_USER); b >= 0;
         b = allocator.alloc(0, ShmemHuge.HPAGE_PMD_ORDER, Gfp.GFP_USER)) {
       held.add(b);
     }
     long moved = m.get("pgmigrate_success");
+    long lost = m.get("access_losses");
 
     assertThat(k.cmaAlloc(0, CMA_BLOCKS)).isEqualTo(CMA_BASE);
 
+    // the writer, which has the file open, loses the 700 old frames and the 324 freed past the end;
+    // the reader its one user page
+    assertThat(m.get("access_losses") - lost).isEqualTo(1025);
     assertThat(m.get("thp_migration_split")).isEqualTo(2);
     assertThat(m.get("thp_split_page")).isEqualTo(2);
     assertThat(m.get("nr_shmem_hugepages")).isZero();
-    assertThat(m.get("pgmigrate_success") - moved).as("the file's pages only").isEqualTo(700);
+    // the file's 700 pages, the 324 the split freed past its end (counted migrated, as
+    // migrate_pages_batch() counts a folio "freed from under us") and the reader's one user page
+    assertThat(m.get("pgmigrate_success") - moved).isEqualTo(1025);
     long[] after = frames(file, 700);
     for (long f : after) {
       assertThat(f).isLessThan(CMA_BASE);
     }
+    assertThat(as.translate(k.k.tasks.mm(reader).mm, false, va + 3 * PAGE)).as("unmapped by the split").isEqualTo(-1);
+    long faults = m.get("file_faults");
+    k.touch(reader, va + 3 * PAGE, false);
+    assertThat(m.get("file_faults") - faults).isEqualTo(1);
+    assertThat(as.translate(k.k.tasks.mm(reader).mm, false, va + 3 * PAGE)).as("faulted back: the copy").isEqualTo(after[3]);
     assertThat(checker.checkFunctional()).isNull();
   }
 

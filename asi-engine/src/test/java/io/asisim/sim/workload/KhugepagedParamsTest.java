@@ -74,7 +74,8 @@ class KhugepagedParamsTest {
     for (String w : List.of("server-mix", "thp-frag")) {
       List<String> names = REG.get(PluginKind.WORKLOAD, w).params().stream().map(p -> p.name()).toList();
       assertThat(names).as(w).contains("khugepaged-defrag", "khugepaged-pages-to-scan", "khugepaged-scan-sleep-ms",
-          "khugepaged-alloc-sleep-ms", "khugepaged-max-ptes-none", "khugepaged-max-ptes-swap", "khugepaged-max-ptes-shared");
+          "khugepaged-alloc-sleep-ms", "khugepaged-max-ptes-none", "khugepaged-max-ptes-swap", "khugepaged-max-ptes-shared",
+          "thp-shrink-underused");
     }
   }
 }
