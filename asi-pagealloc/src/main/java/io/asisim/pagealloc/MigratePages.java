@@ -204,7 +204,8 @@ final class MigratePages {
       return rc; // on -ENOMEM the split folios' pages go back untried
     }
     // the pages a split freed are still on split_folios in the kernel, their last reference the
-    // list's: migrate_pages_batch() finds them "freed from under us" and counts them migrated
+    // list's: migrate_pages_batch() finds them "freed from under us" and counts them migrated (all
+    // of them here; the kernel's split batch counts only those before a page that finds no target)
     migrated.add(splitFreed);
     if (nrSplit == 0) {
       return nrFailed;

@@ -2,26 +2,15 @@ package io.asisim.sim.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import io.asisim.api.kernel.Kernel;
 import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.Sensitivity;
-import io.asisim.api.plugin.PluginKind;
 import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.check.Checker;
-import io.asisim.sim.config.Settings;
-import io.asisim.sim.config.VariantConfig;
-import io.asisim.sim.plugin.PluginRegistry;
-import io.asisim.sim.wiring.VariantModule;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,18 +33,12 @@ class MigrateRmapTest {
   private SimContext ctx;
 
   private void boot(boolean asi) {
-    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
-    String allocator = asi ? "pageblock-migratetype" : "buddy";
-    sel.put(PluginKind.ALLOCATOR, allocator);
-    PluginRegistry reg = PluginRegistry.discover();
-    Settings s = Settings.parse(List.of("allocator." + allocator + ".cma=160M"), reg);
-    VariantConfig c = new VariantConfig(new MachineConfig(256L << 20, 2, asi), sel, Set.of(), s, 1, 0);
-    Injector inj = Guice.createInjector(new VariantModule(c, reg));
-    k = inj.getInstance(SimKernel.class);
-    ctx = inj.getInstance(SimContext.class);
+    KernelRig r = KernelRig.boot(256L << 20, 2, asi, "cma=160M");
+    k = r.k();
+    ctx = r.ctx();
     m = ctx.metrics();
     as = ctx.machine().addressSpaces();
-    checker = new Checker(ctx.machine(), ctx.allocator(), k.view(), m, true);
+    checker = r.checker();
   }
 
   private long mm(int pid) {

@@ -2,26 +2,14 @@ package io.asisim.sim.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import io.asisim.api.kernel.Kernel;
 import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.machine.MachineConfig;
 import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
 import io.asisim.api.mm.PageAllocator;
-import io.asisim.api.plugin.PluginKind;
-import io.asisim.api.plugin.SimContext;
 import io.asisim.sim.check.Checker;
-import io.asisim.sim.config.Settings;
-import io.asisim.sim.config.VariantConfig;
-import io.asisim.sim.plugin.PluginRegistry;
-import io.asisim.sim.wiring.VariantModule;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,19 +30,12 @@ class ShmemHugeTest {
   private Checker checker;
 
   private void boot(boolean asi, boolean cma, long memory) {
-    Map<PluginKind, String> sel = new EnumMap<>(PluginKind.class);
-    String a = asi ? "pageblock-migratetype" : "buddy";
-    sel.put(PluginKind.ALLOCATOR, a);
-    PluginRegistry reg = PluginRegistry.discover();
-    Settings s = Settings.parse(cma ? List.of("allocator." + a + ".cma=160M") : List.of(), reg);
-    VariantConfig c = new VariantConfig(new MachineConfig(memory, 2, asi), sel, Set.of(), s, 1, 0);
-    Injector inj = Guice.createInjector(new VariantModule(c, reg));
-    k = inj.getInstance(SimKernel.class);
-    SimContext ctx = inj.getInstance(SimContext.class);
-    m = ctx.metrics();
-    as = ctx.machine().addressSpaces();
-    allocator = ctx.allocator();
-    checker = new Checker(ctx.machine(), ctx.allocator(), k.view(), m, true);
+    KernelRig r = cma ? KernelRig.boot(memory, 2, asi, "cma=160M") : KernelRig.boot(memory, 2, asi);
+    k = r.k();
+    m = r.ctx().metrics();
+    as = r.ctx().machine().addressSpaces();
+    allocator = r.ctx().allocator();
+    checker = r.checker();
   }
 
   private void boot() {
