@@ -83,7 +83,7 @@ class BadInputsTest {
       "run --workload fio-randread --sensitivity nope|--sensitivity: unknown sensitivity 'nope' (valid: ",
       "run --workload fio-randread --set workload.fio-randread.block-size=3K|--set: workload.fio-randread.block-size: '3K' is out of range (valid: 4K..1M)",
       "run --workload fio-randread --set workload.fio-randread.ops=-5|--set: workload.fio-randread.ops: '-5' is out of range (valid: 1..max)",
-      "run --workload fio-randread --set workload.fio-randread.nope=1|--set: unknown parameter 'workload.fio-randread.nope' (valid: ops, jobs, thread, file-size, block-size, user-ns-per-read)",
+      "run --workload fio-randread --set workload.fio-randread.nope=1|--set: unknown parameter 'workload.fio-randread.nope' (valid: ops, jobs, thread, file-size, block-size, tmpfs-huge, user-ns-per-read)",
       "run --workload fio-randread --cpus 300|--cpus '300': must be an integer 1..256",
       "run --workload trace|workload.trace.file is not set",
       // contradictory: ephmap slots above the machine's preallocated mm-local slots
