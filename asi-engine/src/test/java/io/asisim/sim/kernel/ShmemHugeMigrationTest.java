@@ -1,14 +1,9 @@
 package io.asisim.sim.kernel;
 
-import static io.asisim.sim.kernel.ShmemHugeTest.assertOneFolio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.kernel.Kernel;
-import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
-import io.asisim.api.mm.PageAllocator;
-import io.asisim.sim.check.Checker;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,34 +14,7 @@ import org.junit.jupiter.api.Test;
  * machine whose top 160 MiB are the CMA area (as in {@link MigrateRmapTest}). Without ASI unless
  * said.
  */
-class ShmemHugeMigrationTest {
-  private static final long PAGE = 4096;
-  private static final int NR = ShmemHuge.HPAGE_PMD_NR;
-  private static final int CMA_BLOCKS = 80;
-  private static final long CMA_BASE = (256L << 20) / PAGE - CMA_BLOCKS * 512L;
-  private SimKernel k;
-  private Metrics m;
-  private AddressSpaces as;
-  private PageAllocator allocator;
-  private Checker checker;
-
-  private void boot(boolean asi, boolean cma, long memory) {
-    KernelRig r = cma ? KernelRig.boot(memory, 2, asi, "cma=160M") : KernelRig.boot(memory, 2, asi);
-    k = r.k();
-    m = r.ctx().metrics();
-    as = r.ctx().machine().addressSpaces();
-    allocator = r.ctx().allocator();
-    checker = r.checker();
-  }
-
-  private void boot() {
-    boot(false, false, 256L << 20);
-  }
-
-  private long[] frames(int file, int pages) {
-    return ShmemHugeTest.frames(k, file, pages);
-  }
-
+class ShmemHugeMigrationTest extends ShmemHugeCases {
   /**
    * Compaction never isolates a page of a huge tmpfs folio ({@code movable()} false: it moves only
    * with its folio, which {@code alloc_contig_range()} asks for by its head); a 4 KiB tmpfs page it may.

@@ -3,70 +3,17 @@ package io.asisim.sim.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asisim.api.kernel.Kernel;
-import io.asisim.api.machine.AddressSpaces;
-import io.asisim.api.metrics.Metrics;
 import io.asisim.api.mm.Gfp;
-import io.asisim.api.mm.PageAllocator;
-import io.asisim.sim.check.Checker;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Huge tmpfs folios ({@link ShmemHuge}) through the kernel's write, fault and read paths,
- * hand-checked on a 256 MiB, 2-CPU machine ({@link ShmemHugeMigrationTest} has their migration). Without ASI unless said, so that
- * {@code pages_zeroed} counts only the clearing of the folios.
+ * hand-checked on a 256 MiB, 2-CPU machine ({@link ShmemHugeMigrationTest} has their migration).
+ * Without ASI unless said, so that {@code pages_zeroed} counts only the clearing of the folios.
  */
-class ShmemHugeTest {
-  private static final long PAGE = 4096;
-  private static final int NR = ShmemHuge.HPAGE_PMD_NR;
-  private static final int CMA_BLOCKS = 80;
-  private static final long CMA_BASE = (256L << 20) / PAGE - CMA_BLOCKS * 512L;
-  private SimKernel k;
-  private Metrics m;
-  private AddressSpaces as;
-  private PageAllocator allocator;
-  private Checker checker;
-
-  private void boot(boolean asi, boolean cma, long memory) {
-    KernelRig r = cma ? KernelRig.boot(memory, 2, asi, "cma=160M") : KernelRig.boot(memory, 2, asi);
-    k = r.k();
-    m = r.ctx().metrics();
-    as = r.ctx().machine().addressSpaces();
-    allocator = r.ctx().allocator();
-    checker = r.checker();
-  }
-
-  private void boot() {
-    boot(false, false, 256L << 20);
-  }
-
-  private long[] frames(int file, int pages) {
-    return frames(k, file, pages);
-  }
-
-  /** The frames caching pages {@code 0..pages-1} of {@code file}, read through a fresh mapping of it (the pages are cached). */
-  static long[] frames(SimKernel k, int file, int pages) {
-    AddressSpaces as = k.k.machine.addressSpaces();
-    int pid = k.spawn();
-    long va = k.mmapFile(pid, file, pages);
-    long[] f = new long[pages];
-    for (int i = 0; i < pages; i++) {
-      k.touch(pid, va + i * PAGE, false);
-      f[i] = as.translate(k.k.tasks.mm(pid).mm, false, va + i * PAGE);
-    }
-    k.munmap(pid, va, pages);
-    k.exit(pid);
-    return f;
-  }
-
-  static void assertOneFolio(long[] f, int from) {
-    assertThat(f[from] % NR).as("2 MiB-aligned head").isZero();
-    for (int i = 1; i < NR && from + i < f.length; i++) {
-      assertThat(f[from + i]).as("page " + (from + i)).isEqualTo(f[from] + i);
-    }
-  }
-
+class ShmemHugeTest extends ShmemHugeCases {
   /**
    * {@code huge=always}: the first write into each 2 MiB of a 4 MiB file allocates a PMD-size folio
    * and clears its 511 other pages ({@code shmem_write_end()}); later writes into it allocate and
