@@ -102,6 +102,8 @@ final class KernelInit {
     this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem, slab,
         hugetlb);
     allocator.attachMigration(migration);
+    // the tmpfs superblock's shrinker (super_cache_scan() -> shmem_unused_huge_scan())
+    vmscan.registerShrinker(cpu -> shmem.unusedHugeShrink(cpu, cache, migration));
     vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }

@@ -36,8 +36,8 @@ import io.asisim.api.mm.PageAllocator;
  * in 6.14-6.17 under {@code always} too; {@code within_size} is judged here by the file's size, as
  * for PMD order before 6.14), memcg charges
  * ({@code thp_file_fallback_charge}), the PMD mapping of such a folio by a fault
- * ({@code do_set_pmd()}, {@code thp_file_mapped}), {@code shmem_unused_huge_shrink()}, swap-out,
- * truncation and {@code collapse_file()}.
+ * ({@code do_set_pmd()}, {@code thp_file_mapped}), swap-out, truncation and {@code collapse_file()}.
+ * {@link #unusedHugeShrink} splits the folios past the end of their file under reclaim.
  */
 final class ShmemHuge {
   static final int HPAGE_PMD_ORDER = HugeMemory.HPAGE_PMD_ORDER;
@@ -56,6 +56,14 @@ final class ShmemHuge {
   private Counter fileFallback;
   private Counter splitPage;
   private Counter hugepages;
+  /**
+   * {@code sbinfo->shrinklist}: the files whose last folio is a PMD-size one reaching past their
+   * end, by the index of that folio (one per file at most: files here never grow), in the order
+   * they were added.
+   */
+  private int[] shrinkFiles = new int[4];
+  private long[] shrinkStarts = new long[4];
+  private int shrinklistLen;
 
   ShmemHuge(Machine machine, Vmscan vmscan, PageAllocator allocator, AsiPlugins plugins, TaskTable tasks,
       Metrics metrics) {
@@ -183,7 +191,36 @@ final class ShmemHuge {
     cache.insertPmdFolio(file, start, head);
     fileAlloc.inc();
     hugepages.inc();
+    if (size < start + HPAGE_PMD_NR) { // past i_size: shmem_get_folio_gfp() puts the inode on the shrinklist
+      if (shrinklistLen == shrinkFiles.length) {
+        shrinkFiles = java.util.Arrays.copyOf(shrinkFiles, 2 * shrinklistLen);
+        shrinkStarts = java.util.Arrays.copyOf(shrinkStarts, 2 * shrinklistLen);
+      }
+      shrinkFiles[shrinklistLen] = file;
+      shrinkStarts[shrinklistLen++] = start;
+    }
     return head;
+  }
+
+  /**
+   * {@code shmem_unused_huge_shrink()}, which the tmpfs superblock's shrinker runs in every reclaim
+   * round ({@code super_cache_scan()} → {@code shmem_unused_huge_scan()}): each file on the
+   * shrinklist whose folio past its end is still a PMD-size one has it split
+   * ({@code split_folio()} through {@code migration}, {@link Migrate#splitFolio}: its PTEs unmapped,
+   * its pages past the end freed) and leaves the list; one that could not be split stays; one whose
+   * folio was split already (by {@code alloc_contig_range()}) leaves it.
+   */
+  void unusedHugeShrink(int cpu, PageCache cache, Migrate migration) {
+    int kept = 0;
+    for (int i = 0; i < shrinklistLen; i++) {
+      int file = shrinkFiles[i];
+      long start = shrinkStarts[i];
+      if (cache.inPmdFolio(file, start) && !migration.splitFolio(cpu, cache.peek(file, start), HPAGE_PMD_ORDER)) {
+        shrinkFiles[kept] = file; // -EBUSY: left for the next scan
+        shrinkStarts[kept++] = start;
+      }
+    }
+    shrinklistLen = kept;
   }
 
   /**

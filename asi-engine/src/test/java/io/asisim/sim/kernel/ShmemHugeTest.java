@@ -119,6 +119,44 @@ class ShmemHugeTest extends ShmemHugeCases {
     assertThat(checker.checkFunctional()).isNull();
   }
 
+  /**
+   * Under reclaim the tmpfs superblock's shrinker splits a folio reaching past the end of its file
+   * ({@code shmem_unused_huge_shrink()}): with the free pages taken down to the watermark, a
+   * page-cache miss of a disk file wakes kswapd, whose round splits the 700-page file's last folio
+   * and frees its 324 pages past the end; the file's own pages stay cached, and the folio is off
+   * the list.
+   */
+  @Test
+  void reclaimSplitsAFolioPastTheEndOfItsFile() {
+    boot();
+    k.setTmpfsHuge(Kernel.SHMEM_HUGE_ALWAYS);
+    int file = k.createFile(700, false);
+    int disk = k.createFile(4, true);
+    int pid = k.spawn();
+    int fd = k.open(pid, file);
+    int fd2 = k.open(pid, disk);
+    k.write(pid, fd, 600, 1);
+    k.write(pid, fd, 0, 1);
+    assertThat(m.get("nr_shmem_hugepages")).isEqualTo(2);
+    List<Long> held = new ArrayList<>();
+    for (long p = allocator.alloc(0, 0, Gfp.GFP_KERNEL); p >= 0; p = allocator.alloc(0, 0, Gfp.GFP_KERNEL)) {
+      held.add(p);
+    }
+    long wakeups = m.get("kswapd_wakeups");
+
+    k.read(pid, fd2, 0, 1); // a miss: the page cache's allocation wakes kswapd, whose round reclaims
+
+    assertThat(m.get("kswapd_wakeups")).isGreaterThan(wakeups);
+    assertThat(m.get("thp_split_page")).as("only the folio past the end").isEqualTo(1);
+    assertThat(m.get("nr_shmem_hugepages")).isEqualTo(1);
+    assertThat(m.get("pagecache_misses")).as("the disk page was read in").isEqualTo(3);
+    long misses = m.get("pagecache_misses");
+    k.read(pid, fd, 512, 188);
+    assertThat(m.get("pagecache_misses")).as("the file's pages stayed cached").isEqualTo(misses);
+    assertThat(checker.checkFunctional()).isNull();
+    held.forEach(p -> allocator.free(0, p, 0));
+  }
+
   /** {@code never} reports nothing new; {@code advise} reports the counters but makes no folio (no mapping here is madvised). */
   @Test
   void neverAndAdviseMakeNoHugeFolio() {
