@@ -147,6 +147,9 @@ class LauncherTest {
       Files.writeString(dir.resolve("a.pid"), daemon.pid() + "\n");
       Files.writeString(dir.resolve("b.pid"), other.pid() + "\n");
       Files.writeString(dir.resolve("c.pid"), "999999999\n"); // gone long ago
+      for (String f : List.of("a.lock", "a.log", "b.log", "d.lock", "d.log", "d.sock")) { // d: a daemon gone before
+        Files.writeString(dir.resolve(f), "");
+      }
       Thread.sleep(200); // until both have exec'd bash with their arguments
       Result r = bash(List.of("ASI_SIM_DAEMON=stop", "TMPDIR=" + tmp), LAUNCHER.toString());
       assertThat(r.status()).as(r.err()).isZero();
@@ -154,7 +157,7 @@ class LauncherTest {
       assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(other.isAlive()).isTrue();
       try (var files = Files.list(dir)) {
-        assertThat(files).as("every pid file is gone").isEmpty();
+        assertThat(files).as("every pid file is gone, and the logs, locks and sockets with them").isEmpty();
       }
       // nothing to stop: silent
       r = bash(List.of("ASI_SIM_DAEMON=stop", "TMPDIR=" + tmp.resolve("none")), LAUNCHER.toString());
