@@ -189,7 +189,9 @@ public final class Daemon {
     ch.qos.logback.classic.Logger root =
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Level level = root.getLevel();
-    System.setProperty("asisim.launch", req.launch());
+    // without the client's launch instant (a bash before 5.0 has no EPOCHREALTIME) the request's
+    // arrival stands in for it: the daemon JVM's own start would count its whole uptime
+    System.setProperty("asisim.launch", req.launch().isEmpty() ? arrival() : req.launch());
     System.setProperty("asisim.columns", req.columns());
     System.setOut(out);
     System.setErr(err); // logback's console appender writes to whatever System.err is now
@@ -245,5 +247,11 @@ public final class Daemon {
     } catch (IOException e) {
       LOG.debug("close", e);
     }
+  }
+
+  /** Now, in the launcher's {@code EPOCHREALTIME} format (seconds, a dot, microseconds). */
+  private static String arrival() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() + "." + String.format(java.util.Locale.ROOT, "%06d", now.getNano() / 1000);
   }
 }

@@ -51,11 +51,17 @@ final class MemoryHotplug {
   }
 
   /** {@code offline_pages()}: 0, {@code -EBUSY} (isolation undone) or {@code -EINVAL}. */
+  /** Whether a pageblock of {@code [start, end)} is offline (no {@code BitSet} copy of the range). */
+  private boolean anyOffline(int start, int end) {
+    int b = offline.nextSetBit(start >>> FrameTable.PB_ORDER);
+    return b >= 0 && b < end >>> FrameTable.PB_ORDER;
+  }
+
   int offlinePages(int cpu, long startPfn, long nrPages) {
     int start = (int) startPfn;
     int end = (int) (startPfn + nrPages);
     Zone z = range(startPfn, nrPages);
-    if (z == null || offline.get(start >>> FrameTable.PB_ORDER, end >>> FrameTable.PB_ORDER).cardinality() > 0) {
+    if (z == null || anyOffline(start, end)) {
       return -PageAllocator.EINVAL;
     }
     if (PfnRange.framesIn(a.reserved, start, end) > 0 || hasCma(start, end)) {
@@ -78,8 +84,7 @@ final class MemoryHotplug {
     int start = (int) startPfn;
     int end = (int) (startPfn + nrPages);
     Zone z = range(startPfn, nrPages);
-    if (z == null || offline.get(start >>> FrameTable.PB_ORDER, end >>> FrameTable.PB_ORDER).cardinality()
-        != (end - start) >>> FrameTable.PB_ORDER) {
+    if (z == null || offline.nextClearBit(start >>> FrameTable.PB_ORDER) < end >>> FrameTable.PB_ORDER) { // not all offline
       return -PageAllocator.EINVAL;
     }
     for (int pb = start; pb < end; pb += FrameTable.PB_PAGES) {

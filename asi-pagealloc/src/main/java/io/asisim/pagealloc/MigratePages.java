@@ -149,23 +149,12 @@ final class MigratePages {
     for (int i = 0; i < n; i++) {
       int src = pages[i];
       int order = fa.ft.stateOf(src) & FrameTable.ORDER_MASK;
-      if (order > 0 && migration.folioHugetlb(src)) {
-        // migrate_hugetlbs(): never split, -ENOMEM ends it, no THP event; nr_succeeded counts its pages
-        int dst = target.alloc(src, order, n - i);
-        if (dst < 0) {
-          migrateFailed.add(1L << order);
-          rc = ENOMEM;
-          break;
-        }
-        migration.migrateFolio(cpu, src, dst, order);
-        pages[moved++] = src;
-        movedPages += 1L << order;
-        continue;
-      }
-      if (order > 0) {
+      // a hugetlb folio goes through migrate_hugetlbs(): never split, no THP event
+      boolean thp = order > 0 && !migration.folioHugetlb(src);
+      if (thp) {
         thpCounters(); // a caller that did not isolate through folioMovable() counts too
       }
-      if (order > 1 && migration.folioPartiallyMapped(src) && migration.splitFolio(cpu, src, order)) {
+      if (thp && order > 1 && migration.folioPartiallyMapped(src) && migration.splitFolio(cpu, src, order)) {
         nrFailed++; // split before a target is allocated: its pages are retried in split_folios
         thpFail.inc();
         thpSplit.inc();
@@ -175,7 +164,7 @@ final class MigratePages {
       int dst = target.alloc(src, order, n - i);
       if (dst < 0) {
         nrFailed++;
-        if (order > 0) {
+        if (thp) {
           thpFail.inc(); // stats->nr_thp_failed, split or not
           if (migration.splitFolio(cpu, src, order)) { // try_split_folio(): its pages join split_folios
             thpSplit.inc();
@@ -189,7 +178,9 @@ final class MigratePages {
       }
       if (order > 0) {
         migration.migrateFolio(cpu, src, dst, order);
-        thpSuccess.inc();
+        if (thp) {
+          thpSuccess.inc();
+        }
       } else if (isPreexisting(src)) {
         preexisting.move(src, dst); // a page of the rest of the system: no simulated mapping to update
         arch.charge(cpu, COST_MIGRATE_UNSIMULATED);

@@ -1,6 +1,7 @@
 package io.asisim.pagealloc;
 
 import io.asisim.api.mm.Gfp;
+import io.asisim.api.mm.PageOrder;
 import io.asisim.api.mm.Migratetype;
 
 /**
@@ -17,8 +18,6 @@ final class Watermarks {
   /** {@code sysctl_lowmem_reserve_ratio[]} for DMA, DMA32, Normal, Movable (0: no reserve). */
   static final int[] LOWMEM_RESERVE_RATIO = {256, 256, 32, 0};
 
-  /** {@code SWAP_CLUSTER_MAX}: the least min watermark of ZONE_MOVABLE. */
-  static final long SWAP_CLUSTER_MAX = 32;
 
   /**
    * Runs {@code init_per_zone_wmark_min()} (and, when {@code cfg.thpMinFree()},
@@ -124,7 +123,7 @@ final class Watermarks {
     }
     for (Zone z : zones) {
       long tmp = lowmem == 0 ? 0 : pagesMin * z.managedPages / lowmem;
-      z.wmarkMin = z.index == Gfp.ZONE_MOVABLE ? Math.max(SWAP_CLUSTER_MAX, Math.min(128, z.managedPages / 1024)) : tmp;
+      z.wmarkMin = z.index == Gfp.ZONE_MOVABLE ? Math.max(PageOrder.SWAP_CLUSTER_MAX, Math.min(128, z.managedPages / 1024)) : tmp;
       tmp = Math.max(tmp >> 2, z.managedPages * scaleFactor / 10000);
       z.wmarkLow = z.wmarkMin + tmp;
       z.wmarkHigh = z.wmarkLow + tmp;

@@ -145,6 +145,7 @@ class ZoneMovableTest {
         assertThat(movableStart).isEqualTo(8192);
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         List<long[]> held = new ArrayList<>();
+        int inMovable = 0;
         for (int i = 0; i < 4000; i++) {
           if (held.isEmpty() || r.nextInt(10) < 6) {
             int gfp = gfps[r.nextInt(gfps.length)];
@@ -153,6 +154,7 @@ class ZoneMovableTest {
             if (p >= 0) {
               assertThat(Gfp.gfpZone(gfp) == Gfp.ZONE_MOVABLE || p < movableStart)
                   .as("seed %d op %d: %s order %d at pfn %d", seed, i, Gfp.format(gfp), order, p).isTrue();
+              inMovable += p >= movableStart ? 1 : 0;
               held.add(new long[] {p, order});
             }
           } else {
@@ -163,6 +165,7 @@ class ZoneMovableTest {
             assertThat(a.checkConsistency()).as("seed %d op %d", seed, i).isNull();
           }
         }
+        assertThat(inMovable).as("seed %d: movable requests use ZONE_MOVABLE", seed).isPositive();
         assertThat(a.checkConsistency()).isNull();
       }
     }

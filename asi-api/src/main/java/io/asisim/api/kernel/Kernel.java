@@ -129,11 +129,6 @@ public interface Kernel extends TransparentHugepages, HugetlbPages {
     throw unsupported("unloadModule");
   }
 
-  /** Pages per memory block ({@code memory_block_size_bytes()} / 4 KiB), 0 without memory hotplug. */
-  default long memoryBlockPages() {
-    return 0;
-  }
-
   /** Memory blocks of the machine ({@code /sys/devices/system/memory/memory*}), 0 without memory hotplug. */
   default long nrMemoryBlocks() {
     return 0;

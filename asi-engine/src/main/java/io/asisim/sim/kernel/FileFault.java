@@ -75,7 +75,7 @@ final class FileFault {
     long nr = checkedPages(file, pages);
     if (!cache.evictable(file) && nr >= ShmemHuge.HPAGE_PMD_NR && shmem.alignsMappings()) {
       // shmem_get_unmapped_area(): the file's offset 0 at a 2 MiB boundary, so huge folios can be PMD-suitable
-      m.nextVa = (m.nextVa + HugeMemory.HPAGE_PMD_SIZE - 1) & -HugeMemory.HPAGE_PMD_SIZE;
+      m.alignNextPmd();
     }
     long va = m.take((int) nr);
     m.vmas.add(va, nr, file, 0);
@@ -116,7 +116,7 @@ final class FileFault {
       wpFileCopy(cpu, m, va, file, mapped);
       return true;
     }
-    boolean suitable = m.vmas.pmdSuitable(vma, va);
+    boolean suitable = !cache.evictable(file) && m.vmas.pmdSuitable(vma, va); // only tmpfs folios are huge
     if (write) {
       cowFault(cpu, m, va, file, index, suitable);
     } else {
@@ -240,7 +240,7 @@ final class FileFault {
 
   /** {@link ShmemHuge#allocFolio}: one page-cache miss for the folio. */
   private long shmemAllocHuge(int cpu, int file, long index, boolean suitable) {
-    long head = shmem.allocFolio(cpu, cache, slab, file, index, suitable);
+    long head = shmem.allocFolio(cpu, file, index, suitable);
     if (head >= 0) {
       pagecacheMisses.inc();
     }

@@ -72,7 +72,7 @@ final class FileVmas {
   /** Whether some mapping of this mm maps page {@code idx} of {@code f}. */
   boolean maps(int f, long idx) {
     for (int i = 0; i < n; i++) {
-      if (file[i] == f && idx >= pgoff[i] && idx < pgoff[i] + pages[i]) {
+      if (address(i, f, idx) >= 0) {
         return true;
       }
     }

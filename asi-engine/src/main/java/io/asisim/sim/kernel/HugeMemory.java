@@ -36,7 +36,8 @@ import io.asisim.sim.util.LongLongMap;
  * <p>Partly modelled (docs/deviations.md): the split maps no shared zero page (a zero-filled page's
  * PTE is cleared), and the shrinker's scan is not scaled by a reclaim priority; a range that fell back or was split is
  * collapsed again only by {@link Khugepaged} (anonymous ranges: no {@code collapse_file()}, no
- * {@code MADV_COLLAPSE}); no THP on the brk heap, on file or shmem mappings; mappings are 2 MiB-aligned only while
+ * {@code MADV_COLLAPSE}); no THP on the brk heap or on file mappings (tmpfs files have PMD-size folios,
+ * {@link ShmemHuge}, but a fault maps them by PTEs); mappings are 2 MiB-aligned only while
  * THP is enabled (the kernel aligns PMD-multiple anonymous mappings whenever
  * {@code CONFIG_TRANSPARENT_HUGEPAGE} is built).
  */

@@ -88,7 +88,7 @@ final class KernelInit {
     this.mmap = new Mmap(machine, mapCount, new MmuGather(machine.tlb(), allocator), plugins, sched, slab, huge,
         khugepaged);
     this.namei = new Namei(machine, cache);
-    this.shmem = new ShmemHuge(machine, vmscan, allocator, plugins, tasks, ctx.metrics());
+    this.shmem = new ShmemHuge(machine, vmscan, allocator, cache, slab, tasks, ctx.metrics());
     this.files = new FileMap(machine, cache, namei, tasks, highmem, memory, plugins, slab, shmem);
     this.signal = new Signal(machine);
     this.futex = new Futex(machine);
@@ -99,11 +99,11 @@ final class KernelInit {
     this.exec = new Exec(machine, tasks, sched, mmap, memory, exit, counters, siteExec, slab);
     this.kvm = new Kvm(machine, tasks, sched, memory, ctx.metrics());
     this.hugetlb = new Hugetlb(allocator);
-    this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem, slab,
+    this.migration = new Migrate(machine, tasks, cache, mapCount, highmem, plugins, huge, vmscan, shmem,
         hugetlb);
     allocator.attachMigration(migration);
     // the tmpfs superblock's shrinker (super_cache_scan() -> shmem_unused_huge_scan())
-    vmscan.registerShrinker(cpu -> shmem.unusedHugeShrink(cpu, cache, migration));
+    vmscan.registerShrinker(shmem::unusedHugeShrink);
     vmscan.kcompactd().start(0); // kcompactd_run(): its first timeout, now that the allocator can compact
     this.view = new CheckView(tasks, files, pipes, plugins, highmem, memory, mapCount, slab, cache);
   }

@@ -51,14 +51,12 @@ final class Migrate implements PageMigration {
   private final Rmap rmap;
   private final Vmscan vmscan;
   private final ShmemHuge shmem;
-  private final KernelSlab slab;
   private final Hugetlb hugetlb;
 
   Migrate(Machine machine, TaskTable tasks, PageCache cache, MapCount mapCount, Highmem highmem, AsiPlugins plugins,
-      HugeMemory huge, Vmscan vmscan, ShmemHuge shmem, KernelSlab slab, Hugetlb hugetlb) {
+      HugeMemory huge, Vmscan vmscan, ShmemHuge shmem, Hugetlb hugetlb) {
     this.hugetlb = hugetlb;
     this.shmem = shmem;
-    this.slab = slab;
     this.machine = machine;
     this.as = machine.addressSpaces();
     this.tlb = machine.tlb();
@@ -120,7 +118,7 @@ final class Migrate implements PageMigration {
 
   /** {@code try_to_migrate()} of a page-cache page: each PTE's translation joins the batch flush. */
   private void unmapFile(int cpu, long src, int file, long index) {
-    int n = rmap.walkFile(src, file, index);
+    int n = cache.mapcount(file, index) == 0 ? 0 : rmap.walkFile(src, file, index); // most cache pages are not mapped
     if (n != cache.mapcount(file, index)) {
       throw new IllegalStateException("migration of page-cache pfn " + src + ": the rmap walk found " + n
           + " PTEs, its mapcount is " + cache.mapcount(file, index));
@@ -130,24 +128,9 @@ final class Migrate implements PageMigration {
     }
   }
 
-  /**
-   * {@code try_to_unmap_one()} of page-cache page {@code pfn} in every mm: its PTEs cleared, their
-   * translations in the batch flush; the mms keep their logical access (the VMA still maps the file).
-   */
-  private void unmapFilePtes(int cpu, long pfn, int file, long index) {
-    int n = rmap.walkFile(pfn, file, index);
-    for (int i = 0; i < n; i++) {
-      MmState m = rmap.mm(i);
-      as.unmapUser(cpu, m.mm, rmap.va(i));
-      m.filePte.remove(rmap.va(i));
-      cache.unmapPte(pfn);
-      tlb.batchAdd(cpu, m.mm);
-    }
-  }
-
   /** {@code folio_migrate_mapping()} and {@code remove_migration_ptes()} of a page-cache page copied to {@code dst}. */
   private void remapFile(int cpu, long src, long dst, int file, long index) {
-    int n = rmap.walkFile(src, file, index);
+    int n = cache.mapcount(file, index) == 0 ? 0 : rmap.walkFile(src, file, index);
     cache.replace(src, dst); // the slot and its mapcount
     for (int i = 0; i < n; i++) { // read-only, as finish_fault() mapped it
       MmState m = rmap.mm(i);
@@ -172,10 +155,7 @@ final class Migrate implements PageMigration {
     for (int i = 0; i < nr; i++) {
       unmapFile(cpu, src + i, file, start + i);
     }
-    long copier = currentMm(cpu, AddressSpaces.INIT_MM);
-    for (int i = 0; i < nr; i++) {
-      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
-    }
+    copyFolio(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, nr);
     for (int i = 0; i < nr; i++) {
       remapFile(cpu, src + i, dst + i, file, start + i);
     }
@@ -193,8 +173,8 @@ final class Migrate implements PageMigration {
   }
 
   /**
-   * A mapped THP folio or a PMD-size tmpfs folio headed at {@code pfn} moves whole or split: order
-   * {@value HugeMemory#HPAGE_PMD_ORDER}.
+   * A hugetlb page (whole only), a PMD-size tmpfs folio or a mapped THP folio headed at {@code pfn}
+   * moves whole or split: order {@value HugeMemory#HPAGE_PMD_ORDER}.
    */
   @Override
   public int folioOrder(long pfn) {
@@ -208,8 +188,9 @@ final class Migrate implements PageMigration {
   }
 
   /**
-   * {@code migrate_folio_unmap()} + {@code migrate_folio_move()} of the THP folio at {@code src}:
-   * every mm mapping any of its pages gets migration entries: by its PMD,
+   * {@code migrate_folio_unmap()} + {@code migrate_folio_move()} of the large folio at {@code src}: a
+   * hugetlb page ({@link #migrateHugetlb}) and a tmpfs folio ({@link #migrateFileFolio}) have their
+   * own cases; of an anonymous THP folio every mm mapping any of its pages gets migration entries: by its PMD,
    * {@code set_pmd_migration_entry()}, whose {@code pmdp_invalidate()} flushes the mm's range at once
    * ({@code flush_pmd_tlb_range()}: no {@code TTU_BATCH_FLUSH} for a PMD), or by PTEs after a PMD
    * split, which join the batch flush ({@code try_to_migrate_one()}); the 512 pages are copied
@@ -246,10 +227,7 @@ final class Migrate implements PageMigration {
         tlb.batchAdd(cpu, m.mm);
       }
     }
-    long copier = currentMm(cpu, rmap.mm(0).mm);
-    for (int i = 0; i < nr; i++) {
-      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
-    }
+    copyFolio(cpu, currentMm(cpu, rmap.mm(0).mm), src, dst, nr);
     for (int i = 0; i < n; i++) {
       remap(cpu, rmap.mm(i), src, dst, nr);
     }
@@ -283,10 +261,7 @@ final class Migrate implements PageMigration {
   /** {@link #migrateFolio} of a hugetlb page: copied, its handle moved. Charged {@link KernelCosts#MIGRATE_PER_PAGE} once. */
   private void migrateHugetlb(int cpu, long src, long dst, int nr) {
     machine.charge(cpu, KernelCosts.MIGRATE_PER_PAGE);
-    long copier = currentMm(cpu, AddressSpaces.INIT_MM);
-    for (int i = 0; i < nr; i++) {
-      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
-    }
+    copyFolio(cpu, currentMm(cpu, AddressSpaces.INIT_MM), src, dst, nr);
     hugetlb.migrated(src, dst);
   }
 
@@ -302,7 +277,8 @@ final class Migrate implements PageMigration {
   }
 
   /**
-   * {@code try_split_folio()} → {@code split_folio_to_list()} of the THP folio at {@code head}:
+   * {@code try_split_folio()} → {@code split_folio_to_list()} of the large folio at {@code head}: never
+   * a hugetlb page; a tmpfs folio by {@link ShmemHuge#split}; an anonymous THP folio by
    * {@code split_huge_page_to_list_to_order()} ({@link HugeSplit#splitHugePage}: {@code unmap_folio()}
    * with {@code TTU_SPLIT_HUGE_PMD}, each PMD split frozen and flushed, {@code thp_split_pmd}, each
    * PTE mapping's flush batched and done; {@code __split_huge_page()}, {@code thp_split_page};
@@ -314,21 +290,17 @@ final class Migrate implements PageMigration {
     if (hugetlb.isHead(head)) {
       return false; // a hugetlb folio is never split for migration
     }
-    long code = cache.ownerOf(head);
-    if (code != LongLongMap.ABSENT) {
-      // a tmpfs folio, mapped by PTEs only: unmap_folio() → try_to_unmap() clears them and
-      // try_to_unmap_flush() flushes; remap_page() leaves a file folio unmapped (faulted back on demand)
-      int file = PageCache.fileOf(code);
-      long start = PageCache.indexOf(code);
-      for (int i = 0; i < 1 << order && start + i < cache.size(file); i++) {
-        if (cache.mapcount(file, start + i) > 0) {
-          unmapFilePtes(cpu, head + i, file, start + i);
-        }
-      }
-      tlb.batchFlush(cpu);
-      return shmem.split(cpu, cache, slab, file, start, head);
+    if (cache.ownerOf(head) != LongLongMap.ABSENT) {
+      return shmem.split(cpu, head); // a tmpfs folio
     }
     return huge.splitFolio(cpu, head);
+  }
+
+  /** {@code folio_copy()}: each of the {@code nr} pages copied through the migration site's mapper, in {@code copier}'s context. */
+  private void copyFolio(int cpu, long copier, long src, long dst, int nr) {
+    for (int i = 0; i < nr; i++) {
+      highmem.copyPage(cpu, copier, src + i, dst + i, AccessSite.MIGRATE, 1);
+    }
   }
 
   /** The mm of the task compacting on {@code cpu} (whose temporary mappings the copy uses), else {@code fallback}. */

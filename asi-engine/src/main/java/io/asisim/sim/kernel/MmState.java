@@ -230,6 +230,11 @@ final class MmState {
     return false;
   }
 
+  /** The next mapping starts at a 2 MiB boundary ({@code thp_get_unmapped_area()}, {@code shmem_get_unmapped_area()}). */
+  void alignNextPmd() {
+    nextVa = (nextVa + HugeMemory.HPAGE_PMD_SIZE - 1) & -HugeMemory.HPAGE_PMD_SIZE;
+  }
+
   long take(int pages) {
     long va = nextVa;
     nextVa += (long) pages << 12;

@@ -50,7 +50,7 @@ final class Mmap {
     }
     // __get_unmapped_area() -> thp_get_unmapped_area_vmflags(): PMD-multiple lengths PMD-aligned
     if ((pages & (HugeMemory.HPAGE_PMD_NR - 1)) == 0) {
-      m.nextVa = (m.nextVa + HugeMemory.HPAGE_PMD_SIZE - 1) & -HugeMemory.HPAGE_PMD_SIZE;
+      m.alignNextPmd();
     }
     long va = m.take(pages);
     m.anonVmas.add(va, va + ((long) pages << 12));

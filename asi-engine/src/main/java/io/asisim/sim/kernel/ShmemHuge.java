@@ -45,8 +45,9 @@ final class ShmemHuge {
 
   private final Vmscan vmscan;
   private final PageAllocator allocator;
-  private final AsiPlugins plugins;
-  private final TaskTable tasks;
+  private final PageCache cache;
+  private final KernelSlab slab;
+  private final Rmap rmap;
   private final Machine machine;
   private final Metrics metrics;
   private int mountHuge = Kernel.SHMEM_HUGE_NEVER;
@@ -65,10 +66,11 @@ final class ShmemHuge {
   private long[] shrinkStarts = new long[4];
   private int shrinklistLen;
 
-  ShmemHuge(Machine machine, Vmscan vmscan, PageAllocator allocator, AsiPlugins plugins, TaskTable tasks,
-      Metrics metrics) {
-    this.plugins = plugins;
-    this.tasks = tasks;
+  ShmemHuge(Machine machine, Vmscan vmscan, PageAllocator allocator, PageCache cache, KernelSlab slab,
+      TaskTable tasks, Metrics metrics) {
+    this.cache = cache;
+    this.slab = slab;
+    this.rmap = new Rmap(tasks);
     this.machine = machine;
     this.vmscan = vmscan;
     this.allocator = allocator;
@@ -105,7 +107,7 @@ final class ShmemHuge {
    * allows one reports what it did before the model.
    */
   private void registerCounters() {
-    if (fileAlloc == null && enabled()) {
+    if (fileAlloc == null && alignsMappings()) {
       fileAlloc = metrics.counter(KernelMetrics.THP_FILE_ALLOC);
       fileFallback = metrics.counter(KernelMetrics.THP_FILE_FALLBACK);
       hugepages = metrics.gauge(KernelMetrics.NR_SHMEM_HUGEPAGES);
@@ -114,15 +116,11 @@ final class ShmemHuge {
   }
 
   /**
-   * {@code shmem_get_unmapped_area()}: whether a mapping of 2 MiB or more of a tmpfs file is placed
-   * at a 2 MiB boundary (not with {@code deny}, nor on a {@code huge=never} mount without
-   * {@code force}).
+   * Whether any tmpfs folio may be a huge one (not with {@code deny}, nor on a {@code huge=never}
+   * mount without {@code force}), which is also when {@code shmem_get_unmapped_area()} places a
+   * mapping of 2 MiB or more of a tmpfs file at a 2 MiB boundary.
    */
   boolean alignsMappings() {
-    return enabled();
-  }
-
-  private boolean enabled() {
     return shmemEnabled == Kernel.SHMEM_HUGE_FORCE
         || shmemEnabled != Kernel.SHMEM_HUGE_DENY && mountHuge != Kernel.SHMEM_HUGE_NEVER;
   }
@@ -165,13 +163,13 @@ final class ShmemHuge {
   /**
    * The huge attempt of {@code shmem_get_folio_gfp()} for a hole at page {@code index} of tmpfs
    * file {@code file}: the head frame of a new PMD-size folio for the 2 MiB around it, already in
-   * the page cache ({@link PageCache#insertPmdFolio}, its xarray slots through {@code slab}), or -1:
+   * the page cache ({@link PageCache#insertPmdFolio}, its xarray slots in {@link KernelSlab}), or -1:
    * not allowed, a page of the range cached already, or no folio ({@code thp_file_fallback}); the
    * caller then allocates a 4 KiB one. A fault passes whether its mapping could map the folio by a
    * PMD ({@code suitable}: {@code thp_vma_suitable_order()}, which {@code shmem_suitable_orders()}
    * asks since Linux 6.11); a {@code write()} has no mapping and passes true.
    */
-  long allocFolio(int cpu, PageCache cache, KernelSlab slab, int file, long index, boolean suitable) {
+  long allocFolio(int cpu, int file, long index, boolean suitable) {
     long size = cache.size(file);
     long start = index & -HPAGE_PMD_NR;
     if (!suitable || !allowed(index, size) || !cache.rangeEmpty(file, start, HPAGE_PMD_NR)) {
@@ -205,17 +203,16 @@ final class ShmemHuge {
   /**
    * {@code shmem_unused_huge_shrink()}, which the tmpfs superblock's shrinker runs in every reclaim
    * round ({@code super_cache_scan()} → {@code shmem_unused_huge_scan()}): each file on the
-   * shrinklist whose folio past its end is still a PMD-size one has it split
-   * ({@code split_folio()} through {@code migration}, {@link Migrate#splitFolio}: its PTEs unmapped,
-   * its pages past the end freed) and leaves the list; one that could not be split stays; one whose
-   * folio was split already (by {@code alloc_contig_range()}) leaves it.
+   * shrinklist whose folio past its end is still a PMD-size one has it split ({@code split_folio()},
+   * {@link #split}) and leaves the list; one that could not be split stays; one whose folio was
+   * split already (by {@code alloc_contig_range()}) leaves it.
    */
-  void unusedHugeShrink(int cpu, PageCache cache, Migrate migration) {
+  void unusedHugeShrink(int cpu) {
     int kept = 0;
     for (int i = 0; i < shrinklistLen; i++) {
       int file = shrinkFiles[i];
       long start = shrinkStarts[i];
-      if (cache.inPmdFolio(file, start) && !migration.splitFolio(cpu, cache.peek(file, start), HPAGE_PMD_ORDER)) {
+      if (cache.inPmdFolio(file, start) && !split(cpu, cache.peek(file, start))) {
         shrinkFiles[kept] = file; // -EBUSY: left for the next scan
         shrinkStarts[kept++] = start;
       }
@@ -224,26 +221,47 @@ final class ShmemHuge {
   }
 
   /**
-   * {@code __split_huge_page()} of the page-cache folio at {@code head} caching the 2 MiB from
-   * {@code start} of {@code file}: the allocator's block becomes order-0 pages, the pages past the
-   * end of the file leave the cache ({@code __filemap_remove_folio()} of each tail at or past
-   * {@code end}; every process with the file open loses access to them) and are freed, the others
+   * {@code split_huge_page_to_list_to_order()} of the PMD-size page-cache folio at {@code head}:
+   * {@code unmap_folio()} → {@code try_to_unmap()} clears every PTE mapping one of its pages (their
+   * translations flushed at once, {@code try_to_unmap_flush()}; the mms keep their logical access,
+   * and {@code remap_page()} leaves a file folio to be faulted back on demand); then
+   * {@code __split_huge_page()}: the allocator's block becomes order-0 pages, the pages past the end
+   * of the file leave the cache ({@code __filemap_remove_folio()} of each tail at or past
+   * {@code end}: every process with the file open loses access to them) and are freed, the others
    * stay cached as 4 KiB folios. False if the block could not be split.
    */
-  boolean split(int cpu, PageCache cache, KernelSlab slab, int file, long start, long head) {
+  boolean split(int cpu, long head) {
+    long code = cache.ownerOf(head);
+    int file = PageCache.fileOf(code);
+    long start = PageCache.indexOf(code);
+    for (int i = 0; i < HPAGE_PMD_NR && start + i < cache.size(file); i++) {
+      if (cache.mapcount(file, start + i) > 0) {
+        unmapPtes(cpu, head + i, file, start + i);
+      }
+    }
+    machine.tlb().batchFlush(cpu);
     if (!allocator.splitPage(cpu, head, HPAGE_PMD_ORDER)) {
       return false;
     }
     machine.charge(cpu, KernelCosts.THP_SPLIT_PER_PAGE * HPAGE_PMD_NR);
     cache.splitPmdFolio(file, start);
     for (long i = Math.max(start, cache.size(file)); i < start + HPAGE_PMD_NR; i++) {
-      long pfn = cache.remove(file, i);
-      slab.pageCacheRemoved(cpu, file, i);
-      plugins.fileAccessLost(cpu, tasks, file, pfn);
-      allocator.free(cpu, pfn, 0);
+      allocator.free(cpu, vmscan.dropFromCache(cpu, file, i), 0);
     }
     hugepages.add(-1);
     splitPage.inc();
     return true;
+  }
+
+  /** {@code try_to_unmap_one()} of page-cache page {@code pfn} in every mm mapping it: the PTE cleared, its translation in the batch flush. */
+  private void unmapPtes(int cpu, long pfn, int file, long index) {
+    int n = rmap.walkFile(pfn, file, index);
+    for (int i = 0; i < n; i++) {
+      MmState m = rmap.mm(i);
+      machine.addressSpaces().unmapUser(cpu, m.mm, rmap.va(i));
+      m.filePte.remove(rmap.va(i));
+      cache.unmapPte(pfn);
+      machine.tlb().batchAdd(cpu, m.mm);
+    }
   }
 }

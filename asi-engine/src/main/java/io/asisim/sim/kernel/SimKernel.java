@@ -216,11 +216,6 @@ public final class SimKernel extends KernelPageCalls {
   }
 
   @Override
-  public long memoryBlockPages() {
-    return k.memoryBlocks.blockPages;
-  }
-
-  @Override
   public long nrMemoryBlocks() {
     return k.memoryBlocks.nrBlocks();
   }

@@ -297,12 +297,22 @@ final class Vmscan {
     if (!cache.evictable(file) || cache.mapcount(file, index) > 0) {
       return false; // a tmpfs page is swap-backed, not on the file LRU (folio_is_file_lru()): it is migrated
     }
-    cache.remove(file, index);
-    slab.pageCacheRemoved(cpu, file, index);
-    plugins.fileAccessLost(cpu, tasks, file, pfn);
+    dropFromCache(cpu, file, index);
     machine.charge(cpu, KernelCosts.RECLAIM_PER_PAGE);
     evictions.inc();
     return true;
+  }
+
+  /**
+   * {@code __filemap_remove_folio()} of page {@code index} of {@code file}, which no mm maps: out of
+   * the cache and its xarray, every process with the file open losing access to the frame, which is
+   * returned (the caller frees it).
+   */
+  long dropFromCache(int cpu, int file, long index) {
+    long pfn = cache.remove(file, index);
+    slab.pageCacheRemoved(cpu, file, index);
+    plugins.fileAccessLost(cpu, tasks, file, pfn);
+    return pfn;
   }
 
   /**
@@ -318,11 +328,9 @@ final class Vmscan {
       }
       int file = PageCache.fileOf(code);
       long index = PageCache.indexOf(code);
-      long pfn = cache.remove(file, index);
       // __filemap_remove_folio(): the kernel leaves a shadow entry (workingset_eviction()) that keeps
       // the node until the shadow shrinker runs; here the slot empties at once (docs/deviations.md)
-      slab.pageCacheRemoved(cpu, file, index);
-      plugins.fileAccessLost(cpu, tasks, file, pfn);
+      long pfn = dropFromCache(cpu, file, index);
       machine.charge(cpu, KernelCosts.RECLAIM_PER_PAGE);
       evictions.inc();
       allocator.free(cpu, pfn, 0);

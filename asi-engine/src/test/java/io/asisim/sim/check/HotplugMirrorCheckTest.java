@@ -88,7 +88,7 @@ class HotplugMirrorCheckTest {
     m.tlb().access(0, AddressSpaces.directMapVa(b), false, 0);
     boolean[] cached = {false};
     m.tlb().forEachRestrictedEntry(0, (cpu, owner, va, pfn, shift) -> cached[0] |= pfn <= b && b < pfn + (1L << (shift - 12)));
-    org.junit.jupiter.api.Assumptions.assumeTrue(cached[0], "the access filled no restricted TLB entry");
+    assertThat(cached[0]).as("the access filled a restricted TLB entry").isTrue();
     RestrictedMapCheck c = new RestrictedMapCheck(m, alloc);
     assertThat(m.removeMemory(0, b, 512)).isTrue();
     assertThat(c.check()).startsWith("restricted map: CPU 0's TLB still translates hot-removed pfn " + b);

@@ -204,10 +204,7 @@ class MigrateRmapTest {
   @Test
   void aThpInTheRangeMovesWholeToAnOrder9Target() {
     for (boolean asi : new boolean[] {false, true}) { // TLB coherence is checked under ASI
-      boot(asi);
-      k.setTransparentHugepage(Kernel.THP_ALWAYS);
-      int parent = k.spawn();
-      baseline();
+      int parent = bootThp(asi);
       long va = k.mmapAnon(parent, 512);
       k.touch(parent, va, true);
       long src = as.translate(mm(parent), false, va);

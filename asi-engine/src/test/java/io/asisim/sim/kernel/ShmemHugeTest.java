@@ -238,8 +238,8 @@ class ShmemHugeTest extends ShmemHugeCases {
 
   /**
    * A fault through a mapping that could not map the folio by a PMD ({@code thp_vma_suitable_order()}:
-   * 8 pages, not the 2 MiB around the address) gets a 4 KiB folio; so does a write-less mapping of a
-   * whole 2 MiB at an offset not 2 MiB-aligned. {@code limit_gfp_mask()} keeps the huge mask's own
+   * 8 pages, not the 2 MiB around the address) gets a 4 KiB folio; a mapping of the whole file, which
+   * {@code shmem_get_unmapped_area()} aligns, a huge one. {@code limit_gfp_mask()} keeps the huge mask's own
    * flags, the limit's zones and only the reclaim rights both give.
    */
   @Test

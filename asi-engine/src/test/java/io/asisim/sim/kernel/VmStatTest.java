@@ -121,7 +121,6 @@ class VmStatTest {
       }
     }
     Map<String, Long> v = VmStat.of(m, inj.getInstance(PageAllocator.class));
-    System.err.println("DBG " + v + " kswapd_wakeups=" + m.get("kswapd_wakeups") + " oom=" + m.get("oom_events"));
     long steal = v.get("pgsteal_kswapd") + v.get("pgsteal_direct");
     assertThat(steal).as("every eviction is kswapd's or direct reclaim's").isEqualTo(m.get("pagecache_evictions"))
         .isPositive();
